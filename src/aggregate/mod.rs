@@ -1,0 +1,155 @@
+//! Aggregation (合成): the scores of a group's children → the group's score.
+//!
+//! One variant of [`Aggregate`] per method, one file per method, written once on a
+//! [`Matrix`] (rows = units, columns = children) and used by the pipeline at every level.
+
+mod arithmetic;
+mod geometric;
+mod harmonic;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Location, Result};
+use crate::kernels::Matrix;
+
+pub use arithmetic::arithmetic;
+pub use geometric::geometric;
+pub use harmonic::harmonic;
+
+/// What aggregation does with a missing child score (METHODS.md §5).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingPolicy {
+    /// Aggregate the children present, their weights rescaled to sum 1 (default). A unit with
+    /// no child present has no score (missing, with a warning).
+    #[default]
+    Renormalize,
+    /// Any missing child score is an error naming the unit and the child.
+    Error,
+}
+
+/// The aggregation method of one level of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum Aggregate {
+    /// U = Σ w r.
+    Arithmetic,
+    /// U = Π r^w (r > 0).
+    Geometric,
+    /// U = Σ w / Σ (w / r) (r > 0).
+    Harmonic,
+}
+
+/// Row and column names of an aggregation, for error messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Labels<'a> {
+    pub rows: &'a [String],
+    pub columns: &'a [String],
+    pub year: Option<i32>,
+}
+
+impl Labels<'_> {
+    pub(crate) fn locate(&self, i: usize, j: usize) -> Location {
+        Location {
+            unit: self.rows.get(i).cloned(),
+            indicator: self.columns.get(j).cloned(),
+            year: self.year,
+            ..Default::default()
+        }
+    }
+}
+
+impl Aggregate {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Aggregate::Arithmetic => "arithmetic",
+            Aggregate::Geometric => "geometric",
+            Aggregate::Harmonic => "harmonic",
+        }
+    }
+
+    pub const NAMES: &'static [&'static str] = &["arithmetic", "geometric", "harmonic"];
+
+    /// The method with default parameters, by name.
+    pub fn from_name(name: &str) -> Result<Aggregate> {
+        toml::from_str(&format!("method = \"{name}\"")).map_err(|_| {
+            Error::Spec(format!(
+                "unknown aggregation '{name}'; known: {}",
+                Aggregate::NAMES.join(", ")
+            ))
+        })
+    }
+
+    /// One score per row of `x` from the columns weighted by `w`. A row with no value present
+    /// scores `NaN` (missing).
+    ///
+    /// # Errors
+    /// [`Error::Method`] naming the unit and child when a value is out of the method's domain,
+    /// or when a value is missing under [`MissingPolicy::Error`].
+    pub fn apply(
+        &self,
+        x: &Matrix,
+        w: &[f64],
+        missing: MissingPolicy,
+        labels: Labels<'_>,
+    ) -> Result<Vec<f64>> {
+        if missing == MissingPolicy::Error {
+            for j in 0..x.cols() {
+                if let Some(i) = x.column(j).iter().position(|v| v.is_nan()) {
+                    return Err(Error::method(
+                        "missing = \"error\"",
+                        Some(labels.locate(i, j)),
+                        "value missing; choose missing = \"renormalize\" or an imputation to score it",
+                    ));
+                }
+            }
+        }
+        match self {
+            Aggregate::Arithmetic => Ok(arithmetic(x, w)),
+            Aggregate::Geometric => geometric(x, w, labels),
+            Aggregate::Harmonic => harmonic(x, w, labels),
+        }
+    }
+}
+
+/// Accumulates Σ w f(r) and Σ w over the present cells of each row, column by column
+/// (contiguous memory), for the weighted-mean family of aggregations.
+pub(crate) fn weighted_row_sums(
+    x: &Matrix,
+    w: &[f64],
+    f: impl Fn(f64) -> f64,
+) -> (Vec<f64>, Vec<f64>) {
+    let mut num = vec![0.0; x.rows()];
+    let mut den = vec![0.0; x.rows()];
+    for (j, col) in x.columns().enumerate() {
+        let wj = w[j];
+        if wj == 0.0 {
+            continue;
+        }
+        for (i, &r) in col.iter().enumerate() {
+            if !r.is_nan() {
+                num[i] += wj * f(r);
+                den[i] += wj;
+            }
+        }
+    }
+    (num, den)
+}
+
+/// Checks that every present cell is > 0 (geometric and harmonic means).
+pub(crate) fn require_positive(method: &'static str, x: &Matrix, labels: Labels<'_>) -> Result<()> {
+    for (j, col) in x.columns().enumerate() {
+        if let Some(i) = col.iter().position(|&r| r <= 0.0) {
+            return Err(Error::method(
+                method,
+                Some(labels.locate(i, j)),
+                format!(
+                    "needs scores > 0, found {}; normalise to a scale with lo > 0 (e.g. min_max with lo = 1)",
+                    col[i]
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,289 @@
+//! The `citycheck` command line: a thin layer over the library.
+//!
+//! Raw flags (clap) are turned into a checked [`RunConfig`] or library calls, then run.
+
+mod table;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use citycheck::aggregate::Aggregate;
+use citycheck::checkup::{Scope, Staged};
+use citycheck::io::{self, DataConfig, OutputConfig, OutputFormat, RunConfig};
+use citycheck::normalize::Normalize;
+use citycheck::panel::{Layout, ReadOptions, ValidationMode};
+use citycheck::weight::Weight;
+use citycheck::{Catalog, Error, Spec};
+
+#[derive(Parser)]
+#[command(
+    name = "citycheck",
+    version,
+    about = "City check-up and evaluation (城市体检评估)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The yearly batch: everything CONFIG names, into an output folder. Without CONFIG, the
+    /// embedded example (14 Liaoning cities, 2008–2012, catalogue ccsy-example).
+    Run {
+        config: Option<PathBuf>,
+        /// Output folder (overrides the config's).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+    /// Score a data file with a catalogue.
+    Score {
+        #[command(flatten)]
+        input: Input,
+        /// Normalisation: min_max, band, z_score, goalposts, target, rank, percentile, vector, sum.
+        #[arg(long, default_value = "min_max")]
+        normalize: String,
+        /// Fitting scope: year, panel, or a reference year (e.g. 2010).
+        #[arg(long, default_value = "panel")]
+        scope: String,
+        /// Weights at every level: equal, fixed, entropy, entropy_normalized.
+        #[arg(long, default_value = "equal")]
+        weights: String,
+        /// Aggregation at every level: arithmetic, geometric, harmonic.
+        #[arg(long, default_value = "arithmetic")]
+        aggregate: String,
+        /// Output folder.
+        #[arg(long, default_value = "citycheck-out")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+    },
+    /// Check a data file against a catalogue and list every problem found.
+    Validate {
+        #[command(flatten)]
+        input: Input,
+    },
+    /// The indicator catalogues.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// List the built-in catalogues.
+    List,
+    /// Show a catalogue (built-in id or TOML path): groups and indicators.
+    Show { id: String },
+}
+
+#[derive(Args)]
+struct Input {
+    /// Catalogue: a built-in id or a TOML path.
+    #[arg(long)]
+    catalog: String,
+    /// Data file: .csv, .parquet or .xlsx, long or wide.
+    #[arg(long)]
+    data: PathBuf,
+    /// Name of the unit column, when it cannot be found or is ambiguous.
+    #[arg(long)]
+    unit_column: Option<String>,
+    /// Name of the year column.
+    #[arg(long)]
+    year_column: Option<String>,
+    #[arg(long, value_enum, default_value = "auto")]
+    layout: LayoutArg,
+    /// Report data problems and go on instead of stopping.
+    #[arg(long)]
+    lenient: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Csv,
+    Parquet,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LayoutArg {
+    Auto,
+    Long,
+    Wide,
+}
+
+impl From<Format> for OutputFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Csv => OutputFormat::Csv,
+            Format::Parquet => OutputFormat::Parquet,
+        }
+    }
+}
+
+impl Input {
+    fn data_config(&self) -> DataConfig {
+        DataConfig {
+            path: self.data.display().to_string(),
+            read: ReadOptions {
+                layout: match self.layout {
+                    LayoutArg::Auto => Layout::Auto,
+                    LayoutArg::Long => Layout::Long,
+                    LayoutArg::Wide => Layout::Wide,
+                },
+                unit_column: self.unit_column.clone(),
+                year_column: self.year_column.clone(),
+                ..ReadOptions::default()
+            },
+            validation: if self.lenient {
+                ValidationMode::Lenient
+            } else {
+                ValidationMode::Strict
+            },
+        }
+    }
+}
+
+fn parse_scope(s: &str) -> citycheck::Result<Scope> {
+    match s {
+        "year" => Ok(Scope::Year),
+        "panel" => Ok(Scope::Panel),
+        other => other
+            .trim_start_matches("reference_year=")
+            .parse::<i32>()
+            .map(Scope::ReferenceYear)
+            .map_err(|_| {
+                Error::Spec(format!(
+                    "scope '{other}': expected year, panel or a reference year such as 2010"
+                ))
+            }),
+    }
+}
+
+fn main() -> ExitCode {
+    match execute(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
+    match cli.command {
+        Command::Run {
+            config,
+            out,
+            format,
+        } => {
+            let mut config = match &config {
+                Some(path) => RunConfig::load(path)?,
+                None => RunConfig::embedded(),
+            };
+            if let Some(f) = format {
+                config.output.format = f.into();
+            }
+            run_and_report(&config, out)
+        }
+        Command::Score {
+            input,
+            normalize,
+            scope,
+            weights,
+            aggregate,
+            out,
+            format,
+        } => {
+            let spec = Spec {
+                normalize: Normalize::from_name(&normalize)?,
+                scope: parse_scope(&scope)?,
+                weights: Staged::uniform(Weight::from_name(&weights)?),
+                aggregate: Staged::uniform(Aggregate::from_name(&aggregate)?),
+                ..Spec::default()
+            };
+            let config = RunConfig {
+                catalog: input.catalog.clone(),
+                data: input.data_config(),
+                spec,
+                output: OutputConfig {
+                    dir: out,
+                    format: format.into(),
+                },
+                base_dir: PathBuf::new(),
+            };
+            run_and_report(&config, None)
+        }
+        Command::Validate { input } => {
+            let catalog = Catalog::resolve(&input.catalog)?;
+            let data = input.data_config();
+            let panel = citycheck::Panel::read(&data.path, &data.read)?;
+            let validation = panel.validate(&catalog, ValidationMode::Lenient)?;
+            for issue in &validation.issues {
+                let tag = if issue.is_fatal() { "problem" } else { "note" };
+                println!("{tag}: {issue}");
+            }
+            let fatal = validation.fatal().count();
+            println!(
+                "{}: {} observation(s) of {} unit(s), {fatal} problem(s), {} note(s)",
+                input.data.display(),
+                panel.len(),
+                panel.units().len(),
+                validation.issues.len() - fatal
+            );
+            Ok(if fatal > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Catalog {
+            command: CatalogCommand::List,
+        } => {
+            for id in Catalog::builtin_ids() {
+                let c = Catalog::builtin(id)?;
+                let scored = c.indicators().iter().filter(|i| i.is_scored()).count();
+                println!("{id:<22} {:<4} indicators  {}", scored, c.meta().name);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Catalog {
+            command: CatalogCommand::Show { id },
+        } => {
+            print!("{}", table::catalog(&Catalog::resolve(&id)?));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result<ExitCode> {
+    eprintln!(
+        "citycheck {}: catalogue {}, data {}",
+        env!("CARGO_PKG_VERSION"),
+        config.catalog,
+        config.data.path
+    );
+    let (outcome, report) = io::run(config, out.as_deref())?;
+    let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
+    print!("{}", table::latest_year(&outcome.scores));
+    let c = &report.counts;
+    eprintln!(
+        "{} units × {} years × {} indicators ({} unit-years, {} observations); {} warning(s), {} data note(s)",
+        c.units,
+        c.years,
+        c.indicators,
+        c.unit_years,
+        c.observations,
+        report.warnings.len(),
+        report.issues.len()
+    );
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    eprintln!("wrote {}", dir.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,174 @@
+//! The indicator catalogue (指标体系): groups of any depth, indicators with directions,
+//! units, valid ranges, standards and aliases.
+//!
+//! A catalogue is loaded from TOML (schema in `indicators/README.md`), validated once, and
+//! immutable afterwards. Four catalogues are compiled in ([`Catalog::builtin`]); any other is
+//! read from disk ([`Catalog::load`]).
+
+mod schema;
+mod tree;
+pub mod units;
+mod validate;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+pub use schema::{CatalogMeta, Direction, Group, Indicator, IndicatorType, Standard, Warning};
+pub use tree::{Node, NodeKind, Tree, ROOT_ID};
+
+use crate::error::{Error, Result};
+
+/// The built-in catalogues: id and TOML text, compiled into the library.
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "ccsy-example",
+        include_str!("../../indicators/ccsy-example.toml"),
+    ),
+    (
+        "mohurd-2021",
+        include_str!("../../indicators/mohurd-2021.toml"),
+    ),
+    (
+        "mohurd-2023",
+        include_str!("../../indicators/mohurd-2023.toml"),
+    ),
+    (
+        "liaoning-pilot-2025",
+        include_str!("../../indicators/liaoning-pilot-2025.toml"),
+    ),
+];
+
+/// A validated indicator catalogue.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    meta: CatalogMeta,
+    groups: Vec<Group>,
+    indicators: Vec<Indicator>,
+    sha256: String,
+    /// Id or alias → indicator position.
+    names: HashMap<String, usize>,
+}
+
+impl Catalog {
+    /// The ids of the compiled-in catalogues.
+    pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
+        BUILTIN.iter().map(|(id, _)| *id)
+    }
+
+    /// A compiled-in catalogue by id.
+    ///
+    /// # Errors
+    /// [`Error::Catalog`] when no built-in catalogue has that id (the message lists them).
+    pub fn builtin(id: &str) -> Result<Catalog> {
+        let (_, text) = BUILTIN
+            .iter()
+            .find(|(known, _)| *known == id)
+            .ok_or_else(|| Error::Catalog {
+                source_name: id.to_string(),
+                entry: None,
+                message: format!(
+                    "no built-in catalogue with this id; built-in: {}",
+                    Catalog::builtin_ids().collect::<Vec<_>>().join(", ")
+                ),
+            })?;
+        Catalog::from_toml(text, &format!("builtin:{id}"))
+    }
+
+    /// A built-in id, or else a path to a TOML file.
+    pub fn resolve(id_or_path: &str) -> Result<Catalog> {
+        if Catalog::builtin_ids().any(|id| id == id_or_path) {
+            Catalog::builtin(id_or_path)
+        } else {
+            Catalog::load(id_or_path)
+        }
+    }
+
+    /// Reads and validates a catalogue file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the file cannot be read; [`Error::Catalog`] naming the file and the
+    /// offending entry if it is malformed or inconsistent.
+    pub fn load(path: impl AsRef<Path>) -> Result<Catalog> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Catalog::from_toml(&text, &path.display().to_string())
+    }
+
+    /// Parses and validates catalogue TOML; `source_name` names it in error messages.
+    pub fn from_toml(text: &str, source_name: &str) -> Result<Catalog> {
+        let file: schema::CatalogFile = toml::from_str(text).map_err(|e| Error::Catalog {
+            source_name: source_name.to_string(),
+            entry: None,
+            message: e.to_string(),
+        })?;
+        validate::validate(&file, source_name)?;
+        let mut names = HashMap::new();
+        for (i, indicator) in file.indicators.iter().enumerate() {
+            names.insert(indicator.id.clone(), i);
+            for alias in &indicator.aliases {
+                names.insert(alias.clone(), i);
+            }
+        }
+        Ok(Catalog {
+            meta: file.catalog,
+            groups: file.groups,
+            indicators: file.indicators,
+            sha256: crate::io::sha256_hex(text.as_bytes()),
+            names,
+        })
+    }
+
+    pub fn meta(&self) -> &CatalogMeta {
+        &self.meta
+    }
+
+    pub fn id(&self) -> &str {
+        &self.meta.id
+    }
+
+    /// SHA-256 of the TOML text the catalogue was read from.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    pub fn indicators(&self) -> &[Indicator] {
+        &self.indicators
+    }
+
+    /// Position of the indicator named by `name` (its id or any alias, exact match).
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.names.get(name.trim()).copied()
+    }
+
+    /// The indicator named by `name` (id or alias).
+    pub fn indicator(&self, name: &str) -> Option<&Indicator> {
+        self.position(name).map(|i| &self.indicators[i])
+    }
+
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+
+    /// The known id or alias closest to `name`, to suggest when a name is unknown.
+    pub fn suggest(&self, name: &str) -> Option<&str> {
+        let mut best: Option<(f64, &str)> = None;
+        for (known, &i) in &self.names {
+            let score =
+                strsim::normalized_damerau_levenshtein(&name.to_lowercase(), &known.to_lowercase());
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, self.indicators[i].id.as_str()));
+            }
+        }
+        best.filter(|(s, _)| *s >= 0.4).map(|(_, id)| id)
+    }
+
+    /// The scoring tree restricted to the indicators for which `keep` is true; groups left
+    /// without any indicator are pruned.
+    pub fn tree(&self, keep: impl Fn(usize, &Indicator) -> bool) -> Tree {
+        Tree::build(self, keep)
+    }
+}

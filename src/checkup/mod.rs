@@ -1,0 +1,379 @@
+//! The annual check-up pipeline: normalise → weight → aggregate, over a hierarchy of any depth.
+//!
+//! A [`Checkup`] holds a catalogue and a [`Spec`]. [`Checkup::run`] fits the data-dependent
+//! parameters (bounds, weights) in the spec's [`Scope`] and scores every unit-year;
+//! [`Checkup::score`] applies parameters fitted earlier to any data. The [`Fitted`] value is
+//! plain data (JSON), saved beside the results so that every score can be regenerated.
+
+mod dataset;
+mod fitted;
+mod scores;
+mod spec;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+pub use dataset::Dataset;
+pub use fitted::{Fitted, FittedSet, IndicatorParams, NodeWeight};
+pub use scores::Scores;
+pub use spec::{Scope, Spec, Staged};
+
+use crate::aggregate::Labels;
+use crate::catalog::{Catalog, Direction, NodeKind};
+use crate::error::{Error, Result};
+use crate::kernels::Matrix;
+use crate::normalize::{direction_of, Params};
+use crate::weight::Criteria;
+
+/// The result of a run: scores, the fitted parameters and what the user should know.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub scores: Scores,
+    pub fitted: Fitted,
+    pub warnings: Vec<String>,
+}
+
+/// A check-up: a catalogue and a spec.
+#[derive(Debug, Clone)]
+pub struct Checkup<'a> {
+    catalog: &'a Catalog,
+    spec: Spec,
+}
+
+impl<'a> Checkup<'a> {
+    /// # Errors
+    /// [`Error::Spec`] if a method parameter is invalid.
+    pub fn new(catalog: &'a Catalog, spec: Spec) -> Result<Checkup<'a>> {
+        spec.check()?;
+        Ok(Checkup { catalog, spec })
+    }
+
+    pub fn spec(&self) -> &Spec {
+        &self.spec
+    }
+
+    /// Fits the parameters in the spec's scope and scores every unit-year of `data`.
+    ///
+    /// # Errors
+    /// [`Error::Method`] when a method cannot apply (naming the indicator, unit and year);
+    /// [`Error::Spec`] when the reference year is not in the data.
+    pub fn run(&self, data: &Dataset) -> Result<Outcome> {
+        let mut warnings = Vec::new();
+        if !data.left_out.is_empty() {
+            warnings.push(format!(
+                "{} catalogue indicator(s) have no data and are left out of the scoring tree: {}",
+                data.left_out.len(),
+                data.left_out.join(", ")
+            ));
+        }
+        let mut values = Matrix::missing(data.rows(), data.tree.nodes().len());
+        let mut sets = Vec::new();
+        match self.spec.scope {
+            Scope::Panel => sets.push(self.evaluate(
+                data,
+                0..data.rows(),
+                None,
+                None,
+                &mut values,
+                &mut warnings,
+            )?),
+            Scope::Year => {
+                for (y, rows) in data.years.iter().zip(&data.year_rows) {
+                    sets.push(self.evaluate(
+                        data,
+                        rows.clone(),
+                        Some(*y),
+                        None,
+                        &mut values,
+                        &mut warnings,
+                    )?);
+                }
+            }
+            Scope::ReferenceYear(reference) => {
+                let i = data
+                    .years
+                    .iter()
+                    .position(|&y| y == reference)
+                    .ok_or_else(|| {
+                        Error::Spec(format!(
+                            "reference year {reference} is not in the data (years: {})",
+                            data.years
+                                .iter()
+                                .map(i32::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                    })?;
+                let set = self.evaluate(
+                    data,
+                    data.year_rows[i].clone(),
+                    Some(reference),
+                    None,
+                    &mut values,
+                    &mut warnings,
+                )?;
+                for (j, rows) in data.year_rows.iter().enumerate().filter(|(j, _)| *j != i) {
+                    self.evaluate(
+                        data,
+                        rows.clone(),
+                        Some(data.years[j]),
+                        Some(&set),
+                        &mut values,
+                        &mut warnings,
+                    )?;
+                }
+                sets.push(set);
+            }
+        }
+        let fitted = Fitted {
+            spec: self.spec.clone(),
+            catalog_id: self.catalog.id().to_string(),
+            catalog_sha256: self.catalog.sha256().to_string(),
+            sets,
+        };
+        Ok(Outcome {
+            scores: Scores::new(data, values, &mut warnings),
+            fitted,
+            warnings,
+        })
+    }
+
+    /// Scores `data` with parameters fitted earlier (by [`Checkup::run`], possibly on other
+    /// data or read back from `fitted.json`).
+    ///
+    /// # Errors
+    /// [`Error::Spec`] if `fitted` belongs to another catalogue or has no parameters for a
+    /// year of `data` (year scope) or for one of its indicators.
+    pub fn score(&self, fitted: &Fitted, data: &Dataset) -> Result<Outcome> {
+        if fitted.catalog_id != self.catalog.id() {
+            return Err(Error::Spec(format!(
+                "the parameters were fitted with catalogue '{}', not '{}'",
+                fitted.catalog_id,
+                self.catalog.id()
+            )));
+        }
+        let mut warnings = Vec::new();
+        let mut values = Matrix::missing(data.rows(), data.tree.nodes().len());
+        for (y, rows) in data.years.iter().zip(&data.year_rows) {
+            let set = fitted.set_for(*y).ok_or_else(|| {
+                Error::Spec(format!(
+                    "no fitted parameters for year {y} (scope = year fits each year)"
+                ))
+            })?;
+            self.evaluate(
+                data,
+                rows.clone(),
+                Some(*y),
+                Some(set),
+                &mut values,
+                &mut warnings,
+            )?;
+        }
+        Ok(Outcome {
+            scores: Scores::new(data, values, &mut warnings),
+            fitted: fitted.clone(),
+            warnings,
+        })
+    }
+
+    /// Normalises and aggregates `rows` of `data` into `values`, fitting the parameters on
+    /// those rows when `given` is `None`. Returns the parameter set used.
+    fn evaluate(
+        &self,
+        data: &Dataset,
+        rows: Range<usize>,
+        year: Option<i32>,
+        given: Option<&FittedSet>,
+        values: &mut Matrix,
+        warnings: &mut Vec<String>,
+    ) -> Result<FittedSet> {
+        let tree = &data.tree;
+        let indicators = self.catalog.indicators();
+        let prefix = year.map(|y| format!("{y}: ")).unwrap_or_default();
+        let given_params: HashMap<&str, &Params> = given
+            .map(|s| {
+                s.normalize
+                    .iter()
+                    .map(|p| (p.indicator.as_str(), &p.params))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let given_weights: HashMap<&str, f64> = given
+            .map(|s| {
+                s.weights
+                    .iter()
+                    .map(|w| (w.node.as_str(), w.weight))
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        // 1. Normalise each indicator column.
+        let mut normalize_params = Vec::with_capacity(data.columns.len());
+        for (c, &node) in data.columns.iter().enumerate() {
+            let ind = &indicators[tree.node(node).indicator.expect("indicator node")];
+            let raw = &data.raw.column(c)[rows.clone()];
+            let params = match given {
+                None => {
+                    let mut notes = Vec::new();
+                    let p = self.spec.normalize.fit(ind, raw, &mut notes)?;
+                    warnings.extend(notes.into_iter().map(|n| format!("{prefix}{n}")));
+                    p
+                }
+                Some(_) => (*given_params.get(ind.id.as_str()).ok_or_else(|| {
+                    Error::Spec(format!(
+                        "no fitted normalisation parameters for indicator '{}'",
+                        ind.id
+                    ))
+                })?)
+                .clone(),
+            };
+            for (offset, &x) in raw.iter().enumerate() {
+                let row = rows.start + offset;
+                let r = self
+                    .spec
+                    .normalize
+                    .apply(ind, &params, data.unit_name(row), x)
+                    .map_err(|e| with_year(e, year))?;
+                values.set(row, node, r);
+            }
+            normalize_params.push(IndicatorParams {
+                indicator: ind.id.clone(),
+                params,
+            });
+        }
+
+        // 2. Weight and aggregate each group, children first.
+        let mut local = vec![1.0; tree.nodes().len()];
+        let row_names: Vec<String> = rows
+            .clone()
+            .map(|r| data.unit_name(r).to_string())
+            .collect();
+        for &g in tree.bottom_up() {
+            let node = tree.node(g);
+            if node.kind == NodeKind::Indicator {
+                continue;
+            }
+            let children = &node.children;
+            let names: Vec<String> = children.iter().map(|&c| tree.node(c).id.clone()).collect();
+            let scores = columns_of(values, children, &rows);
+            let w = match given {
+                None => {
+                    let method = self.spec.weights.at(node.level);
+                    let directions: Vec<Direction> = children
+                        .iter()
+                        .map(|&c| {
+                            tree.node(c)
+                                .indicator
+                                .map_or(Direction::Higher, |i| direction_of(&indicators[i]))
+                        })
+                        .collect();
+                    let expert: Vec<Option<f64>> = children
+                        .iter()
+                        .map(|&c| tree.node(c).expert_weight)
+                        .collect();
+                    // Data-driven weights of indicators read the raw values; of groups, their scores.
+                    let input = if method.is_data_driven() && node.level == 2 {
+                        let cols: Vec<usize> = children
+                            .iter()
+                            .map(|&c| {
+                                data.column_of_node(c)
+                                    .expect("level-2 children are indicators")
+                            })
+                            .collect();
+                        columns_of(&data.raw, &cols, &rows)
+                    } else {
+                        scores.clone()
+                    };
+                    let mut notes = Vec::new();
+                    let w = method
+                        .compute(
+                            &input,
+                            Criteria {
+                                names: &names,
+                                directions: &directions,
+                                expert: &expert,
+                            },
+                            &mut notes,
+                        )
+                        .map_err(|e| with_year(e, year))?;
+                    warnings.extend(
+                        notes
+                            .into_iter()
+                            .map(|n| format!("{prefix}'{}': {n}", node.id)),
+                    );
+                    w
+                }
+                Some(_) => names
+                    .iter()
+                    .map(|n| {
+                        given_weights
+                            .get(n.as_str())
+                            .copied()
+                            .ok_or_else(|| Error::Spec(format!("no fitted weight for node '{n}'")))
+                    })
+                    .collect::<Result<Vec<f64>>>()?,
+            };
+            for (&c, &wc) in children.iter().zip(&w) {
+                local[c] = wc;
+            }
+            let labels = Labels {
+                rows: &row_names,
+                columns: &names,
+                year,
+            };
+            let aggregated =
+                self.spec
+                    .aggregate
+                    .at(node.level)
+                    .apply(&scores, &w, self.spec.missing, labels)?;
+            for (offset, v) in aggregated.into_iter().enumerate() {
+                values.set(rows.start + offset, g, v);
+            }
+        }
+
+        let weights = (1..tree.nodes().len())
+            .map(|n| NodeWeight {
+                node: tree.node(n).id.clone(),
+                parent: tree.node(tree.node(n).parent.expect("non-root")).id.clone(),
+                weight: local[n],
+                global_weight: tree.global_weight(n, &local),
+            })
+            .collect();
+        Ok(FittedSet {
+            year: if self.spec.scope == Scope::Panel {
+                None
+            } else {
+                year
+            },
+            normalize: normalize_params,
+            weights,
+        })
+    }
+}
+
+/// Columns `cols` of `m`, restricted to `rows`, as a new matrix.
+fn columns_of(m: &Matrix, cols: &[usize], rows: &Range<usize>) -> Matrix {
+    let mut data = Vec::with_capacity(rows.len() * cols.len());
+    for &c in cols {
+        data.extend_from_slice(&m.column(c)[rows.clone()]);
+    }
+    Matrix::from_columns(rows.len(), cols.len(), data).expect("sizes match")
+}
+
+fn with_year(e: Error, year: Option<i32>) -> Error {
+    match e {
+        Error::Method {
+            method,
+            location: Some(mut l),
+            message,
+        } if l.year.is_none() => {
+            l.year = year;
+            Error::Method {
+                method,
+                location: Some(l),
+                message,
+            }
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,127 @@
+//! The scores of a check-up: every node of the tree for every unit-year, with ranks.
+
+use polars::prelude::*;
+
+use super::Dataset;
+use crate::catalog::{NodeKind, Tree};
+use crate::kernels::rank::rank_best_first;
+use crate::kernels::Matrix;
+
+/// Scores of every node (index, groups, indicators) for every unit-year. Indicator scores are
+/// the normalised values. Ranks are per year and node among the units with a score,
+/// 1 = best, ties sharing the lowest rank; 0 means no score.
+#[derive(Debug, Clone)]
+pub struct Scores {
+    units: Vec<String>,
+    row_unit: Vec<u32>,
+    row_year: Vec<i32>,
+    tree: Tree,
+    values: Matrix,
+    ranks: Vec<u32>,
+}
+
+impl Scores {
+    pub(super) fn new(data: &Dataset, values: Matrix, warnings: &mut Vec<String>) -> Scores {
+        let nodes = data.tree.nodes().len();
+        let mut ranks = vec![0u32; data.rows() * nodes];
+        for n in 0..nodes {
+            let column = values.column(n);
+            for rows in &data.year_rows {
+                let r = rank_best_first(&column[rows.clone()]);
+                ranks[n * data.rows() + rows.start..n * data.rows() + rows.end].copy_from_slice(&r);
+            }
+            let node = data.tree.node(n);
+            if node.kind != NodeKind::Indicator {
+                let missing = column.iter().filter(|v| v.is_nan()).count();
+                if missing > 0 {
+                    warnings.push(format!(
+                        "{} '{}': {missing} unit-year(s) have no score (none of its parts has a value)",
+                        node.kind.as_str(),
+                        node.id
+                    ));
+                }
+            }
+        }
+        Scores {
+            units: data.units.clone(),
+            row_unit: data.row_unit.clone(),
+            row_year: data.row_year.clone(),
+            tree: data.tree.clone(),
+            values,
+            ranks,
+        }
+    }
+
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    /// Number of unit-years.
+    pub fn rows(&self) -> usize {
+        self.row_unit.len()
+    }
+
+    pub fn unit(&self, row: usize) -> &str {
+        &self.units[self.row_unit[row] as usize]
+    }
+
+    pub fn year(&self, row: usize) -> i32 {
+        self.row_year[row]
+    }
+
+    /// Score of `node` (tree position) for unit-year `row`; `NaN` when it has none.
+    pub fn value(&self, row: usize, node: usize) -> f64 {
+        self.values.get(row, node)
+    }
+
+    /// Rank of `node` for `row` within its year; `None` when it has no score.
+    pub fn rank(&self, row: usize, node: usize) -> Option<u32> {
+        Some(self.ranks[node * self.rows() + row]).filter(|&r| r > 0)
+    }
+
+    /// Position of the node with this id.
+    pub fn node(&self, id: &str) -> Option<usize> {
+        self.tree.nodes().iter().position(|n| n.id == id)
+    }
+
+    /// Score of `node_id` for `unit` in `year`, if scored.
+    pub fn get(&self, unit: &str, year: i32, node_id: &str) -> Option<f64> {
+        let node = self.node(node_id)?;
+        (0..self.rows())
+            .find(|&r| self.year(r) == year && self.unit(r) == unit)
+            .map(|r| self.value(r, node))
+            .filter(|v| !v.is_nan())
+    }
+
+    /// Long table `unit, year, node, kind, score, rank`: per unit-year the index, then groups,
+    /// then indicators in catalogue order. Missing scores and ranks are null.
+    pub fn to_dataframe(&self) -> PolarsResult<DataFrame> {
+        let nodes = self.tree.nodes();
+        let n = self.rows() * nodes.len();
+        let mut unit = Vec::with_capacity(n);
+        let mut year = Vec::with_capacity(n);
+        let mut node = Vec::with_capacity(n);
+        let mut kind = Vec::with_capacity(n);
+        let mut score = Vec::with_capacity(n);
+        let mut rank = Vec::with_capacity(n);
+        for r in 0..self.rows() {
+            for (j, nd) in nodes.iter().enumerate() {
+                unit.push(self.unit(r));
+                year.push(self.year(r));
+                node.push(nd.id.as_str());
+                kind.push(nd.kind.as_str());
+                let v = self.value(r, j);
+                score.push((!v.is_nan()).then_some(v));
+                rank.push(self.rank(r, j));
+            }
+        }
+        DataFrame::new_infer_height(vec![
+            Column::new("unit".into(), unit),
+            Column::new("year".into(), year),
+            Column::new("node".into(), node),
+            Column::new("kind".into(), kind),
+            Column::new("score".into(), score),
+            Column::new("rank".into(), rank),
+        ])
+    }
+}

@@ -1,0 +1,192 @@
+//! The run spec: which methods a check-up uses, as a plain serde value that round-trips to
+//! TOML and JSON.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::aggregate::{Aggregate, MissingPolicy};
+use crate::error::{Error, Result};
+use crate::normalize::Normalize;
+use crate::weight::Weight;
+
+/// Over which data the data-dependent parameters (bounds, weights) are fitted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Fit per year: a cross-section; scores of different years are not comparable.
+    Year,
+    /// Fit once over all years pooled: the same value scores the same in every year.
+    #[default]
+    Panel,
+    /// Fit on one year, apply to every year.
+    ReferenceYear(i32),
+}
+
+impl Scope {
+    pub fn label(&self) -> String {
+        match self {
+            Scope::Year => "year".into(),
+            Scope::Panel => "panel".into(),
+            Scope::ReferenceYear(y) => format!("reference_year {y}"),
+        }
+    }
+}
+
+/// A method per level of the hierarchy: `default` everywhere, `levels` overriding it for the
+/// nodes of a given level. Levels follow COINr: indicators are level 1, the groups directly
+/// above them level 2, …; the entry for level L governs how the children of a level-L node
+/// are weighted and aggregated into it. Written either as a plain method table
+/// (`{ method = "entropy" }`) or as `{ default = {...}, levels = { "3" = {...} } }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Staged<T> {
+    pub default: T,
+    pub levels: BTreeMap<u32, T>,
+}
+
+impl<T> Staged<T> {
+    pub fn uniform(method: T) -> Self {
+        Staged {
+            default: method,
+            levels: BTreeMap::new(),
+        }
+    }
+
+    pub fn with_level(mut self, level: u32, method: T) -> Self {
+        self.levels.insert(level, method);
+        self
+    }
+
+    /// The method for nodes of `level`.
+    pub fn at(&self, level: u32) -> &T {
+        self.levels.get(&level).unwrap_or(&self.default)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged, bound(deserialize = "T: Deserialize<'de>"))]
+enum StagedRepr<T> {
+    Levels {
+        default: T,
+        #[serde(default)]
+        levels: BTreeMap<String, T>,
+    },
+    Plain(T),
+}
+
+impl<T: Serialize + Clone> Serialize for Staged<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        if self.levels.is_empty() {
+            StagedRepr::Plain(self.default.clone()).serialize(s)
+        } else {
+            StagedRepr::Levels {
+                default: self.default.clone(),
+                levels: self
+                    .levels
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect(),
+            }
+            .serialize(s)
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Staged<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        match StagedRepr::<T>::deserialize(d)? {
+            StagedRepr::Plain(method) => Ok(Staged::uniform(method)),
+            StagedRepr::Levels { default, levels } => {
+                let mut parsed = BTreeMap::new();
+                for (key, method) in levels {
+                    let level: u32 = key.parse().ok().filter(|l| *l >= 2).ok_or_else(|| {
+                        serde::de::Error::custom(format!(
+                            "level '{key}' must be a whole number >= 2 (indicators are level 1)"
+                        ))
+                    })?;
+                    parsed.insert(level, method);
+                }
+                Ok(Staged {
+                    default,
+                    levels: parsed,
+                })
+            }
+        }
+    }
+}
+
+/// Everything that decides a check-up's numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    #[serde(default)]
+    pub normalize: Normalize,
+    #[serde(default)]
+    pub scope: Scope,
+    #[serde(default = "default_weights")]
+    pub weights: Staged<Weight>,
+    #[serde(default = "default_aggregate")]
+    pub aggregate: Staged<Aggregate>,
+    #[serde(default)]
+    pub missing: MissingPolicy,
+}
+
+fn default_weights() -> Staged<Weight> {
+    Staged::uniform(Weight::Equal)
+}
+
+fn default_aggregate() -> Staged<Aggregate> {
+    Staged::uniform(Aggregate::Arithmetic)
+}
+
+impl Default for Spec {
+    /// min_max [0, 100], panel scope, equal weights, arithmetic means, renormalised gaps.
+    fn default() -> Self {
+        Spec {
+            normalize: Normalize::default(),
+            scope: Scope::default(),
+            weights: default_weights(),
+            aggregate: default_aggregate(),
+            missing: MissingPolicy::default(),
+        }
+    }
+}
+
+impl Spec {
+    /// The spec of the embedded default run: min_max [0, 100] over the panel, entropy weights
+    /// (Chinese practice, `entropy_normalized`) for indicators within a dimension, equal
+    /// weights for the dimensions, arithmetic means.
+    pub fn checkup_default() -> Spec {
+        Spec {
+            weights: Staged::uniform(Weight::Equal)
+                .with_level(2, Weight::EntropyNormalized { shift: 1e-4 }),
+            ..Spec::default()
+        }
+    }
+
+    /// Parses a spec from TOML.
+    pub fn from_toml(text: &str) -> Result<Spec> {
+        let spec: Spec = toml::from_str(text).map_err(|e| Error::Spec(e.to_string()))?;
+        spec.check()?;
+        Ok(spec)
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a spec always serialises")
+    }
+
+    /// Checks the parameters of every method.
+    pub fn check(&self) -> Result<()> {
+        self.normalize.check()?;
+        for w in std::iter::once(&self.weights.default).chain(self.weights.levels.values()) {
+            if let Weight::EntropyNormalized { shift } = w {
+                if !(shift.is_finite() && *shift >= 0.0) {
+                    return Err(Error::Spec(format!(
+                        "entropy_normalized: shift {shift} must be >= 0"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}

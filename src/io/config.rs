@@ -1,0 +1,107 @@
+//! The run configuration of `citycheck run`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::checkup::Spec;
+use crate::error::{Error, Result};
+use crate::panel::{ReadOptions, ValidationMode};
+
+/// The embedded default run: 14 Liaoning cities, 2008–2012, the `ccsy-example` catalogue.
+pub const EMBEDDED_CONFIG: &str = include_str!("../../datasets/default-run.toml");
+
+/// Where the data come from and how to read them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataConfig {
+    /// A file path (relative to the config file), or `embedded:` + the name of a compiled-in
+    /// data set.
+    pub path: String,
+    #[serde(flatten)]
+    pub read: ReadOptions,
+    #[serde(default)]
+    pub validation: ValidationMode,
+}
+
+/// Output table format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputFormat {
+    #[default]
+    Csv,
+    Parquet,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    #[serde(default = "default_out_dir")]
+    pub dir: PathBuf,
+    #[serde(default)]
+    pub format: OutputFormat,
+}
+
+fn default_out_dir() -> PathBuf {
+    PathBuf::from("citycheck-out")
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig {
+            dir: default_out_dir(),
+            format: OutputFormat::Csv,
+        }
+    }
+}
+
+/// Everything a yearly batch run needs, as read from `config.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunConfig {
+    /// A built-in catalogue id or a path to a catalogue TOML (relative to the config file).
+    pub catalog: String,
+    pub data: DataConfig,
+    #[serde(default)]
+    pub spec: Spec,
+    #[serde(default)]
+    pub output: OutputConfig,
+    /// Folder that relative paths are resolved against (the config file's folder).
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+impl RunConfig {
+    /// Reads a config file; relative paths in it are relative to its folder.
+    pub fn load(path: impl AsRef<Path>) -> Result<RunConfig> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut config = RunConfig::from_toml(&text).map_err(|e| match e {
+            Error::Spec(m) => Error::Spec(format!("{}: {m}", path.display())),
+            other => other,
+        })?;
+        config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(config)
+    }
+
+    pub fn from_toml(text: &str) -> Result<RunConfig> {
+        let config: RunConfig = toml::from_str(text).map_err(|e| Error::Spec(e.to_string()))?;
+        config.spec.check()?;
+        Ok(config)
+    }
+
+    /// The embedded default run.
+    pub fn embedded() -> RunConfig {
+        RunConfig::from_toml(EMBEDDED_CONFIG).expect("the embedded config is valid")
+    }
+
+    /// `p` resolved against the config's folder.
+    pub fn resolve(&self, p: &str) -> PathBuf {
+        let path = Path::new(p);
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.base_dir.join(path)
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! The output folder of a run, and the batch run that produces it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::config::{OutputFormat, RunConfig};
+use crate::catalog::Catalog;
+use crate::checkup::{Checkup, Dataset, Fitted, Outcome, Scope};
+use crate::error::{Error, Issue, Location, Result};
+use crate::panel::Panel;
+
+/// Data sets compiled into the program, addressed as `embedded:NAME` in a config.
+const EMBEDDED_DATA: &[(&str, &[u8])] = &[(
+    "cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv",
+    include_bytes!("../../datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv"),
+)];
+
+/// One input file and its SHA-256.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputDigest {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// Counts of what was scored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Counts {
+    pub units: usize,
+    pub years: usize,
+    pub indicators: usize,
+    pub observations: usize,
+    pub unit_years: usize,
+}
+
+/// `run.json`: how the outputs were made, so that they can be regenerated and cited.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    pub citycheck_version: &'static str,
+    pub catalog: CatalogRef,
+    pub spec: crate::checkup::Spec,
+    /// Whether scores of different years are comparable (false for `year` scope).
+    pub comparable_across_years: bool,
+    pub inputs: Vec<InputDigest>,
+    pub counts: Counts,
+    pub warnings: Vec<String>,
+    pub issues: Vec<Issue>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogRef {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
+}
+
+/// SHA-256 of `bytes`, as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// SHA-256 of a file, hex.
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(sha256_hex(&bytes))
+}
+
+/// Runs a whole config: read, validate, score, and write the output folder `out`
+/// (the config's own output folder when `None`). Returns the outcome and the report.
+pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<(Outcome, RunReport)> {
+    let catalog = if Catalog::builtin_ids().any(|id| id == config.catalog) {
+        Catalog::builtin(&config.catalog)?
+    } else {
+        Catalog::load(config.resolve(&config.catalog))?
+    };
+    let (panel, digest) = match config.data.path.strip_prefix("embedded:") {
+        Some(name) => {
+            let (_, bytes) = EMBEDDED_DATA
+                .iter()
+                .find(|(n, _)| *n == name)
+                .ok_or_else(|| {
+                    Error::Spec(format!(
+                        "no embedded data set '{name}'; embedded: {}",
+                        EMBEDDED_DATA
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?;
+            let panel = Panel::from_embedded_csv(bytes, &config.data.path, &config.data.read)?;
+            (
+                panel,
+                InputDigest {
+                    path: config.data.path.clone(),
+                    sha256: sha256_hex(bytes),
+                },
+            )
+        }
+        None => {
+            let path = config.resolve(&config.data.path);
+            let panel = Panel::read(&path, &config.data.read)?;
+            (
+                panel,
+                InputDigest {
+                    path: path.display().to_string(),
+                    sha256: sha256_file(&path)?,
+                },
+            )
+        }
+    };
+    let validation = panel.validate(&catalog, config.data.validation)?;
+    let data = Dataset::new(&catalog, &panel, &validation);
+    let outcome = Checkup::new(&catalog, config.spec.clone())?.run(&data)?;
+    let mut warnings = outcome.warnings.clone();
+    if config.spec.scope == Scope::Year {
+        warnings.push("scope = year: parameters are fitted per year, so scores of different years are not comparable".into());
+    }
+    let report = RunReport {
+        citycheck_version: env!("CARGO_PKG_VERSION"),
+        catalog: CatalogRef {
+            id: catalog.id().to_string(),
+            version: catalog.meta().version.clone(),
+            sha256: catalog.sha256().to_string(),
+        },
+        spec: config.spec.clone(),
+        comparable_across_years: config.spec.scope != Scope::Year,
+        inputs: vec![digest],
+        counts: Counts {
+            units: data.units().len(),
+            years: data.years().len(),
+            indicators: data.indicators(),
+            observations: panel.len(),
+            unit_years: data.rows(),
+        },
+        warnings,
+        issues: validation.issues,
+    };
+    let dir = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
+    write_outputs(&dir, config.output.format, &outcome, &report)?;
+    Ok((outcome, report))
+}
+
+/// `weights.csv`: year (null when fitted on the whole panel), node, parent, weight (within its
+/// parent), global_weight.
+pub fn weights_dataframe(fitted: &Fitted) -> PolarsResult<DataFrame> {
+    let mut year = Vec::new();
+    let mut node = Vec::new();
+    let mut parent = Vec::new();
+    let mut weight = Vec::new();
+    let mut global = Vec::new();
+    for set in &fitted.sets {
+        for w in &set.weights {
+            year.push(set.year);
+            node.push(w.node.as_str());
+            parent.push(w.parent.as_str());
+            weight.push(w.weight);
+            global.push(w.global_weight);
+        }
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("year".into(), year),
+        Column::new("node".into(), node),
+        Column::new("parent".into(), parent),
+        Column::new("weight".into(), weight),
+        Column::new("global_weight".into(), global),
+    ])
+}
+
+fn write_table(
+    dir: &Path,
+    name: &str,
+    format: OutputFormat,
+    df: &mut DataFrame,
+) -> Result<PathBuf> {
+    let path = dir.join(match format {
+        OutputFormat::Csv => format!("{name}.csv"),
+        OutputFormat::Parquet => format!("{name}.parquet"),
+    });
+    let file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+    let written = match format {
+        OutputFormat::Csv => CsvWriter::new(file).include_header(true).finish(df),
+        OutputFormat::Parquet => ParquetWriter::new(file).finish(df).map(|_| ()),
+    };
+    written.map_err(|e| {
+        Error::data(
+            Location {
+                file: Some(path.display().to_string()),
+                ..Default::default()
+            },
+            e.to_string(),
+        )
+    })?;
+    Ok(path)
+}
+
+/// Writes `scores`, `weights`, `fitted.json` and `run.json` into `dir` (created if needed).
+pub fn write_outputs(
+    dir: &Path,
+    format: OutputFormat,
+    outcome: &Outcome,
+    report: &RunReport,
+) -> Result<()> {
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let polars_err = |e: PolarsError| {
+        Error::data(
+            Location {
+                file: Some(dir.display().to_string()),
+                ..Default::default()
+            },
+            e.to_string(),
+        )
+    };
+    let mut scores = outcome.scores.to_dataframe().map_err(polars_err)?;
+    write_table(dir, "scores", format, &mut scores)?;
+    let mut weights = weights_dataframe(&outcome.fitted).map_err(polars_err)?;
+    write_table(dir, "weights", format, &mut weights)?;
+    let fitted_path = dir.join("fitted.json");
+    fs::write(&fitted_path, outcome.fitted.to_json()).map_err(|e| Error::io(&fitted_path, e))?;
+    let run_path = dir.join("run.json");
+    let json = serde_json::to_string_pretty(report).expect("the report always serialises");
+    fs::write(&run_path, json).map_err(|e| Error::io(&run_path, e))?;
+    Ok(())
+}

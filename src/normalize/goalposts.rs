@@ -1,0 +1,37 @@
+//! `goalposts`: min-max against the catalogue's fixed bounds [L, U], clipped to [0, 1].
+//! Band indicators: 1 − dist/max(a − L, U − b), clipped.
+
+use super::{indicator_error, Params};
+use crate::catalog::{Direction, Indicator};
+use crate::error::Result;
+
+pub(super) fn fit(ind: &Indicator) -> Result<Params> {
+    let [lower, upper] = ind.goalposts.ok_or_else(|| {
+        indicator_error(
+            "goalposts",
+            ind,
+            "the catalogue gives no goalposts [L, U] for this indicator",
+        )
+    })?;
+    Ok(Params::Goalposts { lower, upper })
+}
+
+pub(super) fn apply(dir: Direction, lower: f64, upper: f64, x: f64) -> f64 {
+    let r = match dir {
+        Direction::Higher => (x - lower) / (upper - lower),
+        Direction::Lower => (upper - x) / (upper - lower),
+        Direction::Band(_) | Direction::Target(_) => {
+            let (a, b) = dir.band().expect("band or target");
+            let spread = (a - lower).max(upper - b);
+            let dist = (a - x).max(0.0) + (x - b).max(0.0);
+            if dist == 0.0 {
+                1.0
+            } else if spread <= 0.0 {
+                0.0
+            } else {
+                1.0 - dist / spread
+            }
+        }
+    };
+    r.clamp(0.0, 1.0)
+}

@@ -1,0 +1,30 @@
+//! `min_max`: r = (o − min)/(max − min) on the oriented value o(x).
+
+use super::{orient, Params};
+use crate::catalog::{Direction, Indicator};
+use crate::kernels::stats;
+
+/// Bounds of the oriented values; a constant column is reported (every value will score 1).
+pub(super) fn fit(
+    ind: &Indicator,
+    dir: Direction,
+    xs: &[f64],
+    warnings: &mut Vec<String>,
+) -> Params {
+    let oriented: Vec<f64> = xs.iter().map(|&x| orient(dir, x)).collect();
+    let (min, max) = stats::min_max(&oriented).expect("caller checked that a value is present");
+    if min == max {
+        warnings.push(format!(
+            "indicator '{}' is constant in the fitting data: every unit gets the top score",
+            ind.id
+        ));
+    }
+    Params::Bounds { min, max }
+}
+
+pub(super) fn apply(dir: Direction, min: f64, max: f64, x: f64) -> f64 {
+    if max == min {
+        return 1.0;
+    }
+    (orient(dir, x) - min) / (max - min)
+}

@@ -1,0 +1,302 @@
+//! Normalisation (标准化): raw indicator values → comparable scores, higher = better.
+//!
+//! One variant of [`Normalize`] per method, one file per method. Each method is *fitted* on a
+//! column (the units of one year, or of the whole panel: the run's scope) into plain
+//! [`Params`], then *applied* to any value. All methods are direction-aware (METHODS.md §3):
+//!
+//! - `min_max`, `z_score`, `rank` and `percentile` work on the *oriented* value
+//!   `o(x) = x` (higher), `−x` (lower), `−dist(x, [a, b])` (band or target: the distance to the
+//!   best interval), so their fitted bounds, moments and samples are of `o(x)`;
+//! - `band`, `goalposts` and `target` work on the raw value with the formulas of METHODS.md;
+//! - `vector` and `sum` (decision-matrix normalisations) follow pymcdm's cost conventions and
+//!   are not defined for band indicators.
+//!
+//! Bounded methods (`min_max`, `band`, `goalposts`, `target`, `percentile`) map their [0, 1]
+//! result onto `[lo, hi]` (default [0, 100]): the run's output scale.
+
+mod band;
+mod goalposts;
+mod min_max;
+mod percentile;
+mod rank;
+mod sum;
+mod target;
+mod vector;
+mod z_score;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Direction, Indicator};
+use crate::error::{Error, Location, Result};
+
+fn default_lo() -> f64 {
+    0.0
+}
+fn default_hi() -> f64 {
+    100.0
+}
+
+/// The normalisation method of a run, with its parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum Normalize {
+    /// `(o − min)/(max − min)` scaled to `[lo, hi]`; a constant column scores `hi`.
+    MinMax {
+        #[serde(default = "default_lo")]
+        lo: f64,
+        #[serde(default = "default_hi")]
+        hi: f64,
+    },
+    /// Band indicators: 1 inside `[a, b]`, `1 − dist/max(a − min, max − b)` outside;
+    /// higher / lower indicators as `min_max`.
+    Band {
+        #[serde(default = "default_lo")]
+        lo: f64,
+        #[serde(default = "default_hi")]
+        hi: f64,
+    },
+    /// `(o − mean)/sd`, ddof = 1.
+    ZScore,
+    /// Min-max against the catalogue's fixed goalposts `[L, U]`, clipped to [0, 1].
+    Goalposts {
+        #[serde(default = "default_lo")]
+        lo: f64,
+        #[serde(default = "default_hi")]
+        hi: f64,
+    },
+    /// Attainment of the catalogue standard: `min(x/T, 1)` (higher), `min(T/x, 1)` (lower).
+    Target {
+        #[serde(default = "default_lo")]
+        lo: f64,
+        #[serde(default = "default_hi")]
+        hi: f64,
+    },
+    /// Average rank of `o(x)`, 1 = worst … m = best.
+    Rank,
+    /// `(rank − 1)/(m − 1)`.
+    Percentile {
+        #[serde(default = "default_lo")]
+        lo: f64,
+        #[serde(default = "default_hi")]
+        hi: f64,
+    },
+    /// `x/√Σx²` (cost: `1 − x/√Σx²`).
+    Vector,
+    /// `x/Σx` (cost: `(1/x)/Σ(1/x)`).
+    Sum,
+}
+
+impl Default for Normalize {
+    fn default() -> Self {
+        Normalize::MinMax { lo: 0.0, hi: 100.0 }
+    }
+}
+
+/// Parameters a normalisation learned from (or read for) one indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Params {
+    /// Nothing to learn from: no value present in the fitting data. Every value maps to missing.
+    Empty,
+    /// Bounds of the oriented value `o(x)`.
+    Bounds { min: f64, max: f64 },
+    /// Bounds of the raw value (band formula).
+    RawBounds { min: f64, max: f64 },
+    /// Mean and standard deviation of `o(x)`.
+    Moments { mean: f64, sd: f64 },
+    /// The catalogue's goalposts.
+    Goalposts { lower: f64, upper: f64 },
+    /// The catalogue's standard, as read when fitted (`None`: only per-unit standards; the
+    /// per-unit overrides are read from the catalogue when applied).
+    Target { value: Option<f64> },
+    /// The sorted fitting sample of `o(x)`.
+    Sample { sorted: Vec<f64> },
+    /// √Σx² (vector), Σx or Σ1/x (sum).
+    Norm { norm: f64 },
+    /// An all-zero column under `vector` or `sum`: every unit is equal and scores `value`.
+    Uniform { value: f64 },
+}
+
+/// The oriented value `o(x)`: higher is better.
+pub(crate) fn orient(direction: Direction, x: f64) -> f64 {
+    match direction {
+        Direction::Higher => x,
+        Direction::Lower => -x,
+        Direction::Band(_) | Direction::Target(_) => {
+            let (a, b) = direction.band().expect("band or target");
+            -((a - x).max(0.0) + (x - b).max(0.0))
+        }
+    }
+}
+
+pub(crate) fn direction_of(ind: &Indicator) -> Direction {
+    ind.direction.unwrap_or(Direction::Higher)
+}
+
+pub(crate) fn indicator_error(
+    method: &'static str,
+    ind: &Indicator,
+    message: impl Into<String>,
+) -> Error {
+    Error::method(
+        method,
+        Some(Location {
+            indicator: Some(ind.id.clone()),
+            ..Default::default()
+        }),
+        message,
+    )
+}
+
+fn scale(r: f64, lo: f64, hi: f64) -> f64 {
+    lo + r * (hi - lo)
+}
+
+impl Normalize {
+    /// The method's snake_case name, as in run specs and on the command line.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Normalize::MinMax { .. } => "min_max",
+            Normalize::Band { .. } => "band",
+            Normalize::ZScore => "z_score",
+            Normalize::Goalposts { .. } => "goalposts",
+            Normalize::Target { .. } => "target",
+            Normalize::Rank => "rank",
+            Normalize::Percentile { .. } => "percentile",
+            Normalize::Vector => "vector",
+            Normalize::Sum => "sum",
+        }
+    }
+
+    /// Every method name, for help texts and error messages.
+    pub const NAMES: &'static [&'static str] = &[
+        "min_max",
+        "band",
+        "z_score",
+        "goalposts",
+        "target",
+        "rank",
+        "percentile",
+        "vector",
+        "sum",
+    ];
+
+    /// The method with default parameters, by name.
+    pub fn from_name(name: &str) -> Result<Normalize> {
+        let table = format!("method = \"{name}\"");
+        toml::from_str(&table).map_err(|_| {
+            Error::Spec(format!(
+                "unknown normalisation '{name}'; known: {}",
+                Normalize::NAMES.join(", ")
+            ))
+        })
+    }
+
+    /// The `[lo, hi]` output scale of bounded methods.
+    pub fn scale(&self) -> Option<(f64, f64)> {
+        match *self {
+            Normalize::MinMax { lo, hi }
+            | Normalize::Band { lo, hi }
+            | Normalize::Goalposts { lo, hi }
+            | Normalize::Target { lo, hi }
+            | Normalize::Percentile { lo, hi } => Some((lo, hi)),
+            _ => None,
+        }
+    }
+
+    /// Checks the method's own parameters.
+    pub fn check(&self) -> Result<()> {
+        if let Some((lo, hi)) = self.scale() {
+            if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+                return Err(Error::Spec(format!(
+                    "{}: scale [lo, hi] = [{lo}, {hi}] needs lo < hi",
+                    self.name()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Learns the parameters for `ind` from the values `xs` (missing = `NaN`). Warnings (a
+    /// constant column, …) are appended to `warnings`.
+    ///
+    /// # Errors
+    /// [`Error::Method`] naming the indicator when the method cannot apply to it (no goalposts
+    /// or standard in the catalogue, negative values under `sum`, a band indicator under
+    /// `vector`, …).
+    pub fn fit(&self, ind: &Indicator, xs: &[f64], warnings: &mut Vec<String>) -> Result<Params> {
+        if xs.iter().all(|x| x.is_nan())
+            && !matches!(self, Normalize::Goalposts { .. } | Normalize::Target { .. })
+        {
+            return Ok(Params::Empty);
+        }
+        let dir = direction_of(ind);
+        match self {
+            Normalize::MinMax { .. } => Ok(min_max::fit(ind, dir, xs, warnings)),
+            Normalize::Band { .. } => Ok(band::fit(ind, dir, xs, warnings)),
+            Normalize::ZScore => Ok(z_score::fit(ind, dir, xs, warnings)),
+            Normalize::Goalposts { .. } => goalposts::fit(ind),
+            Normalize::Target { .. } => target::fit(ind),
+            Normalize::Rank => Ok(rank::fit(dir, xs)),
+            Normalize::Percentile { .. } => Ok(percentile::fit(ind, dir, xs, warnings)),
+            Normalize::Vector => vector::fit(ind, dir, xs),
+            Normalize::Sum => sum::fit(ind, dir, xs),
+        }
+    }
+
+    /// Applies fitted `params` to the raw value `x` of `unit` (missing stays missing).
+    ///
+    /// # Errors
+    /// [`Error::Method`] for a value the method cannot score (a negative value under
+    /// `target`, a value outside the sum's domain).
+    pub fn apply(&self, ind: &Indicator, params: &Params, unit: &str, x: f64) -> Result<f64> {
+        match params {
+            _ if x.is_nan() => return Ok(f64::NAN),
+            Params::Empty => return Ok(f64::NAN),
+            Params::Uniform { value } => return Ok(*value),
+            _ => {}
+        }
+        let dir = direction_of(ind);
+        let r = match (self, params) {
+            (Normalize::MinMax { .. }, Params::Bounds { min, max }) => {
+                min_max::apply(dir, *min, *max, x)
+            }
+            (Normalize::Band { .. }, Params::RawBounds { min, max }) => {
+                band::apply(dir, *min, *max, x)
+            }
+            (Normalize::Band { .. }, Params::Bounds { min, max }) => {
+                min_max::apply(dir, *min, *max, x)
+            }
+            (Normalize::ZScore, Params::Moments { mean, sd }) => z_score::apply(dir, *mean, *sd, x),
+            (Normalize::Goalposts { .. }, Params::Goalposts { lower, upper }) => {
+                goalposts::apply(dir, *lower, *upper, x)
+            }
+            (Normalize::Target { .. }, Params::Target { value }) => {
+                let t = ind
+                    .standard
+                    .as_ref()
+                    .and_then(|s| s.value_for(unit))
+                    .or(*value);
+                target::apply(ind, dir, t, unit, x)?
+            }
+            (Normalize::Rank, Params::Sample { sorted }) => rank::apply(dir, sorted, x),
+            (Normalize::Percentile { .. }, Params::Sample { sorted }) => {
+                percentile::apply(dir, sorted, x)
+            }
+            (Normalize::Vector, Params::Norm { norm }) => vector::apply(dir, *norm, x),
+            (Normalize::Sum, Params::Norm { norm }) => sum::apply(ind, dir, *norm, unit, x)?,
+            (method, params) => {
+                return Err(indicator_error(
+                    method.name(),
+                    ind,
+                    format!("fitted parameters {params:?} do not belong to this method"),
+                ))
+            }
+        };
+        Ok(match self.scale() {
+            Some((lo, hi)) => scale(r, lo, hi),
+            None => r,
+        })
+    }
+}

@@ -1,0 +1,33 @@
+//! `vector`: x/√Σx² (benefit), 1 − x/√Σx² (cost), as in TOPSIS and pymcdm.
+//! An all-zero column scores 1/√m for every unit (the value of any constant column).
+
+use super::{indicator_error, Params};
+use crate::catalog::{Direction, Indicator};
+use crate::error::Result;
+use crate::kernels::stats;
+
+pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64]) -> Result<Params> {
+    if dir.band().is_some() {
+        return Err(indicator_error(
+            "vector",
+            ind,
+            "vector normalisation is not defined for band or target directions",
+        ));
+    }
+    let present = stats::present(xs);
+    let norm = stats::sum(present.clone().map(|x| x * x)).sqrt();
+    if norm == 0.0 {
+        return Ok(Params::Uniform {
+            value: 1.0 / (present.count() as f64).sqrt(),
+        });
+    }
+    Ok(Params::Norm { norm })
+}
+
+pub(super) fn apply(dir: Direction, norm: f64, x: f64) -> f64 {
+    let r = x / norm;
+    match dir {
+        Direction::Lower => 1.0 - r,
+        _ => r,
+    }
+}

@@ -1,0 +1,465 @@
+//! Long and wide layouts: a [`RawTable`] → a [`Panel`].
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::table::{Cell, RawTable};
+use super::{Attribute, Panel, Source};
+use crate::error::{Error, Issue, IssueKind, Result};
+
+/// How the table is laid out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// Long if the table has an indicator and a value column, wide otherwise.
+    #[default]
+    Auto,
+    /// unit, year, indicator, value[, source].
+    Long,
+    /// unit, year, one column per indicator.
+    Wide,
+}
+
+/// How to read a table into a panel. Column names left out are looked up among the usual
+/// English and Chinese headers; when more than one candidate is present the reader refuses to
+/// guess and asks for the name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReadOptions {
+    pub layout: Layout,
+    pub unit_column: Option<String>,
+    pub year_column: Option<String>,
+    pub indicator_column: Option<String>,
+    pub value_column: Option<String>,
+    pub source_column: Option<String>,
+    /// Columns that hold unit attributes (province, city tier, …), constant per unit.
+    pub attributes: Vec<String>,
+}
+
+const UNIT_NAMES: &[&str] = &["unit", "city", "城市", "地区", "单位", "城市名称"];
+const YEAR_NAMES: &[&str] = &["year", "年份", "年度", "年"];
+const INDICATOR_NAMES: &[&str] = &["indicator", "指标", "指标名称"];
+const VALUE_NAMES: &[&str] = &["value", "值", "数值", "指标值"];
+const SOURCE_NAMES: &[&str] = &["source", "来源", "数据来源"];
+
+/// Cell texts read as missing: empty, and the usual "not available" marks of yearbooks.
+pub const MISSING_MARKS: &[&str] = &[
+    "", "NA", "N/A", "NaN", "nan", "null", "NULL", "-", "--", "—", "…", "...",
+];
+
+fn find_column(
+    table: &RawTable,
+    given: Option<&str>,
+    candidates: &[&str],
+    role: &str,
+    option: &str,
+) -> Result<Option<usize>> {
+    if let Some(name) = given {
+        return table
+            .names
+            .iter()
+            .position(|n| n == name)
+            .map(Some)
+            .ok_or_else(|| {
+                Error::data(
+                    table.location(None, Some(name)),
+                    format!(
+                        "no {role} column named '{name}'; columns are: {}",
+                        table.names.join(", ")
+                    ),
+                )
+            });
+    }
+    let found: Vec<usize> = candidates
+        .iter()
+        .filter_map(|c| {
+            table
+                .names
+                .iter()
+                .position(|n| n.trim().eq_ignore_ascii_case(c))
+        })
+        .collect();
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(*one)),
+        many => Err(Error::data(
+            table.location(None, None),
+            format!(
+                "more than one column could be the {role} column ({}); name it with {option}",
+                many.iter()
+                    .map(|&j| format!("'{}'", table.names[j]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+}
+
+fn required(
+    found: Option<usize>,
+    table: &RawTable,
+    role: &str,
+    candidates: &[&str],
+    option: &str,
+) -> Result<usize> {
+    found.ok_or_else(|| {
+        Error::data(
+            table.location(None, None),
+            format!(
+                "missing the {role} column: expected one of {} (or name it with {option}); columns are: {}",
+                candidates.join(", "),
+                table.names.join(", ")
+            ),
+        )
+    })
+}
+
+/// Reads a value cell: a number, a missing mark (→ `NaN`), or a problem description.
+pub(crate) fn parse_value(cell: &Cell) -> std::result::Result<f64, String> {
+    match cell {
+        Cell::Empty => Ok(f64::NAN),
+        Cell::Number(x) if x.is_finite() => Ok(*x),
+        Cell::Number(x) => Err(format!("{x} is not a finite number")),
+        Cell::Text(s) => {
+            let t = s.trim();
+            if MISSING_MARKS.contains(&t) {
+                return Ok(f64::NAN);
+            }
+            match t.parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(x),
+                _ => {
+                    let hint = if t.contains(',') && t.replace(',', "").parse::<f64>().is_ok() {
+                        " (thousands separators are not read: remove them)"
+                    } else if t.ends_with('%') {
+                        " (write percentages without the % sign, as the catalogue's unit says)"
+                    } else {
+                        ""
+                    };
+                    Err(format!("expected a number, found '{t}'{hint}"))
+                }
+            }
+        }
+    }
+}
+
+fn parse_year(cell: &Cell) -> std::result::Result<i32, String> {
+    let bad = |found: String| Err(format!("expected a year such as 2024, found '{found}'"));
+    match cell {
+        Cell::Empty => Err("the year is empty".to_string()),
+        Cell::Number(x) if x.fract() == 0.0 && (1000.0..=9999.0).contains(x) => Ok(*x as i32),
+        Cell::Number(x) => bad(x.to_string()),
+        Cell::Text(s) => {
+            // "2024" and "2024年" are years; "2024.0" comes from spreadsheets that store years as floats.
+            let t = s.trim().trim_end_matches('年');
+            let t = t.strip_suffix(".0").unwrap_or(t);
+            match t.parse::<i32>() {
+                Ok(y) if (1000..=9999).contains(&y) => Ok(y),
+                _ => bad(s.clone()),
+            }
+        }
+    }
+}
+
+fn text(cell: &Cell) -> Option<String> {
+    match cell {
+        Cell::Empty => None,
+        Cell::Number(x) => Some(x.to_string()),
+        Cell::Text(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+    }
+}
+
+/// Accumulates observations, interning units and indicator names.
+#[derive(Default)]
+pub(crate) struct Builder {
+    panel: Panel,
+    unit_index: HashMap<String, u32>,
+    indicator_index: HashMap<String, u32>,
+}
+
+impl Builder {
+    fn unit(&mut self, name: &str) -> u32 {
+        if let Some(&u) = self.unit_index.get(name) {
+            return u;
+        }
+        let u = self.panel.units.len() as u32;
+        self.panel.units.push(name.to_string());
+        self.unit_index.insert(name.to_string(), u);
+        u
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn push(
+        &mut self,
+        unit: &str,
+        year: i32,
+        indicator: &str,
+        value: f64,
+        source: Option<Source>,
+        row: usize,
+        column: usize,
+    ) {
+        let u = self.unit(unit);
+        let i = match self.indicator_index.get(indicator) {
+            Some(&i) => i,
+            None => {
+                let i = self.panel.indicators.len() as u32;
+                self.panel.indicators.push(indicator.to_string());
+                self.indicator_index.insert(indicator.to_string(), i);
+                i
+            }
+        };
+        let p = &mut self.panel;
+        p.unit.push(u);
+        p.year.push(year);
+        p.indicator.push(i);
+        p.value.push(value);
+        p.source.push(source);
+        p.row.push(row as u32);
+        p.column.push(column as u32);
+    }
+
+    pub fn finish(
+        mut self,
+        origin: Option<String>,
+        column_names: Vec<String>,
+        attributes: Vec<Attribute>,
+        issues: Vec<Issue>,
+    ) -> Panel {
+        self.panel.origin = origin;
+        self.panel.column_names = column_names;
+        self.panel.attributes = attributes;
+        self.panel.issues = issues;
+        self.panel
+    }
+}
+
+pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Result<Panel> {
+    let o = options;
+    let unit_col = required(
+        find_column(
+            table,
+            o.unit_column.as_deref(),
+            UNIT_NAMES,
+            "unit",
+            "unit_column",
+        )?,
+        table,
+        "unit",
+        UNIT_NAMES,
+        "unit_column",
+    )?;
+    let year_col = required(
+        find_column(
+            table,
+            o.year_column.as_deref(),
+            YEAR_NAMES,
+            "year",
+            "year_column",
+        )?,
+        table,
+        "year",
+        YEAR_NAMES,
+        "year_column",
+    )?;
+    let indicator_col = find_column(
+        table,
+        o.indicator_column.as_deref(),
+        INDICATOR_NAMES,
+        "indicator",
+        "indicator_column",
+    )?;
+    let value_col = find_column(
+        table,
+        o.value_column.as_deref(),
+        VALUE_NAMES,
+        "value",
+        "value_column",
+    )?;
+    let source_col = find_column(
+        table,
+        o.source_column.as_deref(),
+        SOURCE_NAMES,
+        "source",
+        "source_column",
+    )?;
+    let layout = match o.layout {
+        Layout::Auto if indicator_col.is_some() && value_col.is_some() => Layout::Long,
+        Layout::Auto => Layout::Wide,
+        explicit => explicit,
+    };
+    let mut attribute_cols = Vec::new();
+    for name in &o.attributes {
+        attribute_cols.push(
+            find_column(table, Some(name), &[], "attribute", "attributes")?.expect("named column"),
+        );
+    }
+
+    let mut issues = Vec::new();
+    let mut builder = Builder::default();
+    let mut used = vec![unit_col, year_col];
+    used.extend(&attribute_cols);
+    used.extend(source_col);
+
+    let value_columns: Vec<usize> = match layout {
+        Layout::Long => {
+            let ind = required(
+                indicator_col,
+                table,
+                "indicator",
+                INDICATOR_NAMES,
+                "indicator_column",
+            )?;
+            let val = required(value_col, table, "value", VALUE_NAMES, "value_column")?;
+            used.extend([ind, val]);
+            vec![val]
+        }
+        _ => (0..table.names.len())
+            .filter(|j| !used.contains(j))
+            .collect(),
+    };
+    if value_columns.is_empty() {
+        return Err(Error::data(
+            table.location(None, None),
+            "no indicator columns: the table has only unit, year and attribute columns",
+        ));
+    }
+    if layout == Layout::Long {
+        for (j, name) in table
+            .names
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| !used.contains(j))
+        {
+            issues.push(Issue::new(
+                IssueKind::IgnoredColumn,
+                table.location(None, Some(name)),
+                format!(
+                    "column '{}' is not read (long layout; declare it in attributes to keep it)",
+                    table.names[j]
+                ),
+            ));
+        }
+    }
+
+    for r in 0..table.rows() {
+        let Some(unit) = text(&table.columns[unit_col][r]) else {
+            issues.push(Issue::new(
+                IssueKind::MissingKey,
+                table.location(Some(r), Some(&table.names[unit_col])),
+                "the unit is empty: row skipped",
+            ));
+            continue;
+        };
+        let year = match parse_year(&table.columns[year_col][r]) {
+            Ok(y) => y,
+            Err(message) => {
+                issues.push(Issue::new(
+                    IssueKind::MissingKey,
+                    table.location(Some(r), Some(&table.names[year_col])),
+                    format!("{message}: row skipped"),
+                ));
+                continue;
+            }
+        };
+        let source = match source_col.map(|j| text(&table.columns[j][r])) {
+            None | Some(None) => None,
+            Some(Some(s)) => match Source::parse(&s) {
+                Some(src) => Some(src),
+                None => {
+                    issues.push(Issue::new(
+                        IssueKind::InvalidSource,
+                        table.location(Some(r), source_col.map(|j| table.names[j].as_str())),
+                        format!("source '{s}' is not one of self, third_party, survey (自体检, 第三方体检, 社会满意度调查): row skipped"),
+                    ));
+                    continue;
+                }
+            },
+        };
+        for &vc in &value_columns {
+            let indicator = match layout {
+                Layout::Long => {
+                    let ic = indicator_col.expect("long layout has an indicator column");
+                    match text(&table.columns[ic][r]) {
+                        Some(name) => name,
+                        None => {
+                            issues.push(Issue::new(
+                                IssueKind::MissingKey,
+                                table.location(Some(r), Some(&table.names[ic])),
+                                "the indicator is empty: row skipped",
+                            ));
+                            continue;
+                        }
+                    }
+                }
+                _ => table.names[vc].trim().to_string(),
+            };
+            let cell = &table.columns[vc][r];
+            if layout == Layout::Wide && *cell == Cell::Empty {
+                continue;
+            }
+            let value = match parse_value(cell) {
+                Ok(v) => v,
+                Err(message) => {
+                    let mut location = table.location(Some(r), Some(&table.names[vc]));
+                    location.unit = Some(unit.clone());
+                    location.year = Some(year);
+                    location.indicator = Some(indicator.clone());
+                    issues.push(Issue::new(
+                        IssueKind::NonNumeric,
+                        location,
+                        format!("{message}; read as missing"),
+                    ));
+                    f64::NAN
+                }
+            };
+            builder.push(&unit, year, &indicator, value, source, r + 2, vc);
+        }
+    }
+
+    // Attributes: one value per unit; a unit with two different values is refused.
+    let mut attributes = Vec::new();
+    for &ac in &attribute_cols {
+        let mut values: Vec<Option<String>> = vec![None; builder.panel.units.len()];
+        for r in 0..table.rows() {
+            let (Some(unit), Some(value)) = (
+                text(&table.columns[unit_col][r]),
+                text(&table.columns[ac][r]),
+            ) else {
+                continue;
+            };
+            let Some(&u) = builder.unit_index.get(&unit) else {
+                continue;
+            };
+            match &values[u as usize] {
+                Some(existing) if *existing != value => {
+                    return Err(Error::data(
+                        table.location(Some(r), Some(&table.names[ac])),
+                        format!("unit '{unit}' has two values of attribute '{}': '{existing}' and '{value}'", table.names[ac]),
+                    ))
+                }
+                _ => values[u as usize] = Some(value),
+            }
+        }
+        attributes.push(Attribute {
+            name: table.names[ac].clone(),
+            values,
+        });
+    }
+
+    if builder.panel.value.is_empty() {
+        if issues.iter().any(Issue::is_fatal) {
+            return Err(Error::Validation { issues });
+        }
+        return Err(Error::data(
+            table.location(None, None),
+            "no observation could be read",
+        ));
+    }
+    Ok(builder.finish(
+        table.origin.clone(),
+        table.names.clone(),
+        attributes,
+        issues,
+    ))
+}

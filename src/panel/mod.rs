@@ -1,0 +1,180 @@
+//! The panel (面板数据): observations of units (cities, districts, compounds) over years.
+//!
+//! Long form is the interchange format — unit, year, indicator, value, optional source — and
+//! wide form (one column per indicator) is accepted at the edges. Readers take CSV, Parquet
+//! and Excel `.xlsx`, UTF-8 with Chinese headers, and polars DataFrames. Indicators are kept
+//! as named in the input; [`Panel::validate`] resolves them against a catalogue (ids or
+//! aliases) and reports every problem with file, row and column.
+
+mod layout;
+mod table;
+mod validate;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Issue, Result};
+pub use layout::{Layout, ReadOptions};
+pub(crate) use table::RawTable;
+pub use validate::{Validation, ValidationMode};
+
+/// Which of the three evidence sources an observation comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// 自体检: the city's self-check.
+    #[serde(rename = "self")]
+    SelfCheck,
+    /// 第三方体检: the third-party check.
+    ThirdParty,
+    /// 社会满意度调查: the resident satisfaction survey.
+    Survey,
+}
+
+impl Source {
+    /// Parses the names used in data files, English or Chinese.
+    pub fn parse(s: &str) -> Option<Source> {
+        match s.trim() {
+            "self" | "self_check" | "自体检" | "城市自体检" => Some(Source::SelfCheck),
+            "third_party" | "第三方" | "第三方体检" => Some(Source::ThirdParty),
+            "survey" | "满意度调查" | "社会满意度调查" => Some(Source::Survey),
+            _ => None,
+        }
+    }
+}
+
+/// A unit attribute (province, city tier, …): one optional value per unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    pub name: String,
+    pub values: Vec<Option<String>>,
+}
+
+/// Observations in long form, with units and indicators interned.
+#[derive(Debug, Clone, Default)]
+pub struct Panel {
+    origin: Option<String>,
+    units: Vec<String>,
+    attributes: Vec<Attribute>,
+    indicators: Vec<String>,
+    unit: Vec<u32>,
+    year: Vec<i32>,
+    indicator: Vec<u32>,
+    value: Vec<f64>,
+    source: Vec<Option<Source>>,
+    /// Input row (1-based, header = 1) and column of each observation, for messages.
+    row: Vec<u32>,
+    column: Vec<u32>,
+    column_names: Vec<String>,
+    /// Problems found while reading (cells that could not be read, …).
+    issues: Vec<Issue>,
+}
+
+impl Panel {
+    /// Reads a CSV, Parquet or `.xlsx` file (by extension), long or wide.
+    ///
+    /// # Errors
+    /// [`crate::Error::Io`] if the file cannot be opened; [`crate::Error::Data`] if it is empty,
+    /// lacks the unit or year column, or the layout cannot be told. Cell-level problems are
+    /// not errors here: they are collected and judged by [`Panel::validate`].
+    pub fn read(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Panel> {
+        let table = RawTable::read(path.as_ref())?;
+        layout::panel_from_table(&table, options)
+    }
+
+    /// From CSV text compiled into the program (the embedded example); `origin` names it.
+    pub fn from_embedded_csv(
+        bytes: &'static [u8],
+        origin: &str,
+        options: &ReadOptions,
+    ) -> Result<Panel> {
+        layout::panel_from_table(&table::read_csv_bytes(bytes, origin)?, options)
+    }
+
+    /// From a polars DataFrame, long or wide as `options` says (or detects).
+    pub fn from_dataframe(df: &polars::prelude::DataFrame, options: &ReadOptions) -> Result<Panel> {
+        let table = RawTable::from_dataframe(df, Some("DataFrame".to_string()))?;
+        if table.rows() == 0 {
+            return Err(crate::Error::data(
+                table.location(None, None),
+                "the DataFrame has no rows",
+            ));
+        }
+        layout::panel_from_table(&table, options)
+    }
+
+    /// From long-form records `(unit, year, indicator, value)`; `NaN` values are missing.
+    pub fn from_records<'a>(
+        records: impl IntoIterator<Item = (&'a str, i32, &'a str, f64)>,
+    ) -> Panel {
+        let mut builder = layout::Builder::default();
+        for (i, (unit, year, indicator, value)) in records.into_iter().enumerate() {
+            builder.push(unit, year, indicator, value, None, i + 1, 0);
+        }
+        builder.finish(None, vec!["value".to_string()], Vec::new(), Vec::new())
+    }
+
+    /// Number of observations (rows of the long form).
+    pub fn len(&self) -> usize {
+        self.value.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.value.is_empty()
+    }
+
+    pub fn origin(&self) -> Option<&str> {
+        self.origin.as_deref()
+    }
+
+    /// Unit names in order of first appearance.
+    pub fn units(&self) -> &[String] {
+        &self.units
+    }
+
+    /// Indicator names as given in the input, in order of first appearance.
+    pub fn indicator_names(&self) -> &[String] {
+        &self.indicators
+    }
+
+    pub fn attributes(&self) -> &[Attribute] {
+        &self.attributes
+    }
+
+    /// The distinct years, ascending.
+    pub fn years(&self) -> Vec<i32> {
+        let mut years = self.year.clone();
+        years.sort_unstable();
+        years.dedup();
+        years
+    }
+
+    /// Problems found while reading.
+    pub fn read_issues(&self) -> &[Issue] {
+        &self.issues
+    }
+
+    /// Observation `k` as (unit index, year, indicator index, value, source).
+    pub fn observation(&self, k: usize) -> (usize, i32, usize, f64, Option<Source>) {
+        (
+            self.unit[k] as usize,
+            self.year[k],
+            self.indicator[k] as usize,
+            self.value[k],
+            self.source[k],
+        )
+    }
+
+    /// Where observation `k` came from.
+    pub fn location(&self, k: usize) -> crate::error::Location {
+        crate::error::Location {
+            file: self.origin.clone(),
+            row: Some(self.row[k] as usize),
+            column: self.column_names.get(self.column[k] as usize).cloned(),
+            unit: Some(self.units[self.unit[k] as usize].clone()),
+            year: Some(self.year[k]),
+            indicator: Some(self.indicators[self.indicator[k] as usize].clone()),
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! A raw input table, whatever format it came from: named columns of cells.
+//!
+//! CSV, Parquet, Excel and in-memory DataFrames are all read into a [`RawTable`] first, so
+//! that one piece of code ([`super::layout`]) turns any of them into a panel, with one set of
+//! error messages.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::error::{Error, Location, Result};
+
+/// One cell as read, before it is interpreted.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    Empty,
+    Number(f64),
+    Text(String),
+}
+
+/// Named columns of cells, all of the same length; `origin` names the input in messages.
+#[derive(Debug, Clone)]
+pub(crate) struct RawTable {
+    pub origin: Option<String>,
+    pub names: Vec<String>,
+    pub columns: Vec<Vec<Cell>>,
+}
+
+impl RawTable {
+    pub fn rows(&self) -> usize {
+        self.columns.first().map_or(0, Vec::len)
+    }
+
+    pub fn location(&self, row: Option<usize>, column: Option<&str>) -> Location {
+        Location {
+            file: self.origin.clone(),
+            // Row 1 is the header: data row i (0-based) is row i + 2.
+            row: row.map(|r| r + 2),
+            column: column.map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    /// Reads a file by its extension: `.csv`, `.parquet` or `.xlsx`.
+    pub fn read(path: &Path) -> Result<RawTable> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let table = match ext.as_deref() {
+            Some("csv") | Some("txt") => read_csv(path)?,
+            Some("parquet") | Some("pq") => read_parquet(path)?,
+            Some("xlsx") | Some("xlsm") | Some("xls") => read_xlsx(path)?,
+            _ => {
+                return Err(Error::data(
+                    Location {
+                        file: Some(path.display().to_string()),
+                        ..Default::default()
+                    },
+                    "unknown file type: expected .csv, .parquet or .xlsx",
+                ))
+            }
+        };
+        if table.names.is_empty() || table.rows() == 0 {
+            return Err(Error::data(
+                table.location(None, None),
+                "the table is empty: no header or no data rows",
+            ));
+        }
+        Ok(table)
+    }
+
+    /// From a polars DataFrame (e.g. from Python or another Rust crate).
+    ///
+    /// # Errors
+    /// [`Error::Data`] naming the column for column types a panel cannot hold.
+    pub fn from_dataframe(df: &DataFrame, origin: Option<String>) -> Result<RawTable> {
+        let mut names = Vec::with_capacity(df.width());
+        let mut columns = Vec::with_capacity(df.width());
+        for column in df.columns() {
+            let name = column.name().to_string();
+            let series = column.as_materialized_series();
+            let cells = series_cells(series).map_err(|message| {
+                Error::data(
+                    Location {
+                        file: origin.clone(),
+                        column: Some(name.clone()),
+                        ..Default::default()
+                    },
+                    message,
+                )
+            })?;
+            names.push(name);
+            columns.push(cells);
+        }
+        Ok(RawTable {
+            origin,
+            names,
+            columns,
+        })
+    }
+}
+
+fn series_cells(series: &Series) -> std::result::Result<Vec<Cell>, String> {
+    let dtype = series.dtype();
+    if dtype.is_primitive_numeric() || matches!(dtype, DataType::Decimal(_, _) | DataType::Boolean)
+    {
+        let floats = series.cast(&DataType::Float64).map_err(|e| e.to_string())?;
+        let ca = floats.f64().map_err(|e| e.to_string())?;
+        return Ok(ca
+            .iter()
+            .map(|v| v.map_or(Cell::Empty, Cell::Number))
+            .collect());
+    }
+    match dtype {
+        DataType::String => {
+            let ca = series.str().map_err(|e| e.to_string())?;
+            Ok(ca
+                .iter()
+                .map(|v| v.map_or(Cell::Empty, |s| Cell::Text(s.to_string())))
+                .collect())
+        }
+        DataType::Null => Ok(vec![Cell::Empty; series.len()]),
+        other => Err(format!(
+            "column type {other} is not supported: use numbers or text"
+        )),
+    }
+}
+
+fn polars_error(path: &Path, e: PolarsError) -> Error {
+    Error::data(
+        Location {
+            file: Some(path.display().to_string()),
+            ..Default::default()
+        },
+        e.to_string(),
+    )
+}
+
+fn read_csv(path: &Path) -> Result<RawTable> {
+    if std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len()
+        == 0
+    {
+        return Err(Error::data(
+            Location {
+                file: Some(path.display().to_string()),
+                ..Default::default()
+            },
+            "the file is empty",
+        ));
+    }
+    // Every column as text: numbers are parsed by citycheck so that a bad cell is reported
+    // with its row and column instead of turning a whole column into text or nulls.
+    let df = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(path.into()))
+        .and_then(|r| r.finish())
+        .map_err(|e| polars_error(path, e))?;
+    RawTable::from_dataframe(&df, Some(path.display().to_string()))
+}
+
+/// Reads CSV text held in memory (the embedded example data).
+pub(crate) fn read_csv_bytes(bytes: &'static [u8], origin: &str) -> Result<RawTable> {
+    let df = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+        .finish()
+        .map_err(|e| {
+            Error::data(
+                Location {
+                    file: Some(origin.to_string()),
+                    ..Default::default()
+                },
+                e.to_string(),
+            )
+        })?;
+    RawTable::from_dataframe(&df, Some(origin.to_string()))
+}
+
+fn read_parquet(path: &Path) -> Result<RawTable> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let df = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| polars_error(path, e))?;
+    RawTable::from_dataframe(&df, Some(path.display().to_string()))
+}
+
+fn read_xlsx(path: &Path) -> Result<RawTable> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let origin = path.display().to_string();
+    let fail = |message: String| {
+        Error::data(
+            Location {
+                file: Some(origin.clone()),
+                ..Default::default()
+            },
+            message,
+        )
+    };
+    let mut workbook = open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
+    let sheet = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| fail("the workbook has no sheet".into()))?;
+    let range = workbook
+        .worksheet_range(&sheet)
+        .map_err(|e| fail(e.to_string()))?;
+    let mut rows = range.rows();
+    let header = rows
+        .next()
+        .ok_or_else(|| fail(format!("sheet '{sheet}' is empty")))?;
+    let names: Vec<String> = header
+        .iter()
+        .map(|c| match c {
+            Data::String(s) => s.trim().to_string(),
+            Data::Empty => String::new(),
+            other => other.to_string(),
+        })
+        .collect();
+    let mut columns: Vec<Vec<Cell>> = vec![Vec::new(); names.len()];
+    for row in rows {
+        for (j, column) in columns.iter_mut().enumerate() {
+            column.push(match row.get(j) {
+                None | Some(Data::Empty) => Cell::Empty,
+                Some(Data::Float(x)) => Cell::Number(*x),
+                Some(Data::Int(x)) => Cell::Number(*x as f64),
+                Some(Data::Bool(b)) => Cell::Number(f64::from(u8::from(*b))),
+                Some(Data::String(s)) => Cell::Text(s.clone()),
+                Some(other) => Cell::Text(other.to_string()),
+            });
+        }
+    }
+    Ok(RawTable {
+        origin: Some(format!("{origin} [{sheet}]")),
+        names,
+        columns,
+    })
+}

@@ -1,0 +1,185 @@
+//! Validation of a panel against a catalogue.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Panel;
+use crate::catalog::{units, Catalog};
+use crate::error::{Error, Issue, IssueKind, Location, Result};
+
+/// Strict validation fails on any data problem; lenient validation reports them and goes on
+/// (unknown indicators and later duplicates are left out, unreadable cells are missing).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValidationMode {
+    #[default]
+    Strict,
+    Lenient,
+}
+
+/// The outcome of validating a panel against a catalogue.
+#[derive(Debug, Clone)]
+pub struct Validation {
+    /// Every problem found, reading problems first.
+    pub issues: Vec<Issue>,
+    /// For each indicator name of the panel, its position in the catalogue (`None`: unknown).
+    pub(crate) resolved: Vec<Option<usize>>,
+    /// Observations to use: known indicator, not a repeated unit-year-indicator-source.
+    pub(crate) keep: Vec<bool>,
+}
+
+impl Validation {
+    /// Issues that strict mode refuses.
+    pub fn fatal(&self) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(|i| i.is_fatal())
+    }
+}
+
+impl Panel {
+    /// Checks the panel against `catalog`: unknown indicators (with the closest id suggested),
+    /// duplicate unit-year-indicator rows, unreadable cells, values outside the valid range,
+    /// percentages given as fractions, and units with missing years (reported, never fatal).
+    ///
+    /// # Errors
+    /// In [`ValidationMode::Strict`], [`Error::Validation`] listing every fatal issue.
+    pub fn validate(&self, catalog: &Catalog, mode: ValidationMode) -> Result<Validation> {
+        let mut issues: Vec<Issue> = self.issues.clone();
+        let resolved: Vec<Option<usize>> = self
+            .indicators
+            .iter()
+            .map(|name| catalog.position(name))
+            .collect();
+
+        // Unknown indicators: one issue per name, at its first row.
+        for (i, name) in self.indicators.iter().enumerate() {
+            if resolved[i].is_none() {
+                let first = self
+                    .indicator
+                    .iter()
+                    .position(|&k| k as usize == i)
+                    .expect("interned names occur");
+                let count = self.indicator.iter().filter(|&&k| k as usize == i).count();
+                let hint = catalog
+                    .suggest(name)
+                    .map(|s| format!("; did you mean '{s}'?"))
+                    .unwrap_or_default();
+                issues.push(Issue::new(
+                    IssueKind::UnknownIndicator,
+                    self.location(first),
+                    format!("'{name}' is not an indicator or alias of catalogue '{}' ({count} value(s)){hint}", catalog.id()),
+                ));
+            }
+        }
+
+        let mut keep = vec![true; self.len()];
+        let mut first_seen: HashMap<(u32, i32, usize, Option<super::Source>), usize> =
+            HashMap::with_capacity(self.len());
+        for k in 0..self.len() {
+            let Some(pos) = resolved[self.indicator[k] as usize] else {
+                keep[k] = false;
+                continue;
+            };
+            let key = (self.unit[k], self.year[k], pos, self.source[k]);
+            if let Some(&earlier) = first_seen.get(&key) {
+                keep[k] = false;
+                issues.push(Issue::new(
+                    IssueKind::DuplicateObservation,
+                    self.location(k),
+                    format!(
+                        "duplicate of row {} (same unit, year and indicator); the later row is left out",
+                        self.row[earlier]
+                    ),
+                ));
+                continue;
+            }
+            first_seen.insert(key, k);
+            let ind = &catalog.indicators()[pos];
+            let x = self.value[k];
+            if let Some([lo, hi]) = ind.valid_range {
+                if x < lo || x > hi {
+                    issues.push(Issue::new(
+                        IssueKind::OutOfRange,
+                        self.location(k),
+                        format!(
+                            "{x} is outside the valid range [{lo}, {hi}] {} of '{}'",
+                            ind.unit, ind.id
+                        ),
+                    ));
+                }
+            }
+        }
+
+        // Percentages given as fractions: every value of a % indicator within [0, 1].
+        let mut by_indicator: HashMap<usize, (f64, usize, usize)> = HashMap::new();
+        for k in (0..self.len()).filter(|&k| keep[k] && !self.value[k].is_nan()) {
+            let pos = resolved[self.indicator[k] as usize].expect("kept rows are resolved");
+            let entry = by_indicator.entry(pos).or_insert((f64::NEG_INFINITY, 0, k));
+            if self.value[k].abs() > entry.0 {
+                entry.0 = self.value[k].abs();
+                entry.2 = k;
+            }
+            entry.1 += 1;
+        }
+        let mut slips: Vec<(usize, f64, usize, usize)> = by_indicator
+            .into_iter()
+            .map(|(pos, (max, n, k))| (pos, max, n, k))
+            .collect();
+        slips.sort_unstable_by_key(|s| s.0);
+        for (pos, max, n, k) in slips {
+            let ind = &catalog.indicators()[pos];
+            let spans_beyond_one = ind.valid_range.is_none_or(|[_, hi]| hi > 1.0);
+            if units::is_percent(&ind.unit) && spans_beyond_one && max > 0.0 && max <= 1.0 {
+                issues.push(Issue::new(
+                    IssueKind::PercentAsFraction,
+                    Location { file: self.origin.clone(), indicator: Some(ind.id.clone()), ..Default::default() },
+                    format!(
+                        "all {n} values of '{}' are between 0 and 1 (largest {max}, {}), but the catalogue unit is %: \
+                         fractions such as 0.42 should be written as 42",
+                        ind.id,
+                        self.location(k)
+                    ),
+                ));
+            }
+        }
+
+        // Units with gaps inside the panel's span of years (a fact to report, not an error).
+        let years = self.years();
+        let mut unit_years: Vec<Vec<i32>> = vec![Vec::new(); self.units.len()];
+        for k in 0..self.len() {
+            unit_years[self.unit[k] as usize].push(self.year[k]);
+        }
+        for (u, ys) in unit_years.iter_mut().enumerate() {
+            ys.sort_unstable();
+            ys.dedup();
+            let missing: Vec<String> = years
+                .iter()
+                .filter(|y| ys.binary_search(y).is_err())
+                .map(|y| y.to_string())
+                .collect();
+            if !missing.is_empty() {
+                issues.push(Issue::new(
+                    IssueKind::MissingYears,
+                    Location {
+                        file: self.origin.clone(),
+                        unit: Some(self.units[u].clone()),
+                        ..Default::default()
+                    },
+                    format!("no data for {}", missing.join(", ")),
+                ));
+            }
+        }
+
+        let validation = Validation {
+            issues,
+            resolved,
+            keep,
+        };
+        if mode == ValidationMode::Strict && validation.fatal().next().is_some() {
+            return Err(Error::Validation {
+                issues: validation.fatal().cloned().collect(),
+            });
+        }
+        Ok(validation)
+    }
+}

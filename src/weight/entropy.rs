@@ -1,0 +1,121 @@
+//! Entropy weights (熵权法), in the two named variants of METHODS.md §4.
+//!
+//! # Formula
+//! ```text
+//! p_ij = v_ij / Σ_i v_ij
+//! E_j  = −(1/ln m_j) Σ_i p_ij ln p_ij      (0 · ln 0 = 0)
+//! d_j  = 1 − E_j,   w_j = d_j / Σ_k d_k
+//! ```
+//! `entropy`: v = x, the raw values (≥ 0). `entropy_normalized`: v = r + shift, where r is the
+//! direction-aware min-max of x in [0, 1] (a constant column has r = 1).
+//! m_j counts the present cells of column j: missing cells are left out of that column.
+//! A column with fewer than two present cells, or all zeros, carries no information: E = 1.
+//! If no column carries information (Σ d = 0) the weights are equal, with a warning.
+//!
+//! # References
+//! Xu (2004), EJOR 156(2):530–532; Zavadskas & Podvezko (2016), IJITDM 15(2):267–283.
+
+use crate::catalog::Direction;
+use crate::error::{Error, Location, Result};
+use crate::kernels::{stats, Matrix};
+use crate::normalize::orient;
+
+/// Raw-sum entropy weights of the columns of `x`.
+///
+/// # Errors
+/// [`Error::Method`] naming the column if it holds a negative value.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::kernels::Matrix;
+/// // Xu (2004): w = [0.4630, 0.3992, 0.1378, 0.0000]
+/// let x = Matrix::from_rows(&[[30.0, 30.0, 38.0, 29.0], [19.0, 54.0, 86.0, 29.0],
+///                              [19.0, 15.0, 85.0, 28.9], [68.0, 70.0, 60.0, 29.0]])?;
+/// let names: Vec<String> = (1..=4).map(|j| format!("c{j}")).collect();
+/// let w = citycheck::weight::entropy(&x, &names, &mut Vec::new())?;
+/// assert!((w[0] - 0.4630).abs() < 5e-5);
+/// # Ok(()) }
+/// ```
+pub fn entropy(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Result<Vec<f64>> {
+    let mut d = Vec::with_capacity(x.cols());
+    for (j, col) in x.columns().enumerate() {
+        if let Some(&neg) = col.iter().find(|&&v| v < 0.0) {
+            return Err(Error::method(
+                "entropy",
+                Some(Location { column: names.get(j).cloned(), ..Default::default() }),
+                format!("raw entropy needs values >= 0, found {neg}; use entropy_normalized for data with negatives"),
+            ));
+        }
+        d.push(1.0 - column_entropy(stats::present(col)));
+    }
+    Ok(normalize_divergence(d, names, "entropy", warnings))
+}
+
+/// Entropy weights after direction-aware min-max scaling and a `shift` (default 0.0001).
+pub fn entropy_normalized(
+    x: &Matrix,
+    directions: &[Direction],
+    shift: f64,
+    names: &[String],
+    warnings: &mut Vec<String>,
+) -> Result<Vec<f64>> {
+    if !(shift.is_finite() && shift >= 0.0) {
+        return Err(Error::Spec(format!(
+            "entropy_normalized: shift {shift} must be >= 0"
+        )));
+    }
+    let mut d = Vec::with_capacity(x.cols());
+    let mut scaled = Vec::with_capacity(x.rows());
+    for (j, col) in x.columns().enumerate() {
+        let dir = directions.get(j).copied().unwrap_or(Direction::Higher);
+        scaled.clear();
+        scaled.extend(stats::present(col).map(|v| orient(dir, v)));
+        let e = match stats::min_max(&scaled) {
+            Some((lo, hi)) if hi > lo => {
+                column_entropy(scaled.iter().map(|&o| (o - lo) / (hi - lo) + shift))
+            }
+            _ => 1.0,
+        };
+        d.push(1.0 - e);
+    }
+    Ok(normalize_divergence(
+        d,
+        names,
+        "entropy_normalized",
+        warnings,
+    ))
+}
+
+/// E = −(1/ln m) Σ p ln p of the non-negative values `v`.
+fn column_entropy(v: impl Iterator<Item = f64> + Clone) -> f64 {
+    let m = v.clone().count();
+    let total = stats::sum(v.clone());
+    if m < 2 || total <= 0.0 {
+        return 1.0;
+    }
+    let h = stats::sum(v.filter(|&x| x > 0.0).map(|x| {
+        let p = x / total;
+        p * p.ln()
+    }));
+    // Rounding can push E a hair above 1 for a constant column.
+    (-h / (m as f64).ln()).min(1.0)
+}
+
+fn normalize_divergence(
+    d: Vec<f64>,
+    names: &[String],
+    method: &str,
+    warnings: &mut Vec<String>,
+) -> Vec<f64> {
+    let total = stats::sum(d.iter().copied());
+    if total > 0.0 {
+        d.into_iter().map(|x| x / total).collect()
+    } else {
+        warnings.push(format!(
+            "{method}: no column of {} varies (all constant, all zero or single values): equal weights used",
+            names.join(", ")
+        ));
+        super::equal(d.len())
+    }
+}
