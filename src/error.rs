@@ -84,20 +84,13 @@ pub struct Issue {
 
 impl Issue {
     pub fn new(kind: IssueKind, location: Location, message: impl Into<String>) -> Self {
-        Issue {
-            kind,
-            location,
-            message: message.into(),
-        }
+        Issue { kind, location, message: message.into() }
     }
 
     /// Issues that strict validation refuses. Missing years and ignored columns are facts
     /// about the input, reported but never fatal: real panels have gaps.
     pub fn is_fatal(&self) -> bool {
-        !matches!(
-            self.kind,
-            IssueKind::MissingYears | IssueKind::IgnoredColumn
-        )
+        !matches!(self.kind, IssueKind::MissingYears | IssueKind::IgnoredColumn)
     }
 }
 
@@ -113,15 +106,11 @@ impl fmt::Display for Issue {
 pub enum Error {
     /// A catalogue file is malformed or inconsistent.
     #[error("catalogue {source_name}{}: {message}", entry.as_ref().map(|e| format!(", entry '{e}'")).unwrap_or_default())]
-    Catalog {
-        source_name: String,
-        entry: Option<String>,
-        message: String,
-    },
+    Catalog { source_name: String, entry: Option<String>, message: String },
 
     /// The input data cannot be read as a panel at all (empty file, missing columns, …).
     #[error("{location}: {message}")]
-    Data { location: Location, message: String },
+    Data { location: Box<Location>, message: String },
 
     /// Strict validation found problems; every one is listed.
     #[error("{} data problem(s):\n{}", issues.len(), summarize(issues))]
@@ -134,27 +123,16 @@ pub enum Error {
     /// A method cannot be applied to this input (negative data under raw entropy, a zero under
     /// geometric aggregation, …).
     #[error("{method}: {}{message}", location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default())]
-    Method {
-        method: &'static str,
-        location: Option<Location>,
-        message: String,
-    },
+    Method { method: &'static str, location: Option<Box<Location>>, message: String },
 
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 }
 
 fn summarize(issues: &[Issue]) -> String {
     const SHOWN: usize = 20;
-    let mut lines: Vec<String> = issues
-        .iter()
-        .take(SHOWN)
-        .map(|i| format!("  - {i}"))
-        .collect();
+    let mut lines: Vec<String> = issues.iter().take(SHOWN).map(|i| format!("  - {i}")).collect();
     if issues.len() > SHOWN {
         lines.push(format!("  … and {} more", issues.len() - SHOWN));
     }
@@ -163,29 +141,15 @@ fn summarize(issues: &[Issue]) -> String {
 
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
+        Error::Io { path: path.into(), source }
     }
 
     pub(crate) fn data(location: Location, message: impl Into<String>) -> Self {
-        Error::Data {
-            location,
-            message: message.into(),
-        }
+        Error::Data { location: Box::new(location), message: message.into() }
     }
 
-    pub(crate) fn method(
-        method: &'static str,
-        location: Option<Location>,
-        message: impl Into<String>,
-    ) -> Self {
-        Error::Method {
-            method,
-            location,
-            message: message.into(),
-        }
+    pub(crate) fn method(method: &'static str, location: Option<Location>, message: impl Into<String>) -> Self {
+        Error::Method { method, location: location.map(Box::new), message: message.into() }
     }
 }
 

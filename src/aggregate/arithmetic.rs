@@ -7,8 +7,5 @@ use crate::kernels::Matrix;
 /// a row with nothing present (or only zero weights present).
 pub fn arithmetic(x: &Matrix, w: &[f64]) -> Vec<f64> {
     let (num, den) = weighted_row_sums(x, w, |r| r);
-    num.iter()
-        .zip(&den)
-        .map(|(n, d)| if *d > 0.0 { n / d } else { f64::NAN })
-        .collect()
+    num.iter().zip(&den).map(|(n, d)| if *d > 0.0 { n / d } else { f64::NAN }).collect()
 }

@@ -11,9 +11,5 @@ use crate::kernels::Matrix;
 pub fn geometric(x: &Matrix, w: &[f64], labels: Labels<'_>) -> Result<Vec<f64>> {
     require_positive("geometric", x, labels)?;
     let (num, den) = weighted_row_sums(x, w, f64::ln);
-    Ok(num
-        .iter()
-        .zip(&den)
-        .map(|(n, d)| if *d > 0.0 { (n / d).exp() } else { f64::NAN })
-        .collect())
+    Ok(num.iter().zip(&den).map(|(n, d)| if *d > 0.0 { (n / d).exp() } else { f64::NAN }).collect())
 }

@@ -11,9 +11,5 @@ use crate::kernels::Matrix;
 pub fn harmonic(x: &Matrix, w: &[f64], labels: Labels<'_>) -> Result<Vec<f64>> {
     require_positive("harmonic", x, labels)?;
     let (num, den) = weighted_row_sums(x, w, f64::recip);
-    Ok(num
-        .iter()
-        .zip(&den)
-        .map(|(n, d)| if *d > 0.0 { d / n } else { f64::NAN })
-        .collect())
+    Ok(num.iter().zip(&den).map(|(n, d)| if *d > 0.0 { d / n } else { f64::NAN }).collect())
 }

@@ -73,12 +73,8 @@ impl Aggregate {
 
     /// The method with default parameters, by name.
     pub fn from_name(name: &str) -> Result<Aggregate> {
-        toml::from_str(&format!("method = \"{name}\"")).map_err(|_| {
-            Error::Spec(format!(
-                "unknown aggregation '{name}'; known: {}",
-                Aggregate::NAMES.join(", ")
-            ))
-        })
+        toml::from_str(&format!("method = \"{name}\""))
+            .map_err(|_| Error::Spec(format!("unknown aggregation '{name}'; known: {}", Aggregate::NAMES.join(", "))))
     }
 
     /// One score per row of `x` from the columns weighted by `w`. A row with no value present
@@ -87,13 +83,7 @@ impl Aggregate {
     /// # Errors
     /// [`Error::Method`] naming the unit and child when a value is out of the method's domain,
     /// or when a value is missing under [`MissingPolicy::Error`].
-    pub fn apply(
-        &self,
-        x: &Matrix,
-        w: &[f64],
-        missing: MissingPolicy,
-        labels: Labels<'_>,
-    ) -> Result<Vec<f64>> {
+    pub fn apply(&self, x: &Matrix, w: &[f64], missing: MissingPolicy, labels: Labels<'_>) -> Result<Vec<f64>> {
         if missing == MissingPolicy::Error {
             for j in 0..x.cols() {
                 if let Some(i) = x.column(j).iter().position(|v| v.is_nan()) {
@@ -115,11 +105,7 @@ impl Aggregate {
 
 /// Accumulates Σ w f(r) and Σ w over the present cells of each row, column by column
 /// (contiguous memory), for the weighted-mean family of aggregations.
-pub(crate) fn weighted_row_sums(
-    x: &Matrix,
-    w: &[f64],
-    f: impl Fn(f64) -> f64,
-) -> (Vec<f64>, Vec<f64>) {
+pub(crate) fn weighted_row_sums(x: &Matrix, w: &[f64], f: impl Fn(f64) -> f64) -> (Vec<f64>, Vec<f64>) {
     let mut num = vec![0.0; x.rows()];
     let mut den = vec![0.0; x.rows()];
     for (j, col) in x.columns().enumerate() {

@@ -20,22 +20,10 @@ use crate::error::{Error, Result};
 
 /// The built-in catalogues: id and TOML text, compiled into the library.
 const BUILTIN: &[(&str, &str)] = &[
-    (
-        "ccsy-example",
-        include_str!("../../indicators/ccsy-example.toml"),
-    ),
-    (
-        "mohurd-2021",
-        include_str!("../../indicators/mohurd-2021.toml"),
-    ),
-    (
-        "mohurd-2023",
-        include_str!("../../indicators/mohurd-2023.toml"),
-    ),
-    (
-        "liaoning-pilot-2025",
-        include_str!("../../indicators/liaoning-pilot-2025.toml"),
-    ),
+    ("ccsy-example", include_str!("../../indicators/ccsy-example.toml")),
+    ("mohurd-2021", include_str!("../../indicators/mohurd-2021.toml")),
+    ("mohurd-2023", include_str!("../../indicators/mohurd-2023.toml")),
+    ("liaoning-pilot-2025", include_str!("../../indicators/liaoning-pilot-2025.toml")),
 ];
 
 /// A validated indicator catalogue.
@@ -60,17 +48,14 @@ impl Catalog {
     /// # Errors
     /// [`Error::Catalog`] when no built-in catalogue has that id (the message lists them).
     pub fn builtin(id: &str) -> Result<Catalog> {
-        let (_, text) = BUILTIN
-            .iter()
-            .find(|(known, _)| *known == id)
-            .ok_or_else(|| Error::Catalog {
-                source_name: id.to_string(),
-                entry: None,
-                message: format!(
-                    "no built-in catalogue with this id; built-in: {}",
-                    Catalog::builtin_ids().collect::<Vec<_>>().join(", ")
-                ),
-            })?;
+        let (_, text) = BUILTIN.iter().find(|(known, _)| *known == id).ok_or_else(|| Error::Catalog {
+            source_name: id.to_string(),
+            entry: None,
+            message: format!(
+                "no built-in catalogue with this id; built-in: {}",
+                Catalog::builtin_ids().collect::<Vec<_>>().join(", ")
+            ),
+        })?;
         Catalog::from_toml(text, &format!("builtin:{id}"))
     }
 
@@ -157,8 +142,7 @@ impl Catalog {
     pub fn suggest(&self, name: &str) -> Option<&str> {
         let mut best: Option<(f64, &str)> = None;
         for (known, &i) in &self.names {
-            let score =
-                strsim::normalized_damerau_levenshtein(&name.to_lowercase(), &known.to_lowercase());
+            let score = strsim::normalized_damerau_levenshtein(&name.to_lowercase(), &known.to_lowercase());
             if best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, self.indicators[i].id.as_str()));
             }

@@ -51,10 +51,7 @@ pub struct Tree {
 }
 
 impl Tree {
-    pub(super) fn build(
-        catalog: &Catalog,
-        keep: impl Fn(usize, &super::Indicator) -> bool,
-    ) -> Tree {
+    pub(super) fn build(catalog: &Catalog, keep: impl Fn(usize, &super::Indicator) -> bool) -> Tree {
         let kept: Vec<usize> = catalog
             .indicators
             .iter()
@@ -101,23 +98,13 @@ impl Tree {
         }
         for (gi, group) in catalog.groups.iter().enumerate() {
             if alive[gi] {
-                let parent = group
-                    .parent
-                    .as_deref()
-                    .and_then(group_pos)
-                    .map(|p| node_of_group[p])
-                    .unwrap_or(0);
+                let parent = group.parent.as_deref().and_then(group_pos).map(|p| node_of_group[p]).unwrap_or(0);
                 nodes[node_of_group[gi]].parent = Some(parent);
             }
         }
         for &i in &kept {
             let ind = &catalog.indicators[i];
-            let parent = ind
-                .group
-                .as_deref()
-                .and_then(group_pos)
-                .map(|p| node_of_group[p])
-                .unwrap_or(0);
+            let parent = ind.group.as_deref().and_then(group_pos).map(|p| node_of_group[p]).unwrap_or(0);
             nodes.push(Node {
                 id: ind.id.clone(),
                 kind: NodeKind::Indicator,

@@ -10,9 +10,7 @@ use crate::error::{Error, Result};
 const RENEWAL_TASKS: u32 = 18;
 
 fn is_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
@@ -22,90 +20,48 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
         message,
     };
     let meta = &file.catalog;
-    if meta.id.is_empty()
-        || !meta
-            .id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        return Err(fail(
-            None,
-            format!(
-                "catalog.id '{}' must be lowercase letters, digits and '-'",
-                meta.id
-            ),
-        ));
+    if meta.id.is_empty() || !meta.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Err(fail(None, format!("catalog.id '{}' must be lowercase letters, digits and '-'", meta.id)));
     }
 
     let mut seen: HashSet<&str> = HashSet::new();
-    for id in file
-        .groups
-        .iter()
-        .map(|g| &g.id)
-        .chain(file.indicators.iter().map(|i| &i.id))
-    {
+    for id in file.groups.iter().map(|g| &g.id).chain(file.indicators.iter().map(|i| &i.id)) {
         if !is_id(id) {
-            return Err(fail(
-                Some(id),
-                "ids must be lowercase ASCII letters, digits and '_'".into(),
-            ));
+            return Err(fail(Some(id), "ids must be lowercase ASCII letters, digits and '_'".into()));
         }
         if id == super::ROOT_ID {
-            return Err(fail(
-                Some(id),
-                format!("'{}' is reserved for the root index", super::ROOT_ID),
-            ));
+            return Err(fail(Some(id), format!("'{}' is reserved for the root index", super::ROOT_ID)));
         }
         if !seen.insert(id) {
-            return Err(fail(
-                Some(id),
-                "duplicate id (ids are unique across groups and indicators)".into(),
-            ));
+            return Err(fail(Some(id), "duplicate id (ids are unique across groups and indicators)".into()));
         }
     }
 
-    let groups: HashMap<&str, usize> = file
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.id.as_str(), i))
-        .collect();
+    let groups: HashMap<&str, usize> = file.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
     for group in &file.groups {
         check_weight(group.weight).map_err(|m| fail(Some(&group.id), m))?;
         if let Some(parent) = &group.parent {
             if !groups.contains_key(parent.as_str()) {
-                return Err(fail(
-                    Some(&group.id),
-                    format!("parent group '{parent}' does not exist"),
-                ));
+                return Err(fail(Some(&group.id), format!("parent group '{parent}' does not exist")));
             }
         }
-        // Walk up: a chain longer than the number of groups means a cycle.
+    }
+    // Every parent exists now; a chain longer than the number of groups means a cycle.
+    for group in &file.groups {
         let mut cur = group.parent.as_deref();
         let mut steps = 0;
         while let Some(p) = cur {
             steps += 1;
             if p == group.id || steps > file.groups.len() {
-                return Err(fail(
-                    Some(&group.id),
-                    "the parent chain forms a cycle".into(),
-                ));
+                return Err(fail(Some(&group.id), "the parent chain forms a cycle".into()));
             }
             cur = file.groups[groups[p]].parent.as_deref();
         }
     }
 
-    let has_subgroups: HashSet<&str> = file
-        .groups
-        .iter()
-        .filter_map(|g| g.parent.as_deref())
-        .collect();
+    let has_subgroups: HashSet<&str> = file.groups.iter().filter_map(|g| g.parent.as_deref()).collect();
     let indicator_ids: HashSet<&str> = file.indicators.iter().map(|i| i.id.as_str()).collect();
-    let mut names: HashMap<&str, &str> = file
-        .indicators
-        .iter()
-        .map(|i| (i.id.as_str(), i.id.as_str()))
-        .collect();
+    let mut names: HashMap<&str, &str> = file.indicators.iter().map(|i| (i.id.as_str(), i.id.as_str())).collect();
     for ind in &file.indicators {
         let entry = Some(ind.id.as_str());
         if let Some(group) = &ind.group {
@@ -119,29 +75,19 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
                 ));
             }
             if ind.direction.is_none() {
-                return Err(fail(
-                    entry,
-                    "a scored indicator (one with a group) needs a direction".into(),
-                ));
+                return Err(fail(entry, "a scored indicator (one with a group) needs a direction".into()));
             }
         }
         if !units::is_known(&ind.unit) {
             return Err(fail(
                 entry,
-                format!(
-                    "unknown unit '{}'; known units: {}",
-                    ind.unit,
-                    units::KNOWN_UNITS.join(", ")
-                ),
+                format!("unknown unit '{}'; known units: {}", ind.unit, units::KNOWN_UNITS.join(", ")),
             ));
         }
         check_weight(ind.weight).map_err(|m| fail(entry, m))?;
         if let Some(Direction::Band([a, b])) = ind.direction {
             if !(a.is_finite() && b.is_finite() && a <= b) {
-                return Err(fail(
-                    entry,
-                    format!("band [{a}, {b}] must be finite with a <= b"),
-                ));
+                return Err(fail(entry, format!("band [{a}, {b}] must be finite with a <= b")));
             }
         }
         if let Some(Direction::Target(t)) = ind.direction {
@@ -150,57 +96,37 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
             }
         }
         if let Some([lo, hi]) = ind.valid_range {
-            if !(lo <= hi) {
-                return Err(fail(
-                    entry,
-                    format!("valid_range [{lo}, {hi}] must have min <= max"),
-                ));
+            if lo > hi || lo.is_nan() || hi.is_nan() {
+                return Err(fail(entry, format!("valid_range [{lo}, {hi}] must have min <= max")));
             }
         }
         if let Some([lo, hi]) = ind.goalposts {
             if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-                return Err(fail(
-                    entry,
-                    format!("goalposts [{lo}, {hi}] must be finite with L < U"),
-                ));
+                return Err(fail(entry, format!("goalposts [{lo}, {hi}] must be finite with L < U")));
             }
         }
         if let Some(standard) = &ind.standard {
-            if standard.value.is_some_and(|v| !v.is_finite())
-                || standard.by_unit.values().any(|v| !v.is_finite())
-            {
+            if standard.value.is_some_and(|v| !v.is_finite()) || standard.by_unit.values().any(|v| !v.is_finite()) {
                 return Err(fail(entry, "standard values must be finite numbers".into()));
             }
         }
         if let Some(warning) = &ind.warning {
             if !(warning.yellow > 0.0 && warning.yellow <= 1.0) {
-                return Err(fail(
-                    entry,
-                    format!("warning.yellow {} must be in (0, 1]", warning.yellow),
-                ));
+                return Err(fail(entry, format!("warning.yellow {} must be in (0, 1]", warning.yellow)));
             }
         }
         if let Some(den) = &ind.denominator {
             if !indicator_ids.contains(den.as_str()) || den == &ind.id {
-                return Err(fail(
-                    entry,
-                    format!("denominator '{den}' is not another indicator of this catalogue"),
-                ));
+                return Err(fail(entry, format!("denominator '{den}' is not another indicator of this catalogue")));
             }
         }
         if let Some(task) = ind.tasks.iter().find(|t| !(1..=RENEWAL_TASKS).contains(*t)) {
-            return Err(fail(
-                entry,
-                format!("task {task} is not one of the {RENEWAL_TASKS} renewal tasks"),
-            ));
+            return Err(fail(entry, format!("task {task} is not one of the {RENEWAL_TASKS} renewal tasks")));
         }
         for alias in &ind.aliases {
             if let Some(other) = names.insert(alias.as_str(), ind.id.as_str()) {
                 if other != ind.id {
-                    return Err(fail(
-                        entry,
-                        format!("alias '{alias}' already names indicator '{other}'"),
-                    ));
+                    return Err(fail(entry, format!("alias '{alias}' already names indicator '{other}'")));
                 }
             }
         }
@@ -210,9 +136,7 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
 
 fn check_weight(weight: Option<f64>) -> std::result::Result<(), String> {
     match weight {
-        Some(w) if !(w.is_finite() && w >= 0.0) => {
-            Err(format!("weight {w} must be a finite number >= 0"))
-        }
+        Some(w) if !(w.is_finite() && w >= 0.0) => Err(format!("weight {w} must be a finite number >= 0")),
         _ => Ok(()),
     }
 }

@@ -1,6 +1,5 @@
 //! The dense form of a validated panel: one row per unit-year, one column per scored indicator.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::catalog::{Catalog, NodeKind, Tree};
@@ -51,43 +50,54 @@ impl Dataset {
             column_of_indicator[tree.node(node).indicator.expect("indicator node")] = Some(c);
         }
 
-        let years = panel.years();
-        let mut pairs: Vec<(i32, u32)> = (0..n)
-            .filter(|&k| validation.keep[k])
-            .map(|k| {
-                let (u, y, _, _, _) = panel.observation(k);
-                (y, u as u32)
-            })
-            .collect();
-        pairs.sort_unstable();
-        pairs.dedup();
-        let row_of: HashMap<(i32, u32), usize> =
-            pairs.iter().enumerate().map(|(r, &p)| (p, r)).collect();
-        let mut year_rows = Vec::with_capacity(years.len());
-        let mut start = 0;
-        let kept_years: Vec<i32> = years
-            .into_iter()
-            .filter(|y| pairs.iter().any(|p| p.0 == *y))
-            .collect();
-        for &y in &kept_years {
-            let end = start + pairs[start..].iter().take_while(|p| p.0 == y).count();
-            year_rows.push(start..end);
-            start = end;
-        }
-
-        let mut raw = Matrix::missing(pairs.len(), columns.len());
+        // Unit-years with a usable observation, in a dense year × unit table: row numbers are
+        // then assigned year by year in unit order, with no sorting and no hashing.
+        let (years, year_pos) = panel.year_positions();
+        let n_units = panel.units().len();
+        const ABSENT: u32 = u32::MAX;
+        let mut row_of = vec![ABSENT; years.len() * n_units];
         for k in (0..n).filter(|&k| validation.keep[k]) {
-            let (u, y, ind, value, _) = panel.observation(k);
-            let pos = validation.resolved[ind].expect("kept rows are resolved");
-            if let Some(c) = column_of_indicator[pos] {
-                raw.set(row_of[&(y, u as u32)], c, value);
+            row_of[year_pos[k] as usize * n_units + panel.observation(k).0] = 0;
+        }
+        let (mut row_unit, mut row_year, mut year_rows, mut kept_years) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (yi, &y) in years.iter().enumerate() {
+            let start = row_unit.len();
+            for u in 0..n_units {
+                let slot = &mut row_of[yi * n_units + u];
+                if *slot != ABSENT {
+                    *slot = row_unit.len() as u32;
+                    row_unit.push(u as u32);
+                    row_year.push(y);
+                }
+            }
+            if row_unit.len() > start {
+                kept_years.push(y);
+                year_rows.push(start..row_unit.len());
             }
         }
+
+        // Filled row by row (the order long files come in), then turned column-major.
+        let width = columns.len();
+        let mut by_row = vec![f64::NAN; row_unit.len() * width];
+        for k in (0..n).filter(|&k| validation.keep[k]) {
+            let (u, _, ind, value, _) = panel.observation(k);
+            let pos = validation.resolved[ind].expect("kept rows are resolved");
+            if let Some(c) = column_of_indicator[pos] {
+                by_row[row_of[year_pos[k] as usize * n_units + u] as usize * width + c] = value;
+            }
+        }
+        let rows = row_unit.len();
+        let mut by_column = Vec::with_capacity(rows * width);
+        for c in 0..width {
+            by_column.extend((0..rows).map(|r| by_row[r * width + c]));
+        }
+        let raw = Matrix::from_columns(rows, width, by_column).expect("sizes match");
         Dataset {
             units: panel.units().to_vec(),
             years: kept_years,
-            row_unit: pairs.iter().map(|p| p.1).collect(),
-            row_year: pairs.iter().map(|p| p.0).collect(),
+            row_unit,
+            row_year,
             year_rows,
             tree,
             columns,

@@ -54,7 +54,6 @@ impl Fitted {
     }
 
     pub fn from_json(text: &str) -> crate::Result<Fitted> {
-        serde_json::from_str(text)
-            .map_err(|e| crate::Error::Spec(format!("fitted parameters: {e}")))
+        serde_json::from_str(text).map_err(|e| crate::Error::Spec(format!("fitted parameters: {e}")))
     }
 }

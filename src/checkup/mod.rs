@@ -13,6 +13,8 @@ mod spec;
 use std::collections::HashMap;
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 pub use dataset::Dataset;
 pub use fitted::{Fitted, FittedSet, IndicatorParams, NodeWeight};
 pub use scores::Scores;
@@ -69,58 +71,23 @@ impl<'a> Checkup<'a> {
         let mut values = Matrix::missing(data.rows(), data.tree.nodes().len());
         let mut sets = Vec::new();
         match self.spec.scope {
-            Scope::Panel => sets.push(self.evaluate(
-                data,
-                0..data.rows(),
-                None,
-                None,
-                &mut values,
-                &mut warnings,
-            )?),
+            Scope::Panel => sets.push(self.evaluate(data, 0..data.rows(), None, None, &mut values, &mut warnings)?),
             Scope::Year => {
                 for (y, rows) in data.years.iter().zip(&data.year_rows) {
-                    sets.push(self.evaluate(
-                        data,
-                        rows.clone(),
-                        Some(*y),
-                        None,
-                        &mut values,
-                        &mut warnings,
-                    )?);
+                    sets.push(self.evaluate(data, rows.clone(), Some(*y), None, &mut values, &mut warnings)?);
                 }
             }
             Scope::ReferenceYear(reference) => {
-                let i = data
-                    .years
-                    .iter()
-                    .position(|&y| y == reference)
-                    .ok_or_else(|| {
-                        Error::Spec(format!(
-                            "reference year {reference} is not in the data (years: {})",
-                            data.years
-                                .iter()
-                                .map(i32::to_string)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ))
-                    })?;
-                let set = self.evaluate(
-                    data,
-                    data.year_rows[i].clone(),
-                    Some(reference),
-                    None,
-                    &mut values,
-                    &mut warnings,
-                )?;
+                let i = data.years.iter().position(|&y| y == reference).ok_or_else(|| {
+                    Error::Spec(format!(
+                        "reference year {reference} is not in the data (years: {})",
+                        data.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+                    ))
+                })?;
+                let set =
+                    self.evaluate(data, data.year_rows[i].clone(), Some(reference), None, &mut values, &mut warnings)?;
                 for (j, rows) in data.year_rows.iter().enumerate().filter(|(j, _)| *j != i) {
-                    self.evaluate(
-                        data,
-                        rows.clone(),
-                        Some(data.years[j]),
-                        Some(&set),
-                        &mut values,
-                        &mut warnings,
-                    )?;
+                    self.evaluate(data, rows.clone(), Some(data.years[j]), Some(&set), &mut values, &mut warnings)?;
                 }
                 sets.push(set);
             }
@@ -131,15 +98,12 @@ impl<'a> Checkup<'a> {
             catalog_sha256: self.catalog.sha256().to_string(),
             sets,
         };
-        Ok(Outcome {
-            scores: Scores::new(data, values, &mut warnings),
-            fitted,
-            warnings,
-        })
+        Ok(Outcome { scores: Scores::new(data, values, &mut warnings), fitted, warnings })
     }
 
     /// Scores `data` with parameters fitted earlier (by [`Checkup::run`], possibly on other
-    /// data or read back from `fitted.json`).
+    /// data or read back from `fitted.json`), using the spec they were fitted with (not
+    /// this check-up's own, which may differ).
     ///
     /// # Errors
     /// [`Error::Spec`] if `fitted` belongs to another catalogue or has no parameters for a
@@ -156,24 +120,11 @@ impl<'a> Checkup<'a> {
         let mut values = Matrix::missing(data.rows(), data.tree.nodes().len());
         for (y, rows) in data.years.iter().zip(&data.year_rows) {
             let set = fitted.set_for(*y).ok_or_else(|| {
-                Error::Spec(format!(
-                    "no fitted parameters for year {y} (scope = year fits each year)"
-                ))
+                Error::Spec(format!("no fitted parameters for year {y} (scope = year fits each year)"))
             })?;
-            self.evaluate(
-                data,
-                rows.clone(),
-                Some(*y),
-                Some(set),
-                &mut values,
-                &mut warnings,
-            )?;
+            self.evaluate(data, rows.clone(), Some(*y), Some(set), &mut values, &mut warnings)?;
         }
-        Ok(Outcome {
-            scores: Scores::new(data, values, &mut warnings),
-            fitted: fitted.clone(),
-            warnings,
-        })
+        Ok(Outcome { scores: Scores::new(data, values, &mut warnings), fitted: fitted.clone(), warnings })
     }
 
     /// Normalises and aggregates `rows` of `data` into `values`, fitting the parameters on
@@ -190,64 +141,48 @@ impl<'a> Checkup<'a> {
         let tree = &data.tree;
         let indicators = self.catalog.indicators();
         let prefix = year.map(|y| format!("{y}: ")).unwrap_or_default();
-        let given_params: HashMap<&str, &Params> = given
-            .map(|s| {
-                s.normalize
-                    .iter()
-                    .map(|p| (p.indicator.as_str(), &p.params))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let given_weights: HashMap<&str, f64> = given
-            .map(|s| {
-                s.weights
-                    .iter()
-                    .map(|w| (w.node.as_str(), w.weight))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let given_params: HashMap<&str, &Params> =
+            given.map(|s| s.normalize.iter().map(|p| (p.indicator.as_str(), &p.params)).collect()).unwrap_or_default();
+        let given_weights: HashMap<&str, f64> =
+            given.map(|s| s.weights.iter().map(|w| (w.node.as_str(), w.weight)).collect()).unwrap_or_default();
 
-        // 1. Normalise each indicator column.
-        let mut normalize_params = Vec::with_capacity(data.columns.len());
-        for (c, &node) in data.columns.iter().enumerate() {
-            let ind = &indicators[tree.node(node).indicator.expect("indicator node")];
-            let raw = &data.raw.column(c)[rows.clone()];
-            let params = match given {
-                None => {
-                    let mut notes = Vec::new();
-                    let p = self.spec.normalize.fit(ind, raw, &mut notes)?;
-                    warnings.extend(notes.into_iter().map(|n| format!("{prefix}{n}")));
-                    p
-                }
-                Some(_) => (*given_params.get(ind.id.as_str()).ok_or_else(|| {
-                    Error::Spec(format!(
-                        "no fitted normalisation parameters for indicator '{}'",
-                        ind.id
-                    ))
-                })?)
-                .clone(),
-            };
-            for (offset, &x) in raw.iter().enumerate() {
-                let row = rows.start + offset;
-                let r = self
-                    .spec
-                    .normalize
-                    .apply(ind, &params, data.unit_name(row), x)
+        // 1. Normalise each indicator column (columns are independent: in parallel).
+        let normalized: Vec<Result<NormalizedColumn>> = data
+            .columns
+            .par_iter()
+            .enumerate()
+            .map(|(c, &node)| {
+                let ind = &indicators[tree.node(node).indicator.expect("indicator node")];
+                let raw = &data.raw.column(c)[rows.clone()];
+                let mut notes = Vec::new();
+                let params = match given {
+                    None => self.spec.normalize.fit(ind, raw, &mut notes)?,
+                    Some(_) => (*given_params.get(ind.id.as_str()).ok_or_else(|| {
+                        Error::Spec(format!("no fitted normalisation parameters for indicator '{}'", ind.id))
+                    })?)
+                    .clone(),
+                };
+                let scored = raw
+                    .iter()
+                    .enumerate()
+                    .map(|(offset, &x)| self.spec.normalize.apply(ind, &params, data.unit_name(rows.start + offset), x))
+                    .collect::<Result<Vec<f64>>>()
                     .map_err(|e| with_year(e, year))?;
-                values.set(row, node, r);
-            }
-            normalize_params.push(IndicatorParams {
-                indicator: ind.id.clone(),
-                params,
-            });
+                Ok((params, scored, notes))
+            })
+            .collect();
+        let mut normalize_params = Vec::with_capacity(data.columns.len());
+        for (result, &node) in normalized.into_iter().zip(&data.columns) {
+            let (params, scored, notes) = result?;
+            warnings.extend(notes.into_iter().map(|n| format!("{prefix}{n}")));
+            values.column_mut(node)[rows.clone()].copy_from_slice(&scored);
+            let ind = &indicators[tree.node(node).indicator.expect("indicator node")];
+            normalize_params.push(IndicatorParams { indicator: ind.id.clone(), params });
         }
 
         // 2. Weight and aggregate each group, children first.
         let mut local = vec![1.0; tree.nodes().len()];
-        let row_names: Vec<String> = rows
-            .clone()
-            .map(|r| data.unit_name(r).to_string())
-            .collect();
+        let row_names: Vec<String> = rows.clone().map(|r| data.unit_name(r).to_string()).collect();
         for &g in tree.bottom_up() {
             let node = tree.node(g);
             if node.kind == NodeKind::Indicator {
@@ -261,24 +196,14 @@ impl<'a> Checkup<'a> {
                     let method = self.spec.weights.at(node.level);
                     let directions: Vec<Direction> = children
                         .iter()
-                        .map(|&c| {
-                            tree.node(c)
-                                .indicator
-                                .map_or(Direction::Higher, |i| direction_of(&indicators[i]))
-                        })
+                        .map(|&c| tree.node(c).indicator.map_or(Direction::Higher, |i| direction_of(&indicators[i])))
                         .collect();
-                    let expert: Vec<Option<f64>> = children
-                        .iter()
-                        .map(|&c| tree.node(c).expert_weight)
-                        .collect();
+                    let expert: Vec<Option<f64>> = children.iter().map(|&c| tree.node(c).expert_weight).collect();
                     // Data-driven weights of indicators read the raw values; of groups, their scores.
                     let input = if method.is_data_driven() && node.level == 2 {
                         let cols: Vec<usize> = children
                             .iter()
-                            .map(|&c| {
-                                data.column_of_node(c)
-                                    .expect("level-2 children are indicators")
-                            })
+                            .map(|&c| data.column_of_node(c).expect("level-2 children are indicators"))
                             .collect();
                         columns_of(&data.raw, &cols, &rows)
                     } else {
@@ -288,19 +213,11 @@ impl<'a> Checkup<'a> {
                     let w = method
                         .compute(
                             &input,
-                            Criteria {
-                                names: &names,
-                                directions: &directions,
-                                expert: &expert,
-                            },
+                            Criteria { names: &names, directions: &directions, expert: &expert },
                             &mut notes,
                         )
                         .map_err(|e| with_year(e, year))?;
-                    warnings.extend(
-                        notes
-                            .into_iter()
-                            .map(|n| format!("{prefix}'{}': {n}", node.id)),
-                    );
+                    warnings.extend(notes.into_iter().map(|n| format!("{prefix}'{}': {n}", node.id)));
                     w
                 }
                 Some(_) => names
@@ -316,16 +233,8 @@ impl<'a> Checkup<'a> {
             for (&c, &wc) in children.iter().zip(&w) {
                 local[c] = wc;
             }
-            let labels = Labels {
-                rows: &row_names,
-                columns: &names,
-                year,
-            };
-            let aggregated =
-                self.spec
-                    .aggregate
-                    .at(node.level)
-                    .apply(&scores, &w, self.spec.missing, labels)?;
+            let labels = Labels { rows: &row_names, columns: &names, year };
+            let aggregated = self.spec.aggregate.at(node.level).apply(&scores, &w, self.spec.missing, labels)?;
             for (offset, v) in aggregated.into_iter().enumerate() {
                 values.set(rows.start + offset, g, v);
             }
@@ -340,16 +249,15 @@ impl<'a> Checkup<'a> {
             })
             .collect();
         Ok(FittedSet {
-            year: if self.spec.scope == Scope::Panel {
-                None
-            } else {
-                year
-            },
+            year: if self.spec.scope == Scope::Panel { None } else { year },
             normalize: normalize_params,
             weights,
         })
     }
 }
+
+/// One normalised column: its parameters, values and warnings.
+type NormalizedColumn = (Params, Vec<f64>, Vec<String>);
 
 /// Columns `cols` of `m`, restricted to `rows`, as a new matrix.
 fn columns_of(m: &Matrix, cols: &[usize], rows: &Range<usize>) -> Matrix {
@@ -362,17 +270,9 @@ fn columns_of(m: &Matrix, cols: &[usize], rows: &Range<usize>) -> Matrix {
 
 fn with_year(e: Error, year: Option<i32>) -> Error {
     match e {
-        Error::Method {
-            method,
-            location: Some(mut l),
-            message,
-        } if l.year.is_none() => {
+        Error::Method { method, location: Some(mut l), message } if l.year.is_none() => {
             l.year = year;
-            Error::Method {
-                method,
-                location: Some(l),
-                message,
-            }
+            Error::Method { method, location: Some(l), message }
         }
         other => other,
     }

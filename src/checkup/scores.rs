@@ -1,6 +1,7 @@
 //! The scores of a check-up: every node of the tree for every unit-year, with ranks.
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::Dataset;
 use crate::catalog::{NodeKind, Tree};
@@ -23,16 +24,18 @@ pub struct Scores {
 impl Scores {
     pub(super) fn new(data: &Dataset, values: Matrix, warnings: &mut Vec<String>) -> Scores {
         let nodes = data.tree.nodes().len();
-        let mut ranks = vec![0u32; data.rows() * nodes];
+        // Ranks per node and year; nodes are independent, so in parallel.
+        let ranks: Vec<u32> = (0..nodes)
+            .into_par_iter()
+            .flat_map_iter(|n| {
+                let column = values.column(n);
+                data.year_rows.iter().flat_map(move |rows| rank_best_first(&column[rows.clone()]))
+            })
+            .collect();
         for n in 0..nodes {
-            let column = values.column(n);
-            for rows in &data.year_rows {
-                let r = rank_best_first(&column[rows.clone()]);
-                ranks[n * data.rows() + rows.start..n * data.rows() + rows.end].copy_from_slice(&r);
-            }
             let node = data.tree.node(n);
             if node.kind != NodeKind::Indicator {
-                let missing = column.iter().filter(|v| v.is_nan()).count();
+                let missing = values.column(n).iter().filter(|v| v.is_nan()).count();
                 if missing > 0 {
                     warnings.push(format!(
                         "{} '{}': {missing} unit-year(s) have no score (none of its parts has a value)",

@@ -46,10 +46,7 @@ pub struct Staged<T> {
 
 impl<T> Staged<T> {
     pub fn uniform(method: T) -> Self {
-        Staged {
-            default: method,
-            levels: BTreeMap::new(),
-        }
+        Staged { default: method, levels: BTreeMap::new() }
     }
 
     pub fn with_level(mut self, level: u32, method: T) -> Self {
@@ -81,11 +78,7 @@ impl<T: Serialize + Clone> Serialize for Staged<T> {
         } else {
             StagedRepr::Levels {
                 default: self.default.clone(),
-                levels: self
-                    .levels
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
-                    .collect(),
+                levels: self.levels.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
             }
             .serialize(s)
         }
@@ -106,10 +99,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Staged<T> {
                     })?;
                     parsed.insert(level, method);
                 }
-                Ok(Staged {
-                    default,
-                    levels: parsed,
-                })
+                Ok(Staged { default, levels: parsed })
             }
         }
     }
@@ -158,8 +148,7 @@ impl Spec {
     /// weights for the dimensions, arithmetic means.
     pub fn checkup_default() -> Spec {
         Spec {
-            weights: Staged::uniform(Weight::Equal)
-                .with_level(2, Weight::EntropyNormalized { shift: 1e-4 }),
+            weights: Staged::uniform(Weight::Equal).with_level(2, Weight::EntropyNormalized { shift: 1e-4 }),
             ..Spec::default()
         }
     }
@@ -181,9 +170,7 @@ impl Spec {
         for w in std::iter::once(&self.weights.default).chain(self.weights.levels.values()) {
             if let Weight::EntropyNormalized { shift } = w {
                 if !(shift.is_finite() && *shift >= 0.0) {
-                    return Err(Error::Spec(format!(
-                        "entropy_normalized: shift {shift} must be >= 0"
-                    )));
+                    return Err(Error::Spec(format!("entropy_normalized: shift {shift} must be >= 0")));
                 }
             }
         }

@@ -22,6 +22,9 @@ pub struct DataConfig {
     pub read: ReadOptions,
     #[serde(default)]
     pub validation: ValidationMode,
+    /// A second table of unit attributes (one row per unit), relative to the config file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes_path: Option<String>,
 }
 
 /// Output table format.
@@ -48,10 +51,7 @@ fn default_out_dir() -> PathBuf {
 
 impl Default for OutputConfig {
     fn default() -> Self {
-        OutputConfig {
-            dir: default_out_dir(),
-            format: OutputFormat::Csv,
-        }
+        OutputConfig { dir: default_out_dir(), format: OutputFormat::Csv }
     }
 }
 

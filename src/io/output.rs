@@ -59,10 +59,7 @@ pub struct CatalogRef {
 
 /// SHA-256 of `bytes`, as lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// SHA-256 of a file, hex.
@@ -81,46 +78,36 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<(Outcome, RunReport
     };
     let (panel, digest) = match config.data.path.strip_prefix("embedded:") {
         Some(name) => {
-            let (_, bytes) = EMBEDDED_DATA
-                .iter()
-                .find(|(n, _)| *n == name)
-                .ok_or_else(|| {
-                    Error::Spec(format!(
-                        "no embedded data set '{name}'; embedded: {}",
-                        EMBEDDED_DATA
-                            .iter()
-                            .map(|(n, _)| *n)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                })?;
+            let (_, bytes) = EMBEDDED_DATA.iter().find(|(n, _)| *n == name).ok_or_else(|| {
+                Error::Spec(format!(
+                    "no embedded data set '{name}'; embedded: {}",
+                    EMBEDDED_DATA.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                ))
+            })?;
             let panel = Panel::from_embedded_csv(bytes, &config.data.path, &config.data.read)?;
-            (
-                panel,
-                InputDigest {
-                    path: config.data.path.clone(),
-                    sha256: sha256_hex(bytes),
-                },
-            )
+            (panel, InputDigest { path: config.data.path.clone(), sha256: sha256_hex(bytes) })
         }
         None => {
             let path = config.resolve(&config.data.path);
             let panel = Panel::read(&path, &config.data.read)?;
-            (
-                panel,
-                InputDigest {
-                    path: path.display().to_string(),
-                    sha256: sha256_file(&path)?,
-                },
-            )
+            (panel, InputDigest { path: path.display().to_string(), sha256: sha256_file(&path)? })
         }
     };
+    let mut panel = panel;
+    let mut inputs = vec![digest];
+    if let Some(attributes) = &config.data.attributes_path {
+        let path = config.resolve(attributes);
+        panel.attach_attributes(&path, config.data.read.unit_column.as_deref())?;
+        inputs.push(InputDigest { path: path.display().to_string(), sha256: sha256_file(&path)? });
+    }
     let validation = panel.validate(&catalog, config.data.validation)?;
     let data = Dataset::new(&catalog, &panel, &validation);
     let outcome = Checkup::new(&catalog, config.spec.clone())?.run(&data)?;
     let mut warnings = outcome.warnings.clone();
     if config.spec.scope == Scope::Year {
-        warnings.push("scope = year: parameters are fitted per year, so scores of different years are not comparable".into());
+        warnings.push(
+            "scope = year: parameters are fitted per year, so scores of different years are not comparable".into(),
+        );
     }
     let report = RunReport {
         citycheck_version: env!("CARGO_PKG_VERSION"),
@@ -131,7 +118,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<(Outcome, RunReport
         },
         spec: config.spec.clone(),
         comparable_across_years: config.spec.scope != Scope::Year,
-        inputs: vec![digest],
+        inputs,
         counts: Counts {
             units: data.units().len(),
             years: data.years().len(),
@@ -142,9 +129,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<(Outcome, RunReport
         warnings,
         issues: validation.issues,
     };
-    let dir = out
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
+    let dir = out.map(Path::to_path_buf).unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     write_outputs(&dir, config.output.format, &outcome, &report)?;
     Ok((outcome, report))
 }
@@ -175,12 +160,7 @@ pub fn weights_dataframe(fitted: &Fitted) -> PolarsResult<DataFrame> {
     ])
 }
 
-fn write_table(
-    dir: &Path,
-    name: &str,
-    format: OutputFormat,
-    df: &mut DataFrame,
-) -> Result<PathBuf> {
+fn write_table(dir: &Path, name: &str, format: OutputFormat, df: &mut DataFrame) -> Result<PathBuf> {
     let path = dir.join(match format {
         OutputFormat::Csv => format!("{name}.csv"),
         OutputFormat::Parquet => format!("{name}.parquet"),
@@ -191,33 +171,16 @@ fn write_table(
         OutputFormat::Parquet => ParquetWriter::new(file).finish(df).map(|_| ()),
     };
     written.map_err(|e| {
-        Error::data(
-            Location {
-                file: Some(path.display().to_string()),
-                ..Default::default()
-            },
-            e.to_string(),
-        )
+        Error::data(Location { file: Some(path.display().to_string()), ..Default::default() }, e.to_string())
     })?;
     Ok(path)
 }
 
 /// Writes `scores`, `weights`, `fitted.json` and `run.json` into `dir` (created if needed).
-pub fn write_outputs(
-    dir: &Path,
-    format: OutputFormat,
-    outcome: &Outcome,
-    report: &RunReport,
-) -> Result<()> {
+pub fn write_outputs(dir: &Path, format: OutputFormat, outcome: &Outcome, report: &RunReport) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let polars_err = |e: PolarsError| {
-        Error::data(
-            Location {
-                file: Some(dir.display().to_string()),
-                ..Default::default()
-            },
-            e.to_string(),
-        )
+        Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
     };
     let mut scores = outcome.scores.to_dataframe().map_err(polars_err)?;
     write_table(dir, "scores", format, &mut scores)?;

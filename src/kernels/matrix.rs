@@ -14,11 +14,7 @@ pub struct Matrix {
 impl Matrix {
     /// A `rows × cols` matrix of `NaN` (all missing).
     pub fn missing(rows: usize, cols: usize) -> Matrix {
-        Matrix {
-            rows,
-            cols,
-            data: vec![f64::NAN; rows * cols],
-        }
+        Matrix { rows, cols, data: vec![f64::NAN; rows * cols] }
     }
 
     /// From column-major data.
@@ -47,43 +43,41 @@ impl Matrix {
         for (i, row) in rows.iter().enumerate() {
             let row = row.as_ref();
             if row.len() != n {
-                return Err(Error::Spec(format!(
-                    "row {} has {} values, row 1 has {n}",
-                    i + 1,
-                    row.len()
-                )));
+                return Err(Error::Spec(format!("row {} has {} values, row 1 has {n}", i + 1, row.len())));
             }
             for (j, &x) in row.iter().enumerate() {
                 data[j * m + i] = x;
             }
         }
-        Ok(Matrix {
-            rows: m,
-            cols: n,
-            data,
-        })
+        Ok(Matrix { rows: m, cols: n, data })
     }
 
+    #[inline]
     pub fn rows(&self) -> usize {
         self.rows
     }
 
+    #[inline]
     pub fn cols(&self) -> usize {
         self.cols
     }
 
+    #[inline]
     pub fn column(&self, j: usize) -> &[f64] {
         &self.data[j * self.rows..(j + 1) * self.rows]
     }
 
+    #[inline]
     pub fn column_mut(&mut self, j: usize) -> &mut [f64] {
         &mut self.data[j * self.rows..(j + 1) * self.rows]
     }
 
+    #[inline]
     pub fn get(&self, i: usize, j: usize) -> f64 {
         self.data[j * self.rows + i]
     }
 
+    #[inline]
     pub fn set(&mut self, i: usize, j: usize, x: f64) {
         self.data[j * self.rows + i] = x;
     }

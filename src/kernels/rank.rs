@@ -2,12 +2,6 @@
 
 use std::cmp::Ordering;
 
-fn order_desc(xs: &[f64]) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..xs.len()).filter(|&i| !xs[i].is_nan()).collect();
-    idx.sort_by(|&a, &b| xs[b].partial_cmp(&xs[a]).unwrap_or(Ordering::Equal));
-    idx
-}
-
 /// Competition ranks, 1 = the highest value; ties share the lowest rank number ("min"
 /// ranking: 1, 2, 2, 4). Missing values get rank 0 (no rank).
 ///
@@ -18,15 +12,28 @@ fn order_desc(xs: &[f64]) -> Vec<usize> {
 /// ```
 pub fn rank_best_first(xs: &[f64]) -> Vec<u32> {
     let mut ranks = vec![0; xs.len()];
-    let order = order_desc(xs);
+    let order = sort_desc(xs);
+    let mut previous: Option<(f64, u32)> = None;
     for (pos, &i) in order.iter().enumerate() {
-        ranks[i] = if pos > 0 && xs[order[pos - 1]] == xs[i] {
-            ranks[order[pos - 1]]
-        } else {
-            pos as u32 + 1
+        let x = xs[i as usize];
+        let rank = match previous {
+            Some((p, r)) if p == x => r,
+            _ => pos as u32 + 1,
         };
+        ranks[i as usize] = rank;
+        previous = Some((x, rank));
     }
     ranks
+}
+
+/// Positions of the present values of `xs`, best (largest) first. Sorting (value, position)
+/// pairs keeps the comparisons on contiguous memory. (An LSD radix sort on the bit patterns was
+/// tried and measured no faster at check-up sizes, m ≈ 3 000.)
+fn sort_desc(xs: &[f64]) -> Vec<u32> {
+    let mut pairs: Vec<(f64, u32)> =
+        xs.iter().enumerate().filter(|(_, x)| !x.is_nan()).map(|(i, &x)| (x, i as u32)).collect();
+    pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    pairs.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Ranks 1..m in ascending order of value (1 = the smallest), ties getting the average of
@@ -58,4 +65,32 @@ pub fn rank_in_sorted(sorted: &[f64], x: f64) -> f64 {
     let below = sorted.partition_point(|&s| s < x);
     let equal = sorted[below..].partition_point(|&s| s <= x);
     below as f64 + (equal.max(1) as f64 + 1.0) / 2.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_desc_is_the_descending_order() {
+        let xs = [3.5, -1.0, 0.0, f64::NAN, 1e300, -1e-300, 2.0, 3.5, -0.0, f64::INFINITY, f64::NEG_INFINITY];
+        let order: Vec<f64> = sort_desc(&xs).into_iter().map(|i| xs[i as usize]).collect();
+        let mut expected: Vec<f64> = xs.iter().copied().filter(|x| !x.is_nan()).collect();
+        expected.sort_by(|a, b| b.partial_cmp(a).unwrap());
+        assert_eq!(order.len(), expected.len());
+        for (a, b) in order.iter().zip(&expected) {
+            assert!(a == b, "{order:?} vs {expected:?}");
+        }
+    }
+
+    #[test]
+    fn ties_share_the_lowest_rank() {
+        assert_eq!(rank_best_first(&[0.0, -0.0, 1.0, 1.0, 0.5]), vec![4, 4, 1, 1, 3]);
+        assert_eq!(
+            average_rank_ascending(&[2.0, 1.0, 2.0, f64::NAN]).iter().take(3).copied().collect::<Vec<_>>(),
+            vec![2.5, 1.0, 2.5]
+        );
+        assert_eq!(rank_in_sorted(&[1.0, 2.0, 2.0, 3.0], 2.0), 2.5);
+        assert_eq!(rank_in_sorted(&[1.0, 2.0, 2.0, 3.0], 2.5), 4.0);
+    }
 }

@@ -17,6 +17,7 @@ pub fn sum(xs: impl IntoIterator<Item = f64>) -> f64 {
 }
 
 /// Present (non-`NaN`) values of a column.
+#[inline]
 pub fn present(xs: &[f64]) -> impl Iterator<Item = f64> + Clone + '_ {
     xs.iter().copied().filter(|x| !x.is_nan())
 }

@@ -5,12 +5,7 @@ use super::{min_max, Params};
 use crate::catalog::{Direction, Indicator};
 use crate::kernels::stats;
 
-pub(super) fn fit(
-    ind: &Indicator,
-    dir: Direction,
-    xs: &[f64],
-    warnings: &mut Vec<String>,
-) -> Params {
+pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64], warnings: &mut Vec<String>) -> Params {
     if dir.band().is_none() {
         return min_max::fit(ind, dir, xs, warnings);
     }
@@ -19,9 +14,7 @@ pub(super) fn fit(
 }
 
 pub(super) fn apply(dir: Direction, min: f64, max: f64, x: f64) -> f64 {
-    let (a, b) = dir
-        .band()
-        .expect("RawBounds are fitted for band indicators only");
+    let (a, b) = dir.band().expect("RawBounds are fitted for band indicators only");
     let spread = (a - min).max(max - b);
     let dist = (a - x).max(0.0) + (x - b).max(0.0);
     if dist == 0.0 {

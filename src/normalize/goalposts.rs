@@ -7,11 +7,7 @@ use crate::error::Result;
 
 pub(super) fn fit(ind: &Indicator) -> Result<Params> {
     let [lower, upper] = ind.goalposts.ok_or_else(|| {
-        indicator_error(
-            "goalposts",
-            ind,
-            "the catalogue gives no goalposts [L, U] for this indicator",
-        )
+        indicator_error("goalposts", ind, "the catalogue gives no goalposts [L, U] for this indicator")
     })?;
     Ok(Params::Goalposts { lower, upper })
 }

@@ -5,19 +5,12 @@ use crate::catalog::{Direction, Indicator};
 use crate::kernels::stats;
 
 /// Bounds of the oriented values; a constant column is reported (every value will score 1).
-pub(super) fn fit(
-    ind: &Indicator,
-    dir: Direction,
-    xs: &[f64],
-    warnings: &mut Vec<String>,
-) -> Params {
-    let oriented: Vec<f64> = xs.iter().map(|&x| orient(dir, x)).collect();
-    let (min, max) = stats::min_max(&oriented).expect("caller checked that a value is present");
+pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64], warnings: &mut Vec<String>) -> Params {
+    let (min, max) = stats::present(xs)
+        .map(|x| orient(dir, x))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), o| (lo.min(o), hi.max(o)));
     if min == max {
-        warnings.push(format!(
-            "indicator '{}' is constant in the fitting data: every unit gets the top score",
-            ind.id
-        ));
+        warnings.push(format!("indicator '{}' is constant in the fitting data: every unit gets the top score", ind.id));
     }
     Params::Bounds { min, max }
 }

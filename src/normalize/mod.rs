@@ -119,6 +119,7 @@ pub enum Params {
 }
 
 /// The oriented value `o(x)`: higher is better.
+#[inline]
 pub(crate) fn orient(direction: Direction, x: f64) -> f64 {
     match direction {
         Direction::Higher => x,
@@ -134,19 +135,8 @@ pub(crate) fn direction_of(ind: &Indicator) -> Direction {
     ind.direction.unwrap_or(Direction::Higher)
 }
 
-pub(crate) fn indicator_error(
-    method: &'static str,
-    ind: &Indicator,
-    message: impl Into<String>,
-) -> Error {
-    Error::method(
-        method,
-        Some(Location {
-            indicator: Some(ind.id.clone()),
-            ..Default::default()
-        }),
-        message,
-    )
+pub(crate) fn indicator_error(method: &'static str, ind: &Indicator, message: impl Into<String>) -> Error {
+    Error::method(method, Some(Location { indicator: Some(ind.id.clone()), ..Default::default() }), message)
 }
 
 fn scale(r: f64, lo: f64, hi: f64) -> f64 {
@@ -170,27 +160,14 @@ impl Normalize {
     }
 
     /// Every method name, for help texts and error messages.
-    pub const NAMES: &'static [&'static str] = &[
-        "min_max",
-        "band",
-        "z_score",
-        "goalposts",
-        "target",
-        "rank",
-        "percentile",
-        "vector",
-        "sum",
-    ];
+    pub const NAMES: &'static [&'static str] =
+        &["min_max", "band", "z_score", "goalposts", "target", "rank", "percentile", "vector", "sum"];
 
     /// The method with default parameters, by name.
     pub fn from_name(name: &str) -> Result<Normalize> {
         let table = format!("method = \"{name}\"");
-        toml::from_str(&table).map_err(|_| {
-            Error::Spec(format!(
-                "unknown normalisation '{name}'; known: {}",
-                Normalize::NAMES.join(", ")
-            ))
-        })
+        toml::from_str(&table)
+            .map_err(|_| Error::Spec(format!("unknown normalisation '{name}'; known: {}", Normalize::NAMES.join(", "))))
     }
 
     /// The `[lo, hi]` output scale of bounded methods.
@@ -209,10 +186,7 @@ impl Normalize {
     pub fn check(&self) -> Result<()> {
         if let Some((lo, hi)) = self.scale() {
             if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-                return Err(Error::Spec(format!(
-                    "{}: scale [lo, hi] = [{lo}, {hi}] needs lo < hi",
-                    self.name()
-                )));
+                return Err(Error::Spec(format!("{}: scale [lo, hi] = [{lo}, {hi}] needs lo < hi", self.name())));
             }
         }
         Ok(())
@@ -226,9 +200,7 @@ impl Normalize {
     /// or standard in the catalogue, negative values under `sum`, a band indicator under
     /// `vector`, …).
     pub fn fit(&self, ind: &Indicator, xs: &[f64], warnings: &mut Vec<String>) -> Result<Params> {
-        if xs.iter().all(|x| x.is_nan())
-            && !matches!(self, Normalize::Goalposts { .. } | Normalize::Target { .. })
-        {
+        if xs.iter().all(|x| x.is_nan()) && !matches!(self, Normalize::Goalposts { .. } | Normalize::Target { .. }) {
             return Ok(Params::Empty);
         }
         let dir = direction_of(ind);
@@ -237,7 +209,7 @@ impl Normalize {
             Normalize::Band { .. } => Ok(band::fit(ind, dir, xs, warnings)),
             Normalize::ZScore => Ok(z_score::fit(ind, dir, xs, warnings)),
             Normalize::Goalposts { .. } => goalposts::fit(ind),
-            Normalize::Target { .. } => target::fit(ind),
+            Normalize::Target { .. } => target::fit(ind, warnings),
             Normalize::Rank => Ok(rank::fit(dir, xs)),
             Normalize::Percentile { .. } => Ok(percentile::fit(ind, dir, xs, warnings)),
             Normalize::Vector => vector::fit(ind, dir, xs),
@@ -259,31 +231,19 @@ impl Normalize {
         }
         let dir = direction_of(ind);
         let r = match (self, params) {
-            (Normalize::MinMax { .. }, Params::Bounds { min, max }) => {
-                min_max::apply(dir, *min, *max, x)
-            }
-            (Normalize::Band { .. }, Params::RawBounds { min, max }) => {
-                band::apply(dir, *min, *max, x)
-            }
-            (Normalize::Band { .. }, Params::Bounds { min, max }) => {
-                min_max::apply(dir, *min, *max, x)
-            }
+            (Normalize::MinMax { .. }, Params::Bounds { min, max }) => min_max::apply(dir, *min, *max, x),
+            (Normalize::Band { .. }, Params::RawBounds { min, max }) => band::apply(dir, *min, *max, x),
+            (Normalize::Band { .. }, Params::Bounds { min, max }) => min_max::apply(dir, *min, *max, x),
             (Normalize::ZScore, Params::Moments { mean, sd }) => z_score::apply(dir, *mean, *sd, x),
             (Normalize::Goalposts { .. }, Params::Goalposts { lower, upper }) => {
                 goalposts::apply(dir, *lower, *upper, x)
             }
             (Normalize::Target { .. }, Params::Target { value }) => {
-                let t = ind
-                    .standard
-                    .as_ref()
-                    .and_then(|s| s.value_for(unit))
-                    .or(*value);
+                let t = ind.standard.as_ref().and_then(|s| s.value_for(unit)).or(*value);
                 target::apply(ind, dir, t, unit, x)?
             }
             (Normalize::Rank, Params::Sample { sorted }) => rank::apply(dir, sorted, x),
-            (Normalize::Percentile { .. }, Params::Sample { sorted }) => {
-                percentile::apply(dir, sorted, x)
-            }
+            (Normalize::Percentile { .. }, Params::Sample { sorted }) => percentile::apply(dir, sorted, x),
             (Normalize::Vector, Params::Norm { norm }) => vector::apply(dir, *norm, x),
             (Normalize::Sum, Params::Norm { norm }) => sum::apply(ind, dir, *norm, unit, x)?,
             (method, params) => {

@@ -3,19 +3,11 @@
 use super::{rank, Params};
 use crate::catalog::{Direction, Indicator};
 
-pub(super) fn fit(
-    ind: &Indicator,
-    dir: Direction,
-    xs: &[f64],
-    warnings: &mut Vec<String>,
-) -> Params {
+pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64], warnings: &mut Vec<String>) -> Params {
     let params = rank::fit(dir, xs);
     if let Params::Sample { sorted } = &params {
         if sorted.len() == 1 {
-            warnings.push(format!(
-                "indicator '{}' has one value in the fitting data: its percentile is 1",
-                ind.id
-            ));
+            warnings.push(format!("indicator '{}' has one value in the fitting data: its percentile is 1", ind.id));
         }
     }
     params

@@ -5,11 +5,7 @@ use crate::catalog::Direction;
 use crate::kernels::rank::rank_in_sorted;
 
 pub(super) fn fit(dir: Direction, xs: &[f64]) -> Params {
-    let mut sorted: Vec<f64> = xs
-        .iter()
-        .filter(|x| !x.is_nan())
-        .map(|&x| orient(dir, x))
-        .collect();
+    let mut sorted: Vec<f64> = xs.iter().filter(|x| !x.is_nan()).map(|&x| orient(dir, x)).collect();
     sorted.sort_by(f64::total_cmp);
     Params::Sample { sorted }
 }

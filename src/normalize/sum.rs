@@ -7,19 +7,11 @@ use crate::kernels::stats;
 
 pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64]) -> Result<Params> {
     if dir.band().is_some() {
-        return Err(indicator_error(
-            "sum",
-            ind,
-            "sum normalisation is not defined for band or target directions",
-        ));
+        return Err(indicator_error("sum", ind, "sum normalisation is not defined for band or target directions"));
     }
     let present = stats::present(xs);
     if present.clone().any(|x| x < 0.0) {
-        return Err(indicator_error(
-            "sum",
-            ind,
-            "sum normalisation needs values >= 0",
-        ));
+        return Err(indicator_error("sum", ind, "sum normalisation needs values >= 0"));
     }
     let norm = match dir {
         Direction::Lower => {
@@ -35,9 +27,7 @@ pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64]) -> Result<Params>
         _ => stats::sum(present.clone()),
     };
     if norm == 0.0 {
-        return Ok(Params::Uniform {
-            value: 1.0 / stats::count(xs) as f64,
-        });
+        return Ok(Params::Uniform { value: 1.0 / stats::count(xs) as f64 });
     }
     Ok(Params::Norm { norm })
 }
@@ -46,11 +36,7 @@ pub(super) fn apply(ind: &Indicator, dir: Direction, norm: f64, unit: &str, x: f
     let bad = |message: String| {
         Error::method(
             "sum",
-            Some(Location {
-                unit: Some(unit.to_string()),
-                indicator: Some(ind.id.clone()),
-                ..Default::default()
-            }),
+            Some(Location { unit: Some(unit.to_string()), indicator: Some(ind.id.clone()), ..Default::default() }),
             message,
         )
     };

@@ -2,52 +2,43 @@
 //! higher: min(x/T, 1); lower: min(T/x, 1) with x = 0 → 1; band [a, b]: 1 inside, x/a below,
 //! b/x above. A lower indicator with target 0 (a count of problems that should be none) scores
 //! 1 at x = 0 and 0 otherwise until the denominator variant of METHODS.md §3 lands with
-//! denomination.
+//! denomination. A unit without a standard (the catalogue gives one only for named units) is not
+//! scored on the indicator: missing, with a warning at fit time.
 
 use super::{indicator_error, Params};
 use crate::catalog::{Direction, Indicator};
 use crate::error::{Error, Location, Result};
 
-pub(super) fn fit(ind: &Indicator) -> Result<Params> {
-    let standard = ind.standard.as_ref().ok_or_else(|| {
-        indicator_error(
-            "target",
-            ind,
-            "the catalogue gives no standard for this indicator",
-        )
+pub(super) fn fit(ind: &Indicator, warnings: &mut Vec<String>) -> Result<Params> {
+    let standard = ind.standard.as_ref().filter(|s| s.value.is_some() || !s.by_unit.is_empty()).ok_or_else(|| {
+        indicator_error("target", ind, "the catalogue gives no standard that applies unit by unit for this indicator")
     })?;
-    Ok(Params::Target {
-        value: standard.value,
-    })
+    if standard.value.is_none() {
+        warnings.push(format!(
+            "indicator '{}' has a standard only for {}: other units are not scored on it",
+            ind.id,
+            standard.by_unit.keys().cloned().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    Ok(Params::Target { value: standard.value })
 }
 
-pub(super) fn apply(
-    ind: &Indicator,
-    dir: Direction,
-    t: Option<f64>,
-    unit: &str,
-    x: f64,
-) -> Result<f64> {
+pub(super) fn apply(ind: &Indicator, dir: Direction, t: Option<f64>, unit: &str, x: f64) -> Result<f64> {
     let fail = |message: String| {
         Error::method(
             "target",
-            Some(Location {
-                unit: Some(unit.to_string()),
-                indicator: Some(ind.id.clone()),
-                ..Default::default()
-            }),
+            Some(Location { unit: Some(unit.to_string()), indicator: Some(ind.id.clone()), ..Default::default() }),
             message,
         )
     };
     if x < 0.0 {
-        return Err(fail(format!(
-            "attainment of a standard needs values >= 0, found {x}"
-        )));
+        return Err(fail(format!("attainment of a standard needs values >= 0, found {x}")));
     }
     let t = match (dir.band(), t) {
         (Some(_), _) => f64::NAN,
         (None, Some(t)) => t,
-        (None, None) => return Err(fail("the catalogue gives no standard for this unit".into())),
+        // No standard for this unit (the fit warned): not scored.
+        (None, None) => return Ok(f64::NAN),
     };
     let s = match dir {
         Direction::Higher if t <= 0.0 => 1.0,

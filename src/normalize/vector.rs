@@ -17,9 +17,7 @@ pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64]) -> Result<Params>
     let present = stats::present(xs);
     let norm = stats::sum(present.clone().map(|x| x * x)).sqrt();
     if norm == 0.0 {
-        return Ok(Params::Uniform {
-            value: 1.0 / (present.count() as f64).sqrt(),
-        });
+        return Ok(Params::Uniform { value: 1.0 / (present.count() as f64).sqrt() });
     }
     Ok(Params::Norm { norm })
 }

@@ -4,16 +4,11 @@ use super::{orient, Params};
 use crate::catalog::{Direction, Indicator};
 use crate::kernels::stats;
 
-pub(super) fn fit(
-    ind: &Indicator,
-    dir: Direction,
-    xs: &[f64],
-    warnings: &mut Vec<String>,
-) -> Params {
+pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64], warnings: &mut Vec<String>) -> Params {
     let oriented: Vec<f64> = xs.iter().map(|&x| orient(dir, x)).collect();
     let mean = stats::mean(&oriented);
     let sd = stats::sd(&oriented);
-    if !(sd > 0.0) {
+    if sd.is_nan() || sd <= 0.0 {
         warnings.push(format!(
             "indicator '{}' has no spread in the fitting data (constant or a single value): every z-score is 0",
             ind.id

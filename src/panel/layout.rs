@@ -44,9 +44,7 @@ const VALUE_NAMES: &[&str] = &["value", "值", "数值", "指标值"];
 const SOURCE_NAMES: &[&str] = &["source", "来源", "数据来源"];
 
 /// Cell texts read as missing: empty, and the usual "not available" marks of yearbooks.
-pub const MISSING_MARKS: &[&str] = &[
-    "", "NA", "N/A", "NaN", "nan", "null", "NULL", "-", "--", "—", "…", "...",
-];
+pub const MISSING_MARKS: &[&str] = &["", "NA", "N/A", "NaN", "nan", "null", "NULL", "-", "--", "—", "…", "..."];
 
 fn find_column(
     table: &RawTable,
@@ -56,30 +54,15 @@ fn find_column(
     option: &str,
 ) -> Result<Option<usize>> {
     if let Some(name) = given {
-        return table
-            .names
-            .iter()
-            .position(|n| n == name)
-            .map(Some)
-            .ok_or_else(|| {
-                Error::data(
-                    table.location(None, Some(name)),
-                    format!(
-                        "no {role} column named '{name}'; columns are: {}",
-                        table.names.join(", ")
-                    ),
-                )
-            });
+        return table.names.iter().position(|n| n == name).map(Some).ok_or_else(|| {
+            Error::data(
+                table.location(None, Some(name)),
+                format!("no {role} column named '{name}'; columns are: {}", table.names.join(", ")),
+            )
+        });
     }
-    let found: Vec<usize> = candidates
-        .iter()
-        .filter_map(|c| {
-            table
-                .names
-                .iter()
-                .position(|n| n.trim().eq_ignore_ascii_case(c))
-        })
-        .collect();
+    let found: Vec<usize> =
+        candidates.iter().filter_map(|c| table.names.iter().position(|n| n.trim().eq_ignore_ascii_case(c))).collect();
     match found.as_slice() {
         [] => Ok(None),
         [one] => Ok(Some(*one)),
@@ -87,22 +70,13 @@ fn find_column(
             table.location(None, None),
             format!(
                 "more than one column could be the {role} column ({}); name it with {option}",
-                many.iter()
-                    .map(|&j| format!("'{}'", table.names[j]))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                many.iter().map(|&j| format!("'{}'", table.names[j])).collect::<Vec<_>>().join(", ")
             ),
         )),
     }
 }
 
-fn required(
-    found: Option<usize>,
-    table: &RawTable,
-    role: &str,
-    candidates: &[&str],
-    option: &str,
-) -> Result<usize> {
+fn required(found: Option<usize>, table: &RawTable, role: &str, candidates: &[&str], option: &str) -> Result<usize> {
     found.ok_or_else(|| {
         Error::data(
             table.location(None, None),
@@ -237,52 +211,23 @@ impl Builder {
 pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Result<Panel> {
     let o = options;
     let unit_col = required(
-        find_column(
-            table,
-            o.unit_column.as_deref(),
-            UNIT_NAMES,
-            "unit",
-            "unit_column",
-        )?,
+        find_column(table, o.unit_column.as_deref(), UNIT_NAMES, "unit", "unit_column")?,
         table,
         "unit",
         UNIT_NAMES,
         "unit_column",
     )?;
     let year_col = required(
-        find_column(
-            table,
-            o.year_column.as_deref(),
-            YEAR_NAMES,
-            "year",
-            "year_column",
-        )?,
+        find_column(table, o.year_column.as_deref(), YEAR_NAMES, "year", "year_column")?,
         table,
         "year",
         YEAR_NAMES,
         "year_column",
     )?;
-    let indicator_col = find_column(
-        table,
-        o.indicator_column.as_deref(),
-        INDICATOR_NAMES,
-        "indicator",
-        "indicator_column",
-    )?;
-    let value_col = find_column(
-        table,
-        o.value_column.as_deref(),
-        VALUE_NAMES,
-        "value",
-        "value_column",
-    )?;
-    let source_col = find_column(
-        table,
-        o.source_column.as_deref(),
-        SOURCE_NAMES,
-        "source",
-        "source_column",
-    )?;
+    let indicator_col =
+        find_column(table, o.indicator_column.as_deref(), INDICATOR_NAMES, "indicator", "indicator_column")?;
+    let value_col = find_column(table, o.value_column.as_deref(), VALUE_NAMES, "value", "value_column")?;
+    let source_col = find_column(table, o.source_column.as_deref(), SOURCE_NAMES, "source", "source_column")?;
     let layout = match o.layout {
         Layout::Auto if indicator_col.is_some() && value_col.is_some() => Layout::Long,
         Layout::Auto => Layout::Wide,
@@ -290,9 +235,7 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
     };
     let mut attribute_cols = Vec::new();
     for name in &o.attributes {
-        attribute_cols.push(
-            find_column(table, Some(name), &[], "attribute", "attributes")?.expect("named column"),
-        );
+        attribute_cols.push(find_column(table, Some(name), &[], "attribute", "attributes")?.expect("named column"));
     }
 
     let mut issues = Vec::new();
@@ -303,20 +246,12 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
 
     let value_columns: Vec<usize> = match layout {
         Layout::Long => {
-            let ind = required(
-                indicator_col,
-                table,
-                "indicator",
-                INDICATOR_NAMES,
-                "indicator_column",
-            )?;
+            let ind = required(indicator_col, table, "indicator", INDICATOR_NAMES, "indicator_column")?;
             let val = required(value_col, table, "value", VALUE_NAMES, "value_column")?;
             used.extend([ind, val]);
             vec![val]
         }
-        _ => (0..table.names.len())
-            .filter(|j| !used.contains(j))
-            .collect(),
+        _ => (0..table.names.len()).filter(|j| !used.contains(j)).collect(),
     };
     if value_columns.is_empty() {
         return Err(Error::data(
@@ -325,19 +260,11 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
         ));
     }
     if layout == Layout::Long {
-        for (j, name) in table
-            .names
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| !used.contains(j))
-        {
+        for (j, name) in table.names.iter().enumerate().filter(|(j, _)| !used.contains(j)) {
             issues.push(Issue::new(
                 IssueKind::IgnoredColumn,
                 table.location(None, Some(name)),
-                format!(
-                    "column '{}' is not read (long layout; declare it in attributes to keep it)",
-                    table.names[j]
-                ),
+                format!("column '{}' is not read (long layout; declare it in attributes to keep it)", table.names[j]),
             ));
         }
     }
@@ -405,11 +332,7 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
                     location.unit = Some(unit.clone());
                     location.year = Some(year);
                     location.indicator = Some(indicator.clone());
-                    issues.push(Issue::new(
-                        IssueKind::NonNumeric,
-                        location,
-                        format!("{message}; read as missing"),
-                    ));
+                    issues.push(Issue::new(IssueKind::NonNumeric, location, format!("{message}; read as missing")));
                     f64::NAN
                 }
             };
@@ -422,10 +345,7 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
     for &ac in &attribute_cols {
         let mut values: Vec<Option<String>> = vec![None; builder.panel.units.len()];
         for r in 0..table.rows() {
-            let (Some(unit), Some(value)) = (
-                text(&table.columns[unit_col][r]),
-                text(&table.columns[ac][r]),
-            ) else {
+            let (Some(unit), Some(value)) = (text(&table.columns[unit_col][r]), text(&table.columns[ac][r])) else {
                 continue;
             };
             let Some(&u) = builder.unit_index.get(&unit) else {
@@ -435,31 +355,59 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
                 Some(existing) if *existing != value => {
                     return Err(Error::data(
                         table.location(Some(r), Some(&table.names[ac])),
-                        format!("unit '{unit}' has two values of attribute '{}': '{existing}' and '{value}'", table.names[ac]),
+                        format!(
+                            "unit '{unit}' has two values of attribute '{}': '{existing}' and '{value}'",
+                            table.names[ac]
+                        ),
                     ))
                 }
                 _ => values[u as usize] = Some(value),
             }
         }
-        attributes.push(Attribute {
-            name: table.names[ac].clone(),
-            values,
-        });
+        attributes.push(Attribute { name: table.names[ac].clone(), values });
     }
 
     if builder.panel.value.is_empty() {
         if issues.iter().any(Issue::is_fatal) {
             return Err(Error::Validation { issues });
         }
-        return Err(Error::data(
-            table.location(None, None),
-            "no observation could be read",
-        ));
+        return Err(Error::data(table.location(None, None), "no observation could be read"));
     }
-    Ok(builder.finish(
-        table.origin.clone(),
-        table.names.clone(),
-        attributes,
-        issues,
-    ))
+    Ok(builder.finish(table.origin.clone(), table.names.clone(), attributes, issues))
+}
+
+pub(crate) fn attach_attributes(panel: &mut Panel, table: &RawTable, unit_column: Option<&str>) -> Result<()> {
+    let unit_col = required(
+        find_column(table, unit_column, UNIT_NAMES, "unit", "unit_column")?,
+        table,
+        "unit",
+        UNIT_NAMES,
+        "unit_column",
+    )?;
+    let index: HashMap<&str, usize> = panel.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
+    // Row of each panel unit in the table; units the panel does not have are not needed.
+    let mut row_of = vec![None; panel.units.len()];
+    for r in 0..table.rows() {
+        let Some(unit) = text(&table.columns[unit_col][r]) else { continue };
+        let Some(&u) = index.get(unit.as_str()) else { continue };
+        if let Some(first) = row_of[u].replace(r) {
+            return Err(Error::data(
+                table.location(Some(r), Some(&table.names[unit_col])),
+                format!("unit '{unit}' appears twice (first at row {})", first + 2),
+            ));
+        }
+    }
+    let mut new = Vec::new();
+    for (j, name) in table.names.iter().enumerate().filter(|(j, _)| *j != unit_col) {
+        if panel.attributes.iter().any(|a| &a.name == name) {
+            return Err(Error::data(
+                table.location(None, Some(name)),
+                format!("the panel already has attribute '{name}'"),
+            ));
+        }
+        let values = row_of.iter().map(|r| r.and_then(|r| text(&table.columns[j][r]))).collect();
+        new.push(Attribute { name: name.clone(), values });
+    }
+    panel.attributes.extend(new);
+    Ok(())
 }

@@ -84,11 +84,7 @@ impl Panel {
     }
 
     /// From CSV text compiled into the program (the embedded example); `origin` names it.
-    pub fn from_embedded_csv(
-        bytes: &'static [u8],
-        origin: &str,
-        options: &ReadOptions,
-    ) -> Result<Panel> {
+    pub fn from_embedded_csv(bytes: &'static [u8], origin: &str, options: &ReadOptions) -> Result<Panel> {
         layout::panel_from_table(&table::read_csv_bytes(bytes, origin)?, options)
     }
 
@@ -96,23 +92,29 @@ impl Panel {
     pub fn from_dataframe(df: &polars::prelude::DataFrame, options: &ReadOptions) -> Result<Panel> {
         let table = RawTable::from_dataframe(df, Some("DataFrame".to_string()))?;
         if table.rows() == 0 {
-            return Err(crate::Error::data(
-                table.location(None, None),
-                "the DataFrame has no rows",
-            ));
+            return Err(crate::Error::data(table.location(None, None), "the DataFrame has no rows"));
         }
         layout::panel_from_table(&table, options)
     }
 
     /// From long-form records `(unit, year, indicator, value)`; `NaN` values are missing.
-    pub fn from_records<'a>(
-        records: impl IntoIterator<Item = (&'a str, i32, &'a str, f64)>,
-    ) -> Panel {
+    pub fn from_records<'a>(records: impl IntoIterator<Item = (&'a str, i32, &'a str, f64)>) -> Panel {
         let mut builder = layout::Builder::default();
         for (i, (unit, year, indicator, value)) in records.into_iter().enumerate() {
             builder.push(unit, year, indicator, value, None, i + 1, 0);
         }
         builder.finish(None, vec!["value".to_string()], Vec::new(), Vec::new())
+    }
+
+    /// Adds unit attributes (province, city tier, …) from a second table: one row per unit,
+    /// the unit column (found as for the panel, or named) and one column per attribute.
+    ///
+    /// # Errors
+    /// [`crate::Error::Data`] if the table has no unit column, names a unit twice, or brings an
+    /// attribute the panel already has.
+    pub fn attach_attributes(&mut self, path: impl AsRef<Path>, unit_column: Option<&str>) -> Result<()> {
+        let table = RawTable::read(path.as_ref())?;
+        layout::attach_attributes(self, &table, unit_column)
     }
 
     /// Number of observations (rows of the long form).
@@ -150,20 +152,29 @@ impl Panel {
         years
     }
 
+    /// The distinct years and, for each observation, the position of its year among them.
+    pub(crate) fn year_positions(&self) -> (Vec<i32>, Vec<u32>) {
+        let years = self.years();
+        let Some(&first) = years.first() else { return (years, Vec::new()) };
+        // Years are few and close together: a table from year offset to position.
+        let span = (years[years.len() - 1] - first) as usize + 1;
+        let mut table = vec![0u32; span];
+        for (i, &y) in years.iter().enumerate() {
+            table[(y - first) as usize] = i as u32;
+        }
+        let positions = self.year.iter().map(|&y| table[(y - first) as usize]).collect();
+        (years, positions)
+    }
+
     /// Problems found while reading.
     pub fn read_issues(&self) -> &[Issue] {
         &self.issues
     }
 
     /// Observation `k` as (unit index, year, indicator index, value, source).
+    #[inline]
     pub fn observation(&self, k: usize) -> (usize, i32, usize, f64, Option<Source>) {
-        (
-            self.unit[k] as usize,
-            self.year[k],
-            self.indicator[k] as usize,
-            self.value[k],
-            self.source[k],
-        )
+        (self.unit[k] as usize, self.year[k], self.indicator[k] as usize, self.value[k], self.source[k])
     }
 
     /// Where observation `k` came from.

@@ -43,29 +43,20 @@ impl RawTable {
 
     /// Reads a file by its extension: `.csv`, `.parquet` or `.xlsx`.
     pub fn read(path: &Path) -> Result<RawTable> {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         let table = match ext.as_deref() {
             Some("csv") | Some("txt") => read_csv(path)?,
             Some("parquet") | Some("pq") => read_parquet(path)?,
             Some("xlsx") | Some("xlsm") | Some("xls") => read_xlsx(path)?,
             _ => {
                 return Err(Error::data(
-                    Location {
-                        file: Some(path.display().to_string()),
-                        ..Default::default()
-                    },
+                    Location { file: Some(path.display().to_string()), ..Default::default() },
                     "unknown file type: expected .csv, .parquet or .xlsx",
                 ))
             }
         };
         if table.names.is_empty() || table.rows() == 0 {
-            return Err(Error::data(
-                table.location(None, None),
-                "the table is empty: no header or no data rows",
-            ));
+            return Err(Error::data(table.location(None, None), "the table is empty: no header or no data rows"));
         }
         Ok(table)
     }
@@ -82,72 +73,42 @@ impl RawTable {
             let series = column.as_materialized_series();
             let cells = series_cells(series).map_err(|message| {
                 Error::data(
-                    Location {
-                        file: origin.clone(),
-                        column: Some(name.clone()),
-                        ..Default::default()
-                    },
+                    Location { file: origin.clone(), column: Some(name.clone()), ..Default::default() },
                     message,
                 )
             })?;
             names.push(name);
             columns.push(cells);
         }
-        Ok(RawTable {
-            origin,
-            names,
-            columns,
-        })
+        Ok(RawTable { origin, names, columns })
     }
 }
 
 fn series_cells(series: &Series) -> std::result::Result<Vec<Cell>, String> {
     let dtype = series.dtype();
-    if dtype.is_primitive_numeric() || matches!(dtype, DataType::Decimal(_, _) | DataType::Boolean)
-    {
+    if dtype.is_primitive_numeric() || matches!(dtype, DataType::Decimal(_, _) | DataType::Boolean) {
         let floats = series.cast(&DataType::Float64).map_err(|e| e.to_string())?;
         let ca = floats.f64().map_err(|e| e.to_string())?;
-        return Ok(ca
-            .iter()
-            .map(|v| v.map_or(Cell::Empty, Cell::Number))
-            .collect());
+        return Ok(ca.iter().map(|v| v.map_or(Cell::Empty, Cell::Number)).collect());
     }
     match dtype {
         DataType::String => {
             let ca = series.str().map_err(|e| e.to_string())?;
-            Ok(ca
-                .iter()
-                .map(|v| v.map_or(Cell::Empty, |s| Cell::Text(s.to_string())))
-                .collect())
+            Ok(ca.iter().map(|v| v.map_or(Cell::Empty, |s| Cell::Text(s.to_string()))).collect())
         }
         DataType::Null => Ok(vec![Cell::Empty; series.len()]),
-        other => Err(format!(
-            "column type {other} is not supported: use numbers or text"
-        )),
+        other => Err(format!("column type {other} is not supported: use numbers or text")),
     }
 }
 
 fn polars_error(path: &Path, e: PolarsError) -> Error {
-    Error::data(
-        Location {
-            file: Some(path.display().to_string()),
-            ..Default::default()
-        },
-        e.to_string(),
-    )
+    Error::data(Location { file: Some(path.display().to_string()), ..Default::default() }, e.to_string())
 }
 
 fn read_csv(path: &Path) -> Result<RawTable> {
-    if std::fs::metadata(path)
-        .map_err(|e| Error::io(path, e))?
-        .len()
-        == 0
-    {
+    if std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len() == 0 {
         return Err(Error::data(
-            Location {
-                file: Some(path.display().to_string()),
-                ..Default::default()
-            },
+            Location { file: Some(path.display().to_string()), ..Default::default() },
             "the file is empty",
         ));
     }
@@ -169,51 +130,25 @@ pub(crate) fn read_csv_bytes(bytes: &'static [u8], origin: &str) -> Result<RawTa
         .with_infer_schema_length(Some(0))
         .into_reader_with_file_handle(std::io::Cursor::new(bytes))
         .finish()
-        .map_err(|e| {
-            Error::data(
-                Location {
-                    file: Some(origin.to_string()),
-                    ..Default::default()
-                },
-                e.to_string(),
-            )
-        })?;
+        .map_err(|e| Error::data(Location { file: Some(origin.to_string()), ..Default::default() }, e.to_string()))?;
     RawTable::from_dataframe(&df, Some(origin.to_string()))
 }
 
 fn read_parquet(path: &Path) -> Result<RawTable> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let df = ParquetReader::new(file)
-        .finish()
-        .map_err(|e| polars_error(path, e))?;
+    let df = ParquetReader::new(file).finish().map_err(|e| polars_error(path, e))?;
     RawTable::from_dataframe(&df, Some(path.display().to_string()))
 }
 
 fn read_xlsx(path: &Path) -> Result<RawTable> {
     use calamine::{open_workbook_auto, Data, Reader};
     let origin = path.display().to_string();
-    let fail = |message: String| {
-        Error::data(
-            Location {
-                file: Some(origin.clone()),
-                ..Default::default()
-            },
-            message,
-        )
-    };
+    let fail = |message: String| Error::data(Location { file: Some(origin.clone()), ..Default::default() }, message);
     let mut workbook = open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
-    let sheet = workbook
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| fail("the workbook has no sheet".into()))?;
-    let range = workbook
-        .worksheet_range(&sheet)
-        .map_err(|e| fail(e.to_string()))?;
+    let sheet = workbook.sheet_names().first().cloned().ok_or_else(|| fail("the workbook has no sheet".into()))?;
+    let range = workbook.worksheet_range(&sheet).map_err(|e| fail(e.to_string()))?;
     let mut rows = range.rows();
-    let header = rows
-        .next()
-        .ok_or_else(|| fail(format!("sheet '{sheet}' is empty")))?;
+    let header = rows.next().ok_or_else(|| fail(format!("sheet '{sheet}' is empty")))?;
     let names: Vec<String> = header
         .iter()
         .map(|c| match c {
@@ -235,9 +170,5 @@ fn read_xlsx(path: &Path) -> Result<RawTable> {
             });
         }
     }
-    Ok(RawTable {
-        origin: Some(format!("{origin} [{sheet}]")),
-        names,
-        columns,
-    })
+    Ok(RawTable { origin: Some(format!("{origin} [{sheet}]")), names, columns })
 }

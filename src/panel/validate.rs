@@ -45,43 +45,39 @@ impl Panel {
     /// In [`ValidationMode::Strict`], [`Error::Validation`] listing every fatal issue.
     pub fn validate(&self, catalog: &Catalog, mode: ValidationMode) -> Result<Validation> {
         let mut issues: Vec<Issue> = self.issues.clone();
-        let resolved: Vec<Option<usize>> = self
-            .indicators
-            .iter()
-            .map(|name| catalog.position(name))
-            .collect();
+        let resolved: Vec<Option<usize>> = self.indicators.iter().map(|name| catalog.position(name)).collect();
 
         // Unknown indicators: one issue per name, at its first row.
         for (i, name) in self.indicators.iter().enumerate() {
             if resolved[i].is_none() {
-                let first = self
-                    .indicator
-                    .iter()
-                    .position(|&k| k as usize == i)
-                    .expect("interned names occur");
+                let first = self.indicator.iter().position(|&k| k as usize == i).expect("interned names occur");
                 let count = self.indicator.iter().filter(|&&k| k as usize == i).count();
-                let hint = catalog
-                    .suggest(name)
-                    .map(|s| format!("; did you mean '{s}'?"))
-                    .unwrap_or_default();
+                let hint = catalog.suggest(name).map(|s| format!("; did you mean '{s}'?")).unwrap_or_default();
                 issues.push(Issue::new(
                     IssueKind::UnknownIndicator,
                     self.location(first),
-                    format!("'{name}' is not an indicator or alias of catalogue '{}' ({count} value(s)){hint}", catalog.id()),
+                    format!(
+                        "'{name}' is not an indicator or alias of catalogue '{}' ({count} value(s)){hint}",
+                        catalog.id()
+                    ),
                 ));
             }
         }
 
         let mut keep = vec![true; self.len()];
-        let mut first_seen: HashMap<(u32, i32, usize, Option<super::Source>), usize> =
-            HashMap::with_capacity(self.len());
+        let (years, year_pos) = self.year_positions();
+        let n_positions = catalog.indicators().len();
+        let mut first_seen = FirstSeen::new(n_positions * years.len() * self.units.len() * 4);
         for k in 0..self.len() {
             let Some(pos) = resolved[self.indicator[k] as usize] else {
                 keep[k] = false;
                 continue;
             };
-            let key = (self.unit[k], self.year[k], pos, self.source[k]);
-            if let Some(&earlier) = first_seen.get(&key) {
+            let source = self.source[k].map_or(0, |s| s as usize + 1);
+            // Unit-major keys: long files usually list a unit's values together, so consecutive
+            // rows touch nearby slots of the table.
+            let key = ((self.unit[k] as usize * years.len() + year_pos[k] as usize) * n_positions + pos) * 4 + source;
+            if let Some(earlier) = first_seen.insert(key, k) {
                 keep[k] = false;
                 issues.push(Issue::new(
                     IssueKind::DuplicateObservation,
@@ -93,7 +89,6 @@ impl Panel {
                 ));
                 continue;
             }
-            first_seen.insert(key, k);
             let ind = &catalog.indicators()[pos];
             let x = self.value[k];
             if let Some([lo, hi]) = ind.valid_range {
@@ -101,32 +96,24 @@ impl Panel {
                     issues.push(Issue::new(
                         IssueKind::OutOfRange,
                         self.location(k),
-                        format!(
-                            "{x} is outside the valid range [{lo}, {hi}] {} of '{}'",
-                            ind.unit, ind.id
-                        ),
+                        format!("{x} is outside the valid range [{lo}, {hi}] {} of '{}'", ind.unit, ind.id),
                     ));
                 }
             }
         }
 
         // Percentages given as fractions: every value of a % indicator within [0, 1].
-        let mut by_indicator: HashMap<usize, (f64, usize, usize)> = HashMap::new();
+        // Per catalogue position: (largest |x|, count, observation holding the largest).
+        let mut by_indicator: Vec<(f64, usize, usize)> = vec![(f64::NEG_INFINITY, 0, 0); catalog.indicators().len()];
         for k in (0..self.len()).filter(|&k| keep[k] && !self.value[k].is_nan()) {
-            let pos = resolved[self.indicator[k] as usize].expect("kept rows are resolved");
-            let entry = by_indicator.entry(pos).or_insert((f64::NEG_INFINITY, 0, k));
+            let entry = &mut by_indicator[resolved[self.indicator[k] as usize].expect("kept rows are resolved")];
             if self.value[k].abs() > entry.0 {
                 entry.0 = self.value[k].abs();
                 entry.2 = k;
             }
             entry.1 += 1;
         }
-        let mut slips: Vec<(usize, f64, usize, usize)> = by_indicator
-            .into_iter()
-            .map(|(pos, (max, n, k))| (pos, max, n, k))
-            .collect();
-        slips.sort_unstable_by_key(|s| s.0);
-        for (pos, max, n, k) in slips {
+        for (pos, &(max, n, k)) in by_indicator.iter().enumerate().filter(|(_, e)| e.1 > 0) {
             let ind = &catalog.indicators()[pos];
             let spans_beyond_one = ind.valid_range.is_none_or(|[_, hi]| hi > 1.0);
             if units::is_percent(&ind.unit) && spans_beyond_one && max > 0.0 && max <= 1.0 {
@@ -144,42 +131,64 @@ impl Panel {
         }
 
         // Units with gaps inside the panel's span of years (a fact to report, not an error).
-        let years = self.years();
-        let mut unit_years: Vec<Vec<i32>> = vec![Vec::new(); self.units.len()];
+        let mut seen = vec![false; self.units.len() * years.len()];
         for k in 0..self.len() {
-            unit_years[self.unit[k] as usize].push(self.year[k]);
+            seen[self.unit[k] as usize * years.len() + year_pos[k] as usize] = true;
         }
-        for (u, ys) in unit_years.iter_mut().enumerate() {
-            ys.sort_unstable();
-            ys.dedup();
-            let missing: Vec<String> = years
-                .iter()
-                .filter(|y| ys.binary_search(y).is_err())
-                .map(|y| y.to_string())
-                .collect();
+        for (u, unit) in self.units.iter().enumerate() {
+            let row = &seen[u * years.len()..(u + 1) * years.len()];
+            let missing: Vec<String> = years.iter().zip(row).filter(|(_, &s)| !s).map(|(y, _)| y.to_string()).collect();
             if !missing.is_empty() {
                 issues.push(Issue::new(
                     IssueKind::MissingYears,
-                    Location {
-                        file: self.origin.clone(),
-                        unit: Some(self.units[u].clone()),
-                        ..Default::default()
-                    },
+                    Location { file: self.origin.clone(), unit: Some(unit.clone()), ..Default::default() },
                     format!("no data for {}", missing.join(", ")),
                 ));
             }
         }
 
-        let validation = Validation {
-            issues,
-            resolved,
-            keep,
-        };
+        let validation = Validation { issues, resolved, keep };
         if mode == ValidationMode::Strict && validation.fatal().next().is_some() {
-            return Err(Error::Validation {
-                issues: validation.fatal().cloned().collect(),
-            });
+            return Err(Error::Validation { issues: validation.fatal().cloned().collect() });
         }
         Ok(validation)
+    }
+}
+
+/// First observation seen for each unit-year-indicator-source key: a dense table when the key
+/// space is small enough (the usual case: one pass, no hashing), a hash map otherwise.
+enum FirstSeen {
+    Dense(Vec<u32>),
+    Sparse(HashMap<usize, usize>),
+}
+
+impl FirstSeen {
+    const DENSE_LIMIT: usize = 1 << 26;
+
+    fn new(key_space: usize) -> FirstSeen {
+        if key_space <= Self::DENSE_LIMIT {
+            FirstSeen::Dense(vec![u32::MAX; key_space])
+        } else {
+            FirstSeen::Sparse(HashMap::new())
+        }
+    }
+
+    /// Records `k` under `key`; returns the earlier observation if the key was taken.
+    #[inline]
+    fn insert(&mut self, key: usize, k: usize) -> Option<usize> {
+        match self {
+            FirstSeen::Dense(table) if table[key] != u32::MAX => Some(table[key] as usize),
+            FirstSeen::Dense(table) => {
+                table[key] = k as u32;
+                None
+            }
+            FirstSeen::Sparse(map) => match map.entry(key) {
+                std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(k);
+                    None
+                }
+            },
+        }
     }
 }

@@ -9,7 +9,8 @@
 //! `entropy`: v = x, the raw values (≥ 0). `entropy_normalized`: v = r + shift, where r is the
 //! direction-aware min-max of x in [0, 1] (a constant column has r = 1).
 //! m_j counts the present cells of column j: missing cells are left out of that column.
-//! A column with fewer than two present cells, or all zeros, carries no information: E = 1.
+//! A column with fewer than two present cells, or constant (all zeros included), carries no
+//! information: E = 1 exactly.
 //! If no column carries information (Σ d = 0) the weights are equal, with a warning.
 //!
 //! # References
@@ -39,6 +40,7 @@ use crate::normalize::orient;
 /// ```
 pub fn entropy(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Result<Vec<f64>> {
     let mut d = Vec::with_capacity(x.cols());
+    let mut present = Vec::with_capacity(x.rows());
     for (j, col) in x.columns().enumerate() {
         if let Some(&neg) = col.iter().find(|&&v| v < 0.0) {
             return Err(Error::method(
@@ -47,7 +49,9 @@ pub fn entropy(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Resu
                 format!("raw entropy needs values >= 0, found {neg}; use entropy_normalized for data with negatives"),
             ));
         }
-        d.push(1.0 - column_entropy(stats::present(col)));
+        present.clear();
+        present.extend(stats::present(col));
+        d.push(1.0 - column_entropy(&present));
     }
     Ok(normalize_divergence(d, names, "entropy", warnings))
 }
@@ -61,9 +65,7 @@ pub fn entropy_normalized(
     warnings: &mut Vec<String>,
 ) -> Result<Vec<f64>> {
     if !(shift.is_finite() && shift >= 0.0) {
-        return Err(Error::Spec(format!(
-            "entropy_normalized: shift {shift} must be >= 0"
-        )));
+        return Err(Error::Spec(format!("entropy_normalized: shift {shift} must be >= 0")));
     }
     let mut d = Vec::with_capacity(x.cols());
     let mut scaled = Vec::with_capacity(x.rows());
@@ -73,41 +75,38 @@ pub fn entropy_normalized(
         scaled.extend(stats::present(col).map(|v| orient(dir, v)));
         let e = match stats::min_max(&scaled) {
             Some((lo, hi)) if hi > lo => {
-                column_entropy(scaled.iter().map(|&o| (o - lo) / (hi - lo) + shift))
+                for o in scaled.iter_mut() {
+                    *o = (*o - lo) / (hi - lo) + shift;
+                }
+                column_entropy(&scaled)
             }
             _ => 1.0,
         };
         d.push(1.0 - e);
     }
-    Ok(normalize_divergence(
-        d,
-        names,
-        "entropy_normalized",
-        warnings,
-    ))
+    Ok(normalize_divergence(d, names, "entropy_normalized", warnings))
 }
 
-/// E = −(1/ln m) Σ p ln p of the non-negative values `v`.
-fn column_entropy(v: impl Iterator<Item = f64> + Clone) -> f64 {
-    let m = v.clone().count();
-    let total = stats::sum(v.clone());
-    if m < 2 || total <= 0.0 {
+/// E = −(1/ln m) Σ p ln p of the non-negative values `v`, with p = v/Σv. Computed as
+/// −(1/ln m)((1/T) Σ v ln v − ln T), T = Σv: one logarithm per value and no division.
+fn column_entropy(v: &[f64]) -> f64 {
+    let m = v.len();
+    let first = v.first().copied();
+    // A constant column has E = 1 exactly; computing it would leave rounding noise in d.
+    if m < 2 || v.iter().all(|&x| Some(x) == first) {
         return 1.0;
     }
-    let h = stats::sum(v.filter(|&x| x > 0.0).map(|x| {
-        let p = x / total;
-        p * p.ln()
-    }));
-    // Rounding can push E a hair above 1 for a constant column.
-    (-h / (m as f64).ln()).min(1.0)
+    let total = stats::sum(v.iter().copied());
+    if total <= 0.0 {
+        return 1.0;
+    }
+    let v_ln_v = stats::sum(v.iter().filter(|&&x| x > 0.0).map(|&x| x * x.ln()));
+    let h = v_ln_v / total - total.ln();
+    // Rounding can push E a hair outside [0, 1].
+    (-h / (m as f64).ln()).clamp(0.0, 1.0)
 }
 
-fn normalize_divergence(
-    d: Vec<f64>,
-    names: &[String],
-    method: &str,
-    warnings: &mut Vec<String>,
-) -> Vec<f64> {
+fn normalize_divergence(d: Vec<f64>, names: &[String], method: &str, warnings: &mut Vec<String>) -> Vec<f64> {
     let total = stats::sum(d.iter().copied());
     if total > 0.0 {
         d.into_iter().map(|x| x / total).collect()

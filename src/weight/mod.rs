@@ -66,12 +66,8 @@ impl Weight {
 
     /// The method with default parameters, by name.
     pub fn from_name(name: &str) -> Result<Weight> {
-        toml::from_str(&format!("method = \"{name}\"")).map_err(|_| {
-            Error::Spec(format!(
-                "unknown weight method '{name}'; known: {}",
-                Weight::NAMES.join(", ")
-            ))
-        })
+        toml::from_str(&format!("method = \"{name}\""))
+            .map_err(|_| Error::Spec(format!("unknown weight method '{name}'; known: {}", Weight::NAMES.join(", "))))
     }
 
     /// Whether the weights depend on the data (and so are fitted per scope).
@@ -84,12 +80,7 @@ impl Weight {
     ///
     /// # Errors
     /// [`Error::Method`] naming the column when the method cannot apply.
-    pub fn compute(
-        &self,
-        x: &Matrix,
-        criteria: Criteria<'_>,
-        warnings: &mut Vec<String>,
-    ) -> Result<Vec<f64>> {
+    pub fn compute(&self, x: &Matrix, criteria: Criteria<'_>, warnings: &mut Vec<String>) -> Result<Vec<f64>> {
         match self {
             Weight::Equal => Ok(equal(x.cols())),
             Weight::Fixed => fixed(criteria.names, criteria.expert, warnings),

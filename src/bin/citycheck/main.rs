@@ -18,11 +18,7 @@ use citycheck::weight::Weight;
 use citycheck::{Catalog, Error, Spec};
 
 #[derive(Parser)]
-#[command(
-    name = "citycheck",
-    version,
-    about = "City check-up and evaluation (城市体检评估)"
-)]
+#[command(name = "citycheck", version, about = "City check-up and evaluation (城市体检评估)")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -101,6 +97,9 @@ struct Input {
     /// Report data problems and go on instead of stopping.
     #[arg(long)]
     lenient: bool,
+    /// A second table of unit attributes (province, city tier, …), one row per unit.
+    #[arg(long)]
+    attributes: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -139,11 +138,8 @@ impl Input {
                 year_column: self.year_column.clone(),
                 ..ReadOptions::default()
             },
-            validation: if self.lenient {
-                ValidationMode::Lenient
-            } else {
-                ValidationMode::Strict
-            },
+            validation: if self.lenient { ValidationMode::Lenient } else { ValidationMode::Strict },
+            attributes_path: self.attributes.as_ref().map(|p| p.display().to_string()),
         }
     }
 }
@@ -152,15 +148,9 @@ fn parse_scope(s: &str) -> citycheck::Result<Scope> {
     match s {
         "year" => Ok(Scope::Year),
         "panel" => Ok(Scope::Panel),
-        other => other
-            .trim_start_matches("reference_year=")
-            .parse::<i32>()
-            .map(Scope::ReferenceYear)
-            .map_err(|_| {
-                Error::Spec(format!(
-                    "scope '{other}': expected year, panel or a reference year such as 2010"
-                ))
-            }),
+        other => other.trim_start_matches("reference_year=").parse::<i32>().map(Scope::ReferenceYear).map_err(|_| {
+            Error::Spec(format!("scope '{other}': expected year, panel or a reference year such as 2010"))
+        }),
     }
 }
 
@@ -176,11 +166,7 @@ fn main() -> ExitCode {
 
 fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
     match cli.command {
-        Command::Run {
-            config,
-            out,
-            format,
-        } => {
+        Command::Run { config, out, format } => {
             let mut config = match &config {
                 Some(path) => RunConfig::load(path)?,
                 None => RunConfig::embedded(),
@@ -190,15 +176,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             }
             run_and_report(&config, out)
         }
-        Command::Score {
-            input,
-            normalize,
-            scope,
-            weights,
-            aggregate,
-            out,
-            format,
-        } => {
+        Command::Score { input, normalize, scope, weights, aggregate, out, format } => {
             let spec = Spec {
                 normalize: Normalize::from_name(&normalize)?,
                 scope: parse_scope(&scope)?,
@@ -210,10 +188,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 catalog: input.catalog.clone(),
                 data: input.data_config(),
                 spec,
-                output: OutputConfig {
-                    dir: out,
-                    format: format.into(),
-                },
+                output: OutputConfig { dir: out, format: format.into() },
                 base_dir: PathBuf::new(),
             };
             run_and_report(&config, None)
@@ -221,7 +196,10 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
         Command::Validate { input } => {
             let catalog = Catalog::resolve(&input.catalog)?;
             let data = input.data_config();
-            let panel = citycheck::Panel::read(&data.path, &data.read)?;
+            let mut panel = citycheck::Panel::read(&data.path, &data.read)?;
+            if let Some(attributes) = &data.attributes_path {
+                panel.attach_attributes(attributes, data.read.unit_column.as_deref())?;
+            }
             let validation = panel.validate(&catalog, ValidationMode::Lenient)?;
             for issue in &validation.issues {
                 let tag = if issue.is_fatal() { "problem" } else { "note" };
@@ -235,15 +213,9 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 panel.units().len(),
                 validation.issues.len() - fatal
             );
-            Ok(if fatal > 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+            Ok(if fatal > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Catalog {
-            command: CatalogCommand::List,
-        } => {
+        Command::Catalog { command: CatalogCommand::List } => {
             for id in Catalog::builtin_ids() {
                 let c = Catalog::builtin(id)?;
                 let scored = c.indicators().iter().filter(|i| i.is_scored()).count();
@@ -251,9 +223,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Catalog {
-            command: CatalogCommand::Show { id },
-        } => {
+        Command::Catalog { command: CatalogCommand::Show { id } } => {
             print!("{}", table::catalog(&Catalog::resolve(&id)?));
             Ok(ExitCode::SUCCESS)
         }
@@ -261,12 +231,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
 }
 
 fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result<ExitCode> {
-    eprintln!(
-        "citycheck {}: catalogue {}, data {}",
-        env!("CARGO_PKG_VERSION"),
-        config.catalog,
-        config.data.path
-    );
+    eprintln!("citycheck {}: catalogue {}, data {}", env!("CARGO_PKG_VERSION"), config.catalog, config.data.path);
     let (outcome, report) = io::run(config, out.as_deref())?;
     let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     print!("{}", table::latest_year(&outcome.scores));

@@ -6,9 +6,7 @@ use citycheck::catalog::NodeKind;
 use citycheck::{Catalog, Scores};
 
 fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
-        .sum()
+    s.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
 }
 
 fn pad(s: &str, w: usize) -> String {
@@ -23,16 +21,9 @@ pub fn latest_year(scores: &Scores) -> String {
     };
     let tree = scores.tree();
     let groups: Vec<usize> = tree.root().children.clone();
-    let mut rows: Vec<usize> = (0..scores.rows())
-        .filter(|&r| scores.year(r) == year)
-        .collect();
+    let mut rows: Vec<usize> = (0..scores.rows()).filter(|&r| scores.year(r) == year).collect();
     rows.sort_by_key(|&r| scores.rank(r, 0).unwrap_or(u32::MAX));
-    let unit_w = rows
-        .iter()
-        .map(|&r| width(scores.unit(r)))
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let unit_w = rows.iter().map(|&r| width(scores.unit(r))).max().unwrap_or(4).max(4);
     let _ = writeln!(out, "Check-up scores, {year} (rank 1 = best)");
     let mut header = format!("{:>4}  {}  {:>7}", "rank", pad("unit", unit_w), "index");
     for &g in &groups {
@@ -48,15 +39,18 @@ pub fn latest_year(scores: &Scores) -> String {
     };
     for r in rows {
         let rank = scores.rank(r, 0).map_or("—".to_string(), |k| k.to_string());
-        let mut line = format!(
-            "{rank:>4}  {}  {:>7}",
-            pad(scores.unit(r), unit_w),
-            fmt(scores.value(r, 0))
-        );
+        let mut line = format!("{rank:>4}  {}  {:>7}", pad(scores.unit(r), unit_w), fmt(scores.value(r, 0)));
         for &g in &groups {
             let _ = write!(line, "  {:>10}", fmt(scores.value(r, g)));
         }
         let _ = writeln!(out, "{line}");
+    }
+    let mut absent: Vec<&str> = (0..scores.rows()).map(|r| scores.unit(r)).collect();
+    absent.sort_unstable();
+    absent.dedup();
+    absent.retain(|u| !(0..scores.rows()).any(|r| scores.year(r) == year && scores.unit(r) == *u));
+    if !absent.is_empty() {
+        let _ = writeln!(out, "no data for {year}: {}", absent.join(", "));
     }
     out
 }
@@ -70,35 +64,21 @@ pub fn catalog(c: &Catalog) -> String {
         let _ = writeln!(out, "{}", d.trim());
     }
     let tree = c.tree(|_, _| true);
-    fn walk(
-        tree: &citycheck::catalog::Tree,
-        c: &Catalog,
-        n: usize,
-        depth: usize,
-        out: &mut String,
-    ) {
+    fn walk(tree: &citycheck::catalog::Tree, c: &Catalog, n: usize, depth: usize, out: &mut String) {
         let node = tree.node(n);
         let indent = "  ".repeat(depth);
         match node.kind {
             NodeKind::Index => {}
             NodeKind::Group => {
-                let g = c
-                    .group(&node.id)
-                    .expect("tree groups come from the catalogue");
+                let g = c.group(&node.id).expect("tree groups come from the catalogue");
                 let _ = writeln!(out, "{indent}[{}] {} / {}", g.id, g.name_zh, g.name_en);
             }
             NodeKind::Indicator => {
-                let i = c
-                    .indicator(&node.id)
-                    .expect("tree indicators come from the catalogue");
-                let dir = i
-                    .direction
-                    .map(|d| format!("{d:?}").to_lowercase())
-                    .unwrap_or_default();
+                let i = c.indicator(&node.id).expect("tree indicators come from the catalogue");
+                let dir = i.direction.map(|d| format!("{d:?}").to_lowercase()).unwrap_or_default();
                 let std = match &i.standard {
                     Some(s) => {
-                        let mut parts: Vec<String> =
-                            s.value.iter().map(|v| v.to_string()).collect();
+                        let mut parts: Vec<String> = s.value.iter().map(|v| v.to_string()).collect();
                         parts.extend(s.by_unit.iter().map(|(u, v)| format!("{u} {v}")));
                         if parts.is_empty() {
                             parts.push("collective".into());
@@ -108,36 +88,17 @@ pub fn catalog(c: &Catalog) -> String {
                     }
                     None => String::new(),
                 };
-                let _ = writeln!(
-                    out,
-                    "{indent}{} {} ({}, {dir}){std}",
-                    i.id, i.name_zh, i.unit
-                );
+                let _ = writeln!(out, "{indent}{} {} ({}, {dir}){std}", i.id, i.name_zh, i.unit);
             }
         }
         for &child in &node.children {
-            walk(
-                tree,
-                c,
-                child,
-                depth + usize::from(node.kind != NodeKind::Index),
-                out,
-            );
+            walk(tree, c, child, depth + usize::from(node.kind != NodeKind::Index), out);
         }
     }
     walk(&tree, c, 0, 0, &mut out);
-    let context: Vec<&str> = c
-        .indicators()
-        .iter()
-        .filter(|i| !i.is_scored())
-        .map(|i| i.id.as_str())
-        .collect();
+    let context: Vec<&str> = c.indicators().iter().filter(|i| !i.is_scored()).map(|i| i.id.as_str()).collect();
     if !context.is_empty() {
-        let _ = writeln!(
-            out,
-            "context variables (not scored): {}",
-            context.join(", ")
-        );
+        let _ = writeln!(out, "context variables (not scored): {}", context.join(", "));
     }
     out
 }

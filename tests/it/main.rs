@@ -1,0 +1,16 @@
+//! Integration tests of citycheck: one test binary (`cargo test --test it`), one module per
+//! topic. Reference numbers are copied into the tests with their source; tolerances live in
+//! [`prec`].
+
+mod aggregate;
+mod bad_input;
+mod catalogs;
+#[cfg(feature = "cli")]
+mod cli;
+mod formats;
+mod golden;
+mod normalize;
+mod pipeline;
+mod prec;
+mod properties;
+mod published;

@@ -1,0 +1,442 @@
+//! The whole check-up: catalogue → panel → validation → dataset → run, on a catalogue small
+//! enough to score by hand.
+//!
+//! index ─┬─ economy ─────┬─ gdp_per_capita   (higher)
+//!        │               └─ tertiary_share   (higher, %)
+//!        └─ environment ─┬─ green_coverage   (higher, %)
+//!                        └─ industrial_so2   (lower)
+
+use std::collections::BTreeMap;
+
+use citycheck::aggregate::{Aggregate, MissingPolicy};
+use citycheck::checkup::{Scope, Staged};
+use citycheck::normalize::{Normalize, Params};
+use citycheck::weight::Weight;
+use citycheck::{Catalog, Checkup, Dataset, Error, Fitted, Outcome, Panel, Spec, ValidationMode};
+
+use crate::prec::{assert_close, EXACT, HAND, WEIGHT_SUM};
+
+const CATALOG: &str = r#"
+[catalog]
+id = "pipeline-test"
+name = "流程测试指标体系"
+version = "1"
+
+[[groups]]
+id = "economy"
+name_zh = "经济活力"
+name_en = "Economic vitality"
+
+[[groups]]
+id = "environment"
+name_zh = "生态环境"
+name_en = "Environment"
+
+[[indicators]]
+id = "gdp_per_capita"
+name_zh = "人均地区生产总值"
+name_en = "GDP per capita"
+group = "economy"
+unit = "CNY/person"
+direction = "higher"
+valid_range = [0, inf]
+
+[[indicators]]
+id = "tertiary_share"
+name_zh = "第三产业占比"
+name_en = "Tertiary share of GDP"
+group = "economy"
+unit = "%"
+direction = "higher"
+valid_range = [0, 100]
+
+[[indicators]]
+id = "green_coverage"
+name_zh = "建成区绿化覆盖率"
+name_en = "Green coverage of the built-up area"
+group = "environment"
+unit = "%"
+direction = "higher"
+valid_range = [0, 100]
+
+[[indicators]]
+id = "industrial_so2"
+name_zh = "工业二氧化硫排放量"
+name_en = "Industrial SO2 emissions"
+group = "environment"
+unit = "t"
+direction = "lower"
+valid_range = [0, inf]
+"#;
+
+fn catalog() -> Catalog {
+    Catalog::from_toml(CATALOG, "pipeline-test.toml").expect("test catalogue is valid")
+}
+
+/// Three cities, two years, four indicators:
+///
+/// | year | unit   | gdp | tertiary | green | so2 |
+/// |------|--------|-----|----------|-------|-----|
+/// | 2020 | 沈阳市 | 100 | 50       | 40    | 30  |
+/// | 2020 | 大连市 | 120 | 55       | 45    | 20  |
+/// | 2020 | 鞍山市 |  60 | 40       | 35    | 50  |
+/// | 2021 | 沈阳市 | 110 | 52       | 41    | 28  |
+/// | 2021 | 大连市 | 130 | 56       | 44    | 18  |
+/// | 2021 | 鞍山市 |  70 | 42       | 36    | 45  |
+fn panel() -> Panel {
+    let rows: [(&str, i32, [f64; 4]); 6] = [
+        ("沈阳市", 2020, [100.0, 50.0, 40.0, 30.0]),
+        ("大连市", 2020, [120.0, 55.0, 45.0, 20.0]),
+        ("鞍山市", 2020, [60.0, 40.0, 35.0, 50.0]),
+        ("沈阳市", 2021, [110.0, 52.0, 41.0, 28.0]),
+        ("大连市", 2021, [130.0, 56.0, 44.0, 18.0]),
+        ("鞍山市", 2021, [70.0, 42.0, 36.0, 45.0]),
+    ];
+    records(&rows)
+}
+
+fn records(rows: &[(&'static str, i32, [f64; 4])]) -> Panel {
+    static IDS: [&str; 4] = ["gdp_per_capita", "tertiary_share", "green_coverage", "industrial_so2"];
+    Panel::from_records(
+        rows.iter().flat_map(|&(unit, year, values)| IDS.iter().zip(values).map(move |(&id, v)| (unit, year, id, v))),
+    )
+}
+
+fn run(catalog: &Catalog, panel: &Panel, spec: Spec) -> citycheck::Result<Outcome> {
+    let validation = panel.validate(catalog, ValidationMode::Strict)?;
+    let data = Dataset::new(catalog, panel, &validation);
+    Checkup::new(catalog, spec)?.run(&data)
+}
+
+fn score(outcome: &Outcome, unit: &str, year: i32, node: &str) -> f64 {
+    outcome.scores.get(unit, year, node).unwrap_or_else(|| panic!("no score for {unit} {year} {node}"))
+}
+
+fn rank(outcome: &Outcome, unit: &str, year: i32, node: &str) -> Option<u32> {
+    let s = &outcome.scores;
+    let n = s.node(node).unwrap_or_else(|| panic!("no node {node}"));
+    let row = (0..s.rows()).find(|&r| s.unit(r) == unit && s.year(r) == year).expect("unit-year present");
+    s.rank(row, n)
+}
+
+#[test]
+fn index_score_by_hand() -> citycheck::Result<()> {
+    // Spec::default(): min_max [0, 100], panel scope (bounds over 2020 and 2021 pooled), equal
+    // weights, arithmetic means. 沈阳市 2020:
+    //   gdp      pooled min 60, max 130:  (100 − 60)/70 = 4/7       → 57.142857…
+    //   tertiary pooled min 40, max 56:   (50 − 40)/16 = 5/8        → 62.5
+    //   green    pooled min 35, max 45:   (40 − 35)/10 = 1/2        → 50
+    //   so2      lower, min 18, max 50:   (50 − 30)/32 = 5/8        → 62.5
+    //   economy     = (57.142857… + 62.5)/2 = 59.821428…
+    //   environment = (50 + 62.5)/2         = 56.25
+    //   index       = (59.821428… + 56.25)/2 = (4/7 + 5/8 + 1/2 + 5/8)/4 · 100 = 58.0357142857…
+    let catalog = catalog();
+    let outcome = run(&catalog, &panel(), Spec::default())?;
+    assert_close(score(&outcome, "沈阳市", 2020, "gdp_per_capita"), 400.0 / 7.0, HAND, "gdp");
+    assert_close(score(&outcome, "沈阳市", 2020, "tertiary_share"), 62.5, HAND, "tertiary");
+    assert_close(score(&outcome, "沈阳市", 2020, "green_coverage"), 50.0, HAND, "green");
+    assert_close(score(&outcome, "沈阳市", 2020, "industrial_so2"), 62.5, HAND, "so2");
+    assert_close(score(&outcome, "沈阳市", 2020, "economy"), (400.0 / 7.0 + 62.5) / 2.0, HAND, "economy");
+    assert_close(score(&outcome, "沈阳市", 2020, "environment"), 56.25, HAND, "environment");
+    let index = (4.0 / 7.0 + 5.0 / 8.0 + 0.5 + 5.0 / 8.0) / 4.0 * 100.0;
+    assert_close(score(&outcome, "沈阳市", 2020, "index"), index, HAND, "index 沈阳市 2020");
+    assert_close(index, 58.035714285714285, HAND, "the hand value itself");
+    // 大连市 2021 is best on gdp, tertiary and so2 (100 each) and scores (44 − 35)/10 = 90 on
+    // green: index = (100 + 100 + 90 + 100)/4 = 97.5. 鞍山市 2020 is worst everywhere: 0.
+    assert_close(score(&outcome, "大连市", 2021, "index"), 97.5, HAND, "index 大连市 2021");
+    assert_close(score(&outcome, "鞍山市", 2020, "index"), 0.0, HAND, "index 鞍山市 2020");
+    Ok(())
+}
+
+#[test]
+fn equal_weights_sum_to_one_within_each_parent() -> citycheck::Result<()> {
+    let catalog = catalog();
+    let outcome = run(&catalog, &panel(), Spec::default())?;
+    assert_eq!(outcome.fitted.sets.len(), 1, "panel scope fits one set");
+    let set = &outcome.fitted.sets[0];
+    assert_eq!(set.year, None, "a panel-scope set has no year");
+    let w: BTreeMap<&str, (&str, f64, f64)> =
+        set.weights.iter().map(|w| (w.node.as_str(), (w.parent.as_str(), w.weight, w.global_weight))).collect();
+    assert_eq!(w.len(), 6, "two groups and four indicators: {w:?}");
+    assert_eq!(w["economy"], ("index", 0.5, 0.5));
+    assert_eq!(w["environment"], ("index", 0.5, 0.5));
+    assert_eq!(w["gdp_per_capita"], ("economy", 0.5, 0.25));
+    assert_eq!(w["industrial_so2"], ("environment", 0.5, 0.25));
+    check_weight_tree(&outcome.fitted);
+    Ok(())
+}
+
+#[test]
+fn staged_entropy_weights_by_hand() -> citycheck::Result<()> {
+    // Spec::checkup_default(): entropy_normalized (shift 1e-4) for the indicators within a
+    // group (level 2), equal weights for the groups (level 3). On the pooled panel, per
+    // METHODS.md §4 (direction-aware min-max, + 1e-4, p = r/Σr, E = −Σ p ln p / ln 6):
+    //   economy:     E_gdp = 0.8289174268641515, E_tertiary = 0.8240633842355563
+    //                → w = [0.49300608902352383, 0.5069939109764762]
+    //   environment: E_green = 0.8077645168394154, E_so2 = 0.831989910640531
+    //                → w = [0.533623444185101, 0.466376555814899]
+    // (computed step by step from the formula in plain floating point, outside citycheck).
+    let catalog = catalog();
+    let outcome = run(&catalog, &panel(), Spec::checkup_default())?;
+    let set = &outcome.fitted.sets[0];
+    let weight = |node: &str| set.weights.iter().find(|w| w.node == node).unwrap_or_else(|| panic!("{node}")).clone();
+    assert_close(weight("gdp_per_capita").weight, 0.49300608902352383, HAND, "w gdp");
+    assert_close(weight("tertiary_share").weight, 0.5069939109764762, HAND, "w tertiary");
+    assert_close(weight("green_coverage").weight, 0.533623444185101, HAND, "w green");
+    assert_close(weight("industrial_so2").weight, 0.466376555814899, HAND, "w so2");
+    assert_close(weight("economy").weight, 0.5, EXACT, "w economy (equal)");
+    assert_close(weight("green_coverage").global_weight, 0.5 * 0.533623444185101, HAND, "global w green");
+    check_weight_tree(&outcome.fitted);
+    Ok(())
+}
+
+/// Within every parent the weights sum to 1; a node's global weight is its weight times its
+/// parent's global weight (the index's is 1).
+fn check_weight_tree(fitted: &Fitted) {
+    for set in &fitted.sets {
+        let global: BTreeMap<&str, f64> = set.weights.iter().map(|w| (w.node.as_str(), w.global_weight)).collect();
+        let mut sums: BTreeMap<&str, f64> = BTreeMap::new();
+        for w in &set.weights {
+            assert!(w.weight >= 0.0, "weight of {} is {}", w.node, w.weight);
+            *sums.entry(w.parent.as_str()).or_default() += w.weight;
+            let parent_global = if w.parent == "index" { 1.0 } else { global[w.parent.as_str()] };
+            assert_close(w.global_weight, w.weight * parent_global, EXACT, &format!("global weight of {}", w.node));
+        }
+        for (parent, sum) in sums {
+            assert_close(sum, 1.0, WEIGHT_SUM, &format!("weights within {parent} (year {:?})", set.year));
+        }
+    }
+}
+
+#[test]
+fn ranks_best_first() -> citycheck::Result<()> {
+    // Panel scope index (see index_score_by_hand): 2020 大连市 93.30 > 沈阳市 58.04 > 鞍山市 0.
+    let catalog = catalog();
+    let outcome = run(&catalog, &panel(), Spec::default())?;
+    assert_eq!(rank(&outcome, "大连市", 2020, "index"), Some(1));
+    assert_eq!(rank(&outcome, "沈阳市", 2020, "index"), Some(2));
+    assert_eq!(rank(&outcome, "鞍山市", 2020, "index"), Some(3));
+    // so2 is a lower indicator: the smallest emissions (大连市, 20 t) rank first.
+    assert_eq!(rank(&outcome, "大连市", 2020, "industrial_so2"), Some(1));
+    assert_eq!(rank(&outcome, "鞍山市", 2020, "industrial_so2"), Some(3));
+    Ok(())
+}
+
+#[test]
+fn ties_share_the_lowest_rank() -> citycheck::Result<()> {
+    // 沈阳市 and 大连市 have identical data, so identical scores: both rank 1, the next unit
+    // ranks 3 ("min" ranking: 1, 1, 3, 4), as METHODS.md §5 says.
+    let catalog = catalog();
+    let panel = records(&[
+        ("沈阳市", 2020, [100.0, 50.0, 40.0, 20.0]),
+        ("大连市", 2020, [100.0, 50.0, 40.0, 20.0]),
+        ("抚顺市", 2020, [80.0, 45.0, 37.0, 30.0]),
+        ("鞍山市", 2020, [60.0, 40.0, 35.0, 50.0]),
+    ]);
+    let outcome = run(&catalog, &panel, Spec::default())?;
+    assert_eq!(rank(&outcome, "沈阳市", 2020, "index"), Some(1));
+    assert_eq!(rank(&outcome, "大连市", 2020, "index"), Some(1));
+    assert_eq!(rank(&outcome, "抚顺市", 2020, "index"), Some(3));
+    assert_eq!(rank(&outcome, "鞍山市", 2020, "index"), Some(4));
+    Ok(())
+}
+
+#[test]
+fn scope_year_fits_each_year() -> citycheck::Result<()> {
+    // Year scope: 2020 bounds only. gdp 2020: min 60, max 120 → 大连市 (120) scores 100 (its
+    // panel-scope score is (120 − 60)/70 = 85.71…); 沈阳市 2020 gdp (100 − 60)/60 = 66.67.
+    let catalog = catalog();
+    let spec = Spec { scope: Scope::Year, ..Spec::default() };
+    let outcome = run(&catalog, &panel(), spec)?;
+    let years: Vec<Option<i32>> = outcome.fitted.sets.iter().map(|s| s.year).collect();
+    assert_eq!(years, vec![Some(2020), Some(2021)]);
+    assert_close(score(&outcome, "大连市", 2020, "gdp_per_capita"), 100.0, HAND, "year scope gdp 大连市");
+    assert_close(score(&outcome, "沈阳市", 2020, "gdp_per_capita"), 200.0 / 3.0, HAND, "year scope gdp 沈阳市");
+    // 沈阳市 2020 index: (2/3 + 2/3 + 1/2 + 2/3)/4 · 100 = 62.5.
+    assert_close(score(&outcome, "沈阳市", 2020, "index"), 62.5, HAND, "year scope index");
+
+    let panel_outcome = run(&catalog, &panel(), Spec::default())?;
+    assert_close(score(&panel_outcome, "大连市", 2020, "gdp_per_capita"), 600.0 / 7.0, HAND, "panel scope gdp");
+    assert_eq!(panel_outcome.fitted.sets.len(), 1);
+    Ok(())
+}
+
+#[test]
+fn scope_reference_year_applies_one_years_bounds_to_all() -> citycheck::Result<()> {
+    // Bounds from 2020 applied to 2021: 大连市 2021 gdp (130 − 60)/60 = 7/6 → 116.67 (min_max
+    // does not clip values outside the reference range); 沈阳市 2021 gdp (110 − 60)/60 → 83.33.
+    let catalog = catalog();
+    let spec = Spec { scope: Scope::ReferenceYear(2020), ..Spec::default() };
+    let outcome = run(&catalog, &panel(), spec)?;
+    assert_eq!(outcome.fitted.sets.len(), 1);
+    assert_eq!(outcome.fitted.sets[0].year, Some(2020));
+    let gdp = outcome.fitted.sets[0].normalize.iter().find(|p| p.indicator == "gdp_per_capita").unwrap();
+    assert_eq!(gdp.params, Params::Bounds { min: 60.0, max: 120.0 });
+    assert_close(
+        score(&outcome, "沈阳市", 2021, "gdp_per_capita"),
+        250.0 / 3.0,
+        HAND,
+        "reference-year gdp 沈阳市 2021",
+    );
+    assert_close(
+        score(&outcome, "大连市", 2021, "gdp_per_capita"),
+        350.0 / 3.0,
+        HAND,
+        "reference-year gdp 大连市 2021",
+    );
+    // The reference year itself scores as under year scope.
+    assert_close(score(&outcome, "沈阳市", 2020, "index"), 62.5, HAND, "reference year index");
+    Ok(())
+}
+
+#[test]
+fn scope_reference_year_absent_is_a_spec_error() {
+    let catalog = catalog();
+    let spec = Spec { scope: Scope::ReferenceYear(2019), ..Spec::default() };
+    let err = run(&catalog, &panel(), spec).expect_err("2019 is not in the data");
+    let Error::Spec(message) = &err else { panic!("expected Error::Spec, got {err:?}") };
+    assert!(message.contains("2019"), "{message}");
+    assert!(message.contains("2020, 2021"), "the message lists the years present: {message}");
+}
+
+/// Asserts that two outcomes have the same scores (both missing, or within `tol`).
+fn assert_same_scores(a: &Outcome, b: &Outcome, tol: f64) {
+    assert_eq!(a.scores.rows(), b.scores.rows());
+    let nodes = a.scores.tree().nodes().len();
+    assert_eq!(nodes, b.scores.tree().nodes().len());
+    for r in 0..a.scores.rows() {
+        assert_eq!((a.scores.unit(r), a.scores.year(r)), (b.scores.unit(r), b.scores.year(r)));
+        for n in 0..nodes {
+            let (x, y) = (a.scores.value(r, n), b.scores.value(r, n));
+            if x.is_nan() || y.is_nan() {
+                assert!(x.is_nan() && y.is_nan(), "row {r} node {n}: {x} vs {y}");
+            } else {
+                assert_close(y, x, tol, &format!("row {r} node {n}"));
+            }
+            assert_eq!(a.scores.rank(r, n), b.scores.rank(r, n), "rank of row {r} node {n}");
+        }
+    }
+}
+
+#[test]
+fn score_with_fitted_reproduces_the_run() -> citycheck::Result<()> {
+    let catalog = catalog();
+    let panel = panel();
+    let validation = panel.validate(&catalog, ValidationMode::Strict)?;
+    let data = Dataset::new(&catalog, &panel, &validation);
+    for spec in [
+        Spec::default(),
+        Spec { scope: Scope::Year, ..Spec::default() },
+        Spec { scope: Scope::ReferenceYear(2021), ..Spec::checkup_default() },
+    ] {
+        let checkup = Checkup::new(&catalog, spec)?;
+        let ran = checkup.run(&data)?;
+        let again = checkup.score(&ran.fitted, &data)?;
+        assert_same_scores(&ran, &again, EXACT);
+    }
+    Ok(())
+}
+
+#[test]
+fn score_refuses_parameters_it_cannot_use() -> citycheck::Result<()> {
+    let catalog = catalog();
+    let panel = panel();
+    let validation = panel.validate(&catalog, ValidationMode::Strict)?;
+    let data = Dataset::new(&catalog, &panel, &validation);
+    let checkup = Checkup::new(&catalog, Spec { scope: Scope::Year, ..Spec::default() })?;
+    let mut fitted = checkup.run(&data)?.fitted;
+
+    // Year scope fitted on 2020 only cannot score 2021.
+    let only_2020 =
+        Fitted { sets: fitted.sets.iter().filter(|s| s.year == Some(2020)).cloned().collect(), ..fitted.clone() };
+    let err = checkup.score(&only_2020, &data).expect_err("no parameters for 2021");
+    assert!(matches!(&err, Error::Spec(m) if m.contains("2021")), "{err}");
+
+    // Parameters of another catalogue are refused.
+    fitted.catalog_id = "ccsy-example".to_string();
+    let err = checkup.score(&fitted, &data).expect_err("another catalogue");
+    assert!(matches!(&err, Error::Spec(m) if m.contains("ccsy-example")), "{err}");
+    Ok(())
+}
+
+#[test]
+fn fitted_json_round_trip() -> citycheck::Result<()> {
+    let catalog = catalog();
+    let panel = panel();
+    let validation = panel.validate(&catalog, ValidationMode::Strict)?;
+    let data = Dataset::new(&catalog, &panel, &validation);
+
+    // min_max bounds and equal weights are exact binary fractions: the round trip is exact.
+    let checkup = Checkup::new(&catalog, Spec { scope: Scope::Year, ..Spec::default() })?;
+    let ran = checkup.run(&data)?;
+    let json = ran.fitted.to_json();
+    let back = Fitted::from_json(&json)?;
+    assert_eq!(back, ran.fitted);
+    assert_eq!(back.catalog_id, "pipeline-test");
+    assert_eq!(back.catalog_sha256, catalog.sha256());
+    assert!(json.contains("\"gdp_per_capita\""), "{json}");
+
+    // Entropy weights are arbitrary doubles: scoring with the parameters read back from JSON
+    // reproduces the run's scores.
+    let checkup = Checkup::new(&catalog, Spec::checkup_default())?;
+    let ran = checkup.run(&data)?;
+    let back = Fitted::from_json(&ran.fitted.to_json())?;
+    assert_same_scores(&ran, &checkup.score(&back, &data)?, 1e-9);
+
+    assert!(matches!(Fitted::from_json("{\"spec\": 1}"), Err(Error::Spec(_))));
+    Ok(())
+}
+
+#[test]
+fn spec_toml_round_trip() -> citycheck::Result<()> {
+    // A staged spec as a user writes it: equal weights everywhere except entropy_normalized
+    // (default shift 1e-4) for the indicators within a group (level 2).
+    let text = r#"
+normalize = { method = "min_max" }
+scope = "year"
+weights = { default = { method = "equal" }, levels = { "2" = { method = "entropy_normalized" } } }
+aggregate = { method = "arithmetic" }
+missing = "renormalize"
+"#;
+    let spec = Spec::from_toml(text)?;
+    assert_eq!(spec.normalize, Normalize::MinMax { lo: 0.0, hi: 100.0 });
+    assert_eq!(spec.scope, Scope::Year);
+    assert_eq!(spec.weights.at(2), &Weight::EntropyNormalized { shift: 1e-4 });
+    assert_eq!(spec.weights.at(3), &Weight::Equal);
+    assert_eq!(spec.weights.at(1), &Weight::Equal);
+    assert_eq!(Spec::from_toml(&spec.to_toml())?, spec);
+
+    // Every field away from its default, including a reference-year scope.
+    let spec = Spec {
+        normalize: Normalize::Goalposts { lo: 1.0, hi: 5.0 },
+        scope: Scope::ReferenceYear(2020),
+        weights: Staged::uniform(Weight::Fixed).with_level(2, Weight::EntropyNormalized { shift: 0.001 }),
+        aggregate: Staged::uniform(Aggregate::Arithmetic).with_level(3, Aggregate::Geometric),
+        missing: MissingPolicy::Error,
+    };
+    let toml = spec.to_toml();
+    assert_eq!(Spec::from_toml(&toml)?, spec, "round trip of\n{toml}");
+    assert_eq!(Spec::from_toml(&Spec::checkup_default().to_toml())?, Spec::checkup_default());
+
+    // An empty spec is the default one.
+    assert_eq!(Spec::from_toml("")?, Spec::default());
+    Ok(())
+}
+
+#[test]
+fn spec_errors() {
+    // Indicators are level 1: a level-1 override makes no sense.
+    let err =
+        Spec::from_toml(r#"weights = { default = { method = "equal" }, levels = { "1" = { method = "entropy" } } }"#)
+            .expect_err("level 1");
+    assert!(matches!(err, Error::Spec(_)), "{err:?}");
+    // Unknown keys are refused (deny_unknown_fields).
+    assert!(matches!(Spec::from_toml("normalise = { method = \"min_max\" }"), Err(Error::Spec(_))));
+    // lo must be below hi.
+    assert!(matches!(Spec::from_toml("normalize = { method = \"min_max\", lo = 5, hi = 1 }"), Err(Error::Spec(_))));
+    // A negative entropy shift.
+    assert!(matches!(
+        Spec::from_toml("weights = { method = \"entropy_normalized\", shift = -1.0 }"),
+        Err(Error::Spec(_))
+    ));
+}
