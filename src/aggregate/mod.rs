@@ -5,7 +5,10 @@
 
 mod arithmetic;
 mod geometric;
+mod grey_relational;
 mod harmonic;
+mod topsis;
+mod vikor;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +17,20 @@ use crate::kernels::Matrix;
 
 pub use arithmetic::arithmetic;
 pub use geometric::geometric;
+pub use grey_relational::grey_relational;
 pub use harmonic::harmonic;
+pub use topsis::{topsis, TopsisNormalization};
+pub use vikor::{vikor, VikorResult};
+
+use crate::catalog::Direction;
+
+fn default_rho() -> f64 {
+    0.5
+}
+
+fn default_v() -> f64 {
+    0.5
+}
 
 /// What aggregation does with a missing child score (METHODS.md §5).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +55,23 @@ pub enum Aggregate {
     Geometric,
     /// U = Σ w / Σ (w / r) (r > 0).
     Harmonic,
+    /// TOPSIS closeness C = D−/(D+ + D−) (vector normalisation by default).
+    Topsis {
+        #[serde(default)]
+        normalize: TopsisNormalization,
+    },
+    /// Grey relational grade γ = Σ w ξ, distinguishing coefficient ρ (default 0.5).
+    GreyRelational {
+        #[serde(default = "default_rho")]
+        rho: f64,
+    },
+    /// VIKOR with weight v of the group utility (default 0.5). In a check-up hierarchy the
+    /// node's score is 1 − Q, so that higher is better at every level; `vikor` itself
+    /// reports S, R and Q.
+    Vikor {
+        #[serde(default = "default_v")]
+        v: f64,
+    },
 }
 
 /// Row and column names of an aggregation, for error messages.
@@ -66,10 +99,14 @@ impl Aggregate {
             Aggregate::Arithmetic => "arithmetic",
             Aggregate::Geometric => "geometric",
             Aggregate::Harmonic => "harmonic",
+            Aggregate::Topsis { .. } => "topsis",
+            Aggregate::GreyRelational { .. } => "grey_relational",
+            Aggregate::Vikor { .. } => "vikor",
         }
     }
 
-    pub const NAMES: &'static [&'static str] = &["arithmetic", "geometric", "harmonic"];
+    pub const NAMES: &'static [&'static str] =
+        &["arithmetic", "geometric", "harmonic", "topsis", "grey_relational", "vikor"];
 
     /// The method with default parameters, by name.
     pub fn from_name(name: &str) -> Result<Aggregate> {
@@ -77,12 +114,14 @@ impl Aggregate {
             .map_err(|_| Error::Spec(format!("unknown aggregation '{name}'; known: {}", Aggregate::NAMES.join(", "))))
     }
 
-    /// One score per row of `x` from the columns weighted by `w`. A row with no value present
-    /// scores `NaN` (missing).
+    /// One score per row of `x` from the columns weighted by `w`, every column higher-is-better
+    /// (child scores). For the weighted means a row with no value present scores `NaN`
+    /// (missing); TOPSIS, grey relational and VIKOR compare whole rows with ideal points and
+    /// refuse missing cells (impute first).
     ///
     /// # Errors
     /// [`Error::Method`] naming the unit and child when a value is out of the method's domain,
-    /// or when a value is missing under [`MissingPolicy::Error`].
+    /// missing under [`MissingPolicy::Error`], or missing under a distance-based method.
     pub fn apply(&self, x: &Matrix, w: &[f64], missing: MissingPolicy, labels: Labels<'_>) -> Result<Vec<f64>> {
         if missing == MissingPolicy::Error {
             for j in 0..x.cols() {
@@ -99,6 +138,14 @@ impl Aggregate {
             Aggregate::Arithmetic => Ok(arithmetic(x, w)),
             Aggregate::Geometric => geometric(x, w, labels),
             Aggregate::Harmonic => harmonic(x, w, labels),
+            Aggregate::Topsis { normalize } => topsis(x, w, &vec![Direction::Higher; x.cols()], *normalize, labels),
+            Aggregate::GreyRelational { rho } => {
+                grey_relational(x, w, &vec![Direction::Higher; x.cols()], *rho, labels)
+            }
+            Aggregate::Vikor { v } => {
+                let result = vikor(x, w, &vec![Direction::Higher; x.cols()], *v, labels)?;
+                Ok(result.q.into_iter().map(|q| 1.0 - q).collect())
+            }
         }
     }
 }

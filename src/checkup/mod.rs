@@ -199,8 +199,9 @@ impl<'a> Checkup<'a> {
                         .map(|&c| tree.node(c).indicator.map_or(Direction::Higher, |i| direction_of(&indicators[i])))
                         .collect();
                     let expert: Vec<Option<f64>> = children.iter().map(|&c| tree.node(c).expert_weight).collect();
-                    // Data-driven weights of indicators read the raw values; of groups, their scores.
-                    let input = if method.is_data_driven() && node.level == 2 {
+                    // At level 2 the children are indicators: their raw values. Above, the
+                    // children's scores serve as both.
+                    let raw = if method.is_data_driven() && node.level == 2 {
                         let cols: Vec<usize> = children
                             .iter()
                             .map(|&c| data.column_of_node(c).expect("level-2 children are indicators"))
@@ -212,7 +213,8 @@ impl<'a> Checkup<'a> {
                     let mut notes = Vec::new();
                     let w = method
                         .compute(
-                            &input,
+                            &raw,
+                            &scores,
                             Criteria { names: &names, directions: &directions, expert: &expert },
                             &mut notes,
                         )

@@ -6,7 +6,9 @@
 //!   file and column names.
 
 mod config;
+mod matrix;
 mod output;
 
 pub use config::{DataConfig, OutputConfig, OutputFormat, RunConfig, EMBEDDED_CONFIG};
+pub use matrix::{read_decision_matrix, DecisionMatrix};
 pub use output::{run, sha256_file, sha256_hex, weights_dataframe, write_outputs, RunReport};

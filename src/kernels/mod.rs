@@ -4,6 +4,7 @@
 //! reference tests pin down. Missing values are `NaN`; every function says what it does
 //! with them.
 
+pub mod linalg;
 mod matrix;
 pub mod rank;
 pub mod stats;

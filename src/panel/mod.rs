@@ -15,8 +15,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Issue, Result};
+pub(crate) use layout::parse_value;
 pub use layout::{Layout, ReadOptions};
-pub(crate) use table::RawTable;
+pub(crate) use table::{Cell, RawTable};
 pub use validate::{Validation, ValidationMode};
 
 /// Which of the three evidence sources an observation comes from.

@@ -120,7 +120,25 @@ fn read_csv(path: &Path) -> Result<RawTable> {
         .try_into_reader_with_file_path(Some(path.into()))
         .and_then(|r| r.finish())
         .map_err(|e| polars_error(path, e))?;
+    refuse_duplicate_headers(&df, path)?;
     RawTable::from_dataframe(&df, Some(path.display().to_string()))
+}
+
+/// polars renames a repeated header `x` to `x_duplicated_0`; a repeated header is an input
+/// error, not something to rename silently.
+fn refuse_duplicate_headers(df: &DataFrame, path: &Path) -> Result<()> {
+    if let Some(name) = df.get_column_names().iter().find(|n| n.contains("_duplicated_")) {
+        let original = name.split("_duplicated_").next().unwrap_or(name.as_str());
+        return Err(Error::data(
+            Location {
+                file: Some(path.display().to_string()),
+                column: Some(original.to_string()),
+                ..Default::default()
+            },
+            "this column header appears more than once; headers must be unique",
+        ));
+    }
+    Ok(())
 }
 
 /// Reads CSV text held in memory (the embedded example data).

@@ -4,9 +4,19 @@
 //! [`Matrix`] (rows = units, columns = the children of one group) and used by the pipeline
 //! at every level of the hierarchy. Weights are ≥ 0 and sum to 1.
 
+mod ahp;
+mod combined;
+mod critic;
+mod cv;
+mod deviation_max;
 mod entropy;
 mod equal;
 mod fixed;
+mod objective;
+mod pca;
+// `std` would shadow the standard library's name inside this module.
+#[path = "std.rs"]
+mod std_dev;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,9 +24,16 @@ use crate::catalog::Direction;
 use crate::error::{Error, Result};
 use crate::kernels::Matrix;
 
+pub use ahp::{ahp, AhpMethod, AhpResult, SAATY_RI};
+pub use combined::{combine, Combination};
+pub use critic::critic;
+pub use cv::cv;
+pub use deviation_max::deviation_max;
 pub use entropy::{entropy, entropy_normalized};
 pub use equal::equal;
 pub use fixed::fixed;
+pub use pca::pca;
+pub use std_dev::std;
 
 fn default_shift() -> f64 {
     1e-4
@@ -38,6 +55,18 @@ pub enum Weight {
         #[serde(default = "default_shift")]
         shift: f64,
     },
+    /// CRITIC (Diakoulaki et al. 1995): contrast × conflict.
+    Critic,
+    /// 变异系数法: sd/|mean| of the raw values.
+    Cv,
+    /// sd of the scores (weighs the matrix it is given: in a run, the normalised scores).
+    Std,
+    /// Loadings of the principal components with eigenvalue > 1 (OECD handbook, unrotated).
+    Pca,
+    /// 离差最大化: Σ_i Σ_k |r_ij − r_kj| of the scores.
+    DeviationMax,
+    /// 组合赋权: two or more weight sets over the same children, combined by a rule.
+    Combined { combination: Combination, of: Vec<Weight> },
 }
 
 /// What a weighting method may need to know about the columns besides their values.
@@ -59,10 +88,18 @@ impl Weight {
             Weight::Fixed => "fixed",
             Weight::Entropy => "entropy",
             Weight::EntropyNormalized { .. } => "entropy_normalized",
+            Weight::Critic => "critic",
+            Weight::Cv => "cv",
+            Weight::Std => "std",
+            Weight::Pca => "pca",
+            Weight::DeviationMax => "deviation_max",
+            Weight::Combined { .. } => "combined",
         }
     }
 
-    pub const NAMES: &'static [&'static str] = &["equal", "fixed", "entropy", "entropy_normalized"];
+    /// Names of the methods that need no parameters beyond their defaults.
+    pub const NAMES: &'static [&'static str] =
+        &["equal", "fixed", "entropy", "entropy_normalized", "critic", "cv", "std", "pca", "deviation_max"];
 
     /// The method with default parameters, by name.
     pub fn from_name(name: &str) -> Result<Weight> {
@@ -72,21 +109,56 @@ impl Weight {
 
     /// Whether the weights depend on the data (and so are fitted per scope).
     pub fn is_data_driven(&self) -> bool {
-        !matches!(self, Weight::Equal | Weight::Fixed)
+        match self {
+            Weight::Equal | Weight::Fixed => false,
+            Weight::Combined { of, .. } => of.iter().any(Weight::is_data_driven),
+            _ => true,
+        }
     }
 
-    /// Weights of the columns of `x` (missing cells are `NaN`; each data-driven method says
-    /// how it treats them). Warnings are appended to `warnings`.
+    /// Whether the method weighs the scores (normalised values) rather than the raw values:
+    /// `std` and `deviation_max` measure spreads, which are only comparable across columns on
+    /// one scale. The others read raw values (entropy, CV and CRITIC are scale-free or scale
+    /// the columns themselves; PCA standardises them).
+    pub fn reads_scores(&self) -> bool {
+        matches!(self, Weight::Std | Weight::DeviationMax)
+    }
+
+    /// Weights of the columns: `raw` holds the raw values and `scores` the normalised ones
+    /// (the same matrix for a plain decision matrix, or above the indicator level); each
+    /// method reads the one [`Weight::reads_scores`] says. Missing cells are `NaN`: the
+    /// entropy variants leave them out column by column, the other data-driven methods refuse
+    /// them (impute first). Warnings are appended to `warnings`.
     ///
     /// # Errors
     /// [`Error::Method`] naming the column when the method cannot apply.
-    pub fn compute(&self, x: &Matrix, criteria: Criteria<'_>, warnings: &mut Vec<String>) -> Result<Vec<f64>> {
+    pub fn compute(
+        &self,
+        raw: &Matrix,
+        scores: &Matrix,
+        criteria: Criteria<'_>,
+        warnings: &mut Vec<String>,
+    ) -> Result<Vec<f64>> {
+        let names = criteria.names;
         match self {
-            Weight::Equal => Ok(equal(x.cols())),
-            Weight::Fixed => fixed(criteria.names, criteria.expert, warnings),
-            Weight::Entropy => entropy(x, criteria.names, warnings),
+            Weight::Equal => Ok(equal(raw.cols())),
+            Weight::Fixed => fixed(names, criteria.expert, warnings),
+            Weight::Entropy => entropy(raw, names, warnings),
             Weight::EntropyNormalized { shift } => {
-                entropy_normalized(x, criteria.directions, *shift, criteria.names, warnings)
+                entropy_normalized(raw, criteria.directions, *shift, names, warnings)
+            }
+            Weight::Critic => critic(raw, names, warnings),
+            Weight::Cv => cv(raw, names, warnings),
+            Weight::Std => std(scores, names, warnings),
+            Weight::Pca => pca(raw, names, warnings),
+            Weight::DeviationMax => deviation_max(scores, names, warnings),
+            Weight::Combined { combination, of } => {
+                if of.len() < 2 {
+                    return Err(Error::Spec("combined weights need two or more methods in `of`".into()));
+                }
+                let sets =
+                    of.iter().map(|w| w.compute(raw, scores, criteria, warnings)).collect::<Result<Vec<Vec<f64>>>>()?;
+                combine(&sets, combination)
             }
         }
     }

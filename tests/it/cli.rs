@@ -113,3 +113,82 @@ fn missing_data_file_exits_2_naming_the_file() {
         assert!(stderr.contains("no_such_data.csv"), "{command}: the message names the file:\n{stderr}");
     }
 }
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// CSV rows after the header, split on commas.
+fn rows(output: &Output) -> Vec<Vec<String>> {
+    assert!(output.status.success(), "stderr: {}", text(&output.stderr));
+    text(&output.stdout).lines().skip(1).map(|l| l.split(',').map(str::to_string).collect()).collect()
+}
+
+#[test]
+fn rank_topsis_reproduces_tzeng_huang() {
+    // Tzeng & Huang (2011): C = [0.50371966, 0.65808477, 0.74824866, 0.33399744], ranks [3, 2, 1, 4].
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(dir.path(), "m.csv", "alternative,c1,c2,c3\nA1,5,8,4\nA2,7,6,8\nA3,8,8,6\nA4,7,4,6\n");
+    let out = citycheck(&["rank", "--matrix", &m, "--weights", "0.3,0.4,0.3", "--method", "topsis"]);
+    assert!(text(&out.stdout).starts_with("alternative,score,rank\n"));
+    let rows = rows(&out);
+    let expected = [(0.50371966, "3"), (0.65808477, "2"), (0.74824866, "1"), (0.33399744, "4")];
+    for (row, (c, rank)) in rows.iter().zip(expected) {
+        assert!((row[1].parse::<f64>().unwrap() - c).abs() < 5e-9, "{row:?}");
+        assert_eq!(row[2], rank);
+    }
+}
+
+#[test]
+fn weights_entropy_reproduces_xu_and_ahp_reports_consistency() {
+    // Xu (2004): w = [0.4630, 0.3992, 0.1378, 0.0000].
+    let dir = tempfile::tempdir().unwrap();
+    let m =
+        write(dir.path(), "xu.csv", "alt,c1,c2,c3,c4\nA,30,30,38,29\nB,19,54,86,29\nC,19,15,85,28.9\nD,68,70,60,29\n");
+    let out = citycheck(&["weights", "--matrix", &m, "--method", "entropy"]);
+    assert!(text(&out.stdout).starts_with("criterion,weight\n"));
+    let w: Vec<f64> = rows(&out).iter().map(|r| r[1].parse().unwrap()).collect();
+    for (a, e) in w.iter().zip([0.4630, 0.3992, 0.1378, 0.0000]) {
+        assert!((a - e).abs() < 5e-5, "{w:?}");
+    }
+    // ArcGIS Pro "Calculate the consistency ratio": column_mean weights
+    // [0.235, 0.089, 0.136, 0.247, 0.294], CR far above 0.1.
+    let p = write(
+        dir.path(),
+        "p.csv",
+        "criterion,a,b,c,d,e\na,1,3,2,2,0.333\nb,0.333,1,0.5,1,0.2\nc,0.5,2,1,1,0.5\nd,0.5,1,1,1,5\ne,3,5,2,0.2,1\n",
+    );
+    let out = citycheck(&["weights", "--method", "ahp", "--pairwise", &p, "--derivation", "column_mean"]);
+    assert!(text(&out.stdout).starts_with("criterion,weight,lambda_max,ci,cr\n"));
+    let rows = rows(&out);
+    for (row, e) in rows.iter().zip([0.235, 0.089, 0.136, 0.247, 0.294]) {
+        assert!((row[1].parse::<f64>().unwrap() - e).abs() < 5e-4, "{row:?}");
+        assert!(row[4].parse::<f64>().unwrap() > 0.3, "CR of this matrix is about 0.33: {row:?}");
+    }
+    assert!(text(&out.stderr).contains("inconsistent"));
+}
+
+#[test]
+fn rank_vikor_reports_s_r_q_and_bad_matrices_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(dir.path(), "m.csv", "alternative,cost,quality\nA,10,7\nB,12,9\nC,8,5\n");
+    let out = citycheck(&["rank", "--matrix", &m, "--types", "-1,1", "--method", "vikor"]);
+    assert!(text(&out.stdout).starts_with("alternative,score,rank,s,r,q\n"));
+    assert!(text(&out.stderr).contains("lower is better"));
+    // Equal weights; A is in the middle on both criteria: S = 0.5·(2/4) + 0.5·(2/4) = 0.5,
+    // R = 0.25; B: S = 0.5·1 + 0 = 0.5, R = 0.5; C: S = 0 + 0.5·1 = 0.5, R = 0.5.
+    // S is equal for all, so Q = 0.5 (R − R*)/(R− − R*): A 0, B 0.5, C 0.5 → ranks 1, 2, 2.
+    let rows = rows(&out);
+    assert_eq!(rows.iter().map(|r| r[2].as_str()).collect::<Vec<_>>(), ["1", "2", "2"]);
+    assert!((rows[0][3].parse::<f64>().unwrap() - 0.5).abs() < 1e-12);
+
+    let bad = write(dir.path(), "bad.csv", "alternative,c1\nA,1\nB,1;5\n");
+    let out = citycheck(&["rank", "--matrix", &bad, "--method", "topsis"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("row 3") && text(&out.stderr).contains("c1"), "{}", text(&out.stderr));
+    let dup = write(dir.path(), "dup.csv", "alternative,c1,c1\nA,1,2\n");
+    let out = citycheck(&["weights", "--matrix", &dup, "--method", "equal"]);
+    assert!(text(&out.stderr).contains("more than once"), "{}", text(&out.stderr));
+}

@@ -440,3 +440,65 @@ fn spec_errors() {
         Err(Error::Spec(_))
     ));
 }
+
+/// Every weight and aggregation method of a check-up runs on the real Liaoning data (complete
+/// rows: the gaps are whole city-years) and gives, for every unit-year, a finite index score,
+/// weights that sum to 1 within each parent, and ranks 1..m.
+#[test]
+fn every_method_runs_on_the_liaoning_example() {
+    use citycheck::weight::Combination;
+
+    let catalog = Catalog::builtin("ccsy-example").unwrap();
+    let options = citycheck::ReadOptions { unit_column: Some("city".into()), ..Default::default() };
+    let path =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv");
+    let panel = Panel::read(path, &options).unwrap();
+    let validation = panel.validate(&catalog, ValidationMode::Strict).unwrap();
+    let data = Dataset::new(&catalog, &panel, &validation);
+    let weights = [
+        Weight::Equal,
+        Weight::Entropy,
+        Weight::EntropyNormalized { shift: 1e-4 },
+        Weight::Critic,
+        Weight::Cv,
+        Weight::Std,
+        Weight::Pca,
+        Weight::DeviationMax,
+        Weight::Combined {
+            combination: Combination::GameTheory,
+            of: vec![Weight::Critic, Weight::EntropyNormalized { shift: 1e-4 }],
+        },
+    ];
+    let aggregations = [
+        Aggregate::Arithmetic,
+        Aggregate::Topsis { normalize: Default::default() },
+        Aggregate::GreyRelational { rho: 0.5 },
+        Aggregate::Vikor { v: 0.5 },
+    ];
+    for weight in &weights {
+        for aggregate in &aggregations {
+            let spec = Spec {
+                weights: Staged::uniform(Weight::Equal).with_level(2, weight.clone()),
+                aggregate: Staged::uniform(aggregate.clone()),
+                ..Spec::default()
+            };
+            let what = format!("{} + {}", weight.name(), aggregate.name());
+            let outcome = Checkup::new(&catalog, spec).unwrap().run(&data).unwrap_or_else(|e| panic!("{what}: {e}"));
+            let index = outcome.scores.node("index").unwrap();
+            for r in 0..outcome.scores.rows() {
+                assert!(outcome.scores.value(r, index).is_finite(), "{what}: row {r} has no index score");
+                assert!(outcome.scores.rank(r, index).is_some_and(|k| (1..=14).contains(&k)), "{what}");
+            }
+            for set in &outcome.fitted.sets {
+                let mut sums: std::collections::HashMap<&str, f64> = Default::default();
+                for w in &set.weights {
+                    assert!(w.weight >= 0.0, "{what}: {} has weight {}", w.node, w.weight);
+                    *sums.entry(w.parent.as_str()).or_default() += w.weight;
+                }
+                for (parent, sum) in sums {
+                    assert!((sum - 1.0).abs() < 1e-9, "{what}: weights under {parent} sum to {sum}");
+                }
+            }
+        }
+    }
+}

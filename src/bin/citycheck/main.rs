@@ -2,6 +2,7 @@
 //!
 //! Raw flags (clap) are turned into a checked [`RunConfig`] or library calls, then run.
 
+mod decision;
 mod table;
 
 use std::path::PathBuf;
@@ -62,6 +63,46 @@ enum Command {
     Validate {
         #[command(flatten)]
         input: Input,
+    },
+    /// Weights of a decision matrix (CSV: header of criteria, first column alternatives);
+    /// prints `criterion,weight` (AHP adds lambda_max, ci, cr).
+    Weights {
+        /// The decision matrix (not needed for ahp).
+        #[arg(long)]
+        matrix: Option<PathBuf>,
+        /// equal, entropy, entropy_normalized, critic, cv, std, pca, deviation_max, ahp.
+        #[arg(long)]
+        method: String,
+        /// Criterion directions: 1 benefit (higher), -1 cost (lower); default all 1.
+        #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+        types: Option<Vec<i8>>,
+        /// AHP pairwise comparison matrix (CSV, criteria as header and first column).
+        #[arg(long)]
+        pairwise: Option<PathBuf>,
+        /// AHP derivation: eigenvector, geometric_mean, column_mean.
+        #[arg(long, default_value = "eigenvector")]
+        derivation: String,
+    },
+    /// Rank the alternatives of a decision matrix; prints `alternative,score,rank` (1 = best).
+    Rank {
+        #[arg(long)]
+        matrix: PathBuf,
+        /// Criterion directions: 1 benefit, -1 cost; default all 1.
+        #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+        types: Option<Vec<i8>>,
+        /// A weight method name, weights `w1,w2,…`, or a CSV `criterion,weight`.
+        #[arg(long, default_value = "equal")]
+        weights: String,
+        /// topsis, grey_relational, vikor, arithmetic, geometric, harmonic.
+        #[arg(long)]
+        method: String,
+        /// topsis: vector (default) or min_max; arithmetic/geometric/harmonic: any normalisation
+        /// (default min_max to [0, 1]).
+        #[arg(long)]
+        normalize: Option<String>,
+        /// grey_relational ρ or vikor v (default 0.5).
+        #[arg(long)]
+        parameter: Option<f64>,
     },
     /// The indicator catalogues.
     Catalog {
@@ -214,6 +255,20 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 validation.issues.len() - fatal
             );
             Ok(if fatal > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Weights { matrix, method, types, pairwise, derivation } => {
+            print!(
+                "{}",
+                decision::weights(matrix.as_deref(), &method, types.as_deref(), pairwise.as_deref(), &derivation)?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rank { matrix, types, weights, method, normalize, parameter } => {
+            print!(
+                "{}",
+                decision::rank(&matrix, types.as_deref(), &weights, &method, normalize.as_deref(), parameter)?
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Catalog { command: CatalogCommand::List } => {
             for id in Catalog::builtin_ids() {

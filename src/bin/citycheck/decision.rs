@@ -1,0 +1,216 @@
+//! `citycheck weights` and `citycheck rank`: the method kernels on a plain decision matrix.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use citycheck::aggregate::{vikor, Aggregate, Labels, MissingPolicy, TopsisNormalization};
+use citycheck::catalog::{Direction, Indicator};
+use citycheck::io::{read_decision_matrix, DecisionMatrix};
+use citycheck::kernels::rank::rank_best_first;
+use citycheck::kernels::Matrix;
+use citycheck::normalize::Normalize;
+use citycheck::weight::{ahp, AhpMethod, Criteria, Weight, SAATY_RI};
+use citycheck::{Error, Result};
+
+fn directions(types: Option<&[i8]>, n: usize) -> Result<Vec<Direction>> {
+    let Some(types) = types else { return Ok(vec![Direction::Higher; n]) };
+    if types.len() != n {
+        return Err(Error::Spec(format!("--types has {} entries for {n} criteria", types.len())));
+    }
+    types
+        .iter()
+        .map(|&t| match t {
+            1 => Ok(Direction::Higher),
+            -1 => Ok(Direction::Lower),
+            other => Err(Error::Spec(format!("--types: {other} is neither 1 (benefit) nor -1 (cost)"))),
+        })
+        .collect()
+}
+
+fn compute_weights(m: &DecisionMatrix, method: &Weight, dirs: &[Direction]) -> Result<(Vec<f64>, Vec<String>)> {
+    let mut warnings = Vec::new();
+    let expert = vec![None; m.criteria.len()];
+    let criteria = Criteria { names: &m.criteria, directions: dirs, expert: &expert };
+    let w = method.compute(&m.values, &m.values, criteria, &mut warnings)?;
+    Ok((w, warnings))
+}
+
+/// `criterion,weight` (AHP: plus lambda_max, ci, cr) for a matrix and a method name.
+pub fn weights(
+    matrix: Option<&Path>,
+    method: &str,
+    types: Option<&[i8]>,
+    pairwise: Option<&Path>,
+    derivation: &str,
+) -> Result<String> {
+    let mut out = String::new();
+    if method == "ahp" {
+        let path = pairwise.ok_or_else(|| Error::Spec("ahp needs --pairwise P.csv".into()))?;
+        let p = read_decision_matrix(path)?;
+        let derivation: AhpMethod =
+            serde_json::from_value(serde_json::Value::String(derivation.into())).map_err(|_| {
+                Error::Spec(format!(
+                    "unknown AHP derivation '{derivation}'; known: eigenvector, geometric_mean, column_mean"
+                ))
+            })?;
+        let result = ahp(&p.values, derivation, &SAATY_RI)?;
+        let cr = result.cr.map_or(String::new(), |c| c.to_string());
+        let _ = writeln!(out, "criterion,weight,lambda_max,ci,cr");
+        for (c, w) in p.criteria.iter().zip(&result.weights) {
+            let _ = writeln!(out, "{c},{w},{},{},{cr}", result.lambda_max, result.ci);
+        }
+        if !result.consistent {
+            eprintln!("warning: the pairwise matrix is inconsistent (CR = {cr} >= 0.1): revise the judgements");
+        }
+        return Ok(out);
+    }
+    let path = matrix.ok_or_else(|| Error::Spec(format!("{method} needs --matrix M.csv")))?;
+    let m = read_decision_matrix(path)?;
+    let dirs = directions(types, m.criteria.len())?;
+    let (w, warnings) = compute_weights(&m, &Weight::from_name(method)?, &dirs)?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    let _ = writeln!(out, "criterion,weight");
+    for (c, w) in m.criteria.iter().zip(&w) {
+        let _ = writeln!(out, "{c},{w}");
+    }
+    Ok(out)
+}
+
+/// Weights given as a method name, a comma-separated list or a CSV file `criterion,weight`.
+fn parse_weights(spec: &str, m: &DecisionMatrix, dirs: &[Direction]) -> Result<Vec<f64>> {
+    if Path::new(spec).is_file() {
+        let w = read_decision_matrix(spec)?;
+        return m
+            .criteria
+            .iter()
+            .map(|c| {
+                w.alternatives
+                    .iter()
+                    .position(|a| a == c)
+                    .map(|i| w.values.get(i, 0))
+                    .ok_or_else(|| Error::Spec(format!("the weights file {spec} has no weight for criterion '{c}'")))
+            })
+            .collect();
+    }
+    if spec.contains(',') || spec.parse::<f64>().is_ok() {
+        let w: Vec<f64> = spec
+            .split(',')
+            .map(|s| s.trim().parse::<f64>().map_err(|_| Error::Spec(format!("--weights: '{s}' is not a number"))))
+            .collect::<Result<_>>()?;
+        if w.len() != m.criteria.len() {
+            return Err(Error::Spec(format!("--weights has {} values for {} criteria", w.len(), m.criteria.len())));
+        }
+        let total: f64 = w.iter().sum();
+        if w.iter().any(|x| !x.is_finite() || *x < 0.0) || total <= 0.0 {
+            return Err(Error::Spec("--weights must be >= 0 with a positive sum".into()));
+        }
+        if (total - 1.0).abs() > 1e-9 {
+            eprintln!("warning: the weights sum to {total}; normalised to 1");
+        }
+        return Ok(w.into_iter().map(|x| x / total).collect());
+    }
+    let (w, warnings) = compute_weights(m, &Weight::from_name(spec)?, dirs)?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(w)
+}
+
+/// A catalogue indicator standing for one criterion, so that the normalisation kernels see its
+/// direction.
+fn criterion(name: &str, direction: Direction) -> Indicator {
+    Indicator {
+        id: name.to_string(),
+        name_zh: name.to_string(),
+        name_en: name.to_string(),
+        group: None,
+        unit: "index".into(),
+        direction: Some(direction),
+        kind: Default::default(),
+        valid_range: None,
+        goalposts: None,
+        weight: None,
+        aliases: Vec::new(),
+        denominator: None,
+        tasks: Vec::new(),
+        source: None,
+        standard: None,
+        warning: None,
+    }
+}
+
+/// Normalises every column with `method` (direction-aware) for the weighted means.
+fn normalized(m: &DecisionMatrix, dirs: &[Direction], method: &Normalize) -> Result<Matrix> {
+    let mut out = m.values.clone();
+    for (j, name) in m.criteria.iter().enumerate() {
+        let ind = criterion(name, dirs[j]);
+        let mut notes = Vec::new();
+        let params = method.fit(&ind, m.values.column(j), &mut notes)?;
+        for note in notes {
+            eprintln!("warning: {note}");
+        }
+        for (i, alternative) in m.alternatives.iter().enumerate() {
+            out.set(i, j, method.apply(&ind, &params, alternative, m.values.get(i, j))?);
+        }
+    }
+    Ok(out)
+}
+
+/// `alternative,score,rank` for a matrix, weights and a ranking method.
+pub fn rank(
+    matrix: &Path,
+    types: Option<&[i8]>,
+    weights: &str,
+    method: &str,
+    normalize: Option<&str>,
+    parameter: Option<f64>,
+) -> Result<String> {
+    let m = read_decision_matrix(matrix)?;
+    let dirs = directions(types, m.criteria.len())?;
+    let w = parse_weights(weights, &m, &dirs)?;
+    let labels = Labels { rows: &m.alternatives, columns: &m.criteria, year: None };
+    let mut out = String::new();
+    let scores = match method {
+        "topsis" => {
+            let norm = match normalize.unwrap_or("vector") {
+                "vector" => TopsisNormalization::Vector,
+                "min_max" => TopsisNormalization::MinMax,
+                other => return Err(Error::Spec(format!("topsis normalises by vector or min_max, not '{other}'"))),
+            };
+            citycheck::aggregate::topsis(&m.values, &w, &dirs, norm, labels)?
+        }
+        "grey_relational" => {
+            citycheck::aggregate::grey_relational(&m.values, &w, &dirs, parameter.unwrap_or(0.5), labels)?
+        }
+        "vikor" => {
+            let result = vikor(&m.values, &w, &dirs, parameter.unwrap_or(0.5), labels)?;
+            eprintln!("vikor: ranked by Q, lower is better; score = Q");
+            let ranks = result.ranks();
+            let _ = writeln!(out, "alternative,score,rank,s,r,q");
+            for (i, alternative) in m.alternatives.iter().enumerate() {
+                let (s, r, q) = (result.s[i], result.r[i], result.q[i]);
+                let _ = writeln!(out, "{alternative},{q},{},{s},{r},{q}", ranks[i]);
+            }
+            return Ok(out);
+        }
+        "arithmetic" | "geometric" | "harmonic" => {
+            let norm = match normalize {
+                Some(name) => Normalize::from_name(name)?,
+                None => Normalize::MinMax { lo: 0.0, hi: 1.0 },
+            };
+            let r = normalized(&m, &dirs, &norm)?;
+            Aggregate::from_name(method)?.apply(&r, &w, MissingPolicy::Error, labels)?
+        }
+        other => return Err(Error::Spec(format!(
+            "unknown ranking method '{other}'; known: topsis, grey_relational, vikor, arithmetic, geometric, harmonic"
+        ))),
+    };
+    let ranks = rank_best_first(&scores);
+    let _ = writeln!(out, "alternative,score,rank");
+    for ((a, s), r) in m.alternatives.iter().zip(&scores).zip(&ranks) {
+        let _ = writeln!(out, "{a},{s},{r}");
+    }
+    Ok(out)
+}

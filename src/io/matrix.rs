@@ -1,0 +1,57 @@
+//! Decision matrices from CSV, for researchers who have just a matrix: a header row of
+//! criterion names, the first column the alternative names, numbers elsewhere.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::kernels::Matrix;
+use crate::panel::{parse_value, RawTable};
+
+/// A decision matrix with its row and column names.
+#[derive(Debug, Clone)]
+pub struct DecisionMatrix {
+    pub alternatives: Vec<String>,
+    pub criteria: Vec<String>,
+    pub values: Matrix,
+}
+
+/// Reads a decision matrix (or an AHP pairwise matrix) from CSV, Parquet or `.xlsx`.
+///
+/// # Errors
+/// [`Error::Data`] naming the file, row and column of a cell that is not a number, or when the
+/// table has no criterion column.
+pub fn read_decision_matrix(path: impl AsRef<Path>) -> Result<DecisionMatrix> {
+    let table = RawTable::read(path.as_ref())?;
+    if table.names.len() < 2 {
+        return Err(Error::data(
+            table.location(None, None),
+            "a decision matrix needs a first column of alternative names and at least one criterion column",
+        ));
+    }
+    let alternatives: Vec<String> = table.columns[0]
+        .iter()
+        .enumerate()
+        .map(|(r, cell)| match cell {
+            crate::panel::Cell::Text(s) => s.trim().to_string(),
+            crate::panel::Cell::Number(x) => x.to_string(),
+            crate::panel::Cell::Empty => format!("row {}", r + 2),
+        })
+        .collect();
+    let criteria: Vec<String> = table.names[1..].iter().map(|n| n.trim().to_string()).collect();
+    let mut data = Vec::with_capacity(alternatives.len() * criteria.len());
+    for (j, column) in table.columns[1..].iter().enumerate() {
+        for (r, cell) in column.iter().enumerate() {
+            let value = parse_value(cell)
+                .map_err(|message| Error::data(table.location(Some(r), Some(&criteria[j])), message))?;
+            if value.is_nan() {
+                return Err(Error::data(
+                    table.location(Some(r), Some(&criteria[j])),
+                    "the cell is empty: decision matrices must be complete",
+                ));
+            }
+            data.push(value);
+        }
+    }
+    let values = Matrix::from_columns(alternatives.len(), criteria.len(), data)?;
+    Ok(DecisionMatrix { alternatives, criteria, values })
+}

@@ -1,0 +1,219 @@
+//! Analytic hierarchy process (层次分析法): weights from a pairwise comparison matrix, with
+//! Saaty's consistency check (METHODS.md §4).
+//!
+//! # Formula
+//! ```text
+//! A = (a_ij) n × n,  a_ij > 0,  a_ji = 1/a_ij,  a_ii = 1      (Saaty's 1–9 scale)
+//! eigenvector:     A w = λ w, Σ w = 1, the principal eigenvector (power iteration to 1e-12)
+//! geometric_mean:  g_i = (Π_j a_ij)^(1/n),            w_i = g_i / Σ_k g_k
+//! column_mean:     w_i = (1/n) Σ_j a_ij / Σ_k a_kj    (row means of the column-normalised A)
+//! λmax = (1/n) Σ_i (A w)_i / w_i                      (with the method's own w)
+//! CI   = (λmax − n) / (n − 1)                         (0 for n = 1)
+//! CR   = CI / RI(n),   consistent ⇔ CR < 0.1
+//! ```
+//! a_ij says how much more important criterion i is than criterion j. RI(n) is the random
+//! index, a parameter ([`SAATY_RI`] by default). Where RI(n) = 0 (n ≤ 2 in Saaty's table:
+//! every positive reciprocal matrix of order ≤ 2 is consistent) CR is undefined (`None`) and
+//! `consistent` says whether CI = 0 (within 1e-9).
+//!
+//! Reciprocity is checked with a tolerance, |a_ij · a_ji − 1| ≤ 0.005, so that reciprocals
+//! written with three decimals pass (0.333 × 3 = 0.999; the worst case on Saaty's scale is
+//! 0.167 × 6 = 1.002); two decimals (0.33, 0.17) do not. The entries are used as given, not
+//! replaced by exact reciprocals, so published examples with rounded entries are reproduced.
+//! Rounded reciprocals can make λmax a hair below n, hence CI slightly negative: it is
+//! reported as computed.
+//!
+//! # References
+//! Saaty (1980), *The Analytic Hierarchy Process*, McGraw-Hill; Saaty (2000), *Fundamentals of
+//! Decision Making and Priority Theory*, RWS (the RI table); Wang & Chin (2011), Information
+//! Sciences 181(23):5240–5248 (the eigenvector example used in the tests).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::kernels::{linalg, stats, Matrix};
+
+/// Saaty's random consistency index RI(n) for n = 1..15 (index n − 1).
+pub const SAATY_RI: [f64; 15] =
+    [0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59];
+
+/// CR below this is consistent (Saaty's 10% rule).
+const CR_THRESHOLD: f64 = 0.1;
+/// |a_ij · a_ji − 1| allowed: accepts reciprocals rounded to three decimals.
+const RECIPROCITY_TOL: f64 = 5e-3;
+/// Power-iteration tolerance on the weights (METHODS.md §4).
+const POWER_TOL: f64 = 1e-12;
+/// Far more than a positive matrix of order ≤ 15 needs (tens of iterations in practice).
+const POWER_MAX_ITER: usize = 10_000;
+/// |CI| below this counts as 0 where CR is undefined.
+const CI_ZERO: f64 = 1e-9;
+
+/// How the weights are derived from the pairwise matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AhpMethod {
+    /// Principal right eigenvector (Saaty's original method).
+    #[default]
+    Eigenvector,
+    /// Normalised geometric means of the rows (logarithmic least squares).
+    GeometricMean,
+    /// Row means of the column-normalised matrix (the "approximate" method of textbooks and
+    /// ArcGIS).
+    ColumnMean,
+}
+
+impl AhpMethod {
+    /// The method's snake_case name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            AhpMethod::Eigenvector => "eigenvector",
+            AhpMethod::GeometricMean => "geometric_mean",
+            AhpMethod::ColumnMean => "column_mean",
+        }
+    }
+}
+
+/// AHP weights with the consistency statistics of the matrix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AhpResult {
+    /// One weight per row of the matrix, > 0, summing to 1.
+    pub weights: Vec<f64>,
+    /// λmax = mean_i (A w)_i / w_i.
+    pub lambda_max: f64,
+    /// Consistency index (λmax − n)/(n − 1).
+    pub ci: f64,
+    /// Consistency ratio CI/RI(n); `None` where RI(n) = 0 (n ≤ 2 with Saaty's table).
+    pub cr: Option<f64>,
+    /// CR < 0.1 (or, where CR is undefined, CI = 0).
+    pub consistent: bool,
+}
+
+/// AHP weights of the pairwise comparison matrix `a` by `method`, with λmax, CI and CR
+/// computed with the random index table `ri` (`ri[n − 1]` = RI(n); pass [`SAATY_RI`]).
+///
+/// An inconsistent matrix (CR ≥ 0.1) is not an error: it is reported in
+/// [`AhpResult::consistent`], and the caller decides whether to refuse it.
+///
+/// # Errors
+/// [`Error::Spec`] if `a` is empty or not square; if n exceeds the RI table or RI(n) is
+/// negative or not finite; if an entry is not finite and > 0 (naming the cell); if a diagonal
+/// entry is not 1 or a pair is not reciprocal, |a_ij · a_ji − 1| > 0.005 (naming both cells,
+/// 1-based, and both values). [`Error::Method`] if the power iteration does not converge
+/// (it always does for a positive matrix).
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::kernels::Matrix;
+/// use citycheck::weight::{ahp, AhpMethod, SAATY_RI};
+/// // A consistent matrix a_ij = w_i / w_j recovers w = (0.5, 0.3, 0.2) with λmax = 3.
+/// let a = Matrix::from_rows(&[[1.0, 5.0 / 3.0, 2.5], [0.6, 1.0, 1.5], [0.4, 2.0 / 3.0, 1.0]])?;
+/// let r = ahp(&a, AhpMethod::Eigenvector, &SAATY_RI)?;
+/// assert!((r.weights[0] - 0.5).abs() < 1e-12 && (r.lambda_max - 3.0).abs() < 1e-12);
+/// assert!(r.consistent);
+/// # Ok(()) }
+/// ```
+pub fn ahp(a: &Matrix, method: AhpMethod, ri: &[f64]) -> Result<AhpResult> {
+    let n = check_pairwise(a)?;
+    let ri_n = match ri.get(n - 1) {
+        Some(&v) if v.is_finite() && v >= 0.0 => v,
+        Some(&v) => {
+            return Err(Error::Spec(format!(
+                "ahp: RI({n}) = {v} in the random index table; it must be finite and >= 0"
+            )))
+        }
+        None => {
+            return Err(Error::Spec(format!(
+                "ahp: the pairwise matrix is {n} × {n} but the random index table stops at n = {}; \
+                 split the criteria into smaller groups or give a longer RI table",
+                ri.len()
+            )))
+        }
+    };
+
+    let weights = match method {
+        AhpMethod::Eigenvector => linalg::principal_eigenvector(a, POWER_TOL, POWER_MAX_ITER)?.1,
+        AhpMethod::GeometricMean => geometric_mean(a),
+        AhpMethod::ColumnMean => column_mean(a),
+    };
+
+    let aw = linalg::mat_vec(a, &weights);
+    let lambda_max = stats::sum(aw.iter().zip(&weights).map(|(y, w)| y / w)) / n as f64;
+    let ci = if n > 1 { (lambda_max - n as f64) / (n - 1) as f64 } else { 0.0 };
+    let cr = (ri_n > 0.0).then(|| ci / ri_n);
+    let consistent = match cr {
+        Some(cr) => cr < CR_THRESHOLD,
+        None => ci.abs() <= CI_ZERO,
+    };
+    Ok(AhpResult { weights, lambda_max, ci, cr, consistent })
+}
+
+/// Checks that `a` is a non-empty square positive reciprocal matrix; returns n.
+fn check_pairwise(a: &Matrix) -> Result<usize> {
+    let n = a.rows();
+    if n == 0 || a.cols() != n {
+        return Err(Error::Spec(format!(
+            "ahp: the pairwise comparison matrix must be square and non-empty, got {} × {}",
+            a.rows(),
+            a.cols()
+        )));
+    }
+    for j in 0..n {
+        for i in 0..n {
+            let v = a.get(i, j);
+            if !(v.is_finite() && v > 0.0) {
+                return Err(Error::Spec(format!(
+                    "ahp: a({}, {}) = {v}; pairwise comparisons must be positive numbers \
+                     (Saaty's scale 1/9 … 9)",
+                    i + 1,
+                    j + 1
+                )));
+            }
+        }
+    }
+    for i in 0..n {
+        let d = a.get(i, i);
+        if (d * d - 1.0).abs() > RECIPROCITY_TOL {
+            return Err(Error::Spec(format!(
+                "ahp: diagonal cell ({k}, {k}) is {d}; a criterion compared with itself must be 1",
+                k = i + 1
+            )));
+        }
+        for j in i + 1..n {
+            let (aij, aji) = (a.get(i, j), a.get(j, i));
+            if (aij * aji - 1.0).abs() > RECIPROCITY_TOL {
+                return Err(Error::Spec(format!(
+                    "ahp: cells ({r}, {c}) = {aij} and ({c}, {r}) = {aji} are not reciprocal \
+                     (a({c}, {r}) should be 1/{aij} = {:.4}); write reciprocals with at least \
+                     three decimals",
+                    1.0 / aij,
+                    r = i + 1,
+                    c = j + 1
+                )));
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// w_i ∝ (Π_j a_ij)^(1/n), through logarithms so that long products neither over- nor
+/// underflow.
+fn geometric_mean(a: &Matrix) -> Vec<f64> {
+    let n = a.rows();
+    let g: Vec<f64> = (0..n).map(|i| (stats::sum(a.row(i).into_iter().map(f64::ln)) / n as f64).exp()).collect();
+    let total = stats::sum(g.iter().copied());
+    g.into_iter().map(|x| x / total).collect()
+}
+
+/// w_i = mean_j a_ij / Σ_k a_kj.
+fn column_mean(a: &Matrix) -> Vec<f64> {
+    let n = a.rows();
+    let mut w = vec![0.0; n];
+    for col in a.columns() {
+        let total = stats::sum(col.iter().copied());
+        for (wi, &aij) in w.iter_mut().zip(col) {
+            *wi += aij / total;
+        }
+    }
+    w.into_iter().map(|x| x / n as f64).collect()
+}
