@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Every test of citycheck: the Rust unit, integration and documentation tests.
-# This is the README's test command; .ci/run calls it. It needs only Rust (cargo) and
-# downloads the crates it needs. The Python package and its pytest suite come with issue 7;
-# when they land, this script builds them into a venv and runs pytest too.
+# Every test of citycheck: the Rust unit, integration and documentation tests, then the
+# Python package's pytest suite (scripts/python-tests.sh: a venv in .venv, maturin develop).
+# This is the README's test command; .ci/run calls it. It needs only Rust and Python 3 and
+# downloads the crates and Python packages it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== cargo test (unit, integration, doc tests)"
 cargo test --all-targets
 cargo test --doc
+
+echo "== Python package (maturin develop + pytest)"
+bash scripts/python-tests.sh

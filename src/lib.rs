@@ -29,6 +29,8 @@ pub mod io;
 pub mod kernels;
 pub mod normalize;
 pub mod panel;
+#[cfg(feature = "python")]
+mod python;
 pub mod weight;
 
 pub use catalog::Catalog;

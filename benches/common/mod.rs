@@ -3,6 +3,9 @@
 //! with a per-indicator scale, about 3% of cells and 1% of unit-years missing — the same
 //! shape and gap rates as `scripts/peers/pipeline_pandas.py --generate`.
 
+// Each bench file uses its own subset of this module.
+#![allow(dead_code)]
+
 use citycheck::{Catalog, Panel};
 
 /// SplitMix64: small, fast and reproducible across platforms.
@@ -74,4 +77,18 @@ pub fn records(units: usize, indicators: usize, years: usize, seed: u64) -> Vec<
 
 pub fn panel(records: &[(String, i32, String, f64)]) -> Panel {
     Panel::from_records(records.iter().map(|(u, y, i, v)| (u.as_str(), *y, i.as_str(), *v)))
+}
+
+/// A complete `m × n` decision matrix of positive lognormal values (no gaps: the objective
+/// weight methods and the MCDM methods compare whole columns).
+pub fn decision_matrix(m: usize, n: usize, seed: u64) -> citycheck::kernels::Matrix {
+    let mut rng = Rng(seed);
+    let scales: Vec<f64> = (0..n).map(|_| 10f64.powf(rng.uniform() * 4.0)).collect();
+    let mut data = Vec::with_capacity(m * n);
+    for scale in &scales {
+        for _ in 0..m {
+            data.push(scale * (0.5 * rng.normal()).exp());
+        }
+    }
+    citycheck::kernels::Matrix::from_columns(m, n, data).expect("sizes match")
 }

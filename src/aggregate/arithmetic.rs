@@ -4,7 +4,8 @@ use super::weighted_row_sums;
 use crate::kernels::Matrix;
 
 /// Weighted arithmetic mean of each row, weights renormalised over present cells; `NaN` for
-/// a row with nothing present (or only zero weights present).
+/// a row with nothing present. `w` holds one weight per column ([`super::Aggregate::apply`]
+/// checks it).
 pub fn arithmetic(x: &Matrix, w: &[f64]) -> Vec<f64> {
     let (num, den) = weighted_row_sums(x, w, |r| r);
     num.iter().zip(&den).map(|(n, d)| if *d > 0.0 { n / d } else { f64::NAN }).collect()

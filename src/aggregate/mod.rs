@@ -123,6 +123,7 @@ impl Aggregate {
     /// [`Error::Method`] naming the unit and child when a value is out of the method's domain,
     /// missing under [`MissingPolicy::Error`], or missing under a distance-based method.
     pub fn apply(&self, x: &Matrix, w: &[f64], missing: MissingPolicy, labels: Labels<'_>) -> Result<Vec<f64>> {
+        check_weights(x, w)?;
         if missing == MissingPolicy::Error {
             for j in 0..x.cols() {
                 if let Some(i) = x.column(j).iter().position(|v| v.is_nan()) {
@@ -148,6 +149,17 @@ impl Aggregate {
             }
         }
     }
+}
+
+/// One finite weight ≥ 0 per column.
+pub(crate) fn check_weights(x: &Matrix, w: &[f64]) -> Result<()> {
+    if w.len() != x.cols() {
+        return Err(Error::Spec(format!("{} weights for {} columns", w.len(), x.cols())));
+    }
+    if let Some(bad) = w.iter().find(|v| !v.is_finite() || **v < 0.0) {
+        return Err(Error::Spec(format!("weight {bad} is not a finite number >= 0")));
+    }
+    Ok(())
 }
 
 /// Accumulates Σ w f(r) and Σ w over the present cells of each row, column by column

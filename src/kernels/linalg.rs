@@ -117,6 +117,9 @@ pub fn covariance(x: &Matrix) -> Matrix {
 /// assert!(r.get(0, 2).is_nan()); // column 3 is constant
 /// ```
 pub fn pearson_correlation(x: &Matrix) -> Matrix {
+    if x.columns().all(|c| c.iter().all(|v| v.is_finite())) {
+        return complete_correlation(x);
+    }
     let n = x.cols();
     let mut r = Matrix::missing(n, n);
     for j in 0..n {
@@ -133,6 +136,45 @@ pub fn pearson_correlation(x: &Matrix) -> Matrix {
                 let denom = if product.is_normal() { product.sqrt() } else { mo.sxx.sqrt() * mo.syy.sqrt() };
                 if denom > 0.0 && denom.is_finite() {
                     (mo.sxy / denom).clamp(-1.0, 1.0)
+                } else {
+                    f64::NAN
+                }
+            };
+            r.set(j, k, v);
+            r.set(k, j, v);
+        }
+    }
+    r
+}
+
+/// [`pearson_correlation`] of a matrix without missing cells: every pair uses all rows, so
+/// each column is centred once and every entry is one dot product of centred columns
+/// (O(m n²) in cache-friendly passes instead of five passes per pair).
+fn complete_correlation(x: &Matrix) -> Matrix {
+    let (m, n) = (x.rows(), x.cols());
+    let mut centred = Vec::with_capacity(n);
+    let mut norms = Vec::with_capacity(n);
+    for col in x.columns() {
+        // Constancy on the values themselves, as in the pairwise path.
+        let constant = col.iter().all(|&v| v == col[0]);
+        let mean = stats::sum(col.iter().copied()) / m as f64;
+        let c: Vec<f64> = col.iter().map(|&v| v - mean).collect();
+        let ss: f64 = stats::sum(c.iter().map(|v| v * v));
+        norms.push(if constant || m < 2 { f64::NAN } else { ss.sqrt() });
+        centred.push(c);
+    }
+    let mut r = Matrix::missing(n, n);
+    for j in 0..n {
+        for k in j..n {
+            let v = if norms[j].is_nan() || norms[k].is_nan() {
+                f64::NAN
+            } else if j == k {
+                1.0
+            } else {
+                let dot: f64 = centred[j].iter().zip(&centred[k]).map(|(a, b)| a * b).sum();
+                let denom = norms[j] * norms[k];
+                if denom > 0.0 && denom.is_finite() {
+                    (dot / denom).clamp(-1.0, 1.0)
                 } else {
                     f64::NAN
                 }

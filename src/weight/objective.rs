@@ -49,7 +49,7 @@ pub(super) fn spread(col: &[f64]) -> f64 {
     if is_constant(col) {
         0.0
     } else {
-        stats::sd(col)
+        stats::sd_complete(col)
     }
 }
 

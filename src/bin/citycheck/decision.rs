@@ -203,9 +203,11 @@ pub fn rank(
             let r = normalized(&m, &dirs, &norm)?;
             Aggregate::from_name(method)?.apply(&r, &w, MissingPolicy::Error, labels)?
         }
-        other => return Err(Error::Spec(format!(
+        other => {
+            return Err(Error::Spec(format!(
             "unknown ranking method '{other}'; known: topsis, grey_relational, vikor, arithmetic, geometric, harmonic"
-        ))),
+        )))
+        }
     };
     let ranks = rank_best_first(&scores);
     let _ = writeln!(out, "alternative,score,rank");

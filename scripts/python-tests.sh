@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The Python package's tests: builds the extension (maturin develop, debug) into the venv
+# .venv, created here if absent, and runs the pytest suite in python/tests.
+# Needs only Rust and Python 3 (≥ 3.9); pip downloads maturin, pytest, polars, pandas,
+# pyarrow and numpy the first time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+
+venv="$root/.venv"
+if [ ! -x "$venv/bin/python" ]; then
+    echo "== creating $venv"
+    python3 -m venv "$venv"
+fi
+# maturin develop installs into the active virtual environment.
+# shellcheck disable=SC1091
+source "$venv/bin/activate"
+
+echo "== pip install maturin pytest polars pandas pyarrow numpy"
+python -m pip install --quiet --disable-pip-version-check maturin pytest polars pandas pyarrow numpy
+
+# One target dir for cargo and maturin: polars is built once for both.
+export CARGO_TARGET_DIR="$root/target"
+# A build with abi3 on and one with it off leave differently named extensions side by side,
+# and Python may load the stale one: remove every earlier build first.
+rm -f "$root"/python/citycheck/_citycheck*.so "$root"/python/citycheck/_citycheck*.pyd
+
+echo "== maturin develop (debug)"
+maturin develop --manifest-path "$root/Cargo.toml"
+
+echo "== pytest python/tests"
+status=0
+python -m pytest "$root/python/tests" -q || status=$?
+if [ "$status" -eq 5 ]; then
+    echo "pytest collected no tests: that is a failure, not a pass" >&2
+    exit 1
+fi
+exit "$status"

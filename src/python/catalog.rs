@@ -1,0 +1,138 @@
+//! `Catalog`: the indicator catalogue (指标体系), with its indicators and groups as tables.
+
+use std::path::PathBuf;
+
+use polars::prelude::{Column, DataFrame, PolarsResult};
+use pyo3::prelude::*;
+
+use super::arrow::ArrowStream;
+use super::error::polars_error;
+use crate::catalog::{Direction, IndicatorType};
+use crate::Catalog;
+
+#[pyclass(frozen, name = "Catalog", module = "citycheck._citycheck")]
+pub struct PyCatalog(pub Catalog);
+
+impl From<Catalog> for PyCatalog {
+    fn from(catalog: Catalog) -> Self {
+        PyCatalog(catalog)
+    }
+}
+
+impl From<PyCatalog> for Catalog {
+    fn from(catalog: PyCatalog) -> Self {
+        catalog.0
+    }
+}
+
+#[pymethods]
+impl PyCatalog {
+    #[staticmethod]
+    fn builtin(id: &str) -> PyResult<Self> {
+        Ok(Catalog::builtin(id)?.into())
+    }
+
+    #[staticmethod]
+    fn builtin_ids() -> Vec<&'static str> {
+        Catalog::builtin_ids().collect()
+    }
+
+    #[staticmethod]
+    fn load(path: PathBuf) -> PyResult<Self> {
+        Ok(Catalog::load(path)?.into())
+    }
+
+    #[staticmethod]
+    #[pyo3(signature = (text, source_name="<string>"))]
+    fn from_toml(text: &str, source_name: &str) -> PyResult<Self> {
+        Ok(Catalog::from_toml(text, source_name)?.into())
+    }
+
+    #[getter]
+    fn id(&self) -> &str {
+        self.0.id()
+    }
+
+    #[getter]
+    fn name(&self) -> &str {
+        &self.0.meta().name
+    }
+
+    #[getter]
+    fn version(&self) -> &str {
+        &self.0.meta().version
+    }
+
+    #[getter]
+    fn sha256(&self) -> &str {
+        self.0.sha256()
+    }
+
+    /// One row per indicator: id, names, group, unit, direction, type, valid range, expert
+    /// weight, aliases.
+    fn indicators(&self) -> PyResult<ArrowStream> {
+        indicators_frame(&self.0).map(ArrowStream::from).map_err(polars_error)
+    }
+
+    /// One row per group: id, names, parent (null: directly under the index), expert weight.
+    fn groups(&self) -> PyResult<ArrowStream> {
+        groups_frame(&self.0).map(ArrowStream::from).map_err(polars_error)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Catalog('{}', version {}, {} groups, {} indicators)",
+            self.0.id(),
+            self.0.meta().version,
+            self.0.groups().len(),
+            self.0.indicators().len()
+        )
+    }
+}
+
+fn direction_label(direction: &Direction) -> String {
+    match direction {
+        Direction::Higher => "higher".into(),
+        Direction::Lower => "lower".into(),
+        Direction::Band([a, b]) => format!("band [{a}, {b}]"),
+        Direction::Target(t) => format!("target {t}"),
+    }
+}
+
+fn indicators_frame(catalog: &Catalog) -> PolarsResult<DataFrame> {
+    let ind = catalog.indicators();
+    let directions: Vec<Option<String>> = ind.iter().map(|i| i.direction.as_ref().map(direction_label)).collect();
+    let aliases: Vec<String> = ind.iter().map(|i| i.aliases.join("; ")).collect();
+    DataFrame::new_infer_height(vec![
+        Column::new("id".into(), ind.iter().map(|i| i.id.as_str()).collect::<Vec<_>>()),
+        Column::new("name_zh".into(), ind.iter().map(|i| i.name_zh.as_str()).collect::<Vec<_>>()),
+        Column::new("name_en".into(), ind.iter().map(|i| i.name_en.as_str()).collect::<Vec<_>>()),
+        Column::new("group".into(), ind.iter().map(|i| i.group.as_deref()).collect::<Vec<_>>()),
+        Column::new("unit".into(), ind.iter().map(|i| i.unit.as_str()).collect::<Vec<_>>()),
+        Column::new("direction".into(), directions.iter().map(|d| d.as_deref()).collect::<Vec<_>>()),
+        Column::new(
+            "type".into(),
+            ind.iter()
+                .map(|i| match i.kind {
+                    IndicatorType::Guidance => "guidance",
+                    IndicatorType::BottomLine => "bottom_line",
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("valid_min".into(), ind.iter().map(|i| i.valid_range.map(|r| r[0])).collect::<Vec<_>>()),
+        Column::new("valid_max".into(), ind.iter().map(|i| i.valid_range.map(|r| r[1])).collect::<Vec<_>>()),
+        Column::new("weight".into(), ind.iter().map(|i| i.weight).collect::<Vec<_>>()),
+        Column::new("aliases".into(), aliases.iter().map(String::as_str).collect::<Vec<_>>()),
+    ])
+}
+
+fn groups_frame(catalog: &Catalog) -> PolarsResult<DataFrame> {
+    let groups = catalog.groups();
+    DataFrame::new_infer_height(vec![
+        Column::new("id".into(), groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>()),
+        Column::new("name_zh".into(), groups.iter().map(|g| g.name_zh.as_str()).collect::<Vec<_>>()),
+        Column::new("name_en".into(), groups.iter().map(|g| g.name_en.as_str()).collect::<Vec<_>>()),
+        Column::new("parent".into(), groups.iter().map(|g| g.parent.as_deref()).collect::<Vec<_>>()),
+        Column::new("weight".into(), groups.iter().map(|g| g.weight).collect::<Vec<_>>()),
+    ])
+}

@@ -1,0 +1,128 @@
+//! The check-up: `score` (a panel, a catalogue and a spec) and `run` (a whole run config),
+//! both returning an `Outcome` with the scores and weights tables and the fitted parameters.
+
+use std::path::PathBuf;
+
+use polars::prelude::DataFrame;
+use pyo3::prelude::*;
+
+use super::arrow::ArrowStream;
+use super::catalog::PyCatalog;
+use super::error::polars_error;
+use super::panel::PyPanel;
+use super::{from_json, from_name, to_json};
+use crate::error::Issue;
+use crate::io::{weights_dataframe, RunConfig, RunReport};
+use crate::{Checkup, Dataset, Outcome, Spec, ValidationMode};
+
+/// What a check-up produced, converted for Python: the tables as Arrow streams, the fitted
+/// parameters, spec, data issues and (for `run`) the run report as JSON text.
+#[pyclass(frozen, name = "Outcome", module = "citycheck._citycheck")]
+pub struct PyOutcome {
+    scores: DataFrame,
+    weights: DataFrame,
+    /// `fitted.json`: the spec and every fitted parameter.
+    #[pyo3(get)]
+    fitted: String,
+    #[pyo3(get)]
+    spec: String,
+    #[pyo3(get)]
+    warnings: Vec<String>,
+    /// Validation issues (JSON list); in strict mode only the non-fatal ones remain.
+    #[pyo3(get)]
+    issues: String,
+    /// `run.json` of a `run`; `None` for `score`.
+    #[pyo3(get)]
+    report: Option<String>,
+}
+
+impl PyOutcome {
+    fn new(outcome: &Outcome, issues: &[Issue], report: Option<&RunReport>) -> PyResult<Self> {
+        Ok(PyOutcome {
+            scores: outcome.scores.to_dataframe().map_err(polars_error)?,
+            weights: weights_dataframe(&outcome.fitted).map_err(polars_error)?,
+            fitted: outcome.fitted.to_json(),
+            spec: to_json(&outcome.fitted.spec)?,
+            warnings: outcome.warnings.clone(),
+            issues: to_json(issues)?,
+            report: report.map(to_json).transpose()?,
+        })
+    }
+}
+
+#[pymethods]
+impl PyOutcome {
+    /// `unit, year, node, kind, score, rank` (the schema of `scores.csv`).
+    fn scores(&self) -> ArrowStream {
+        self.scores.clone().into()
+    }
+
+    /// `year, node, parent, weight, global_weight` (the schema of `weights.csv`).
+    fn weights(&self) -> ArrowStream {
+        self.weights.clone().into()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Outcome({} score rows, {} warnings)", self.scores.height(), self.warnings.len())
+    }
+}
+
+/// Validates `panel` against `catalog` (`validation` = "strict" or "lenient"), fits the
+/// spec (JSON of [`Spec`]; `{}` is the default spec) and scores every unit-year.
+#[pyfunction]
+#[pyo3(signature = (panel, catalog, spec="{}", validation="strict"))]
+fn score(
+    py: Python<'_>,
+    panel: PyRef<'_, PyPanel>,
+    catalog: PyRef<'_, PyCatalog>,
+    spec: &str,
+    validation: &str,
+) -> PyResult<PyOutcome> {
+    let spec: Spec = from_json("spec", spec)?;
+    let mode: ValidationMode = from_name("validation mode", validation)?;
+    let (panel, catalog) = (&panel.0, &catalog.0);
+    py.detach(|| {
+        let validation = panel.validate(catalog, mode)?;
+        let data = Dataset::new(catalog, panel, &validation);
+        let outcome = Checkup::new(catalog, spec)?.run(&data)?;
+        PyOutcome::new(&outcome, &validation.issues, None)
+    })
+}
+
+/// Runs a run config (the embedded default run when `config` is `None`) and writes its
+/// output folder: `out`, or the config's own.
+#[pyfunction]
+#[pyo3(signature = (config=None, out=None))]
+fn run(py: Python<'_>, config: Option<PathBuf>, out: Option<PathBuf>) -> PyResult<PyOutcome> {
+    let config = match config {
+        Some(path) => RunConfig::load(path)?,
+        None => RunConfig::embedded(),
+    };
+    py.detach(|| {
+        let (outcome, report) = crate::io::run(&config, out.as_deref())?;
+        PyOutcome::new(&outcome, &report.issues, Some(&report))
+    })
+}
+
+/// The spec of the embedded default run ([`Spec::checkup_default`]) as JSON.
+#[pyfunction]
+fn checkup_default_spec() -> PyResult<String> {
+    to_json(&Spec::checkup_default())
+}
+
+/// A spec (JSON) as the TOML of a run config's `[spec]` table; checks it on the way.
+#[pyfunction]
+fn spec_to_toml(spec: &str) -> PyResult<String> {
+    let spec: Spec = from_json("spec", spec)?;
+    spec.check()?;
+    Ok(spec.to_toml())
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyOutcome>()?;
+    m.add_function(wrap_pyfunction!(score, m)?)?;
+    m.add_function(wrap_pyfunction!(run, m)?)?;
+    m.add_function(wrap_pyfunction!(checkup_default_spec, m)?)?;
+    m.add_function(wrap_pyfunction!(spec_to_toml, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! The method kernels on plain matrices: weights (`weight::*`) and aggregation
+//! (`aggregate::*`). Matrices arrive as lists of rows (the facade converts numpy arrays with
+//! `.tolist()`): no numpy crate, and the copy is negligible next to the method.
+//!
+//! Each function returns what its library function returns, plus the warnings it collected,
+//! which the facade re-emits as Python warnings.
+
+use pyo3::prelude::*;
+
+use super::from_json;
+use crate::aggregate::{Aggregate, Labels, MissingPolicy};
+use crate::catalog::Direction;
+use crate::kernels::Matrix;
+use crate::weight::{self, Criteria, Weight};
+
+fn matrix(rows: &[Vec<f64>]) -> PyResult<Matrix> {
+    Ok(Matrix::from_rows(rows)?)
+}
+
+#[pyfunction]
+fn weights_equal(n: usize) -> Vec<f64> {
+    weight::equal(n)
+}
+
+/// Weights of a plain matrix by any method of `citycheck::weight::Weight`, given as its JSON
+/// form (`{"method": "critic"}`); here the raw values and the scores are the same matrix.
+/// `directions` is a JSON list of catalogue directions (`"higher"`, `"lower"`,
+/// `{"band": [a, b]}`, `{"target": t}`); columns beyond it are `higher`.
+#[pyfunction]
+#[pyo3(signature = (method, x, names, directions="[]"))]
+fn weights_compute(
+    method: &str,
+    x: Vec<Vec<f64>>,
+    names: Vec<String>,
+    directions: &str,
+) -> PyResult<(Vec<f64>, Vec<String>)> {
+    let x = matrix(&x)?;
+    let method: Weight = from_json("method", method)?;
+    let mut directions: Vec<Direction> = from_json("directions", directions)?;
+    directions.resize(x.cols(), Direction::Higher);
+    let expert = vec![None; x.cols()];
+    let criteria = Criteria { names: &names, directions: &directions, expert: &expert };
+    let mut warnings = Vec::new();
+    let w = method.compute(&x, &x, criteria, &mut warnings)?;
+    Ok((w, warnings))
+}
+
+/// One of the weighted means on a plain matrix (gaps renormalised); `rows` and `columns`
+/// name the units and criteria in error messages.
+fn weighted_mean(
+    method: Aggregate,
+    x: Vec<Vec<f64>>,
+    w: Vec<f64>,
+    rows: Vec<String>,
+    columns: Vec<String>,
+) -> PyResult<Vec<f64>> {
+    let x = matrix(&x)?;
+    let labels = Labels { rows: &rows, columns: &columns, year: None };
+    Ok(method.apply(&x, &w, MissingPolicy::Renormalize, labels)?)
+}
+
+#[pyfunction]
+fn aggregate_arithmetic(x: Vec<Vec<f64>>, w: Vec<f64>) -> PyResult<Vec<f64>> {
+    weighted_mean(Aggregate::Arithmetic, x, w, Vec::new(), Vec::new())
+}
+
+#[pyfunction]
+fn aggregate_geometric(x: Vec<Vec<f64>>, w: Vec<f64>, rows: Vec<String>, columns: Vec<String>) -> PyResult<Vec<f64>> {
+    weighted_mean(Aggregate::Geometric, x, w, rows, columns)
+}
+
+#[pyfunction]
+fn aggregate_harmonic(x: Vec<Vec<f64>>, w: Vec<f64>, rows: Vec<String>, columns: Vec<String>) -> PyResult<Vec<f64>> {
+    weighted_mean(Aggregate::Harmonic, x, w, rows, columns)
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(weights_equal, m)?)?;
+    m.add_function(wrap_pyfunction!(weights_compute, m)?)?;
+    m.add_function(wrap_pyfunction!(aggregate_arithmetic, m)?)?;
+    m.add_function(wrap_pyfunction!(aggregate_geometric, m)?)?;
+    m.add_function(wrap_pyfunction!(aggregate_harmonic, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! The Python extension module `citycheck._citycheck`: a thin binding over the library.
+//!
+//! One file per library module, each Python class a newtype over the Rust type. The binding
+//! only converts — tables through the Arrow C stream interface ([`arrow`]), specs and options
+//! as JSON text that deserialises into the library's own serde types, errors into named
+//! exceptions ([`error`]) — and holds no logic of its own: the pure-Python facade in
+//! `python/citycheck/` is the user-facing API.
+
+mod arrow;
+mod catalog;
+mod checkup;
+mod error;
+mod kernels;
+mod panel;
+
+use pyo3::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+#[pymodule]
+fn _citycheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    error::register(m)?;
+    m.add_class::<arrow::ArrowStream>()?;
+    m.add_class::<catalog::PyCatalog>()?;
+    m.add_class::<panel::PyPanel>()?;
+    checkup::register(m)?;
+    kernels::register(m)?;
+    Ok(())
+}
+
+/// Deserialises JSON text into a library value (a spec, read options, directions);
+/// `what` names it in the [`error::SpecError`] message.
+pub(crate) fn from_json<T: DeserializeOwned>(what: &str, text: &str) -> PyResult<T> {
+    serde_json::from_str(text).map_err(|e| error::SpecError::new_err(format!("invalid {what}: {e}")))
+}
+
+/// A snake_case name (`"strict"`, `"lenient"`, …) as the library enum it names.
+pub(crate) fn from_name<T: DeserializeOwned>(what: &str, name: &str) -> PyResult<T> {
+    serde_json::from_value(serde_json::Value::String(name.to_string()))
+        .map_err(|e| error::SpecError::new_err(format!("invalid {what} '{name}': {e}")))
+}
+
+/// A library value as JSON text, for the facade to `json.loads`.
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|e| error::CitycheckError::new_err(format!("cannot serialise to JSON: {e}")))
+}

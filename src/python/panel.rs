@@ -1,0 +1,98 @@
+//! `Panel`: observations of units over years, from a table or a file.
+
+use std::path::PathBuf;
+
+use pyo3::prelude::*;
+
+use super::catalog::PyCatalog;
+use super::{arrow, from_json, from_name, to_json};
+use crate::panel::ReadOptions;
+use crate::{Panel, ValidationMode};
+
+#[pyclass(frozen, name = "Panel", module = "citycheck._citycheck")]
+pub struct PyPanel(pub Panel);
+
+impl From<Panel> for PyPanel {
+    fn from(panel: Panel) -> Self {
+        PyPanel(panel)
+    }
+}
+
+impl From<PyPanel> for Panel {
+    fn from(panel: PyPanel) -> Self {
+        panel.0
+    }
+}
+
+#[pymethods]
+impl PyPanel {
+    /// From a table offering `__arrow_c_stream__`; `options` is [`ReadOptions`] as JSON
+    /// (`{"unit_column": "city", "layout": "long", …}`).
+    #[staticmethod]
+    #[pyo3(signature = (table, options="{}"))]
+    fn from_frame(table: &Bound<'_, PyAny>, options: &str) -> PyResult<Self> {
+        let options: ReadOptions = from_json("read options", options)?;
+        let df = arrow::import(table)?;
+        Ok(Panel::from_dataframe(&df, &options)?.into())
+    }
+
+    /// From a CSV, Parquet or `.xlsx` file, long or wide; `options` as in `from_frame`.
+    #[staticmethod]
+    #[pyo3(signature = (path, options="{}"))]
+    fn read(py: Python<'_>, path: PathBuf, options: &str) -> PyResult<Self> {
+        let options: ReadOptions = from_json("read options", options)?;
+        Ok(py.detach(|| Panel::read(&path, &options))?.into())
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.len()
+    }
+
+    #[getter]
+    fn origin(&self) -> Option<&str> {
+        self.0.origin()
+    }
+
+    #[getter]
+    fn units(&self) -> Vec<String> {
+        self.0.units().to_vec()
+    }
+
+    #[getter]
+    fn years(&self) -> Vec<i32> {
+        self.0.years()
+    }
+
+    /// Indicator names as given in the input (ids or aliases), in order of first appearance.
+    #[getter]
+    fn indicators(&self) -> Vec<String> {
+        self.0.indicator_names().to_vec()
+    }
+
+    /// Problems found while reading, as a JSON list of issues.
+    fn read_issues(&self) -> PyResult<String> {
+        to_json(self.0.read_issues())
+    }
+
+    /// Validates against `catalog`; returns every issue as a JSON list. In `strict` mode,
+    /// fatal issues raise `DataError` instead.
+    #[pyo3(signature = (catalog, mode="strict"))]
+    fn validate(&self, catalog: PyRef<'_, PyCatalog>, mode: &str) -> PyResult<String> {
+        let mode: ValidationMode = from_name("validation mode", mode)?;
+        to_json(&self.0.validate(&catalog.0, mode)?.issues)
+    }
+
+    fn __repr__(&self) -> String {
+        let years = self.0.years();
+        let span = match (years.first(), years.last()) {
+            (Some(first), Some(last)) => format!("{first}–{last}"),
+            _ => "no years".into(),
+        };
+        format!(
+            "Panel({} observations, {} units, {} indicators, {span})",
+            self.0.len(),
+            self.0.units().len(),
+            self.0.indicator_names().len()
+        )
+    }
+}
