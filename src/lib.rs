@@ -31,6 +31,7 @@ pub mod normalize;
 pub mod panel;
 #[cfg(feature = "python")]
 mod python;
+pub mod treat;
 pub mod weight;
 
 pub use catalog::Catalog;

@@ -12,12 +12,82 @@ scores NaN.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 from . import _citycheck as _native
-from ._convert import names, to_array, to_matrix, to_vector
+from ._convert import directions_json, names, to_array, to_matrix, to_vector
 
-__all__ = ["arithmetic", "geometric", "harmonic"]
+__all__ = ["arithmetic", "geometric", "harmonic", "topsis", "grey_relational", "vikor", "VikorResult"]
+
+
+@dataclass(frozen=True)
+class VikorResult:
+    """VIKOR's group utility S, individual regret R and compromise index Q (lower is better);
+    ``ranks`` ranks by Q, 1 = lowest."""
+
+    s: Any
+    r: Any
+    q: Any
+    ranks: Any
+
+
+def _labels(rows: list, n: int, units: Optional[Sequence[str]], criteria: Optional[Sequence[str]]) -> tuple:
+    return names(units, len(rows), "row "), names(criteria, n, "c")
+
+
+def topsis(
+    x: Any,
+    weights: Any,
+    types: Optional[Sequence[Any]] = None,
+    *,
+    normalize: str = "vector",
+    units: Optional[Sequence[str]] = None,
+    criteria: Optional[Sequence[str]] = None,
+) -> Any:
+    """TOPSIS closeness C = D−/(D+ + D−) of each row on the raw decision matrix (higher is
+    better); ``types`` gives directions (1 / -1 or "higher" / "lower"), ``normalize`` is
+    ``"vector"`` (classic) or ``"min_max"`` (pymcdm's default): the two give different numbers."""
+    rows, n = to_matrix(x)
+    return to_array(
+        _native.mcda_topsis(rows, to_vector(weights, n), directions_json(types, n), normalize, *_labels(rows, n, units, criteria))
+    )
+
+
+def grey_relational(
+    x: Any,
+    weights: Any,
+    types: Optional[Sequence[Any]] = None,
+    *,
+    rho: float = 0.5,
+    units: Optional[Sequence[str]] = None,
+    criteria: Optional[Sequence[str]] = None,
+) -> Any:
+    """Grey relational grade of each row (灰色关联), distinguishing coefficient ``rho``."""
+    rows, n = to_matrix(x)
+    return to_array(
+        _native.mcda_grey_relational(rows, to_vector(weights, n), directions_json(types, n), rho, *_labels(rows, n, units, criteria))
+    )
+
+
+def vikor(
+    x: Any,
+    weights: Any,
+    types: Optional[Sequence[Any]] = None,
+    *,
+    v: float = 0.5,
+    units: Optional[Sequence[str]] = None,
+    criteria: Optional[Sequence[str]] = None,
+) -> VikorResult:
+    """VIKOR: S, R and Q of each row, ranked by Q (lower is better)."""
+    rows, n = to_matrix(x)
+    s, r, q = _native.mcda_vikor(rows, to_vector(weights, n), directions_json(types, n), v, *_labels(rows, n, units, criteria))
+    order = sorted(range(len(q)), key=lambda i: q[i])
+    ranks = [0] * len(q)
+    for position, i in enumerate(order):
+        previous = order[position - 1] if position else None
+        ranks[i] = ranks[previous] if previous is not None and q[previous] == q[i] else position + 1
+    return VikorResult(to_array(s), to_array(r), to_array(q), to_array(ranks))
 
 
 def arithmetic(x: Any, weights: Any) -> Any:

@@ -14,12 +14,37 @@ True
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 from . import _citycheck as _native
 from ._convert import directions_json, names, to_array, to_matrix, warn_all
 
-__all__ = ["equal", "entropy", "entropy_normalized", "critic", "cv", "std", "pca", "deviation_max", "combined"]
+__all__ = [
+    "equal", "entropy", "entropy_normalized", "critic", "cv", "std", "pca", "deviation_max", "combined", "ahp", "AhpResult",
+]
+
+
+@dataclass(frozen=True)
+class AhpResult:
+    """AHP weights with the consistency statistics of the pairwise matrix."""
+
+    weights: Any
+    lambda_max: float
+    ci: float
+    cr: Optional[float]  # None where RI(n) = 0 (n <= 2)
+    consistent: bool  # CR < 0.1
+
+
+def ahp(a: Any, method: str = "eigenvector", *, ri: Optional[Sequence[float]] = None) -> AhpResult:
+    """AHP (层次分析法) weights of a pairwise comparison matrix on Saaty's scale by
+    ``method``: ``"eigenvector"`` (default), ``"geometric_mean"`` or ``"column_mean"``;
+    λmax, CI and CR with the random index table ``ri`` (default Saaty's, n = 1..15).
+    An inconsistent matrix (CR ≥ 0.1) is reported, not refused; a non-reciprocal or
+    non-positive one raises :class:`citycheck.SpecError` naming the cell."""
+    rows, _ = to_matrix(a)
+    w, lambda_max, ci, cr, consistent = _native.weights_ahp(rows, method, None if ri is None else list(ri))
+    return AhpResult(to_array(w), lambda_max, ci, cr, consistent)
 
 
 def _compute(method: dict, x: Any, types: Optional[Sequence[Any]], criteria: Optional[Sequence[str]]) -> Any:

@@ -109,3 +109,33 @@ def test_objective_methods_refuse_missing_cells() -> None:
     X = np.array([[1.0, 2.0], [np.nan, 3.0], [2.0, 5.0]])
     with pytest.raises(cc.MethodError, match="impute"):
         cc.weights.critic(X)
+
+
+def test_topsis_of_tzeng_huang_2011_and_both_normalisations() -> None:
+    # Tzeng & Huang (2011), CRC Press: classic vector TOPSIS, C = [0.5037, 0.6581, 0.7482, 0.3340].
+    X = [[5, 8, 4], [7, 6, 8], [8, 8, 6], [7, 4, 6]]
+    c = cc.mcda.topsis(X, [0.3, 0.4, 0.3])
+    np.testing.assert_allclose(c, [0.50371966, 0.65808477, 0.74824866, 0.33399744], atol=5e-9)
+    assert not np.allclose(cc.mcda.topsis(X, [0.3, 0.4, 0.3], normalize="min_max"), c)
+
+
+def test_vikor_ranks_by_q_and_grey_relational_is_in_unit_interval() -> None:
+    X = [[10, 7], [12, 9], [8, 5]]
+    result = cc.mcda.vikor(X, [0.5, 0.5], [-1, 1])
+    # Hand calculation (tests/it/cli.rs): S = 0.5 for all, Q = [0, 0.5, 0.5], ranks [1, 2, 2].
+    np.testing.assert_allclose(result.s, [0.5, 0.5, 0.5], atol=1e-12)
+    np.testing.assert_allclose(result.q, [0.0, 0.5, 0.5], atol=1e-12)
+    assert result.ranks.tolist() == [1, 2, 2]
+    g = cc.mcda.grey_relational(X, [0.5, 0.5], [-1, 1])
+    assert ((g > 0) & (g <= 1)).all()
+
+
+def test_ahp_reports_inconsistency_of_the_arcgis_example() -> None:
+    # ArcGIS Pro "Calculate the consistency ratio": column_mean weights
+    # [0.235, 0.089, 0.136, 0.247, 0.294]; CR about 0.33, so not consistent.
+    A = [[1, 3, 2, 2, 0.333], [0.333, 1, 0.5, 1, 0.2], [0.5, 2, 1, 1, 0.5], [0.5, 1, 1, 1, 5], [3, 5, 2, 0.2, 1]]
+    r = cc.weights.ahp(A, "column_mean")
+    np.testing.assert_allclose(r.weights, [0.235, 0.089, 0.136, 0.247, 0.294], atol=5e-4)
+    assert r.cr is not None and r.cr > 0.1 and not r.consistent
+    with pytest.raises(cc.SpecError):
+        cc.weights.ahp([[1, 3], [3, 1]])  # not reciprocal

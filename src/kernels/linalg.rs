@@ -153,26 +153,31 @@ pub fn pearson_correlation(x: &Matrix) -> Matrix {
 fn complete_correlation(x: &Matrix) -> Matrix {
     let (m, n) = (x.rows(), x.cols());
     let mut centred = Vec::with_capacity(n);
-    let mut norms = Vec::with_capacity(n);
+    // Centred sums of squares; NaN for a constant column.
+    let mut sum_squares = Vec::with_capacity(n);
     for col in x.columns() {
         // Constancy on the values themselves, as in the pairwise path.
         let constant = col.iter().all(|&v| v == col[0]);
         let mean = stats::sum(col.iter().copied()) / m as f64;
         let c: Vec<f64> = col.iter().map(|&v| v - mean).collect();
         let ss: f64 = stats::sum(c.iter().map(|v| v * v));
-        norms.push(if constant || m < 2 { f64::NAN } else { ss.sqrt() });
+        sum_squares.push(if constant || m < 2 { f64::NAN } else { ss });
         centred.push(c);
     }
     let mut r = Matrix::missing(n, n);
     for j in 0..n {
         for k in j..n {
-            let v = if norms[j].is_nan() || norms[k].is_nan() {
+            let v = if sum_squares[j].is_nan() || sum_squares[k].is_nan() {
                 f64::NAN
             } else if j == k {
                 1.0
             } else {
                 let dot: f64 = centred[j].iter().zip(&centred[k]).map(|(a, b)| a * b).sum();
-                let denom = norms[j] * norms[k];
+                // √(ss_j·ss_k) rather than √ss_j·√ss_k: exact for perfect squares, so exactly
+                // proportional columns give r = ±1 exactly (as in the pairwise path).
+                let product = sum_squares[j] * sum_squares[k];
+                let denom =
+                    if product.is_normal() { product.sqrt() } else { sum_squares[j].sqrt() * sum_squares[k].sqrt() };
                 if denom > 0.0 && denom.is_finite() {
                     (dot / denom).clamp(-1.0, 1.0)
                 } else {

@@ -8,7 +8,7 @@
 use pyo3::prelude::*;
 
 use super::from_json;
-use crate::aggregate::{Aggregate, Labels, MissingPolicy};
+use crate::aggregate::{self, Aggregate, Labels, MissingPolicy};
 use crate::catalog::Direction;
 use crate::kernels::Matrix;
 use crate::weight::{self, Criteria, Weight};
@@ -36,8 +36,7 @@ fn weights_compute(
 ) -> PyResult<(Vec<f64>, Vec<String>)> {
     let x = matrix(&x)?;
     let method: Weight = from_json("method", method)?;
-    let mut directions: Vec<Direction> = from_json("directions", directions)?;
-    directions.resize(x.cols(), Direction::Higher);
+    let directions = directions_for(&x, directions)?;
     let expert = vec![None; x.cols()];
     let criteria = Criteria { names: &names, directions: &directions, expert: &expert };
     let mut warnings = Vec::new();
@@ -74,7 +73,86 @@ fn aggregate_harmonic(x: Vec<Vec<f64>>, w: Vec<f64>, rows: Vec<String>, columns:
     weighted_mean(Aggregate::Harmonic, x, w, rows, columns)
 }
 
+/// AHP weights of a pairwise matrix: (weights, lambda_max, ci, cr, consistent); `ri` defaults
+/// to Saaty's table.
+#[pyfunction]
+#[pyo3(signature = (a, derivation="eigenvector", ri=None))]
+#[allow(clippy::type_complexity)]
+fn weights_ahp(
+    a: Vec<Vec<f64>>,
+    derivation: &str,
+    ri: Option<Vec<f64>>,
+) -> PyResult<(Vec<f64>, f64, f64, Option<f64>, bool)> {
+    let a = matrix(&a)?;
+    let derivation: weight::AhpMethod = from_json("derivation", &format!("\"{derivation}\""))?;
+    let r = weight::ahp(&a, derivation, ri.as_deref().unwrap_or(&weight::SAATY_RI))?;
+    Ok((r.weights, r.lambda_max, r.ci, r.cr, r.consistent))
+}
+
+/// TOPSIS closeness of each row; `normalize` is "vector" or "min_max".
+#[pyfunction]
+#[pyo3(signature = (x, w, directions, normalize, rows, columns))]
+fn mcda_topsis(
+    x: Vec<Vec<f64>>,
+    w: Vec<f64>,
+    directions: &str,
+    normalize: &str,
+    rows: Vec<String>,
+    columns: Vec<String>,
+) -> PyResult<Vec<f64>> {
+    let x = matrix(&x)?;
+    let directions = directions_for(&x, directions)?;
+    let normalize: aggregate::TopsisNormalization = from_json("normalize", &format!("\"{normalize}\""))?;
+    let labels = Labels { rows: &rows, columns: &columns, year: None };
+    Ok(aggregate::topsis(&x, &w, &directions, normalize, labels)?)
+}
+
+/// Grey relational grade of each row.
+#[pyfunction]
+fn mcda_grey_relational(
+    x: Vec<Vec<f64>>,
+    w: Vec<f64>,
+    directions: &str,
+    rho: f64,
+    rows: Vec<String>,
+    columns: Vec<String>,
+) -> PyResult<Vec<f64>> {
+    let x = matrix(&x)?;
+    let directions = directions_for(&x, directions)?;
+    let labels = Labels { rows: &rows, columns: &columns, year: None };
+    Ok(aggregate::grey_relational(&x, &w, &directions, rho, labels)?)
+}
+
+/// VIKOR's S, R and Q of each row (lower Q is better).
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+fn mcda_vikor(
+    x: Vec<Vec<f64>>,
+    w: Vec<f64>,
+    directions: &str,
+    v: f64,
+    rows: Vec<String>,
+    columns: Vec<String>,
+) -> PyResult<(Vec<f64>, Vec<f64>, Vec<f64>)> {
+    let x = matrix(&x)?;
+    let directions = directions_for(&x, directions)?;
+    let labels = Labels { rows: &rows, columns: &columns, year: None };
+    let r = aggregate::vikor(&x, &w, &directions, v, labels)?;
+    Ok((r.s, r.r, r.q))
+}
+
+/// Directions from their JSON list; columns beyond it are `higher`.
+fn directions_for(x: &Matrix, json: &str) -> PyResult<Vec<Direction>> {
+    let mut directions: Vec<Direction> = from_json("directions", json)?;
+    directions.resize(x.cols(), Direction::Higher);
+    Ok(directions)
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(weights_ahp, m)?)?;
+    m.add_function(wrap_pyfunction!(mcda_topsis, m)?)?;
+    m.add_function(wrap_pyfunction!(mcda_grey_relational, m)?)?;
+    m.add_function(wrap_pyfunction!(mcda_vikor, m)?)?;
     m.add_function(wrap_pyfunction!(weights_equal, m)?)?;
     m.add_function(wrap_pyfunction!(weights_compute, m)?)?;
     m.add_function(wrap_pyfunction!(aggregate_arithmetic, m)?)?;

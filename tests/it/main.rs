@@ -15,4 +15,5 @@ mod pipeline;
 mod prec;
 mod properties;
 mod published;
+mod treat;
 mod weights;
