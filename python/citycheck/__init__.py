@@ -262,7 +262,7 @@ class Result:
     Attributes
     ----------
     scores : polars.DataFrame
-        ``unit, year, node, kind, score, rank`` — per unit-year the index, the groups and the
+        ``unit, year, node, kind, score, rank, imputed`` — per unit-year the index, the groups and the
         indicators (normalised values); rank 1 = best within the year.
     weights : polars.DataFrame
         ``year, node, parent, weight, global_weight`` — year null when fitted on the panel.
@@ -353,6 +353,8 @@ def score(
     weights: Union[str, Mapping[str, Any], None] = None,
     aggregate: Union[str, Mapping[str, Any], None] = None,
     missing: Optional[str] = None,
+    impute: Union[str, Mapping[str, Any], None] = None,
+    denominate: Optional[bool] = None,
     spec: Union[str, Mapping[str, Any], None] = None,
     validation: str = "strict",
 ) -> Result:
@@ -363,7 +365,10 @@ def score(
     of run configs: ``normalize="min_max"`` or ``{"method": "min_max", "lo": 0, "hi": 100}``;
     ``scope="panel"``, ``"year"`` or a reference year (``2010``); ``weights`` and ``aggregate``
     per level as ``{"default": "equal", "levels": {2: "entropy_normalized"}}``; ``missing``
-    ``"renormalize"`` or ``"error"``. ``panel`` may also be a table with the usual column names.
+    ``"renormalize"`` or ``"error"``; ``impute`` ``"unit_mean"``, ``"carry_forward"``,
+    ``"linear"`` or ``{"method": "group_mean", "by": "province"}`` (imputed cells are flagged
+    in ``scores.imputed``); ``denominate=False`` scores totals instead of dividing by the
+    catalogue's denominators. ``panel`` may also be a table with the usual column names.
 
     >>> result = score(panel, Catalog.builtin(), spec="checkup_default")  # doctest: +SKIP
     """
@@ -385,6 +390,10 @@ def score(
         full["weights"] = _staged(weights)
     if aggregate is not None:
         full["aggregate"] = _staged(aggregate)
+    if impute is not None:
+        full["impute"] = _method(impute)
+    if denominate is not None:
+        full["denominate"] = denominate
     if missing is not None:
         full["missing"] = missing
     return Result(_native.score(panel._native, catalog._native, json.dumps(full), validation))

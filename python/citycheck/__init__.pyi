@@ -110,6 +110,8 @@ def score(
     weights: _Method | None = None,
     aggregate: _Method | None = None,
     missing: str | None = None,
+    impute: _Method | None = None,
+    denominate: bool | None = None,
     spec: _Method | None = None,
     validation: str = "strict",
 ) -> Result: ...

@@ -101,3 +101,23 @@ def test_geometric_on_zero_scores_raises_method_error(catalog: cc.Catalog, liaon
     # min_max [0, 100] gives the worst city 0 on each indicator: the geometric mean refuses it.
     with pytest.raises(cc.MethodError, match="geometric"):
         cc.score(cc.Panel.from_frame(liaoning, unit="city"), catalog, aggregate="geometric")
+
+
+def test_imputation_is_flagged_in_the_scores() -> None:
+    import polars as pl
+
+    # B has no 2021 value: unit_mean fills it with B's 2020 value (the only other year).
+    frame = pl.DataFrame(
+        {
+            "unit": ["A", "B", "A", "B"],
+            "year": [2020, 2020, 2021, 2021],
+            "indicator": ["green_coverage_builtup"] * 4,
+            "value": [30.0, 40.0, 35.0, None],
+        }
+    )
+    catalog = cc.Catalog.builtin("ccsy-example")
+    result = cc.score(cc.Panel.from_frame(frame), catalog, impute="unit_mean")
+    flagged = result.scores.filter(pl.col("imputed"))
+    assert flagged.select("unit", "year", "node").rows() == [("B", 2021, "green_coverage_builtup")]
+    # min-max over the panel: 30 → 0, 40 → 100; B 2021 imputed as 40 → 100.
+    assert flagged["score"][0] == pytest.approx(100.0)

@@ -3,8 +3,10 @@
 use std::ops::Range;
 
 use crate::catalog::{Catalog, NodeKind, Tree};
+use crate::error::{Error, Result};
 use crate::kernels::Matrix;
-use crate::panel::{Panel, Validation};
+use crate::panel::{Attribute, Panel, Validation};
+use crate::treat::{self, Imputation, PanelRows};
 
 /// Rows are unit-years ordered by year, then by unit (first appearance in the input); columns
 /// follow the tree's indicator nodes. A unit-year exists when the panel has any usable
@@ -18,9 +20,16 @@ pub struct Dataset {
     /// Rows of each year in `years`.
     pub(crate) year_rows: Vec<Range<usize>>,
     pub(crate) tree: Tree,
-    /// Tree node of each column of `raw`.
+    /// Tree node of each scored column of `raw` (the first `columns.len()` columns).
     pub(crate) columns: Vec<usize>,
+    /// Catalogue position of every column of `raw`: the scored ones, then the context
+    /// variables with data (denominators and other unscored indicators).
+    pub(crate) positions: Vec<usize>,
     pub(crate) raw: Matrix,
+    /// Cells of `raw` filled by imputation (column-major, as `raw`).
+    pub(crate) imputed: Vec<bool>,
+    /// Unit attributes (province, tier, …), for group-wise imputation.
+    pub(crate) attributes: Vec<Attribute>,
     /// Catalogue indicators that have no data and were left out of the tree.
     pub(crate) left_out: Vec<String>,
 }
@@ -45,9 +54,13 @@ impl Dataset {
             .map(|(_, ind)| ind.id.clone())
             .collect();
         let columns: Vec<usize> = tree.indicator_nodes().collect();
+        let mut positions: Vec<usize> =
+            columns.iter().map(|&node| tree.node(node).indicator.expect("indicator node")).collect();
+        positions
+            .extend((0..catalog.indicators().len()).filter(|&i| has_data[i] && !catalog.indicators()[i].is_scored()));
         let mut column_of_indicator: Vec<Option<usize>> = vec![None; catalog.indicators().len()];
-        for (c, &node) in columns.iter().enumerate() {
-            column_of_indicator[tree.node(node).indicator.expect("indicator node")] = Some(c);
+        for (c, &pos) in positions.iter().enumerate() {
+            column_of_indicator[pos] = Some(c);
         }
 
         // Unit-years with a usable observation, in a dense year × unit table: row numbers are
@@ -78,7 +91,7 @@ impl Dataset {
         }
 
         // Filled row by row (the order long files come in), then turned column-major.
-        let width = columns.len();
+        let width = positions.len();
         let mut by_row = vec![f64::NAN; row_unit.len() * width];
         for k in (0..n).filter(|&k| validation.keep[k]) {
             let (u, _, ind, value, _) = panel.observation(k);
@@ -101,9 +114,87 @@ impl Dataset {
             year_rows,
             tree,
             columns,
+            positions,
+            imputed: vec![false; raw.rows() * raw.cols()],
             raw,
+            attributes: panel.attributes().to_vec(),
             left_out,
         }
+    }
+
+    /// Divides every scored indicator that names a `denominator` in the catalogue by it, unit-year
+    /// by unit-year (x / d: per capita, per unit of output, …). A missing or zero denominator
+    /// leaves the cell missing; the warnings count them. Returns the warnings.
+    pub fn denominate(&mut self, catalog: &Catalog) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for c in 0..self.columns.len() {
+            let ind = &catalog.indicators()[self.positions[c]];
+            let Some(den) = &ind.denominator else { continue };
+            let den_pos = catalog.position(den).expect("validated: the denominator is an indicator");
+            let Some(d) = self.positions.iter().position(|&p| p == den_pos) else {
+                warnings.push(format!(
+                    "'{}' is divided by '{den}', which has no data: '{}' is missing everywhere",
+                    ind.id, ind.id
+                ));
+                self.raw.column_mut(c).fill(f64::NAN);
+                continue;
+            };
+            let divisor = self.raw.column(d).to_vec();
+            let mut lost = 0;
+            for (x, d) in self.raw.column_mut(c).iter_mut().zip(divisor) {
+                if !x.is_nan() && (d.is_nan() || d == 0.0) {
+                    lost += 1;
+                }
+                *x = if d == 0.0 { f64::NAN } else { *x / d };
+            }
+            if lost > 0 {
+                warnings.push(format!(
+                    "'{}' / '{den}': {lost} unit-year(s) have no usable '{den}' (missing or 0) and are missing",
+                    ind.id
+                ));
+            }
+        }
+        warnings
+    }
+
+    /// Fills missing cells of the scored indicators by `method` and flags them (they appear
+    /// with `imputed = true` in the scores). Returns the number of cells filled.
+    ///
+    /// # Errors
+    /// [`Error::Spec`] when `group_mean` names an attribute the panel does not have.
+    pub fn impute(&mut self, method: &Imputation) -> Result<usize> {
+        let groups: Option<Vec<Option<u32>>> = match method {
+            Imputation::GroupMean { by } => {
+                let attribute = self.attributes.iter().find(|a| &a.name == by).ok_or_else(|| {
+                    Error::Spec(format!(
+                        "group_mean imputation by '{by}': the panel has no such unit attribute (attributes: {})",
+                        self.attributes.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
+                    ))
+                })?;
+                let mut codes: Vec<&str> = attribute.values.iter().flatten().map(String::as_str).collect();
+                codes.sort_unstable();
+                codes.dedup();
+                let code_of_unit: Vec<Option<u32>> = attribute
+                    .values
+                    .iter()
+                    .map(|v| v.as_deref().map(|v| codes.binary_search(&v).expect("collected above") as u32))
+                    .collect();
+                Some(self.row_unit.iter().map(|&u| code_of_unit[u as usize]).collect())
+            }
+            _ => None,
+        };
+        // Only the scored columns are imputed: context variables are inputs, not results.
+        let scored = self.columns.len();
+        let mut scored_matrix =
+            Matrix::from_columns(self.rows(), scored, (0..scored).flat_map(|c| self.raw.column(c).to_vec()).collect())?;
+        let rows = PanelRows { unit: &self.row_unit, year: &self.row_year, group: groups.as_deref() };
+        let filled = treat::impute(&mut scored_matrix, method, rows)?;
+        let n_rows = self.rows();
+        for &(r, c) in &filled {
+            self.raw.set(r, c, scored_matrix.get(r, c));
+            self.imputed[c * n_rows + r] = true;
+        }
+        Ok(filled.len())
     }
 
     pub fn rows(&self) -> usize {

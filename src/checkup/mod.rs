@@ -25,6 +25,7 @@ use crate::catalog::{Catalog, Direction, NodeKind};
 use crate::error::{Error, Result};
 use crate::kernels::Matrix;
 use crate::normalize::{direction_of, Params};
+use crate::panel::{Panel, Validation};
 use crate::weight::Criteria;
 
 /// The result of a run: scores, the fitted parameters and what the user should know.
@@ -52,6 +53,28 @@ impl<'a> Checkup<'a> {
 
     pub fn spec(&self) -> &Spec {
         &self.spec
+    }
+
+    /// The dense data a run scores: `panel` as `validation` keeps it, divided by the catalogue's
+    /// denominators and imputed as the spec says. Returns the data and what the user should
+    /// know (cells lost to missing denominators, cells imputed).
+    ///
+    /// # Errors
+    /// [`Error::Spec`] when the imputation names a unit attribute the panel lacks.
+    pub fn dataset(&self, panel: &Panel, validation: &Validation) -> Result<(Dataset, Vec<String>)> {
+        let mut data = Dataset::new(self.catalog, panel, validation);
+        let mut warnings = Vec::new();
+        if self.spec.denominate {
+            warnings.extend(data.denominate(self.catalog));
+        }
+        let filled = data.impute(&self.spec.impute)?;
+        if filled > 0 {
+            warnings.push(format!(
+                "{filled} missing cell(s) imputed by {} (imputed = true in the scores)",
+                self.spec.impute.name()
+            ));
+        }
+        Ok((data, warnings))
     }
 
     /// Fits the parameters in the spec's scope and scores every unit-year of `data`.

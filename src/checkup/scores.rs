@@ -19,6 +19,8 @@ pub struct Scores {
     tree: Tree,
     values: Matrix,
     ranks: Vec<u32>,
+    /// Per unit-year and tree node: the value rests on an imputed cell (indicator nodes only).
+    imputed: Vec<bool>,
 }
 
 impl Scores {
@@ -45,7 +47,13 @@ impl Scores {
                 }
             }
         }
+        let rows = data.rows();
+        let mut imputed = vec![false; rows * nodes];
+        for (c, &node) in data.columns.iter().enumerate() {
+            imputed[node * rows..(node + 1) * rows].copy_from_slice(&data.imputed[c * rows..(c + 1) * rows]);
+        }
         Scores {
+            imputed,
             units: data.units.clone(),
             row_unit: data.row_unit.clone(),
             row_year: data.row_year.clone(),
@@ -82,6 +90,16 @@ impl Scores {
         Some(self.ranks[node * self.rows() + row]).filter(|&r| r > 0)
     }
 
+    /// Whether the indicator value of `node` for `row` was imputed.
+    pub fn imputed(&self, row: usize, node: usize) -> bool {
+        self.imputed[node * self.rows() + row]
+    }
+
+    /// Number of imputed indicator cells.
+    pub fn imputed_count(&self) -> usize {
+        self.imputed.iter().filter(|&&i| i).count()
+    }
+
     /// Position of the node with this id.
     pub fn node(&self, id: &str) -> Option<usize> {
         self.tree.nodes().iter().position(|n| n.id == id)
@@ -96,8 +114,9 @@ impl Scores {
             .filter(|v| !v.is_nan())
     }
 
-    /// Long table `unit, year, node, kind, score, rank`: per unit-year the index, then groups,
-    /// then indicators in catalogue order. Missing scores and ranks are null.
+    /// Long table `unit, year, node, kind, score, rank, imputed`: per unit-year the index, then
+    /// groups, then indicators in catalogue order. Missing scores and ranks are null; `imputed`
+    /// is true on indicator rows whose value was filled by imputation.
     pub fn to_dataframe(&self) -> PolarsResult<DataFrame> {
         let nodes = self.tree.nodes();
         let n = self.rows() * nodes.len();
@@ -107,6 +126,7 @@ impl Scores {
         let mut kind = Vec::with_capacity(n);
         let mut score = Vec::with_capacity(n);
         let mut rank = Vec::with_capacity(n);
+        let mut imputed = Vec::with_capacity(n);
         for r in 0..self.rows() {
             for (j, nd) in nodes.iter().enumerate() {
                 unit.push(self.unit(r));
@@ -116,6 +136,7 @@ impl Scores {
                 let v = self.value(r, j);
                 score.push((!v.is_nan()).then_some(v));
                 rank.push(self.rank(r, j));
+                imputed.push(self.imputed(r, j));
             }
         }
         DataFrame::new_infer_height(vec![
@@ -125,6 +146,7 @@ impl Scores {
             Column::new("kind".into(), kind),
             Column::new("score".into(), score),
             Column::new("rank".into(), rank),
+            Column::new("imputed".into(), imputed),
         ])
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::aggregate::{Aggregate, MissingPolicy};
 use crate::error::{Error, Result};
 use crate::normalize::Normalize;
+use crate::treat::Imputation;
 use crate::weight::Weight;
 
 /// Over which data the data-dependent parameters (bounds, weights) are fitted.
@@ -109,6 +110,14 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Staged<T> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
+    /// Divide indicators by the denominators the catalogue names (per capita, per unit of
+    /// output); default true.
+    #[serde(default = "yes")]
+    pub denominate: bool,
+    /// Fill gaps before normalising; default `none` (gaps stay missing and aggregation
+    /// renormalises). Imputed cells are flagged in the scores.
+    #[serde(default)]
+    pub impute: Imputation,
     #[serde(default)]
     pub normalize: Normalize,
     #[serde(default)]
@@ -121,6 +130,10 @@ pub struct Spec {
     pub missing: MissingPolicy,
 }
 
+fn yes() -> bool {
+    true
+}
+
 fn default_weights() -> Staged<Weight> {
     Staged::uniform(Weight::Equal)
 }
@@ -130,9 +143,12 @@ fn default_aggregate() -> Staged<Aggregate> {
 }
 
 impl Default for Spec {
-    /// min_max [0, 100], panel scope, equal weights, arithmetic means, renormalised gaps.
+    /// Denominated, no imputation, min_max [0, 100], panel scope, equal weights, arithmetic
+    /// means, renormalised gaps.
     fn default() -> Self {
         Spec {
+            denominate: true,
+            impute: Imputation::None,
             normalize: Normalize::default(),
             scope: Scope::default(),
             weights: default_weights(),

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::config::{OutputFormat, RunConfig};
 use crate::catalog::Catalog;
-use crate::checkup::{Checkup, Dataset, Fitted, Outcome, Scope};
+use crate::checkup::{Checkup, Fitted, Outcome, Scope};
 use crate::error::{Error, Issue, Location, Result};
 use crate::panel::Panel;
 
@@ -34,6 +34,8 @@ pub struct Counts {
     pub indicators: usize,
     pub observations: usize,
     pub unit_years: usize,
+    /// Indicator cells filled by imputation (flagged `imputed` in the scores).
+    pub imputed_cells: usize,
 }
 
 /// `run.json`: how the outputs were made, so that they can be regenerated and cited.
@@ -101,9 +103,10 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<(Outcome, RunReport
         inputs.push(InputDigest { path: path.display().to_string(), sha256: sha256_file(&path)? });
     }
     let validation = panel.validate(&catalog, config.data.validation)?;
-    let data = Dataset::new(&catalog, &panel, &validation);
-    let outcome = Checkup::new(&catalog, config.spec.clone())?.run(&data)?;
-    let mut warnings = outcome.warnings.clone();
+    let checkup = Checkup::new(&catalog, config.spec.clone())?;
+    let (data, mut warnings) = checkup.dataset(&panel, &validation)?;
+    let outcome = checkup.run(&data)?;
+    warnings.extend(outcome.warnings.iter().cloned());
     if config.spec.scope == Scope::Year {
         warnings.push(
             "scope = year: parameters are fitted per year, so scores of different years are not comparable".into(),
@@ -125,6 +128,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<(Outcome, RunReport
             indicators: data.indicators(),
             observations: panel.len(),
             unit_years: data.rows(),
+            imputed_cells: outcome.scores.imputed_count(),
         },
         warnings,
         issues: validation.issues,

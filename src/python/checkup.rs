@@ -13,7 +13,7 @@ use super::panel::PyPanel;
 use super::{from_json, from_name, to_json};
 use crate::error::Issue;
 use crate::io::{weights_dataframe, RunConfig, RunReport};
-use crate::{Checkup, Dataset, Outcome, Spec, ValidationMode};
+use crate::{Checkup, Outcome, Spec, ValidationMode};
 
 /// What a check-up produced, converted for Python: the tables as Arrow streams, the fitted
 /// parameters, spec, data issues and (for `run`) the run report as JSON text.
@@ -52,7 +52,7 @@ impl PyOutcome {
 
 #[pymethods]
 impl PyOutcome {
-    /// `unit, year, node, kind, score, rank` (the schema of `scores.csv`).
+    /// `unit, year, node, kind, score, rank, imputed` (the schema of `scores.csv`).
     fn scores(&self) -> ArrowStream {
         self.scores.clone().into()
     }
@@ -83,8 +83,11 @@ fn score(
     let (panel, catalog) = (&panel.0, &catalog.0);
     py.detach(|| {
         let validation = panel.validate(catalog, mode)?;
-        let data = Dataset::new(catalog, panel, &validation);
-        let outcome = Checkup::new(catalog, spec)?.run(&data)?;
+        let checkup = Checkup::new(catalog, spec)?;
+        let (data, mut warnings) = checkup.dataset(panel, &validation)?;
+        let mut outcome = checkup.run(&data)?;
+        warnings.append(&mut outcome.warnings);
+        outcome.warnings = warnings;
         PyOutcome::new(&outcome, &validation.issues, None)
     })
 }

@@ -51,6 +51,19 @@ pub enum Imputation {
     Linear,
 }
 
+impl Imputation {
+    /// The method's snake_case name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Imputation::None => "none",
+            Imputation::UnitMean => "unit_mean",
+            Imputation::GroupMean { .. } => "group_mean",
+            Imputation::CarryForward => "carry_forward",
+            Imputation::Linear => "linear",
+        }
+    }
+}
+
 /// Row keys of a panel matrix: rows are unit-years.
 #[derive(Debug, Clone, Copy)]
 pub struct PanelRows<'a> {

@@ -11,13 +11,20 @@ const IMPLEMENTATIONS: f64 = 1e-9;
 
 type Key = (String, i32, String, String);
 
+/// Reads `unit,year,node,kind,score,rank` (and citycheck's `imputed`, which must be false: the
+/// default run imputes nothing).
 fn read_scores(text: &str) -> HashMap<Key, (f64, u32)> {
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("unit,year,node,kind,score,rank"));
+    let header = lines.next().expect("a header");
+    assert!(
+        header == "unit,year,node,kind,score,rank" || header == "unit,year,node,kind,score,rank,imputed",
+        "{header}"
+    );
     lines
         .map(|line| {
             let f: Vec<&str> = line.split(',').collect();
             let key = (f[0].to_string(), f[1].parse().unwrap(), f[2].to_string(), f[3].to_string());
+            assert!(f.get(6).is_none_or(|&imputed| imputed == "false"), "{line}");
             (key, (f[4].parse().unwrap(), f[5].parse().unwrap()))
         })
         .collect()

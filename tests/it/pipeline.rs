@@ -408,6 +408,8 @@ missing = "renormalize"
 
     // Every field away from its default, including a reference-year scope.
     let spec = Spec {
+        denominate: false,
+        impute: citycheck::treat::Imputation::GroupMean { by: "province".into() },
         normalize: Normalize::Goalposts { lo: 1.0, hi: 5.0 },
         scope: Scope::ReferenceYear(2020),
         weights: Staged::uniform(Weight::Fixed).with_level(2, Weight::EntropyNormalized { shift: 0.001 }),
@@ -501,4 +503,78 @@ fn every_method_runs_on_the_liaoning_example() {
             }
         }
     }
+}
+
+/// Denomination and imputation before scoring (METHODS.md §2), by hand.
+#[test]
+fn denominators_and_imputation_by_hand() -> citycheck::Result<()> {
+    let toml = r#"
+[catalog]
+id = "treat"
+name = "treat"
+version = "1"
+[[groups]]
+id = "economy"
+name_zh = "经济"
+name_en = "Economy"
+[[indicators]]
+id = "gdp"
+name_zh = "地区生产总值"
+name_en = "GDP"
+group = "economy"
+unit = "10k CNY"
+direction = "higher"
+denominator = "population"
+[[indicators]]
+id = "population"
+name_zh = "人口"
+name_en = "Population"
+unit = "10k persons"
+"#;
+    let catalog = Catalog::from_toml(toml, "treat")?;
+    // Per capita: A 100/10 = 10, B 300/20 = 15, C 120/8 = 15 in 2020; min-max over the panel.
+    let panel = Panel::from_records([
+        ("A", 2020, "gdp", 100.0),
+        ("A", 2020, "population", 10.0),
+        ("B", 2020, "gdp", 300.0),
+        ("B", 2020, "population", 20.0),
+        ("C", 2020, "gdp", 120.0),
+        ("C", 2020, "population", 8.0),
+        ("A", 2021, "gdp", 200.0),
+        ("A", 2021, "population", 10.0),
+        ("B", 2021, "population", 20.0),
+    ]);
+    let validation = panel.validate(&catalog, ValidationMode::Strict)?;
+    let spec = Spec { impute: citycheck::treat::Imputation::UnitMean, ..Spec::default() };
+    let checkup = Checkup::new(&catalog, spec)?;
+    let (data, warnings) = checkup.dataset(&panel, &validation)?;
+    // B 2021 has no GDP: the unit mean of B's other years (15 per capita) fills it.
+    assert!(warnings.iter().any(|w| w.contains("1 missing cell(s) imputed by unit_mean")), "{warnings:?}");
+    let outcome = checkup.run(&data)?;
+    let s = &outcome.scores;
+    // Per-capita values 10, 15, 15 (2020), 20 and 15 (2021): min 10, max 20.
+    assert_close(s.get("A", 2020, "gdp").unwrap(), 0.0, HAND, "A 2020");
+    assert_close(s.get("B", 2020, "gdp").unwrap(), 50.0, HAND, "B 2020");
+    assert_close(s.get("A", 2021, "gdp").unwrap(), 100.0, HAND, "A 2021");
+    assert_close(s.get("B", 2021, "gdp").unwrap(), 50.0, HAND, "B 2021 imputed");
+    let gdp = s.node("gdp").unwrap();
+    let flagged: Vec<(String, i32)> =
+        (0..s.rows()).filter(|&r| s.imputed(r, gdp)).map(|r| (s.unit(r).to_string(), s.year(r))).collect();
+    assert_eq!(flagged, [("B".to_string(), 2021)]);
+    assert_eq!(s.imputed_count(), 1);
+
+    // Without denomination the raw totals are scored: A 2021 (200) is no longer the best.
+    let raw = Checkup::new(&catalog, Spec { denominate: false, ..Spec::default() })?;
+    let (data, _) = raw.dataset(&panel, &validation)?;
+    let outcome = raw.run(&data)?;
+    assert_close(outcome.scores.get("B", 2020, "gdp").unwrap(), 100.0, HAND, "B 2020 total is the largest");
+
+    // Group-mean imputation needs the attribute it names.
+    let grouped = Checkup::new(
+        &catalog,
+        Spec { impute: citycheck::treat::Imputation::GroupMean { by: "province".into() }, ..Spec::default() },
+    )?;
+    let err = grouped.dataset(&panel, &validation).unwrap_err();
+    assert!(matches!(err, Error::Spec(ref m) if m.contains("province")), "{err}");
+    Ok(())
 }
