@@ -26,8 +26,9 @@ def test_shenyang_2012_index(catalog: cc.Catalog, liaoning: pl.DataFrame) -> Non
         (pl.col("unit") == "沈阳市") & (pl.col("year") == 2012) & (pl.col("node") == "index")
     )
     assert index.height == 1
-    # tests/golden/default_run_scores_pandas.csv: 92.4416247232083, rank 1.
-    assert index["score"][0] == pytest.approx(92.44, abs=0.01)
+    # tests/golden/default_run_scores_pandas.csv: 92.72102145151642, rank 1 (per-capita GDP,
+    # retail sales and beds, SO2 per unit of GDP).
+    assert index["score"][0] == pytest.approx(92.72102145151642, abs=1e-9)
     assert index["rank"][0] == 1
 
 

@@ -18,8 +18,11 @@ Run:
 Input
     LONG.csv     columns <unit column> (default "unit"), year, indicator, value; other columns ignored.
                  A row with an empty value counts as not observed. Duplicate (unit, year, indicator) is an error.
-    GROUPS.json  {"indicators": {"<indicator id>": {"group": "<group id>", "direction": "higher"|"lower"}}}
+    GROUPS.json  {"indicators": {"<indicator id>": {"group": "<group id>", "direction": "higher"|"lower",
+                                                    "denominator": "<indicator id>" (optional)}}}
                  Indicators not listed are ignored (context variables). Group order = first appearance.
+                 An indicator with a denominator is divided by it unit-year by unit-year before
+                 step 1 (denominator missing or 0 -> not observed), as citycheck's denominate.
 
 Pipeline (scope "panel": every parameter is fitted once over all years pooled)
     1. pivot long -> wide, rows = (unit, year), columns = indicator.
@@ -82,6 +85,28 @@ def read_groups(path: str) -> tuple[list[str], list[str], np.ndarray]:
     if not inds:
         raise SystemExit("GROUPS.json lists no indicators")
     return inds, groups, np.array(lower, dtype=bool)
+
+
+def read_denominators(path: str) -> dict[str, str]:
+    """Indicator -> the indicator it is divided by (optional "denominator" key in GROUPS.json)."""
+    with open(path, encoding="utf-8") as fh:
+        spec = json.load(fh)
+    return {str(i): str(m["denominator"]) for i, m in spec["indicators"].items() if m.get("denominator")}
+
+
+def denominate(long: pd.DataFrame, denominators: dict[str, str]) -> pd.DataFrame:
+    """x / d per unit-year for every indicator with a denominator (d missing or 0 -> NaN)."""
+    if not denominators:
+        return long
+    den = long[long["indicator"].isin(set(denominators.values()))]
+    den = den.rename(columns={"indicator": "den_id", "value": "den_value"})[["unit", "year", "den_id", "den_value"]]
+    out = long.copy()
+    out["den_id"] = out["indicator"].map(denominators)
+    out = out.merge(den, on=["unit", "year", "den_id"], how="left")
+    divided = out["den_id"].notna()
+    d = out.loc[divided, "den_value"].replace(0.0, np.nan)
+    out.loc[divided, "value"] = out.loc[divided, "value"] / d
+    return out.drop(columns=["den_id", "den_value"])
 
 
 def read_long(path: str, unit_col: str) -> pd.DataFrame:
@@ -251,7 +276,7 @@ def main(argv: list[str] | None = None) -> None:
         ap.error("--repeat must be >= 1")
 
     inds, groups, lower = read_groups(a.groups)
-    long = read_long(a.data, a.unit_column)
+    long = denominate(read_long(a.data, a.unit_column), read_denominators(a.groups))
     observed = set(long.loc[long["value"].notna(), "indicator"].unique())
     absent = [i for i in inds if i not in observed]
     if absent:

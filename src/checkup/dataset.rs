@@ -127,6 +127,9 @@ impl Dataset {
     /// leaves the cell missing; the warnings count them. Returns the warnings.
     pub fn denominate(&mut self, catalog: &Catalog) -> Vec<String> {
         let mut warnings = Vec::new();
+        // Divisors are read as given: GDP divides SO2 as a total even when GDP itself is scored
+        // per capita.
+        let given = self.raw.clone();
         for c in 0..self.columns.len() {
             let ind = &catalog.indicators()[self.positions[c]];
             let Some(den) = &ind.denominator else { continue };
@@ -139,9 +142,8 @@ impl Dataset {
                 self.raw.column_mut(c).fill(f64::NAN);
                 continue;
             };
-            let divisor = self.raw.column(d).to_vec();
             let mut lost = 0;
-            for (x, d) in self.raw.column_mut(c).iter_mut().zip(divisor) {
+            for (x, &d) in self.raw.column_mut(c).iter_mut().zip(given.column(d)) {
                 if !x.is_nan() && (d.is_nan() || d == 0.0) {
                     lost += 1;
                 }
