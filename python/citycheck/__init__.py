@@ -355,6 +355,7 @@ def score(
     missing: Optional[str] = None,
     impute: Union[str, Mapping[str, Any], None] = None,
     denominate: Optional[bool] = None,
+    treat: Union[bool, Mapping[str, Any], None] = None,
     spec: Union[str, Mapping[str, Any], None] = None,
     validation: str = "strict",
 ) -> Result:
@@ -368,7 +369,9 @@ def score(
     ``"renormalize"`` or ``"error"``; ``impute`` ``"unit_mean"``, ``"carry_forward"``,
     ``"linear"`` or ``{"method": "group_mean", "by": "province"}`` (imputed cells are flagged
     in ``scores.imputed``); ``denominate=False`` scores totals instead of dividing by the
-    catalogue's denominators. ``panel`` may also be a table with the usual column names.
+    catalogue's denominators; ``treat=True`` (or ``{"winmax": 5, "skew": 2.0, "kurtosis": 3.5,
+    "log_fallback": True}``) treats outliers by the composite-indicator rule, reported in
+    ``fitted``. ``panel`` may also be a table with the usual column names.
 
     >>> result = score(panel, Catalog.builtin(), spec="checkup_default")  # doctest: +SKIP
     """
@@ -394,6 +397,10 @@ def score(
         full["impute"] = _method(impute)
     if denominate is not None:
         full["denominate"] = denominate
+    if treat is True:
+        full["treat"] = {}
+    elif treat:
+        full["treat"] = dict(treat)
     if missing is not None:
         full["missing"] = missing
     return Result(_native.score(panel._native, catalog._native, json.dumps(full), validation))

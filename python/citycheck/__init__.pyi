@@ -112,6 +112,7 @@ def score(
     missing: str | None = None,
     impute: _Method | None = None,
     denominate: bool | None = None,
+    treat: bool | Mapping[str, Any] | None = None,
     spec: _Method | None = None,
     validation: str = "strict",
 ) -> Result: ...

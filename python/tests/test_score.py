@@ -122,3 +122,22 @@ def test_imputation_is_flagged_in_the_scores() -> None:
     assert flagged.select("unit", "year", "node").rows() == [("B", 2021, "green_coverage_builtup")]
     # min-max over the panel: 30 → 0, 40 → 100; B 2021 imputed as 40 → 100.
     assert flagged["score"][0] == pytest.approx(100.0)
+
+
+def test_outlier_treatment_is_reported_in_fitted() -> None:
+    import polars as pl
+
+    values = [float(v) for v in range(1, 10)] + [100.0]
+    frame = pl.DataFrame(
+        {
+            "unit": [f"u{i}" for i in range(10)],
+            "year": [2020] * 10,
+            "indicator": ["green_coverage_builtup"] * 10,
+            "value": values,
+        }
+    )
+    result = cc.score(frame, cc.Catalog.builtin("ccsy-example"), treat=True)
+    treatment = result.fitted["sets"][0]["treatment"][0]
+    # 1..9 and 100: skewness 3.12, kurtosis 9.80; one point winsorised (100 → 9).
+    assert treatment["report"]["treatment"] == {"kind": "winsorised", "low": 0, "high": 1}
+    assert treatment["transform"] == {"kind": "clip", "low": 1.0, "high": 9.0}

@@ -4,12 +4,21 @@ use serde::{Deserialize, Serialize};
 
 use super::Spec;
 use crate::normalize::Params;
+use crate::treat::{Transform, TreatReport};
 
 /// The normalisation parameters of one indicator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorParams {
     pub indicator: String,
     pub params: Params,
+}
+
+/// What outlier treatment did to one indicator, and the transform that repeats it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorTreatment {
+    pub indicator: String,
+    pub report: TreatReport,
+    pub transform: Transform,
 }
 
 /// The weight of one node within its parent, and its product down from the index.
@@ -26,6 +35,9 @@ pub struct NodeWeight {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FittedSet {
     pub year: Option<i32>,
+    /// Outlier treatment per indicator (empty when the spec treats nothing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub treatment: Vec<IndicatorTreatment>,
     pub normalize: Vec<IndicatorParams>,
     pub weights: Vec<NodeWeight>,
 }

@@ -16,7 +16,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 pub use dataset::Dataset;
-pub use fitted::{Fitted, FittedSet, IndicatorParams, NodeWeight};
+pub use fitted::{Fitted, FittedSet, IndicatorParams, IndicatorTreatment, NodeWeight};
 pub use scores::Scores;
 pub use spec::{Scope, Spec, Staged};
 
@@ -26,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::kernels::Matrix;
 use crate::normalize::{direction_of, Params};
 use crate::panel::{Panel, Validation};
+use crate::treat::{treat_column, Transform, TreatReport, Treatment};
 use crate::weight::Criteria;
 
 /// The result of a run: scores, the fitted parameters and what the user should know.
@@ -169,6 +170,45 @@ impl<'a> Checkup<'a> {
         let given_weights: HashMap<&str, f64> =
             given.map(|s| s.weights.iter().map(|w| (w.node.as_str(), w.weight)).collect()).unwrap_or_default();
 
+        // 0. Outlier treatment, fitted on these rows (or as given), column by column.
+        let mut treatment = Vec::new();
+        let mut treated: Vec<Option<Vec<f64>>> = vec![None; data.columns.len()];
+        if let Some(rule) = &self.spec.treat {
+            for (c, &node) in data.columns.iter().enumerate() {
+                let ind = &indicators[tree.node(node).indicator.expect("indicator node")];
+                let raw = &data.raw.column(c)[rows.clone()];
+                let transform = match given {
+                    None => {
+                        let mut column = raw.to_vec();
+                        let report = treat_column(&mut column, rule);
+                        let transform = Transform::fitted(raw, &column, &report);
+                        if let Some(note) = treatment_note(&report) {
+                            warnings.push(format!("{prefix}'{}': {note}", ind.id));
+                        }
+                        treatment.push(IndicatorTreatment {
+                            indicator: ind.id.clone(),
+                            report,
+                            transform: transform.clone(),
+                        });
+                        transform
+                    }
+                    Some(set) => {
+                        set.treatment.iter().find(|t| t.indicator == ind.id).map(|t| t.transform.clone()).ok_or_else(
+                            || Error::Spec(format!("no fitted outlier treatment for indicator '{}'", ind.id)),
+                        )?
+                    }
+                };
+                if transform != Transform::None {
+                    treated[c] = Some(raw.iter().map(|&x| transform.apply(x)).collect());
+                }
+            }
+        }
+        let input: Vec<&[f64]> = treated
+            .iter()
+            .enumerate()
+            .map(|(c, t)| t.as_deref().unwrap_or(&data.raw.column(c)[rows.clone()]))
+            .collect();
+
         // 1. Normalise each indicator column (columns are independent: in parallel).
         let normalized: Vec<Result<NormalizedColumn>> = data
             .columns
@@ -176,7 +216,7 @@ impl<'a> Checkup<'a> {
             .enumerate()
             .map(|(c, &node)| {
                 let ind = &indicators[tree.node(node).indicator.expect("indicator node")];
-                let raw = &data.raw.column(c)[rows.clone()];
+                let raw = input[c];
                 let mut notes = Vec::new();
                 let params = match given {
                     None => self.spec.normalize.fit(ind, raw, &mut notes)?,
@@ -222,14 +262,16 @@ impl<'a> Checkup<'a> {
                         .map(|&c| tree.node(c).indicator.map_or(Direction::Higher, |i| direction_of(&indicators[i])))
                         .collect();
                     let expert: Vec<Option<f64>> = children.iter().map(|&c| tree.node(c).expert_weight).collect();
-                    // At level 2 the children are indicators: their raw values. Above, the
-                    // children's scores serve as both.
+                    // At level 2 the children are indicators: their (treated) raw values. Above,
+                    // the children's scores serve as both.
                     let raw = if method.is_data_driven() && node.level == 2 {
-                        let cols: Vec<usize> = children
+                        let data_columns: Vec<f64> = children
                             .iter()
-                            .map(|&c| data.column_of_node(c).expect("level-2 children are indicators"))
+                            .flat_map(|&c| {
+                                input[data.column_of_node(c).expect("level-2 children are indicators")].to_vec()
+                            })
                             .collect();
-                        columns_of(&data.raw, &cols, &rows)
+                        Matrix::from_columns(rows.len(), children.len(), data_columns)?
                     } else {
                         scores.clone()
                     };
@@ -275,10 +317,24 @@ impl<'a> Checkup<'a> {
             .collect();
         Ok(FittedSet {
             year: if self.spec.scope == Scope::Panel { None } else { year },
+            treatment,
             normalize: normalize_params,
             weights,
         })
     }
+}
+
+/// What outlier treatment did, for the warnings; `None` when nothing was done.
+fn treatment_note(report: &TreatReport) -> Option<String> {
+    let what = match report.treatment {
+        Treatment::Winsorised { low, high } => format!("winsorised {low} low and {high} high value(s)"),
+        Treatment::Log => "log-transformed (winsorising could not pass the test)".to_string(),
+        _ => return None,
+    };
+    Some(format!(
+        "outliers {what}: skewness {:.2} → {:.2}, kurtosis {:.2} → {:.2}",
+        report.skew, report.skew_after, report.kurtosis, report.kurtosis_after
+    ))
 }
 
 /// One normalised column: its parameters, values and warnings.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::aggregate::{Aggregate, MissingPolicy};
 use crate::error::{Error, Result};
 use crate::normalize::Normalize;
-use crate::treat::Imputation;
+use crate::treat::{Imputation, OutlierRule};
 use crate::weight::Weight;
 
 /// Over which data the data-dependent parameters (bounds, weights) are fitted.
@@ -118,6 +118,10 @@ pub struct Spec {
     /// renormalises). Imputed cells are flagged in the scores.
     #[serde(default)]
     pub impute: Imputation,
+    /// Outlier treatment by the composite-indicator rule, fitted in the run's scope like the
+    /// normalisation; `None` (default) leaves the values as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treat: Option<OutlierRule>,
     #[serde(default)]
     pub normalize: Normalize,
     #[serde(default)]
@@ -149,6 +153,7 @@ impl Default for Spec {
         Spec {
             denominate: true,
             impute: Imputation::None,
+            treat: None,
             normalize: Normalize::default(),
             scope: Scope::default(),
             weights: default_weights(),

@@ -29,4 +29,4 @@ mod outliers;
 
 pub use impute::{impute, Imputation, PanelRows};
 pub use moments::{kurtosis, skewness};
-pub use outliers::{treat_column, OutlierRule, TreatReport, Treatment};
+pub use outliers::{treat_column, OutlierRule, Transform, TreatReport, Treatment};

@@ -107,6 +107,62 @@ impl OutlierRule {
     }
 }
 
+/// A fitted treatment as a map of any value of the indicator, so that parameters fitted on one
+/// slice (a year, the panel) treat other values exactly as [`treat_column`] treated the fitting
+/// data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Transform {
+    None,
+    /// Winsorised: values clipped to `[low, high]`, the extremes left after Winsorising.
+    Clip {
+        low: f64,
+        high: f64,
+    },
+    /// `ln(x − min + a)` (`mirrored = false`) or `−ln(max + a − x)`, a = 0.01 (max − min), with
+    /// x first clipped to `[min, max]` of the fitting data (so that the log stays defined).
+    Log {
+        min: f64,
+        max: f64,
+        a: f64,
+        mirrored: bool,
+    },
+}
+
+impl Transform {
+    /// The transform that reproduces what `treat_column` did: `original` is the column before,
+    /// `treated` after, `report` what it returned.
+    pub fn fitted(original: &[f64], treated: &[f64], report: &TreatReport) -> Transform {
+        match report.treatment {
+            Treatment::None => Transform::None,
+            Treatment::Winsorised { .. } => {
+                let (low, high) = stats::min_max(treated).unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+                Transform::Clip { low, high }
+            }
+            Treatment::Log => {
+                let (min, max) = stats::min_max(original).expect("a treated column has values");
+                Transform::Log { min, max, a: 0.01 * (max - min), mirrored: report.skew < 0.0 }
+            }
+        }
+    }
+
+    /// The treated value of `x` (missing stays missing).
+    pub fn apply(&self, x: f64) -> f64 {
+        match *self {
+            Transform::None => x,
+            Transform::Clip { low, high } => x.clamp(low, high),
+            Transform::Log { min, max, a, mirrored } => {
+                let x = x.clamp(min, max);
+                if mirrored {
+                    -(max + a - x).ln()
+                } else {
+                    (x - min + a).ln()
+                }
+            }
+        }
+    }
+}
+
 /// What [`treat_column`] did to a column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -122,7 +178,7 @@ pub enum Treatment {
 
 /// The outcome of [`treat_column`]: skewness and excess kurtosis before and after, and what
 /// was done. The moments are `NaN` where undefined (fewer than 3 or 4 values, or constant).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TreatReport {
     pub skew: f64,
     pub kurtosis: f64,

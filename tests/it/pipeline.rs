@@ -410,6 +410,7 @@ missing = "renormalize"
     let spec = Spec {
         denominate: false,
         impute: citycheck::treat::Imputation::GroupMean { by: "province".into() },
+        treat: Some(citycheck::treat::OutlierRule { winmax: 3, ..Default::default() }),
         normalize: Normalize::Goalposts { lo: 1.0, hi: 5.0 },
         scope: Scope::ReferenceYear(2020),
         weights: Staged::uniform(Weight::Fixed).with_level(2, Weight::EntropyNormalized { shift: 0.001 }),
@@ -576,5 +577,59 @@ unit = "10k persons"
     )?;
     let err = grouped.dataset(&panel, &validation).unwrap_err();
     assert!(matches!(err, Error::Spec(ref m) if m.contains("province")), "{err}");
+    Ok(())
+}
+
+/// Outlier treatment as a run stage: fitted on the scope's rows, saved with the parameters,
+/// and applied as fitted to any other year.
+#[test]
+fn outlier_treatment_is_fitted_and_reapplied() -> citycheck::Result<()> {
+    let toml = r#"
+[catalog]
+id = "outliers"
+name = "outliers"
+version = "1"
+[[groups]]
+id = "g"
+name_zh = "组"
+name_en = "Group"
+[[indicators]]
+id = "x"
+name_zh = "指标"
+name_en = "x"
+group = "g"
+unit = "index"
+direction = "higher"
+"#;
+    let catalog = Catalog::from_toml(toml, "outliers")?;
+    // 2020: 1..9 and 100 (skewness 3.12, kurtosis 9.80): one point winsorised, 100 → 9
+    // (the example of treat_column's documentation). 2021: one value, 50, beyond the cap.
+    let mut records: Vec<(String, i32, f64)> = (1..=9).map(|v| (format!("u{v}"), 2020, f64::from(v))).collect();
+    records.push(("u10".into(), 2020, 100.0));
+    records.push(("u1".into(), 2021, 50.0));
+    let panel = Panel::from_records(records.iter().map(|(u, y, v)| (u.as_str(), *y, "x", *v)));
+    let validation = panel.validate(&catalog, ValidationMode::Strict)?;
+    let spec = Spec {
+        treat: Some(citycheck::treat::OutlierRule::default()),
+        scope: Scope::ReferenceYear(2020),
+        ..Spec::default()
+    };
+    let checkup = Checkup::new(&catalog, spec)?;
+    let (data, _) = checkup.dataset(&panel, &validation)?;
+    let outcome = checkup.run(&data)?;
+    let set = &outcome.fitted.sets[0];
+    assert_eq!(set.treatment.len(), 1);
+    assert_eq!(set.treatment[0].report.treatment, citycheck::treat::Treatment::Winsorised { low: 0, high: 1 });
+    assert_eq!(set.treatment[0].transform, citycheck::treat::Transform::Clip { low: 1.0, high: 9.0 });
+    assert!(outcome.warnings.iter().any(|w| w.contains("winsorised 0 low and 1 high")), "{:?}", outcome.warnings);
+    // min-max over the treated 2020 values [1, 9]: u10 (100 → 9) scores 100, u5 scores 50.
+    assert_close(outcome.scores.get("u10", 2020, "x").unwrap(), 100.0, HAND, "u10");
+    assert_close(outcome.scores.get("u5", 2020, "x").unwrap(), 50.0, HAND, "u5");
+    // 2021 is treated with the 2020 caps: 50 → 9 → 100.
+    assert_close(outcome.scores.get("u1", 2021, "x").unwrap(), 100.0, HAND, "u1 2021");
+    // The fitted parameters, read back, score the same.
+    let fitted = Fitted::from_json(&outcome.fitted.to_json())?;
+    let again = checkup.score(&fitted, &data)?;
+    assert_eq!(again.scores.get("u1", 2021, "x"), outcome.scores.get("u1", 2021, "x"));
     Ok(())
 }
