@@ -14,7 +14,7 @@ fn weights(c: &mut Criterion) {
     let directions: Vec<Direction> =
         (0..69).map(|j| if j % 5 == 4 { Direction::Lower } else { Direction::Higher }).collect();
     let expert = vec![None; 69];
-    let criteria = Criteria { names: &names, directions: &directions, expert: &expert };
+    let criteria = Criteria { names: &names, directions: &directions, expert: &expert, judgement: None };
     let mut group = c.benchmark_group("weights_2900x69");
     for name in ["entropy", "entropy_normalized", "critic", "cv", "std", "pca", "deviation_max"] {
         let method = Weight::from_name(name).expect("known");

@@ -13,7 +13,7 @@ mod validate;
 use std::collections::HashMap;
 use std::path::Path;
 
-pub use schema::{CatalogMeta, Direction, Group, Indicator, IndicatorType, Standard, Warning};
+pub use schema::{CatalogMeta, Direction, Group, Indicator, IndicatorType, Judgement, Standard, Warning};
 pub use tree::{Node, NodeKind, Tree, ROOT_ID};
 
 use crate::error::{Error, Result};
@@ -32,6 +32,7 @@ pub struct Catalog {
     meta: CatalogMeta,
     groups: Vec<Group>,
     indicators: Vec<Indicator>,
+    judgements: Vec<Judgement>,
     sha256: String,
     /// Id or alias → indicator position.
     names: HashMap<String, usize>,
@@ -98,6 +99,7 @@ impl Catalog {
             meta: file.catalog,
             groups: file.groups,
             indicators: file.indicators,
+            judgements: file.judgements,
             sha256: crate::io::sha256_hex(text.as_bytes()),
             names,
         })
@@ -132,6 +134,11 @@ impl Catalog {
     /// The indicator named by `name` (id or alias).
     pub fn indicator(&self, name: &str) -> Option<&Indicator> {
         self.position(name).map(|i| &self.indicators[i])
+    }
+
+    /// The AHP judgement matrix for the children of `node` (a group id or `index`), if any.
+    pub fn judgement(&self, node: &str) -> Option<&Judgement> {
+        self.judgements.iter().find(|j| j.node == node)
     }
 
     pub fn group(&self, id: &str) -> Option<&Group> {

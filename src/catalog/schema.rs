@@ -12,6 +12,22 @@ pub(crate) struct CatalogFile {
     pub groups: Vec<Group>,
     #[serde(default)]
     pub indicators: Vec<Indicator>,
+    #[serde(default)]
+    pub judgements: Vec<Judgement>,
+}
+
+/// An AHP pairwise comparison matrix (判断矩阵) for the children of one node, on Saaty's 1–9
+/// scale: `matrix[i][j]` says how much more important `order[i]` is than `order[j]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Judgement {
+    /// A group id, or `index` for the top-level groups.
+    pub node: String,
+    /// Every child of `node`, in the order of the matrix rows and columns.
+    pub order: Vec<String>,
+    pub matrix: Vec<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// Identity of a catalogue: id, name, version and where it comes from.

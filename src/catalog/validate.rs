@@ -131,6 +131,60 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
             }
         }
     }
+    check_judgements(file, fail)
+}
+
+/// A judgement matrix names an existing node, lists exactly its children, and is a positive
+/// reciprocal square matrix (checked by computing its AHP weights).
+fn check_judgements(file: &CatalogFile, fail: impl Fn(Option<&str>, String) -> Error) -> Result<()> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for j in &file.judgements {
+        let entry = Some(j.node.as_str());
+        if !seen.insert(&j.node) {
+            return Err(fail(entry, "a second judgement matrix for this node".into()));
+        }
+        let children: Vec<&str> = if j.node == super::ROOT_ID {
+            file.groups.iter().filter(|g| g.parent.is_none()).map(|g| g.id.as_str()).collect()
+        } else if file.groups.iter().any(|g| g.id == j.node) {
+            file.groups
+                .iter()
+                .filter(|g| g.parent.as_deref() == Some(j.node.as_str()))
+                .map(|g| g.id.as_str())
+                .chain(
+                    file.indicators
+                        .iter()
+                        .filter(|i| i.group.as_deref() == Some(j.node.as_str()))
+                        .map(|i| i.id.as_str()),
+                )
+                .collect()
+        } else {
+            return Err(fail(
+                entry,
+                format!("judgement matrix for '{}', which is not a group or '{}'", j.node, super::ROOT_ID),
+            ));
+        };
+        let mut listed: Vec<&str> = j.order.iter().map(String::as_str).collect();
+        listed.sort_unstable();
+        let mut expected = children.clone();
+        expected.sort_unstable();
+        if listed != expected {
+            return Err(fail(
+                entry,
+                format!(
+                    "judgement order [{}] must list exactly the children [{}]",
+                    j.order.join(", "),
+                    children.join(", ")
+                ),
+            ));
+        }
+        let n = j.order.len();
+        if j.matrix.len() != n || j.matrix.iter().any(|row| row.len() != n) {
+            return Err(fail(entry, format!("the judgement matrix must be {n} × {n}, one row and column per child")));
+        }
+        let matrix = crate::kernels::Matrix::from_rows(&j.matrix).map_err(|e| fail(entry, e.to_string()))?;
+        crate::weight::ahp(&matrix, crate::weight::AhpMethod::Eigenvector, &crate::weight::SAATY_RI)
+            .map_err(|e| fail(entry, e.to_string()))?;
+    }
     Ok(())
 }
 

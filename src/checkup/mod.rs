@@ -280,7 +280,12 @@ impl<'a> Checkup<'a> {
                         .compute(
                             &raw,
                             &scores,
-                            Criteria { names: &names, directions: &directions, expert: &expert },
+                            Criteria {
+                                names: &names,
+                                directions: &directions,
+                                expert: &expert,
+                                judgement: self.catalog.judgement(&node.id),
+                            },
                             &mut notes,
                         )
                         .map_err(|e| with_year(e, year))?;

@@ -38,7 +38,7 @@ fn weights_compute(
     let method: Weight = from_json("method", method)?;
     let directions = directions_for(&x, directions)?;
     let expert = vec![None; x.cols()];
-    let criteria = Criteria { names: &names, directions: &directions, expert: &expert };
+    let criteria = Criteria { names: &names, directions: &directions, expert: &expert, judgement: None };
     let mut warnings = Vec::new();
     let w = method.compute(&x, &x, criteria, &mut warnings)?;
     Ok((w, warnings))

@@ -20,7 +20,7 @@ mod std_dev;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::Direction;
+use crate::catalog::{Direction, Judgement};
 use crate::error::{Error, Result};
 use crate::kernels::Matrix;
 
@@ -65,6 +65,15 @@ pub enum Weight {
     Pca,
     /// 离差最大化: Σ_i Σ_k |r_ij − r_kj| of the scores.
     DeviationMax,
+    /// 层次分析法: the principal eigenvector (or another derivation) of the catalogue's judgement
+    /// matrix for the node. An inconsistent matrix (CR ≥ 0.1) is a warning, or an error with
+    /// `strict = true`.
+    Ahp {
+        #[serde(default)]
+        derivation: AhpMethod,
+        #[serde(default)]
+        strict: bool,
+    },
     /// 组合赋权: two or more weight sets over the same children, combined by a rule.
     Combined { combination: Combination, of: Vec<Weight> },
 }
@@ -78,6 +87,8 @@ pub struct Criteria<'a> {
     pub directions: &'a [Direction],
     /// Expert weights from the catalogue (`fixed`).
     pub expert: &'a [Option<f64>],
+    /// The catalogue's judgement matrix for the node these columns belong to (`ahp`).
+    pub judgement: Option<&'a Judgement>,
 }
 
 impl Weight {
@@ -93,6 +104,7 @@ impl Weight {
             Weight::Std => "std",
             Weight::Pca => "pca",
             Weight::DeviationMax => "deviation_max",
+            Weight::Ahp { .. } => "ahp",
             Weight::Combined { .. } => "combined",
         }
     }
@@ -110,7 +122,7 @@ impl Weight {
     /// Whether the weights depend on the data (and so are fitted per scope).
     pub fn is_data_driven(&self) -> bool {
         match self {
-            Weight::Equal | Weight::Fixed => false,
+            Weight::Equal | Weight::Fixed | Weight::Ahp { .. } => false,
             Weight::Combined { of, .. } => of.iter().any(Weight::is_data_driven),
             _ => true,
         }
@@ -152,6 +164,7 @@ impl Weight {
             Weight::Std => std(scores, names, warnings),
             Weight::Pca => pca(raw, names, warnings),
             Weight::DeviationMax => deviation_max(scores, names, warnings),
+            Weight::Ahp { derivation, strict } => ahp_from_judgement(criteria, *derivation, *strict, warnings),
             Weight::Combined { combination, of } => {
                 if of.len() < 2 {
                     return Err(Error::Spec("combined weights need two or more methods in `of`".into()));
@@ -162,4 +175,58 @@ impl Weight {
             }
         }
     }
+}
+
+/// AHP weights of the columns `criteria.names` from the judgement matrix: the rows and columns
+/// of the children present (a pruned tree may have fewer than the catalogue lists).
+fn ahp_from_judgement(
+    criteria: Criteria<'_>,
+    derivation: AhpMethod,
+    strict: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<f64>> {
+    // A node with one child needs no judgement.
+    if criteria.names.len() == 1 {
+        return Ok(vec![1.0]);
+    }
+    let judgement = criteria.judgement.ok_or_else(|| {
+        Error::method(
+            "ahp",
+            None,
+            format!("no judgement matrix in the catalogue for the node of {}", criteria.names.join(", ")),
+        )
+    })?;
+    let positions: Vec<usize> = criteria
+        .names
+        .iter()
+        .map(|n| {
+            judgement.order.iter().position(|o| o == n).ok_or_else(|| {
+                Error::method("ahp", None, format!("'{n}' is not in the judgement matrix of '{}'", judgement.node))
+            })
+        })
+        .collect::<Result<_>>()?;
+    let rows: Vec<Vec<f64>> =
+        positions.iter().map(|&i| positions.iter().map(|&j| judgement.matrix[i][j]).collect()).collect();
+    let result = ahp(&Matrix::from_rows(&rows)?, derivation, &SAATY_RI)?;
+    let cr = result.cr.map_or("undefined (n ≤ 2)".to_string(), |c| format!("{c:.4}"));
+    let summary = format!(
+        "AHP ({}) for '{}': lambda_max {:.4}, CI {:.4}, CR {cr}",
+        derivation.name(),
+        judgement.node,
+        result.lambda_max,
+        result.ci
+    );
+    if !result.consistent {
+        if strict {
+            return Err(Error::method(
+                "ahp",
+                None,
+                format!("{summary}: inconsistent (CR >= 0.1); revise the judgements"),
+            ));
+        }
+        warnings.push(format!("{summary}: inconsistent (CR >= 0.1); revise the judgements"));
+    } else {
+        warnings.push(format!("{summary}: consistent"));
+    }
+    Ok(result.weights)
 }

@@ -633,3 +633,95 @@ direction = "higher"
     assert_eq!(again.scores.get("u1", 2021, "x"), outcome.scores.get("u1", 2021, "x"));
     Ok(())
 }
+
+/// AHP weights from the catalogue's judgement matrices, hierarchical (global = product).
+#[test]
+fn ahp_weights_from_catalogue_judgements() -> citycheck::Result<()> {
+    let toml = r#"
+[catalog]
+id = "ahp"
+name = "ahp"
+version = "1"
+[[groups]]
+id = "a"
+name_zh = "甲"
+name_en = "A"
+[[groups]]
+id = "b"
+name_zh = "乙"
+name_en = "B"
+[[indicators]]
+id = "x1"
+name_zh = "x1"
+name_en = "x1"
+group = "a"
+unit = "index"
+direction = "higher"
+[[indicators]]
+id = "x2"
+name_zh = "x2"
+name_en = "x2"
+group = "a"
+unit = "index"
+direction = "higher"
+[[indicators]]
+id = "x3"
+name_zh = "x3"
+name_en = "x3"
+group = "a"
+unit = "index"
+direction = "higher"
+[[indicators]]
+id = "y"
+name_zh = "y"
+name_en = "y"
+group = "b"
+unit = "index"
+direction = "higher"
+# A consistent matrix: x1 = 2 x2 = 4 x3, so w = [4/7, 2/7, 1/7], CR = 0.
+[[judgements]]
+node = "a"
+order = ["x1", "x2", "x3"]
+matrix = [[1, 2, 4], [0.5, 1, 2], [0.25, 0.5, 1]]
+# b is 3 times as important as a: w = [1/4, 3/4] (for n = 2 the eigenvector is exact).
+[[judgements]]
+node = "index"
+order = ["b", "a"]
+matrix = [[1, 3], [0.3333333333333333, 1]]
+"#;
+    let catalog = Catalog::from_toml(toml, "ahp")?;
+    let panel = Panel::from_records([
+        ("u", 2020, "x1", 1.0),
+        ("v", 2020, "x1", 2.0),
+        ("u", 2020, "x2", 1.0),
+        ("v", 2020, "x2", 3.0),
+        ("u", 2020, "x3", 5.0),
+        ("v", 2020, "x3", 4.0),
+        ("u", 2020, "y", 1.0),
+        ("v", 2020, "y", 0.0),
+    ]);
+    let validation = panel.validate(&catalog, ValidationMode::Strict)?;
+    let ahp = Weight::Ahp { derivation: Default::default(), strict: true };
+    let spec = Spec { weights: Staged::uniform(ahp), ..Spec::default() };
+    let checkup = Checkup::new(&catalog, spec)?;
+    let (data, _) = checkup.dataset(&panel, &validation)?;
+    let outcome = checkup.run(&data)?;
+    let weight = |node: &str| outcome.fitted.sets[0].weights.iter().find(|w| w.node == node).unwrap().clone();
+    assert_close(weight("x1").weight, 4.0 / 7.0, 1e-10, "x1");
+    assert_close(weight("x3").weight, 1.0 / 7.0, 1e-10, "x3");
+    assert_close(weight("b").weight, 0.75, 1e-10, "b");
+    assert_close(weight("x1").global_weight, 0.25 * 4.0 / 7.0, 1e-10, "global x1 = w(a) · w(x1)");
+    assert!(outcome.warnings.iter().any(|w| w.contains("AHP (eigenvector) for 'a'") && w.contains("consistent")));
+    // u: x1 0, x2 0, x3 100 → a = 100/7; y 100 → b = 100; index = 0.25·100/7 + 0.75·100.
+    assert_close(outcome.scores.get("u", 2020, "index").unwrap(), 25.0 / 7.0 + 75.0, HAND, "u index");
+
+    // A judgement matrix that does not list exactly the children, or is not reciprocal, is a
+    // catalogue error naming the node.
+    let bad_order = toml.replace(r#"order = ["x1", "x2", "x3"]"#, r#"order = ["x1", "x2", "y"]"#);
+    let err = Catalog::from_toml(&bad_order, "ahp").unwrap_err().to_string();
+    assert!(err.contains("entry 'a'") && err.contains("exactly the children"), "{err}");
+    let not_reciprocal = toml.replace("[0.5, 1, 2]", "[0.9, 1, 2]");
+    let err = Catalog::from_toml(&not_reciprocal, "ahp").unwrap_err().to_string();
+    assert!(err.contains("entry 'a'") && err.contains("recipro"), "{err}");
+    Ok(())
+}

@@ -30,7 +30,7 @@ fn directions(types: Option<&[i8]>, n: usize) -> Result<Vec<Direction>> {
 fn compute_weights(m: &DecisionMatrix, method: &Weight, dirs: &[Direction]) -> Result<(Vec<f64>, Vec<String>)> {
     let mut warnings = Vec::new();
     let expert = vec![None; m.criteria.len()];
-    let criteria = Criteria { names: &m.criteria, directions: dirs, expert: &expert };
+    let criteria = Criteria { names: &m.criteria, directions: dirs, expert: &expert, judgement: None };
     let w = method.compute(&m.values, &m.values, criteria, &mut warnings)?;
     Ok((w, warnings))
 }
