@@ -13,8 +13,9 @@ pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64], warnings: &mut Ve
     Params::RawBounds { min, max }
 }
 
+/// The band formula with `[min, max]` the range of the data (or the goalposts).
 pub(super) fn apply(dir: Direction, min: f64, max: f64, x: f64) -> f64 {
-    let (a, b) = dir.band().expect("RawBounds are fitted for band indicators only");
+    let (a, b) = dir.band().expect("the band formula is for band and target directions");
     let spread = (a - min).max(max - b);
     let dist = (a - x).max(0.0) + (x - b).max(0.0);
     if dist == 0.0 {

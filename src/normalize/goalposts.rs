@@ -16,18 +16,8 @@ pub(super) fn apply(dir: Direction, lower: f64, upper: f64, x: f64) -> f64 {
     let r = match dir {
         Direction::Higher => (x - lower) / (upper - lower),
         Direction::Lower => (upper - x) / (upper - lower),
-        Direction::Band(_) | Direction::Target(_) => {
-            let (a, b) = dir.band().expect("band or target");
-            let spread = (a - lower).max(upper - b);
-            let dist = (a - x).max(0.0) + (x - b).max(0.0);
-            if dist == 0.0 {
-                1.0
-            } else if spread <= 0.0 {
-                0.0
-            } else {
-                1.0 - dist / spread
-            }
-        }
+        // The band formula with the goalposts in place of the observed min and max.
+        Direction::Band(_) | Direction::Target(_) => super::band::apply(dir, lower, upper, x),
     };
     r.clamp(0.0, 1.0)
 }
