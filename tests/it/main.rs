@@ -7,6 +7,7 @@ mod bad_input;
 mod catalogs;
 #[cfg(feature = "cli")]
 mod cli;
+mod coinr;
 mod formats;
 mod golden;
 mod mcda;
@@ -15,5 +16,6 @@ mod pipeline;
 mod prec;
 mod properties;
 mod published;
+mod reference_csv;
 mod treat;
 mod weights;

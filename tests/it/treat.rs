@@ -13,6 +13,7 @@ use citycheck::treat::{
 use citycheck::Error;
 
 use crate::prec::{assert_all_close, assert_close, EXACT, HAND};
+use crate::reference_csv::Table;
 
 const NAN: f64 = f64::NAN;
 
@@ -23,77 +24,6 @@ const DENOMINATED: &str = include_str!("../reference/coinr_asem/Data_Denominated
 const IMPUTED: &str = include_str!("../reference/coinr_asem/Data_Imputed.csv");
 const TREATED: &str = include_str!("../reference/coinr_asem/Data_Treated.csv");
 const TREAT_SUMMARY: &str = include_str!("../reference/coinr_asem/TreatSummary.csv");
-
-/// The data files start with 7 key columns (UnitCode … Group_EurAsia); the indicators follow.
-const KEY_COLUMNS: usize = 7;
-
-// ---------------------------------------------------------------------------------------------
-// A small CSV reader: comma-separated, fields optionally in double quotes ("" inside quotes is
-// a quote), no line breaks inside fields; an empty field is a missing value.
-
-struct Table {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    fn parse(text: &str) -> Table {
-        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-        let header = split_line(lines.next().expect("a header line"));
-        let rows: Vec<Vec<String>> = lines.map(split_line).collect();
-        for (k, row) in rows.iter().enumerate() {
-            assert_eq!(row.len(), header.len(), "line {} has {} fields, the header {}", k + 2, row.len(), header.len());
-        }
-        Table { header, rows }
-    }
-
-    fn column(&self, name: &str) -> usize {
-        self.header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column '{name}'"))
-    }
-
-    fn text(&self, name: &str) -> Vec<&str> {
-        let j = self.column(name);
-        self.rows.iter().map(|r| r[j].as_str()).collect()
-    }
-
-    fn values(&self, name: &str) -> Vec<f64> {
-        self.text(name)
-            .into_iter()
-            .map(|s| if s.is_empty() { NAN } else { s.parse::<f64>().unwrap_or_else(|e| panic!("{name}: {s:?}: {e}")) })
-            .collect()
-    }
-
-    /// The indicator columns of a data file.
-    fn indicators(&self) -> Vec<&str> {
-        self.header[KEY_COLUMNS..].iter().map(String::as_str).collect()
-    }
-
-    /// Units × the given indicators.
-    fn matrix(&self, indicators: &[&str]) -> Matrix {
-        let data: Vec<f64> = indicators.iter().flat_map(|c| self.values(c)).collect();
-        Matrix::from_columns(self.rows.len(), indicators.len(), data).expect("a full table")
-    }
-}
-
-fn split_line(line: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => fields.push(std::mem::take(&mut field)),
-            _ => field.push(c),
-        }
-    }
-    fields.push(field);
-    fields
-}
 
 /// `|actual − expected| <= rel · |expected|` (so an expected 0 must be met exactly).
 #[track_caller]
