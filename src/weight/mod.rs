@@ -46,8 +46,12 @@ fn default_shift() -> f64 {
 pub enum Weight {
     /// 1/n each.
     Equal,
-    /// The catalogue's expert weights, normalised to sum 1.
-    Fixed,
+    /// The catalogue's expert weights, normalised to sum 1 with a warning when they do not
+    /// (an error with `strict = true`).
+    Fixed {
+        #[serde(default)]
+        strict: bool,
+    },
     /// 熵权法 on the raw values: p = x/Σx (METHODS.md §4).
     Entropy,
     /// 熵权法 as in Chinese city-evaluation practice: direction-aware min-max, + `shift`, p = r/Σr.
@@ -96,7 +100,7 @@ impl Weight {
     pub fn name(&self) -> &'static str {
         match self {
             Weight::Equal => "equal",
-            Weight::Fixed => "fixed",
+            Weight::Fixed { .. } => "fixed",
             Weight::Entropy => "entropy",
             Weight::EntropyNormalized { .. } => "entropy_normalized",
             Weight::Critic => "critic",
@@ -122,7 +126,7 @@ impl Weight {
     /// Whether the weights depend on the data (and so are fitted per scope).
     pub fn is_data_driven(&self) -> bool {
         match self {
-            Weight::Equal | Weight::Fixed | Weight::Ahp { .. } => false,
+            Weight::Equal | Weight::Fixed { .. } | Weight::Ahp { .. } => false,
             Weight::Combined { of, .. } => of.iter().any(Weight::is_data_driven),
             _ => true,
         }
@@ -154,7 +158,7 @@ impl Weight {
         let names = criteria.names;
         match self {
             Weight::Equal => Ok(equal(raw.cols())),
-            Weight::Fixed => fixed(names, criteria.expert, warnings),
+            Weight::Fixed { strict } => fixed(names, criteria.expert, *strict, warnings),
             Weight::Entropy => entropy(raw, names, warnings),
             Weight::EntropyNormalized { shift } => {
                 entropy_normalized(raw, criteria.directions, *shift, names, warnings)

@@ -193,3 +193,16 @@ fn rank_vikor_reports_s_r_q_and_bad_matrices_are_refused() {
     let out = citycheck(&["weights", "--matrix", &dup, "--method", "equal"]);
     assert!(text(&out.stderr).contains("more than once"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn rank_weights_not_summing_to_one_warn_or_fail_with_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(dir.path(), "m.csv", "alternative,c1,c2,c3\nA1,5,8,4\nA2,7,6,8\nA3,8,8,6\nA4,7,4,6\n");
+    // 3,4,3 is 0.3,0.4,0.3 scaled by 10: the same closeness as Tzeng & Huang's weights.
+    let out = citycheck(&["rank", "--matrix", &m, "--weights", "3,4,3", "--method", "topsis"]);
+    assert!(text(&out.stderr).contains("sum to 10; normalised"), "{}", text(&out.stderr));
+    assert!((rows(&out)[2][1].parse::<f64>().unwrap() - 0.74824866).abs() < 5e-9);
+    let out = citycheck(&["rank", "--matrix", &m, "--weights", "3,4,3", "--method", "topsis", "--strict"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not 1 (strict)"), "{}", text(&out.stderr));
+}

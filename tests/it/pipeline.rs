@@ -413,7 +413,8 @@ missing = "renormalize"
         treat: Some(citycheck::treat::OutlierRule { winmax: 3, ..Default::default() }),
         normalize: Normalize::Goalposts { lo: 1.0, hi: 5.0 },
         scope: Scope::ReferenceYear(2020),
-        weights: Staged::uniform(Weight::Fixed).with_level(2, Weight::EntropyNormalized { shift: 0.001 }),
+        weights: Staged::uniform(Weight::Fixed { strict: false })
+            .with_level(2, Weight::EntropyNormalized { shift: 0.001 }),
         aggregate: Staged::uniform(Aggregate::Arithmetic).with_level(3, Aggregate::Geometric),
         missing: MissingPolicy::Error,
     };

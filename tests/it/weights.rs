@@ -499,3 +499,17 @@ fn pca_edge_cases() {
     // Missing cells are refused, naming the column.
     method_error(pca, &[&[1.0, 2.0], &[f64::NAN, 3.0], &[3.0, 1.0]], "c1");
 }
+
+#[test]
+fn fixed_weights_not_summing_to_one_warn_or_fail_when_strict() {
+    let names = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+    let expert = [Some(2.0), Some(1.0), Some(1.0)];
+    let mut warnings = Vec::new();
+    let w = citycheck::weight::fixed(&names, &expert, false, &mut warnings).unwrap();
+    assert_eq!(w, vec![0.5, 0.25, 0.25]);
+    assert!(warnings.iter().any(|m| m.contains("sum to 4") && m.contains("normalised")), "{warnings:?}");
+    let err = citycheck::weight::fixed(&names, &expert, true, &mut Vec::new()).unwrap_err().to_string();
+    assert!(err.contains("sum to 4") && err.contains("strict"), "{err}");
+    let missing = citycheck::weight::fixed(&names, &[Some(1.0), None, Some(1.0)], false, &mut Vec::new());
+    assert!(missing.unwrap_err().to_string().contains("'b' has no weight"));
+}

@@ -78,23 +78,22 @@ pub fn weights(
     Ok(out)
 }
 
-/// Weights given as a method name, a comma-separated list or a CSV file `criterion,weight`.
-fn parse_weights(spec: &str, m: &DecisionMatrix, dirs: &[Direction]) -> Result<Vec<f64>> {
-    if Path::new(spec).is_file() {
+/// Weights given as a method name, a comma-separated list or a CSV file `criterion,weight`;
+/// given weights that do not sum to 1 are normalised with a warning, or refused when `strict`.
+fn parse_weights(spec: &str, m: &DecisionMatrix, dirs: &[Direction], strict: bool) -> Result<Vec<f64>> {
+    let given: Option<Vec<f64>> = if Path::new(spec).is_file() {
         let w = read_decision_matrix(spec)?;
-        return m
-            .criteria
-            .iter()
-            .map(|c| {
-                w.alternatives
-                    .iter()
-                    .position(|a| a == c)
-                    .map(|i| w.values.get(i, 0))
-                    .ok_or_else(|| Error::Spec(format!("the weights file {spec} has no weight for criterion '{c}'")))
-            })
-            .collect();
-    }
-    if spec.contains(',') || spec.parse::<f64>().is_ok() {
+        let by_criterion =
+            m.criteria
+                .iter()
+                .map(|c| {
+                    w.alternatives.iter().position(|a| a == c).map(|i| w.values.get(i, 0)).ok_or_else(|| {
+                        Error::Spec(format!("the weights file {spec} has no weight for criterion '{c}'"))
+                    })
+                })
+                .collect::<Result<_>>()?;
+        Some(by_criterion)
+    } else if spec.contains(',') || spec.parse::<f64>().is_ok() {
         let w: Vec<f64> = spec
             .split(',')
             .map(|s| s.trim().parse::<f64>().map_err(|_| Error::Spec(format!("--weights: '{s}' is not a number"))))
@@ -102,14 +101,22 @@ fn parse_weights(spec: &str, m: &DecisionMatrix, dirs: &[Direction]) -> Result<V
         if w.len() != m.criteria.len() {
             return Err(Error::Spec(format!("--weights has {} values for {} criteria", w.len(), m.criteria.len())));
         }
-        let total: f64 = w.iter().sum();
-        if w.iter().any(|x| !x.is_finite() || *x < 0.0) || total <= 0.0 {
-            return Err(Error::Spec("--weights must be >= 0 with a positive sum".into()));
+        Some(w)
+    } else {
+        None
+    };
+    if let Some(w) = given {
+        if w.iter().any(|x| !x.is_finite() || *x < 0.0) {
+            return Err(Error::Spec("--weights must be finite numbers >= 0".into()));
         }
-        if (total - 1.0).abs() > 1e-9 {
-            eprintln!("warning: the weights sum to {total}; normalised to 1");
+        // Given weights are expert weights: normalised with a warning, or refused when strict.
+        let expert: Vec<Option<f64>> = w.into_iter().map(Some).collect();
+        let mut warnings = Vec::new();
+        let w = citycheck::weight::fixed(&m.criteria, &expert, strict, &mut warnings)?;
+        for warning in warnings {
+            eprintln!("warning: {warning}");
         }
-        return Ok(w.into_iter().map(|x| x / total).collect());
+        return Ok(w);
     }
     let (w, warnings) = compute_weights(m, &Weight::from_name(spec)?, dirs)?;
     for warning in warnings {
@@ -158,18 +165,25 @@ fn normalized(m: &DecisionMatrix, dirs: &[Direction], method: &Normalize) -> Res
     Ok(out)
 }
 
+/// The method options of `citycheck rank`.
+pub struct RankOptions<'a> {
+    pub normalize: Option<&'a str>,
+    pub parameter: Option<f64>,
+    pub strict: bool,
+}
+
 /// `alternative,score,rank` for a matrix, weights and a ranking method.
 pub fn rank(
     matrix: &Path,
     types: Option<&[i8]>,
     weights: &str,
     method: &str,
-    normalize: Option<&str>,
-    parameter: Option<f64>,
+    options: RankOptions<'_>,
 ) -> Result<String> {
+    let RankOptions { normalize, parameter, strict } = options;
     let m = read_decision_matrix(matrix)?;
     let dirs = directions(types, m.criteria.len())?;
-    let w = parse_weights(weights, &m, &dirs)?;
+    let w = parse_weights(weights, &m, &dirs, strict)?;
     let labels = Labels { rows: &m.alternatives, columns: &m.criteria, year: None };
     let mut out = String::new();
     let scores = match method {

@@ -103,6 +103,9 @@ enum Command {
         /// grey_relational ρ or vikor v (default 0.5).
         #[arg(long)]
         parameter: Option<f64>,
+        /// Refuse given weights that do not sum to 1 instead of normalising them.
+        #[arg(long)]
+        strict: bool,
     },
     /// The indicator catalogues.
     Catalog {
@@ -263,11 +266,9 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Rank { matrix, types, weights, method, normalize, parameter } => {
-            print!(
-                "{}",
-                decision::rank(&matrix, types.as_deref(), &weights, &method, normalize.as_deref(), parameter)?
-            );
+        Command::Rank { matrix, types, weights, method, normalize, parameter, strict } => {
+            let options = decision::RankOptions { normalize: normalize.as_deref(), parameter, strict };
+            print!("{}", decision::rank(&matrix, types.as_deref(), &weights, &method, options)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Catalog { command: CatalogCommand::List } => {
