@@ -67,7 +67,9 @@ impl Panel {
         let mut keep = vec![true; self.len()];
         let (years, year_pos) = self.year_positions();
         let n_positions = catalog.indicators().len();
-        let mut first_seen = FirstSeen::new(n_positions * years.len() * self.units.len() * 4);
+        // One slot per source (none, self, third party, survey) only when the input has sources.
+        let sources = if self.source.iter().any(Option::is_some) { 4 } else { 1 };
+        let mut first_seen = FirstSeen::new(n_positions * years.len() * self.units.len() * sources);
         for k in 0..self.len() {
             let Some(pos) = resolved[self.indicator[k] as usize] else {
                 keep[k] = false;
@@ -76,7 +78,7 @@ impl Panel {
             let source = self.source[k].map_or(0, |s| s as usize + 1);
             // Unit-major keys: long files usually list a unit's values together, so consecutive
             // rows touch nearby slots of the table.
-            let key = ((self.unit[k] as usize * years.len() + year_pos[k] as usize) * n_positions + pos) * 4 + source;
+            let key = ((self.unit[k] as usize * years.len() + year_pos[k] as usize) * n_positions + pos) * sources + source;
             if let Some(earlier) = first_seen.insert(key, k) {
                 keep[k] = false;
                 issues.push(Issue::new(
