@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Python package's tests: builds the extension (maturin develop, debug) into the venv
-# .venv, created here if absent, and runs the pytest suite in python/tests.
+# .venv, created here if absent, checks the type stubs against it (mypy stubtest) and runs
+# the pytest suite in python/tests.
 # Needs only Rust and Python 3 (≥ 3.9); pip downloads maturin, pytest, polars, pandas,
 # pyarrow and numpy the first time.
 set -euo pipefail
@@ -16,8 +17,8 @@ fi
 # shellcheck disable=SC1091
 source "$venv/bin/activate"
 
-echo "== pip install maturin pytest polars pandas pyarrow numpy"
-python -m pip install --quiet --disable-pip-version-check maturin pytest polars pandas pyarrow numpy
+echo "== pip install maturin pytest polars pandas pyarrow numpy mypy"
+python -m pip install --quiet --disable-pip-version-check maturin pytest polars pandas pyarrow numpy mypy
 
 # One target dir for cargo and maturin: polars is built once for both.
 export CARGO_TARGET_DIR="$root/target"
@@ -27,6 +28,9 @@ rm -f "$root"/python/citycheck/_citycheck*.so "$root"/python/citycheck/_citychec
 
 echo "== maturin develop (debug)"
 maturin develop --manifest-path "$root/Cargo.toml"
+
+echo "== mypy stubtest: the .pyi stubs against the built package and native module"
+(cd "$root/python" && python -m mypy.stubtest citycheck)
 
 echo "== pytest python/tests"
 status=0

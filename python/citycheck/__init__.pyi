@@ -19,7 +19,27 @@ from ._convert import CitycheckWarning as CitycheckWarning
 _Path = str | os.PathLike[str]
 _Method = str | Mapping[str, Any]
 
+__all__ = [
+    "Catalog",
+    "Panel",
+    "Result",
+    "score",
+    "run",
+    "checkup_default_spec",
+    "weights",
+    "mcda",
+    "CitycheckError",
+    "CatalogError",
+    "DataError",
+    "SpecError",
+    "MethodError",
+    "IoError",
+    "CitycheckWarning",
+    "__version__",
+]
+
 class Catalog:
+    def __init__(self, native: Any) -> None: ...
     @classmethod
     def builtin(cls, id: str = "ccsy-example") -> Catalog: ...
     @staticmethod
@@ -40,6 +60,7 @@ class Catalog:
     def groups(self) -> pl.DataFrame: ...
 
 class Panel:
+    def __init__(self, native: Any) -> None: ...
     @classmethod
     def from_frame(
         cls,
@@ -89,6 +110,7 @@ class Panel:
     def validate(self, catalog: Catalog, mode: str = "strict") -> list[dict[str, Any]]: ...
 
 class Result:
+    def __init__(self, native: Any) -> None: ...
     scores: pl.DataFrame
     weights: pl.DataFrame
     fitted: dict[str, Any]

@@ -5,6 +5,32 @@ import os
 from typing import Any, final
 
 __version__: str
+__all__ = [
+    "__version__",
+    "CitycheckError",
+    "CatalogError",
+    "DataError",
+    "SpecError",
+    "MethodError",
+    "IoError",
+    "ArrowStream",
+    "Catalog",
+    "Panel",
+    "Outcome",
+    "score",
+    "run",
+    "checkup_default_spec",
+    "spec_to_toml",
+    "weights_ahp",
+    "mcda_topsis",
+    "mcda_grey_relational",
+    "mcda_vikor",
+    "weights_equal",
+    "weights_compute",
+    "aggregate_arithmetic",
+    "aggregate_geometric",
+    "aggregate_harmonic",
+]
 
 class CitycheckError(Exception): ...
 class CatalogError(CitycheckError): ...

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import polars as pl
 
@@ -54,7 +54,7 @@ def arrow_source(table: Any) -> Any:
 
 def _polars_source(df: pl.DataFrame) -> Any:
     narrow = tuple(getattr(pl, name) for name in ("Int8", "Int16", "UInt8", "UInt16"))
-    casts = {}
+    casts: Dict[Any, Any] = {}
     for name, dtype in df.schema.items():
         if isinstance(dtype, narrow):
             casts[name] = pl.Int64
@@ -70,7 +70,7 @@ def _polars_source(df: pl.DataFrame) -> Any:
 
 def _pandas_source(df: Any) -> Any:
     try:
-        import pyarrow as pa
+        import pyarrow as pa  # type: ignore[import-untyped]
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError("reading a pandas DataFrame needs pyarrow: pip install pyarrow") from e
     # The index would otherwise arrive as a column named __index_level_0__.
