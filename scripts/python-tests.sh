@@ -32,9 +32,9 @@ maturin develop --manifest-path "$root/Cargo.toml"
 echo "== mypy stubtest: the .pyi stubs against the built package and native module"
 (cd "$root/python" && python -m mypy.stubtest citycheck)
 
-echo "== pytest python/tests"
+echo "== pytest python/tests and the docstring examples of python/citycheck"
 status=0
-python -m pytest "$root/python/tests" -q || status=$?
+python -m pytest "$root/python/tests" "$root/python/citycheck" --doctest-modules -q || status=$?
 if [ "$status" -eq 5 ]; then
     echo "pytest collected no tests: that is a failure, not a pass" >&2
     exit 1
