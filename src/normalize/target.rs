@@ -1,8 +1,8 @@
 //! `target` (达标/目标值法): attainment of the standard T, in [0, 1].
 //! higher: min(x/T, 1); lower: min(T/x, 1) with x = 0 → 1; band [a, b]: 1 inside, x/a below,
 //! b/x above. A lower indicator with target 0 (a count of problems that should be none) scores
-//! 1 at x = 0 and 0 otherwise until the denominator variant of METHODS.md §3 lands with
-//! denomination. A unit without a standard (the catalogue gives one only for named units) is not
+//! 1 at x = 0; otherwise max(0, 1 − count/denominator) when the catalogue names a denominator
+//! (the run has divided by it: `denominate = true`, the default), else 0. A unit without a standard (the catalogue gives one only for named units) is not
 //! scored on the indicator: missing, with a warning at fit time.
 
 use super::{indicator_error, Params};
@@ -44,6 +44,9 @@ pub(super) fn apply(ind: &Indicator, dir: Direction, t: Option<f64>, unit: &str,
         Direction::Higher if t <= 0.0 => 1.0,
         Direction::Higher => x / t,
         Direction::Lower if x == 0.0 => 1.0,
+        // A count that should be zero: with a denominator the run has already divided it
+        // (x = count / denominator), so s = max(0, 1 − x) is METHODS' 1 − count/denominator.
+        Direction::Lower if t == 0.0 && ind.denominator.is_some() => 1.0 - x,
         Direction::Lower if t == 0.0 => 0.0,
         Direction::Lower => t / x,
         Direction::Band(_) | Direction::Target(_) => {

@@ -78,7 +78,8 @@ impl Panel {
             let source = self.source[k].map_or(0, |s| s as usize + 1);
             // Unit-major keys: long files usually list a unit's values together, so consecutive
             // rows touch nearby slots of the table.
-            let key = ((self.unit[k] as usize * years.len() + year_pos[k] as usize) * n_positions + pos) * sources + source;
+            let key =
+                ((self.unit[k] as usize * years.len() + year_pos[k] as usize) * n_positions + pos) * sources + source;
             if let Some(earlier) = first_seen.insert(key, k) {
                 keep[k] = false;
                 issues.push(Issue::new(

@@ -484,3 +484,55 @@ fn method_names_and_scale_checks() {
     assert!(matches!(min_max(5.0, 1.0).check(), Err(Error::Spec(_))), "lo >= hi is refused");
     assert!(min_max(1.0, 5.0).check().is_ok());
 }
+
+/// METHODS.md §3: a count indicator with target 0 scores max(0, 1 − count/denominator). With
+/// a denominator the run has already divided (x = count/denominator): 0.25 → 0.75; 0 → 1; a
+/// count above the denominator → 0. Without one, any count above 0 scores 0.
+#[test]
+fn target_zero_count_with_a_denominator() {
+    let toml = r#"
+[catalog]
+id = "counts"
+name = "counts"
+version = "1"
+[[groups]]
+id = "g"
+name_zh = "组"
+name_en = "g"
+[[indicators]]
+id = "hazards"
+name_zh = "隐患住宅数量"
+name_en = "Hazardous buildings"
+group = "g"
+unit = "栋"
+direction = "lower"
+denominator = "buildings"
+[indicators.standard]
+value = 0
+[[indicators]]
+id = "plain"
+name_zh = "隐患数量"
+name_en = "Hazards"
+group = "g"
+unit = "count"
+direction = "lower"
+[indicators.standard]
+value = 0
+[[indicators]]
+id = "buildings"
+name_zh = "住宅数量"
+name_en = "Buildings surveyed"
+unit = "栋"
+"#;
+    let catalog = citycheck::Catalog::from_toml(toml, "counts").unwrap();
+    let method = citycheck::normalize::Normalize::Target { lo: 0.0, hi: 1.0 };
+    let with = catalog.indicator("hazards").unwrap();
+    let params = method.fit(with, &[0.25], &mut Vec::new()).unwrap();
+    for (x, expected) in [(0.25, 0.75), (0.0, 1.0), (1.5, 0.0)] {
+        assert_eq!(method.apply(with, &params, "u", x).unwrap(), expected, "x = {x}");
+    }
+    let without = catalog.indicator("plain").unwrap();
+    let params = method.fit(without, &[3.0], &mut Vec::new()).unwrap();
+    assert_eq!(method.apply(without, &params, "u", 3.0).unwrap(), 0.0);
+    assert_eq!(method.apply(without, &params, "u", 0.0).unwrap(), 1.0);
+}
