@@ -32,6 +32,7 @@ pub mod panel;
 #[cfg(feature = "python")]
 mod python;
 pub mod treat;
+pub mod trend;
 pub mod weight;
 
 pub use catalog::Catalog;

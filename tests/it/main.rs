@@ -18,4 +18,5 @@ mod properties;
 mod published;
 mod reference_csv;
 mod treat;
+mod trend;
 mod weights;
