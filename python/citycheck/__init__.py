@@ -28,7 +28,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 import polars as pl
 
 from . import _citycheck as _native
-from . import mcda, weights
+from . import mcda, trend, weights
 from ._citycheck import (
     CatalogError,
     CitycheckError,
@@ -49,6 +49,7 @@ __all__ = [
     "checkup_default_spec",
     "weights",
     "mcda",
+    "trend",
     "CitycheckError",
     "CatalogError",
     "DataError",

@@ -6,6 +6,7 @@ from typing import Any, Mapping, Sequence
 import polars as pl
 
 from . import mcda as mcda
+from . import trend as trend
 from . import weights as weights
 from ._citycheck import CatalogError as CatalogError
 from ._citycheck import CitycheckError as CitycheckError
@@ -28,6 +29,7 @@ __all__ = [
     "checkup_default_spec",
     "weights",
     "mcda",
+    "trend",
     "CitycheckError",
     "CatalogError",
     "DataError",

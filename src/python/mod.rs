@@ -12,6 +12,7 @@ mod checkup;
 mod error;
 mod kernels;
 mod panel;
+mod trend;
 
 use pyo3::prelude::*;
 use serde::de::DeserializeOwned;
@@ -26,6 +27,7 @@ fn _citycheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<panel::PyPanel>()?;
     checkup::register(m)?;
     kernels::register(m)?;
+    trend::register(m)?;
     Ok(())
 }
 
