@@ -78,6 +78,17 @@ impl<'a> Checkup<'a> {
         Ok((data, warnings))
     }
 
+    /// The whole check-up of a validated panel: [`Checkup::dataset`], then [`Checkup::run`].
+    /// The outcome's warnings hold both stages' warnings, data preparation first. Returns the
+    /// dense data too (its counts go into run reports).
+    pub fn run_panel(&self, panel: &Panel, validation: &Validation) -> Result<(Dataset, Outcome)> {
+        let (data, mut warnings) = self.dataset(panel, validation)?;
+        let mut outcome = self.run(&data)?;
+        warnings.append(&mut outcome.warnings);
+        outcome.warnings = warnings;
+        Ok((data, outcome))
+    }
+
     /// Fits the parameters in the spec's scope and scores every unit-year of `data`.
     ///
     /// # Errors

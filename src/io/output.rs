@@ -104,9 +104,8 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<(Outcome, RunReport
     }
     let validation = panel.validate(&catalog, config.data.validation)?;
     let checkup = Checkup::new(&catalog, config.spec.clone())?;
-    let (data, mut warnings) = checkup.dataset(&panel, &validation)?;
-    let outcome = checkup.run(&data)?;
-    warnings.extend(outcome.warnings.iter().cloned());
+    let (data, outcome) = checkup.run_panel(&panel, &validation)?;
+    let mut warnings = outcome.warnings.clone();
     if config.spec.scope == Scope::Year {
         warnings.push(
             "scope = year: parameters are fitted per year, so scores of different years are not comparable".into(),

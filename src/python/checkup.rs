@@ -84,10 +84,7 @@ fn score(
     py.detach(|| {
         let validation = panel.validate(catalog, mode)?;
         let checkup = Checkup::new(catalog, spec)?;
-        let (data, mut warnings) = checkup.dataset(panel, &validation)?;
-        let mut outcome = checkup.run(&data)?;
-        warnings.append(&mut outcome.warnings);
-        outcome.warnings = warnings;
+        let (_, outcome) = checkup.run_panel(panel, &validation)?;
         PyOutcome::new(&outcome, &validation.issues, None)
     })
 }
