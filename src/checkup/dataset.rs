@@ -127,6 +127,9 @@ impl Dataset {
     /// leaves the cell missing; the warnings count them. Returns the warnings.
     pub fn denominate(&mut self, catalog: &Catalog) -> Vec<String> {
         let mut warnings = Vec::new();
+        if !self.positions[..self.columns.len()].iter().any(|&p| catalog.indicators()[p].denominator.is_some()) {
+            return warnings;
+        }
         // Divisors are read as given: GDP divides SO2 as a total even when GDP itself is scored
         // per capita.
         let given = self.raw.clone();
