@@ -151,6 +151,20 @@ impl Error {
     pub(crate) fn method(method: &'static str, location: Option<Location>, message: impl Into<String>) -> Self {
         Error::Method { method, location: location.map(Box::new), message: message.into() }
     }
+
+    /// A method error located at `unit` and `indicator` when it names neither; other errors
+    /// unchanged.
+    pub(crate) fn at_unit(self, unit: &str, indicator: &str) -> Self {
+        match self {
+            Error::Method { method, location, message } => {
+                let mut location = location.unwrap_or_default();
+                location.unit.get_or_insert_with(|| unit.to_string());
+                location.indicator.get_or_insert_with(|| indicator.to_string());
+                Error::Method { method, location: Some(location), message }
+            }
+            other => other,
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -25,6 +25,7 @@ pub mod aggregate;
 pub mod catalog;
 pub mod checkup;
 pub mod error;
+pub mod evaluate;
 pub mod io;
 pub mod kernels;
 pub mod normalize;

@@ -92,3 +92,19 @@ pub fn decision_matrix(m: usize, n: usize, seed: u64) -> citycheck::kernels::Mat
     }
     citycheck::kernels::Matrix::from_columns(m, n, data).expect("sizes match")
 }
+
+/// `count` series of `years` annual values (2021, 2022, …), concatenated: lognormal levels
+/// with a random drift, so that some series trend and most do not. Returns the values and
+/// the years.
+pub fn trend_series(count: usize, years: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let mut rng = Rng(seed);
+    let mut values = Vec::with_capacity(count * years);
+    for _ in 0..count {
+        let level = 10f64.powf(rng.uniform() * 4.0);
+        let drift = 0.05 * rng.normal();
+        for t in 0..years {
+            values.push(level * (drift * t as f64 + 0.05 * rng.normal()).exp());
+        }
+    }
+    (values, (0..years).map(|t| 2021.0 + t as f64).collect())
+}

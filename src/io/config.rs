@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::checkup::Spec;
 use crate::error::{Error, Result};
+use crate::evaluate::EvaluateOptions;
 use crate::panel::{ReadOptions, ValidationMode};
 
 /// The embedded default run: 14 Liaoning cities, 2008–2012, the `ccsy-example` catalogue.
@@ -66,6 +67,9 @@ pub struct RunConfig {
     pub spec: Spec,
     #[serde(default)]
     pub output: OutputConfig,
+    /// The five-year evaluation (`[evaluate]`): trends.csv, progress.csv, warnings.csv.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluate: Option<EvaluateOptions>,
     /// Folder that relative paths are resolved against (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,

@@ -8,7 +8,10 @@
 mod config;
 mod matrix;
 mod output;
+mod series;
 
 pub use config::{DataConfig, OutputConfig, OutputFormat, RunConfig, EMBEDDED_CONFIG};
 pub use matrix::{read_decision_matrix, DecisionMatrix};
-pub use output::{run, sha256_file, sha256_hex, weights_dataframe, write_outputs, RunReport};
+pub(crate) use output::write_table;
+pub use output::{run, sha256_file, sha256_hex, weights_dataframe, write_outputs, RunOutput, RunReport};
+pub use series::{read_series, NamedSeries};

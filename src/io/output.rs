@@ -11,6 +11,7 @@ use super::config::{OutputFormat, RunConfig};
 use crate::catalog::Catalog;
 use crate::checkup::{Checkup, Fitted, Outcome, Scope};
 use crate::error::{Error, Issue, Location, Result};
+use crate::evaluate::{evaluate, Evaluation, EvaluationSummary};
 use crate::panel::Panel;
 
 /// Data sets compiled into the program, addressed as `embedded:NAME` in a config.
@@ -50,6 +51,9 @@ pub struct RunReport {
     pub counts: Counts,
     pub warnings: Vec<String>,
     pub issues: Vec<Issue>,
+    /// The five-year evaluation's window and counts, when the run has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<EvaluationSummary>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,9 +74,17 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     Ok(sha256_hex(&bytes))
 }
 
-/// Runs a whole config: read, validate, score, and write the output folder `out`
-/// (the config's own output folder when `None`). Returns the outcome and the report.
-pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<(Outcome, RunReport)> {
+/// Everything a run produced.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    pub outcome: Outcome,
+    pub report: RunReport,
+    pub evaluation: Option<Evaluation>,
+}
+
+/// Runs a whole config: read, validate, score, evaluate when the config asks, and write the
+/// output folder `out` (the config's own output folder when `None`).
+pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     let catalog = if Catalog::builtin_ids().any(|id| id == config.catalog) {
         Catalog::builtin(&config.catalog)?
     } else {
@@ -111,6 +123,11 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<(Outcome, RunReport
             "scope = year: parameters are fitted per year, so scores of different years are not comparable".into(),
         );
     }
+    let evaluation = config
+        .evaluate
+        .as_ref()
+        .map(|options| evaluate(&catalog, &data, &outcome.scores, &config.spec, options))
+        .transpose()?;
     let report = RunReport {
         citycheck_version: env!("CARGO_PKG_VERSION"),
         catalog: CatalogRef {
@@ -131,10 +148,14 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<(Outcome, RunReport
         },
         warnings,
         issues: validation.issues,
+        evaluation: evaluation.as_ref().map(Evaluation::summary),
     };
     let dir = out.map(Path::to_path_buf).unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     write_outputs(&dir, config.output.format, &outcome, &report)?;
-    Ok((outcome, report))
+    if let Some(evaluation) = &evaluation {
+        evaluation.write(&dir, config.output.format)?;
+    }
+    Ok(RunOutput { outcome, report, evaluation })
 }
 
 /// `weights.csv`: year (null when fitted on the whole panel), node, parent, weight (within its
@@ -163,7 +184,7 @@ pub fn weights_dataframe(fitted: &Fitted) -> PolarsResult<DataFrame> {
     ])
 }
 
-fn write_table(dir: &Path, name: &str, format: OutputFormat, df: &mut DataFrame) -> Result<PathBuf> {
+pub(crate) fn write_table(dir: &Path, name: &str, format: OutputFormat, df: &mut DataFrame) -> Result<PathBuf> {
     let path = dir.join(match format {
         OutputFormat::Csv => format!("{name}.csv"),
         OutputFormat::Parquet => format!("{name}.parquet"),

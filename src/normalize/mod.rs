@@ -21,6 +21,7 @@ mod percentile;
 mod rank;
 mod sum;
 mod target;
+pub use target::{attainment, gap_to_standard, standard_value};
 mod vector;
 mod z_score;
 

@@ -62,3 +62,62 @@ pub(super) fn apply(ind: &Indicator, dir: Direction, t: Option<f64>, unit: &str,
     };
     Ok(s.clamp(0.0, 1.0))
 }
+
+/// Attainment of `unit`'s standard on indicator `ind` at value `x`, in [0, 1] (METHODS.md §3
+/// `target`, §6): the same number as the `target` normalisation, for diagnosis and warnings.
+///
+/// `Ok(None)` when no standard applies to `unit` (none in the catalogue, a city-only standard
+/// for another city, or a collective total without a value) or `x` is missing. For a band or
+/// target direction the standard is the direction's interval. Values after the run's
+/// denominators (a count with a denominator is a share).
+///
+/// # Errors
+/// [`Error::Method`] (method `target`) for a negative value.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::normalize::attainment;
+/// let catalog = citycheck::Catalog::builtin("liaoning-pilot-2025")?;
+/// let ind = catalog.indicators().iter().find(|i| i.standard.as_ref().is_some_and(|s| s.value.is_some())).unwrap();
+/// let t = ind.standard.as_ref().unwrap().value.unwrap();
+/// assert_eq!(attainment(ind, "沈阳市", t)?, Some(1.0));
+/// assert_eq!(attainment(ind, "沈阳市", f64::NAN)?, None);
+/// # Ok(()) }
+/// ```
+pub fn attainment(ind: &Indicator, unit: &str, x: f64) -> Result<Option<f64>> {
+    let Some(dir) = ind.direction else { return Ok(None) };
+    if x.is_nan() {
+        return Ok(None);
+    }
+    let t = ind.standard.as_ref().and_then(|s| s.value_for(unit));
+    if dir.band().is_none() && t.is_none() {
+        return Ok(None);
+    }
+    let s = apply(ind, dir, t, unit, x)?;
+    Ok((!s.is_nan()).then_some(s))
+}
+
+/// The standard that applies to `unit` on `ind` as a number to compare with: the unit's
+/// override or the catalogue-wide value; `None` without one. Band and target directions have
+/// no single standard value (their interval is the standard).
+pub fn standard_value(ind: &Indicator, unit: &str) -> Option<f64> {
+    ind.standard.as_ref().and_then(|s| s.value_for(unit))
+}
+
+/// Gap to the standard in the indicator's own unit, positive when short of it: higher T − x,
+/// lower x − T, band/target the distance to the interval (0 inside). `None` without a standard
+/// or for a missing value.
+pub fn gap_to_standard(ind: &Indicator, unit: &str, x: f64) -> Option<f64> {
+    if x.is_nan() {
+        return None;
+    }
+    match ind.direction? {
+        Direction::Higher => standard_value(ind, unit).map(|t| t - x),
+        Direction::Lower => standard_value(ind, unit).map(|t| x - t),
+        dir @ (Direction::Band(_) | Direction::Target(_)) => {
+            let (a, b) = dir.band().expect("band or target");
+            Some((a - x).max(x - b).max(0.0))
+        }
+    }
+}

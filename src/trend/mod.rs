@@ -26,6 +26,7 @@ mod change;
 mod mann_kendall;
 mod ols;
 mod sen;
+mod summary;
 
 use std::borrow::Cow;
 
@@ -37,6 +38,7 @@ pub use change::{cagr, change, Change};
 pub use mann_kendall::{mann_kendall, min_attainable_p, MannKendall, PMethod, EXACT_MAX_N};
 pub use ols::{ols, Ols};
 pub use sen::{sen_slope, SenSlope};
+pub use summary::{summarize, Summary, Verdict};
 
 /// The alternative hypothesis of a trend test.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

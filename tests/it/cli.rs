@@ -206,3 +206,90 @@ fn rank_weights_not_summing_to_one_warn_or_fail_with_strict() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("not 1 (strict)"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn evaluate_writes_trends_progress_and_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let data =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv");
+    let result = citycheck(&[
+        "evaluate",
+        "--catalog",
+        "ccsy-example",
+        "--data",
+        data,
+        "--unit-column",
+        "city",
+        "--from",
+        "2009",
+        "--to",
+        "2012",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(result.status.success(), "stderr:\n{}", text(&result.stderr));
+    assert!(text(&result.stdout).contains("Five-year evaluation 2009–2012"), "{}", text(&result.stdout));
+    // The exact column names of the issue (then ranks and a note).
+    assert_eq!(
+        first_line(&out.join("trends.csv")),
+        "unit,node,kind,n,first_year,last_year,start_value,end_value,change,rel_change,cagr,ols_slope,\
+         ols_intercept,ols_r2,ols_se,ols_p,ols_ci_low,ols_ci_high,mk_s,mk_var_s,mk_z,mk_tau,mk_p,mk_p_method,\
+         sen_slope,sen_intercept,sen_ci_low,sen_ci_high,verdict,start_rank,end_rank,rank_change,note"
+    );
+    assert_eq!(
+        first_line(&out.join("progress.csv")),
+        "unit,indicator,baseline_year,baseline,latest_year,latest,target,deadline,progress,projected_year,\
+         on_track,anticipated,pace,pace_label,note"
+    );
+    assert_eq!(first_line(&out.join("warnings.csv")), "unit,year,indicator,value,attainment,level,reason");
+    let trends = std::fs::read_to_string(out.join("trends.csv")).unwrap();
+    assert!(trends.lines().skip(1).all(|l| !l.contains(",2008,")), "the window starts in 2009");
+
+    let bad = citycheck(&[
+        "evaluate",
+        "--catalog",
+        "ccsy-example",
+        "--data",
+        data,
+        "--unit-column",
+        "city",
+        "--from",
+        "2020",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("2008–2012"), "{}", text(&bad.stderr));
+}
+
+#[test]
+fn trend_prints_one_row_per_series() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("series.csv");
+    // Out of order and with a gap (2023 missing for 'b'); 'c' has one point.
+    std::fs::write(
+        &path,
+        "series,t,y\na,2022,62\na,2021,60\na,2023,61\na,2024,65\na,2025,67\nb,2021,5\nb,2022,4\nb,2024,3\nc,2025,1\n",
+    )
+    .unwrap();
+    let result = citycheck(&["trend", "--series", path.to_str().unwrap()]);
+    assert!(result.status.success(), "stderr:\n{}", text(&result.stderr));
+    let out = text(&result.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("series,n,first_year,last_year,start_value,end_value,change,"), "{}", lines[0]);
+    assert!(lines[0].ends_with(",verdict,note"), "{}", lines[0]);
+    assert_eq!(lines.len(), 4);
+    // 'a' is the hand-calculated series of evaluate.rs: S = 8, exact p = 1/12, Sen 41/24.
+    assert!(lines[1].starts_with("a,5,2021,2025,60.0,67.0,7.0,"), "{}", lines[1]);
+    assert!(lines[1].contains(",8,") && lines[1].contains(",exact,") && lines[1].contains("no_clear_trend"));
+    assert!(lines[2].starts_with("b,3,2021,2024,5.0,3.0,"), "{}", lines[2]);
+    assert!(lines[3].starts_with("c,1,2025,2025,1.0,1.0,") && lines[3].contains("too_short"), "{}", lines[3]);
+    // Lower is better flips the verdict's meaning, not the statistics.
+    let lower =
+        text(&citycheck(&["trend", "--series", path.to_str().unwrap(), "--alpha", "0.1", "--lower-is-better"]).stdout);
+    assert!(lower.lines().nth(1).unwrap().contains("worsening"), "{lower}");
+
+    std::fs::write(&path, "series,t,y\na,2021,1\na,2021,2\n").unwrap();
+    let dup = citycheck(&["trend", "--series", path.to_str().unwrap()]);
+    assert_eq!(dup.status.code(), Some(2));
+    assert!(text(&dup.stderr).contains("row 3") && text(&dup.stderr).contains("twice"), "{}", text(&dup.stderr));
+}

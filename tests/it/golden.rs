@@ -33,7 +33,7 @@ fn read_scores(text: &str) -> HashMap<Key, (f64, u32)> {
 #[test]
 fn default_run_matches_the_pandas_peer() {
     let dir = tempfile::tempdir().unwrap();
-    let (_, report) = citycheck::io::run(&RunConfig::embedded(), Some(dir.path())).unwrap();
+    let report = citycheck::io::run(&RunConfig::embedded(), Some(dir.path())).unwrap().report;
     assert_eq!((report.counts.units, report.counts.years, report.counts.unit_years), (14, 5, 60));
     let ours = read_scores(&std::fs::read_to_string(dir.path().join("scores.csv")).unwrap());
     let peer = read_scores(include_str!("../golden/default_run_scores_pandas.csv"));

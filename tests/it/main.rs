@@ -8,6 +8,7 @@ mod catalogs;
 #[cfg(feature = "cli")]
 mod cli;
 mod coinr;
+mod evaluate;
 mod formats;
 mod golden;
 mod mcda;

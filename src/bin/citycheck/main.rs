@@ -11,7 +11,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use citycheck::aggregate::Aggregate;
+use citycheck::catalog::Direction;
 use citycheck::checkup::{Scope, Staged};
+use citycheck::evaluate::EvaluateOptions;
 use citycheck::io::{self, DataConfig, OutputConfig, OutputFormat, RunConfig};
 use citycheck::normalize::Normalize;
 use citycheck::panel::{Layout, ReadOptions, ValidationMode};
@@ -58,6 +60,41 @@ enum Command {
         out: PathBuf,
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
+    },
+    /// The five-year evaluation (五年一评估): trends of every indicator, group and the index per
+    /// unit, progress to the catalogue's targets, and warnings (监测预警).
+    Evaluate {
+        #[command(flatten)]
+        input: Input,
+        /// First year of the window (default: the data's first year).
+        #[arg(long)]
+        from: Option<i32>,
+        /// Last year of the window (default: the data's last year).
+        #[arg(long)]
+        to: Option<i32>,
+        /// Significance level of the trend verdicts.
+        #[arg(long, default_value_t = 0.05)]
+        alpha: f64,
+        /// A spec TOML (normalisation, scope, weights, …); default: the check-up default,
+        /// fitted on the whole panel so that scores of different years are comparable.
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "citycheck-out")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+    },
+    /// Trend statistics of any series (no catalogue): SERIES has columns series,t,y; prints
+    /// one CSV row per series.
+    Trend {
+        #[arg(long)]
+        series: PathBuf,
+        #[arg(long, default_value_t = 0.05)]
+        alpha: f64,
+        /// Verdicts for series where lower is better (default: higher is better).
+        #[arg(long)]
+        lower_is_better: bool,
     },
     /// Check a data file against a catalogue and list every problem found.
     Validate {
@@ -233,9 +270,34 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 data: input.data_config(),
                 spec,
                 output: OutputConfig { dir: out, format: format.into() },
+                evaluate: None,
                 base_dir: PathBuf::new(),
             };
             run_and_report(&config, None)
+        }
+        Command::Evaluate { input, from, to, alpha, spec, out, format } => {
+            let spec = match spec {
+                Some(path) => {
+                    let text =
+                        std::fs::read_to_string(&path).map_err(|e| Error::Io { path: path.clone(), source: e })?;
+                    Spec::from_toml(&text)?
+                }
+                None => Spec::checkup_default(),
+            };
+            let config = RunConfig {
+                catalog: input.catalog.clone(),
+                data: input.data_config(),
+                spec,
+                output: OutputConfig { dir: out, format: format.into() },
+                evaluate: Some(EvaluateOptions { from, to, alpha, ..EvaluateOptions::default() }),
+                base_dir: PathBuf::new(),
+            };
+            run_and_report(&config, None)
+        }
+        Command::Trend { series, alpha, lower_is_better } => {
+            let better = if lower_is_better { Direction::Lower } else { Direction::Higher };
+            print!("{}", table::trends_csv(&io::read_series(&series)?, alpha, better)?);
+            Ok(ExitCode::SUCCESS)
         }
         Command::Validate { input } => {
             let catalog = Catalog::resolve(&input.catalog)?;
@@ -288,9 +350,12 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
 
 fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result<ExitCode> {
     eprintln!("citycheck {}: catalogue {}, data {}", env!("CARGO_PKG_VERSION"), config.catalog, config.data.path);
-    let (outcome, report) = io::run(config, out.as_deref())?;
+    let io::RunOutput { outcome, report, evaluation } = io::run(config, out.as_deref())?;
     let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     print!("{}", table::latest_year(&outcome.scores));
+    if let Some(evaluation) = &evaluation {
+        print!("{}", table::evaluation(evaluation));
+    }
     let c = &report.counts;
     eprintln!(
         "{} units × {} years × {} indicators ({} unit-years, {} observations); {} warning(s), {} data note(s)",

@@ -2,8 +2,13 @@
 
 use std::fmt::Write;
 
-use citycheck::catalog::NodeKind;
-use citycheck::{Catalog, Scores};
+use polars::prelude::*;
+
+use citycheck::catalog::{Direction, NodeKind};
+use citycheck::evaluate::{summary_columns, Evaluation};
+use citycheck::io::NamedSeries;
+use citycheck::trend::summarize;
+use citycheck::{Catalog, Error, Scores};
 
 fn width(s: &str) -> usize {
     s.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
@@ -101,4 +106,66 @@ pub fn catalog(c: &Catalog) -> String {
         let _ = writeln!(out, "context variables (not scored): {}", context.join(", "));
     }
     out
+}
+
+/// The evaluation in a few lines: verdict counts, the index trend per unit, targets and red
+/// warnings.
+pub fn evaluation(e: &Evaluation) -> String {
+    let mut out = String::new();
+    let s = e.summary();
+    let _ = writeln!(out, "\nFive-year evaluation {}–{} (α = {})", e.from, e.to, e.alpha);
+    for note in &e.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    let _ = writeln!(
+        out,
+        "{} series: {} improving, {} worsening; targets: {} on track, {} off track; warnings: {} red, {} yellow, {} green",
+        s.trends, s.improving, s.worsening, s.on_track, s.off_track, s.warnings_red, s.warnings_yellow, s.warnings_green
+    );
+    let index: Vec<_> = e.trends.iter().filter(|t| t.kind == NodeKind::Index).collect();
+    if !index.is_empty() {
+        let unit_w = index.iter().map(|t| width(&t.unit)).max().unwrap_or(4).max(4);
+        let _ = writeln!(out, "{}  {:>5}  {:>9}  {:>8}  verdict", pad("unit", unit_w), "n", "sen/yr", "rank Δ");
+        for t in index {
+            let slope = t.summary.sen_slope.map_or("—".into(), |v| format!("{v:+.2}"));
+            let delta = match (t.start_rank, t.end_rank) {
+                (Some(a), Some(b)) => format!("{:+}", i64::from(a) - i64::from(b)),
+                _ => "—".into(),
+            };
+            let _ = writeln!(
+                out,
+                "{}  {:>5}  {:>9}  {:>8}  {}",
+                pad(&t.unit, unit_w),
+                t.summary.n,
+                slope,
+                delta,
+                t.summary.verdict.as_str()
+            );
+        }
+    }
+    out
+}
+
+/// `citycheck trend`: one CSV row per series — series, then n … verdict and note.
+pub fn trends_csv(series: &[NamedSeries], alpha: f64, better: Direction) -> citycheck::Result<String> {
+    let summaries = series
+        .iter()
+        .map(|s| {
+            summarize(&s.t, &s.y, alpha, better).map_err(|e| match e {
+                Error::Spec(m) => Error::Spec(format!("series '{}': {m}", s.name)),
+                other => other,
+            })
+        })
+        .collect::<citycheck::Result<Vec<_>>>()?;
+    let mut columns = vec![Column::new("series".into(), series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>())];
+    columns.extend(summary_columns(summaries.iter()));
+    columns.push(Column::new(
+        "note".into(),
+        summaries.iter().map(|s| (!s.notes.is_empty()).then(|| s.notes.join("; "))).collect::<Vec<_>>(),
+    ));
+    let to_error = |e: PolarsError| Error::Spec(format!("cannot write the trend table: {e}"));
+    let mut df = DataFrame::new_infer_height(columns).map_err(to_error)?;
+    let mut buffer = Vec::new();
+    CsvWriter::new(&mut buffer).include_header(true).finish(&mut df).map_err(to_error)?;
+    Ok(String::from_utf8(buffer).expect("CSV output is UTF-8"))
 }

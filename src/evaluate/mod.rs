@@ -1,0 +1,344 @@
+//! The five-year evaluation (五年一评估) and early warning (监测预警) over a scored panel,
+//! METHODS.md §6–§7: per unit the trend of every indicator, group and the index between two
+//! years, progress to the catalogue's targets with deadlines, and a warning level per
+//! indicator, unit and year.
+//!
+//! # What is measured
+//! - Indicators: the observed values after the run's denominators (per capita, per unit of
+//!   output), never imputed cells (an imputed value is not an observation of a trend); the
+//!   verdict follows the indicator's direction. Ranks are those of the indicator's score.
+//! - Groups and the index: the scores, higher is better. They are comparable across years only
+//!   when the parameters are fitted once (`panel` scope, a reference year, or goalposts); with
+//!   `year` scope every score row carries a note and [`Evaluation::comparable`] is false.
+//! - Progress: every unit × indicator with a standard that applies to the unit (higher or lower
+//!   direction), with the standard's deadline ([`progress`]).
+//! - Warnings: every unit × year × indicator with a standard, from [`alert`], where the trend
+//!   that may raise the level is the Mann-Kendall verdict over the window up to that year — what
+//!   was known then.
+
+mod alert;
+mod output;
+mod progress;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use alert::{alert, Alert, Level, DEFAULT_YELLOW};
+pub use output::summary_columns;
+pub use progress::{progress, Pace, PaceCutoffs, Progress};
+
+use crate::catalog::{Catalog, Direction, NodeKind};
+use crate::checkup::{Dataset, Scope, Scores, Spec};
+use crate::error::{Error, Result};
+use crate::normalize::standard_value;
+use crate::trend::{summarize, Summary, Verdict};
+
+/// Options of an evaluation (the `[evaluate]` section of a run config).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluateOptions {
+    /// First year of the window; the data's first year when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i32>,
+    /// Last year of the window; the data's last year when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<i32>,
+    /// Significance level of the trend verdicts and of Sen's interval (default 0.05).
+    #[serde(default = "default_alpha")]
+    pub alpha: f64,
+    #[serde(default)]
+    pub pace: PaceCutoffs,
+}
+
+fn default_alpha() -> f64 {
+    0.05
+}
+
+impl Default for EvaluateOptions {
+    fn default() -> Self {
+        EvaluateOptions { from: None, to: None, alpha: default_alpha(), pace: PaceCutoffs::default() }
+    }
+}
+
+/// The trend of one unit on one node.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendRow {
+    pub unit: String,
+    pub node: String,
+    pub kind: NodeKind,
+    pub summary: Summary,
+    /// Rank of the node's score in the first and last year of the series (1 = best).
+    pub start_rank: Option<u32>,
+    pub end_rank: Option<u32>,
+}
+
+/// Progress of one unit on one indicator with a target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProgressRow {
+    pub unit: String,
+    pub indicator: String,
+    pub progress: Progress,
+}
+
+/// The warning of one unit, year and indicator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WarningRow {
+    pub unit: String,
+    pub year: i32,
+    pub indicator: String,
+    pub value: f64,
+    pub alert: Alert,
+}
+
+/// The result of [`evaluate`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub from: i32,
+    pub to: i32,
+    pub alpha: f64,
+    /// Whether the scores of different years are comparable (false with `year` scope).
+    pub comparable: bool,
+    pub trends: Vec<TrendRow>,
+    pub progress: Vec<ProgressRow>,
+    pub warnings: Vec<WarningRow>,
+    /// Run-level remarks (scope, empty window, …), also written to run.json.
+    pub notes: Vec<String>,
+}
+
+/// Counts of an evaluation, for run.json.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvaluationSummary {
+    pub from: i32,
+    pub to: i32,
+    pub alpha: f64,
+    pub comparable_across_years: bool,
+    pub trends: usize,
+    pub improving: usize,
+    pub worsening: usize,
+    pub progress: usize,
+    pub on_track: usize,
+    pub off_track: usize,
+    pub warnings_red: usize,
+    pub warnings_yellow: usize,
+    pub warnings_green: usize,
+    pub notes: Vec<String>,
+}
+
+const SCOPE_NOTE: &str = "scope = year: scores are fitted per year and not comparable across years";
+
+/// Evaluates the window [`options.from`, `options.to`] of a scored panel: `data` and `scores`
+/// from the same run (`spec` is that run's spec).
+///
+/// # Errors
+/// [`Error::Spec`] for an empty or inverted window, a window outside the data, or a bad
+/// `alpha` or pace cut-off; [`Error::Method`] for a negative value of an indicator with a
+/// standard (attainment needs x ≥ 0).
+pub fn evaluate(
+    catalog: &Catalog,
+    data: &Dataset,
+    scores: &Scores,
+    spec: &Spec,
+    options: &EvaluateOptions,
+) -> Result<Evaluation> {
+    if !(options.alpha > 0.0 && options.alpha < 1.0) {
+        return Err(Error::Spec(format!("evaluate: alpha {} must be in (0, 1)", options.alpha)));
+    }
+    options.pace.check()?;
+    let years = data.years();
+    let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
+        return Err(Error::Spec("evaluate: the data have no unit-year to evaluate".into()));
+    };
+    let from = options.from.unwrap_or(first);
+    let to = options.to.unwrap_or(last);
+    if from > to {
+        return Err(Error::Spec(format!(
+            "evaluate: the window starts in {from}, after its end {to}; the data cover {first}–{last}"
+        )));
+    }
+    if to < first || from > last {
+        return Err(Error::Spec(format!(
+            "evaluate: the window {from}–{to} has no data; the data cover {first}–{last}"
+        )));
+    }
+    let comparable = spec.scope != Scope::Year;
+    let mut notes = Vec::new();
+    if !comparable {
+        notes.push(SCOPE_NOTE.to_string());
+    }
+    let window: Vec<i32> = years.iter().copied().filter(|y| (from..=to).contains(y)).collect();
+    if window.len() < 5 && to - from >= 4 {
+        notes.push(format!(
+            "{} of the {} years {from}–{to} have data: trends rest on fewer check-ups",
+            window.len(),
+            to - from + 1
+        ));
+    }
+
+    // Rows of each unit in the window, in year order (dataset rows are year-major).
+    let mut unit_rows: Vec<Vec<usize>> = vec![Vec::new(); data.units.len()];
+    for r in 0..data.rows() {
+        if (from..=to).contains(&data.row_year[r]) {
+            unit_rows[data.row_unit[r] as usize].push(r);
+        }
+    }
+    let units: Vec<usize> = (0..data.units.len()).filter(|&u| !unit_rows[u].is_empty()).collect();
+
+    let per_unit: Vec<(Vec<TrendRow>, Vec<ProgressRow>, Vec<WarningRow>)> = units
+        .par_iter()
+        .map(|&u| evaluate_unit(catalog, data, scores, options, comparable, u, &unit_rows[u]))
+        .collect::<Result<_>>()?;
+    let mut evaluation = Evaluation {
+        from,
+        to,
+        alpha: options.alpha,
+        comparable,
+        trends: vec![],
+        progress: vec![],
+        warnings: vec![],
+        notes,
+    };
+    for (t, p, w) in per_unit {
+        evaluation.trends.extend(t);
+        evaluation.progress.extend(p);
+        evaluation.warnings.extend(w);
+    }
+    Ok(evaluation)
+}
+
+/// Trends, progress and warnings of one unit; `rows` are its dataset rows in the window.
+fn evaluate_unit(
+    catalog: &Catalog,
+    data: &Dataset,
+    scores: &Scores,
+    options: &EvaluateOptions,
+    comparable: bool,
+    u: usize,
+    rows: &[usize],
+) -> Result<(Vec<TrendRow>, Vec<ProgressRow>, Vec<WarningRow>)> {
+    let unit = &data.units[u];
+    let t: Vec<f64> = rows.iter().map(|&r| f64::from(data.row_year[r])).collect();
+    let n_rows = data.rows();
+    let tree = scores.tree();
+    let mut trends = Vec::new();
+    let mut progress_rows = Vec::new();
+    let mut warnings = Vec::new();
+    let ranks = |node: usize, summary: &Summary| -> (Option<u32>, Option<u32>) {
+        let rank_at = |year: Option<f64>| {
+            let r = rows.iter().find(|&&r| Some(f64::from(data.row_year[r])) == year)?;
+            scores.rank(*r, node)
+        };
+        (rank_at(summary.first_year), rank_at(summary.last_year))
+    };
+
+    // Indicators: observed values.
+    for (c, &node) in data.columns.iter().enumerate() {
+        let ind = &catalog.indicators()[data.positions[c]];
+        let direction = ind.direction.unwrap_or(Direction::Higher);
+        let column = &data.raw.column(c);
+        let y: Vec<f64> =
+            rows.iter().map(|&r| if data.imputed[c * n_rows + r] { f64::NAN } else { column[r] }).collect();
+        let mut summary = summarize(&t, &y, options.alpha, direction).map_err(|e| e.at_unit(unit, &ind.id))?;
+        if rows.iter().any(|&r| data.imputed[c * n_rows + r]) {
+            summary.notes.push("imputed values left out: trends use observations only".into());
+        }
+        let (start_rank, end_rank) = ranks(node, &summary);
+        trends.push(TrendRow {
+            unit: unit.clone(),
+            node: ind.id.clone(),
+            kind: NodeKind::Indicator,
+            summary,
+            start_rank,
+            end_rank,
+        });
+
+        // Progress to the unit's target.
+        if let (Some(target), Direction::Higher | Direction::Lower) = (standard_value(ind, unit), direction) {
+            let deadline = ind.standard.as_ref().and_then(|s| s.deadline);
+            if let Some(mut p) = progress(&t, &y, target, deadline, direction, &options.pace)? {
+                if let (Some(v), Some([lo, hi])) = (p.anticipated, ind.valid_range) {
+                    if !(lo..=hi).contains(&v) {
+                        p.anticipated = Some(v.clamp(lo, hi));
+                        p.notes.push(format!(
+                            "the trend's value at the deadline, {v:.4}, is clipped to the valid range [{lo}, {hi}]"
+                        ));
+                    }
+                }
+                progress_rows.push(ProgressRow { unit: unit.clone(), indicator: ind.id.clone(), progress: p });
+            }
+        }
+
+        // Warnings, year by year, with the trend known up to that year.
+        for (k, &r) in rows.iter().enumerate() {
+            if y[k].is_nan() {
+                continue;
+            }
+            let known = summarize(&t[..=k], &y[..=k], options.alpha, direction)?;
+            let worsening = known.verdict == Verdict::Worsening;
+            if let Some(mut a) = alert(ind, unit, y[k], worsening).map_err(|e| e.at_unit(unit, &ind.id))? {
+                if worsening {
+                    a.reason.push_str(&format!(
+                        " (Mann-Kendall {}–{}, p = {:.4})",
+                        t[0],
+                        t[k],
+                        known.mk_p.expect("a verdict rests on a test")
+                    ));
+                }
+                warnings.push(WarningRow {
+                    unit: unit.clone(),
+                    year: data.row_year[r],
+                    indicator: ind.id.clone(),
+                    value: y[k],
+                    alert: a,
+                });
+            }
+        }
+    }
+
+    // Groups and the index: scores, higher is better.
+    for node in (0..tree.nodes().len()).filter(|&n| tree.node(n).kind != NodeKind::Indicator) {
+        let y: Vec<f64> = rows.iter().map(|&r| scores.value(r, node)).collect();
+        let mut summary = summarize(&t, &y, options.alpha, Direction::Higher)?;
+        if !comparable {
+            summary.notes.push(SCOPE_NOTE.into());
+        }
+        let (start_rank, end_rank) = ranks(node, &summary);
+        let n = tree.node(node);
+        trends.push(TrendRow { unit: unit.clone(), node: n.id.clone(), kind: n.kind, summary, start_rank, end_rank });
+    }
+    Ok((trends, progress_rows, warnings))
+}
+
+impl Evaluation {
+    /// The counts written to run.json.
+    pub fn summary(&self) -> EvaluationSummary {
+        let count = |v: Verdict| self.trends.iter().filter(|t| t.summary.verdict == v).count();
+        let level = |l: Level| self.warnings.iter().filter(|w| w.alert.level == l).count();
+        EvaluationSummary {
+            from: self.from,
+            to: self.to,
+            alpha: self.alpha,
+            comparable_across_years: self.comparable,
+            trends: self.trends.len(),
+            improving: count(Verdict::Improving),
+            worsening: count(Verdict::Worsening),
+            progress: self.progress.len(),
+            on_track: self.progress.iter().filter(|p| p.progress.on_track == Some(true)).count(),
+            off_track: self.progress.iter().filter(|p| p.progress.on_track == Some(false)).count(),
+            warnings_red: level(Level::Red),
+            warnings_yellow: level(Level::Yellow),
+            warnings_green: level(Level::Green),
+            notes: self.notes.clone(),
+        }
+    }
+
+    /// Significant worsening per (unit, indicator) over the whole window, for the diagnosis.
+    pub fn worsening(&self) -> HashMap<(String, String), bool> {
+        self.trends
+            .iter()
+            .filter(|t| t.kind == NodeKind::Indicator)
+            .map(|t| ((t.unit.clone(), t.node.clone()), t.summary.verdict == Verdict::Worsening))
+            .collect()
+    }
+}

@@ -1,0 +1,249 @@
+//! Progress to a target with a deadline, METHODS.md §7, after the UN regional commissions' SDG
+//! progress assessment (ESCAP's current-status and anticipated-progress indices) and the SDSN
+//! trend dashboards.
+//!
+//! # Formula
+//! For a series of years t with values y (baseline = first observation, latest = last), target
+//! T and deadline D, for a higher-is-better indicator (lower-is-better mirrored):
+//! ```text
+//! met(x)        = x ≥ T                      (lower: x ≤ T)
+//! progress      = (y_latest − y_base) / (T − y_base)   share of the distance covered; < 0 = regress
+//! trend         = OLS line a + b·t over the observations
+//! anticipated   = a + b·D                    the trend's value at the deadline
+//! on_track      = met(y_latest) or met(anticipated)
+//! projected     = the first whole year t ≥ latest + 1 with a + b·t meeting T: ⌈(T − a)/b⌉;
+//!                 never when b does not point to T (b ≤ 0 for higher)
+//! pace          = observed annual change / required annual change = b / [(T − y_base)/(D − t_base)]
+//!                 (b, the trend's slope, is the change between the two points when n = 2)
+//! pace label    ≥ 1 on_track, ≥ 0.5 moderately_improving, > 0 stagnating, ≤ 0 worsening
+//! ```
+//! The cut-offs are [`PaceCutoffs`]. A baseline that already meets T has no distance to
+//! cover: progress, pace and projection are missing with a note, and on_track says whether the
+//! latest value still meets it. One observation gives neither progress nor trend.
+//!
+//! # References
+//! UN ESCAP (2023), *Asia and the Pacific SDG Progress Report*, methodological note (current
+//! status index; anticipated progress); Sachs et al., *Sustainable Development Report* (SDSN),
+//! trend dashboards; METHODS.md §7.
+
+use serde::{Deserialize, Serialize};
+
+use super::super::trend::ols;
+use crate::catalog::Direction;
+use crate::error::{Error, Result};
+
+/// Cut-offs of the pace labels.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaceCutoffs {
+    /// Pace at or above this is `on_track` (default 1).
+    #[serde(default = "one")]
+    pub on_track: f64,
+    /// Pace at or above this (and below `on_track`) is `moderately_improving` (default 0.5);
+    /// above 0 `stagnating`, at or below 0 `worsening`.
+    #[serde(default = "half")]
+    pub moderate: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn half() -> f64 {
+    0.5
+}
+
+impl Default for PaceCutoffs {
+    fn default() -> Self {
+        PaceCutoffs { on_track: 1.0, moderate: 0.5 }
+    }
+}
+
+impl PaceCutoffs {
+    /// Checks 0 < moderate ≤ on_track, both finite.
+    pub fn check(&self) -> Result<()> {
+        if !(self.moderate.is_finite()
+            && self.on_track.is_finite()
+            && 0.0 < self.moderate
+            && self.moderate <= self.on_track)
+        {
+            return Err(Error::Spec(format!(
+                "pace cut-offs must satisfy 0 < moderate <= on_track, got moderate {} and on_track {}",
+                self.moderate, self.on_track
+            )));
+        }
+        Ok(())
+    }
+
+    /// The label of a pace.
+    pub fn label(&self, pace: f64) -> Pace {
+        if pace >= self.on_track {
+            Pace::OnTrack
+        } else if pace >= self.moderate {
+            Pace::ModeratelyImproving
+        } else if pace > 0.0 {
+            Pace::Stagnating
+        } else {
+            Pace::Worsening
+        }
+    }
+}
+
+/// The label of a pace (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pace {
+    OnTrack,
+    ModeratelyImproving,
+    Stagnating,
+    Worsening,
+}
+
+impl Pace {
+    /// As in serde.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pace::OnTrack => "on_track",
+            Pace::ModeratelyImproving => "moderately_improving",
+            Pace::Stagnating => "stagnating",
+            Pace::Worsening => "worsening",
+        }
+    }
+}
+
+/// Progress of one series to its target; `None` fields have a reason in `notes`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Progress {
+    pub baseline_year: i32,
+    pub baseline: f64,
+    pub latest_year: i32,
+    pub latest: f64,
+    pub target: f64,
+    pub deadline: Option<i32>,
+    pub progress: Option<f64>,
+    /// The OLS trend's value at the deadline.
+    pub anticipated: Option<f64>,
+    pub projected_year: Option<i32>,
+    pub pace: Option<f64>,
+    pub pace_label: Option<Pace>,
+    pub on_track: Option<bool>,
+    pub notes: Vec<String>,
+}
+
+/// Progress of the series (`years`, `y`) (`NaN` values skipped) to `target` by `deadline` for
+/// an indicator of direction `better` (higher or lower); `Ok(None)` without an observation.
+///
+/// # Errors
+/// [`Error::Spec`] for a band or target direction (their standard is an interval, not a
+/// target to move towards), non-integer or unsorted years, or bad cut-offs.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::catalog::Direction;
+/// use citycheck::evaluate::{progress, Pace, PaceCutoffs};
+/// // 20 complete communities are due by 2025; 4 in 2021, 10 in 2023.
+/// let p = progress(&[2021.0, 2022.0, 2023.0], &[4.0, 7.0, 10.0], 20.0, Some(2025), Direction::Higher,
+///                  &PaceCutoffs::default())?.unwrap();
+/// assert_eq!(p.progress, Some(6.0 / 16.0));
+/// assert_eq!(p.anticipated, Some(16.0)); // 3 a year: 16 by 2025, short of 20
+/// assert_eq!(p.on_track, Some(false));
+/// assert_eq!(p.projected_year, Some(2027)); // 10 + 3·(t − 2023) ≥ 20 from 2026.33 on
+/// assert_eq!(p.pace_label, Some(Pace::ModeratelyImproving)); // 3 a year against 4 needed
+/// # Ok(()) }
+/// ```
+pub fn progress(
+    years: &[f64],
+    y: &[f64],
+    target: f64,
+    deadline: Option<i32>,
+    better: Direction,
+    cutoffs: &PaceCutoffs,
+) -> Result<Option<Progress>> {
+    cutoffs.check()?;
+    let sign = match better {
+        Direction::Higher => 1.0,
+        Direction::Lower => -1.0,
+        Direction::Band(_) | Direction::Target(_) => {
+            return Err(Error::Spec("progress to a target needs a higher or lower direction".into()))
+        }
+    };
+    if !target.is_finite() {
+        return Err(Error::Spec(format!("progress: target {target} is not finite")));
+    }
+    let series = crate::trend::Series::check("progress", years, y)?;
+    let (t, y) = (series.t(), series.y());
+    if let Some(bad) = t.iter().find(|v| v.fract() != 0.0) {
+        return Err(Error::Spec(format!("progress: year {bad} is not a whole year")));
+    }
+    let n = t.len();
+    if n == 0 {
+        return Ok(None);
+    }
+    let met = |x: f64| sign * (x - target) >= 0.0;
+    let (base, latest) = (y[0], y[n - 1]);
+    let (t_base, t_latest) = (t[0], t[n - 1]);
+    let mut p = Progress {
+        baseline_year: t_base as i32,
+        baseline: base,
+        latest_year: t_latest as i32,
+        latest,
+        target,
+        deadline,
+        progress: None,
+        anticipated: None,
+        projected_year: None,
+        pace: None,
+        pace_label: None,
+        on_track: None,
+        notes: Vec::new(),
+    };
+    let distance = target - base;
+    let already = sign * distance <= 0.0;
+    if already {
+        p.notes.push("the baseline already meets the target: no distance to cover".into());
+    } else if n > 1 {
+        p.progress = Some((latest - base) / distance);
+    } else {
+        p.notes.push("one observation: no progress or trend".into());
+    }
+
+    let fit = if n >= 2 { Some(ols(t, y)?) } else { None };
+    if let (Some(fit), Some(d)) = (&fit, deadline) {
+        p.anticipated = Some(fit.intercept + fit.slope * f64::from(d));
+    }
+    if met(latest) {
+        p.projected_year = Some(p.latest_year);
+        p.notes.push("the latest value meets the target".into());
+    } else if let Some(fit) = &fit {
+        if sign * fit.slope > 0.0 {
+            let crossing = (target - fit.intercept) / fit.slope;
+            p.projected_year = Some((crossing.ceil() as i32).max(p.latest_year + 1));
+        } else {
+            p.notes.push("the trend does not move towards the target: never reached at this trend".into());
+        }
+    }
+
+    match deadline {
+        None => p.notes.push("no deadline: on_track and pace undefined".into()),
+        Some(d) => {
+            p.on_track = Some(met(latest) || p.anticipated.is_some_and(met));
+            if !met(latest) && p.latest_year >= d {
+                p.notes.push(format!("the deadline {d} has passed without meeting the target"));
+            }
+            if !already && n > 1 {
+                let years_left = f64::from(d) - t_base;
+                if years_left > 0.0 {
+                    let observed = fit.as_ref().expect("n > 1 has a trend line").slope;
+                    let required = distance / years_left;
+                    let pace = observed / required;
+                    p.pace = Some(pace);
+                    p.pace_label = Some(cutoffs.label(pace));
+                } else {
+                    p.notes.push(format!("the deadline {d} is not after the baseline year: no pace"));
+                }
+            }
+        }
+    }
+    Ok(Some(p))
+}

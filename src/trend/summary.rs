@@ -1,0 +1,233 @@
+//! Every trend statistic of one series at once, with a direction-aware verdict: one row of
+//! `trends.csv` (and of `citycheck trend`).
+//!
+//! # Verdict
+//! The Mann-Kendall test decides, two-sided at level α: p < α with S > 0 is an increasing
+//! trend, with S < 0 a decreasing one. Which of them is *improving* depends on the indicator's
+//! direction: higher-is-better improves when increasing, lower-is-better when decreasing; for
+//! a band or target direction the test runs on the distance to the best interval (0 inside),
+//! which improves when decreasing. A series too short for the test to reach p < α at all —
+//! fewer than 3 points, or a smallest attainable p ≥ α (n = 4 at α = 0.05: 2/24 = 0.083) — is
+//! `too_short`, never "no clear trend": that would claim a test was possible. Five annual
+//! check-ups reach p < 0.05 two-sided (smallest p 1/60) only with a strictly monotone series.
+//!
+//! # What is missing when
+//! n = 1: only start and end values. n = 2: change, CAGR, the OLS line without inference and
+//! Sen's slope without interval; no Mann-Kendall. Each missing statistic gets a reason in
+//! [`Summary::notes`]; nothing is `NaN`.
+
+use serde::Serialize;
+
+use super::{cagr, change, mann_kendall, ols, sen_slope, Alternative, MannKendall, PMethod, Series};
+use crate::catalog::Direction;
+use crate::error::Result;
+
+/// The verdict on a series (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// A significant trend in the good direction.
+    Improving,
+    /// A significant trend in the bad direction.
+    Worsening,
+    /// The test could have reached significance but did not.
+    NoClearTrend,
+    /// Too few points for the test to reach p < α at all.
+    TooShort,
+}
+
+impl Verdict {
+    /// `improving`, `worsening`, `no_clear_trend` or `too_short`, as in serde.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Improving => "improving",
+            Verdict::Worsening => "worsening",
+            Verdict::NoClearTrend => "no_clear_trend",
+            Verdict::TooShort => "too_short",
+        }
+    }
+}
+
+/// All statistics of one series; `None` where a statistic cannot be computed (see `notes`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Present (t, y) pairs.
+    pub n: usize,
+    pub first_year: Option<f64>,
+    pub last_year: Option<f64>,
+    pub start_value: Option<f64>,
+    pub end_value: Option<f64>,
+    pub change: Option<f64>,
+    pub rel_change: Option<f64>,
+    pub cagr: Option<f64>,
+    pub ols_slope: Option<f64>,
+    pub ols_intercept: Option<f64>,
+    pub ols_r2: Option<f64>,
+    pub ols_se: Option<f64>,
+    pub ols_p: Option<f64>,
+    pub ols_ci_low: Option<f64>,
+    pub ols_ci_high: Option<f64>,
+    pub mk_s: Option<i64>,
+    pub mk_var_s: Option<f64>,
+    pub mk_z: Option<f64>,
+    pub mk_tau: Option<f64>,
+    pub mk_p: Option<f64>,
+    /// `exact` (also with ties: the exact permutation distribution given the tie groups,
+    /// said in `notes`) or `normal`.
+    pub mk_p_method: Option<&'static str>,
+    pub sen_slope: Option<f64>,
+    pub sen_intercept: Option<f64>,
+    pub sen_ci_low: Option<f64>,
+    pub sen_ci_high: Option<f64>,
+    pub verdict: Verdict,
+    /// Why a statistic is missing, and caveats (ties, short series).
+    pub notes: Vec<String>,
+}
+
+/// Every statistic of the series (`t`, `y`) (gaps allowed, `NaN` pairs dropped), the
+/// Mann-Kendall verdict at level `alpha` for an indicator of direction `better`, and Sen's
+/// interval at level 1 − `alpha`.
+///
+/// # Errors
+/// [`Error::Spec`](crate::Error::Spec) for `alpha` outside (0, 1) and for times that are
+/// repeated, out of order or infinite; [`Error::Method`](crate::Error::Method) for an infinite
+/// value. A short or constant series is not an error: its missing statistics have notes.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::catalog::Direction;
+/// use citycheck::trend::{summarize, Verdict};
+/// let years = [2021.0, 2022.0, 2023.0, 2024.0, 2025.0];
+/// // Fewer sewage overflows every year: a lower-is-better indicator improving.
+/// let s = summarize(&years, &[9.0, 7.0, 6.0, 4.0, 3.0], 0.05, Direction::Lower)?;
+/// assert_eq!(s.verdict, Verdict::Improving);
+/// assert_eq!(s.mk_p, Some(1.0 / 60.0)); // the smallest two-sided p five points can give
+/// let short = summarize(&years[..4], &[9.0, 7.0, 6.0, 4.0], 0.05, Direction::Lower)?;
+/// assert_eq!(short.verdict, Verdict::TooShort);
+/// # Ok(()) }
+/// ```
+pub fn summarize(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> Result<Summary> {
+    if !(alpha > 0.0 && alpha < 1.0) {
+        return Err(crate::Error::Spec(format!("trend: alpha {alpha} must be in (0, 1)")));
+    }
+    let series = Series::check("trend", t, y)?;
+    let (t, y) = (series.t(), series.y());
+    let n = t.len();
+    let mut s = Summary {
+        n,
+        first_year: t.first().copied(),
+        last_year: t.last().copied(),
+        start_value: y.first().copied(),
+        end_value: y.last().copied(),
+        change: None,
+        rel_change: None,
+        cagr: None,
+        ols_slope: None,
+        ols_intercept: None,
+        ols_r2: None,
+        ols_se: None,
+        ols_p: None,
+        ols_ci_low: None,
+        ols_ci_high: None,
+        mk_s: None,
+        mk_var_s: None,
+        mk_z: None,
+        mk_tau: None,
+        mk_p: None,
+        mk_p_method: None,
+        sen_slope: None,
+        sen_intercept: None,
+        sen_ci_low: None,
+        sen_ci_high: None,
+        verdict: Verdict::TooShort,
+        notes: Vec::new(),
+    };
+    if n == 0 {
+        s.notes.push("no observation in the window".into());
+        return Ok(s);
+    }
+    if n == 1 {
+        s.notes.push("one observation: no change and no trend".into());
+        return Ok(s);
+    }
+    let (y1, yn) = (y[0], y[n - 1]);
+    let c = change(y1, yn);
+    s.change = Some(c.absolute);
+    s.rel_change = c.relative;
+    if c.relative.is_none() {
+        s.notes.push("rel_change undefined: the start value is 0".into());
+    }
+    match cagr(t[0], y1, t[n - 1], yn) {
+        Ok(rate) => s.cagr = Some(rate),
+        Err(_) => s.notes.push("cagr undefined: a start or end value is <= 0".into()),
+    }
+
+    let fit = ols(t, y)?;
+    s.ols_slope = Some(fit.slope);
+    s.ols_intercept = Some(fit.intercept);
+    s.ols_r2 = fit.r_squared;
+    s.ols_se = fit.slope_se;
+    s.ols_p = fit.p_value;
+    s.ols_ci_low = fit.ci95.map(|ci| ci.0);
+    s.ols_ci_high = fit.ci95.map(|ci| ci.1);
+    if n < 3 {
+        s.notes.push(format!("n = {n}: OLS without inference (needs 3 points)"));
+    } else if fit.r_squared.is_none() {
+        s.notes.push("constant series: no R² (nothing to explain)".into());
+    }
+
+    let sen = sen_slope(t, y, alpha)?;
+    s.sen_slope = Some(sen.slope);
+    s.sen_intercept = Some(sen.intercept);
+    s.sen_ci_low = sen.ci.map(|ci| ci.0);
+    s.sen_ci_high = sen.ci.map(|ci| ci.1);
+    if sen.ci.is_none() {
+        s.notes.push(format!("n = {n}: too short for Sen's {:.0}% interval", 100.0 * (1.0 - alpha)));
+    }
+
+    if n < 3 {
+        s.notes.push(format!("n = {n}: Mann-Kendall needs 3 points; verdict too_short"));
+        return Ok(s);
+    }
+    let mk = mann_kendall(y, Alternative::TwoSided)?;
+    s.mk_s = Some(mk.s);
+    s.mk_var_s = Some(mk.var_s);
+    s.mk_z = Some(mk.z);
+    s.mk_tau = Some(mk.tau);
+    s.mk_p = Some(mk.p_value);
+    s.mk_p_method = Some(if mk.method.is_exact() { "exact" } else { "normal" });
+    if mk.method == PMethod::ExactTies {
+        s.notes.push("ties: exact Mann-Kendall p over the permutations of the tie groups".into());
+    }
+    s.verdict = verdict(y, &mk, alpha, better, &mut s.notes)?;
+    Ok(s)
+}
+
+/// The direction-aware verdict from the two-sided test `mk` of `y`.
+fn verdict(y: &[f64], mk: &MannKendall, alpha: f64, better: Direction, notes: &mut Vec<String>) -> Result<Verdict> {
+    let min_p = mk.min_attainable_p;
+    if min_p >= alpha {
+        notes.push(format!(
+            "n = {}: the smallest attainable Mann-Kendall p is {min_p:.3} >= alpha {alpha}; verdict too_short",
+            y.len()
+        ));
+        return Ok(Verdict::TooShort);
+    }
+    let (s, p, improving_sign) = match better.band() {
+        None => (mk.s, mk.p_value, if matches!(better, Direction::Higher) { 1 } else { -1 }),
+        Some((a, b)) => {
+            // Distance to the best interval: improving when it shrinks.
+            let distance: Vec<f64> = y.iter().map(|&v| (a - v).max(v - b).max(0.0)).collect();
+            let mk = mann_kendall(&distance, Alternative::TwoSided)?;
+            (mk.s, mk.p_value, -1)
+        }
+    };
+    Ok(if p >= alpha || s == 0 {
+        Verdict::NoClearTrend
+    } else if s.signum() == improving_sign {
+        Verdict::Improving
+    } else {
+        Verdict::Worsening
+    })
+}
