@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Python package's tests: builds the extension (maturin develop, debug) into the venv
-# .venv, created here if absent, checks the type stubs against it (mypy stubtest) and runs
-# the pytest suite in python/tests.
+# .venv, created here if absent, checks the type stubs against it (mypy stubtest), runs the
+# pytest suite in python/tests (with the README's Python quick start and the docstring
+# examples) and executes the example notebook python/examples/quickstart.ipynb.
 # Needs only Rust and Python 3 (≥ 3.9); pip downloads maturin, pytest, polars, pandas,
 # pyarrow and numpy the first time.
 set -euo pipefail
@@ -39,4 +40,7 @@ if [ "$status" -eq 5 ]; then
     echo "pytest collected no tests: that is a failure, not a pass" >&2
     exit 1
 fi
+
+echo "== the example notebook, every code cell in order (python/examples/run_notebook.py)"
+"$venv/bin/python" "$root/python/examples/run_notebook.py" "$root/python/examples/quickstart.ipynb" || status=$?
 exit "$status"

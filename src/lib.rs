@@ -24,6 +24,8 @@
 pub mod aggregate;
 pub mod catalog;
 pub mod checkup;
+pub mod compute;
+pub mod diagnose;
 pub mod error;
 pub mod evaluate;
 pub mod io;

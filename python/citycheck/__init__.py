@@ -39,6 +39,7 @@ from ._citycheck import (
     __version__,
 )
 from ._convert import CitycheckWarning, arrow_source, to_polars
+from .diagnose import Diagnosis, diagnose, renewal_tasks
 
 __all__ = [
     "Catalog",
@@ -46,6 +47,11 @@ __all__ = [
     "Result",
     "score",
     "run",
+    "evaluate",
+    "Evaluation",
+    "diagnose",
+    "Diagnosis",
+    "renewal_tasks",
     "checkup_default_spec",
     "weights",
     "mcda",
@@ -276,9 +282,18 @@ class Result:
         Data issues that did not stop the run (missing years, ignored columns, …).
     report : dict or None
         ``run.json`` of a :func:`run`.
+    evaluation : Evaluation or None
+        The five-year evaluation of a :func:`run` whose config has an ``[evaluate]`` section.
+    diagnosis : Diagnosis or None
+        The diagnosis of a :func:`run` whose config has a ``[diagnose]`` section.
     """
 
-    def __init__(self, native: _native.Outcome) -> None:
+    def __init__(
+        self,
+        native: _native.Outcome,
+        evaluation: Optional[_native.Evaluation] = None,
+        diagnosis: Optional[_native.Diagnosis] = None,
+    ) -> None:
         self.scores: pl.DataFrame = to_polars(native.scores())
         self.weights: pl.DataFrame = to_polars(native.weights())
         self.fitted: Dict[str, Any] = json.loads(native.fitted)
@@ -286,6 +301,8 @@ class Result:
         self.warnings: List[str] = list(native.warnings)
         self.issues: List[Dict[str, Any]] = json.loads(native.issues)
         self.report: Optional[Dict[str, Any]] = None if native.report is None else json.loads(native.report)
+        self.evaluation: Optional[Evaluation] = None if evaluation is None else Evaluation(evaluation, self)
+        self.diagnosis: Optional[Diagnosis] = None if diagnosis is None else Diagnosis(diagnosis)
 
     def index(self, year: Optional[int] = None) -> pl.DataFrame:
         """The overall index of ``year`` (default: the latest), best first."""
@@ -345,6 +362,47 @@ def _staged(value: Union[str, Mapping[str, Any]]) -> Dict[str, Any]:
     return {"default": _method(value["default"]), "levels": levels}
 
 
+def _spec(
+    spec: Union[str, Mapping[str, Any], None],
+    normalize: Union[str, Mapping[str, Any], None] = None,
+    scope: Union[str, int, None] = None,
+    weights: Union[str, Mapping[str, Any], None] = None,
+    aggregate: Union[str, Mapping[str, Any], None] = None,
+    missing: Optional[str] = None,
+    impute: Union[str, Mapping[str, Any], None] = None,
+    denominate: Optional[bool] = None,
+    treat: Union[bool, Mapping[str, Any], None] = None,
+) -> Dict[str, Any]:
+    """A whole spec (dict) from a base spec and the keyword overrides of :func:`score`."""
+    if spec is None or spec == "default":
+        full: Dict[str, Any] = {}
+    elif spec == "checkup_default":
+        full = checkup_default_spec()
+    elif isinstance(spec, str):
+        raise SpecError(f"unknown spec '{spec}': pass a dict, 'default' or 'checkup_default'")
+    else:
+        full = dict(spec)
+    if normalize is not None:
+        full["normalize"] = _method(normalize)
+    if scope is not None:
+        full["scope"] = {"reference_year": scope} if isinstance(scope, int) else scope
+    if weights is not None:
+        full["weights"] = _staged(weights)
+    if aggregate is not None:
+        full["aggregate"] = _staged(aggregate)
+    if impute is not None:
+        full["impute"] = _method(impute)
+    if denominate is not None:
+        full["denominate"] = denominate
+    if treat is True:
+        full["treat"] = {}
+    elif treat:
+        full["treat"] = dict(treat)
+    if missing is not None:
+        full["missing"] = missing
+    return full
+
+
 def score(
     panel: Any,
     catalog: Catalog,
@@ -378,32 +436,7 @@ def score(
     """
     if not isinstance(panel, Panel):
         panel = Panel.from_frame(panel)
-    if spec is None or spec == "default":
-        full: Dict[str, Any] = {}
-    elif spec == "checkup_default":
-        full = checkup_default_spec()
-    elif isinstance(spec, str):
-        raise SpecError(f"unknown spec '{spec}': pass a dict, 'default' or 'checkup_default'")
-    else:
-        full = dict(spec)
-    if normalize is not None:
-        full["normalize"] = _method(normalize)
-    if scope is not None:
-        full["scope"] = {"reference_year": scope} if isinstance(scope, int) else scope
-    if weights is not None:
-        full["weights"] = _staged(weights)
-    if aggregate is not None:
-        full["aggregate"] = _staged(aggregate)
-    if impute is not None:
-        full["impute"] = _method(impute)
-    if denominate is not None:
-        full["denominate"] = denominate
-    if treat is True:
-        full["treat"] = {}
-    elif treat:
-        full["treat"] = dict(treat)
-    if missing is not None:
-        full["missing"] = missing
+    full = _spec(spec, normalize, scope, weights, aggregate, missing, impute, denominate, treat)
     return Result(_native.score(panel._native, catalog._native, json.dumps(full), validation))
 
 
@@ -411,4 +444,102 @@ def run(config: Optional[PathLike] = None, out: Optional[PathLike] = None) -> Re
     """Run a run config (``config.toml``; the embedded Liaoning example when ``None``) and
     write its output folder — ``scores.csv``, ``weights.csv``, ``fitted.json``, ``run.json`` —
     into ``out`` (default: the config's ``[output] dir``)."""
-    return Result(_native.run(config, None if out is None else Path(out)))
+    outcome, evaluation, diagnosis = _native.run(config, None if out is None else Path(out))
+    return Result(outcome, evaluation, diagnosis)
+
+
+class Evaluation:
+    """The five-year evaluation (五年一评估) of a window of years, from :func:`evaluate` or a
+    :func:`run` whose config has an ``[evaluate]`` section.
+
+    Attributes
+    ----------
+    trends : polars.DataFrame
+        ``trends.csv``: per unit and node (indicator, group, index) n, first/last year, start and
+        end values, change, rel_change, cagr, the OLS line with its inference, Mann-Kendall (S,
+        Var(S), Z, τ, p and whether p is exact), Sen's slope with its interval, the verdict
+        (improving, worsening, no_clear_trend, too_short), ranks, and a note on whatever is
+        missing.
+    progress : polars.DataFrame
+        ``progress.csv``: per unit and indicator with a target: baseline, latest, target,
+        deadline, progress (share of the distance covered), projected year, on_track,
+        anticipated value at the deadline, pace and its label, note.
+    warnings : polars.DataFrame
+        ``warnings.csv``: per unit, year and indicator with a standard: attainment, level
+        (green, yellow, red) and the reason.
+    summary : dict
+        Window, α, comparability, counts and notes (as in ``run.json``).
+    result : Result
+        The check-up whose scores were evaluated.
+    """
+
+    def __init__(self, native: _native.Evaluation, result: Result) -> None:
+        self.trends: pl.DataFrame = to_polars(native.trends())
+        self.progress: pl.DataFrame = to_polars(native.progress())
+        self.warnings: pl.DataFrame = to_polars(native.warnings())
+        self.summary: Dict[str, Any] = json.loads(native.summary)
+        self.result = result
+
+    @property
+    def comparable(self) -> bool:
+        """Whether scores of different years are comparable (False with ``scope="year"``)."""
+        return bool(self.summary["comparable_across_years"])
+
+    def _headline(self) -> str:
+        s = self.summary
+        return (
+            f"citycheck evaluation {s['from']}–{s['to']} (α = {s['alpha']}): {s['trends']} series, "
+            f"{s['improving']} improving, {s['worsening']} worsening; targets {s['on_track']} on track, "
+            f"{s['off_track']} off track; warnings {s['warnings_red']} red, {s['warnings_yellow']} yellow"
+        )
+
+    def __repr__(self) -> str:
+        return f"<{self._headline()}>"
+
+    def _repr_html_(self) -> str:
+        parts = [f"<p><b>{html.escape(self._headline())}</b></p>"]
+        for note in self.summary.get("notes", []):
+            parts.append(f"<p>note: {html.escape(note)}</p>")
+        index = self.trends.filter(pl.col("kind") == "index")
+        if index.height:
+            parts.append(index.select("unit", "n", "start_value", "end_value", "sen_slope", "mk_p", "verdict")._repr_html_())
+        red = self.warnings.filter(pl.col("level") == "red")
+        if red.height:
+            parts.append(f"<details><summary>{red.height} red warning(s)</summary>{red._repr_html_()}</details>")
+        return "\n".join(parts)
+
+
+def evaluate(
+    panel: Any,
+    catalog: Catalog,
+    *,
+    from_year: Optional[int] = None,
+    to_year: Optional[int] = None,
+    alpha: float = 0.05,
+    pace: Optional[Mapping[str, float]] = None,
+    spec: Union[str, Mapping[str, Any], None] = "checkup_default",
+    validation: str = "strict",
+    **spec_options: Any,
+) -> Evaluation:
+    """Score ``panel`` and evaluate the years ``from_year``–``to_year`` (default: all).
+
+    The scores are those of :func:`score` with ``spec`` (default: the check-up default,
+    fitted on the whole panel so that years are comparable) and the same keyword overrides
+    (``normalize=``, ``scope=``, …). ``pace`` sets the cut-offs of the pace labels
+    (``{"on_track": 1.0, "moderate": 0.5}``). The check-up itself is ``.result``.
+
+    >>> ev = evaluate(panel, Catalog.builtin(), from_year=2008, to_year=2012)  # doctest: +SKIP
+    >>> ev.trends.filter(pl.col("kind") == "index")  # doctest: +SKIP
+    """
+    if not isinstance(panel, Panel):
+        panel = Panel.from_frame(panel)
+    full = _spec(spec, **spec_options)
+    options: Dict[str, Any] = {"alpha": alpha}
+    if from_year is not None:
+        options["from"] = from_year
+    if to_year is not None:
+        options["to"] = to_year
+    if pace is not None:
+        options["pace"] = dict(pace)
+    outcome, native = _native.evaluate(panel._native, catalog._native, json.dumps(full), json.dumps(options), validation)
+    return Evaluation(native, Result(outcome))

@@ -16,6 +16,9 @@ from ._citycheck import MethodError as MethodError
 from ._citycheck import SpecError as SpecError
 from ._citycheck import __version__ as __version__
 from ._convert import CitycheckWarning as CitycheckWarning
+from .diagnose import Diagnosis as Diagnosis
+from .diagnose import diagnose as diagnose
+from .diagnose import renewal_tasks as renewal_tasks
 
 _Path = str | os.PathLike[str]
 _Method = str | Mapping[str, Any]
@@ -26,6 +29,11 @@ __all__ = [
     "Result",
     "score",
     "run",
+    "evaluate",
+    "Evaluation",
+    "diagnose",
+    "Diagnosis",
+    "renewal_tasks",
     "checkup_default_spec",
     "weights",
     "mcda",
@@ -112,7 +120,7 @@ class Panel:
     def validate(self, catalog: Catalog, mode: str = "strict") -> list[dict[str, Any]]: ...
 
 class Result:
-    def __init__(self, native: Any) -> None: ...
+    def __init__(self, native: Any, evaluation: Any | None = None, diagnosis: Any | None = None) -> None: ...
     scores: pl.DataFrame
     weights: pl.DataFrame
     fitted: dict[str, Any]
@@ -120,6 +128,8 @@ class Result:
     warnings: list[str]
     issues: list[dict[str, Any]]
     report: dict[str, Any] | None
+    evaluation: Evaluation | None
+    diagnosis: Diagnosis | None
     def index(self, year: int | None = None) -> pl.DataFrame: ...
     def spec_toml(self) -> str: ...
     def _repr_html_(self) -> str: ...
@@ -141,3 +151,27 @@ def score(
     validation: str = "strict",
 ) -> Result: ...
 def run(config: _Path | None = None, out: _Path | None = None) -> Result: ...
+
+class Evaluation:
+    def __init__(self, native: Any, result: Result) -> None: ...
+    trends: pl.DataFrame
+    progress: pl.DataFrame
+    warnings: pl.DataFrame
+    summary: dict[str, Any]
+    result: Result
+    @property
+    def comparable(self) -> bool: ...
+    def _repr_html_(self) -> str: ...
+
+def evaluate(
+    panel: Panel | Any,
+    catalog: Catalog,
+    *,
+    from_year: int | None = None,
+    to_year: int | None = None,
+    alpha: float = 0.05,
+    pace: Mapping[str, float] | None = None,
+    spec: _Method | None = "checkup_default",
+    validation: str = "strict",
+    **spec_options: Any,
+) -> Evaluation: ...

@@ -74,7 +74,27 @@ def _pandas_source(df: Any) -> Any:
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError("reading a pandas DataFrame needs pyarrow: pip install pyarrow") from e
     # The index would otherwise arrive as a column named __index_level_0__.
-    return _pyarrow_source(pa.Table.from_pandas(df, preserve_index=False))
+    try:
+        table = pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # An object column mixing numbers and text — a spreadsheet's "-", "n/a" or "1,234" among
+        # numbers, as pandas.read_excel returns them — has no Arrow type. Hand such columns over
+        # as text: citycheck parses every text cell, reads the usual missing marks as missing
+        # and reports any other with its row and column, exactly as it reads a CSV.
+        try:
+            table = pa.Table.from_pandas(_objects_as_text(df), preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
+            raise _native.DataError(f"cannot read the pandas DataFrame: {e}") from e
+    return _pyarrow_source(table)
+
+
+def _objects_as_text(df: Any) -> Any:
+    """A shallow copy of ``df`` with every object column as pandas text (missing stays missing)."""
+    out = df.copy(deep=False)
+    for name, dtype in df.dtypes.items():
+        if getattr(dtype, "kind", None) == "O":
+            out[name] = df[name].astype("string")
+    return out
 
 
 def _pyarrow_source(table: Any) -> Any:

@@ -139,3 +139,139 @@ def test_ahp_reports_inconsistency_of_the_arcgis_example() -> None:
     assert r.cr is not None and r.cr > 0.1 and not r.consistent
     with pytest.raises(cc.SpecError):
         cc.weights.ahp([[1, 3], [3, 1]])  # not reciprocal
+
+
+# ---------------------------------------------------------------------------------------
+# Weighted sum (WSM) and weighted product (WPM): the reference numbers of
+# tests/it/mcda_weighted.rs, from pymcdm 1.4.0 (numpy 2.4.6). The matrix is pymcdm's own
+# TestWSM / TestWPM case; its weights sum to 2 and are used as given, by pymcdm as by citycheck.
+PYMCDM_X = [[96, 83, 75, 7], [63, 5, 56, 9], [72, 30, 32, 48], [11, 4, 27, 9], [77, 21, 17, 11]]
+PYMCDM_W = [8 / 13, 5 / 13, 6 / 13, 7 / 13]
+PYMCDM_TYPES = [1, 1, -1, -1]
+# WSM(minmax_normalization)(X, w, types)
+PYMCDM_WSM_MIN_MAX = [
+    1.5384615384615383, 1.0447278933111148, 0.9103863040700282, 0.8941579866727049, 1.5080605572078976,
+]
+# WSM()(X, w, types): sum normalisation, pymcdm's default
+PYMCDM_WSM_SUM = [0.6086313254772999, 0.3125202336929132, 0.3342223301084967, 0.2654375437487737, 0.47918856697251644]
+# WPM()(X, w, types)
+PYMCDM_WPM = [
+    0.06462383568044774, 0.01691743205986328, 0.0192318600094334, 0.0074277706775363155, 0.051725664255518666,
+]
+# Same formulas, different summation order (and exp-of-log-sum against a product of powers).
+PEER = 1e-12
+
+# Six Liaoning cities, 2012 (datasets/cn_city_ccsy_2004_2012): GDP, green coverage of the
+# built-up area, tertiary share (higher) and industrial SO2 (lower); w = [0.4, 0.2, 0.2, 0.2].
+LIAONING_CITIES = ["沈阳市", "大连市", "鞍山市", "抚顺市", "丹东市", "锦州市"]
+LIAONING_2012 = [
+    [66025865.0, 42.22, 43.99, 96756.0],
+    [70028306.0, 44.68, 41.65, 114589.0],
+    [24293160.0, 37.78, 41.65, 122876.0],
+    [12363686.0, 41.92, 33.53, 55891.0],
+    [2905058.0, 34.58, 44.49, 27300.0],
+    [12427098.0, 39.01, 35.10, 47340.0],
+]
+
+
+def test_weighted_sum_and_product_agree_with_pymcdm() -> None:
+    X = np.array(PYMCDM_X, dtype=float)
+    ours = cc.mcda.weighted_sum(X, PYMCDM_W, PYMCDM_TYPES)
+    np.testing.assert_allclose(ours, PYMCDM_WSM_MIN_MAX, rtol=0, atol=PEER)
+    ours = cc.mcda.weighted_sum(X, PYMCDM_W, PYMCDM_TYPES, normalize="sum")
+    np.testing.assert_allclose(ours, PYMCDM_WSM_SUM, rtol=0, atol=PEER)
+    # pymcdm's own test values, 3 decimals.
+    np.testing.assert_allclose(ours, [0.609, 0.313, 0.334, 0.265, 0.479], rtol=0, atol=5e-4)
+    ours = cc.mcda.weighted_product(X, PYMCDM_W, PYMCDM_TYPES)
+    np.testing.assert_allclose(ours, PYMCDM_WPM, rtol=0, atol=PEER)
+    np.testing.assert_allclose(ours, [0.065, 0.017, 0.019, 0.007, 0.052], rtol=0, atol=5e-4)
+    assert ours.dtype == np.float64 and ours.shape == (5,)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64"])
+def test_weighted_sum_and_product_take_any_numeric_dtype(dtype: str) -> None:
+    # The matrix holds integers below 2**24, exact in float32: every dtype gives the float64 result.
+    X = np.array(PYMCDM_X).astype(dtype)
+    w = np.array(PYMCDM_W, dtype="float32" if dtype == "float32" else "float64")
+    # float32 weights are not 8/13 exactly: compare with the float32 weights' own float64 result.
+    reference = np.array(PYMCDM_X, dtype=float)
+    np.testing.assert_allclose(
+        cc.mcda.weighted_sum(X, w, PYMCDM_TYPES), cc.mcda.weighted_sum(reference, w.astype(float), PYMCDM_TYPES), atol=0
+    )
+    np.testing.assert_allclose(
+        cc.mcda.weighted_product(X, w, PYMCDM_TYPES),
+        cc.mcda.weighted_product(reference, w.astype(float), PYMCDM_TYPES),
+        atol=0,
+    )
+    np.testing.assert_allclose(cc.mcda.weighted_product(X, PYMCDM_W, PYMCDM_TYPES), PYMCDM_WPM, rtol=0, atol=PEER)
+
+
+def test_a_pandas_dataframe_is_a_matrix_too() -> None:
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame(PYMCDM_X, columns=["a", "b", "c", "d"], index=list("VWXYZ"))
+    np.testing.assert_allclose(cc.mcda.weighted_product(df, PYMCDM_W, PYMCDM_TYPES), PYMCDM_WPM, rtol=0, atol=PEER)
+
+
+@pytest.mark.parametrize("shape", [(4,), (2, 2, 2)])
+def test_weighted_sum_and_product_need_a_two_dimensional_matrix(shape: tuple) -> None:
+    x = np.ones(shape)
+    with pytest.raises(cc.SpecError, match="2-D"):
+        cc.mcda.weighted_sum(x, [0.5, 0.5])
+    with pytest.raises(cc.SpecError, match="2-D"):
+        cc.mcda.weighted_product(x, [0.5, 0.5])
+
+
+def test_the_two_weighted_sum_normalisations_rank_liaoning_differently() -> None:
+    # tests/it/mcda_weighted.rs: min_max puts 沈阳市 first, sum puts 大连市 first (pymcdm agrees).
+    w, types = [0.4, 0.2, 0.2, 0.2], [1, 1, 1, -1]
+    min_max = cc.mcda.weighted_sum(LIAONING_2012, w, types)
+    np.testing.assert_allclose(
+        min_max,
+        [0.7729698191202448, 0.7655163559981158, 0.3389972226892351, 0.3418834421971192, 0.4, 0.3311808122952629],
+        rtol=0,
+        atol=PEER,
+    )
+    total = cc.mcda.weighted_sum(LIAONING_2012, w, types, normalize="sum")
+    assert LIAONING_CITIES[int(np.argmax(min_max))] == "沈阳市"
+    assert LIAONING_CITIES[int(np.argmax(total))] == "大连市"
+    wpm = cc.mcda.weighted_product(LIAONING_2012, w, types)
+    np.testing.assert_allclose(
+        wpm,
+        [0.20896922587723155, 0.2069113591552213, 0.12919134511842745, 0.11285469027746407, 0.07430271954164551,
+         0.11629383407419852],
+        rtol=0,
+        atol=PEER,
+    )
+
+
+def test_types_by_name_and_a_band() -> None:
+    X = np.array([[2, 30, 4], [4, 10, 8], [6, 20, 2]])
+    by_number = cc.mcda.weighted_sum(X, [0.5, 0.3, 0.2], [1, -1, 1])
+    by_name = cc.mcda.weighted_sum(X, [0.5, 0.3, 0.2], ["higher", "lower", "higher"])
+    np.testing.assert_allclose(by_name, by_number, atol=0)
+    np.testing.assert_allclose(by_number, [1 / 15, 0.75, 0.65], atol=1e-12)  # by hand
+    # Band [4, 6] on x = [1, 5, 9]: min-max of −distance = [0, 1, 0].
+    band = cc.mcda.weighted_sum([[1.0], [5.0], [9.0]], [1.0], [{"band": [4, 6]}])
+    np.testing.assert_allclose(band, [0.0, 1.0, 0.0], atol=1e-12)
+    with pytest.raises(cc.MethodError, match="band"):
+        cc.mcda.weighted_product([[1.0], [5.0], [9.0]], [1.0], [{"band": [4, 6]}], criteria=["density"])
+
+
+def test_weighted_product_refuses_a_zero_naming_the_unit_and_criterion() -> None:
+    with pytest.raises(cc.MethodError, match="大连市.*parks"):
+        cc.mcda.weighted_product(
+            [[3.0, 1.0], [0.0, 3.0]], [0.5, 0.5], units=["沈阳市", "大连市"], criteria=["parks", "gdp"]
+        )
+    # A zero weight switches the column off (0^0 = 1): P = gdp / Σ gdp.
+    p = cc.mcda.weighted_product([[3.0, 1.0], [0.0, 3.0]], [0.0, 1.0])
+    np.testing.assert_allclose(p, [0.25, 0.75], atol=1e-12)
+
+
+def test_weighted_sum_refuses_missing_cells() -> None:
+    with pytest.raises(cc.MethodError, match="impute"):
+        cc.mcda.weighted_sum([[1.0, 2.0], [np.nan, 3.0]], [0.5, 0.5], units=["沈阳市", "大连市"])
+
+
+def test_unknown_weighted_sum_normalisation_raises_spec_error() -> None:
+    with pytest.raises(cc.SpecError, match="vector"):
+        cc.mcda.weighted_sum(np.ones((2, 2)), [0.5, 0.5], normalize="vector")

@@ -9,6 +9,8 @@ mod grey_relational;
 mod harmonic;
 mod topsis;
 mod vikor;
+mod weighted_product;
+mod weighted_sum;
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +23,8 @@ pub use grey_relational::grey_relational;
 pub use harmonic::harmonic;
 pub use topsis::{topsis, TopsisNormalization};
 pub use vikor::{vikor, VikorResult};
+pub use weighted_product::weighted_product;
+pub use weighted_sum::{weighted_sum, WeightedSumNormalization};
 
 use crate::catalog::Direction;
 

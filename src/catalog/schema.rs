@@ -166,6 +166,9 @@ pub struct Indicator {
     pub standard: Option<Standard>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<Warning>,
+    /// How to compute the indicator from object records ([`crate::compute`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formula: Option<crate::compute::FormulaSpec>,
 }
 
 impl Indicator {

@@ -115,6 +115,13 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
                 return Err(fail(entry, format!("warning.yellow {} must be in (0, 1]", warning.yellow)));
             }
         }
+        if let Some(formula) = &ind.formula {
+            crate::compute::parse_formula(&formula.expr)
+                .map_err(|e| fail(entry, e.to_string().trim_start_matches("invalid spec: ").to_string()))?;
+            if formula.scale.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
+                return Err(fail(entry, "formula scale must be a positive number".to_string()));
+            }
+        }
         if let Some(den) = &ind.denominator {
             if !indicator_ids.contains(den.as_str()) || den == &ind.id {
                 return Err(fail(entry, format!("denominator '{den}' is not another indicator of this catalogue")));

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::checkup::Spec;
+use crate::diagnose::DiagnoseOptions;
 use crate::error::{Error, Result};
 use crate::evaluate::EvaluateOptions;
 use crate::panel::{ReadOptions, ValidationMode};
@@ -70,6 +71,10 @@ pub struct RunConfig {
     /// The five-year evaluation (`[evaluate]`): trends.csv, progress.csv, warnings.csv.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluate: Option<EvaluateOptions>,
+    /// The diagnosis of one year (`[diagnose]`): attainment, obstacles, weaknesses, coupling,
+    /// ledger and reserve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnose: Option<DiagnoseOptions>,
     /// Folder that relative paths are resolved against (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use super::config::{OutputFormat, RunConfig};
 use crate::catalog::Catalog;
 use crate::checkup::{Checkup, Fitted, Outcome, Scope};
+use crate::diagnose::{diagnose, worsening_trends, DiagnoseOptions, Diagnosis, TaskCatalog};
 use crate::error::{Error, Issue, Location, Result};
 use crate::evaluate::{evaluate, Evaluation, EvaluationSummary};
 use crate::panel::Panel;
@@ -54,6 +55,20 @@ pub struct RunReport {
     /// The five-year evaluation's window and counts, when the run has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<EvaluationSummary>,
+    /// The diagnosed year, its options and notes, when the run has a diagnosis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<DiagnosisSummary>,
+}
+
+/// The diagnosis part of run.json.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagnosisSummary {
+    pub year: i32,
+    pub options: DiagnoseOptions,
+    pub tasks: CatalogRef,
+    pub problems: usize,
+    pub reserve: usize,
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -80,6 +95,7 @@ pub struct RunOutput {
     pub outcome: Outcome,
     pub report: RunReport,
     pub evaluation: Option<Evaluation>,
+    pub diagnosis: Option<Diagnosis>,
 }
 
 /// Runs a whole config: read, validate, score, evaluate when the config asks, and write the
@@ -128,6 +144,32 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         .as_ref()
         .map(|options| evaluate(&catalog, &data, &outcome.scores, &config.spec, options))
         .transpose()?;
+    let mut diagnosis_summary = None;
+    let diagnosis = match &config.diagnose {
+        None => None,
+        Some(options) => {
+            let tasks = TaskCatalog::resolve(&options.tasks)?;
+            let worsening = if options.trends || config.evaluate.is_some() {
+                Some(worsening_trends(&catalog, &data, &outcome, &config.spec, options.year)?)
+            } else {
+                None
+            };
+            let d = diagnose(&catalog, &tasks, &data, &outcome, &config.spec, options, worsening.as_ref())?;
+            diagnosis_summary = Some(DiagnosisSummary {
+                year: d.year,
+                options: options.clone(),
+                tasks: CatalogRef {
+                    id: tasks.id().to_string(),
+                    version: tasks.meta().version.clone(),
+                    sha256: tasks.sha256().to_string(),
+                },
+                problems: d.ledger.len(),
+                reserve: d.reserve.len(),
+                notes: d.notes.clone(),
+            });
+            Some(d)
+        }
+    };
     let report = RunReport {
         citycheck_version: env!("CARGO_PKG_VERSION"),
         catalog: CatalogRef {
@@ -149,13 +191,17 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         warnings,
         issues: validation.issues,
         evaluation: evaluation.as_ref().map(Evaluation::summary),
+        diagnosis: diagnosis_summary,
     };
     let dir = out.map(Path::to_path_buf).unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     write_outputs(&dir, config.output.format, &outcome, &report)?;
     if let Some(evaluation) = &evaluation {
         evaluation.write(&dir, config.output.format)?;
     }
-    Ok(RunOutput { outcome, report, evaluation })
+    if let Some(diagnosis) = &diagnosis {
+        diagnosis.write(&dir, config.output.format)?;
+    }
+    Ok(RunOutput { outcome, report, evaluation, diagnosis })
 }
 
 /// `weights.csv`: year (null when fitted on the whole panel), node, parent, weight (within its

@@ -8,7 +8,9 @@ use pyo3::prelude::*;
 
 use super::arrow::ArrowStream;
 use super::catalog::PyCatalog;
+use super::diagnose::PyDiagnosis;
 use super::error::polars_error;
+use super::evaluate::PyEvaluation;
 use super::panel::PyPanel;
 use super::{from_json, from_name, to_json};
 use crate::error::Issue;
@@ -37,7 +39,7 @@ pub struct PyOutcome {
 }
 
 impl PyOutcome {
-    fn new(outcome: &Outcome, issues: &[Issue], report: Option<&RunReport>) -> PyResult<Self> {
+    pub(crate) fn new(outcome: &Outcome, issues: &[Issue], report: Option<&RunReport>) -> PyResult<Self> {
         Ok(PyOutcome {
             scores: outcome.scores.to_dataframe().map_err(polars_error)?,
             weights: weights_dataframe(&outcome.fitted).map_err(polars_error)?,
@@ -91,16 +93,24 @@ fn score(
 
 /// Runs a run config (the embedded default run when `config` is `None`) and writes its
 /// output folder: `out`, or the config's own.
+/// The evaluation and the diagnosis are `None` unless the config has an `[evaluate]` or a
+/// `[diagnose]` section.
 #[pyfunction]
 #[pyo3(signature = (config=None, out=None))]
-fn run(py: Python<'_>, config: Option<PathBuf>, out: Option<PathBuf>) -> PyResult<PyOutcome> {
+fn run(
+    py: Python<'_>,
+    config: Option<PathBuf>,
+    out: Option<PathBuf>,
+) -> PyResult<(PyOutcome, Option<PyEvaluation>, Option<PyDiagnosis>)> {
     let config = match config {
         Some(path) => RunConfig::load(path)?,
         None => RunConfig::embedded(),
     };
     py.detach(|| {
-        let (outcome, report) = crate::io::run(&config, out.as_deref())?;
-        PyOutcome::new(&outcome, &report.issues, Some(&report))
+        let crate::io::RunOutput { outcome, report, evaluation, diagnosis } = crate::io::run(&config, out.as_deref())?;
+        let evaluation = evaluation.as_ref().map(PyEvaluation::new).transpose()?;
+        let diagnosis = diagnosis.map(|d| PyDiagnosis::new(d, outcome.warnings.clone())).transpose()?;
+        Ok((PyOutcome::new(&outcome, &report.issues, Some(&report))?, evaluation, diagnosis))
     })
 }
 

@@ -7,7 +7,7 @@
 
 use pyo3::prelude::*;
 
-use super::from_json;
+use super::{from_json, from_name};
 use crate::aggregate::{self, Aggregate, Labels, MissingPolicy};
 use crate::catalog::Direction;
 use crate::kernels::Matrix;
@@ -141,6 +141,39 @@ fn mcda_vikor(
     Ok((r.s, r.r, r.q))
 }
 
+/// Weighted sum model of each row; `normalize` is "min_max" or "sum".
+#[pyfunction]
+#[pyo3(signature = (x, w, directions, normalize, rows, columns))]
+fn mcda_weighted_sum(
+    x: Vec<Vec<f64>>,
+    w: Vec<f64>,
+    directions: &str,
+    normalize: &str,
+    rows: Vec<String>,
+    columns: Vec<String>,
+) -> PyResult<Vec<f64>> {
+    let x = matrix(&x)?;
+    let directions = directions_for(&x, directions)?;
+    let normalize: aggregate::WeightedSumNormalization = from_name("normalize", normalize)?;
+    let labels = Labels { rows: &rows, columns: &columns, year: None };
+    Ok(aggregate::weighted_sum(&x, &w, &directions, normalize, labels)?)
+}
+
+/// Weighted product model of each row (sum-normalised values).
+#[pyfunction]
+fn mcda_weighted_product(
+    x: Vec<Vec<f64>>,
+    w: Vec<f64>,
+    directions: &str,
+    rows: Vec<String>,
+    columns: Vec<String>,
+) -> PyResult<Vec<f64>> {
+    let x = matrix(&x)?;
+    let directions = directions_for(&x, directions)?;
+    let labels = Labels { rows: &rows, columns: &columns, year: None };
+    Ok(aggregate::weighted_product(&x, &w, &directions, labels)?)
+}
+
 /// Directions from their JSON list; columns beyond it are `higher`.
 fn directions_for(x: &Matrix, json: &str) -> PyResult<Vec<Direction>> {
     let mut directions: Vec<Direction> = from_json("directions", json)?;
@@ -153,6 +186,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mcda_topsis, m)?)?;
     m.add_function(wrap_pyfunction!(mcda_grey_relational, m)?)?;
     m.add_function(wrap_pyfunction!(mcda_vikor, m)?)?;
+    m.add_function(wrap_pyfunction!(mcda_weighted_sum, m)?)?;
+    m.add_function(wrap_pyfunction!(mcda_weighted_product, m)?)?;
     m.add_function(wrap_pyfunction!(weights_equal, m)?)?;
     m.add_function(wrap_pyfunction!(weights_compute, m)?)?;
     m.add_function(wrap_pyfunction!(aggregate_arithmetic, m)?)?;

@@ -9,7 +9,9 @@
 mod arrow;
 mod catalog;
 mod checkup;
+mod diagnose;
 mod error;
+mod evaluate;
 mod kernels;
 mod panel;
 mod trend;
@@ -26,6 +28,8 @@ fn _citycheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<catalog::PyCatalog>()?;
     m.add_class::<panel::PyPanel>()?;
     checkup::register(m)?;
+    evaluate::register(m)?;
+    diagnose::register(m)?;
     kernels::register(m)?;
     trend::register(m)?;
     Ok(())

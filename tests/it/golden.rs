@@ -50,3 +50,49 @@ fn default_run_matches_the_pandas_peer() {
         assert!(!ours.keys().any(|k| k.0 == unit && k.1 == year), "{unit} {year} should have no row");
     }
 }
+
+/// Compares two CSV tables cell by cell: numbers to 1e-9, text exactly.
+fn assert_same_table(actual: &str, expected: &str, what: &str) {
+    use crate::reference_csv::Table;
+    let (a, e) = (Table::parse(actual), Table::parse(expected));
+    assert_eq!(a.header, e.header, "{what}: columns");
+    assert_eq!(a.rows.len(), e.rows.len(), "{what}: rows");
+    for (k, (ra, re)) in a.rows.iter().zip(&e.rows).enumerate() {
+        for (j, (x, y)) in ra.iter().zip(re).enumerate() {
+            let same = match (x.parse::<f64>(), y.parse::<f64>()) {
+                (Ok(x), Ok(y)) => (x - y).abs() <= 1e-9 * y.abs().max(1.0),
+                _ => x == y,
+            };
+            assert!(same, "{what}: row {}, column {}: {x:?} vs {y:?}", k + 2, a.header[j]);
+        }
+    }
+}
+
+/// The diagnosis of 2012 in the default run: the problem ledger and the project reserve, as
+/// reviewed when the diagnosis landed (tests/golden/README.md). Two rows by hand:
+/// - 丹东市 garbage_harmless_rate: 30% against 90% → attainment 1/3, red (3 points); global
+///   weight 0.0985464609 → severity 3 × 100 × 0.0985464609 = 29.5639383.
+/// - its reserve: task 7 (绿色低碳生活) collects that one problem: priority 29.5639383.
+#[test]
+fn default_run_diagnosis_matches_the_reviewed_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    citycheck::io::run(&RunConfig::embedded(), Some(dir.path())).unwrap();
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    assert_same_table(&read("ledger.csv"), include_str!("../golden/default_run_ledger_2012.csv"), "ledger");
+    assert_same_table(&read("reserve.csv"), include_str!("../golden/default_run_reserve_2012.csv"), "reserve");
+    let ledger = crate::reference_csv::Table::parse(&read("ledger.csv"));
+    let k = ledger
+        .text("unit")
+        .iter()
+        .zip(ledger.text("indicator"))
+        .position(|(u, i)| *u == "丹东市" && i == "garbage_harmless_rate")
+        .unwrap();
+    let weight = ledger.values("weight")[k];
+    crate::prec::assert_close(
+        ledger.values("severity")[k],
+        3.0 * 100.0 * weight,
+        1e-9,
+        "severity = points × 100 × weight",
+    );
+    crate::prec::assert_close(ledger.values("attainment")[k], 30.0 / 90.0, 1e-12, "attainment");
+}

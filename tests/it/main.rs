@@ -8,10 +8,13 @@ mod catalogs;
 #[cfg(feature = "cli")]
 mod cli;
 mod coinr;
+mod compute;
+mod diagnose;
 mod evaluate;
 mod formats;
 mod golden;
 mod mcda;
+mod mcda_weighted;
 mod normalize;
 mod pipeline;
 mod prec;

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use citycheck::aggregate::{vikor, Aggregate, Labels, MissingPolicy, TopsisNormalization};
+use citycheck::aggregate::{vikor, Aggregate, Labels, MissingPolicy, TopsisNormalization, WeightedSumNormalization};
 use citycheck::catalog::{Direction, Indicator};
 use citycheck::io::{read_decision_matrix, DecisionMatrix};
 use citycheck::kernels::rank::rank_best_first;
@@ -145,6 +145,7 @@ fn criterion(name: &str, direction: Direction) -> Indicator {
         source: None,
         standard: None,
         warning: None,
+        formula: None,
     }
 }
 
@@ -209,6 +210,15 @@ pub fn rank(
             }
             return Ok(out);
         }
+        "weighted_sum" => {
+            let norm = match normalize.unwrap_or("min_max") {
+                "min_max" => WeightedSumNormalization::MinMax,
+                "sum" => WeightedSumNormalization::Sum,
+                other => return Err(Error::Spec(format!("weighted_sum normalises by min_max or sum, not '{other}'"))),
+            };
+            citycheck::aggregate::weighted_sum(&m.values, &w, &dirs, norm, labels)?
+        }
+        "weighted_product" => citycheck::aggregate::weighted_product(&m.values, &w, &dirs, labels)?,
         "arithmetic" | "geometric" | "harmonic" => {
             let norm = match normalize {
                 Some(name) => Normalize::from_name(name)?,
@@ -219,7 +229,7 @@ pub fn rank(
         }
         other => {
             return Err(Error::Spec(format!(
-            "unknown ranking method '{other}'; known: topsis, grey_relational, vikor, arithmetic, geometric, harmonic"
+            "unknown ranking method '{other}'; known: topsis, grey_relational, vikor, weighted_sum, weighted_product, arithmetic, geometric, harmonic"
         )))
         }
     };

@@ -3,6 +3,7 @@
 //! Raw flags (clap) are turned into a checked [`RunConfig`] or library calls, then run.
 
 mod decision;
+mod diagnose;
 mod table;
 
 use std::path::PathBuf;
@@ -96,6 +97,9 @@ enum Command {
         #[arg(long)]
         lower_is_better: bool,
     },
+    /// The diagnosis (诊断) of one year: attainment, obstacle degree (障碍度), weaknesses,
+    /// coupling coordination (耦合协调度), problem ledger (问题台账) and project reserve (项目储备库).
+    Diagnose(diagnose::DiagnoseArgs),
     /// Check a data file against a catalogue and list every problem found.
     Validate {
         #[command(flatten)]
@@ -130,10 +134,10 @@ enum Command {
         /// A weight method name, weights `w1,w2,…`, or a CSV `criterion,weight`.
         #[arg(long, default_value = "equal")]
         weights: String,
-        /// topsis, grey_relational, vikor, arithmetic, geometric, harmonic.
+        /// topsis, grey_relational, vikor, weighted_sum, weighted_product, arithmetic, geometric, harmonic.
         #[arg(long)]
         method: String,
-        /// topsis: vector (default) or min_max; arithmetic/geometric/harmonic: any normalisation
+        /// topsis: vector (default) or min_max; weighted_sum: min_max (default) or sum; arithmetic/geometric/harmonic: any normalisation
         /// (default min_max to [0, 1]).
         #[arg(long)]
         normalize: Option<String>,
@@ -271,6 +275,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 spec,
                 output: OutputConfig { dir: out, format: format.into() },
                 evaluate: None,
+                diagnose: None,
                 base_dir: PathBuf::new(),
             };
             run_and_report(&config, None)
@@ -290,6 +295,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 spec,
                 output: OutputConfig { dir: out, format: format.into() },
                 evaluate: Some(EvaluateOptions { from, to, alpha, ..EvaluateOptions::default() }),
+                diagnose: None,
                 base_dir: PathBuf::new(),
             };
             run_and_report(&config, None)
@@ -299,6 +305,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             print!("{}", table::trends_csv(&io::read_series(&series)?, alpha, better)?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Diagnose(args) => run_and_report(&args.config()?, None),
         Command::Validate { input } => {
             let catalog = Catalog::resolve(&input.catalog)?;
             let data = input.data_config();
@@ -350,11 +357,17 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
 
 fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result<ExitCode> {
     eprintln!("citycheck {}: catalogue {}, data {}", env!("CARGO_PKG_VERSION"), config.catalog, config.data.path);
-    let io::RunOutput { outcome, report, evaluation } = io::run(config, out.as_deref())?;
+    let io::RunOutput { outcome, report, evaluation, diagnosis } = io::run(config, out.as_deref())?;
     let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     print!("{}", table::latest_year(&outcome.scores));
     if let Some(evaluation) = &evaluation {
         print!("{}", table::evaluation(evaluation));
+    }
+    if let Some(diagnosis) = &diagnosis {
+        print!("\n{}", diagnose::summary(diagnosis));
+        for note in &diagnosis.notes {
+            eprintln!("note: {note}");
+        }
     }
     let c = &report.counts;
     eprintln!(

@@ -1,0 +1,119 @@
+"""citycheck.diagnose: the diagnosis through Python — the kernels by hand, the Liaoning example's
+invariants (tests/it/diagnose.rs has the full hand-calculated set)."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+import pytest
+
+import citycheck as cc
+from citycheck.diagnose import Diagnosis, coupling_coordination, diagnose, obstacle_degree, renewal_tasks
+
+
+def panel(liaoning: pl.DataFrame) -> cc.Panel:
+    return cc.Panel.from_frame(liaoning, unit="city")
+
+
+def test_obstacle_degree_by_hand() -> None:
+    # F = (0.5, 0.3, 0.2), r = (0.8, 0.4, 0.0): F·I = (0.10, 0.18, 0.20), Σ = 0.48
+    # → O = (125/6, 37.5, 125/3) %.
+    o = obstacle_degree([0.5, 0.3, 0.2], [0.8, 0.4, 0.0])
+    assert o == pytest.approx([125 / 6, 37.5, 125 / 3], abs=1e-12)
+    # A missing score is left out: F·I = (0.10, –, 0.20) → (33.3…, NaN, 66.6…).
+    o = obstacle_degree([0.5, 0.3, 0.2], [0.8, None, 0.0])
+    assert o[0] == pytest.approx(100 / 3, abs=1e-12) and math.isnan(o[1])
+    # At its best everywhere: 0, never 0/0.
+    assert obstacle_degree([0.5, 0.5], [1.0, 1.0]) == [0.0, 0.0]
+    with pytest.raises(cc.SpecError):
+        obstacle_degree([0.5], [0.1, 0.2])
+
+
+def test_coupling_by_hand() -> None:
+    # U = (0.2, 0.4, 0.8): C = 3·0.4/1.4 = 6/7, T = 7/15, D = √0.4 → 初级协调.
+    k = coupling_coordination([0.2, 0.4, 0.8])
+    assert k.c == pytest.approx(6 / 7, abs=1e-12)
+    assert k.t == pytest.approx(7 / 15, abs=1e-12)
+    assert k.d == pytest.approx(math.sqrt(0.4), abs=1e-12)
+    assert k.grade == "初级协调"
+    # A zero subsystem: C = 0; all equal: C = 1.
+    assert coupling_coordination([0.0, 0.9]).c == 0.0
+    assert coupling_coordination([0.6, 0.6, 0.6]).c == 1.0
+    # Weighted: β = (0.7, 0.3) on U = (0.4, 0.9): T = 0.55.
+    assert coupling_coordination([0.4, 0.9], [0.7, 0.3]).t == pytest.approx(0.55, abs=1e-12)
+
+
+def test_renewal_tasks_table() -> None:
+    tasks = renewal_tasks()
+    assert tasks.height == 18
+    assert tasks["id"].to_list() == list(range(1, 19))
+    assert set(tasks["area"].unique()) == {"green", "low_carbon", "smart", "humanistic", "vital"}
+
+
+def test_diagnose_the_liaoning_example(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
+    d = diagnose(panel(liaoning), catalog)
+    assert isinstance(d, Diagnosis)
+    assert d.year == 2012 and d.options["top"] == 5
+    assert d.attainment.columns == ["unit", "year", "indicator", "value", "standard", "met", "gap", "note"]
+    assert d.reserve.columns == ["unit", "task", "task_name", "priority", "rank", "problems", "deadline"]
+    # Obstacles of the indicators sum to 100 per unit.
+    sums = d.obstacles.filter(pl.col("kind") == "indicator").group_by("unit").agg(pl.col("obstacle").sum())
+    assert sums["obstacle"].to_list() == pytest.approx([100.0] * sums.height, abs=1e-9)
+    # Every reserve problem is a ledger row of the same unit.
+    problems = set(zip(d.ledger["unit"], d.ledger["indicator"]))
+    for unit, listed in zip(d.reserve["unit"], d.reserve["problems"]):
+        assert all((unit, p) in problems for p in listed.split(";"))
+    # No NaN anywhere: what cannot be computed is null.
+    for table in (d.attainment, d.obstacles, d.coupling, d.ledger, d.reserve):
+        for name, dtype in table.schema.items():
+            if dtype.is_float():
+                assert not table[name].is_nan().any(), name
+    assert d.top_obstacles(3)["rank"].max() <= 3
+    assert "2012" in repr(d) and "<b>" in d._repr_html_()
+
+
+def test_diagnose_is_deterministic_and_writes_the_files(catalog: cc.Catalog, liaoning: pl.DataFrame, tmp_path) -> None:
+    first = diagnose(panel(liaoning), catalog, year=2011, top=3)
+    second = diagnose(panel(liaoning), catalog, year=2011, top=3)
+    assert first.year == 2011
+    for name in ("obstacles", "ledger", "reserve", "coupling"):
+        assert getattr(first, name).equals(getattr(second, name)), name
+    paths = first.write(tmp_path)
+    assert [p.name for p in paths] == [
+        "attainment.csv",
+        "attainment_rates.csv",
+        "obstacles.csv",
+        "weaknesses.csv",
+        "coupling.csv",
+        "ledger.csv",
+        "reserve.csv",
+    ]
+    assert pl.read_csv(tmp_path / "ledger.csv").height == first.ledger.height
+
+
+def test_worsening_trends_raise_severity(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
+    base = diagnose(panel(liaoning), catalog)
+    row = base.ledger.row(0, named=True)
+    raised = diagnose(panel(liaoning), catalog, worsening=[(row["unit"], row["indicator"])])
+    again = raised.ledger.filter((pl.col("unit") == row["unit"]) & (pl.col("indicator") == row["indicator"]))
+    assert again["points"][0] == row["points"] + 1
+    assert "worsening trend" in again["reasons"][0]
+    # The same from a mapping, as Evaluation trends give it.
+    mapped = diagnose(panel(liaoning), catalog, worsening={(row["unit"], row["indicator"]): True})
+    assert mapped.ledger.equals(raised.ledger)
+    # Computed trends run without error.
+    assert diagnose(panel(liaoning), catalog, trends=True).ledger.height > 0
+
+
+def test_bad_requests_raise(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
+    with pytest.raises(cc.SpecError, match="2008"):
+        diagnose(panel(liaoning), catalog, year=1999)
+    with pytest.raises(cc.SpecError, match="bounded"):
+        diagnose(panel(liaoning), catalog, spec={"normalize": {"method": "z_score"}})
+    with pytest.raises(cc.SpecError, match="attribute"):
+        diagnose(panel(liaoning), catalog, peers="province")
+    with pytest.raises(cc.SpecError, match="beta"):
+        diagnose(panel(liaoning), catalog, beta=[0.5, 0.5])
+    with pytest.raises(cc.IoError):
+        diagnose(panel(liaoning), catalog, tasks="no-such-tasks.toml")

@@ -1,0 +1,119 @@
+//! `citycheck diagnose`: the diagnosis (诊断) of one year — attainment, obstacle degree,
+//! weaknesses, coupling coordination, the problem ledger and the project reserve.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use citycheck::catalog::NodeKind;
+use citycheck::diagnose::{DiagnoseOptions, Diagnosis};
+use citycheck::io::{OutputConfig, RunConfig};
+use citycheck::{Error, Spec};
+
+use super::{Format, Input};
+
+/// The flags of `citycheck diagnose`.
+#[derive(Args)]
+pub struct DiagnoseArgs {
+    #[command(flatten)]
+    input: Input,
+    /// Year to diagnose (default: the latest year of the data).
+    #[arg(long)]
+    year: Option<i32>,
+    /// How many of a unit's largest indicator obstacles count as problems.
+    #[arg(long, default_value_t = 5)]
+    top: usize,
+    /// Compare units only with the units sharing this attribute (e.g. province); default: all.
+    #[arg(long)]
+    peers: Option<String>,
+    /// Renewal-task file: a built-in id or a TOML path.
+    #[arg(long, default_value = "renewal-tasks-liaoning")]
+    tasks: String,
+    /// Raise the severity of problems with a significant worsening trend (Mann-Kendall over
+    /// the years up to the diagnosed one, α = 0.05).
+    #[arg(long)]
+    trends: bool,
+    /// A spec TOML (normalisation, scope, weights, …); default: the check-up default. The
+    /// normalisation must have a bounded scale (min_max, band, goalposts, target, percentile).
+    #[arg(long)]
+    spec: Option<PathBuf>,
+    /// Output folder.
+    #[arg(long, default_value = "citycheck-out")]
+    out: PathBuf,
+    #[arg(long, value_enum, default_value = "csv")]
+    format: Format,
+}
+
+impl DiagnoseArgs {
+    /// The run these flags ask for: score the data, diagnose the year, write the tables.
+    pub fn config(&self) -> citycheck::Result<RunConfig> {
+        let spec = match &self.spec {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.clone(), source: e })?;
+                Spec::from_toml(&text)?
+            }
+            None => Spec::checkup_default(),
+        };
+        Ok(RunConfig {
+            catalog: self.input.catalog.clone(),
+            data: self.input.data_config(),
+            spec,
+            output: OutputConfig { dir: self.out.clone(), format: self.format.into() },
+            evaluate: None,
+            diagnose: Some(DiagnoseOptions {
+                year: self.year,
+                top: self.top,
+                peers: self.peers.clone(),
+                tasks: self.tasks.clone(),
+                trends: self.trends,
+                ..DiagnoseOptions::default()
+            }),
+            base_dir: PathBuf::new(),
+        })
+    }
+}
+
+/// Per unit: its top obstacles (rank ≤ top, obstacle > 0) and its first reserve task.
+pub fn summary(d: &Diagnosis) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Diagnosis {}: top-{} obstacles per unit (障碍度, % of the unit's weighted shortfall)",
+        d.year, d.options.top
+    );
+    let mut units: Vec<&str> = Vec::new();
+    for o in &d.obstacles {
+        if units.last() != Some(&o.unit.as_str()) {
+            units.push(&o.unit);
+        }
+    }
+    for unit in units {
+        let mut top: Vec<(u32, &str, f64)> = d
+            .obstacles
+            .iter()
+            .filter(|o| o.unit == unit && o.kind == NodeKind::Indicator)
+            .filter_map(|o| match (o.rank, o.obstacle) {
+                (Some(r), Some(v)) if r as usize <= d.options.top && v > 0.0 => Some((r, o.node.as_str(), v)),
+                _ => None,
+            })
+            .collect();
+        top.sort_by_key(|&(r, _, _)| r);
+        let listed: Vec<String> = top.iter().map(|(_, id, v)| format!("{id} {v:.1}")).collect();
+        let mut line =
+            format!("  {unit}: {}", if listed.is_empty() { "no obstacle".to_string() } else { listed.join(", ") });
+        if let Some(task) = d.reserve.iter().find(|r| r.unit == unit && r.rank == 1) {
+            let name = task.task_name.as_deref().unwrap_or("");
+            let _ = write!(line, "  → task {} {name}", task.task);
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(
+        out,
+        "{} problem(s) in the ledger, {} task(s) in the reserve, {} unit(s) with coupling coordination",
+        d.ledger.len(),
+        d.reserve.len(),
+        d.coupling.iter().filter(|c| c.d.is_some()).count()
+    );
+    out
+}

@@ -1,0 +1,402 @@
+//! Diagnosis (诊断): from the scores of a check-up to the problems of each unit and the renewal
+//! tasks they call for (METHODS.md §6; POLICY.md: 体检 → 评价 → 诊断 → 治理).
+//!
+//! [`diagnose`] reads one year of a check-up (its [`Dataset`], [`Outcome`] and [`Spec`]) and
+//! produces a [`Diagnosis`] of seven tables, one stage per file:
+//!
+//! | stage | file | what |
+//! |---|---|---|
+//! | attainment (达标) | `attainment.rs` | per indicator with a standard: met or not, the gap; 达标率 per group |
+//! | obstacle degree (障碍度) | `obstacle.rs` | each indicator's share of the unit's weighted shortfall |
+//! | weaknesses (短板) and strengths | `peers.rs` | rank among peer units; bottom/top share; far below the peer median |
+//! | coupling coordination (耦合协调度) | `coupling.rs` | C, T, D and the grade between the top-level groups |
+//! | problem ledger (问题台账) | `ledger.rs` | every problem with its reasons and a severity |
+//! | project reserve (项目储备库) | `reserve.rs` | per unit, the renewal tasks its problems point to, by priority |
+//! | tables and files | `output.rs` | DataFrames and `Diagnosis::write` |
+//!
+//! The renewal tasks come from a [`TaskCatalog`] (`tasks.rs`; the 18 key tasks of the Liaoning
+//! plan are built in).
+//!
+//! # Scores on [0, 1]
+//! Obstacle degree and coupling need scores r ∈ [0, 1]. They are the check-up's scores
+//! rescaled by the spec's normalisation scale `[lo, hi]`: r = (score − lo)/(hi − lo), clamped to
+//! [0, 1] (a `reference_year` fit can score other years outside `[lo, hi]`). Normalisations
+//! without a bounded scale (`z_score`, `rank`, `vector`, `sum`) are refused with
+//! [`Error::Spec`].
+//!
+//! # One year
+//! A diagnosis is of one year: [`DiagnoseOptions::year`], or the latest year of the data. The
+//! weights are those that score that year ([`crate::Fitted::set_for`]).
+//!
+//! # Severity and priority (traceable by hand)
+//! A problem's severity is
+//!
+//! ```text
+//! severity = points × 100 × F_j
+//! points   = 3 (red), 2 (yellow), 1 (green, or no standard)   of the warning level without the trend
+//!          + 1 when the (unit, indicator) has a significant worsening trend
+//! ```
+//!
+//! F_j is the indicator's global weight. The warning level shown in the ledger is the
+//! monitoring level of [`crate::evaluate::alert`], which already raises the level by one for a
+//! worsening trend (METHODS.md §6); the points use the level *before* that raise plus one trend
+//! point, so that green + trend = 2 = yellow, yellow + trend = 3 = red, and red + trend = 4 (a
+//! worsening red problem outranks a steady one instead of being capped). The ledger's `points`
+//! column holds the number, so severity / (100 F_j) = points can be checked row by row.
+//! A task's priority in the reserve is the sum of the severities of the unit's problems that
+//! point to it.
+//!
+//! # Missing values
+//! No output holds NaN: a value that cannot be computed is empty, with the reason in a `note`
+//! column or in [`Diagnosis::notes`].
+//!
+//! # References
+//! - METHODS.md §6 (the numerical contract) and POLICY.md (the 18 key tasks).
+//! - Obstacle degree: the 障碍度模型 of Chinese urban-evaluation practice, with factor
+//!   contribution F_j (weight) and deviation I_ij = 1 − r_ij.
+//! - Coupling coordination: the n-subsystem coupling degree C = n[ΠU/(ΣU)^n]^{1/n} with
+//!   coordination D = √(C·T).
+
+mod attainment;
+mod coupling;
+mod ledger;
+mod obstacle;
+mod output;
+mod peers;
+mod reserve;
+mod tasks;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+pub use attainment::{AttainmentRate, AttainmentRow};
+pub use coupling::{coupling, Coupling, CouplingRow, Grade};
+pub use ledger::{Problem, Reason};
+pub use obstacle::{obstacle_degree, ObstacleRow};
+pub use peers::{PeerFlag, PeerKind};
+pub use reserve::ReserveItem;
+pub use tasks::{Area, RenewalTask, TaskCatalog, TaskMeta};
+
+use crate::catalog::{Catalog, Indicator, Tree};
+use crate::checkup::{Dataset, Outcome, Scores, Spec};
+use crate::error::{Error, Result};
+use crate::evaluate::{evaluate, EvaluateOptions};
+
+/// Worsening trends: `(unit, indicator id)` → whether the indicator worsens significantly.
+pub type Worsening = HashMap<(String, String), bool>;
+
+fn default_top() -> usize {
+    5
+}
+fn default_weak_share() -> f64 {
+    0.2
+}
+fn default_far_below() -> f64 {
+    0.25
+}
+fn default_tasks() -> String {
+    "renewal-tasks-liaoning".to_string()
+}
+
+/// The parameters of a diagnosis: the `[diagnose]` table of a run config.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiagnoseOptions {
+    /// The year to diagnose; `None` = the latest year of the data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// How many of a unit's largest indicator obstacles count as problems (default 5).
+    #[serde(default = "default_top")]
+    pub top: usize,
+    /// A unit attribute (province, tier, …): units are compared with the units sharing its
+    /// value; `None` = with all units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peers: Option<String>,
+    /// Share of peers at each end: the bottom share are weaknesses, the top share strengths
+    /// (default 0.2, in (0, 0.5]).
+    #[serde(default = "default_weak_share")]
+    pub weak_share: f64,
+    /// A score below the peer median by more than this fraction of the scale range is "far
+    /// below" (default 0.25, in (0, 1]).
+    #[serde(default = "default_far_below")]
+    pub far_below: f64,
+    /// Coupling weights β of the top-level groups, in tree order; `None` = equal. Non-negative,
+    /// summing to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beta: Option<Vec<f64>>,
+    /// The task file: a built-in id or a path (resolved by the caller: [`TaskCatalog::resolve`]).
+    #[serde(default = "default_tasks")]
+    pub tasks: String,
+    /// Raise the severity of problems with a significant worsening trend (Mann-Kendall over the
+    /// years up to the diagnosed one). A run with an `[evaluate]` section always does.
+    #[serde(default)]
+    pub trends: bool,
+}
+
+impl Default for DiagnoseOptions {
+    fn default() -> Self {
+        DiagnoseOptions {
+            year: None,
+            top: default_top(),
+            peers: None,
+            weak_share: default_weak_share(),
+            far_below: default_far_below(),
+            beta: None,
+            tasks: default_tasks(),
+            trends: false,
+        }
+    }
+}
+
+impl DiagnoseOptions {
+    /// Checks the parameters that do not depend on the data (β is checked against the tree).
+    ///
+    /// # Errors
+    /// [`Error::Spec`] naming the parameter.
+    pub fn check(&self) -> Result<()> {
+        if !(self.weak_share > 0.0 && self.weak_share <= 0.5) {
+            return Err(Error::Spec(format!("diagnose: weak_share {} must be in (0, 0.5]", self.weak_share)));
+        }
+        if !(self.far_below > 0.0 && self.far_below <= 1.0) {
+            return Err(Error::Spec(format!("diagnose: far_below {} must be in (0, 1]", self.far_below)));
+        }
+        if self.tasks.trim().is_empty() {
+            return Err(Error::Spec("diagnose: tasks must name a task file (id or path)".into()));
+        }
+        Ok(())
+    }
+}
+
+/// The diagnosis of one year. Every table is in a fixed order: unit-years in the data's order
+/// (first appearance of the unit), then nodes in catalogue order, unless a table says
+/// otherwise (the ledger and the reserve are ordered by severity and priority).
+#[derive(Debug, Clone)]
+pub struct Diagnosis {
+    pub year: i32,
+    pub options: DiagnoseOptions,
+    pub attainment: Vec<AttainmentRow>,
+    pub rates: Vec<AttainmentRate>,
+    pub obstacles: Vec<ObstacleRow>,
+    pub weaknesses: Vec<PeerFlag>,
+    pub coupling: Vec<CouplingRow>,
+    pub ledger: Vec<Problem>,
+    pub reserve: Vec<ReserveItem>,
+    /// What the user should know (units without peers, problems without a task, …).
+    pub notes: Vec<String>,
+}
+
+/// Diagnoses one year of a check-up: attainment, obstacle degree, weaknesses, coupling
+/// coordination, the problem ledger and the project reserve.
+///
+/// `data` and `outcome` come from the same run ([`crate::Checkup::run_panel`]); `spec` is the
+/// spec it ran with; `worsening` holds the significant worsening trends, if any were computed.
+///
+/// # Errors
+/// [`Error::Spec`] when the options are invalid, the year is not in the data, the outcome does
+/// not belong to `data` or `catalog`, the normalisation has no bounded scale, the peer
+/// attribute is unknown, or the tree has fewer than two top-level groups (coupling).
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::diagnose::{diagnose, DiagnoseOptions, TaskCatalog};
+/// use citycheck::{Catalog, Checkup, Panel, Spec, ValidationMode};
+/// let catalog = Catalog::builtin("ccsy-example")?;
+/// let panel = Panel::from_records([
+///     ("沈阳市", 2012, "green_coverage_builtup", 42.2),
+///     ("大连市", 2012, "green_coverage_builtup", 45.0),
+///     ("沈阳市", 2012, "tertiary_share", 47.0),
+///     ("大连市", 2012, "tertiary_share", 50.0),
+/// ]);
+/// let validation = panel.validate(&catalog, ValidationMode::Strict)?;
+/// let spec = Spec::default();
+/// let (data, outcome) = Checkup::new(&catalog, spec.clone())?.run_panel(&panel, &validation)?;
+/// let tasks = TaskCatalog::builtin("renewal-tasks-liaoning")?;
+/// let d = diagnose(&catalog, &tasks, &data, &outcome, &spec, &DiagnoseOptions::default(), None)?;
+/// // 沈阳市 is last on both indicators: all of its shortfall, 100 %, is spread over them.
+/// let total: f64 = d.obstacles.iter().filter(|o| o.unit == "沈阳市" && o.kind.as_str() == "indicator")
+///     .filter_map(|o| o.obstacle).sum();
+/// assert!((total - 100.0).abs() < 1e-9);
+/// # Ok(()) }
+/// ```
+pub fn diagnose(
+    catalog: &Catalog,
+    tasks: &TaskCatalog,
+    data: &Dataset,
+    outcome: &Outcome,
+    spec: &Spec,
+    options: &DiagnoseOptions,
+    worsening: Option<&Worsening>,
+) -> Result<Diagnosis> {
+    options.check()?;
+    let view = View::new(catalog, data, outcome, spec, options.year)?;
+    let mut notes = Vec::new();
+    let attainment = attainment::judge(&view, &mut notes);
+    let rates = attainment::rates(&view, &attainment);
+    let obstacles = obstacle::obstacles(&view);
+    let peers = peers::compare(&view, options, &mut notes)?;
+    let coupling = coupling::coordinate(&view, options.beta.as_deref())?;
+    let ledger = ledger::ledger(&view, options, &attainment, &obstacles, &peers, worsening);
+    let reserve = reserve::reserve(&view, tasks, &ledger, &mut notes);
+    Ok(Diagnosis {
+        year: view.year,
+        options: options.clone(),
+        attainment,
+        rates,
+        obstacles,
+        weaknesses: peers.flags,
+        coupling,
+        ledger,
+        reserve,
+        notes,
+    })
+}
+
+/// The significant worsening trends of every (unit, indicator) over the data's years up to
+/// `year` (all years when `None`): the Mann-Kendall verdicts of the five-year evaluation at
+/// α = 0.05 on the observed values ([`crate::evaluate::evaluate`], [`crate::evaluate::Evaluation::worsening`]).
+/// Only what was known by the diagnosed year counts.
+///
+/// # Errors
+/// As [`crate::evaluate::evaluate`] (a year outside the data, a negative value of an indicator
+/// with a standard).
+pub fn worsening_trends(
+    catalog: &Catalog,
+    data: &Dataset,
+    outcome: &Outcome,
+    spec: &Spec,
+    year: Option<i32>,
+) -> Result<Worsening> {
+    let options = EvaluateOptions { to: year, ..EvaluateOptions::default() };
+    Ok(evaluate(catalog, data, &outcome.scores, spec, &options)?.worsening())
+}
+
+/// One year of a check-up, as every stage reads it.
+pub(crate) struct View<'a> {
+    pub catalog: &'a Catalog,
+    pub data: &'a Dataset,
+    pub scores: &'a Scores,
+    pub year: i32,
+    /// Rows of `year` (the same rows in `data` and `scores`).
+    pub rows: Range<usize>,
+    /// The normalisation scale `[lo, hi]`.
+    pub lo: f64,
+    pub hi: f64,
+    /// Global weight of every tree node (the index: 1).
+    pub global: Vec<f64>,
+    /// Dataset column of every indicator node.
+    column: Vec<Option<usize>>,
+}
+
+impl<'a> View<'a> {
+    fn new(
+        catalog: &'a Catalog,
+        data: &'a Dataset,
+        outcome: &'a Outcome,
+        spec: &Spec,
+        year: Option<i32>,
+    ) -> Result<View<'a>> {
+        let scores = &outcome.scores;
+        if outcome.fitted.catalog_id != catalog.id() {
+            return Err(Error::Spec(format!(
+                "the outcome was fitted with catalogue '{}', not '{}'",
+                outcome.fitted.catalog_id,
+                catalog.id()
+            )));
+        }
+        if scores.rows() != data.rows() || scores.tree().nodes().len() != data.tree().nodes().len() {
+            return Err(Error::Spec("the outcome does not belong to this data (different unit-years or tree)".into()));
+        }
+        if outcome.fitted.spec.normalize != spec.normalize {
+            return Err(Error::Spec(format!(
+                "the spec normalises by {}, but the outcome was scored by {}",
+                spec.normalize.name(),
+                outcome.fitted.spec.normalize.name()
+            )));
+        }
+        let (lo, hi) = spec.normalize.scale().ok_or_else(|| {
+            Error::Spec(format!(
+                "obstacle degree and coupling need scores on a bounded scale [lo, hi]; '{}' has none \
+                 (use min_max, band, goalposts, target or percentile)",
+                spec.normalize.name()
+            ))
+        })?;
+        let years = data.years();
+        let year = match year {
+            Some(y) => y,
+            None => *years.iter().max().ok_or_else(|| Error::Spec("no unit-year to diagnose".into()))?,
+        };
+        let i = years.iter().position(|&y| y == year).ok_or_else(|| {
+            Error::Spec(format!(
+                "year {year} is not in the data (years: {})",
+                years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+            ))
+        })?;
+        let rows = data.year_rows[i].clone();
+        let set = outcome
+            .fitted
+            .set_for(year)
+            .ok_or_else(|| Error::Spec(format!("the outcome has no fitted parameters for year {year}")))?;
+        let tree = data.tree();
+        let mut global = vec![1.0; tree.nodes().len()];
+        for (n, node) in tree.nodes().iter().enumerate().skip(1) {
+            global[n] =
+                set.weights.iter().find(|w| w.node == node.id).map(|w| w.global_weight).ok_or_else(|| {
+                    Error::Spec(format!("the fitted parameters have no weight for node '{}'", node.id))
+                })?;
+        }
+        let mut column = vec![None; tree.nodes().len()];
+        for (c, &node) in data.columns.iter().enumerate() {
+            column[node] = Some(c);
+        }
+        Ok(View { catalog, data, scores, year, rows, lo, hi, global, column })
+    }
+
+    pub fn tree(&self) -> &Tree {
+        self.data.tree()
+    }
+
+    pub fn unit(&self, row: usize) -> &str {
+        self.data.unit_name(row)
+    }
+
+    /// Indicator nodes in catalogue order.
+    pub fn indicator_nodes(&self) -> Vec<usize> {
+        self.tree().indicator_nodes().collect()
+    }
+
+    /// The catalogue entry of an indicator node.
+    pub fn indicator(&self, node: usize) -> &'a Indicator {
+        let position = self.tree().node(node).indicator.expect("an indicator node");
+        &self.catalog.indicators()[position]
+    }
+
+    /// The value the check-up scored (after denominators and imputation) and whether it was
+    /// imputed; `NaN` when missing.
+    pub fn value(&self, row: usize, node: usize) -> (f64, bool) {
+        let c = self.column[node].expect("every indicator node has a column");
+        (self.data.raw.get(row, c), self.data.imputed[c * self.data.rows() + row])
+    }
+
+    /// The score of `node` rescaled to [0, 1] (module docs); `NaN` when it has none.
+    pub fn score01(&self, row: usize, node: usize) -> f64 {
+        rescale(self.scores.value(row, node), self.lo, self.hi)
+    }
+
+    /// Nodes from `node`'s parent up to the root.
+    pub fn ancestors(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
+        let tree = self.tree();
+        std::iter::successors(tree.node(node).parent, move |&p| tree.node(p).parent)
+    }
+}
+
+/// `(x − lo)/(hi − lo)` clamped to [0, 1]; `NaN` stays `NaN`.
+pub(crate) fn rescale(x: f64, lo: f64, hi: f64) -> f64 {
+    if x.is_nan() {
+        f64::NAN
+    } else {
+        ((x - lo) / (hi - lo)).clamp(0.0, 1.0)
+    }
+}

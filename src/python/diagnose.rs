@@ -1,0 +1,162 @@
+//! The diagnosis: `diagnose` scores a panel and diagnoses one year; the result carries the
+//! seven tables (as in the output files) and writes them. The kernels `obstacle_degree` and
+//! `coupling` are bound as they are.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use polars::prelude::DataFrame;
+use pyo3::prelude::*;
+
+use super::arrow::ArrowStream;
+use super::catalog::PyCatalog;
+use super::error::{polars_error, SpecError};
+use super::panel::PyPanel;
+use super::{from_json, from_name, to_json};
+// `diagnose` is also the name of the pyfunction below (pyo3 defines a hidden module by that
+// name), hence the alias.
+use crate::diagnose::{
+    coupling, diagnose as diagnose_year, obstacle_degree, worsening_trends, DiagnoseOptions, Diagnosis, TaskCatalog,
+};
+use crate::io::OutputFormat;
+use crate::{Checkup, Spec, ValidationMode};
+
+/// A diagnosis converted for Python: its tables, notes and options, and the diagnosis itself
+/// (to write the files).
+#[pyclass(frozen, name = "Diagnosis", module = "citycheck._citycheck")]
+pub struct PyDiagnosis {
+    diagnosis: Diagnosis,
+    tables: Vec<(&'static str, DataFrame)>,
+    #[pyo3(get)]
+    year: i32,
+    #[pyo3(get)]
+    notes: Vec<String>,
+    /// The check-up's warnings.
+    #[pyo3(get)]
+    warnings: Vec<String>,
+    /// The options used (JSON of `DiagnoseOptions`).
+    #[pyo3(get)]
+    options: String,
+}
+
+impl PyDiagnosis {
+    pub(crate) fn new(diagnosis: Diagnosis, warnings: Vec<String>) -> PyResult<Self> {
+        Ok(PyDiagnosis {
+            tables: diagnosis.tables().map_err(polars_error)?,
+            year: diagnosis.year,
+            notes: diagnosis.notes.clone(),
+            warnings,
+            options: to_json(&diagnosis.options)?,
+            diagnosis,
+        })
+    }
+}
+
+#[pymethods]
+impl PyDiagnosis {
+    /// The table `name` (a file stem: attainment, attainment_rates, obstacles, weaknesses,
+    /// coupling, ledger, reserve).
+    fn table(&self, name: &str) -> PyResult<ArrowStream> {
+        self.tables.iter().find(|(n, _)| *n == name).map(|(_, df)| df.clone().into()).ok_or_else(|| {
+            let known: Vec<&str> = self.tables.iter().map(|(n, _)| *n).collect();
+            SpecError::new_err(format!("no diagnosis table '{name}'; tables: {}", known.join(", ")))
+        })
+    }
+
+    /// The file stems of the tables, in file order.
+    fn table_names(&self) -> Vec<&'static str> {
+        self.tables.iter().map(|(n, _)| *n).collect()
+    }
+
+    /// Writes the seven tables into `dir` (`format` "csv" or "parquet"); returns the paths.
+    #[pyo3(signature = (dir, format="csv"))]
+    fn write(&self, py: Python<'_>, dir: PathBuf, format: &str) -> PyResult<Vec<PathBuf>> {
+        let format: OutputFormat = from_name("output format", format)?;
+        Ok(py.detach(|| self.diagnosis.write(&dir, format))?)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Diagnosis({}, {} problems, {} reserve items, {} notes)",
+            self.year,
+            self.diagnosis.ledger.len(),
+            self.diagnosis.reserve.len(),
+            self.notes.len()
+        )
+    }
+}
+
+/// Validates and scores `panel` with `spec` (JSON of [`Spec`]), then diagnoses one year with
+/// `options` (JSON of [`DiagnoseOptions`]; its `tasks` names the task file). `worsening` lists
+/// the (unit, indicator) pairs with a significant worsening trend; `trends = True` computes
+/// them instead (Mann-Kendall over the years up to the diagnosed one).
+#[pyfunction]
+#[pyo3(signature = (panel, catalog, spec="{}", options="{}", worsening=None, trends=false, validation="strict"))]
+#[allow(clippy::too_many_arguments)]
+fn diagnose(
+    py: Python<'_>,
+    panel: PyRef<'_, PyPanel>,
+    catalog: PyRef<'_, PyCatalog>,
+    spec: &str,
+    options: &str,
+    worsening: Option<Vec<(String, String)>>,
+    trends: bool,
+    validation: &str,
+) -> PyResult<PyDiagnosis> {
+    let spec: Spec = from_json("spec", spec)?;
+    let options: DiagnoseOptions = from_json("diagnosis options", options)?;
+    let mode: ValidationMode = from_name("validation mode", validation)?;
+    let given: Option<HashMap<(String, String), bool>> =
+        worsening.map(|pairs| pairs.into_iter().map(|pair| (pair, true)).collect());
+    let (panel, catalog) = (&panel.0, &catalog.0);
+    py.detach(|| {
+        let tasks = TaskCatalog::resolve(&options.tasks)?;
+        let validation = panel.validate(catalog, mode)?;
+        let checkup = Checkup::new(catalog, spec.clone())?;
+        let (data, outcome) = checkup.run_panel(panel, &validation)?;
+        let computed =
+            if trends { Some(worsening_trends(catalog, &data, &outcome, &spec, options.year)?) } else { None };
+        let worsening = computed.as_ref().or(given.as_ref());
+        let diagnosis = diagnose_year(catalog, &tasks, &data, &outcome, &spec, &options, worsening)?;
+        PyDiagnosis::new(diagnosis, outcome.warnings)
+    })
+}
+
+/// The tasks of a task file (built-in id or path), one row per task.
+#[pyfunction]
+#[pyo3(signature = (tasks="renewal-tasks-liaoning"))]
+fn renewal_tasks(tasks: &str) -> PyResult<ArrowStream> {
+    TaskCatalog::resolve(tasks)?.to_dataframe().map(ArrowStream::from).map_err(polars_error)
+}
+
+/// Obstacle degrees in % (`NaN` for an indicator left out).
+#[pyfunction]
+fn diagnose_obstacle_degree(weights: Vec<f64>, scores01: Vec<f64>) -> PyResult<Vec<f64>> {
+    if weights.len() != scores01.len() {
+        return Err(SpecError::new_err(format!(
+            "obstacle_degree: {} weight(s) for {} score(s)",
+            weights.len(),
+            scores01.len()
+        )));
+    }
+    Ok(obstacle_degree(&weights, &scores01))
+}
+
+/// Coupling coordination: (C, T, D, grade); the grade is `None` when D is `NaN`.
+#[pyfunction]
+fn diagnose_coupling(u: Vec<f64>, beta: Vec<f64>) -> PyResult<(f64, f64, f64, Option<&'static str>)> {
+    if u.len() != beta.len() {
+        return Err(SpecError::new_err(format!("coupling: {} weight(s) for {} subsystem(s)", beta.len(), u.len())));
+    }
+    let k = coupling(&u, &beta);
+    Ok((k.c, k.t, k.d, k.grade().map(|g| g.as_str())))
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyDiagnosis>()?;
+    m.add_function(wrap_pyfunction!(diagnose, m)?)?;
+    m.add_function(wrap_pyfunction!(renewal_tasks, m)?)?;
+    m.add_function(wrap_pyfunction!(diagnose_obstacle_degree, m)?)?;
+    m.add_function(wrap_pyfunction!(diagnose_coupling, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,277 @@
+//! Indicators computed from object records (issue 8): every formula kind by hand on a tiny
+//! hierarchy, roll-up consistency, and the records a check-up office gets wrong.
+
+use polars::prelude::*;
+
+use citycheck::compute::{compute, parse_formula, ComputeOptions, ObjectLevel, RecordTable};
+use citycheck::error::IssueKind;
+use citycheck::Catalog;
+
+use crate::prec::{assert_close, EXACT};
+
+/// One city C, two districts (D1, D2), three blocks, four compounds, six buildings.
+/// ```text
+/// building  compound  block  district  gas    age  dwellings lacking
+/// b1        r1        k1     D1        true   25   2
+/// b2        r1        k1     D1        false  30   0
+/// b3        r2        k1     D1        null   10   1      ← gas unknown: never "no problem"
+/// b4        r3        k2     D1        true   5    0
+/// b5        r4        k3     D2        true   40   3
+/// b6        r4        k3     D2        false  22   0
+/// ```
+fn buildings() -> DataFrame {
+    df!(
+        "year" => [2025i32; 6],
+        "city_id" => ["C"; 6],
+        "district_id" => ["D1", "D1", "D1", "D1", "D2", "D2"],
+        "block_id" => ["k1", "k1", "k1", "k2", "k3", "k3"],
+        "compound_id" => ["r1", "r1", "r2", "r3", "r4", "r4"],
+        "building_id" => ["b1", "b2", "b3", "b4", "b5", "b6"],
+        "gas_hazard" => [Some(true), Some(false), None, Some(true), Some(true), Some(false)],
+        "gas_pipe_age" => [25i64, 30, 10, 5, 40, 22],
+        "non_self_contained" => [2i64, 0, 1, 0, 3, 0],
+    )
+    .unwrap()
+}
+
+/// ```text
+/// compound  residents  park_m  elderly  parking req/prov
+/// r1        1000       300     true     100 / 80    → shortfall 20
+/// r2        500        800     false    50 / 60     → 0
+/// r3        2000       450     null     10 / 0      → 10   (elderly unknown)
+/// r4        1500       600     false    40 / 40     → 0
+/// ```
+fn compounds() -> DataFrame {
+    df!(
+        "year" => [2025i32; 4],
+        "city_id" => ["C"; 4],
+        "district_id" => ["D1", "D1", "D1", "D2"],
+        "block_id" => ["k1", "k1", "k2", "k3"],
+        "compound_id" => ["r1", "r2", "r3", "r4"],
+        "residents" => [1000.0, 500.0, 2000.0, 1500.0],
+        "park_distance_m" => [300.0, 800.0, 450.0, 600.0],
+        "has_elderly_care" => [Some("是"), Some("否"), None, Some("false")],
+        "parking_required" => [100i64, 50, 10, 40],
+        "parking_provided" => [80i64, 60, 0, 40],
+    )
+    .unwrap()
+}
+
+/// District D1: 40 km of road on 5 km², 600,000 m² of parks for 60,000 people; D2: 30 on 6,
+/// 300,000 for 50,000.
+fn districts() -> DataFrame {
+    df!(
+        "year" => [2025i32; 2],
+        "city_id" => ["C"; 2],
+        "district_id" => ["D1", "D2"],
+        "road_length_km" => [40.0, 30.0],
+        "area_km2" => [5.0, 6.0],
+        "park_green_area_m2" => [600_000.0, 300_000.0],
+        "population" => [60_000.0, 50_000.0],
+    )
+    .unwrap()
+}
+
+fn catalog() -> Catalog {
+    let formulas = [
+        ("gas", "building", "count(gas_hazard)", ""),
+        ("old_gas", "building", "count(gas_hazard && gas_pipe_age >= 20)", ""),
+        ("gas_share", "building", "share(gas_hazard)", ""),
+        ("lacking", "building", "sum(non_self_contained)", ""),
+        ("no_elderly", "compound", "count(!has_elderly_care)", ""),
+        ("parking_gap", "compound", "shortfall(parking_required, parking_provided)", ""),
+        ("park_cover", "compound", "coverage(residents, park_distance_m <= 500)", ""),
+        ("road_density", "district", "ratio(road_length_km, area_km2)", ""),
+        ("park_pc", "district", "per_capita(park_green_area_m2, population)", ""),
+        ("park_pc_10k", "district", "per_capita(park_green_area_m2, population)", "scale = 10000.0\n"),
+    ];
+    let mut toml = String::from(
+        "[catalog]\nid = \"records\"\nname = \"records\"\nversion = \"1\"\n[[groups]]\nid = \"g\"\nname_zh = \"组\"\nname_en = \"g\"\n",
+    );
+    for (id, object, expr, extra) in formulas {
+        toml.push_str(&format!(
+            "[[indicators]]\nid = \"{id}\"\nname_zh = \"{id}\"\nname_en = \"{id}\"\ngroup = \"g\"\nunit = \"count\"\ndirection = \"lower\"\n[indicators.formula]\nobject = \"{object}\"\nexpr = \"{expr}\"\n{extra}"
+        ));
+    }
+    Catalog::from_toml(&toml, "records.toml").unwrap()
+}
+
+fn tables() -> Vec<RecordTable> {
+    vec![
+        RecordTable::from_frame(buildings(), "buildings").unwrap(),
+        RecordTable::from_frame(compounds(), "compounds").unwrap(),
+        RecordTable::from_frame(districts(), "districts").unwrap(),
+    ]
+}
+
+/// (value, numerator, denominator, unknown) of one indicator at one unit.
+fn row(df: &DataFrame, level: &str, unit: &str, indicator: &str) -> (Option<f64>, Option<f64>, Option<f64>, u64) {
+    let r = df
+        .clone()
+        .lazy()
+        .filter(col("level").eq(lit(level)).and(col("unit").eq(lit(unit))).and(col("indicator").eq(lit(indicator))))
+        .collect()
+        .unwrap();
+    assert_eq!(r.height(), 1, "{level} {unit} {indicator}: {r}");
+    let f = |c: &str| r.column(c).unwrap().f64().unwrap().get(0);
+    (f("value"), f("numerator"), f("denominator"), r.column("unknown").unwrap().u64().unwrap().get(0).unwrap())
+}
+
+#[test]
+fn every_formula_kind_by_hand() {
+    let out = compute(&catalog(), &tables(), &ComputeOptions::default()).unwrap();
+    let df = &out.indicators;
+    // count(gas_hazard): D1 has b1, b4 true, b2 false, b3 unknown → 2 of 3 known, 1 unknown.
+    assert_eq!(row(df, "district", "D1", "gas"), (Some(2.0), Some(2.0), Some(3.0), 1));
+    assert_eq!(row(df, "district", "D2", "gas"), (Some(1.0), Some(1.0), Some(2.0), 0));
+    assert_eq!(row(df, "city", "C", "gas"), (Some(3.0), Some(3.0), Some(5.0), 1));
+    // At compound r2 the only building is unknown: 0 problems found of 0 known, 1 unknown.
+    assert_eq!(row(df, "compound", "r2", "gas"), (Some(0.0), Some(0.0), Some(0.0), 1));
+    // gas && age ≥ 20: b1 (25) and b5 (40); b3 is false && unknown = false (age 10 < 20), known.
+    assert_eq!(row(df, "city", "C", "old_gas"), (Some(2.0), Some(2.0), Some(6.0), 0));
+    // share: 100 · 3 / 5 at city level; block k1: b1 of (b1, b2) known → 50%.
+    assert_eq!(row(df, "city", "C", "gas_share").0, Some(60.0));
+    assert_eq!(row(df, "block", "k1", "gas_share"), (Some(50.0), Some(1.0), Some(2.0), 1));
+    // sum: 2 + 0 + 1 + 0 + 3 + 0 = 6; no denominator.
+    assert_eq!(row(df, "city", "C", "lacking"), (Some(6.0), Some(6.0), None, 0));
+    // count(!has_elderly_care) with text flags: r2 否 and r4 false → 2; r3 unknown.
+    assert_eq!(row(df, "city", "C", "no_elderly"), (Some(2.0), Some(2.0), Some(3.0), 1));
+    // shortfall: max(0, 100−80) + max(0, 50−60) + max(0, 10−0) + 0 = 30.
+    assert_eq!(row(df, "city", "C", "parking_gap").0, Some(30.0));
+    assert_eq!(row(df, "district", "D2", "parking_gap").0, Some(0.0));
+    // coverage: residents within 500 m: r1 1000 + r3 2000 of 5000 → 60%; D1: 3000/3500.
+    assert_eq!(row(df, "city", "C", "park_cover"), (Some(60.0), Some(3000.0), Some(5000.0), 0));
+    assert_close(row(df, "district", "D1", "park_cover").0.unwrap(), 100.0 * 3000.0 / 3500.0, EXACT, "D1 coverage");
+    // ratio of sums, not mean of ratios: city (40 + 30)/(5 + 6) = 70/11, not (8 + 5)/2.
+    assert_close(row(df, "city", "C", "road_density").0.unwrap(), 70.0 / 11.0, EXACT, "road density");
+    assert_eq!(row(df, "district", "D1", "road_density").0, Some(8.0));
+    // per capita: 900,000 / 110,000 m² per person; scale 10,000 → per 10,000 people.
+    assert_close(row(df, "city", "C", "park_pc").0.unwrap(), 900_000.0 / 110_000.0, EXACT, "per capita");
+    assert_close(row(df, "city", "C", "park_pc_10k").0.unwrap(), 1e4 * 900_000.0 / 110_000.0, 1e-9, "per 10k");
+    // District records do not produce compound or block rows.
+    let levels: Vec<String> = df
+        .clone()
+        .lazy()
+        .filter(col("indicator").eq(lit("road_density")))
+        .select([col("level")])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()
+        .unwrap()
+        .column("level")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|s| s.unwrap().to_string())
+        .collect();
+    assert_eq!(levels.len(), 2, "{levels:?}");
+    assert!(out.issues.is_empty(), "{:?}", out.issues);
+}
+
+#[test]
+fn roll_ups_add_up_level_by_level() {
+    let out = compute(&catalog(), &tables(), &ComputeOptions::default()).unwrap();
+    let sums = |level: &str, indicator: &str| -> f64 {
+        out.indicators
+            .clone()
+            .lazy()
+            .filter(col("level").eq(lit(level)).and(col("indicator").eq(lit(indicator))))
+            .select([col("numerator").sum()])
+            .collect()
+            .unwrap()
+            .column("numerator")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .get(0)
+            .unwrap()
+    };
+    for indicator in ["gas", "old_gas", "lacking", "no_elderly", "parking_gap", "park_cover"] {
+        let city = sums("city", indicator);
+        for level in ["compound", "block", "district"] {
+            assert_eq!(sums(level, indicator), city, "{indicator} at {level}");
+        }
+    }
+}
+
+#[test]
+fn the_ledger_lists_each_object_and_problem() {
+    let out = compute(&catalog(), &tables(), &ComputeOptions::default()).unwrap();
+    let ledger = out.ledger.unwrap();
+    let gas = ledger.clone().lazy().filter(col("indicator").eq(lit("gas"))).collect().unwrap();
+    let ids: Vec<&str> = gas.column("object_id").unwrap().str().unwrap().iter().map(|s| s.unwrap()).collect();
+    assert_eq!(ids, ["b1", "b4", "b5"], "the unknown b3 is not a listed problem");
+    assert_eq!(gas.column("compound_id").unwrap().str().unwrap().get(1), Some("r3"));
+    let elderly = ledger.lazy().filter(col("indicator").eq(lit("no_elderly"))).collect().unwrap();
+    assert_eq!(elderly.column("level").unwrap().str().unwrap().get(0), Some("compound"));
+    assert_eq!(elderly.height(), 2);
+}
+
+#[test]
+fn bad_records_are_reported_never_counted_silently() {
+    // A duplicate building id, a building under a compound that the compound table lacks, and
+    // a building whose compound is in another block than its neighbours say.
+    let mut b = buildings();
+    let extra = df!(
+        "year" => [2025i32, 2025, 2025],
+        "city_id" => ["C", "C", "C"],
+        "district_id" => ["D1", "D1", "D2"],
+        "block_id" => ["k1", "k9", "k3"],
+        "compound_id" => ["r1", "r9", "r1"],
+        "building_id" => ["b1", "b7", "b8"],
+        "gas_hazard" => [Some(true), Some(false), Some(false)],
+        "gas_pipe_age" => [1i64, 1, 1],
+        "non_self_contained" => [0i64, 0, 0],
+    )
+    .unwrap();
+    b.vstack_mut(&extra).unwrap();
+    let tables = vec![
+        RecordTable::from_frame(b, "buildings.csv").unwrap(),
+        RecordTable::from_frame(compounds(), "compounds.csv").unwrap(),
+        RecordTable::from_frame(districts(), "districts.csv").unwrap(),
+    ];
+    let out = compute(&catalog(), &tables, &ComputeOptions::default()).unwrap();
+    let text: Vec<String> = out.issues.iter().map(|i| i.to_string()).collect();
+    let has = |kind: IssueKind, words: &str| out.issues.iter().any(|i| i.kind == kind && i.message.contains(words));
+    assert!(has(IssueKind::DuplicateObservation, "b1"), "{text:?}");
+    assert!(has(IssueKind::MissingKey, "r9"), "{text:?}");
+    assert!(has(IssueKind::InvalidSource, "r1"), "{text:?}");
+}
+
+#[test]
+fn formulas_are_checked_before_anything_runs() {
+    // Unknown column: the error names it, the indicator and the file.
+    let toml = "[catalog]\nid = \"x\"\nname = \"x\"\nversion = \"1\"\n[[groups]]\nid = \"g\"\nname_zh = \"g\"\nname_en = \"g\"\n\
+        [[indicators]]\nid = \"typo\"\nname_zh = \"t\"\nname_en = \"t\"\ngroup = \"g\"\nunit = \"count\"\ndirection = \"lower\"\n\
+        [indicators.formula]\nobject = \"building\"\nexpr = \"count(gas_hazzard)\"\n";
+    let typo = Catalog::from_toml(toml, "x.toml").unwrap();
+    let err = compute(&typo, &tables(), &ComputeOptions::default()).unwrap_err().to_string();
+    assert!(err.contains("gas_hazzard") && err.contains("typo") && err.contains("buildings"), "{err}");
+    // A number column used as a flag, a text column summed.
+    let wrong = toml.replace("count(gas_hazzard)", "sum(building_id)");
+    let err = compute(&Catalog::from_toml(&wrong, "x.toml").unwrap(), &tables(), &ComputeOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("needs numbers"), "{err}");
+    // A formula that does not parse fails when the catalogue loads, naming the entry.
+    let broken = toml.replace("count(gas_hazzard)", "count(gas_hazard &&)");
+    let err = Catalog::from_toml(&broken, "x.toml").unwrap_err().to_string();
+    assert!(err.contains("typo") && err.contains("character"), "{err}");
+    // The parser: precedence (&& binds tighter than ||), negation, literals.
+    let f = parse_formula("count(a || b && !c)").unwrap();
+    assert_eq!(format!("{f:?}"), r#"Count(Or(Flag("a"), And(Flag("b"), Not(Flag("c")))))"#);
+    assert!(parse_formula("count(kind == \"old\")").is_ok());
+    assert!(parse_formula("count(a > true)").is_err(), "only == and != on flags");
+    assert!(parse_formula("median(a)").is_err());
+    assert!(parse_formula("shortfall(20, provided)").is_ok());
+    // Records without ids, or of one type in two tables.
+    let no_ids = df!("year" => [2025i32], "x" => [1.0]).unwrap();
+    assert!(RecordTable::from_frame(no_ids, "x").is_err());
+    let twice = vec![tables()[0].clone(), tables()[0].clone()];
+    assert!(compute(&catalog(), &twice, &ComputeOptions::default()).is_err());
+    // Levels: only the district table, asked for compounds only → nothing to produce.
+    let only = ComputeOptions { levels: vec![ObjectLevel::Compound], ledger: false };
+    let out = compute(&catalog(), &tables(), &only).unwrap();
+    assert!(out.ledger.is_none());
+    assert!(out.issues.iter().any(|i| i.message.contains("no requested level")));
+}
