@@ -124,7 +124,11 @@ def read_long(path: str, unit_col: str) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- pipeline (steps 1-6)
 
-def pipeline(long: pd.DataFrame, inds: list[str], groups: list[str], lower: np.ndarray) -> pd.DataFrame:
+def pipeline(long: pd.DataFrame, inds: list[str], groups: list[str], lower: np.ndarray,
+             details: dict | None = None) -> pd.DataFrame:
+    """Steps 1-6. When `details` is a dict, it receives the fitted within-group weights
+    ("weights": Series indicator -> w, over the indicators present) and the group of each
+    ("group_of": Series indicator -> group id), for callers that need them (diagnose_pandas.py)."""
     # 1. long -> wide over the listed indicators (context variables dropped); rows sorted by (unit, year)
     obs = long[long["indicator"].isin(inds) & long["value"].notna()]
     try:
@@ -165,6 +169,9 @@ def pipeline(long: pd.DataFrame, inds: list[str], groups: list[str], lower: np.n
     n_in_group = d.groupby(grp).transform("size")
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(dsum.to_numpy() == 0, 1.0 / n_in_group.to_numpy(), d.to_numpy() / dsum.to_numpy())
+    if details is not None:
+        details["weights"] = pd.Series(w, index=present)
+        details["group_of"] = pd.Series(grp, index=present)
 
     # 4. group scores: sum(w r) / sum(w) over present indicators (renormalised weights)
     W = np.zeros((len(present), len(group_ids)))                # indicator x group weight matrix

@@ -68,8 +68,9 @@ fn assert_same_table(actual: &str, expected: &str, what: &str) {
     }
 }
 
-/// The diagnosis of 2012 in the default run: the problem ledger and the project reserve, as
-/// reviewed when the diagnosis landed (tests/golden/README.md). Two rows by hand:
+/// The diagnosis of 2012 in the default run: the problem ledger and the project reserve, against
+/// the independent pandas peer (scripts/peers/diagnose_pandas.py, written from the docs only;
+/// tests/golden/README.md) and the reviewed snapshot. Two rows by hand:
 /// - 丹东市 garbage_harmless_rate: 30% against 90% → attainment 1/3, red (3 points); global
 ///   weight 0.0985464609 → severity 3 × 100 × 0.0985464609 = 29.5639383.
 /// - its reserve: task 7 (绿色低碳生活) collects that one problem: priority 29.5639383.
@@ -80,6 +81,10 @@ fn default_run_diagnosis_matches_the_reviewed_tables() {
     let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
     assert_same_table(&read("ledger.csv"), include_str!("../golden/default_run_ledger_2012.csv"), "ledger");
     assert_same_table(&read("reserve.csv"), include_str!("../golden/default_run_reserve_2012.csv"), "reserve");
+    let peer_ledger = include_str!("../golden/default_run_ledger_2012_pandas.csv");
+    assert_same_table(&read("ledger.csv"), peer_ledger, "ledger vs the pandas peer");
+    let peer_reserve = include_str!("../golden/default_run_reserve_2012_pandas.csv");
+    assert_same_table(&read("reserve.csv"), peer_reserve, "reserve vs the pandas peer");
     let ledger = crate::reference_csv::Table::parse(&read("ledger.csv"));
     let k = ledger
         .text("unit")
