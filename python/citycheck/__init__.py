@@ -51,6 +51,8 @@ __all__ = [
     "Evaluation",
     "diagnose",
     "Diagnosis",
+    "compute",
+    "Computed",
     "renewal_tasks",
     "checkup_default_spec",
     "weights",
@@ -543,3 +545,59 @@ def evaluate(
         options["pace"] = dict(pace)
     outcome, native = _native.evaluate(panel._native, catalog._native, json.dumps(full), json.dumps(options), validation)
     return Evaluation(native, Result(outcome))
+
+
+class Computed:
+    """Check-up indicators computed from object records (:func:`compute`).
+
+    Attributes
+    ----------
+    indicators : polars.DataFrame
+        ``unit, level, year, indicator, value, numerator, denominator, unknown, objects`` — one
+        row per unit of each level (compound, block, district, city), year and indicator;
+        ``unknown`` counts objects whose inputs are missing (never counted as "no problem").
+    ledger : polars.DataFrame or None
+        ``year, level, object_id, compound_id, block_id, district_id, city_id, indicator`` — one
+        row per object and problem (count and share formulas).
+    issues : list of dict
+        Duplicate ids, unknown or conflicting parents, missing ids, tables nothing reads.
+    """
+
+    def __init__(self, native: _native.Computed) -> None:
+        self.indicators: pl.DataFrame = to_polars(native.indicators())
+        ledger = native.ledger()
+        self.ledger: Optional[pl.DataFrame] = None if ledger is None else to_polars(ledger)
+        self.issues: List[Dict[str, Any]] = json.loads(native.issues)
+
+    def panel(self, level: str = "city") -> Panel:
+        """The indicators of ``level`` as a :class:`Panel` to score (unit = the level's id)."""
+        rows = self.indicators.filter(pl.col("level") == level).select("unit", "year", "indicator", "value")
+        return Panel.from_frame(rows, unit="unit", year="year", indicator="indicator", value="value")
+
+    def __repr__(self) -> str:
+        levels = self.indicators["level"].unique().to_list() if self.indicators.height else []
+        return f"<citycheck computed indicators: {self.indicators.height} rows, levels {levels}, {len(self.issues)} issue(s)>"
+
+
+def compute(
+    records: Union[PathLike, Any, Sequence[Union[PathLike, Any]]],
+    catalog: Catalog,
+    *,
+    levels: Optional[Sequence[str]] = None,
+    ledger: bool = True,
+) -> Computed:
+    """Compute the catalogue's ``[indicators.formula]`` indicators from object records.
+
+    ``records`` is a file or folder path (CSV / Parquet; a folder's files and subfolders),
+    a polars / pandas / pyarrow frame, or a list of them; each table holds one object type
+    (building, compound, block, district), named by its finest id column (``building_id`` …
+    ``city_id``) and has a ``year`` column. ``levels`` are the output levels (default compound,
+    block, district, city).
+
+    >>> out = compute("datasets/province_sample/buildings.csv", Catalog.builtin("mohurd-2023"))  # doctest: +SKIP
+    >>> out.indicators.filter(pl.col("level") == "city")  # doctest: +SKIP
+    """
+    items = list(records) if isinstance(records, (list, tuple)) else [records]
+    paths = [str(r) for r in items if isinstance(r, (str, os.PathLike))]
+    frames = [arrow_source(r) for r in items if not isinstance(r, (str, os.PathLike))]
+    return Computed(_native.compute(catalog._native, paths, frames, list(levels or []), ledger))

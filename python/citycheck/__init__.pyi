@@ -33,6 +33,8 @@ __all__ = [
     "Evaluation",
     "diagnose",
     "Diagnosis",
+    "compute",
+    "Computed",
     "renewal_tasks",
     "checkup_default_spec",
     "weights",
@@ -175,3 +177,18 @@ def evaluate(
     validation: str = "strict",
     **spec_options: Any,
 ) -> Evaluation: ...
+
+class Computed:
+    def __init__(self, native: Any) -> None: ...
+    indicators: pl.DataFrame
+    ledger: pl.DataFrame | None
+    issues: list[dict[str, Any]]
+    def panel(self, level: str = "city") -> Panel: ...
+
+def compute(
+    records: _Path | Any | Sequence[_Path | Any],
+    catalog: Catalog,
+    *,
+    levels: Sequence[str] | None = None,
+    ledger: bool = True,
+) -> Computed: ...

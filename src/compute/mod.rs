@@ -580,6 +580,22 @@ fn ledger(table: &RecordTable, jobs: &[Job]) -> Result<Option<DataFrame>> {
 }
 
 impl Computed {
+    /// Writes `indicators` and the ledger (as `ledger_name`, e.g. `ledger` or `object_ledger`)
+    /// into `dir`; returns the paths.
+    pub fn write(
+        &self,
+        dir: &std::path::Path,
+        format: crate::io::OutputFormat,
+        ledger_name: &str,
+    ) -> Result<Vec<std::path::PathBuf>> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let mut paths = vec![crate::io::write_table(dir, "indicators", format, &mut self.indicators.clone())?];
+        if let Some(ledger) = &self.ledger {
+            paths.push(crate::io::write_table(dir, ledger_name, format, &mut ledger.clone())?);
+        }
+        Ok(paths)
+    }
+
     /// The indicators of one level as a panel the check-up scores (unit = the level's id).
     pub fn panel(&self, level: ObjectLevel) -> Result<Panel> {
         let to_err = |e: PolarsError| Error::Spec(format!("compute: {e}"));

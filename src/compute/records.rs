@@ -50,6 +50,23 @@ fn scan(path: &Path) -> Result<LazyFrame> {
     }
 }
 
+/// Record files in `dir` (sorted by name), descending `depth` more levels of folders.
+fn collect_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            if depth > 0 {
+                collect_files(&path, depth - 1, out)?;
+            }
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("csv" | "parquet" | "pq")) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
 /// The level of a table from its id columns: the finest present.
 fn level_of(schema: &Schema, origin: &str) -> Result<ObjectLevel> {
     ObjectLevel::ALL.into_iter().find(|l| schema.contains(l.id_column())).ok_or_else(|| {
@@ -92,6 +109,37 @@ impl RecordTable {
             concat(frames, args).map_err(polars_error(&origin))?
         };
         RecordTable::from_lazy(frame, origin)
+    }
+
+    /// Reads record files and folders (every `.csv` and `.parquet` file inside a folder, and
+    /// one level of subfolders, e.g. `buildings/part-C01-D02.parquet`), grouped into one table
+    /// per object type by their id columns, finest first.
+    ///
+    /// # Errors
+    /// As [`RecordTable::read`]; [`Error::Data`] for a folder without record files.
+    pub fn read_all(paths: &[PathBuf]) -> Result<Vec<RecordTable>> {
+        let mut files = Vec::new();
+        for path in paths {
+            if path.is_dir() {
+                let before = files.len();
+                collect_files(path, 1, &mut files)?;
+                if files.len() == before {
+                    return Err(Error::data(
+                        Location { file: Some(path.display().to_string()), ..Default::default() },
+                        "the folder holds no .csv or .parquet record file",
+                    ));
+                }
+            } else {
+                files.push(path.clone());
+            }
+        }
+        let mut by_level: std::collections::BTreeMap<ObjectLevel, Vec<PathBuf>> = Default::default();
+        for file in files {
+            let mut lf = scan(&file)?;
+            let schema = lf.collect_schema().map_err(polars_error(&file.display().to_string()))?;
+            by_level.entry(level_of(&schema, &file.display().to_string())?).or_default().push(file);
+        }
+        by_level.values().map(|paths| RecordTable::read(paths)).collect()
     }
 
     /// Records from a DataFrame (e.g. from Python).

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::checkup::Spec;
+use crate::compute::{ComputeOptions, ObjectLevel};
 use crate::diagnose::DiagnoseOptions;
 use crate::error::{Error, Result};
 use crate::evaluate::EvaluateOptions;
@@ -27,6 +28,35 @@ pub struct DataConfig {
     /// A second table of unit attributes (one row per unit), relative to the config file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes_path: Option<String>,
+}
+
+/// Indicators computed from object records: the `[compute]` table of a run config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComputeConfig {
+    /// Record files or folders (every .csv / .parquet inside), relative to the config file.
+    pub records: Vec<String>,
+    /// The level whose indicators are scored (default `city`).
+    #[serde(default = "default_score_level")]
+    pub score_level: ObjectLevel,
+    /// Output levels (default compound, block, district and city).
+    #[serde(default = "default_levels")]
+    pub levels: Vec<ObjectLevel>,
+    /// Write the object ledger (`object_ledger.csv`: which object has which problem).
+    #[serde(default = "default_true")]
+    pub ledger: bool,
+}
+
+fn default_score_level() -> ObjectLevel {
+    ObjectLevel::City
+}
+
+fn default_levels() -> Vec<ObjectLevel> {
+    ComputeOptions::default().levels
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// Output table format.
@@ -63,7 +93,12 @@ impl Default for OutputConfig {
 pub struct RunConfig {
     /// A built-in catalogue id or a path to a catalogue TOML (relative to the config file).
     pub catalog: String,
-    pub data: DataConfig,
+    /// The panel to score; a run reads `[data]` or computes its panel from `[compute]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<DataConfig>,
+    /// Indicators computed from object records (`[compute]`); the `score_level` rows are scored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compute: Option<ComputeConfig>,
     #[serde(default)]
     pub spec: Spec,
     #[serde(default)]
@@ -96,6 +131,18 @@ impl RunConfig {
     pub fn from_toml(text: &str) -> Result<RunConfig> {
         let config: RunConfig = toml::from_str(text).map_err(|e| Error::Spec(e.to_string()))?;
         config.spec.check()?;
+        match (&config.data, &config.compute) {
+            (None, None) => return Err(Error::Spec("a run config needs a [data] or a [compute] table".into())),
+            (Some(_), Some(_)) => {
+                return Err(Error::Spec(
+                    "a run scores either [data] or the indicators [compute] makes from records, not both".into(),
+                ))
+            }
+            (None, Some(c)) if !c.levels.contains(&c.score_level) => {
+                return Err(Error::Spec(format!("[compute] score_level '{}' is not among its levels", c.score_level)))
+            }
+            _ => {}
+        }
         Ok(config)
     }
 

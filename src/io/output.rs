@@ -7,13 +7,14 @@ use polars::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::config::{OutputFormat, RunConfig};
+use super::config::{DataConfig, OutputFormat, RunConfig};
 use crate::catalog::Catalog;
 use crate::checkup::{Checkup, Fitted, Outcome, Scope};
+use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
 use crate::diagnose::{diagnose, worsening_trends, DiagnoseOptions, Diagnosis, TaskCatalog};
 use crate::error::{Error, Issue, Location, Result};
 use crate::evaluate::{evaluate, Evaluation, EvaluationSummary};
-use crate::panel::Panel;
+use crate::panel::{Panel, ValidationMode};
 
 /// Data sets compiled into the program, addressed as `embedded:NAME` in a config.
 const EMBEDDED_DATA: &[(&str, &[u8])] = &[(
@@ -96,17 +97,13 @@ pub struct RunOutput {
     pub report: RunReport,
     pub evaluation: Option<Evaluation>,
     pub diagnosis: Option<Diagnosis>,
+    /// The indicators computed from records, when the run has a `[compute]` table.
+    pub computed: Option<Computed>,
 }
 
-/// Runs a whole config: read, validate, score, evaluate when the config asks, and write the
-/// output folder `out` (the config's own output folder when `None`).
-pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
-    let catalog = if Catalog::builtin_ids().any(|id| id == config.catalog) {
-        Catalog::builtin(&config.catalog)?
-    } else {
-        Catalog::load(config.resolve(&config.catalog))?
-    };
-    let (panel, digest) = match config.data.path.strip_prefix("embedded:") {
+/// The panel of a `[data]` table and the digests of its files.
+fn read_panel(config: &RunConfig, data: &DataConfig) -> Result<(Panel, Vec<InputDigest>)> {
+    let (mut panel, digest) = match data.path.strip_prefix("embedded:") {
         Some(name) => {
             let (_, bytes) = EMBEDDED_DATA.iter().find(|(n, _)| *n == name).ok_or_else(|| {
                 Error::Spec(format!(
@@ -114,23 +111,53 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
                     EMBEDDED_DATA.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
                 ))
             })?;
-            let panel = Panel::from_embedded_csv(bytes, &config.data.path, &config.data.read)?;
-            (panel, InputDigest { path: config.data.path.clone(), sha256: sha256_hex(bytes) })
+            let panel = Panel::from_embedded_csv(bytes, &data.path, &data.read)?;
+            (panel, InputDigest { path: data.path.clone(), sha256: sha256_hex(bytes) })
         }
         None => {
-            let path = config.resolve(&config.data.path);
-            let panel = Panel::read(&path, &config.data.read)?;
+            let path = config.resolve(&data.path);
+            let panel = Panel::read(&path, &data.read)?;
             (panel, InputDigest { path: path.display().to_string(), sha256: sha256_file(&path)? })
         }
     };
-    let mut panel = panel;
     let mut inputs = vec![digest];
-    if let Some(attributes) = &config.data.attributes_path {
+    if let Some(attributes) = &data.attributes_path {
         let path = config.resolve(attributes);
-        panel.attach_attributes(&path, config.data.read.unit_column.as_deref())?;
+        panel.attach_attributes(&path, data.read.unit_column.as_deref())?;
         inputs.push(InputDigest { path: path.display().to_string(), sha256: sha256_file(&path)? });
     }
-    let validation = panel.validate(&catalog, config.data.validation)?;
+    Ok((panel, inputs))
+}
+
+/// Runs a whole config: read (or compute from records), validate, score, evaluate when the config asks, and write the
+/// output folder `out` (the config's own output folder when `None`).
+pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
+    let catalog = if Catalog::builtin_ids().any(|id| id == config.catalog) {
+        Catalog::builtin(&config.catalog)?
+    } else {
+        Catalog::load(config.resolve(&config.catalog))?
+    };
+    let (panel, inputs, validation_mode, computed) = match (&config.data, &config.compute) {
+        (Some(data), _) => {
+            let (panel, inputs) = read_panel(config, data)?;
+            (panel, inputs, data.validation, None)
+        }
+        (None, Some(c)) => {
+            let paths: Vec<PathBuf> = c.records.iter().map(|p| config.resolve(p)).collect();
+            let tables = RecordTable::read_all(&paths)?;
+            let mut inputs = Vec::new();
+            for table in &tables {
+                for file in table.origin.split(", ") {
+                    inputs.push(InputDigest { path: file.to_string(), sha256: sha256_file(Path::new(file))? });
+                }
+            }
+            let options = ComputeOptions { levels: c.levels.clone(), ledger: c.ledger };
+            let computed = compute(&catalog, &tables, &options)?;
+            (computed.panel(c.score_level)?, inputs, ValidationMode::Strict, Some(computed))
+        }
+        (None, None) => return Err(Error::Spec("a run config needs a [data] or a [compute] table".into())),
+    };
+    let validation = panel.validate(&catalog, validation_mode)?;
     let checkup = Checkup::new(&catalog, config.spec.clone())?;
     let (data, outcome) = checkup.run_panel(&panel, &validation)?;
     let mut warnings = outcome.warnings.clone();
@@ -189,7 +216,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             imputed_cells: outcome.scores.imputed_count(),
         },
         warnings,
-        issues: validation.issues,
+        issues: validation.issues.into_iter().chain(computed.iter().flat_map(|c| c.issues.iter().cloned())).collect(),
         evaluation: evaluation.as_ref().map(Evaluation::summary),
         diagnosis: diagnosis_summary,
     };
@@ -201,7 +228,10 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     if let Some(diagnosis) = &diagnosis {
         diagnosis.write(&dir, config.output.format)?;
     }
-    Ok(RunOutput { outcome, report, evaluation, diagnosis })
+    if let Some(computed) = &computed {
+        computed.write(&dir, config.output.format, "object_ledger")?;
+    }
+    Ok(RunOutput { outcome, report, evaluation, diagnosis, computed })
 }
 
 /// `weights.csv`: year (null when fitted on the whole panel), node, parent, weight (within its

@@ -9,6 +9,7 @@
 mod arrow;
 mod catalog;
 mod checkup;
+mod compute;
 mod diagnose;
 mod error;
 mod evaluate;
@@ -28,6 +29,7 @@ fn _citycheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<catalog::PyCatalog>()?;
     m.add_class::<panel::PyPanel>()?;
     checkup::register(m)?;
+    compute::register(m)?;
     evaluate::register(m)?;
     diagnose::register(m)?;
     kernels::register(m)?;

@@ -293,3 +293,40 @@ fn trend_prints_one_row_per_series() {
     assert_eq!(dup.status.code(), Some(2));
     assert!(text(&dup.stderr).contains("row 3") && text(&dup.stderr).contains("twice"), "{}", text(&dup.stderr));
 }
+
+#[test]
+fn compute_writes_indicators_and_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/province_sample");
+    let files: Vec<String> =
+        ["buildings", "compounds", "blocks", "districts"].iter().map(|t| format!("{sample}/{t}.csv")).collect();
+    let mut args =
+        vec!["compute", "--catalog", "mohurd-2023", "--level", "district,city", "--out", dir.path().to_str().unwrap()];
+    for f in &files {
+        args.extend(["--records", f.as_str()]);
+    }
+    let result = citycheck(&args);
+    assert!(result.status.success(), "stderr:\n{}", text(&result.stderr));
+    assert_eq!(
+        first_line(&dir.path().join("indicators.csv")),
+        "unit,level,year,indicator,value,numerator,denominator,unknown,objects"
+    );
+    assert_eq!(
+        first_line(&dir.path().join("ledger.csv")),
+        "year,level,object_id,compound_id,block_id,district_id,city_id,indicator"
+    );
+    // The defects: reported, exit code 1.
+    let defects = citycheck(&[
+        "compute",
+        "--catalog",
+        "mohurd-2023",
+        "--records",
+        &format!("{sample}/defects/buildings.csv"),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(defects.status.code(), Some(1), "{}", text(&defects.stderr));
+    assert!(text(&defects.stderr).contains("appear more than once"));
+    let bad_level = citycheck(&["compute", "--catalog", "mohurd-2023", "--records", &files[0], "--level", "town"]);
+    assert_eq!(bad_level.status.code(), Some(2));
+}

@@ -275,3 +275,81 @@ fn formulas_are_checked_before_anything_runs() {
     assert!(out.ledger.is_none());
     assert!(out.issues.iter().any(|i| i.message.contains("no requested level")));
 }
+
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/province_sample");
+
+fn sample_tables(folder: &str) -> Vec<RecordTable> {
+    let paths: Vec<std::path::PathBuf> = ["buildings", "compounds", "blocks", "districts"]
+        .iter()
+        .map(|t| std::path::Path::new(folder).join(format!("{t}.csv")))
+        .collect();
+    RecordTable::read_all(&paths).unwrap()
+}
+
+/// The shipped synthetic province (3,000 buildings, 2024–2025) against the independent pandas
+/// implementation `scripts/peers/compute_pandas.py` (tests/reference/province_sample_expected
+/// .README.md), every row, level and indicator; DuckDB (`compute_duckdb.py`) agrees with it.
+#[test]
+fn the_sample_province_matches_the_pandas_peer() {
+    use crate::reference_csv::Table;
+    let catalog = Catalog::builtin("mohurd-2023").unwrap();
+    let out = compute(&catalog, &sample_tables(SAMPLE), &ComputeOptions::default()).unwrap();
+    assert!(out.issues.is_empty(), "{:?}", out.issues);
+    let expected = Table::parse(include_str!("../reference/province_sample_expected.csv"));
+    let mut actual = Vec::new();
+    polars::prelude::CsvWriter::new(&mut actual).finish(&mut out.indicators.clone()).unwrap();
+    let actual = Table::parse(std::str::from_utf8(&actual).unwrap());
+    let key =
+        |t: &Table, k: usize| ["unit", "level", "year", "indicator"].map(|c| t.rows[k][t.column(c)].clone()).join("|");
+    let index: std::collections::HashMap<String, usize> =
+        (0..actual.rows.len()).map(|k| (key(&actual, k), k)).collect();
+    assert_eq!(actual.rows.len(), expected.rows.len());
+    for k in 0..expected.rows.len() {
+        let a = index[&key(&expected, k)];
+        for column in ["value", "numerator", "denominator", "unknown"] {
+            let (x, y) = (&actual.rows[a][actual.column(column)], &expected.rows[k][expected.column(column)]);
+            let same = match (x.parse::<f64>(), y.parse::<f64>()) {
+                (Ok(x), Ok(y)) => (x - y).abs() <= 1e-9 * y.abs().max(1.0),
+                _ => x.is_empty() && y.is_empty(),
+            };
+            assert!(same, "{}: {column} {x:?} vs {y:?}", key(&expected, k));
+        }
+    }
+}
+
+/// The defects folder (datasets/province_sample/PROVENANCE.md): a duplicate building, a
+/// building whose district disagrees with its compound's, and a building under a compound the
+/// compound table lacks — each reported, none silently dropped or merged.
+#[test]
+fn the_defects_of_the_sample_are_reported() {
+    let catalog = Catalog::builtin("mohurd-2023").unwrap();
+    let out = compute(&catalog, &sample_tables(&format!("{SAMPLE}/defects")), &ComputeOptions::default()).unwrap();
+    let has = |kind: IssueKind, words: &str| out.issues.iter().any(|i| i.kind == kind && i.message.contains(words));
+    let text: Vec<String> = out.issues.iter().map(|i| i.to_string()).collect();
+    assert!(has(IssueKind::DuplicateObservation, "C01-D01-B001-R0004-0001"), "{text:?}");
+    assert!(has(IssueKind::MissingKey, "C01-D02-B003-R0099"), "{text:?}");
+    assert!(has(IssueKind::InvalidSource, "under more than one district"), "{text:?}");
+    assert_eq!(out.issues.len(), 3, "{text:?}");
+}
+
+/// `[compute]` in a run config: the computed city indicators are scored like any panel.
+#[test]
+fn a_run_scores_the_indicators_it_computes() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "catalog = \"mohurd-2023\"\n[compute]\nrecords = [\"{SAMPLE}/buildings.csv\", \"{SAMPLE}/compounds.csv\", \
+         \"{SAMPLE}/blocks.csv\", \"{SAMPLE}/districts.csv\"]\nscore_level = \"district\"\n[output]\ndir = \"out\"\n"
+    );
+    let path = dir.path().join("run.toml");
+    std::fs::write(&path, config).unwrap();
+    let out = citycheck::io::run(&citycheck::io::RunConfig::load(&path).unwrap(), Some(dir.path())).unwrap();
+    assert_eq!(out.report.counts.units, 9, "the sample's nine districts");
+    assert_eq!(out.report.inputs.len(), 4);
+    for name in ["indicators.csv", "object_ledger.csv", "scores.csv", "run.json"] {
+        assert!(dir.path().join(name).exists(), "{name}");
+    }
+    // Not both [data] and [compute]; not neither.
+    let both = "catalog = \"x\"\n[data]\npath = \"d.csv\"\n[compute]\nrecords = [\"r.csv\"]\n";
+    assert!(citycheck::io::RunConfig::from_toml(both).unwrap_err().to_string().contains("not both"));
+    assert!(citycheck::io::RunConfig::from_toml("catalog = \"x\"\n").is_err());
+}

@@ -57,7 +57,8 @@ impl DiagnoseArgs {
         };
         Ok(RunConfig {
             catalog: self.input.catalog.clone(),
-            data: self.input.data_config(),
+            data: Some(self.input.data_config()),
+            compute: None,
             spec,
             output: OutputConfig { dir: self.out.clone(), format: self.format.into() },
             evaluate: None,

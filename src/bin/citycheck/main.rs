@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use citycheck::aggregate::Aggregate;
 use citycheck::catalog::Direction;
 use citycheck::checkup::{Scope, Staged};
+use citycheck::compute::{compute, ComputeOptions, ObjectLevel, RecordTable};
 use citycheck::evaluate::EvaluateOptions;
 use citycheck::io::{self, DataConfig, OutputConfig, OutputFormat, RunConfig};
 use citycheck::normalize::Normalize;
@@ -100,6 +101,27 @@ enum Command {
     /// The diagnosis (诊断) of one year: attainment, obstacle degree (障碍度), weaknesses,
     /// coupling coordination (耦合协调度), problem ledger (问题台账) and project reserve (项目储备库).
     Diagnose(diagnose::DiagnoseArgs),
+    /// Check-up indicators computed from object records (buildings, compounds, blocks,
+    /// districts) at the levels asked for: indicators.csv and ledger.csv.
+    Compute {
+        /// Catalogue with `[indicators.formula]` entries: a built-in id or a TOML path.
+        #[arg(long)]
+        catalog: String,
+        /// A record file (.csv, .parquet) or a folder of them; repeat for each table.
+        #[arg(long = "records", required = true)]
+        records: Vec<PathBuf>,
+        /// Output levels, comma-separated: compound, block, district, city (default all four).
+        #[arg(long, value_delimiter = ',')]
+        level: Vec<String>,
+        /// Skip the object ledger (one row per object and problem).
+        #[arg(long)]
+        no_ledger: bool,
+        /// Output folder.
+        #[arg(long, default_value = "citycheck-out")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+    },
     /// Check a data file against a catalogue and list every problem found.
     Validate {
         #[command(flatten)]
@@ -271,7 +293,8 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             };
             let config = RunConfig {
                 catalog: input.catalog.clone(),
-                data: input.data_config(),
+                data: Some(input.data_config()),
+                compute: None,
                 spec,
                 output: OutputConfig { dir: out, format: format.into() },
                 evaluate: None,
@@ -291,7 +314,8 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             };
             let config = RunConfig {
                 catalog: input.catalog.clone(),
-                data: input.data_config(),
+                data: Some(input.data_config()),
+                compute: None,
                 spec,
                 output: OutputConfig { dir: out, format: format.into() },
                 evaluate: Some(EvaluateOptions { from, to, alpha, ..EvaluateOptions::default() }),
@@ -306,6 +330,32 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Diagnose(args) => run_and_report(&args.config()?, None),
+        Command::Compute { catalog, records, level, no_ledger, out, format } => {
+            let catalog = Catalog::resolve(&catalog)?;
+            let levels = if level.is_empty() {
+                ComputeOptions::default().levels
+            } else {
+                level.iter().map(|l| ObjectLevel::from_name(l.trim())).collect::<citycheck::Result<_>>()?
+            };
+            let started = std::time::Instant::now();
+            let tables = RecordTable::read_all(&records)?;
+            for t in &tables {
+                eprintln!("{} records: {}", t.level, t.origin);
+            }
+            let computed = compute(&catalog, &tables, &ComputeOptions { levels, ledger: !no_ledger })?;
+            let written = computed.write(&out, format.into(), "ledger")?;
+            for issue in &computed.issues {
+                eprintln!("problem: {issue}");
+            }
+            eprintln!(
+                "{} indicator rows{} in {:.2} s; wrote {}",
+                computed.indicators.height(),
+                computed.ledger.as_ref().map(|l| format!(", {} ledger rows", l.height())).unwrap_or_default(),
+                started.elapsed().as_secs_f64(),
+                written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            );
+            Ok(if computed.issues.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
         Command::Validate { input } => {
             let catalog = Catalog::resolve(&input.catalog)?;
             let data = input.data_config();
@@ -356,8 +406,13 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
 }
 
 fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result<ExitCode> {
-    eprintln!("citycheck {}: catalogue {}, data {}", env!("CARGO_PKG_VERSION"), config.catalog, config.data.path);
-    let io::RunOutput { outcome, report, evaluation, diagnosis } = io::run(config, out.as_deref())?;
+    let source = match (&config.data, &config.compute) {
+        (Some(data), _) => data.path.clone(),
+        (None, Some(c)) => format!("records {}", c.records.join(", ")),
+        (None, None) => String::new(),
+    };
+    eprintln!("citycheck {}: catalogue {}, data {source}", env!("CARGO_PKG_VERSION"), config.catalog);
+    let io::RunOutput { outcome, report, evaluation, diagnosis, .. } = io::run(config, out.as_deref())?;
     let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     print!("{}", table::latest_year(&outcome.scores));
     if let Some(evaluation) = &evaluation {

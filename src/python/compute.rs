@@ -1,0 +1,74 @@
+//! Indicators computed from object records: `compute` takes record files and frames and
+//! returns the indicators and ledger tables with the issues found.
+
+use std::path::PathBuf;
+
+use polars::prelude::DataFrame;
+use pyo3::prelude::*;
+
+use super::arrow::{self, ArrowStream};
+use super::catalog::PyCatalog;
+use super::to_json;
+use crate::compute::{compute as compute_records, ComputeOptions, ObjectLevel, RecordTable};
+
+/// Computed indicators converted for Python.
+#[pyclass(frozen, name = "Computed", module = "citycheck._citycheck")]
+pub struct PyComputed {
+    indicators: DataFrame,
+    ledger: Option<DataFrame>,
+    /// The problems found in the records (JSON list of issues).
+    #[pyo3(get)]
+    issues: String,
+}
+
+#[pymethods]
+impl PyComputed {
+    /// unit, level, year, indicator, value, numerator, denominator, unknown, objects.
+    fn indicators(&self) -> ArrowStream {
+        self.indicators.clone().into()
+    }
+
+    /// year, level, object_id, compound_id, block_id, district_id, city_id, indicator.
+    fn ledger(&self) -> Option<ArrowStream> {
+        self.ledger.clone().map(Into::into)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Computed({} indicator rows)", self.indicators.height())
+    }
+}
+
+/// Computes the catalogue's formulas from record files or folders (`paths`) and frames
+/// (`frames`: anything with `__arrow_c_stream__`), at `levels` (names; empty = the default four).
+#[pyfunction]
+#[pyo3(signature = (catalog, paths, frames, levels, ledger=true))]
+fn compute(
+    py: Python<'_>,
+    catalog: PyRef<'_, PyCatalog>,
+    paths: Vec<PathBuf>,
+    frames: Vec<Bound<'_, PyAny>>,
+    levels: Vec<String>,
+    ledger: bool,
+) -> PyResult<PyComputed> {
+    let mut tables = Vec::new();
+    for (k, frame) in frames.iter().enumerate() {
+        tables.push(RecordTable::from_frame(arrow::import(frame)?, format!("frame {}", k + 1))?);
+    }
+    let levels = if levels.is_empty() {
+        ComputeOptions::default().levels
+    } else {
+        levels.iter().map(|l| ObjectLevel::from_name(l)).collect::<crate::Result<_>>()?
+    };
+    let catalog = &catalog.0;
+    py.detach(|| {
+        tables.extend(RecordTable::read_all(&paths)?);
+        let computed = compute_records(catalog, &tables, &ComputeOptions { levels, ledger })?;
+        Ok(PyComputed { issues: to_json(&computed.issues)?, indicators: computed.indicators, ledger: computed.ledger })
+    })
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyComputed>()?;
+    m.add_function(wrap_pyfunction!(compute, m)?)?;
+    Ok(())
+}
