@@ -191,6 +191,12 @@ impl Formula {
         !matches!(self, Formula::Sum(..) | Formula::Shortfall(..))
     }
 
+    /// Whether the denominator is a sum of its own (ratio, per capita, coverage), not the count
+    /// of known objects (count, share).
+    pub fn sums_denominator(&self) -> bool {
+        matches!(self, Formula::Ratio(..) | Formula::PerCapita(..) | Formula::Coverage(..))
+    }
+
     /// Every column the formula reads, with whether it is used as a flag (boolean).
     pub fn columns(&self) -> Vec<(String, ColumnUse)> {
         let mut out = Vec::new();

@@ -57,14 +57,50 @@ impl Default for ComputeOptions {
 }
 
 /// The computed indicators, the ledger and what was found on the way.
-#[derive(Debug, Clone)]
+///
+/// The indicators are held as sums per unit and year at each level (small: one row per unit);
+/// their long form — one row per unit, year and indicator — is built on demand
+/// ([`Computed::indicators`]) or written in chunks ([`Computed::write`]), so that millions of
+/// compounds never need the whole long table in memory. The ledger is a set of query plans
+/// over the records, run when it is asked for.
+#[derive(Clone)]
 pub struct Computed {
-    /// unit, level, year, indicator, value, numerator, denominator, unknown, objects, sorted by
-    /// level (finest first), unit, year and indicator.
-    pub indicators: DataFrame,
-    /// year, level, object_id, compound_id, block_id, district_id, city_id, indicator.
-    pub ledger: Option<DataFrame>,
+    levels: Vec<LevelSums>,
+    ledger: Option<Vec<LazyFrame>>,
     pub issues: Vec<Issue>,
+}
+
+impl std::fmt::Debug for Computed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let levels: Vec<&str> = self.levels.iter().map(|l| l.level.as_str()).collect();
+        write!(f, "Computed({levels:?}, {} issue(s))", self.issues.len())
+    }
+}
+
+/// The sums of one output level: `year`, `unit`, then per job its `…_num`, `…_den`, `…_unk`
+/// columns and per record table its `…_objects`, sorted by unit then year.
+#[derive(Clone)]
+struct LevelSums {
+    level: ObjectLevel,
+    frame: DataFrame,
+    /// The jobs of every table at this level, sorted by indicator id.
+    jobs: Vec<OutputJob>,
+}
+
+/// Where a job's sums sit in a [`LevelSums`] frame and how its value is made.
+#[derive(Clone)]
+struct OutputJob {
+    indicator: String,
+    prefix: String,
+    objects: String,
+    /// value = scale · num / den (share, ratio, per capita, coverage); else scale · num.
+    quotient: bool,
+    /// The denominator column is meaningful (every kind but sum and shortfall).
+    has_denominator: bool,
+    /// The denominator is a summed column (ratio, per capita, coverage); for count and share
+    /// it is the known objects, objects − unknown.
+    summed_denominator: bool,
+    scale: f64,
 }
 
 /// One indicator to compute: its catalogue id, parsed formula and scale.
@@ -327,41 +363,21 @@ pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptio
         }
         grouped.push(group(table, jobs, &keys, &mut issues)?);
         if options.ledger {
-            if let Some(ledger) = ledger(table, &grouped.last().expect("pushed").jobs)? {
-                ledgers.push(ledger);
-            }
+            ledgers.extend(ledger(table, &grouped.last().expect("pushed").jobs));
         }
     }
     check_parents(&grouped, tables, &mut issues)?;
 
-    let mut parts = Vec::new();
-    for g in &grouped {
-        for level in options.levels.iter().copied().filter(|l| *l >= g.level) {
-            parts.push(roll_up(g, level)?);
+    let mut levels = Vec::new();
+    for level in ObjectLevel::ALL.into_iter().filter(|l| options.levels.contains(l)) {
+        if let Some(sums) = level_sums(&grouped, level)? {
+            levels.push(sums);
         }
     }
-    if parts.is_empty() {
+    if levels.is_empty() {
         return Err(Error::Spec("compute: none of the requested levels can be produced from these records".into()));
     }
-    let to_err = |e: PolarsError| Error::Spec(format!("compute: {e}"));
-    let indicators = concat(parts.into_iter().map(|df| df.lazy()).collect::<Vec<_>>(), UnionArgs::default())
-        .map_err(to_err)?
-        .sort(["level_rank", "unit", "year", "indicator"], SortMultipleOptions::default())
-        .drop(by_name(["level_rank"], true, false))
-        .collect()
-        .map_err(to_err)?;
-    let ledger = if options.ledger && !ledgers.is_empty() {
-        Some(
-            concat(ledgers.into_iter().map(|df| df.lazy()).collect::<Vec<_>>(), UnionArgs::default())
-                .and_then(|lf| lf.collect())
-                .map_err(to_err)?,
-        )
-    } else if options.ledger {
-        Some(DataFrame::empty())
-    } else {
-        None
-    };
-    Ok(Computed { indicators, ledger, issues })
+    Ok(Computed { levels, ledger: options.ledger.then_some(ledgers), issues })
 }
 
 /// One streaming pass: sums per year and finest-level unit; a second: duplicate ids.
@@ -373,17 +389,21 @@ fn group(table: &RecordTable, jobs: Vec<Job>, keys: &[ObjectLevel], issues: &mut
     for (k, job) in jobs.iter().enumerate() {
         let (num, den, unk) = per_record(table, &job.formula);
         select.push(num.alias(format!("{k}_num")));
-        select.push(den.alias(format!("{k}_den")));
         select.push(unk.alias(format!("{k}_unk")));
         aggs.push(col(format!("{k}_num")).sum());
-        // A denominator that is null on every record stays null (sum would give 0).
-        aggs.push(
-            when(col(format!("{k}_den")).count().gt(lit(0)))
-                .then(col(format!("{k}_den")).sum())
-                .otherwise(null_f64())
-                .alias(format!("{k}_den")),
-        );
         aggs.push(col(format!("{k}_unk")).sum());
+        // Count and share denominators are the known objects (objects − unknown): only the
+        // quotients of two sums carry a summed denominator.
+        if job.formula.sums_denominator() {
+            select.push(den.alias(format!("{k}_den")));
+            // A denominator that is null on every record stays null (sum would give 0).
+            aggs.push(
+                when(col(format!("{k}_den")).count().gt(lit(0)))
+                    .then(col(format!("{k}_den")).sum())
+                    .otherwise(null_f64())
+                    .alias(format!("{k}_den")),
+            );
+        }
     }
     aggs.push(len().alias("objects"));
     let mut group_keys = vec![col("year")];
@@ -420,23 +440,20 @@ fn group(table: &RecordTable, jobs: Vec<Job>, keys: &[ObjectLevel], issues: &mut
     // Duplicate ids of the table's own objects, per year.
     let own = table.level.id_column();
     if table.schema.contains(own) {
-        let dup = table
-            .frame
-            .clone()
-            .select([col("year"), col(own).cast(DataType::String)])
-            .group_by([col("year"), col(own)])
-            .agg([len().alias("n")])
-            .filter(col("n").gt(lit(1)));
-        let dup = run(dup, &table.origin)?;
-        if dup.height() > 0 {
+        let duplicates = duplicate_ids(table, own)?;
+        if !duplicates.is_empty() {
+            let mut shown: Vec<&str> = duplicates.iter().take(5).map(String::as_str).collect();
+            if duplicates.len() > 5 {
+                shown.push("…");
+            }
             issues.push(issue(
                 IssueKind::DuplicateObservation,
                 &table.origin,
                 format!(
                     "{} {} id(s) appear more than once in a year (each record is counted): {}",
-                    dup.height(),
+                    duplicates.len(),
                     table.level,
-                    sample(&dup, own, 5)
+                    shown.join(", ")
                 ),
             ));
         }
@@ -468,6 +485,80 @@ fn group(table: &RecordTable, jobs: Vec<Job>, keys: &[ObjectLevel], issues: &mut
         }
     }
     Ok(Grouped { object: table.level, level: keys[0], sums, jobs })
+}
+
+/// The ids that appear more than once in a year, sorted. Streams (year, id) batches through a
+/// set of 64-bit fingerprints — a few hundred MB for ten million ids, where a group-by on the
+/// strings would hold them all — and confirms the candidates on their text in a second pass
+/// (only when there are any), so a fingerprint collision never reports a false duplicate.
+fn duplicate_ids(table: &RecordTable, own: &str) -> Result<Vec<String>> {
+    use std::collections::hash_map::DefaultHasher;
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+    fn fingerprint(year: Option<i32>, id: &str) -> u64 {
+        let mut h = DefaultHasher::new();
+        year.hash(&mut h);
+        id.hash(&mut h);
+        h.finish()
+    }
+    /// The id column of a (year, id) batch: the one that is not `year`.
+    fn own_name(batch: &DataFrame) -> &str {
+        batch.get_column_names().into_iter().find(|n| n.as_str() != "year").map(|n| n.as_str()).unwrap_or("")
+    }
+    let to_err = |e: PolarsError| {
+        Error::data(Location { file: Some(table.origin.clone()), ..Default::default() }, e.to_string())
+    };
+    // Streams (year, id) batches, fingerprinted, through `visit` (the callback may run on
+    // several threads: each batch is fingerprinted on its own, then handed over at once).
+    let stream = |visit: Box<dyn Fn(Vec<u64>, &Int32Chunked, &StringChunked) + Send + Sync>| -> Result<()> {
+        let callback = PlanCallback::new(move |batch: DataFrame| {
+            let years = batch.column("year")?.i32()?.clone();
+            let ids = batch.column(own_name(&batch))?.str()?.clone();
+            let prints: Vec<u64> =
+                years.iter().zip(ids.iter()).map(|(year, id)| id.map_or(0, |id| fingerprint(year, id))).collect();
+            visit(prints, &years, &ids);
+            Ok(false)
+        });
+        let plan = table
+            .frame
+            .clone()
+            .select([col("year").cast(DataType::Int32), col(own).cast(DataType::String)])
+            .sink_batches(callback, false, None)
+            .map_err(to_err)?;
+        plan.collect_with_engine(Engine::Streaming).map_err(to_err)?;
+        Ok(())
+    };
+    let lock = "no panic while holding the lock";
+    let seen = std::sync::Arc::new(std::sync::Mutex::new((HashSet::<u64>::new(), HashSet::<u64>::new())));
+    let state = seen.clone();
+    stream(Box::new(move |prints, _, ids| {
+        let mut guard = state.lock().expect(lock);
+        let (seen, candidates) = &mut *guard;
+        for (f, id) in prints.into_iter().zip(ids.iter()) {
+            if id.is_some() && !seen.insert(f) {
+                candidates.insert(f);
+            }
+        }
+    }))?;
+    let candidates = std::mem::take(&mut seen.lock().expect(lock).1);
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let counts = std::sync::Arc::new(std::sync::Mutex::new(HashMap::<(Option<i32>, String), u32>::new()));
+    let state = counts.clone();
+    stream(Box::new(move |prints, years, ids| {
+        let mut counts = state.lock().expect(lock);
+        for ((f, year), id) in prints.into_iter().zip(years.iter()).zip(ids.iter()) {
+            if let (true, Some(id)) = (candidates.contains(&f), id) {
+                *counts.entry((year, id.to_string())).or_default() += 1;
+            }
+        }
+    }))?;
+    let counts = std::mem::take(&mut *counts.lock().expect(lock));
+    let mut duplicates: Vec<String> = counts.into_iter().filter(|(_, n)| *n > 1).map(|((_, id), _)| id).collect();
+    duplicates.sort();
+    duplicates.dedup();
+    Ok(duplicates)
 }
 
 /// Parents named by a finer table that the parent's own table does not list.
@@ -505,49 +596,129 @@ fn check_parents(grouped: &[Grouped], tables: &[RecordTable], issues: &mut Vec<I
     Ok(())
 }
 
-/// The long rows of every job of `g` at `level`.
-fn roll_up(g: &Grouped, level: ObjectLevel) -> Result<DataFrame> {
+/// The sums of every table that reaches `level`, joined on (year, unit) and sorted by unit then
+/// year; `None` when no table reaches it.
+fn level_sums(grouped: &[Grouped], level: ObjectLevel) -> Result<Option<LevelSums>> {
+    let to_err = |e: PolarsError| Error::Spec(format!("compute: {e}"));
     let id = level.id_column();
-    let mut aggs = vec![col("objects").sum()];
-    for k in 0..g.jobs.len() {
-        aggs.push(col(format!("{k}_num")).sum());
-        aggs.push(
-            when(col(format!("{k}_den")).count().gt(lit(0)))
-                .then(col(format!("{k}_den")).sum())
-                .otherwise(null_f64())
-                .alias(format!("{k}_den")),
-        );
-        aggs.push(col(format!("{k}_unk")).sum());
+    let mut frame: Option<LazyFrame> = None;
+    let mut jobs = Vec::new();
+    for (t, g) in grouped.iter().enumerate().filter(|(_, g)| g.level <= level) {
+        let objects = format!("t{t}_objects");
+        let mut aggs = vec![col("objects").sum().alias(objects.as_str())];
+        for (k, job) in g.jobs.iter().enumerate() {
+            let prefix = format!("t{t}_{k}");
+            aggs.push(col(format!("{k}_num")).sum().alias(format!("{prefix}_num")));
+            if job.formula.sums_denominator() {
+                aggs.push(
+                    when(col(format!("{k}_den")).count().gt(lit(0)))
+                        .then(col(format!("{k}_den")).sum())
+                        .otherwise(null_f64())
+                        .alias(format!("{prefix}_den")),
+                );
+            }
+            aggs.push(col(format!("{k}_unk")).sum().alias(format!("{prefix}_unk")));
+            let has_denominator = job.formula.has_denominator();
+            jobs.push(OutputJob {
+                indicator: job.indicator.clone(),
+                prefix,
+                objects: objects.clone(),
+                quotient: has_denominator && !matches!(job.formula, Formula::Count(_)),
+                has_denominator,
+                summed_denominator: job.formula.sums_denominator(),
+                scale: job.scale,
+            });
+        }
+        let sums = g.sums.clone().lazy().group_by([col("year"), col(id).alias("unit")]).agg(aggs);
+        frame = Some(match frame {
+            None => sums,
+            Some(joined) => joined.join(
+                sums,
+                [col("year"), col("unit")],
+                [col("year"), col("unit")],
+                JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
+            ),
+        });
     }
-    let sums = g.sums.clone().lazy().group_by([col("year"), col(id)]).agg(aggs);
-    let rank = ObjectLevel::ALL.iter().position(|l| *l == level).expect("a level") as u32;
-    let mut parts = Vec::with_capacity(g.jobs.len());
-    for (k, job) in g.jobs.iter().enumerate() {
-        let (num, den) = (col(format!("{k}_num")), col(format!("{k}_den")));
-        let value = if job.formula.has_denominator() && !matches!(job.formula, Formula::Count(_)) {
-            when(den.clone().gt(lit(0.0))).then(lit(job.scale) * num.clone() / den.clone()).otherwise(null_f64())
-        } else {
-            lit(job.scale) * num.clone()
-        };
-        let denominator = if job.formula.has_denominator() { den } else { null_f64() };
-        parts.push(sums.clone().select([
-            col(id).alias("unit"),
-            lit(level.as_str()).alias("level"),
-            lit(rank).alias("level_rank"),
-            col("year"),
-            lit(job.indicator.as_str()).alias("indicator"),
-            value.alias("value"),
-            num.alias("numerator"),
-            denominator.alias("denominator"),
-            col(format!("{k}_unk")).cast(DataType::UInt64).alias("unknown"),
-            col("objects").cast(DataType::UInt64),
-        ]));
-    }
-    concat(parts, UnionArgs::default()).and_then(|lf| lf.collect()).map_err(|e| Error::Spec(format!("compute: {e}")))
+    let Some(frame) = frame else { return Ok(None) };
+    let frame = frame.sort(["unit", "year"], SortMultipleOptions::default()).collect().map_err(to_err)?;
+    jobs.sort_by(|a, b| a.indicator.cmp(&b.indicator));
+    Ok(Some(LevelSums { level, frame, jobs }))
 }
 
-/// The problem ledger of a table: one row per object and count/share formula that flags it.
-fn ledger(table: &RecordTable, jobs: &[Job]) -> Result<Option<DataFrame>> {
+impl LevelSums {
+    /// The long rows of the units in `rows` (rows of the sums frame): unit, level, year,
+    /// indicator, value, numerator, denominator, unknown, objects.
+    fn long(&self, rows: std::ops::Range<usize>) -> Result<DataFrame> {
+        let to_err = |e: PolarsError| Error::Spec(format!("compute: {e}"));
+        let f64s = |name: &str| -> Result<Float64Chunked> {
+            Ok(self
+                .frame
+                .column(name)
+                .map_err(to_err)?
+                .cast(&DataType::Float64)
+                .map_err(to_err)?
+                .f64()
+                .map_err(to_err)?
+                .clone())
+        };
+        let units = self.frame.column("unit").map_err(to_err)?.str().map_err(to_err)?.clone();
+        let years = self.frame.column("year").map_err(to_err)?.i32().map_err(to_err)?.clone();
+        let capacity = rows.len() * self.jobs.len();
+        let (mut unit, mut year, mut indicator) =
+            (Vec::with_capacity(capacity), Vec::with_capacity(capacity), Vec::with_capacity(capacity));
+        let (mut value, mut numerator, mut denominator) =
+            (Vec::with_capacity(capacity), Vec::with_capacity(capacity), Vec::with_capacity(capacity));
+        let (mut unknown, mut objects) = (Vec::with_capacity(capacity), Vec::with_capacity(capacity));
+        let columns = self
+            .jobs
+            .iter()
+            .map(|j| {
+                let den = if j.summed_denominator { Some(f64s(&format!("{}_den", j.prefix))?) } else { None };
+                Ok((f64s(&format!("{}_num", j.prefix))?, den, f64s(&format!("{}_unk", j.prefix))?, f64s(&j.objects)?))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for r in rows {
+            let (Some(u), Some(y)) = (units.get(r), years.get(r)) else { continue };
+            for (job, (num, den, unk, obj)) in self.jobs.iter().zip(&columns) {
+                // A unit without objects of this job's table has no row for it.
+                let Some(n_objects) = obj.get(r) else { continue };
+                let n = num.get(r).unwrap_or(0.0);
+                let d = match den {
+                    Some(den) => den.get(r),
+                    None => Some(n_objects - unk.get(r).unwrap_or(0.0)),
+                };
+                let v =
+                    if job.quotient { d.filter(|&d| d > 0.0).map(|d| job.scale * n / d) } else { Some(job.scale * n) };
+                unit.push(u);
+                year.push(y);
+                indicator.push(job.indicator.as_str());
+                value.push(v);
+                numerator.push(Some(n));
+                denominator.push(if job.has_denominator { d } else { None });
+                unknown.push(unk.get(r).unwrap_or(0.0) as u64);
+                objects.push(n_objects as u64);
+            }
+        }
+        let height = unit.len();
+        DataFrame::new_infer_height(vec![
+            Column::new("unit".into(), unit),
+            Column::new("level".into(), vec![self.level.as_str(); height]),
+            Column::new("year".into(), year),
+            Column::new("indicator".into(), indicator),
+            Column::new("value".into(), value),
+            Column::new("numerator".into(), numerator),
+            Column::new("denominator".into(), denominator),
+            Column::new("unknown".into(), unknown),
+            Column::new("objects".into(), objects),
+        ])
+        .map_err(to_err)
+    }
+}
+
+/// The problem ledger of a table, as query plans (one per count/share formula): one row per
+/// object that the formula flags.
+fn ledger(table: &RecordTable, jobs: &[Job]) -> Vec<LazyFrame> {
     let own = table.level.id_column();
     // The same columns for every table: the parents above the object, empty at or below it.
     let parents: Vec<Expr> = ObjectLevel::ALL[1..]
@@ -572,35 +743,88 @@ fn ledger(table: &RecordTable, jobs: &[Job]) -> Result<Option<DataFrame>> {
         select.push(lit(job.indicator.as_str()).alias("indicator"));
         parts.push(table.frame.clone().filter(condition(table, c).fill_null(lit(false))).select(select));
     }
-    if parts.is_empty() {
-        return Ok(None);
-    }
-    let lf = concat(parts, UnionArgs::default()).map_err(|e| Error::Spec(e.to_string()))?;
-    run(lf, &table.origin).map(Some)
+    parts
 }
 
 impl Computed {
+    /// The levels produced, finest first.
+    pub fn levels(&self) -> Vec<ObjectLevel> {
+        self.levels.iter().map(|l| l.level).collect()
+    }
+
+    /// Every indicator row: unit, level, year, indicator, value, numerator, denominator,
+    /// unknown, objects — sorted by level (finest first), unit, year and indicator.
+    pub fn indicators(&self) -> Result<DataFrame> {
+        let mut out: Option<DataFrame> = None;
+        for l in &self.levels {
+            let part = l.long(0..l.frame.height())?;
+            match &mut out {
+                None => out = Some(part),
+                Some(df) => {
+                    df.vstack_mut(&part).map_err(|e| Error::Spec(format!("compute: {e}")))?;
+                }
+            }
+        }
+        Ok(out.expect("at least one level"))
+    }
+
+    /// The problem ledger (year, level, object_id, compound_id, block_id, district_id, city_id,
+    /// indicator); `None` when it was not asked for.
+    pub fn ledger(&self) -> Result<Option<DataFrame>> {
+        let Some(plans) = &self.ledger else { return Ok(None) };
+        if plans.is_empty() {
+            return Ok(Some(DataFrame::empty()));
+        }
+        let lf = concat(plans.clone(), UnionArgs::default()).map_err(|e| Error::Spec(format!("compute: {e}")))?;
+        run(lf, "records").map(Some)
+    }
+
     /// Writes `indicators` and the ledger (as `ledger_name`, e.g. `ledger` or `object_ledger`)
-    /// into `dir`; returns the paths.
+    /// into `dir`; returns the paths. CSV is written in chunks of units and one ledger formula
+    /// at a time, so memory stays bounded by the sums and the largest single formula's ledger.
     pub fn write(
         &self,
         dir: &std::path::Path,
         format: crate::io::OutputFormat,
         ledger_name: &str,
     ) -> Result<Vec<std::path::PathBuf>> {
+        use crate::io::OutputFormat;
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let mut paths = vec![crate::io::write_table(dir, "indicators", format, &mut self.indicators.clone())?];
-        if let Some(ledger) = &self.ledger {
-            paths.push(crate::io::write_table(dir, ledger_name, format, &mut ledger.clone())?);
+        let mut paths = Vec::new();
+        match format {
+            OutputFormat::Parquet => {
+                paths.push(crate::io::write_table(dir, "indicators", format, &mut self.indicators()?)?);
+                if let Some(mut ledger) = self.ledger()? {
+                    paths.push(crate::io::write_table(dir, ledger_name, format, &mut ledger)?);
+                }
+            }
+            OutputFormat::Csv => {
+                const UNITS_PER_CHUNK: usize = 50_000;
+                let mut chunks = Vec::new();
+                for l in &self.levels {
+                    let mut start = 0;
+                    while start < l.frame.height() {
+                        let end = (start + UNITS_PER_CHUNK).min(l.frame.height());
+                        chunks.push((l, start..end));
+                        start = end;
+                    }
+                }
+                paths.push(write_csv_chunks(dir, "indicators", chunks.into_iter().map(|(l, rows)| l.long(rows)))?);
+                if let Some(plans) = &self.ledger {
+                    paths.push(write_csv_chunks(dir, ledger_name, plans.iter().map(|lf| run(lf.clone(), "records")))?);
+                }
+            }
         }
         Ok(paths)
     }
 
     /// The indicators of one level as a panel the check-up scores (unit = the level's id).
     pub fn panel(&self, level: ObjectLevel) -> Result<Panel> {
+        let Some(l) = self.levels.iter().find(|l| l.level == level) else {
+            return Err(Error::Spec(format!("compute: no indicators at {level} level were produced")));
+        };
+        let rows = l.long(0..l.frame.height())?;
         let to_err = |e: PolarsError| Error::Spec(format!("compute: {e}"));
-        let rows =
-            self.indicators.clone().lazy().filter(col("level").eq(lit(level.as_str()))).collect().map_err(to_err)?;
         let unit = rows.column("unit").map_err(to_err)?.str().map_err(to_err)?.clone();
         let year = rows.column("year").map_err(to_err)?.i32().map_err(to_err)?.clone();
         let indicator = rows.column("indicator").map_err(to_err)?.str().map_err(to_err)?.clone();
@@ -610,4 +834,27 @@ impl Computed {
             .collect();
         Ok(Panel::from_records(records))
     }
+}
+
+/// Writes the frames of `chunks` one after another into `dir/name.csv` (header once).
+fn write_csv_chunks(
+    dir: &std::path::Path,
+    name: &str,
+    chunks: impl Iterator<Item = Result<DataFrame>>,
+) -> Result<std::path::PathBuf> {
+    let path = dir.join(format!("{name}.csv"));
+    let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+    let mut writer = std::io::BufWriter::new(file);
+    let mut header = true;
+    for chunk in chunks {
+        let mut df = chunk?;
+        if df.width() == 0 {
+            continue;
+        }
+        CsvWriter::new(&mut writer).include_header(header).finish(&mut df).map_err(|e| {
+            Error::data(Location { file: Some(path.display().to_string()), ..Default::default() }, e.to_string())
+        })?;
+        header = false;
+    }
+    Ok(path)
 }

@@ -120,7 +120,7 @@ fn row(df: &DataFrame, level: &str, unit: &str, indicator: &str) -> (Option<f64>
 #[test]
 fn every_formula_kind_by_hand() {
     let out = compute(&catalog(), &tables(), &ComputeOptions::default()).unwrap();
-    let df = &out.indicators;
+    let df = &out.indicators().unwrap();
     // count(gas_hazard): D1 has b1, b4 true, b2 false, b3 unknown → 2 of 3 known, 1 unknown.
     assert_eq!(row(df, "district", "D1", "gas"), (Some(2.0), Some(2.0), Some(3.0), 1));
     assert_eq!(row(df, "district", "D2", "gas"), (Some(1.0), Some(1.0), Some(2.0), 0));
@@ -172,8 +172,8 @@ fn every_formula_kind_by_hand() {
 fn roll_ups_add_up_level_by_level() {
     let out = compute(&catalog(), &tables(), &ComputeOptions::default()).unwrap();
     let sums = |level: &str, indicator: &str| -> f64 {
-        out.indicators
-            .clone()
+        out.indicators()
+            .unwrap()
             .lazy()
             .filter(col("level").eq(lit(level)).and(col("indicator").eq(lit(indicator))))
             .select([col("numerator").sum()])
@@ -197,7 +197,7 @@ fn roll_ups_add_up_level_by_level() {
 #[test]
 fn the_ledger_lists_each_object_and_problem() {
     let out = compute(&catalog(), &tables(), &ComputeOptions::default()).unwrap();
-    let ledger = out.ledger.unwrap();
+    let ledger = out.ledger().unwrap().unwrap();
     let gas = ledger.clone().lazy().filter(col("indicator").eq(lit("gas"))).collect().unwrap();
     let ids: Vec<&str> = gas.column("object_id").unwrap().str().unwrap().iter().map(|s| s.unwrap()).collect();
     assert_eq!(ids, ["b1", "b4", "b5"], "the unknown b3 is not a listed problem");
@@ -272,7 +272,7 @@ fn formulas_are_checked_before_anything_runs() {
     // Levels: only the district table, asked for compounds only → nothing to produce.
     let only = ComputeOptions { levels: vec![ObjectLevel::Compound], ledger: false };
     let out = compute(&catalog(), &tables(), &only).unwrap();
-    assert!(out.ledger.is_none());
+    assert!(out.ledger().unwrap().is_none());
     assert!(out.issues.iter().any(|i| i.message.contains("no requested level")));
 }
 
@@ -297,7 +297,7 @@ fn the_sample_province_matches_the_pandas_peer() {
     assert!(out.issues.is_empty(), "{:?}", out.issues);
     let expected = Table::parse(include_str!("../reference/province_sample_expected.csv"));
     let mut actual = Vec::new();
-    polars::prelude::CsvWriter::new(&mut actual).finish(&mut out.indicators.clone()).unwrap();
+    polars::prelude::CsvWriter::new(&mut actual).finish(&mut out.indicators().unwrap()).unwrap();
     let actual = Table::parse(std::str::from_utf8(&actual).unwrap());
     let key =
         |t: &Table, k: usize| ["unit", "level", "year", "indicator"].map(|c| t.rows[k][t.column(c)].clone()).join("|");

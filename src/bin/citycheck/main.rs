@@ -4,6 +4,7 @@
 
 mod decision;
 mod diagnose;
+mod survey;
 mod table;
 
 use std::path::PathBuf;
@@ -122,6 +123,9 @@ enum Command {
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
     },
+    /// A satisfaction survey (社会满意度调查): item and dimension scores with intervals,
+    /// Cronbach's α, bad answers.
+    Survey(survey::SurveyArgs),
     /// Check a data file against a catalogue and list every problem found.
     Validate {
         #[command(flatten)]
@@ -330,6 +334,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Diagnose(args) => run_and_report(&args.config()?, None),
+        Command::Survey(args) => survey::run(&args),
         Command::Compute { catalog, records, level, no_ledger, out, format } => {
             let catalog = Catalog::resolve(&catalog)?;
             let levels = if level.is_empty() {
@@ -347,10 +352,10 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             for issue in &computed.issues {
                 eprintln!("problem: {issue}");
             }
+            let levels: Vec<&str> = computed.levels().iter().map(|l| l.as_str()).collect();
             eprintln!(
-                "{} indicator rows{} in {:.2} s; wrote {}",
-                computed.indicators.height(),
-                computed.ledger.as_ref().map(|l| format!(", {} ledger rows", l.height())).unwrap_or_default(),
+                "levels {} in {:.2} s; wrote {}",
+                levels.join(", "),
                 started.elapsed().as_secs_f64(),
                 written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
             );
