@@ -34,6 +34,7 @@ pub mod normalize;
 pub mod panel;
 #[cfg(feature = "python")]
 mod python;
+pub mod survey;
 pub mod treat;
 pub mod trend;
 pub mod weight;

@@ -28,7 +28,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 import polars as pl
 
 from . import _citycheck as _native
-from . import mcda, trend, weights
+from . import mcda, survey, trend, weights
 from ._citycheck import (
     CatalogError,
     CitycheckError,
@@ -57,6 +57,7 @@ __all__ = [
     "checkup_default_spec",
     "weights",
     "mcda",
+    "survey",
     "trend",
     "CitycheckError",
     "CatalogError",

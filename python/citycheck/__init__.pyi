@@ -6,6 +6,7 @@ from typing import Any, Mapping, Sequence
 import polars as pl
 
 from . import mcda as mcda
+from . import survey as survey
 from . import trend as trend
 from . import weights as weights
 from ._citycheck import CatalogError as CatalogError
@@ -39,6 +40,7 @@ __all__ = [
     "checkup_default_spec",
     "weights",
     "mcda",
+    "survey",
     "trend",
     "CitycheckError",
     "CatalogError",

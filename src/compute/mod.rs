@@ -510,7 +510,8 @@ fn duplicate_ids(table: &RecordTable, own: &str) -> Result<Vec<String>> {
     };
     // Streams (year, id) batches, fingerprinted, through `visit` (the callback may run on
     // several threads: each batch is fingerprinted on its own, then handed over at once).
-    let stream = |visit: Box<dyn Fn(Vec<u64>, &Int32Chunked, &StringChunked) + Send + Sync>| -> Result<()> {
+    type Visit = Box<dyn Fn(Vec<u64>, &Int32Chunked, &StringChunked) + Send + Sync>;
+    let stream = |visit: Visit| -> Result<()> {
         let callback = PlanCallback::new(move |batch: DataFrame| {
             let years = batch.column("year")?.i32()?.clone();
             let ids = batch.column(own_name(&batch))?.str()?.clone();

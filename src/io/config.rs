@@ -10,6 +10,7 @@ use crate::diagnose::DiagnoseOptions;
 use crate::error::{Error, Result};
 use crate::evaluate::EvaluateOptions;
 use crate::panel::{ReadOptions, ValidationMode};
+use crate::survey::{SourceChoice, Tolerances};
 
 /// The embedded default run: 14 Liaoning cities, 2008–2012, the `ccsy-example` catalogue.
 pub const EMBEDDED_CONFIG: &str = include_str!("../../datasets/default-run.toml");
@@ -57,6 +58,17 @@ fn default_levels() -> Vec<ObjectLevel> {
 
 fn default_true() -> bool {
     true
+}
+
+/// The `[reconcile]` table: tolerances of the self-check vs third-party comparison and which
+/// value a cell keeps.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReconcileConfig {
+    #[serde(default)]
+    pub choice: SourceChoice,
+    #[serde(default, flatten)]
+    pub tolerances: Tolerances,
 }
 
 /// Output table format.
@@ -110,6 +122,10 @@ pub struct RunConfig {
     /// ledger and reserve.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnose: Option<DiagnoseOptions>,
+    /// How cells with values from several sources (self-check, third party, survey) are
+    /// reconciled and which value is scored (`[reconcile]`; defaults apply without it).
+    #[serde(default)]
+    pub reconcile: ReconcileConfig,
     /// Folder that relative paths are resolved against (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,

@@ -7,7 +7,7 @@ use polars::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::config::{DataConfig, OutputFormat, RunConfig};
+use super::config::{DataConfig, OutputFormat, ReconcileConfig, RunConfig};
 use crate::catalog::Catalog;
 use crate::checkup::{Checkup, Fitted, Outcome, Scope};
 use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
@@ -15,6 +15,7 @@ use crate::diagnose::{diagnose, worsening_trends, DiagnoseOptions, Diagnosis, Ta
 use crate::error::{Error, Issue, Location, Result};
 use crate::evaluate::{evaluate, Evaluation, EvaluationSummary};
 use crate::panel::{Panel, ValidationMode};
+use crate::survey::{reconcile, Reconciliation, SourceValue};
 
 /// Data sets compiled into the program, addressed as `embedded:NAME` in a config.
 const EMBEDDED_DATA: &[(&str, &[u8])] = &[(
@@ -56,9 +57,21 @@ pub struct RunReport {
     /// The five-year evaluation's window and counts, when the run has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<EvaluationSummary>,
+    /// Cells with values from several sources: how they were resolved and how many disagree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reconciliation: Option<ReconciliationSummary>,
     /// The diagnosed year, its options and notes, when the run has a diagnosis.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnosis: Option<DiagnosisSummary>,
+}
+
+/// The reconciliation part of run.json.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReconciliationSummary {
+    pub choice: crate::survey::SourceChoice,
+    pub tolerances: crate::survey::Tolerances,
+    pub cells: usize,
+    pub flagged: usize,
 }
 
 /// The diagnosis part of run.json.
@@ -99,6 +112,57 @@ pub struct RunOutput {
     pub diagnosis: Option<Diagnosis>,
     /// The indicators computed from records, when the run has a `[compute]` table.
     pub computed: Option<Computed>,
+}
+
+/// Cells that hold values from more than one source (self-check, third party, survey) are
+/// reconciled (METHODS.md §8) and resolved to one value, which the first of the cell's
+/// observations carries; the others are left out of the scoring. `None` when no cell has two
+/// sources.
+fn reconcile_sources(
+    panel: &mut Panel,
+    catalog: &Catalog,
+    validation: &mut crate::panel::Validation,
+    config: &ReconcileConfig,
+) -> Result<Option<Reconciliation>> {
+    use std::collections::HashMap;
+    let mut cells: HashMap<(usize, i32, usize), Vec<usize>> = HashMap::new();
+    for k in (0..panel.len()).filter(|&k| validation.keep[k]) {
+        let (unit, year, ind, _, source) = panel.observation(k);
+        if source.is_some() {
+            let pos = validation.resolved[ind].expect("kept rows are resolved");
+            cells.entry((unit, year, pos)).or_default().push(k);
+        }
+    }
+    type Cell = (usize, i32, usize);
+    let mut shared: Vec<(&Cell, &Vec<usize>)> = cells.iter().filter(|(_, ks)| ks.len() > 1).collect();
+    if shared.is_empty() {
+        return Ok(None);
+    }
+    shared.sort();
+    let mut rows = Vec::new();
+    for ((unit, year, pos), ks) in &shared {
+        for &k in ks.iter() {
+            rows.push(SourceValue {
+                unit: panel.units()[*unit].clone(),
+                year: *year,
+                indicator: catalog.indicators()[*pos].id.clone(),
+                source: panel.observation(k).4.expect("sourced"),
+                value: panel.observation(k).3,
+            });
+        }
+    }
+    let reconciliation = reconcile(&rows, &config.tolerances, config.choice)?;
+    let resolved: HashMap<(&str, i32, &str), Option<f64>> =
+        reconciliation.cells.iter().map(|c| ((c.unit.as_str(), c.year, c.indicator.as_str()), c.value)).collect();
+    for ((unit, year, pos), ks) in shared {
+        let key = (panel.units()[*unit].as_str(), *year, catalog.indicators()[*pos].id.as_str());
+        let value = resolved.get(&key).copied().flatten().unwrap_or(f64::NAN);
+        panel.set_value(ks[0], value);
+        for &k in &ks[1..] {
+            validation.keep[k] = false;
+        }
+    }
+    Ok(Some(reconciliation))
 }
 
 /// The panel of a `[data]` table and the digests of its files.
@@ -157,7 +221,9 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         }
         (None, None) => return Err(Error::Spec("a run config needs a [data] or a [compute] table".into())),
     };
-    let validation = panel.validate(&catalog, validation_mode)?;
+    let mut panel = panel;
+    let mut validation = panel.validate(&catalog, validation_mode)?;
+    let reconciliation = reconcile_sources(&mut panel, &catalog, &mut validation, &config.reconcile)?;
     let checkup = Checkup::new(&catalog, config.spec.clone())?;
     let (data, outcome) = checkup.run_panel(&panel, &validation)?;
     let mut warnings = outcome.warnings.clone();
@@ -219,6 +285,12 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         issues: validation.issues.into_iter().chain(computed.iter().flat_map(|c| c.issues.iter().cloned())).collect(),
         evaluation: evaluation.as_ref().map(Evaluation::summary),
         diagnosis: diagnosis_summary,
+        reconciliation: reconciliation.as_ref().map(|r| ReconciliationSummary {
+            choice: config.reconcile.choice,
+            tolerances: config.reconcile.tolerances.clone(),
+            cells: r.cells.len(),
+            flagged: r.flagged().count(),
+        }),
     };
     let dir = out.map(Path::to_path_buf).unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     write_outputs(&dir, config.output.format, &outcome, &report)?;
@@ -227,6 +299,10 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     }
     if let Some(diagnosis) = &diagnosis {
         diagnosis.write(&dir, config.output.format)?;
+    }
+    if let Some(reconciliation) = &reconciliation {
+        let mut df = reconciliation.to_dataframe().map_err(|e| Error::Spec(format!("reconciliation: {e}")))?;
+        write_table(&dir, "reconciliation", config.output.format, &mut df)?;
     }
     if let Some(computed) = &computed {
         computed.write(&dir, config.output.format, "object_ledger")?;

@@ -172,6 +172,11 @@ impl Panel {
         &self.issues
     }
 
+    /// Replaces the value of observation `k` (a reconciled value).
+    pub(crate) fn set_value(&mut self, k: usize, value: f64) {
+        self.value[k] = value;
+    }
+
     /// Observation `k` as (unit index, year, indicator index, value, source).
     #[inline]
     pub fn observation(&self, k: usize) -> (usize, i32, usize, f64, Option<Source>) {

@@ -107,7 +107,8 @@ fn run(
         None => RunConfig::embedded(),
     };
     py.detach(|| {
-        let crate::io::RunOutput { outcome, report, evaluation, diagnosis, .. } = crate::io::run(&config, out.as_deref())?;
+        let crate::io::RunOutput { outcome, report, evaluation, diagnosis, .. } =
+            crate::io::run(&config, out.as_deref())?;
         let evaluation = evaluation.as_ref().map(PyEvaluation::new).transpose()?;
         let diagnosis = diagnosis.map(|d| PyDiagnosis::new(d, outcome.warnings.clone())).transpose()?;
         Ok((PyOutcome::new(&outcome, &report.issues, Some(&report))?, evaluation, diagnosis))

@@ -63,7 +63,11 @@ fn compute(
     py.detach(|| {
         tables.extend(RecordTable::read_all(&paths)?);
         let computed = compute_records(catalog, &tables, &ComputeOptions { levels, ledger })?;
-        Ok(PyComputed { issues: to_json(&computed.issues)?, indicators: computed.indicators()?, ledger: computed.ledger()? })
+        Ok(PyComputed {
+            issues: to_json(&computed.issues)?,
+            indicators: computed.indicators()?,
+            ledger: computed.ledger()?,
+        })
     })
 }
 

@@ -15,6 +15,7 @@ mod error;
 mod evaluate;
 mod kernels;
 mod panel;
+mod survey;
 mod trend;
 
 use pyo3::prelude::*;
@@ -34,6 +35,7 @@ fn _citycheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
     diagnose::register(m)?;
     kernels::register(m)?;
     trend::register(m)?;
+    survey::register(m)?;
     Ok(())
 }
 

@@ -21,6 +21,7 @@ mod prec;
 mod properties;
 mod published;
 mod reference_csv;
+mod survey;
 mod treat;
 mod trend;
 mod weights;

@@ -70,6 +70,7 @@ impl DiagnoseArgs {
                 trends: self.trends,
                 ..DiagnoseOptions::default()
             }),
+            reconcile: Default::default(),
             base_dir: PathBuf::new(),
         })
     }

@@ -303,6 +303,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 output: OutputConfig { dir: out, format: format.into() },
                 evaluate: None,
                 diagnose: None,
+                reconcile: Default::default(),
                 base_dir: PathBuf::new(),
             };
             run_and_report(&config, None)
@@ -324,6 +325,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 output: OutputConfig { dir: out, format: format.into() },
                 evaluate: Some(EvaluateOptions { from, to, alpha, ..EvaluateOptions::default() }),
                 diagnose: None,
+                reconcile: Default::default(),
                 base_dir: PathBuf::new(),
             };
             run_and_report(&config, None)
