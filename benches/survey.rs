@@ -7,38 +7,18 @@
 //! groupby + numpy, the same statistics and shape; it maps text labels, this bench numeric
 //! codes — both are interned per distinct answer here, so scoring costs the same).
 
+mod common;
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use polars::prelude::{Column, DataFrame};
 
 use citycheck::survey::{score, ReadSpec, Responses, SurveyDefinition, SurveyOptions};
+use common::Rng;
 
 const ITEMS: usize = 30;
 const PER_DIMENSION: usize = 5;
-
-/// SplitMix64: small, fast and reproducible across platforms.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn normal(&mut self) -> f64 {
-        let u1 = self.uniform().max(f64::MIN_POSITIVE);
-        let u2 = self.uniform();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-    }
-}
 
 /// Thirty items on the five-point labels scale (answers as codes 1–5), in dimensions of five.
 fn definition() -> SurveyDefinition {

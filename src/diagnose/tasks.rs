@@ -60,20 +60,8 @@ impl Area {
     }
 }
 
-/// Identity of a task file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TaskMeta {
-    pub id: String,
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_en: Option<String>,
-    pub version: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-}
+/// Identity of a task file: the `[catalog]` table, as in an indicator catalogue.
+pub type TaskMeta = crate::catalog::CatalogMeta;
 
 /// One renewal key task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -10,7 +10,7 @@ use crate::diagnose::DiagnoseOptions;
 use crate::error::{Error, Result};
 use crate::evaluate::EvaluateOptions;
 use crate::panel::{ReadOptions, ValidationMode};
-use crate::survey::{SourceChoice, Tolerances};
+use crate::survey::{ReadSpec, SourceChoice, Tolerances};
 
 /// The embedded default run: 14 Liaoning cities, 2008–2012, the `ccsy-example` catalogue.
 pub const EMBEDDED_CONFIG: &str = include_str!("../../datasets/default-run.toml");
@@ -58,6 +58,22 @@ fn default_levels() -> Vec<ObjectLevel> {
 
 fn default_true() -> bool {
     true
+}
+
+/// The `[survey]` table of a run config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyConfig {
+    /// The survey definition TOML, relative to the config file.
+    pub definition: String,
+    /// The response microdata (CSV, Parquet, .xlsx), relative to the config file.
+    pub responses: String,
+    #[serde(flatten)]
+    pub read: ReadSpec,
+    /// Weight of the survey score in `combined.csv` (objective index × (1 − weight) + survey
+    /// score × weight, METHODS.md §8); no combination when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
 }
 
 /// The `[reconcile]` table: tolerances of the self-check vs third-party comparison and which
@@ -122,6 +138,11 @@ pub struct RunConfig {
     /// ledger and reserve.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnose: Option<DiagnoseOptions>,
+    /// A satisfaction survey scored with the run (`[survey]`): its tables are written, its
+    /// dimension and item scores that name an indicator join the panel as `survey` values, and
+    /// with a `weight` the survey score is combined with the objective index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<SurveyConfig>,
     /// How cells with values from several sources (self-check, third party, survey) are
     /// reconciled and which value is scored (`[reconcile]`; defaults apply without it).
     #[serde(default)]

@@ -14,8 +14,11 @@ use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
 use crate::diagnose::{diagnose, worsening_trends, DiagnoseOptions, Diagnosis, TaskCatalog};
 use crate::error::{Error, Issue, Location, Result};
 use crate::evaluate::{evaluate, Evaluation, EvaluationSummary};
-use crate::panel::{Panel, ValidationMode};
-use crate::survey::{reconcile, Reconciliation, SourceValue};
+use crate::panel::{Panel, Source, ValidationMode};
+use crate::survey::{
+    combine, reconcile, score as score_survey, Reconciliation, Responses, SourceValue, SurveyDefinition, SurveyOptions,
+    SurveyReport,
+};
 
 /// Data sets compiled into the program, addressed as `embedded:NAME` in a config.
 const EMBEDDED_DATA: &[(&str, &[u8])] = &[(
@@ -165,6 +168,55 @@ fn reconcile_sources(
     Ok(Some(reconciliation))
 }
 
+/// `combined.csv`: per unit-year the objective index, the survey score (the mean of the unit's
+/// dimension scores) and objective × (1 − weight) + survey × weight; empty where either is
+/// missing, with a note.
+fn combined_dataframe(scores: &crate::Scores, report: &SurveyReport, weight: f64) -> Result<DataFrame> {
+    use std::collections::BTreeMap;
+    let mut survey: BTreeMap<(&str, i32), (f64, usize)> = BTreeMap::new();
+    for e in &report.dimensions {
+        if let Some(mean) = e.stats.mean {
+            let entry = survey.entry((e.unit.as_str(), e.year)).or_default();
+            entry.0 += mean;
+            entry.1 += 1;
+        }
+    }
+    let (mut unit, mut year, mut objective, mut subjective, mut combined, mut note) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut keys: Vec<(String, i32)> =
+        (0..scores.rows()).map(|r| (scores.unit(r).to_string(), scores.year(r))).collect();
+    keys.extend(survey.keys().map(|(u, y)| (u.to_string(), *y)));
+    keys.sort();
+    keys.dedup();
+    for (u, y) in keys {
+        let o = scores.get(&u, y, "index").filter(|v| !v.is_nan());
+        let s = survey.get(&(u.as_str(), y)).map(|(sum, n)| sum / *n as f64);
+        let c = match (o, s) {
+            (Some(o), Some(s)) => Some(combine(o, s, (1.0 - weight, weight))?),
+            _ => None,
+        };
+        note.push(match (o, s) {
+            (None, _) => Some("no objective index for this unit-year"),
+            (_, None) => Some("no survey score for this unit-year"),
+            _ => None,
+        });
+        unit.push(u);
+        year.push(y);
+        objective.push(o);
+        subjective.push(s);
+        combined.push(c);
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("unit".into(), unit),
+        Column::new("year".into(), year),
+        Column::new("objective".into(), objective),
+        Column::new("survey".into(), subjective),
+        Column::new("combined".into(), combined),
+        Column::new("note".into(), note),
+    ])
+    .map_err(|e| Error::Spec(format!("combined: {e}")))
+}
+
 /// The panel of a `[data]` table and the digests of its files.
 fn read_panel(config: &RunConfig, data: &DataConfig) -> Result<(Panel, Vec<InputDigest>)> {
     let (mut panel, digest) = match data.path.strip_prefix("embedded:") {
@@ -222,6 +274,42 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         (None, None) => return Err(Error::Spec("a run config needs a [data] or a [compute] table".into())),
     };
     let mut panel = panel;
+    let mut inputs = inputs;
+    let survey = match &config.survey {
+        None => None,
+        Some(s) => {
+            let (definition_path, responses_path) = (config.resolve(&s.definition), config.resolve(&s.responses));
+            let definition = SurveyDefinition::load(&definition_path)?;
+            let responses = Responses::read(&responses_path, &s.read)?;
+            let report = score_survey(&definition, &responses, &SurveyOptions::default())?;
+            for path in [&definition_path, &responses_path] {
+                inputs.push(InputDigest { path: path.display().to_string(), sha256: sha256_file(path)? });
+            }
+            // Scores of items and dimensions that feed an indicator join the panel.
+            let feeds = |id: &str, dimension: bool| -> Option<String> {
+                if dimension {
+                    definition.dimensions().iter().find(|d| d.id == id).and_then(|d| d.indicator.clone())
+                } else {
+                    definition.items().iter().find(|i| i.id == id).and_then(|i| i.indicator.clone())
+                }
+            };
+            let rows: Vec<(String, i32, String, f64)> = report
+                .items
+                .iter()
+                .map(|e| (e, false))
+                .chain(report.dimensions.iter().map(|e| (e, true)))
+                .filter_map(|(e, dim)| {
+                    Some((e.unit.clone(), e.year, feeds(&e.name, dim)?, e.stats.mean.unwrap_or(f64::NAN)))
+                })
+                .collect();
+            panel.append(
+                rows.iter().map(|(u, y, i, v)| (u.as_str(), *y, i.as_str(), *v)),
+                Source::Survey,
+                &responses_path.display().to_string(),
+            );
+            Some(report)
+        }
+    };
     let mut validation = panel.validate(&catalog, validation_mode)?;
     let reconciliation = reconcile_sources(&mut panel, &catalog, &mut validation, &config.reconcile)?;
     let checkup = Checkup::new(&catalog, config.spec.clone())?;
@@ -299,6 +387,13 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     }
     if let Some(diagnosis) = &diagnosis {
         diagnosis.write(&dir, config.output.format)?;
+    }
+    if let Some(report) = &survey {
+        report.write(&dir, config.output.format)?;
+        if let Some(weight) = config.survey.as_ref().and_then(|s| s.weight) {
+            let mut df = combined_dataframe(&outcome.scores, report, weight)?;
+            write_table(&dir, "combined", config.output.format, &mut df)?;
+        }
     }
     if let Some(reconciliation) = &reconciliation {
         let mut df = reconciliation.to_dataframe().map_err(|e| Error::Spec(format!("reconciliation: {e}")))?;

@@ -172,6 +172,43 @@ impl Panel {
         &self.issues
     }
 
+    /// Appends observations `(unit, year, indicator, value)` from `source` (e.g. survey
+    /// dimension scores), named in messages as `origin`; units and indicators are matched by
+    /// name with those already read.
+    pub fn append<'a>(
+        &mut self,
+        rows: impl IntoIterator<Item = (&'a str, i32, &'a str, f64)>,
+        source: Source,
+        origin: &str,
+    ) {
+        let mut units: std::collections::HashMap<String, u32> =
+            self.units.iter().enumerate().map(|(i, u)| (u.clone(), i as u32)).collect();
+        let mut indicators: std::collections::HashMap<String, u32> =
+            self.indicators.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
+        let column = self.column_names.len() as u32;
+        self.column_names.push(origin.to_string());
+        for (k, (unit, year, indicator, value)) in rows.into_iter().enumerate() {
+            let u = *units.entry(unit.to_string()).or_insert_with(|| {
+                for attribute in &mut self.attributes {
+                    attribute.values.push(None);
+                }
+                self.units.push(unit.to_string());
+                (self.units.len() - 1) as u32
+            });
+            let i = *indicators.entry(indicator.to_string()).or_insert_with(|| {
+                self.indicators.push(indicator.to_string());
+                (self.indicators.len() - 1) as u32
+            });
+            self.unit.push(u);
+            self.year.push(year);
+            self.indicator.push(i);
+            self.value.push(value);
+            self.source.push(Some(source));
+            self.row.push(k as u32 + 2);
+            self.column.push(column);
+        }
+    }
+
     /// Replaces the value of observation `k` (a reconciled value).
     pub(crate) fn set_value(&mut self, k: usize, value: f64) {
         self.value[k] = value;

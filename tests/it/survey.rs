@@ -712,3 +712,70 @@ fn a_run_reconciles_self_check_and_third_party_values() {
     assert!((score("沈阳市") - 100.0 * (90.0 - 80.0) / (94.0 - 80.0)).abs() < 1e-9, "{}", score("沈阳市"));
     assert!((score("大连市") - 100.0).abs() < 1e-9);
 }
+
+/// `[survey]` in a run config: the synthetic survey is scored with the run, its four dimension
+/// scores join the panel as the catalogue's satisfaction indicators (source = survey), and
+/// combined.csv weighs the objective index 0.7 and the survey score 0.3.
+#[test]
+fn a_run_scores_the_survey_and_combines_it_with_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut catalog = String::from(
+        "[catalog]\nid = \"with-survey\"\nname = \"t\"\nversion = \"1\"\n\
+         [[groups]]\nid = \"objective\"\nname_zh = \"客观\"\nname_en = \"objective\"\n\
+         [[groups]]\nid = \"satisfaction\"\nname_zh = \"满意度\"\nname_en = \"satisfaction\"\n\
+         [[indicators]]\nid = \"green\"\nname_zh = \"绿\"\nname_en = \"green\"\ngroup = \"objective\"\nunit = \"%\"\ndirection = \"higher\"\n",
+    );
+    for d in ["housing", "transport", "services", "environment"] {
+        catalog.push_str(&format!(
+            "[[indicators]]\nid = \"{d}_satisfaction\"\nname_zh = \"{d}\"\nname_en = \"{d}\"\ngroup = \"satisfaction\"\nunit = \"score\"\ndirection = \"higher\"\n"
+        ));
+    }
+    std::fs::write(dir.path().join("catalog.toml"), catalog).unwrap();
+    let cities = [
+        "沈阳市",
+        "大连市",
+        "鞍山市",
+        "抚顺市",
+        "本溪市",
+        "丹东市",
+        "锦州市",
+        "营口市",
+        "阜新市",
+        "辽阳市",
+        "盘锦市",
+        "铁岭市",
+        "朝阳市",
+        "葫芦岛市",
+    ];
+    let mut panel = String::from("city,year,indicator,value\n");
+    for (k, city) in cities.iter().enumerate() {
+        for year in [2024, 2025] {
+            panel.push_str(&format!("{city},{year},green,{}\n", 30.0 + k as f64 + (year - 2024) as f64));
+        }
+    }
+    std::fs::write(dir.path().join("panel.csv"), panel).unwrap();
+    let config = format!(
+        "catalog = \"catalog.toml\"\n[data]\npath = \"panel.csv\"\nunit_column = \"city\"\n\
+         [survey]\ndefinition = \"{root}/datasets/survey_synthetic/definition.toml\"\n\
+         responses = \"{root}/datasets/survey_synthetic/responses.csv\"\nunit_column = \"city\"\n\
+         weight_column = \"weight\"\nstrata_column = \"district\"\nweight = 0.3\n"
+    );
+    std::fs::write(dir.path().join("run.toml"), config).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = citycheck::io::run(&citycheck::io::RunConfig::load(dir.path().join("run.toml")).unwrap(), Some(&out_dir))
+        .unwrap();
+    assert_eq!(out.report.inputs.len(), 3, "panel, survey definition and responses");
+    // The survey's transport dimension is scored as an indicator of every city.
+    let scores = &out.outcome.scores;
+    assert!(scores.get("沈阳市", 2025, "transport_satisfaction").is_some_and(|v| !v.is_nan()));
+    for name in ["survey_items.csv", "survey_dimensions.csv", "reliability.csv", "bad_answers.csv", "combined.csv"] {
+        assert!(out_dir.join(name).exists(), "{name}");
+    }
+    let combined = crate::reference_csv::Table::parse(&std::fs::read_to_string(out_dir.join("combined.csv")).unwrap());
+    let (o, s, c) = (combined.values("objective"), combined.values("survey"), combined.values("combined"));
+    assert_eq!(combined.rows.len(), 28);
+    for k in 0..combined.rows.len() {
+        crate::prec::assert_close(c[k], 0.7 * o[k] + 0.3 * s[k], 1e-9, "combined = 0.7 objective + 0.3 survey");
+    }
+}

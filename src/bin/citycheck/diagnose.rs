@@ -71,6 +71,7 @@ impl DiagnoseArgs {
                 ..DiagnoseOptions::default()
             }),
             reconcile: Default::default(),
+            survey: None,
             base_dir: PathBuf::new(),
         })
     }

@@ -304,6 +304,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 evaluate: None,
                 diagnose: None,
                 reconcile: Default::default(),
+                survey: None,
                 base_dir: PathBuf::new(),
             };
             run_and_report(&config, None)
@@ -326,6 +327,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 evaluate: Some(EvaluateOptions { from, to, alpha, ..EvaluateOptions::default() }),
                 diagnose: None,
                 reconcile: Default::default(),
+                survey: None,
                 base_dir: PathBuf::new(),
             };
             run_and_report(&config, None)
