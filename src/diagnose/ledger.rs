@@ -104,8 +104,11 @@ pub struct Problem {
     pub rank: Option<u32>,
     pub severity: f64,
     pub reasons: Vec<Reason>,
-    /// Which check the value comes from, when the data say so.
-    pub source: Option<Source>,
+    /// The evidence sources whose own value misses the standard, when the cell had several
+    /// ([`Diagnosis::confirm`](super::Diagnosis::confirm)); empty otherwise.
+    pub sources: Vec<Source>,
+    /// Whether at least k sources flag the problem; `None` when the cell had one source.
+    pub confirmed: Option<bool>,
     pub note: Option<String>,
     pub(crate) row: usize,
     pub(crate) position: usize,
@@ -191,7 +194,8 @@ pub(crate) fn ledger(
                 rank: peers.rank(row, n),
                 severity: f64::from(points) * 100.0 * weight,
                 reasons,
-                source: None,
+                sources: Vec::new(),
+                confirmed: None,
                 note: imputed.then(|| "value imputed: no warning level".to_string()),
                 row,
                 position: n,
@@ -206,4 +210,53 @@ pub(crate) fn ledger(
             .then(p.position.cmp(&q.position))
     });
     out
+}
+
+impl super::Diagnosis {
+    /// Confirms the ledger's problems against the evidence sources of a reconciled panel
+    /// (METHODS.md §8): for every problem with a standard whose cell had values from several
+    /// sources (self-check, third party, survey), each source's own value is judged against
+    /// the standard; `sources` lists those that miss it and `confirmed` says whether at least
+    /// `k` do. The note says "confirmed by n of m sources (k = …)" or "not confirmed: …".
+    pub fn confirm(&mut self, catalog: &crate::Catalog, reconciliation: &crate::survey::Reconciliation, k: usize) {
+        use crate::normalize::attainment;
+        let cells: HashMap<(&str, i32, &str), &crate::survey::ReconciledCell> =
+            reconciliation.cells.iter().map(|c| ((c.unit.as_str(), c.year, c.indicator.as_str()), c)).collect();
+        for p in &mut self.ledger {
+            let (Some(cell), Some(ind)) =
+                (cells.get(&(p.unit.as_str(), p.year, p.indicator.as_str())), catalog.indicator(&p.indicator))
+            else {
+                continue;
+            };
+            let values = [
+                (Source::SelfCheck, cell.self_value),
+                (Source::ThirdParty, cell.third_party_value),
+                (Source::Survey, cell.survey_value),
+            ];
+            let judged: Vec<(Source, bool)> = values
+                .iter()
+                .filter_map(|&(source, v)| {
+                    let s = attainment(ind, &p.unit, v?).ok()??;
+                    Some((source, s < 1.0))
+                })
+                .collect();
+            if judged.len() < 2 {
+                continue;
+            }
+            let flags: Vec<bool> = judged.iter().map(|&(_, f)| f).collect();
+            p.sources = judged.iter().filter(|&&(_, f)| f).map(|&(s, _)| s).collect();
+            let confirmed = crate::survey::confirmed(&flags, k);
+            p.confirmed = Some(confirmed);
+            let n = p.sources.len();
+            let text = if confirmed {
+                format!("confirmed by {n} of {} sources (k = {k})", judged.len())
+            } else {
+                format!("not confirmed: {n} of {} sources miss the standard (k = {k})", judged.len())
+            };
+            p.note = Some(match p.note.take() {
+                Some(note) => format!("{note}; {text}"),
+                None => text,
+            });
+        }
+    }
 }

@@ -196,7 +196,8 @@ pub struct Diagnosis {
 /// # Errors
 /// [`Error::Spec`] when the options are invalid, the year is not in the data, the outcome does
 /// not belong to `data` or `catalog`, the normalisation has no bounded scale, the peer
-/// attribute is unknown, or the tree has fewer than two top-level groups (coupling).
+/// attribute is unknown, or coupling weights `beta` are given for a tree with fewer than two top-level
+/// groups (without `beta` such a tree gets no coupling rows and a note).
 ///
 /// # Examples
 /// ```
@@ -237,7 +238,14 @@ pub fn diagnose(
     let rates = attainment::rates(&view, &attainment);
     let obstacles = obstacle::obstacles(&view);
     let peers = peers::compare(&view, options, &mut notes)?;
-    let coupling = coupling::coordinate(&view, options.beta.as_deref())?;
+    // Coupling needs two or more top-level groups; a one-dimension tree is still diagnosed.
+    let top = view.tree().root().children.len();
+    let coupling = if top >= 2 || options.beta.is_some() {
+        coupling::coordinate(&view, options.beta.as_deref())?
+    } else {
+        notes.push(format!("coupling coordination needs at least two top-level groups; the scored tree has {top}"));
+        Vec::new()
+    };
     let ledger = ledger::ledger(&view, options, &attainment, &obstacles, &peers, worsening);
     let reserve = reserve::reserve(&view, tasks, &ledger, &mut notes);
     Ok(Diagnosis {

@@ -109,7 +109,12 @@ impl Diagnosis {
             .map(|p| p.reasons.iter().map(|r| r.describe(&self.options)).collect::<Vec<_>>().join("; "))
             .collect();
         let levels: Vec<Option<&str>> = l.iter().map(|p| p.level.as_ref().map(|v| v.as_str())).collect();
-        let sources: Vec<Option<&str>> = l.iter().map(|p| p.source.map(source_name)).collect();
+        let sources: Vec<Option<String>> = l
+            .iter()
+            .map(|p| {
+                (!p.sources.is_empty()).then(|| p.sources.iter().map(|&s| source_name(s)).collect::<Vec<_>>().join(";"))
+            })
+            .collect();
         DataFrame::new_infer_height(vec![
             Column::new("unit".into(), l.iter().map(|p| p.unit.as_str()).collect::<Vec<_>>()),
             Column::new("year".into(), l.iter().map(|p| p.year).collect::<Vec<i32>>()),

@@ -78,13 +78,31 @@ pub struct SurveyConfig {
 
 /// The `[reconcile]` table: tolerances of the self-check vs third-party comparison and which
 /// value a cell keeps.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReconcileConfig {
     #[serde(default)]
     pub choice: SourceChoice,
+    /// A ledger problem is confirmed when at least this many sources miss the standard
+    /// (default 2).
+    #[serde(default = "default_confirm")]
+    pub confirm: usize,
     #[serde(default, flatten)]
     pub tolerances: Tolerances,
+}
+
+fn default_confirm() -> usize {
+    2
+}
+
+impl Default for ReconcileConfig {
+    fn default() -> Self {
+        ReconcileConfig {
+            choice: SourceChoice::default(),
+            confirm: default_confirm(),
+            tolerances: Tolerances::default(),
+        }
+    }
 }
 
 /// Output table format.

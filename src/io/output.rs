@@ -335,7 +335,10 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             } else {
                 None
             };
-            let d = diagnose(&catalog, &tasks, &data, &outcome, &config.spec, options, worsening.as_ref())?;
+            let mut d = diagnose(&catalog, &tasks, &data, &outcome, &config.spec, options, worsening.as_ref())?;
+            if let Some(reconciliation) = &reconciliation {
+                d.confirm(&catalog, reconciliation, config.reconcile.confirm);
+            }
             diagnosis_summary = Some(DiagnosisSummary {
                 year: d.year,
                 options: options.clone(),

@@ -613,7 +613,13 @@ fn invalid_requests_are_spec_errors() -> citycheck::Result<()> {
     let one_group = CATALOG.replace("group = \"economy\"", "group = \"environment\"");
     let one = Catalog::from_toml(&one_group, "one-group.toml")?;
     let (odata, ooutcome) = scored(&one, &panel(), &spec)?;
-    let message = spec_message(diagnose(&one, &tasks, &odata, &ooutcome, &spec, &top2(), None));
+    // One top-level group: nothing to couple, but the rest of the diagnosis stands, with a note;
+    // asking for coupling weights there is an error.
+    let d = diagnose(&one, &tasks, &odata, &ooutcome, &spec, &top2(), None)?;
+    assert!(d.coupling.is_empty() && !d.ledger.is_empty());
+    assert!(d.notes.iter().any(|n| n.contains("at least two top-level groups")), "{:?}", d.notes);
+    let weighted = DiagnoseOptions { beta: Some(vec![1.0]), ..top2() };
+    let message = spec_message(diagnose(&one, &tasks, &odata, &ooutcome, &spec, &weighted, None));
     assert!(message.contains("at least two top-level groups"), "{message}");
     Ok(())
 }

@@ -695,7 +695,7 @@ fn a_run_reconciles_self_check_and_third_party_values() {
     csv.push_str("鞍山市,2012,garbage_harmless_rate,80,self\n");
     std::fs::write(dir.path().join("panel.csv"), csv).unwrap();
     let config = "catalog = \"ccsy-example\"\n[data]\npath = \"panel.csv\"\nunit_column = \"city\"\n\
-                  [reconcile]\nchoice = \"third_party_first\"\nrel_tol = 0.05\n";
+                  [reconcile]\nchoice = \"third_party_first\"\nrel_tol = 0.05\nconfirm = 2\n[diagnose]\nyear = 2012\n";
     std::fs::write(dir.path().join("run.toml"), config).unwrap();
     let out = citycheck::io::run(
         &citycheck::io::RunConfig::load(dir.path().join("run.toml")).unwrap(),
@@ -711,6 +711,20 @@ fn a_run_reconciles_self_check_and_third_party_values() {
     let score = |unit: &str| out.outcome.scores.get(unit, 2012, "garbage_harmless_rate").unwrap();
     assert!((score("沈阳市") - 100.0 * (90.0 - 80.0) / (94.0 - 80.0)).abs() < 1e-9, "{}", score("沈阳市"));
     assert!((score("大连市") - 100.0).abs() < 1e-9);
+
+    // The ledger confirms problems source by source against the standard (100 for both cities):
+    // 沈阳市 self 100 meets it, third party 90 misses it → 1 of 2, not confirmed at k = 2;
+    // 大连市 self 95 and third party 94 both miss it → confirmed by 2 of 2.
+    let ledger = out.diagnosis.as_ref().unwrap();
+    let problem =
+        |unit: &str| ledger.ledger.iter().find(|p| p.unit == unit && p.indicator == "garbage_harmless_rate").unwrap();
+    let shenyang = problem("沈阳市");
+    assert_eq!((shenyang.sources.len(), shenyang.confirmed), (1, Some(false)));
+    assert!(shenyang.note.as_deref().unwrap().contains("not confirmed: 1 of 2"), "{:?}", shenyang.note);
+    let dalian = problem("大连市");
+    assert_eq!((dalian.sources.len(), dalian.confirmed), (2, Some(true)));
+    let csv = std::fs::read_to_string(dir.path().join("out/ledger.csv")).unwrap();
+    assert!(csv.contains("self;third_party"), "the source column lists the flagging sources");
 }
 
 /// `[survey]` in a run config: the synthetic survey is scored with the run, its four dimension
