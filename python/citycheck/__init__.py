@@ -520,6 +520,7 @@ def evaluate(
     to_year: Optional[int] = None,
     alpha: float = 0.05,
     pace: Optional[Mapping[str, float]] = None,
+    fit: Union[str, Mapping[str, Any], None] = None,
     spec: Union[str, Mapping[str, Any], None] = "checkup_default",
     validation: str = "strict",
     **spec_options: Any,
@@ -529,7 +530,9 @@ def evaluate(
     The scores are those of :func:`score` with ``spec`` (default: the check-up default,
     fitted on the whole panel so that years are comparable) and the same keyword overrides
     (``normalize=``, ``scope=``, …). ``pace`` sets the cut-offs of the pace labels
-    (``{"on_track": 1.0, "moderate": 0.5}``). The check-up itself is ``.result``.
+    (``{"on_track": 1.0, "moderate": 0.5}``); ``fit`` the trend line of progress to targets
+    (``"ols"``, the default, or ``{"method": "recency_weighted", "half_life": 2.0}``, which
+    weighs later years more). The check-up itself is ``.result``.
 
     >>> ev = evaluate(panel, Catalog.builtin(), from_year=2008, to_year=2012)  # doctest: +SKIP
     >>> ev.trends.filter(pl.col("kind") == "index")  # doctest: +SKIP
@@ -544,6 +547,8 @@ def evaluate(
         options["to"] = to_year
     if pace is not None:
         options["pace"] = dict(pace)
+    if fit is not None:
+        options["fit"] = _method(fit)
     outcome, native = _native.evaluate(panel._native, catalog._native, json.dumps(full), json.dumps(options), validation)
     return Evaluation(native, Result(outcome))
 

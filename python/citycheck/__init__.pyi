@@ -175,6 +175,7 @@ def evaluate(
     to_year: int | None = None,
     alpha: float = 0.05,
     pace: Mapping[str, float] | None = None,
+    fit: _Method | None = None,
     spec: _Method | None = "checkup_default",
     validation: str = "strict",
     **spec_options: Any,

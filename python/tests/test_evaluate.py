@@ -34,6 +34,17 @@ def test_evaluate_the_liaoning_example(catalog: cc.Catalog, liaoning: pl.DataFra
     assert ev.result.scores.height > 0
 
 
+def test_recency_weighted_progress(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
+    ols = cc.evaluate(panel(liaoning), catalog)
+    recent = cc.evaluate(panel(liaoning), catalog, fit={"method": "recency_weighted", "half_life": 1.0})
+    assert ols.progress.height == recent.progress.height
+    # Same baselines and targets; the trend-based columns may differ.
+    assert ols.progress["baseline"].equals(recent.progress["baseline"])
+    assert not ols.progress["anticipated"].equals(recent.progress["anticipated"])
+    with pytest.raises(cc.SpecError, match="half_life"):
+        cc.evaluate(panel(liaoning), catalog, fit={"method": "recency_weighted", "half_life": -1.0})
+
+
 def test_per_year_scope_is_flagged(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
     ev = cc.evaluate(panel(liaoning), catalog, scope="year")
     assert not ev.comparable

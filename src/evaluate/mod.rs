@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 pub use alert::{alert, Alert, Level, DEFAULT_YELLOW};
 pub use output::summary_columns;
-pub use progress::{progress, Pace, PaceCutoffs, Progress};
+pub use progress::{progress, progress_with, Pace, PaceCutoffs, Progress, TrendFit};
 
 use crate::catalog::{Catalog, Direction, NodeKind};
 use crate::checkup::{Dataset, Scope, Scores, Spec};
@@ -50,6 +50,9 @@ pub struct EvaluateOptions {
     pub alpha: f64,
     #[serde(default)]
     pub pace: PaceCutoffs,
+    /// The trend line of progress to targets: OLS (default) or recency-weighted.
+    #[serde(default)]
+    pub fit: TrendFit,
 }
 
 fn default_alpha() -> f64 {
@@ -58,7 +61,13 @@ fn default_alpha() -> f64 {
 
 impl Default for EvaluateOptions {
     fn default() -> Self {
-        EvaluateOptions { from: None, to: None, alpha: default_alpha(), pace: PaceCutoffs::default() }
+        EvaluateOptions {
+            from: None,
+            to: None,
+            alpha: default_alpha(),
+            pace: PaceCutoffs::default(),
+            fit: TrendFit::Ols,
+        }
     }
 }
 
@@ -256,7 +265,7 @@ fn evaluate_unit(
         // Progress to the unit's target.
         if let (Some(target), Direction::Higher | Direction::Lower) = (standard_value(ind, unit), direction) {
             let deadline = ind.standard.as_ref().and_then(|s| s.deadline);
-            if let Some(mut p) = progress(&t, &y, target, deadline, direction, &options.pace)? {
+            if let Some(mut p) = progress_with(&t, &y, target, deadline, direction, &options.pace, options.fit)? {
                 if let (Some(v), Some([lo, hi])) = (p.anticipated, ind.valid_range) {
                     if !(lo..=hi).contains(&v) {
                         p.anticipated = Some(v.clamp(lo, hi));

@@ -17,6 +17,12 @@
 //!                 (b, the trend's slope, is the change between the two points when n = 2)
 //! pace label    ≥ 1 on_track, ≥ 0.5 moderately_improving, > 0 stagnating, ≤ 0 worsening
 //! ```
+//! The trend line is OLS by default; [`TrendFit::RecencyWeighted`] fits weighted least squares
+//! with weights w = 0.5^((t_latest − t)/half_life), so that the latest check-ups count more
+//! (a year `half_life` years before the latest weighs half as much):
+//! ```text
+//! t̄_w = Σ w t / Σ w,  ȳ_w = Σ w y / Σ w,  b = Σ w (t − t̄_w)(y − ȳ_w) / Σ w (t − t̄_w)²,  a = ȳ_w − b t̄_w
+//! ```
 //! The cut-offs are [`PaceCutoffs`]. A baseline that already meets T has no distance to
 //! cover: progress, pace and projection are missing with a note, and on_track says whether the
 //! latest value still meets it. One observation gives neither progress nor trend.
@@ -85,6 +91,43 @@ impl PaceCutoffs {
             Pace::Stagnating
         } else {
             Pace::Worsening
+        }
+    }
+}
+
+/// How the trend line of a progress assessment is fitted (METHODS.md §7).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TrendFit {
+    /// Ordinary least squares: every check-up counts the same (default).
+    #[default]
+    Ols,
+    /// Weighted least squares, w = 0.5^((t_latest − t)/half_life): later years count more.
+    RecencyWeighted { half_life: f64 },
+}
+
+impl TrendFit {
+    /// Slope and intercept of the line through (`t`, `y`) (n ≥ 2, times strictly increasing).
+    fn line(self, t: &[f64], y: &[f64]) -> Result<(f64, f64)> {
+        match self {
+            TrendFit::Ols => ols(t, y).map(|f| (f.slope, f.intercept)),
+            TrendFit::RecencyWeighted { half_life } => {
+                if !(half_life.is_finite() && half_life > 0.0) {
+                    return Err(Error::Spec(format!("recency_weighted: half_life {half_life} must be > 0")));
+                }
+                let latest = t[t.len() - 1];
+                let w: Vec<f64> = t.iter().map(|&ti| 0.5f64.powf((latest - ti) / half_life)).collect();
+                let sw: f64 = w.iter().sum();
+                let tw = w.iter().zip(t).map(|(w, t)| w * t).sum::<f64>() / sw;
+                let yw = w.iter().zip(y).map(|(w, y)| w * y).sum::<f64>() / sw;
+                let (mut sty, mut stt) = (0.0, 0.0);
+                for ((&wi, &ti), &yi) in w.iter().zip(t).zip(y) {
+                    sty += wi * (ti - tw) * (yi - yw);
+                    stt += wi * (ti - tw) * (ti - tw);
+                }
+                let b = sty / stt;
+                Ok((b, yw - b * tw))
+            }
         }
     }
 }
@@ -160,6 +203,37 @@ pub fn progress(
     better: Direction,
     cutoffs: &PaceCutoffs,
 ) -> Result<Option<Progress>> {
+    progress_with(years, y, target, deadline, better, cutoffs, TrendFit::Ols)
+}
+
+/// [`progress`] with the trend line fitted by `fit`.
+///
+/// # Errors
+/// As [`progress`]; [`Error::Spec`] for a half-life that is not positive.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::catalog::Direction;
+/// use citycheck::evaluate::{progress_with, PaceCutoffs, TrendFit};
+/// // A slow start, then 4 a year: weighting recent years (half-life 1) sees the faster pace.
+/// let years = [2021.0, 2022.0, 2023.0];
+/// let cut = PaceCutoffs::default();
+/// let ols = progress_with(&years, &[4.0, 4.0, 8.0], 20.0, Some(2025), Direction::Higher, &cut, TrendFit::Ols)?.unwrap();
+/// let recent = progress_with(&years, &[4.0, 4.0, 8.0], 20.0, Some(2025), Direction::Higher, &cut,
+///                            TrendFit::RecencyWeighted { half_life: 1.0 })?.unwrap();
+/// assert!(recent.pace.unwrap() > ols.pace.unwrap());
+/// # Ok(()) }
+/// ```
+pub fn progress_with(
+    years: &[f64],
+    y: &[f64],
+    target: f64,
+    deadline: Option<i32>,
+    better: Direction,
+    cutoffs: &PaceCutoffs,
+    fit: TrendFit,
+) -> Result<Option<Progress>> {
     cutoffs.check()?;
     let sign = match better {
         Direction::Higher => 1.0,
@@ -208,16 +282,17 @@ pub fn progress(
         p.notes.push("one observation: no progress or trend".into());
     }
 
-    let fit = if n >= 2 { Some(ols(t, y)?) } else { None };
-    if let (Some(fit), Some(d)) = (&fit, deadline) {
-        p.anticipated = Some(fit.intercept + fit.slope * f64::from(d));
+    // (slope, intercept) of the trend line.
+    let fit = if n >= 2 { Some(fit.line(t, y)?) } else { None };
+    if let (Some((slope, intercept)), Some(d)) = (fit, deadline) {
+        p.anticipated = Some(intercept + slope * f64::from(d));
     }
     if met(latest) {
         p.projected_year = Some(p.latest_year);
         p.notes.push("the latest value meets the target".into());
-    } else if let Some(fit) = &fit {
-        if sign * fit.slope > 0.0 {
-            let crossing = (target - fit.intercept) / fit.slope;
+    } else if let Some((slope, intercept)) = fit {
+        if sign * slope > 0.0 {
+            let crossing = (target - intercept) / slope;
             p.projected_year = Some((crossing.ceil() as i32).max(p.latest_year + 1));
         } else {
             p.notes.push("the trend does not move towards the target: never reached at this trend".into());
@@ -234,7 +309,7 @@ pub fn progress(
             if !already && n > 1 {
                 let years_left = f64::from(d) - t_base;
                 if years_left > 0.0 {
-                    let observed = fit.as_ref().expect("n > 1 has a trend line").slope;
+                    let observed = fit.expect("n > 1 has a trend line").0;
                     let required = distance / years_left;
                     let pace = observed / required;
                     p.pace = Some(pace);

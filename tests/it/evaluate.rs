@@ -355,3 +355,34 @@ fn evaluation_of_the_embedded_example() {
     let json = std::fs::read_to_string(dir.path().join("run.json")).unwrap();
     assert!(json.contains("\"evaluation\"") && json.contains("\"comparable_across_years\": true"));
 }
+
+/// The recency-weighted trend of METHODS.md §7, by hand: y = 4, 4, 8 over 2021–2023, half-life
+/// 1 year → w = 1/4, 1/2, 1 (Σw = 7/4).
+/// ```text
+/// t' = t − 2021 = 0 1 2:  t̄_w = (0·1/4 + 1·1/2 + 2·1)/(7/4) = 10/7,  ȳ_w = (1 + 2 + 8)/(7/4) = 44/7
+/// Σw(t' − t̄)(y − ȳ) = 1/4·(−10/7)(−16/7) + 1/2·(−3/7)(−16/7) + (4/7)(12/7) = 112/49 = 16/7
+/// Σw(t' − t̄)²       = 1/4·100/49 + 1/2·9/49 + 16/49 = 45.5/49
+/// b = (16/7)/(45.5/49) = 32/13;  at 2025 (t' = 4): 44/7 + 32/13·(4 − 10/7) = 1148/91
+/// pace = b / ((20 − 4)/4) = 8/13, against OLS's 2/4
+/// ```
+#[test]
+fn recency_weighted_progress_by_hand() {
+    use citycheck::evaluate::{progress_with, TrendFit};
+    let cut = PaceCutoffs::default();
+    let y = [4.0, 4.0, 8.0];
+    let weighted = TrendFit::RecencyWeighted { half_life: 1.0 };
+    let p = progress_with(&YEARS[..3], &y, 20.0, Some(2025), Direction::Higher, &cut, weighted).unwrap().unwrap();
+    assert_close(p.pace.unwrap(), 8.0 / 13.0, 1e-12, "weighted pace");
+    assert_close(p.anticipated.unwrap(), 1148.0 / 91.0, 1e-9, "weighted value at the deadline");
+    let o = progress_with(&YEARS[..3], &y, 20.0, Some(2025), Direction::Higher, &cut, TrendFit::Ols).unwrap().unwrap();
+    assert_close(o.pace.unwrap(), 0.5, 1e-12, "OLS pace");
+    // A very long half-life weighs every year alike: OLS again.
+    let flat = TrendFit::RecencyWeighted { half_life: 1e12 };
+    let f = progress_with(&YEARS[..3], &y, 20.0, Some(2025), Direction::Higher, &cut, flat).unwrap().unwrap();
+    assert_close(f.pace.unwrap(), 0.5, 1e-9, "half-life → ∞");
+    let bad = TrendFit::RecencyWeighted { half_life: 0.0 };
+    assert!(progress_with(&YEARS[..3], &y, 20.0, Some(2025), Direction::Higher, &cut, bad).is_err());
+    // In a run config: [evaluate] fit = { method = "recency_weighted", half_life = 2.0 }.
+    let options: EvaluateOptions = toml::from_str("fit = { method = \"recency_weighted\", half_life = 2.0 }").unwrap();
+    assert_eq!(options.fit, TrendFit::RecencyWeighted { half_life: 2.0 });
+}
