@@ -133,6 +133,12 @@ fn jobs(catalog: &Catalog) -> Result<BTreeMap<ObjectLevel, Vec<Job>>> {
     Ok(out)
 }
 
+/// The sum of a column, null (not 0) when every value summed is null: a denominator that no
+/// record has stays unknown.
+fn sum_or_null(column: &str) -> Expr {
+    when(col(column).count().gt(lit(0))).then(col(column).sum()).otherwise(null_f64())
+}
+
 fn null_f64() -> Expr {
     lit(NULL).cast(DataType::Float64)
 }
@@ -396,13 +402,7 @@ fn group(table: &RecordTable, jobs: Vec<Job>, keys: &[ObjectLevel], issues: &mut
         // quotients of two sums carry a summed denominator.
         if job.formula.sums_denominator() {
             select.push(den.alias(format!("{k}_den")));
-            // A denominator that is null on every record stays null (sum would give 0).
-            aggs.push(
-                when(col(format!("{k}_den")).count().gt(lit(0)))
-                    .then(col(format!("{k}_den")).sum())
-                    .otherwise(null_f64())
-                    .alias(format!("{k}_den")),
-            );
+            aggs.push(sum_or_null(&format!("{k}_den")).alias(format!("{k}_den")));
         }
     }
     aggs.push(len().alias("objects"));
@@ -611,12 +611,7 @@ fn level_sums(grouped: &[Grouped], level: ObjectLevel) -> Result<Option<LevelSum
             let prefix = format!("t{t}_{k}");
             aggs.push(col(format!("{k}_num")).sum().alias(format!("{prefix}_num")));
             if job.formula.sums_denominator() {
-                aggs.push(
-                    when(col(format!("{k}_den")).count().gt(lit(0)))
-                        .then(col(format!("{k}_den")).sum())
-                        .otherwise(null_f64())
-                        .alias(format!("{prefix}_den")),
-                );
+                aggs.push(sum_or_null(&format!("{k}_den")).alias(format!("{prefix}_den")));
             }
             aggs.push(col(format!("{k}_unk")).sum().alias(format!("{prefix}_unk")));
             let has_denominator = job.formula.has_denominator();

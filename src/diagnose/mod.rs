@@ -66,7 +66,6 @@ mod peers;
 mod reserve;
 mod tasks;
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -82,10 +81,8 @@ pub use tasks::{Area, RenewalTask, TaskCatalog, TaskMeta};
 use crate::catalog::{Catalog, Indicator, Tree};
 use crate::checkup::{Dataset, Outcome, Scores, Spec};
 use crate::error::{Error, Result};
-use crate::evaluate::{evaluate, EvaluateOptions};
 
-/// Worsening trends: `(unit, indicator id)` → whether the indicator worsens significantly.
-pub type Worsening = HashMap<(String, String), bool>;
+pub use crate::evaluate::Worsening;
 
 fn default_top() -> usize {
     5
@@ -260,25 +257,6 @@ pub fn diagnose(
         reserve,
         notes,
     })
-}
-
-/// The significant worsening trends of every (unit, indicator) over the data's years up to
-/// `year` (all years when `None`): the Mann-Kendall verdicts of the five-year evaluation at
-/// α = 0.05 on the observed values ([`crate::evaluate::evaluate`], [`crate::evaluate::Evaluation::worsening`]).
-/// Only what was known by the diagnosed year counts.
-///
-/// # Errors
-/// As [`crate::evaluate::evaluate`] (a year outside the data, a negative value of an indicator
-/// with a standard).
-pub fn worsening_trends(
-    catalog: &Catalog,
-    data: &Dataset,
-    outcome: &Outcome,
-    spec: &Spec,
-    year: Option<i32>,
-) -> Result<Worsening> {
-    let options = EvaluateOptions { to: year, ..EvaluateOptions::default() };
-    Ok(evaluate(catalog, data, &outcome.scores, spec, &options)?.worsening())
 }
 
 /// One year of a check-up, as every stage reads it.

@@ -26,14 +26,18 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use alert::{alert, Alert, Level, DEFAULT_YELLOW};
-pub use output::summary_columns;
+pub use output::{note_cell, summary_columns};
 pub use progress::{progress, progress_with, Pace, PaceCutoffs, Progress, TrendFit};
 
 use crate::catalog::{Catalog, Direction, NodeKind};
 use crate::checkup::{Dataset, Scope, Scores, Spec};
 use crate::error::{Error, Result};
-use crate::normalize::standard_value;
-use crate::trend::{summarize, Summary, Verdict};
+use crate::normalize::{attainment, standard_value};
+use crate::trend::{summarize, verdict_of, Summary, Verdict};
+
+/// Significant worsening trends: `(unit, indicator id)` → whether the indicator worsens
+/// significantly ([`worsening`]).
+pub type Worsening = HashMap<(String, String), bool>;
 
 /// Options of an evaluation (the `[evaluate]` section of a run config).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,8 +59,11 @@ pub struct EvaluateOptions {
     pub fit: TrendFit,
 }
 
+/// The default significance level of trend verdicts.
+pub const DEFAULT_ALPHA: f64 = 0.05;
+
 fn default_alpha() -> f64 {
-    0.05
+    DEFAULT_ALPHA
 }
 
 impl Default for EvaluateOptions {
@@ -185,13 +192,7 @@ pub fn evaluate(
         ));
     }
 
-    // Rows of each unit in the window, in year order (dataset rows are year-major).
-    let mut unit_rows: Vec<Vec<usize>> = vec![Vec::new(); data.units.len()];
-    for r in 0..data.rows() {
-        if (from..=to).contains(&data.row_year[r]) {
-            unit_rows[data.row_unit[r] as usize].push(r);
-        }
-    }
+    let unit_rows = unit_rows(data, from, to);
     let units: Vec<usize> = (0..data.units.len()).filter(|&u| !unit_rows[u].is_empty()).collect();
 
     let per_unit: Vec<(Vec<TrendRow>, Vec<ProgressRow>, Vec<WarningRow>)> = units
@@ -214,6 +215,55 @@ pub fn evaluate(
         evaluation.warnings.extend(w);
     }
     Ok(evaluation)
+}
+
+/// The dataset rows of each unit between `from` and `to`, in year order (dataset rows are
+/// year-major).
+fn unit_rows(data: &Dataset, from: i32, to: i32) -> Vec<Vec<usize>> {
+    let mut unit_rows: Vec<Vec<usize>> = vec![Vec::new(); data.units.len()];
+    for r in 0..data.rows() {
+        if (from..=to).contains(&data.row_year[r]) {
+            unit_rows[data.row_unit[r] as usize].push(r);
+        }
+    }
+    unit_rows
+}
+
+/// The observed values of dataset column `c` at `rows`: imputed cells are missing (an imputed
+/// value is not an observation of a trend).
+fn observed(data: &Dataset, c: usize, rows: &[usize]) -> Vec<f64> {
+    let (column, n_rows) = (data.raw.column(c), data.rows());
+    rows.iter().map(|&r| if data.imputed[c * n_rows + r] { f64::NAN } else { column[r] }).collect()
+}
+
+/// The significant worsening trends of every (unit, indicator) over the data's years up to `to`
+/// (all years when `None`): the Mann-Kendall verdict of the evaluation's indicator trends, at
+/// level `alpha`, on the observed values. Only the test runs, not the whole evaluation.
+///
+/// # Errors
+/// [`Error::Spec`] for a bad `alpha` or a `to` before the data's first year.
+pub fn worsening(catalog: &Catalog, data: &Dataset, to: Option<i32>, alpha: f64) -> Result<Worsening> {
+    let years = data.years();
+    let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
+        return Err(Error::Spec("evaluate: the data have no unit-year to evaluate".into()));
+    };
+    let to = to.unwrap_or(last);
+    if to < first {
+        return Err(Error::Spec(format!(
+            "evaluate: the window {first}–{to} has no data; the data cover {first}–{last}"
+        )));
+    }
+    let mut out = HashMap::new();
+    for (u, rows) in unit_rows(data, first, to).iter().enumerate().filter(|(_, rows)| !rows.is_empty()) {
+        let t: Vec<f64> = rows.iter().map(|&r| f64::from(data.row_year[r])).collect();
+        for c in 0..data.columns.len() {
+            let ind = &catalog.indicators()[data.positions[c]];
+            let direction = ind.direction.unwrap_or(Direction::Higher);
+            let (verdict, _) = verdict_of(&t, &observed(data, c, rows), alpha, direction)?;
+            out.insert((data.units[u].clone(), ind.id.clone()), verdict == Verdict::Worsening);
+        }
+    }
+    Ok(out)
 }
 
 /// Trends, progress and warnings of one unit; `rows` are its dataset rows in the window.
@@ -245,9 +295,7 @@ fn evaluate_unit(
     for (c, &node) in data.columns.iter().enumerate() {
         let ind = &catalog.indicators()[data.positions[c]];
         let direction = ind.direction.unwrap_or(Direction::Higher);
-        let column = &data.raw.column(c);
-        let y: Vec<f64> =
-            rows.iter().map(|&r| if data.imputed[c * n_rows + r] { f64::NAN } else { column[r] }).collect();
+        let y = observed(data, c, rows);
         let mut summary = summarize(&t, &y, options.alpha, direction).map_err(|e| e.at_unit(unit, &ind.id))?;
         if rows.iter().any(|&r| data.imputed[c * n_rows + r]) {
             summary.notes.push("imputed values left out: trends use observations only".into());
@@ -280,19 +328,15 @@ fn evaluate_unit(
 
         // Warnings, year by year, with the trend known up to that year.
         for (k, &r) in rows.iter().enumerate() {
-            if y[k].is_nan() {
+            // Only values judged against a standard get a warning: test the trend for those.
+            if attainment(ind, unit, y[k]).map_err(|e| e.at_unit(unit, &ind.id))?.is_none() {
                 continue;
             }
-            let known = summarize(&t[..=k], &y[..=k], options.alpha, direction)?;
-            let worsening = known.verdict == Verdict::Worsening;
+            let (verdict, test) = verdict_of(&t[..=k], &y[..=k], options.alpha, direction)?;
+            let worsening = verdict == Verdict::Worsening;
             if let Some(mut a) = alert(ind, unit, y[k], worsening).map_err(|e| e.at_unit(unit, &ind.id))? {
-                if worsening {
-                    a.reason.push_str(&format!(
-                        " (Mann-Kendall {}–{}, p = {:.4})",
-                        t[0],
-                        t[k],
-                        known.mk_p.expect("a verdict rests on a test")
-                    ));
+                if let (true, Some(mk)) = (worsening, test) {
+                    a.reason.push_str(&format!(" (Mann-Kendall {}–{}, p = {:.4})", t[0], t[k], mk.p_value));
                 }
                 warnings.push(WarningRow {
                     unit: unit.clone(),
@@ -340,14 +384,5 @@ impl Evaluation {
             warnings_green: level(Level::Green),
             notes: self.notes.clone(),
         }
-    }
-
-    /// Significant worsening per (unit, indicator) over the whole window, for the diagnosis.
-    pub fn worsening(&self) -> HashMap<(String, String), bool> {
-        self.trends
-            .iter()
-            .filter(|t| t.kind == NodeKind::Indicator)
-            .map(|t| ((t.unit.clone(), t.node.clone()), t.summary.verdict == Verdict::Worsening))
-            .collect()
     }
 }

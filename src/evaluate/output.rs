@@ -9,7 +9,8 @@ use super::Evaluation;
 use crate::error::{Error, Location, Result};
 use crate::io::{write_table, OutputFormat};
 
-fn notes(v: &[String]) -> Option<String> {
+/// Notes as one `note` cell ("; "-separated); empty without notes.
+pub fn note_cell(v: &[String]) -> Option<String> {
     (!v.is_empty()).then(|| v.join("; "))
 }
 
@@ -70,7 +71,7 @@ impl Evaluation {
             "rank_change".into(),
             rows.iter().map(|r| Some(i64::from(r.start_rank?) - i64::from(r.end_rank?))).collect::<Vec<_>>(),
         ));
-        columns.push(Column::new("note".into(), rows.iter().map(|r| notes(&r.summary.notes)).collect::<Vec<_>>()));
+        columns.push(Column::new("note".into(), rows.iter().map(|r| note_cell(&r.summary.notes)).collect::<Vec<_>>()));
         DataFrame::new_infer_height(columns)
     }
 
@@ -97,7 +98,7 @@ impl Evaluation {
                 "pace_label".into(),
                 rows.iter().map(|r| r.progress.pace_label.map(|l| l.as_str())).collect::<Vec<_>>(),
             ),
-            Column::new("note".into(), rows.iter().map(|r| notes(&r.progress.notes)).collect::<Vec<_>>()),
+            Column::new("note".into(), rows.iter().map(|r| note_cell(&r.progress.notes)).collect::<Vec<_>>()),
         ])
     }
 

@@ -11,9 +11,9 @@ use super::config::{DataConfig, OutputFormat, ReconcileConfig, RunConfig};
 use crate::catalog::Catalog;
 use crate::checkup::{Checkup, Fitted, Outcome, Scope};
 use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
-use crate::diagnose::{diagnose, worsening_trends, DiagnoseOptions, Diagnosis, TaskCatalog};
+use crate::diagnose::{diagnose, DiagnoseOptions, Diagnosis, TaskCatalog};
 use crate::error::{Error, Issue, Location, Result};
-use crate::evaluate::{evaluate, Evaluation, EvaluationSummary};
+use crate::evaluate::{evaluate, worsening, Evaluation, EvaluationSummary, DEFAULT_ALPHA};
 use crate::panel::{Panel, Source, ValidationMode};
 use crate::survey::{
     combine, reconcile, score as score_survey, Reconciliation, Responses, SourceValue, SurveyDefinition, SurveyOptions,
@@ -331,7 +331,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         Some(options) => {
             let tasks = TaskCatalog::resolve(&options.tasks)?;
             let worsening = if options.trends || config.evaluate.is_some() {
-                Some(worsening_trends(&catalog, &data, &outcome, &config.spec, options.year)?)
+                Some(worsening(&catalog, &data, options.year, DEFAULT_ALPHA)?)
             } else {
                 None
             };

@@ -15,9 +15,8 @@ use super::panel::PyPanel;
 use super::{from_json, from_name, to_json};
 // `diagnose` is also the name of the pyfunction below (pyo3 defines a hidden module by that
 // name), hence the alias.
-use crate::diagnose::{
-    coupling, diagnose as diagnose_year, obstacle_degree, worsening_trends, DiagnoseOptions, Diagnosis, TaskCatalog,
-};
+use crate::diagnose::{coupling, diagnose as diagnose_year, obstacle_degree, DiagnoseOptions, Diagnosis, TaskCatalog};
+use crate::evaluate::{self, DEFAULT_ALPHA};
 use crate::io::OutputFormat;
 use crate::{Checkup, Spec, ValidationMode};
 
@@ -115,7 +114,7 @@ fn diagnose(
         let checkup = Checkup::new(catalog, spec.clone())?;
         let (data, outcome) = checkup.run_panel(panel, &validation)?;
         let computed =
-            if trends { Some(worsening_trends(catalog, &data, &outcome, &spec, options.year)?) } else { None };
+            if trends { Some(evaluate::worsening(catalog, &data, options.year, DEFAULT_ALPHA)?) } else { None };
         let worsening = computed.as_ref().or(given.as_ref());
         let diagnosis = diagnose_year(catalog, &tasks, &data, &outcome, &spec, &options, worsening)?;
         PyDiagnosis::new(diagnosis, outcome.warnings)

@@ -38,7 +38,7 @@ pub use change::{cagr, change, Change};
 pub use mann_kendall::{mann_kendall, min_attainable_p, MannKendall, PMethod, EXACT_MAX_N};
 pub use ols::{ols, Ols};
 pub use sen::{sen_slope, SenSlope};
-pub use summary::{summarize, Summary, Verdict};
+pub use summary::{summarize, verdict_of, Summary, Verdict};
 
 /// The alternative hypothesis of a trend test.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -108,9 +108,7 @@ pub struct Summary {
 /// # Ok(()) }
 /// ```
 pub fn summarize(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> Result<Summary> {
-    if !(alpha > 0.0 && alpha < 1.0) {
-        return Err(crate::Error::Spec(format!("trend: alpha {alpha} must be in (0, 1)")));
-    }
+    check_alpha(alpha)?;
     let series = Series::check("trend", t, y)?;
     let (t, y) = (series.t(), series.y());
     let n = t.len();
@@ -202,6 +200,40 @@ pub fn summarize(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> Result<
     }
     s.verdict = verdict(y, &mk, alpha, better, &mut s.notes)?;
     Ok(s)
+}
+
+/// The verdict of [`summarize`] alone, and the Mann-Kendall test behind it (`None` below 3
+/// present points): for callers that need only the verdict, e.g. once per year of a series.
+///
+/// # Errors
+/// As [`summarize`].
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::catalog::Direction;
+/// use citycheck::trend::{verdict_of, Verdict};
+/// let years = [2021.0, 2022.0, 2023.0, 2024.0, 2025.0];
+/// let (verdict, test) = verdict_of(&years, &[9.0, 7.0, 6.0, 4.0, 3.0], 0.05, Direction::Higher)?;
+/// assert_eq!((verdict, test.map(|mk| mk.s)), (Verdict::Worsening, Some(-10)));
+/// # Ok(()) }
+/// ```
+pub fn verdict_of(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> Result<(Verdict, Option<MannKendall>)> {
+    check_alpha(alpha)?;
+    let series = Series::check("trend", t, y)?;
+    if series.len() < 3 {
+        return Ok((Verdict::TooShort, None));
+    }
+    let mk = mann_kendall(series.y(), Alternative::TwoSided)?;
+    let v = verdict(series.y(), &mk, alpha, better, &mut Vec::new())?;
+    Ok((v, Some(mk)))
+}
+
+fn check_alpha(alpha: f64) -> Result<()> {
+    if !(alpha > 0.0 && alpha < 1.0) {
+        return Err(crate::Error::Spec(format!("trend: alpha {alpha} must be in (0, 1)")));
+    }
+    Ok(())
 }
 
 /// The direction-aware verdict from the two-sided test `mk` of `y`.

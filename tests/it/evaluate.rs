@@ -386,3 +386,38 @@ fn recency_weighted_progress_by_hand() {
     let options: EvaluateOptions = toml::from_str("fit = { method = \"recency_weighted\", half_life = 2.0 }").unwrap();
     assert_eq!(options.fit, TrendFit::RecencyWeighted { half_life: 2.0 });
 }
+
+/// `worsening` runs only the Mann-Kendall verdict; it must agree with the evaluation's own
+/// indicator trends over the same window (the diagnosis raises severities from it).
+#[test]
+fn worsening_agrees_with_the_evaluation() {
+    use citycheck::evaluate::{worsening, DEFAULT_ALPHA};
+    let config = RunConfig::embedded();
+    let catalog = Catalog::builtin("ccsy-example").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = citycheck::io::run(&config, Some(dir.path())).unwrap();
+    let e = out.evaluation.unwrap();
+    let panel = citycheck::Panel::from_embedded_csv(
+        include_bytes!("../../datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv"),
+        "embedded",
+        &config.data.as_ref().unwrap().read,
+    )
+    .unwrap();
+    let validation = panel.validate(&catalog, citycheck::ValidationMode::Strict).unwrap();
+    let (data, _) =
+        citycheck::Checkup::new(&catalog, config.spec.clone()).unwrap().run_panel(&panel, &validation).unwrap();
+    let fast = worsening(&catalog, &data, Some(e.to), DEFAULT_ALPHA).unwrap();
+    let indicators: Vec<_> = e.trends.iter().filter(|t| t.kind == citycheck::catalog::NodeKind::Indicator).collect();
+    assert_eq!(fast.len(), indicators.len());
+    for t in indicators {
+        assert_eq!(
+            fast[&(t.unit.clone(), t.node.clone())],
+            t.summary.verdict == Verdict::Worsening,
+            "{} {}",
+            t.unit,
+            t.node
+        );
+    }
+    assert!(fast.values().any(|&w| w), "阜新市 tertiary_share falls every year");
+    assert!(worsening(&catalog, &data, Some(2000), DEFAULT_ALPHA).is_err(), "a year before the data");
+}

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use polars::prelude::*;
 
 use citycheck::catalog::{Direction, NodeKind};
-use citycheck::evaluate::{summary_columns, Evaluation};
+use citycheck::evaluate::{note_cell, summary_columns, Evaluation};
 use citycheck::io::NamedSeries;
 use citycheck::trend::summarize;
 use citycheck::{Catalog, Error, Scores};
@@ -159,10 +159,7 @@ pub fn trends_csv(series: &[NamedSeries], alpha: f64, better: Direction) -> city
         .collect::<citycheck::Result<Vec<_>>>()?;
     let mut columns = vec![Column::new("series".into(), series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>())];
     columns.extend(summary_columns(summaries.iter()));
-    columns.push(Column::new(
-        "note".into(),
-        summaries.iter().map(|s| (!s.notes.is_empty()).then(|| s.notes.join("; "))).collect::<Vec<_>>(),
-    ));
+    columns.push(Column::new("note".into(), summaries.iter().map(|s| note_cell(&s.notes)).collect::<Vec<_>>()));
     let to_error = |e: PolarsError| Error::Spec(format!("cannot write the trend table: {e}"));
     let mut df = DataFrame::new_infer_height(columns).map_err(to_error)?;
     let mut buffer = Vec::new();
