@@ -7,10 +7,10 @@ mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use citycheck::{Checkup, Dataset, Spec, ValidationMode};
+use citycheck::{Checkup, Spec, ValidationMode};
 
 fn pipeline(c: &mut Criterion) {
-    let catalog = common::catalog(69);
+    let catalog = std::sync::Arc::new(common::catalog(69));
     let records = common::records(2900, 69, 5, 42);
     let panel = common::panel(&records);
     let spec = Spec::checkup_default();
@@ -19,16 +19,15 @@ fn pipeline(c: &mut Criterion) {
     group.bench_function("2900x69x5", |b| {
         b.iter(|| {
             let validation = panel.validate(&catalog, ValidationMode::Strict).expect("valid");
-            let data = Dataset::new(&catalog, &panel, &validation);
-            Checkup::new(&catalog, spec.clone()).expect("spec").run(&data).expect("run")
+            Checkup::new(catalog.clone(), spec.clone()).expect("spec").run(&panel, &validation).expect("run")
         })
     });
     let validation = panel.validate(&catalog, ValidationMode::Strict).expect("valid");
     group.bench_function("validate", |b| b.iter(|| panel.validate(&catalog, ValidationMode::Strict).expect("valid")));
-    group.bench_function("dataset", |b| b.iter(|| Dataset::new(&catalog, &panel, &validation)));
-    let data = Dataset::new(&catalog, &panel, &validation);
-    let checkup = Checkup::new(&catalog, spec.clone()).expect("spec");
-    group.bench_function("run", |b| b.iter(|| checkup.run(&data).expect("run")));
+    let checkup = Checkup::new(catalog.clone(), spec.clone()).expect("spec");
+    group.bench_function("dataset", |b| b.iter(|| checkup.prepare(&panel, &validation).expect("prepare")));
+    let data = checkup.prepare(&panel, &validation).expect("prepare");
+    group.bench_function("run", |b| b.iter(|| checkup.fit(&data).expect("fit")));
     let column: Vec<f64> = records.iter().take(2900).map(|r| r.3).collect();
     group.bench_function("rank_2900", |b| b.iter(|| citycheck::kernels::rank::rank_best_first(&column)));
     group.finish();

@@ -125,6 +125,12 @@ pub enum Error {
     #[error("{method}: {}{message}", location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default())]
     Method { method: &'static str, location: Option<Box<Location>>, message: String },
 
+    /// Data, results or parameters that do not belong together: parameters fitted with another
+    /// catalogue or on data prepared another way, a validation of another panel, an outcome
+    /// of another dataset.
+    #[error("mismatch: {0}")]
+    Mismatch(String),
+
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },

@@ -4,20 +4,33 @@
 //! [`Catalog`], a [`Panel`] of observations, and a [`Checkup`] that normalises, weights and
 //! aggregates them over the catalogue's hierarchy into [`Scores`].
 //!
+//! The flow is catalogue → panel → validation → prepared [`Dataset`] → [`Checkup::fit`] (or
+//! [`Fitted::transform`] with parameters fitted earlier) → [`evaluate`](evaluate::evaluate)
+//! over the years and [`diagnose`](diagnose::diagnose) one year. [`Pipeline`] runs it all in
+//! one call.
+//!
 //! ```
 //! # fn main() -> citycheck::Result<()> {
-//! use citycheck::{Catalog, Checkup, Dataset, Panel, Spec, ValidationMode};
+//! use citycheck::prelude::*;
 //! let catalog = Catalog::builtin("ccsy-example")?;
-//! let panel = Panel::from_records([
-//!     ("沈阳市", 2012, "green_coverage_builtup", 42.2),
-//!     ("大连市", 2012, "green_coverage_builtup", 45.0),
-//!     ("沈阳市", 2012, "industrial_so2", 95_000.0),
-//!     ("大连市", 2012, "industrial_so2", 60_000.0),
-//! ]);
-//! let validation = panel.validate(&catalog, ValidationMode::Strict)?;
-//! let data = Dataset::new(&catalog, &panel, &validation);
-//! let outcome = Checkup::new(&catalog, Spec::default())?.run(&data)?;
-//! assert_eq!(outcome.scores.get("大连市", 2012, "index"), Some(100.0));
+//! // The shipped yearbook extract: 14 Liaoning cities, 2008–2012, compiled in.
+//! let options = ReadOptions::default().unit_column("city");
+//! let panel = Panel::embedded("cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv", &options)?;
+//! let checkup = Checkup::new(catalog, Spec::checkup_default())?;
+//! let validation = panel.validate(checkup.catalog(), ValidationMode::Strict)?;
+//! // Denominators (per capita, per unit of GDP) and imputation as the spec says.
+//! let data = checkup.prepare(&panel, &validation)?;
+//! let outcome = checkup.fit(&data)?;
+//! let best = &outcome.scores.ranking(2012, "index")[0];
+//! println!("{} leads 2012 with {:.4}", best.unit, best.score);
+//! assert_eq!(format!("{:.4}", outcome.scores.get("沈阳市", 2012, "index").unwrap()), "92.7210");
+//!
+//! // Fit on 2008–2011 and score 2012 with those parameters: values beyond the fitted bounds
+//! // score above 100, and the warnings say which.
+//! let earlier = panel.filter_years(2008..=2011);
+//! let fitted = checkup.fit(&checkup.prepare(&earlier, &earlier.validate(checkup.catalog(), ValidationMode::Strict)?)?)?.fitted;
+//! let later = fitted.transform(&data)?;
+//! assert!(later.warnings.iter().any(|w| w.contains("beyond the bounds")));
 //! # Ok(()) }
 //! ```
 
@@ -26,20 +39,39 @@ pub mod catalog;
 pub mod checkup;
 pub mod compute;
 pub mod diagnose;
+pub mod direction;
 pub mod error;
 pub mod evaluate;
 pub mod io;
 pub mod kernels;
 pub mod normalize;
 pub mod panel;
+pub mod pipeline;
 #[cfg(feature = "python")]
 mod python;
+pub mod run;
 pub mod survey;
 pub mod treat;
 pub mod trend;
 pub mod weight;
 
 pub use catalog::Catalog;
-pub use checkup::{Checkup, Dataset, Fitted, Outcome, Scores, Spec};
+pub use checkup::{Checkup, Dataset, Fitted, Outcome, Preparation, Ranked, Scores, Spec};
 pub use error::{Error, Issue, Result};
-pub use panel::{Panel, ReadOptions, ValidationMode};
+pub use panel::{Panel, ReadOptions, Validation, ValidationMode};
+pub use pipeline::{Pipeline, Report};
+
+/// The names most programs use: `use citycheck::prelude::*;`.
+pub mod prelude {
+    pub use crate::diagnose::{diagnose, DiagnoseOptions, Diagnosis};
+    pub use crate::evaluate::{evaluate, EvaluateOptions, Evaluation};
+    pub use crate::{
+        Catalog, Checkup, Dataset, Error, Fitted, Outcome, Panel, Pipeline, ReadOptions, Report, Result, Scores, Spec,
+        Validation, ValidationMode,
+    };
+}
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -38,7 +38,7 @@
 
 use super::topsis::{check_decision_matrix, oriented_min_max};
 use super::Labels;
-use crate::catalog::Direction;
+use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::kernels::{stats, Matrix};
 
@@ -55,7 +55,7 @@ use crate::kernels::{stats, Matrix};
 /// ```
 /// # fn main() -> citycheck::Result<()> {
 /// use citycheck::aggregate::{grey_relational, Labels};
-/// use citycheck::catalog::Direction;
+/// use citycheck::direction::Direction;
 /// use citycheck::kernels::Matrix;
 /// // r = [0, 1/2, 1], Δ = [1, 1/2, 0], ξ = 0.5/(Δ + 0.5) = [1/3, 1/2, 1]
 /// let x = Matrix::from_rows(&[[2.0], [4.0], [6.0]])?;

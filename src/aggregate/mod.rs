@@ -26,7 +26,7 @@ pub use vikor::{vikor, VikorResult};
 pub use weighted_product::weighted_product;
 pub use weighted_sum::{weighted_sum, WeightedSumNormalization};
 
-use crate::catalog::Direction;
+use crate::direction::Direction;
 
 fn default_rho() -> f64 {
     0.5

@@ -44,10 +44,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::Labels;
-use crate::catalog::Direction;
+use crate::direction::orient;
+use crate::direction::Direction;
 use crate::error::{Error, Location, Result};
 use crate::kernels::{stats, Matrix};
-use crate::normalize::orient;
 
 /// How TOPSIS normalises the decision matrix before weighting it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,7 +77,7 @@ pub enum TopsisNormalization {
 /// ```
 /// # fn main() -> citycheck::Result<()> {
 /// use citycheck::aggregate::{topsis, Labels, TopsisNormalization};
-/// use citycheck::catalog::Direction;
+/// use citycheck::direction::Direction;
 /// use citycheck::kernels::Matrix;
 /// // Tzeng & Huang (2011): C = [0.5037, 0.6581, 0.7482, 0.3340]
 /// let x = Matrix::from_rows(&[[5.0, 8.0, 4.0], [7.0, 6.0, 8.0], [8.0, 8.0, 6.0], [7.0, 4.0, 6.0]])?;

@@ -38,11 +38,11 @@
 
 use super::topsis::check_decision_matrix;
 use super::Labels;
-use crate::catalog::Direction;
+use crate::direction::orient;
+use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::kernels::rank::rank_best_first;
 use crate::kernels::{stats, Matrix};
-use crate::normalize::orient;
 
 /// Group utility S, individual regret R and compromise index Q of each unit (row); lower is
 /// better for all three, and Q ranks.
@@ -77,7 +77,7 @@ impl VikorResult {
 /// ```
 /// # fn main() -> citycheck::Result<()> {
 /// use citycheck::aggregate::{vikor, Labels};
-/// use citycheck::catalog::Direction;
+/// use citycheck::direction::Direction;
 /// use citycheck::kernels::Matrix;
 /// // pymcdm 1.4.0 test (Opricovic & Tzeng 2004): Q = [1, 0, 1]
 /// let x = Matrix::from_rows(&[[1.0, 3000.0], [2.0, 3750.0], [5.0, 4500.0]])?;

@@ -56,7 +56,7 @@
 use super::topsis::check_decision_matrix;
 use super::weighted_sum::sum_normalized;
 use super::Labels;
-use crate::catalog::Direction;
+use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::kernels::Matrix;
 
@@ -75,7 +75,7 @@ use crate::kernels::Matrix;
 /// ```
 /// # fn main() -> citycheck::Result<()> {
 /// use citycheck::aggregate::{weighted_product, Labels};
-/// use citycheck::catalog::Direction::{Higher, Lower};
+/// use citycheck::direction::Direction::{Higher, Lower};
 /// use citycheck::kernels::Matrix;
 /// // r = [1/4, 3/4] (higher: x/Σx) and [3/4, 1/4] (lower: (1/x)/Σ(1/x)), w = [0.5, 0.5]:
 /// // P = [√(1/4 · 3/4), √(3/4 · 1/4)] — a tie, the second unit is better on the first criterion

@@ -55,7 +55,7 @@ use serde::{Deserialize, Serialize};
 
 use super::topsis::{check_decision_matrix, column_location, oriented_min_max};
 use super::Labels;
-use crate::catalog::Direction;
+use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::kernels::{stats, Matrix};
 
@@ -87,7 +87,7 @@ pub enum WeightedSumNormalization {
 /// ```
 /// # fn main() -> citycheck::Result<()> {
 /// use citycheck::aggregate::{weighted_sum, Labels, WeightedSumNormalization};
-/// use citycheck::catalog::Direction::{Higher, Lower};
+/// use citycheck::direction::Direction::{Higher, Lower};
 /// use citycheck::kernels::Matrix;
 /// // min-max: r = [0, 1/2, 1], [0, 1, 1/2] (lower), [1/3, 1, 0]
 /// // P = 0.5 r1 + 0.3 r2 + 0.2 r3 = [1/15, 3/4, 13/20]

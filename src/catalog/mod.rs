@@ -5,6 +5,7 @@
 //! immutable afterwards. Four catalogues are compiled in ([`Catalog::builtin`]); any other is
 //! read from disk ([`Catalog::load`]).
 
+pub mod formula;
 mod schema;
 mod tree;
 pub mod units;
@@ -13,7 +14,8 @@ mod validate;
 use std::collections::HashMap;
 use std::path::Path;
 
-pub use schema::{CatalogMeta, Direction, Group, Indicator, IndicatorType, Judgement, Standard, Warning};
+pub use crate::direction::{Criterion, Direction, Standard};
+pub use schema::{CatalogMeta, Group, Indicator, IndicatorType, Judgement, Warning};
 pub use tree::{Node, NodeKind, Tree, ROOT_ID};
 
 use crate::error::{Error, Result};

@@ -1,8 +1,8 @@
 //! The catalogue's TOML schema, as serde types. indicators/README.md documents every field.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
+
+use crate::direction::{Criterion, Direction, Standard};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -62,31 +62,6 @@ pub struct Group {
     pub source: Option<String>,
 }
 
-/// Which way an indicator is good.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// 正向: more is better.
-    Higher,
-    /// 负向: less is better.
-    Lower,
-    /// 区间型: best anywhere inside `[a, b]`.
-    Band([f64; 2]),
-    /// Best at exactly this value.
-    Target(f64),
-}
-
-impl Direction {
-    /// The best interval `[a, b]` of band and target directions (`[T, T]` for a target).
-    pub fn band(&self) -> Option<(f64, f64)> {
-        match *self {
-            Direction::Band([a, b]) => Some((a, b)),
-            Direction::Target(t) => Some((t, t)),
-            _ => None,
-        }
-    }
-}
-
 /// Guidance (导向指标) or bottom-line (底线指标) indicator.
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -94,30 +69,6 @@ pub enum IndicatorType {
     #[default]
     Guidance,
     BottomLine,
-}
-
-/// The standard (标准值) or target (目标值) of an indicator.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Standard {
-    /// The catalogue-wide standard; `None` when the standard applies only to the units in
-    /// `by_unit`, or is a collective total that cannot be checked unit by unit (see `note`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deadline: Option<i32>,
-    /// Per-unit overrides, keyed by unit name as it appears in the data.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub by_unit: BTreeMap<String, f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-impl Standard {
-    /// The standard that applies to `unit`: its override, else the catalogue-wide value.
-    pub fn value_for(&self, unit: &str) -> Option<f64> {
-        self.by_unit.get(unit).copied().or(self.value)
-    }
 }
 
 /// Warning thresholds on attainment (监测预警).
@@ -168,12 +119,24 @@ pub struct Indicator {
     pub warning: Option<Warning>,
     /// How to compute the indicator from object records ([`crate::compute`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub formula: Option<crate::compute::FormulaSpec>,
+    pub formula: Option<super::formula::FormulaSpec>,
 }
 
 impl Indicator {
     /// Whether this indicator is scored (it belongs to a group).
     pub fn is_scored(&self) -> bool {
         self.group.is_some()
+    }
+
+    /// What the methods read of this indicator (direction, goalposts, standard, whether a
+    /// denominator divides it).
+    pub fn criterion(&self) -> Criterion<'_> {
+        Criterion {
+            id: &self.id,
+            direction: self.direction,
+            goalposts: self.goalposts,
+            standard: self.standard.as_ref(),
+            divided: self.denominator.is_some(),
+        }
     }
 }

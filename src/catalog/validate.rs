@@ -2,8 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::schema::{CatalogFile, Direction};
+use super::schema::CatalogFile;
 use super::units;
+use crate::direction::Direction;
 use crate::error::{Error, Result};
 
 /// Number of key renewal tasks in the policy (POLICY.md: 18 tasks).
@@ -116,7 +117,7 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
             }
         }
         if let Some(formula) = &ind.formula {
-            crate::compute::parse_formula(&formula.expr)
+            super::formula::parse_formula(&formula.expr)
                 .map_err(|e| fail(entry, e.to_string().trim_start_matches("invalid spec: ").to_string()))?;
             if formula.scale.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
                 return Err(fail(entry, "formula scale must be a positive number".to_string()));
@@ -189,8 +190,7 @@ fn check_judgements(file: &CatalogFile, fail: impl Fn(Option<&str>, String) -> E
             return Err(fail(entry, format!("the judgement matrix must be {n} × {n}, one row and column per child")));
         }
         let matrix = crate::kernels::Matrix::from_rows(&j.matrix).map_err(|e| fail(entry, e.to_string()))?;
-        crate::weight::ahp(&matrix, crate::weight::AhpMethod::Eigenvector, &crate::weight::SAATY_RI)
-            .map_err(|e| fail(entry, e.to_string()))?;
+        crate::kernels::linalg::check_pairwise(&matrix).map_err(|e| fail(entry, e.to_string()))?;
     }
     Ok(())
 }

@@ -1,6 +1,14 @@
 //! The dense form of a validated panel: one row per unit-year, one column per scored indicator.
+//!
+//! A [`Dataset`] is only made by [`crate::Checkup::prepare`], which divides by the catalogue's
+//! denominators and imputes as the spec says, and records how ([`Preparation`]): data can never
+//! be divided twice or scored with parameters fitted on data prepared another way.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, NodeKind, Tree};
 use crate::error::{Error, Result};
@@ -8,11 +16,48 @@ use crate::kernels::Matrix;
 use crate::panel::{Attribute, Panel, Validation};
 use crate::treat::{self, Imputation, PanelRows};
 
+/// How a dataset was prepared from its panel: what [`crate::Checkup::prepare`] did before any
+/// method saw the values. Parameters fitted on data prepared one way are refused on data
+/// prepared another ([`crate::Fitted::transform`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Preparation {
+    /// Divided by the catalogue's denominators.
+    pub denominated: bool,
+    /// The imputation applied once over the whole panel.
+    pub imputation: Imputation,
+}
+
+impl Preparation {
+    /// The preparation a spec asks for.
+    pub fn of(spec: &super::Spec) -> Preparation {
+        Preparation { denominated: spec.denominate, imputation: spec.impute.clone() }
+    }
+
+    /// `denominate = …, impute = …`, for messages.
+    pub fn describe(&self) -> String {
+        format!("denominate = {}, impute = {}", self.denominated, self.imputation.name())
+    }
+}
+
+/// Identity of a prepared dataset, so that results are never joined with another dataset's.
+static NEXT_DATASET: AtomicU64 = AtomicU64::new(1);
+
+/// The dense, prepared data a check-up scores: one row per unit-year, one column per scored
+/// indicator, made by [`crate::Checkup::prepare`].
+///
 /// Rows are unit-years ordered by year, then by unit (first appearance in the input); columns
 /// follow the tree's indicator nodes. A unit-year exists when the panel has any usable
 /// observation for it: whole missing city-years produce no row, never a row of zeros.
 #[derive(Debug, Clone)]
 pub struct Dataset {
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) preparation: Preparation,
+    /// Set at preparation; shared by clones. Scores remember it ([`crate::Scores`]).
+    pub(crate) id: u64,
+    /// What preparation did that the user should know (cells lost to missing denominators,
+    /// cells imputed).
+    pub(crate) notes: Vec<String>,
     pub(crate) units: Vec<String>,
     pub(crate) years: Vec<i32>,
     pub(crate) row_unit: Vec<u32>,
@@ -35,8 +80,35 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Builds the dense form of `panel`, using the observations `validation` keeps.
-    pub fn new(catalog: &Catalog, panel: &Panel, validation: &Validation) -> Dataset {
+    /// Builds and prepares the dense form of `panel` (the observations `validation` keeps):
+    /// denominators first, then imputation (COINr's order), as `preparation` says.
+    ///
+    /// # Errors
+    /// [`Error::Spec`] when the imputation names a unit attribute the panel lacks.
+    pub(crate) fn prepare(
+        catalog: Arc<Catalog>,
+        panel: &Panel,
+        validation: &Validation,
+        preparation: Preparation,
+    ) -> Result<Dataset> {
+        let mut data = Dataset::dense(catalog, panel, validation);
+        if preparation.denominated {
+            let notes = data.denominate();
+            data.notes.extend(notes);
+        }
+        let filled = data.impute(&preparation.imputation)?;
+        if filled > 0 {
+            data.notes.push(format!(
+                "{filled} missing cell(s) imputed by {} (imputed = true in the scores)",
+                preparation.imputation.name()
+            ));
+        }
+        data.preparation = preparation;
+        Ok(data)
+    }
+
+    /// The dense form of `panel`, as given (not yet prepared).
+    fn dense(catalog: Arc<Catalog>, panel: &Panel, validation: &Validation) -> Dataset {
         let n = panel.len();
         let mut has_data = vec![false; catalog.indicators().len()];
         for k in (0..n).filter(|&k| validation.keep[k]) {
@@ -107,6 +179,10 @@ impl Dataset {
         }
         let raw = Matrix::from_columns(rows, width, by_column).expect("sizes match");
         Dataset {
+            catalog: Arc::clone(&catalog),
+            preparation: Preparation { denominated: false, imputation: Imputation::None },
+            id: NEXT_DATASET.fetch_add(1, Ordering::Relaxed),
+            notes: Vec::new(),
             units: panel.units().to_vec(),
             years: kept_years,
             row_unit,
@@ -125,7 +201,8 @@ impl Dataset {
     /// Divides every scored indicator that names a `denominator` in the catalogue by it, unit-year
     /// by unit-year (x / d: per capita, per unit of output, …). A missing or zero denominator
     /// leaves the cell missing; the warnings count them. Returns the warnings.
-    pub fn denominate(&mut self, catalog: &Catalog) -> Vec<String> {
+    fn denominate(&mut self) -> Vec<String> {
+        let catalog = Arc::clone(&self.catalog);
         let mut warnings = Vec::new();
         if !self.positions[..self.columns.len()].iter().any(|&p| catalog.indicators()[p].denominator.is_some()) {
             return warnings;
@@ -167,7 +244,7 @@ impl Dataset {
     ///
     /// # Errors
     /// [`Error::Spec`] when `group_mean` names an attribute the panel does not have.
-    pub fn impute(&mut self, method: &Imputation) -> Result<usize> {
+    fn impute(&mut self, method: &Imputation) -> Result<usize> {
         let groups: Option<Vec<Option<u32>>> = match method {
             Imputation::GroupMean { by } => {
                 let attribute = self.attributes.iter().find(|a| &a.name == by).ok_or_else(|| {
@@ -202,18 +279,38 @@ impl Dataset {
         Ok(filled.len())
     }
 
+    /// The catalogue the data were laid out and prepared with.
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
+    /// How the data were prepared.
+    pub fn preparation(&self) -> &Preparation {
+        &self.preparation
+    }
+
+    /// What preparation did that the user should know (cells lost to missing denominators,
+    /// cells imputed); they open the warnings of every outcome scored from these data.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// Number of unit-years (rows).
     pub fn rows(&self) -> usize {
         self.row_unit.len()
     }
 
+    /// The years with data, ascending.
     pub fn years(&self) -> &[i32] {
         &self.years
     }
 
+    /// Every unit of the panel, in order of first appearance.
     pub fn units(&self) -> &[String] {
         &self.units
     }
 
+    /// The scoring tree: the catalogue's hierarchy less the indicators without data.
     pub fn tree(&self) -> &Tree {
         &self.tree
     }

@@ -1,9 +1,11 @@
-//! The annual check-up pipeline: normalise → weight → aggregate, over a hierarchy of any depth.
+//! The annual check-up pipeline: prepare → treat → normalise → weight → aggregate, over a
+//! hierarchy of any depth.
 //!
-//! A [`Checkup`] holds a catalogue and a [`Spec`]. [`Checkup::run`] fits the data-dependent
-//! parameters (bounds, weights) in the spec's [`Scope`] and scores every unit-year;
-//! [`Checkup::score`] applies parameters fitted earlier to any data. The [`Fitted`] value is
-//! plain data (JSON), saved beside the results so that every score can be regenerated.
+//! A [`Checkup`] holds a catalogue and a [`Spec`]. [`Checkup::prepare`] makes the [`Dataset`]
+//! (denominators, imputation); [`Checkup::fit`] fits the data-dependent parameters (bounds,
+//! weights) in the spec's [`Scope`] and scores every unit-year; [`Fitted::transform`] applies
+//! parameters fitted earlier to any data prepared the same way. The [`Fitted`] value is plain
+//! data (JSON), saved beside the results so that every score can be regenerated.
 
 mod dataset;
 mod fitted;
@@ -12,90 +14,233 @@ mod spec;
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-pub use dataset::Dataset;
+pub use dataset::{Dataset, Preparation};
 pub use fitted::{Fitted, FittedSet, IndicatorParams, IndicatorTreatment, NodeWeight};
-pub use scores::Scores;
+pub use scores::{Ranked, Scores};
 pub use spec::{Scope, Spec, Staged};
 
 use crate::aggregate::Labels;
-use crate::catalog::{Catalog, Direction, NodeKind};
+use crate::catalog::{Catalog, NodeKind};
+use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::kernels::Matrix;
-use crate::normalize::{direction_of, Params};
+use crate::normalize::Params;
 use crate::panel::{Panel, Validation};
 use crate::treat::{treat_column, Transform, TreatReport, Treatment};
-use crate::weight::Criteria;
+use crate::weight::{Criteria, Pairwise};
 
-/// The result of a run: scores, the fitted parameters and what the user should know.
+/// The result of scoring a dataset: scores, the fitted parameters and what the user should know.
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// Every node's score and rank for every unit-year.
     pub scores: Scores,
+    /// The parameters the scores were computed with, and the spec they belong to.
     pub fitted: Fitted,
+    /// What the user should know: the data's preparation notes first, then the scoring's.
     pub warnings: Vec<String>,
 }
 
-/// A check-up: a catalogue and a spec.
+impl Outcome {
+    /// The spec the scores were computed with.
+    pub fn spec(&self) -> &Spec {
+        &self.fitted.spec
+    }
+
+    /// Checks that this outcome was scored from `data` (the same prepared dataset or a clone).
+    ///
+    /// # Errors
+    /// [`Error::Mismatch`] naming what differs.
+    pub fn check_data(&self, data: &Dataset) -> Result<()> {
+        if self.scores.data_id != data.id {
+            return Err(Error::Mismatch(format!(
+                "the outcome was scored from another dataset ({} unit-years) than the one given ({} unit-years); \
+                 pass the dataset the outcome was computed from",
+                self.scores.rows(),
+                data.rows()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A check-up: a catalogue and a spec. It owns its catalogue (shared, [`Arc`]), so it can be
+/// kept, cloned and sent to other threads.
+///
+/// The flow is `prepare` (the panel → a [`Dataset`], divided by denominators and imputed as the
+/// spec says) → `fit` (learn the parameters and score) → [`Fitted::transform`] (apply the
+/// parameters to other data, e.g. a new year).
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::{Catalog, Checkup, Panel, Spec, ValidationMode};
+/// let catalog = Catalog::builtin("ccsy-example")?;
+/// let panel = Panel::from_records([
+///     ("沈阳市", 2011, "green_coverage_builtup", 40.0),
+///     ("大连市", 2011, "green_coverage_builtup", 44.0),
+///     ("沈阳市", 2012, "green_coverage_builtup", 42.2),
+///     ("大连市", 2012, "green_coverage_builtup", 45.0),
+/// ]);
+/// let validation = panel.validate(&catalog, ValidationMode::Strict)?;
+/// let checkup = Checkup::new(catalog, Spec::default())?;
+/// let data = checkup.prepare(&panel, &validation)?;
+/// let outcome = checkup.fit(&data)?;
+/// // Pooled over both years: the lowest value (沈阳市 2011) scores 0, the highest 100.
+/// assert_eq!(outcome.scores.get("沈阳市", 2011, "index"), Some(0.0));
+/// assert_eq!(outcome.scores.get("大连市", 2012, "index"), Some(100.0));
+/// // The same parameters applied again give the same scores.
+/// let again = outcome.fitted.transform(&data)?;
+/// assert_eq!(again.scores.get("沈阳市", 2012, "index"), outcome.scores.get("沈阳市", 2012, "index"));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
-pub struct Checkup<'a> {
-    catalog: &'a Catalog,
+pub struct Checkup {
+    catalog: Arc<Catalog>,
     spec: Spec,
 }
 
-impl<'a> Checkup<'a> {
+impl Checkup {
+    /// A check-up of `catalog` (a [`Catalog`] or an `Arc<Catalog>`) with `spec`.
+    ///
     /// # Errors
     /// [`Error::Spec`] if a method parameter is invalid.
-    pub fn new(catalog: &'a Catalog, spec: Spec) -> Result<Checkup<'a>> {
+    pub fn new(catalog: impl Into<Arc<Catalog>>, spec: Spec) -> Result<Checkup> {
         spec.check()?;
-        Ok(Checkup { catalog, spec })
+        Ok(Checkup { catalog: catalog.into(), spec })
     }
 
+    /// The catalogue.
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
+    /// The spec.
     pub fn spec(&self) -> &Spec {
         &self.spec
     }
 
-    /// The dense data a run scores: `panel` as `validation` keeps it, divided by the catalogue's
-    /// denominators and imputed as the spec says. Returns the data and what the user should
-    /// know (cells lost to missing denominators, cells imputed).
+    /// The dense data a check-up scores: `panel` as `validation` keeps it, divided by the
+    /// catalogue's denominators and imputed as the spec says (the only way to make a
+    /// [`Dataset`]). What preparation did that the user should know is in
+    /// [`Dataset::notes`].
     ///
     /// # Errors
+    /// [`Error::Mismatch`] when `validation` is of another panel or another catalogue;
     /// [`Error::Spec`] when the imputation names a unit attribute the panel lacks.
-    pub fn dataset(&self, panel: &Panel, validation: &Validation) -> Result<(Dataset, Vec<String>)> {
-        let mut data = Dataset::new(self.catalog, panel, validation);
-        let mut warnings = Vec::new();
-        if self.spec.denominate {
-            warnings.extend(data.denominate(self.catalog));
+    pub fn prepare(&self, panel: &Panel, validation: &Validation) -> Result<Dataset> {
+        if validation.catalog_sha256 != self.catalog.sha256() {
+            return Err(Error::Mismatch(format!(
+                "the validation was made against another catalogue than this check-up's '{}'; \
+                 validate the panel with the check-up's catalogue",
+                self.catalog.id()
+            )));
         }
-        let filled = data.impute(&self.spec.impute)?;
-        if filled > 0 {
-            warnings.push(format!(
-                "{filled} missing cell(s) imputed by {} (imputed = true in the scores)",
-                self.spec.impute.name()
+        if !validation.is_of(panel) {
+            return Err(Error::Mismatch(
+                "the validation was made for another panel; validate this panel first".to_string(),
             ));
         }
-        Ok((data, warnings))
-    }
-
-    /// The whole check-up of a validated panel: [`Checkup::dataset`], then [`Checkup::run`].
-    /// The outcome's warnings hold both stages' warnings, data preparation first. Returns the
-    /// dense data too (its counts go into run reports).
-    pub fn run_panel(&self, panel: &Panel, validation: &Validation) -> Result<(Dataset, Outcome)> {
-        let (data, mut warnings) = self.dataset(panel, validation)?;
-        let mut outcome = self.run(&data)?;
-        warnings.append(&mut outcome.warnings);
-        outcome.warnings = warnings;
-        Ok((data, outcome))
+        Dataset::prepare(Arc::clone(&self.catalog), panel, validation, Preparation::of(&self.spec))
     }
 
     /// Fits the parameters in the spec's scope and scores every unit-year of `data`.
     ///
     /// # Errors
-    /// [`Error::Method`] when a method cannot apply (naming the indicator, unit and year);
-    /// [`Error::Spec`] when the reference year is not in the data.
-    pub fn run(&self, data: &Dataset) -> Result<Outcome> {
-        let mut warnings = Vec::new();
+    /// [`Error::Mismatch`] when `data` was prepared with another catalogue or another way
+    /// than the spec says; [`Error::Method`] when a method cannot apply (naming the
+    /// indicator, unit and year); [`Error::Spec`] when the reference year is not in the data.
+    pub fn fit(&self, data: &Dataset) -> Result<Outcome> {
+        check_preparation(&self.catalog, &self.spec, data)?;
+        Engine { catalog: &self.catalog, spec: &self.spec }.fit(data)
+    }
+
+    /// The whole check-up of a validated panel: [`Checkup::prepare`], then [`Checkup::fit`].
+    /// Returns the prepared data too (evaluation and diagnosis read it).
+    ///
+    /// # Errors
+    /// As [`Checkup::prepare`] and [`Checkup::fit`].
+    pub fn run(&self, panel: &Panel, validation: &Validation) -> Result<(Dataset, Outcome)> {
+        let data = self.prepare(panel, validation)?;
+        let outcome = self.fit(&data)?;
+        Ok((data, outcome))
+    }
+}
+
+/// Refuses data laid out with another catalogue or prepared another way than `spec` says.
+fn check_preparation(catalog: &Catalog, spec: &Spec, data: &Dataset) -> Result<()> {
+    if data.catalog.sha256() != catalog.sha256() {
+        return Err(Error::Mismatch(format!(
+            "the data were prepared with catalogue '{}' ({}), not '{}' ({})",
+            data.catalog.id(),
+            short(data.catalog.sha256()),
+            catalog.id(),
+            short(catalog.sha256())
+        )));
+    }
+    let wanted = Preparation::of(spec);
+    if data.preparation != wanted {
+        return Err(Error::Mismatch(format!(
+            "the data were prepared with {}, but the spec says {}; prepare them with a check-up of this spec",
+            data.preparation.describe(),
+            wanted.describe()
+        )));
+    }
+    Ok(())
+}
+
+fn short(sha: &str) -> &str {
+    &sha[..sha.len().min(12)]
+}
+
+impl Fitted {
+    /// Scores `data` with these parameters and the spec they were fitted with: last year's
+    /// normalisation and weights applied to a new year, say. Values beyond the bounds the
+    /// parameters were fitted on score outside the output scale; each such indicator and year
+    /// is counted in a warning.
+    ///
+    /// # Errors
+    /// [`Error::Mismatch`] if the parameters belong to another catalogue (or another version
+    /// of it) or `data` were prepared another way than the fitted spec says, or the
+    /// parameters do not belong to the spec's methods; [`Error::Spec`] if there are no
+    /// parameters for a year of `data` (year scope) or for one of its indicators.
+    pub fn transform(&self, data: &Dataset) -> Result<Outcome> {
+        if self.catalog_id != data.catalog.id() || self.catalog_sha256 != data.catalog.sha256() {
+            return Err(Error::Mismatch(format!(
+                "the parameters were fitted with catalogue '{}' ({}), the data use '{}' ({})",
+                self.catalog_id,
+                short(&self.catalog_sha256),
+                data.catalog.id(),
+                short(data.catalog.sha256())
+            )));
+        }
+        check_preparation(&data.catalog, &self.spec, data)?;
+        for set in &self.sets {
+            if let Some(p) = set.normalize.iter().find(|p| !self.spec.normalize.accepts(&p.params)) {
+                return Err(Error::Mismatch(format!(
+                    "the fitted parameters of '{}' ({:?}) are not those of the spec's normalisation '{}'",
+                    p.indicator,
+                    p.params,
+                    self.spec.normalize.name()
+                )));
+            }
+        }
+        Engine { catalog: &data.catalog, spec: &self.spec }.transform(self, data)
+    }
+}
+
+/// The scoring engine: a catalogue and the spec whose methods run.
+struct Engine<'a> {
+    catalog: &'a Catalog,
+    spec: &'a Spec,
+}
+
+impl Engine<'_> {
+    fn fit(&self, data: &Dataset) -> Result<Outcome> {
+        let mut warnings = data.notes.clone();
         if !data.left_out.is_empty() {
             warnings.push(format!(
                 "{} catalogue indicator(s) have no data and are left out of the scoring tree: {}",
@@ -136,22 +281,8 @@ impl<'a> Checkup<'a> {
         Ok(Outcome { scores: Scores::new(data, values, &mut warnings), fitted, warnings })
     }
 
-    /// Scores `data` with parameters fitted earlier (by [`Checkup::run`], possibly on other
-    /// data or read back from `fitted.json`), using the spec they were fitted with (not
-    /// this check-up's own, which may differ).
-    ///
-    /// # Errors
-    /// [`Error::Spec`] if `fitted` belongs to another catalogue or has no parameters for a
-    /// year of `data` (year scope) or for one of its indicators.
-    pub fn score(&self, fitted: &Fitted, data: &Dataset) -> Result<Outcome> {
-        if fitted.catalog_id != self.catalog.id() {
-            return Err(Error::Spec(format!(
-                "the parameters were fitted with catalogue '{}', not '{}'",
-                fitted.catalog_id,
-                self.catalog.id()
-            )));
-        }
-        let mut warnings = Vec::new();
+    fn transform(&self, fitted: &Fitted, data: &Dataset) -> Result<Outcome> {
+        let mut warnings = data.notes.clone();
         let mut values = Matrix::missing(data.rows(), data.tree.nodes().len());
         for (y, rows) in data.years.iter().zip(&data.year_rows) {
             let set = fitted.set_for(*y).ok_or_else(|| {
@@ -227,10 +358,11 @@ impl<'a> Checkup<'a> {
             .enumerate()
             .map(|(c, &node)| {
                 let ind = &indicators[tree.node(node).indicator.expect("indicator node")];
+                let criterion = ind.criterion();
                 let raw = input[c];
                 let mut notes = Vec::new();
                 let params = match given {
-                    None => self.spec.normalize.fit(ind, raw, &mut notes)?,
+                    None => self.spec.normalize.fit(&criterion, raw, &mut notes)?,
                     Some(_) => (*given_params.get(ind.id.as_str()).ok_or_else(|| {
                         Error::Spec(format!("no fitted normalisation parameters for indicator '{}'", ind.id))
                     })?)
@@ -239,9 +371,22 @@ impl<'a> Checkup<'a> {
                 let scored = raw
                     .iter()
                     .enumerate()
-                    .map(|(offset, &x)| self.spec.normalize.apply(ind, &params, data.unit_name(rows.start + offset), x))
+                    .map(|(offset, &x)| {
+                        self.spec.normalize.apply(&criterion, &params, data.unit_name(rows.start + offset), x)
+                    })
                     .collect::<Result<Vec<f64>>>()
                     .map_err(|e| with_year(e, year))?;
+                if let (Some(_), Some((lo, hi))) = (given, self.spec.normalize.scale()) {
+                    let slack = 1e-9 * (hi - lo);
+                    let beyond = scored.iter().filter(|&&v| v < lo - slack || v > hi + slack).count();
+                    if beyond > 0 {
+                        notes.push(format!(
+                            "'{}': {beyond} value(s) lie beyond the bounds the parameters were fitted on \
+                             and score outside [{lo}, {hi}]",
+                            ind.id
+                        ));
+                    }
+                }
                 Ok((params, scored, notes))
             })
             .collect();
@@ -270,7 +415,9 @@ impl<'a> Checkup<'a> {
                     let method = self.spec.weights.at(node.level);
                     let directions: Vec<Direction> = children
                         .iter()
-                        .map(|&c| tree.node(c).indicator.map_or(Direction::Higher, |i| direction_of(&indicators[i])))
+                        .map(|&c| {
+                            tree.node(c).indicator.map_or(Direction::Higher, |i| indicators[i].criterion().oriented())
+                        })
                         .collect();
                     let expert: Vec<Option<f64>> = children.iter().map(|&c| tree.node(c).expert_weight).collect();
                     // At level 2 the children are indicators: their (treated) raw values. Above,
@@ -295,7 +442,11 @@ impl<'a> Checkup<'a> {
                                 names: &names,
                                 directions: &directions,
                                 expert: &expert,
-                                judgement: self.catalog.judgement(&node.id),
+                                judgement: self.catalog.judgement(&node.id).map(|j| Pairwise {
+                                    node: &j.node,
+                                    order: &j.order,
+                                    matrix: &j.matrix,
+                                }),
                             },
                             &mut notes,
                         )

@@ -8,11 +8,27 @@ use crate::catalog::{NodeKind, Tree};
 use crate::kernels::rank::rank_best_first;
 use crate::kernels::Matrix;
 
+/// One unit's place in a league table ([`Scores::ranking`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct Ranked<'a> {
+    /// The unit.
+    pub unit: &'a str,
+    /// The year.
+    pub year: i32,
+    /// Its score.
+    pub score: f64,
+    /// Its rank, 1 = best; ties share the lowest rank.
+    pub rank: u32,
+}
+
 /// Scores of every node (index, groups, indicators) for every unit-year. Indicator scores are
 /// the normalised values. Ranks are per year and node among the units with a score,
 /// 1 = best, ties sharing the lowest rank; 0 means no score.
 #[derive(Debug, Clone)]
 pub struct Scores {
+    /// The [`Dataset`] scored (its identity), so that analyses never join another's data.
+    pub(crate) data_id: u64,
     units: Vec<String>,
     row_unit: Vec<u32>,
     row_year: Vec<i32>,
@@ -53,6 +69,7 @@ impl Scores {
             imputed[node * rows..(node + 1) * rows].copy_from_slice(&data.imputed[c * rows..(c + 1) * rows]);
         }
         Scores {
+            data_id: data.id,
             imputed,
             units: data.units.clone(),
             row_unit: data.row_unit.clone(),
@@ -112,6 +129,58 @@ impl Scores {
             .find(|&r| self.year(r) == year && self.unit(r) == unit)
             .map(|r| self.value(r, node))
             .filter(|v| !v.is_nan())
+    }
+
+    /// The units scored on `node_id` in `year`, best first (rank 1 first; ties in unit order):
+    /// a league table. Empty when the node or the year is unknown.
+    ///
+    /// # Examples
+    /// ```
+    /// # fn main() -> citycheck::Result<()> {
+    /// use citycheck::{Catalog, Checkup, Panel, Spec, ValidationMode};
+    /// let catalog = Catalog::builtin("ccsy-example")?;
+    /// let panel = Panel::from_records([
+    ///     ("沈阳市", 2012, "green_coverage_builtup", 42.2),
+    ///     ("大连市", 2012, "green_coverage_builtup", 45.0),
+    ///     ("鞍山市", 2012, "green_coverage_builtup", 40.1),
+    /// ]);
+    /// let validation = panel.validate(&catalog, ValidationMode::Strict)?;
+    /// let (_, outcome) = Checkup::new(catalog, Spec::default())?.run(&panel, &validation)?;
+    /// let league: Vec<&str> = outcome.scores.ranking(2012, "index").iter().map(|r| r.unit).collect();
+    /// assert_eq!(league, ["大连市", "沈阳市", "鞍山市"]);
+    /// assert_eq!(outcome.scores.top(2012, "index", 1)[0].score, 100.0);
+    /// # Ok(()) }
+    /// ```
+    pub fn ranking(&self, year: i32, node_id: &str) -> Vec<Ranked<'_>> {
+        let Some(node) = self.node(node_id) else { return Vec::new() };
+        let mut league: Vec<Ranked<'_>> = (0..self.rows())
+            .filter(|&r| self.year(r) == year)
+            .filter_map(|r| {
+                Some(Ranked { unit: self.unit(r), year, score: self.value(r, node), rank: self.rank(r, node)? })
+            })
+            .collect();
+        league.sort_by_key(|r| r.rank);
+        league
+    }
+
+    /// The best `k` of [`Scores::ranking`] (more when units tie at the k-th rank).
+    pub fn top(&self, year: i32, node_id: &str, k: usize) -> Vec<Ranked<'_>> {
+        let mut league = self.ranking(year, node_id);
+        if let Some(cut) = league.get(k.saturating_sub(1)).map(|r| r.rank) {
+            league.retain(|r| r.rank <= cut);
+        }
+        if k == 0 {
+            league.clear();
+        }
+        league
+    }
+
+    /// The years scored, ascending.
+    pub fn years(&self) -> Vec<i32> {
+        let mut years = self.row_year.clone();
+        years.sort_unstable();
+        years.dedup();
+        years
     }
 
     /// Long table `unit, year, node, kind, score, rank, imputed`: per unit-year the index, then

@@ -23,14 +23,15 @@
 //! table does not list, and missing inputs — counted per unit in the `unknown` column, never
 //! as "no problem".
 
-mod formula;
 mod records;
 
 use std::collections::{BTreeMap, HashSet};
 
 use polars::prelude::*;
 
-pub use formula::{parse_formula, ColumnUse, Cond, Formula, FormulaSpec, Literal, ObjectLevel, Op, Operand};
+pub use crate::catalog::formula::{
+    parse_formula, ColumnUse, Cond, Formula, FormulaSpec, Literal, ObjectLevel, Op, Operand,
+};
 pub use records::RecordTable;
 
 use crate::catalog::Catalog;

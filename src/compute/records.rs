@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use super::formula::{ColumnUse, ObjectLevel};
+use crate::catalog::formula::{ColumnUse, ObjectLevel};
 use crate::error::{Error, Location, Result};
 
 /// The records of one object type: one or many files (e.g. one per district), or a frame.

@@ -67,7 +67,8 @@ pub struct AttainmentRate {
 
 /// Whether `ind` has a standard for `unit` (module docs).
 pub(crate) fn has_standard(ind: &Indicator, unit: &str) -> bool {
-    standard_value(ind, unit).is_some() || (ind.standard.is_some() && ind.direction.and_then(|d| d.band()).is_some())
+    standard_value(&ind.criterion(), unit).is_some()
+        || (ind.standard.is_some() && ind.direction.and_then(|d| d.band()).is_some())
 }
 
 /// Every indicator with a standard, for every unit of the year.
@@ -97,7 +98,7 @@ pub(crate) fn judge(view: &View<'_>, notes: &mut Vec<String>) -> Vec<AttainmentR
 
 fn judge_one(view: &View<'_>, row: usize, node: usize, ind: &Indicator, x: f64, imputed: bool) -> AttainmentRow {
     let unit = view.unit(row);
-    let standard = standard_value(ind, unit);
+    let standard = standard_value(&ind.criterion(), unit);
     let interval = ind.direction.and_then(|d| d.band()).filter(|_| standard.is_none());
     let mut r = AttainmentRow {
         unit: unit.to_string(),
@@ -121,11 +122,11 @@ fn judge_one(view: &View<'_>, row: usize, node: usize, ind: &Indicator, x: f64, 
         return r;
     }
     r.value = Some(x);
-    match attainment(ind, unit, x) {
+    match attainment(&ind.criterion(), unit, x) {
         Ok(Some(s)) => {
             r.attainment = Some(s);
             r.met = Some(s >= 1.0);
-            r.gap = gap_to_standard(ind, unit, x);
+            r.gap = gap_to_standard(&ind.criterion(), unit, x);
             r.note = interval.map(|(a, b)| format!("the standard is the interval [{a}, {b}]"));
         }
         Ok(None) => r.note = Some("no standard applies to this unit".into()),

@@ -185,7 +185,7 @@ pub(crate) fn ledger(
                 year: view.year,
                 indicator: ind.id.clone(),
                 value: observed,
-                standard: standard_value(ind, unit),
+                standard: standard_value(&ind.criterion(), unit),
                 attainment: a.and_then(|a| a.attainment),
                 level,
                 points,
@@ -236,7 +236,7 @@ impl super::Diagnosis {
             let judged: Vec<(Source, bool)> = values
                 .iter()
                 .filter_map(|&(source, v)| {
-                    let s = attainment(ind, &p.unit, v?).ok()??;
+                    let s = attainment(&ind.criterion(), &p.unit, v?).ok()??;
                     Some((source, s < 1.0))
                 })
                 .collect();

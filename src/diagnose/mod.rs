@@ -1,7 +1,7 @@
 //! Diagnosis (诊断): from the scores of a check-up to the problems of each unit and the renewal
 //! tasks they call for (METHODS.md §6; POLICY.md: 体检 → 评价 → 诊断 → 治理).
 //!
-//! [`diagnose`] reads one year of a check-up (its [`Dataset`], [`Outcome`] and [`Spec`]) and
+//! [`diagnose`] reads one year of a check-up (its [`Dataset`] and [`Outcome`]) and
 //! produces a [`Diagnosis`] of seven tables, one stage per file:
 //!
 //! | stage | file | what |
@@ -79,7 +79,7 @@ pub use reserve::ReserveItem;
 pub use tasks::{Area, RenewalTask, TaskCatalog, TaskMeta};
 
 use crate::catalog::{Catalog, Indicator, Tree};
-use crate::checkup::{Dataset, Outcome, Scores, Spec};
+use crate::checkup::{Dataset, Outcome, Scores};
 use crate::error::{Error, Result};
 
 pub use crate::evaluate::Worsening;
@@ -123,11 +123,13 @@ pub struct DiagnoseOptions {
     /// summing to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beta: Option<Vec<f64>>,
-    /// The task file: a built-in id or a path (resolved by the caller: [`TaskCatalog::resolve`]).
+    /// The task file: a built-in id or a path ([`TaskCatalog::resolve`]; a run config resolves a
+    /// relative path against the config's folder).
     #[serde(default = "default_tasks")]
     pub tasks: String,
-    /// Raise the severity of problems with a significant worsening trend (Mann-Kendall over the
-    /// years up to the diagnosed one). A run with an `[evaluate]` section always does.
+    /// Raise the severity of problems with a significant worsening trend (Mann-Kendall at
+    /// α = 0.05 over the years up to the diagnosed one). A run with an `[evaluate]` section
+    /// always does.
     #[serde(default)]
     pub trends: bool,
 }
@@ -187,19 +189,24 @@ pub struct Diagnosis {
 /// Diagnoses one year of a check-up: attainment, obstacle degree, weaknesses, coupling
 /// coordination, the problem ledger and the project reserve.
 ///
-/// `data` and `outcome` come from the same run ([`crate::Checkup::run_panel`]); `spec` is the
-/// spec it ran with; `worsening` holds the significant worsening trends, if any were computed.
+/// `data` and `outcome` come from the same check-up ([`crate::Checkup::run`]); the spec is the
+/// outcome's own. Every option is read: the renewal tasks come from `options.tasks` (a built-in
+/// id or a path, [`TaskCatalog::resolve`]), and with `options.trends` the problems with a
+/// significant worsening trend over the years up to the diagnosed one (Mann-Kendall at
+/// α = 0.05, [`crate::evaluate::worsening`]) are raised. To give the tasks or the trends
+/// yourself, use [`diagnose_with`].
 ///
 /// # Errors
-/// [`Error::Spec`] when the options are invalid, the year is not in the data, the outcome does
-/// not belong to `data` or `catalog`, the normalisation has no bounded scale, the peer
-/// attribute is unknown, or coupling weights `beta` are given for a tree with fewer than two top-level
-/// groups (without `beta` such a tree gets no coupling rows and a note).
+/// [`Error::Mismatch`] when `outcome` was not scored from `data`; [`Error::Spec`] when the
+/// options are invalid, the year is not in the data, the normalisation has no bounded scale,
+/// the peer attribute is unknown, or coupling weights `beta` are given for a tree with fewer
+/// than two top-level groups (without `beta` such a tree gets no coupling rows and a note);
+/// [`Error::Io`] or [`Error::Catalog`] when the task file cannot be read.
 ///
 /// # Examples
 /// ```
 /// # fn main() -> citycheck::Result<()> {
-/// use citycheck::diagnose::{diagnose, DiagnoseOptions, TaskCatalog};
+/// use citycheck::diagnose::{diagnose, DiagnoseOptions};
 /// use citycheck::{Catalog, Checkup, Panel, Spec, ValidationMode};
 /// let catalog = Catalog::builtin("ccsy-example")?;
 /// let panel = Panel::from_records([
@@ -209,27 +216,41 @@ pub struct Diagnosis {
 ///     ("大连市", 2012, "tertiary_share", 50.0),
 /// ]);
 /// let validation = panel.validate(&catalog, ValidationMode::Strict)?;
-/// let spec = Spec::default();
-/// let (data, outcome) = Checkup::new(&catalog, spec.clone())?.run_panel(&panel, &validation)?;
-/// let tasks = TaskCatalog::builtin("renewal-tasks-liaoning")?;
-/// let d = diagnose(&catalog, &tasks, &data, &outcome, &spec, &DiagnoseOptions::default(), None)?;
+/// let (data, outcome) = Checkup::new(catalog, Spec::default())?.run(&panel, &validation)?;
+/// let d = diagnose(&data, &outcome, &DiagnoseOptions::default())?;
 /// // 沈阳市 is last on both indicators: all of its shortfall, 100 %, is spread over them.
 /// let total: f64 = d.obstacles.iter().filter(|o| o.unit == "沈阳市" && o.kind.as_str() == "indicator")
 ///     .filter_map(|o| o.obstacle).sum();
 /// assert!((total - 100.0).abs() < 1e-9);
 /// # Ok(()) }
 /// ```
-pub fn diagnose(
-    catalog: &Catalog,
-    tasks: &TaskCatalog,
+pub fn diagnose(data: &Dataset, outcome: &Outcome, options: &DiagnoseOptions) -> Result<Diagnosis> {
+    options.check()?;
+    let tasks = TaskCatalog::resolve(&options.tasks)?;
+    let trends = if options.trends {
+        Some(crate::evaluate::worsening(data, options.year, crate::evaluate::DEFAULT_ALPHA)?)
+    } else {
+        None
+    };
+    diagnose_with(data, outcome, &tasks, trends.as_ref(), options)
+}
+
+/// [`diagnose`] with the renewal tasks and the worsening trends given by the caller: `tasks`
+/// takes the place of `options.tasks`, and `worsening` (the significant worsening trends, e.g.
+/// of an evaluation with its own α, or a list known otherwise) the place of `options.trends`;
+/// `None` raises no problem for a trend.
+///
+/// # Errors
+/// As [`diagnose`], but for reading the task file.
+pub fn diagnose_with(
     data: &Dataset,
     outcome: &Outcome,
-    spec: &Spec,
-    options: &DiagnoseOptions,
+    tasks: &TaskCatalog,
     worsening: Option<&Worsening>,
+    options: &DiagnoseOptions,
 ) -> Result<Diagnosis> {
     options.check()?;
-    let view = View::new(catalog, data, outcome, spec, options.year)?;
+    let view = View::new(data, outcome, options.year)?;
     let mut notes = Vec::new();
     let attainment = attainment::judge(&view, &mut notes);
     let rates = attainment::rates(&view, &attainment);
@@ -277,31 +298,9 @@ pub(crate) struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    fn new(
-        catalog: &'a Catalog,
-        data: &'a Dataset,
-        outcome: &'a Outcome,
-        spec: &Spec,
-        year: Option<i32>,
-    ) -> Result<View<'a>> {
-        let scores = &outcome.scores;
-        if outcome.fitted.catalog_id != catalog.id() {
-            return Err(Error::Spec(format!(
-                "the outcome was fitted with catalogue '{}', not '{}'",
-                outcome.fitted.catalog_id,
-                catalog.id()
-            )));
-        }
-        if scores.rows() != data.rows() || scores.tree().nodes().len() != data.tree().nodes().len() {
-            return Err(Error::Spec("the outcome does not belong to this data (different unit-years or tree)".into()));
-        }
-        if outcome.fitted.spec.normalize != spec.normalize {
-            return Err(Error::Spec(format!(
-                "the spec normalises by {}, but the outcome was scored by {}",
-                spec.normalize.name(),
-                outcome.fitted.spec.normalize.name()
-            )));
-        }
+    fn new(data: &'a Dataset, outcome: &'a Outcome, year: Option<i32>) -> Result<View<'a>> {
+        outcome.check_data(data)?;
+        let (catalog, scores, spec) = (data.catalog().as_ref(), &outcome.scores, outcome.spec());
         let (lo, hi) = spec.normalize.scale().ok_or_else(|| {
             Error::Spec(format!(
                 "obstacle degree and coupling need scores on a bounded scale [lo, hi]; '{}' has none \

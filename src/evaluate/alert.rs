@@ -94,7 +94,7 @@ pub struct Alert {
 /// # Ok(()) }
 /// ```
 pub fn alert(ind: &Indicator, unit: &str, x: f64, worsening: bool) -> Result<Option<Alert>> {
-    let Some(s) = attainment(ind, unit, x)? else { return Ok(None) };
+    let Some(s) = attainment(&ind.criterion(), unit, x)? else { return Ok(None) };
     let yellow = ind.warning.as_ref().map_or(DEFAULT_YELLOW, |w| w.yellow);
     let (mut level, mut reason) = if s >= 1.0 {
         (Level::Green, "meets its standard (attainment 1)".to_string())

@@ -29,8 +29,9 @@ pub use alert::{alert, Alert, Level, DEFAULT_YELLOW};
 pub use output::{note_cell, summary_columns};
 pub use progress::{progress, progress_with, Pace, PaceCutoffs, Progress, TrendFit};
 
-use crate::catalog::{Catalog, Direction, NodeKind};
-use crate::checkup::{Dataset, Scope, Scores, Spec};
+use crate::catalog::{Catalog, NodeKind};
+use crate::checkup::{Dataset, Outcome, Scope, Scores};
+use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::normalize::{attainment, standard_value};
 use crate::trend::{summarize, verdict_of, Summary, Verdict};
@@ -144,20 +145,37 @@ pub struct EvaluationSummary {
 
 const SCOPE_NOTE: &str = "scope = year: scores are fitted per year and not comparable across years";
 
-/// Evaluates the window [`options.from`, `options.to`] of a scored panel: `data` and `scores`
-/// from the same run (`spec` is that run's spec).
+/// Evaluates the window [`options.from`, `options.to`] of a scored panel: `data` and the
+/// `outcome` scored from it (its spec decides whether scores are comparable across years).
 ///
 /// # Errors
-/// [`Error::Spec`] for an empty or inverted window, a window outside the data, or a bad
-/// `alpha` or pace cut-off; [`Error::Method`] for a negative value of an indicator with a
-/// standard (attainment needs x ≥ 0).
-pub fn evaluate(
-    catalog: &Catalog,
-    data: &Dataset,
-    scores: &Scores,
-    spec: &Spec,
-    options: &EvaluateOptions,
-) -> Result<Evaluation> {
+/// [`Error::Mismatch`] when `outcome` was not scored from `data`; [`Error::Spec`] for an empty
+/// or inverted window, a window outside the data, or a bad `alpha` or pace cut-off;
+/// [`Error::Method`] for a negative value of an indicator with a standard (attainment needs
+/// x ≥ 0).
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::evaluate::{evaluate, EvaluateOptions};
+/// use citycheck::{Catalog, Checkup, Panel, Spec, ValidationMode};
+/// let catalog = Catalog::builtin("ccsy-example")?;
+/// let panel = Panel::from_records((2008..=2012).flat_map(|y| {
+///     let t = f64::from(y - 2008);
+///     [("沈阳市", y, "green_coverage_builtup", 38.0 + t), ("大连市", y, "green_coverage_builtup", 45.0 - t)]
+/// }));
+/// let validation = panel.validate(&catalog, ValidationMode::Strict)?;
+/// let (data, outcome) = Checkup::new(catalog, Spec::default())?.run(&panel, &validation)?;
+/// let evaluation = evaluate(&data, &outcome, &EvaluateOptions::default())?;
+/// let trend = evaluation.trends.iter()
+///     .find(|t| t.unit == "沈阳市" && t.node == "green_coverage_builtup").unwrap();
+/// // Five rising values: Mann-Kendall S = 10, exact two-sided p = 2/120.
+/// assert_eq!(trend.summary.verdict.as_str(), "improving");
+/// # Ok(()) }
+/// ```
+pub fn evaluate(data: &Dataset, outcome: &Outcome, options: &EvaluateOptions) -> Result<Evaluation> {
+    outcome.check_data(data)?;
+    let (catalog, scores, spec) = (data.catalog().as_ref(), &outcome.scores, outcome.spec());
     if !(options.alpha > 0.0 && options.alpha < 1.0) {
         return Err(Error::Spec(format!("evaluate: alpha {} must be in (0, 1)", options.alpha)));
     }
@@ -242,7 +260,8 @@ fn observed(data: &Dataset, c: usize, rows: &[usize]) -> Vec<f64> {
 ///
 /// # Errors
 /// [`Error::Spec`] for a bad `alpha` or a `to` before the data's first year.
-pub fn worsening(catalog: &Catalog, data: &Dataset, to: Option<i32>, alpha: f64) -> Result<Worsening> {
+pub fn worsening(data: &Dataset, to: Option<i32>, alpha: f64) -> Result<Worsening> {
+    let catalog = data.catalog().as_ref();
     let years = data.years();
     let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
         return Err(Error::Spec("evaluate: the data have no unit-year to evaluate".into()));
@@ -311,7 +330,9 @@ fn evaluate_unit(
         });
 
         // Progress to the unit's target.
-        if let (Some(target), Direction::Higher | Direction::Lower) = (standard_value(ind, unit), direction) {
+        if let (Some(target), Direction::Higher | Direction::Lower) =
+            (standard_value(&ind.criterion(), unit), direction)
+        {
             let deadline = ind.standard.as_ref().and_then(|s| s.deadline);
             if let Some(mut p) = progress_with(&t, &y, target, deadline, direction, &options.pace, options.fit)? {
                 if let (Some(v), Some([lo, hi])) = (p.anticipated, ind.valid_range) {
@@ -329,7 +350,7 @@ fn evaluate_unit(
         // Warnings, year by year, with the trend known up to that year.
         for (k, &r) in rows.iter().enumerate() {
             // Only values judged against a standard get a warning: test the trend for those.
-            if attainment(ind, unit, y[k]).map_err(|e| e.at_unit(unit, &ind.id))?.is_none() {
+            if attainment(&ind.criterion(), unit, y[k]).map_err(|e| e.at_unit(unit, &ind.id))?.is_none() {
                 continue;
             }
             let (verdict, test) = verdict_of(&t[..=k], &y[..=k], options.alpha, direction)?;

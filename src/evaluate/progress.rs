@@ -35,7 +35,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::super::trend::ols;
-use crate::catalog::Direction;
+use crate::direction::Direction;
 use crate::error::{Error, Result};
 
 /// Cut-offs of the pace labels.
@@ -183,7 +183,7 @@ pub struct Progress {
 /// # Examples
 /// ```
 /// # fn main() -> citycheck::Result<()> {
-/// use citycheck::catalog::Direction;
+/// use citycheck::direction::Direction;
 /// use citycheck::evaluate::{progress, Pace, PaceCutoffs};
 /// // 20 complete communities are due by 2025; 4 in 2021, 10 in 2023.
 /// let p = progress(&[2021.0, 2022.0, 2023.0], &[4.0, 7.0, 10.0], 20.0, Some(2025), Direction::Higher,
@@ -214,7 +214,7 @@ pub fn progress(
 /// # Examples
 /// ```
 /// # fn main() -> citycheck::Result<()> {
-/// use citycheck::catalog::Direction;
+/// use citycheck::direction::Direction;
 /// use citycheck::evaluate::{progress_with, PaceCutoffs, TrendFit};
 /// // A slow start, then 4 a year: weighting recent years (half-life 1) sees the faster pace.
 /// let years = [2021.0, 2022.0, 2023.0];

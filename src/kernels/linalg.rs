@@ -484,6 +484,62 @@ pub fn solve(a: &Matrix, b: &[f64]) -> Option<Vec<f64>> {
     }
 }
 
+/// |a_ij · a_ji − 1| allowed: accepts reciprocals rounded to three decimals.
+const RECIPROCITY_TOL: f64 = 5e-3;
+
+/// Checks that `a` is a non-empty square positive reciprocal matrix (an AHP pairwise
+/// comparison matrix); returns n.
+///
+/// # Errors
+/// [`Error::Spec`] naming the cell that is not positive, or the pair that is not reciprocal
+/// (|a_ij · a_ji − 1| > 0.005: reciprocals rounded to three decimals pass).
+pub fn check_pairwise(a: &Matrix) -> Result<usize> {
+    let n = a.rows();
+    if n == 0 || a.cols() != n {
+        return Err(Error::Spec(format!(
+            "ahp: the pairwise comparison matrix must be square and non-empty, got {} × {}",
+            a.rows(),
+            a.cols()
+        )));
+    }
+    for j in 0..n {
+        for i in 0..n {
+            let v = a.get(i, j);
+            if !(v.is_finite() && v > 0.0) {
+                return Err(Error::Spec(format!(
+                    "ahp: a({}, {}) = {v}; pairwise comparisons must be positive numbers \
+                     (Saaty's scale 1/9 … 9)",
+                    i + 1,
+                    j + 1
+                )));
+            }
+        }
+    }
+    for i in 0..n {
+        let d = a.get(i, i);
+        if (d * d - 1.0).abs() > RECIPROCITY_TOL {
+            return Err(Error::Spec(format!(
+                "ahp: diagonal cell ({k}, {k}) is {d}; a criterion compared with itself must be 1",
+                k = i + 1
+            )));
+        }
+        for j in i + 1..n {
+            let (aij, aji) = (a.get(i, j), a.get(j, i));
+            if (aij * aji - 1.0).abs() > RECIPROCITY_TOL {
+                return Err(Error::Spec(format!(
+                    "ahp: cells ({r}, {c}) = {aij} and ({c}, {r}) = {aji} are not reciprocal \
+                     (a({c}, {r}) should be 1/{aij} = {:.4}); write reciprocals with at least \
+                     three decimals",
+                    1.0 / aij,
+                    r = i + 1,
+                    c = j + 1
+                )));
+            }
+        }
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

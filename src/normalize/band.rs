@@ -2,10 +2,10 @@
 //! above b (METHODS.md §3). Higher / lower indicators fall back to `min_max`.
 
 use super::{min_max, Params};
-use crate::catalog::{Direction, Indicator};
+use crate::direction::{Criterion, Direction};
 use crate::kernels::stats;
 
-pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64], warnings: &mut Vec<String>) -> Params {
+pub(super) fn fit(ind: &Criterion<'_>, dir: Direction, xs: &[f64], warnings: &mut Vec<String>) -> Params {
     if dir.band().is_none() {
         return min_max::fit(ind, dir, xs, warnings);
     }

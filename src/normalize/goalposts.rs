@@ -2,10 +2,10 @@
 //! Band indicators: 1 − dist/max(a − L, U − b), clipped.
 
 use super::{indicator_error, Params};
-use crate::catalog::{Direction, Indicator};
+use crate::direction::{Criterion, Direction};
 use crate::error::Result;
 
-pub(super) fn fit(ind: &Indicator) -> Result<Params> {
+pub(super) fn fit(ind: &Criterion<'_>) -> Result<Params> {
     let [lower, upper] = ind.goalposts.ok_or_else(|| {
         indicator_error("goalposts", ind, "the catalogue gives no goalposts [L, U] for this indicator")
     })?;

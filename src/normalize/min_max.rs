@@ -1,11 +1,11 @@
 //! `min_max`: r = (o − min)/(max − min) on the oriented value o(x).
 
 use super::{orient, Params};
-use crate::catalog::{Direction, Indicator};
+use crate::direction::{Criterion, Direction};
 use crate::kernels::stats;
 
 /// Bounds of the oriented values; a constant column is reported (every value will score 1).
-pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64], warnings: &mut Vec<String>) -> Params {
+pub(super) fn fit(ind: &Criterion<'_>, dir: Direction, xs: &[f64], warnings: &mut Vec<String>) -> Params {
     let (min, max) = stats::present(xs)
         .map(|x| orient(dir, x))
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), o| (lo.min(o), hi.max(o)));

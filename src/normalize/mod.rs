@@ -27,7 +27,7 @@ mod z_score;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Direction, Indicator};
+use crate::direction::{Criterion, Direction};
 use crate::error::{Error, Location, Result};
 
 fn default_lo() -> f64 {
@@ -119,25 +119,14 @@ pub enum Params {
     Uniform { value: f64 },
 }
 
-/// The oriented value `o(x)`: higher is better.
-#[inline]
-pub(crate) fn orient(direction: Direction, x: f64) -> f64 {
-    match direction {
-        Direction::Higher => x,
-        Direction::Lower => -x,
-        Direction::Band(_) | Direction::Target(_) => {
-            let (a, b) = direction.band().expect("band or target");
-            -((a - x).max(0.0) + (x - b).max(0.0))
-        }
-    }
+pub(crate) use crate::direction::orient;
+
+pub(crate) fn direction_of(ind: &Criterion<'_>) -> Direction {
+    ind.oriented()
 }
 
-pub(crate) fn direction_of(ind: &Indicator) -> Direction {
-    ind.direction.unwrap_or(Direction::Higher)
-}
-
-pub(crate) fn indicator_error(method: &'static str, ind: &Indicator, message: impl Into<String>) -> Error {
-    Error::method(method, Some(Location { indicator: Some(ind.id.clone()), ..Default::default() }), message)
+pub(crate) fn indicator_error(method: &'static str, ind: &Criterion<'_>, message: impl Into<String>) -> Error {
+    Error::method(method, Some(Location { indicator: Some(ind.id.to_string()), ..Default::default() }), message)
 }
 
 fn scale(r: f64, lo: f64, hi: f64) -> f64 {
@@ -171,6 +160,22 @@ impl Normalize {
             .map_err(|_| Error::Spec(format!("unknown normalisation '{name}'; known: {}", Normalize::NAMES.join(", "))))
     }
 
+    /// Whether `params` are of the kind this method fits (or the empty and uniform ones any
+    /// column may leave): parameters of one method are never applied as another's.
+    pub fn accepts(&self, params: &Params) -> bool {
+        matches!(
+            (self, params),
+            (_, Params::Empty)
+                | (Normalize::MinMax { .. }, Params::Bounds { .. })
+                | (Normalize::Band { .. }, Params::RawBounds { .. } | Params::Bounds { .. })
+                | (Normalize::ZScore, Params::Moments { .. })
+                | (Normalize::Goalposts { .. }, Params::Goalposts { .. })
+                | (Normalize::Target { .. }, Params::Target { .. })
+                | (Normalize::Rank | Normalize::Percentile { .. }, Params::Sample { .. })
+                | (Normalize::Vector | Normalize::Sum, Params::Norm { .. } | Params::Uniform { .. })
+        )
+    }
+
     /// The `[lo, hi]` output scale of bounded methods.
     pub fn scale(&self) -> Option<(f64, f64)> {
         match *self {
@@ -200,7 +205,7 @@ impl Normalize {
     /// [`Error::Method`] naming the indicator when the method cannot apply to it (no goalposts
     /// or standard in the catalogue, negative values under `sum`, a band indicator under
     /// `vector`, …).
-    pub fn fit(&self, ind: &Indicator, xs: &[f64], warnings: &mut Vec<String>) -> Result<Params> {
+    pub fn fit(&self, ind: &Criterion<'_>, xs: &[f64], warnings: &mut Vec<String>) -> Result<Params> {
         if xs.iter().all(|x| x.is_nan()) && !matches!(self, Normalize::Goalposts { .. } | Normalize::Target { .. }) {
             return Ok(Params::Empty);
         }
@@ -223,7 +228,7 @@ impl Normalize {
     /// # Errors
     /// [`Error::Method`] for a value the method cannot score (a negative value under
     /// `target`, a value outside the sum's domain).
-    pub fn apply(&self, ind: &Indicator, params: &Params, unit: &str, x: f64) -> Result<f64> {
+    pub fn apply(&self, ind: &Criterion<'_>, params: &Params, unit: &str, x: f64) -> Result<f64> {
         match params {
             _ if x.is_nan() => return Ok(f64::NAN),
             Params::Empty => return Ok(f64::NAN),

@@ -1,9 +1,9 @@
 //! `percentile`: (rank − 1)/(m − 1) of the oriented value; a single value scores 1.
 
 use super::{rank, Params};
-use crate::catalog::{Direction, Indicator};
+use crate::direction::{Criterion, Direction};
 
-pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64], warnings: &mut Vec<String>) -> Params {
+pub(super) fn fit(ind: &Criterion<'_>, dir: Direction, xs: &[f64], warnings: &mut Vec<String>) -> Params {
     let params = rank::fit(dir, xs);
     if let Params::Sample { sorted } = &params {
         if sorted.len() == 1 {

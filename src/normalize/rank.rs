@@ -1,7 +1,7 @@
 //! `rank`: average rank of the oriented value among the fitting sample, 1 = worst.
 
 use super::{orient, Params};
-use crate::catalog::Direction;
+use crate::direction::Direction;
 use crate::kernels::rank::rank_in_sorted;
 
 pub(super) fn fit(dir: Direction, xs: &[f64]) -> Params {

@@ -1,11 +1,11 @@
 //! `sum`: x/Σx (benefit), (1/x)/Σ(1/x) (cost), as in pymcdm. Needs x >= 0 (cost: x > 0).
 
 use super::{indicator_error, Params};
-use crate::catalog::{Direction, Indicator};
+use crate::direction::{Criterion, Direction};
 use crate::error::{Error, Location, Result};
 use crate::kernels::stats;
 
-pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64]) -> Result<Params> {
+pub(super) fn fit(ind: &Criterion<'_>, dir: Direction, xs: &[f64]) -> Result<Params> {
     if dir.band().is_some() {
         return Err(indicator_error("sum", ind, "sum normalisation is not defined for band or target directions"));
     }
@@ -32,11 +32,11 @@ pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64]) -> Result<Params>
     Ok(Params::Norm { norm })
 }
 
-pub(super) fn apply(ind: &Indicator, dir: Direction, norm: f64, unit: &str, x: f64) -> Result<f64> {
+pub(super) fn apply(ind: &Criterion<'_>, dir: Direction, norm: f64, unit: &str, x: f64) -> Result<f64> {
     let bad = |message: String| {
         Error::method(
             "sum",
-            Some(Location { unit: Some(unit.to_string()), indicator: Some(ind.id.clone()), ..Default::default() }),
+            Some(Location { unit: Some(unit.to_string()), indicator: Some(ind.id.to_string()), ..Default::default() }),
             message,
         )
     };

@@ -6,10 +6,10 @@
 //! scored on the indicator: missing, with a warning at fit time.
 
 use super::{indicator_error, Params};
-use crate::catalog::{Direction, Indicator};
+use crate::direction::{Criterion, Direction};
 use crate::error::{Error, Location, Result};
 
-pub(super) fn fit(ind: &Indicator, warnings: &mut Vec<String>) -> Result<Params> {
+pub(super) fn fit(ind: &Criterion<'_>, warnings: &mut Vec<String>) -> Result<Params> {
     let standard = ind.standard.as_ref().filter(|s| s.value.is_some() || !s.by_unit.is_empty()).ok_or_else(|| {
         indicator_error("target", ind, "the catalogue gives no standard that applies unit by unit for this indicator")
     })?;
@@ -23,11 +23,11 @@ pub(super) fn fit(ind: &Indicator, warnings: &mut Vec<String>) -> Result<Params>
     Ok(Params::Target { value: standard.value })
 }
 
-pub(super) fn apply(ind: &Indicator, dir: Direction, t: Option<f64>, unit: &str, x: f64) -> Result<f64> {
+pub(super) fn apply(ind: &Criterion<'_>, dir: Direction, t: Option<f64>, unit: &str, x: f64) -> Result<f64> {
     let fail = |message: String| {
         Error::method(
             "target",
-            Some(Location { unit: Some(unit.to_string()), indicator: Some(ind.id.clone()), ..Default::default() }),
+            Some(Location { unit: Some(unit.to_string()), indicator: Some(ind.id.to_string()), ..Default::default() }),
             message,
         )
     };
@@ -46,7 +46,7 @@ pub(super) fn apply(ind: &Indicator, dir: Direction, t: Option<f64>, unit: &str,
         Direction::Lower if x == 0.0 => 1.0,
         // A count that should be zero: with a denominator the run has already divided it
         // (x = count / denominator), so s = max(0, 1 − x) is METHODS' 1 − count/denominator.
-        Direction::Lower if t == 0.0 && ind.denominator.is_some() => 1.0 - x,
+        Direction::Lower if t == 0.0 && ind.divided => 1.0 - x,
         Direction::Lower if t == 0.0 => 0.0,
         Direction::Lower => t / x,
         Direction::Band(_) | Direction::Target(_) => {
@@ -81,11 +81,11 @@ pub(super) fn apply(ind: &Indicator, dir: Direction, t: Option<f64>, unit: &str,
 /// let catalog = citycheck::Catalog::builtin("liaoning-pilot-2025")?;
 /// let ind = catalog.indicators().iter().find(|i| i.standard.as_ref().is_some_and(|s| s.value.is_some())).unwrap();
 /// let t = ind.standard.as_ref().unwrap().value.unwrap();
-/// assert_eq!(attainment(ind, "沈阳市", t)?, Some(1.0));
-/// assert_eq!(attainment(ind, "沈阳市", f64::NAN)?, None);
+/// assert_eq!(attainment(&ind.criterion(), "沈阳市", t)?, Some(1.0));
+/// assert_eq!(attainment(&ind.criterion(), "沈阳市", f64::NAN)?, None);
 /// # Ok(()) }
 /// ```
-pub fn attainment(ind: &Indicator, unit: &str, x: f64) -> Result<Option<f64>> {
+pub fn attainment(ind: &Criterion<'_>, unit: &str, x: f64) -> Result<Option<f64>> {
     let Some(dir) = ind.direction else { return Ok(None) };
     if x.is_nan() {
         return Ok(None);
@@ -101,14 +101,14 @@ pub fn attainment(ind: &Indicator, unit: &str, x: f64) -> Result<Option<f64>> {
 /// The standard that applies to `unit` on `ind` as a number to compare with: the unit's
 /// override or the catalogue-wide value; `None` without one. Band and target directions have
 /// no single standard value (their interval is the standard).
-pub fn standard_value(ind: &Indicator, unit: &str) -> Option<f64> {
+pub fn standard_value(ind: &Criterion<'_>, unit: &str) -> Option<f64> {
     ind.standard.as_ref().and_then(|s| s.value_for(unit))
 }
 
 /// Gap to the standard in the indicator's own unit, positive when short of it: higher T − x,
 /// lower x − T, band/target the distance to the interval (0 inside). `None` without a standard
 /// or for a missing value.
-pub fn gap_to_standard(ind: &Indicator, unit: &str, x: f64) -> Option<f64> {
+pub fn gap_to_standard(ind: &Criterion<'_>, unit: &str, x: f64) -> Option<f64> {
     if x.is_nan() {
         return None;
     }

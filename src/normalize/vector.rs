@@ -2,11 +2,11 @@
 //! An all-zero column scores 1/√m for every unit (the value of any constant column).
 
 use super::{indicator_error, Params};
-use crate::catalog::{Direction, Indicator};
+use crate::direction::{Criterion, Direction};
 use crate::error::Result;
 use crate::kernels::stats;
 
-pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64]) -> Result<Params> {
+pub(super) fn fit(ind: &Criterion<'_>, dir: Direction, xs: &[f64]) -> Result<Params> {
     if dir.band().is_some() {
         return Err(indicator_error(
             "vector",

@@ -1,10 +1,10 @@
 //! `z_score`: (o − mean)/sd of the oriented value, ddof = 1.
 
 use super::{orient, Params};
-use crate::catalog::{Direction, Indicator};
+use crate::direction::{Criterion, Direction};
 use crate::kernels::stats;
 
-pub(super) fn fit(ind: &Indicator, dir: Direction, xs: &[f64], warnings: &mut Vec<String>) -> Params {
+pub(super) fn fit(ind: &Criterion<'_>, dir: Direction, xs: &[f64], warnings: &mut Vec<String>) -> Params {
     let oriented: Vec<f64> = xs.iter().map(|&x| orient(dir, x)).collect();
     let mean = stats::mean(&oriented);
     let sd = stats::sd(&oriented);

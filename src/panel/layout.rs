@@ -37,6 +37,50 @@ pub struct ReadOptions {
     pub attributes: Vec<String>,
 }
 
+impl ReadOptions {
+    /// The layout: long, wide or detected (default).
+    pub fn layout(mut self, layout: Layout) -> Self {
+        self.layout = layout;
+        self
+    }
+
+    /// The column that names the unit (city, district, …).
+    pub fn unit_column(mut self, name: impl Into<String>) -> Self {
+        self.unit_column = Some(name.into());
+        self
+    }
+
+    /// The column that holds the year.
+    pub fn year_column(mut self, name: impl Into<String>) -> Self {
+        self.year_column = Some(name.into());
+        self
+    }
+
+    /// The column that names the indicator (long layout).
+    pub fn indicator_column(mut self, name: impl Into<String>) -> Self {
+        self.indicator_column = Some(name.into());
+        self
+    }
+
+    /// The column that holds the value (long layout).
+    pub fn value_column(mut self, name: impl Into<String>) -> Self {
+        self.value_column = Some(name.into());
+        self
+    }
+
+    /// The column that names the source of a value (self-check, third party, survey).
+    pub fn source_column(mut self, name: impl Into<String>) -> Self {
+        self.source_column = Some(name.into());
+        self
+    }
+
+    /// A column that holds a unit attribute (province, city tier, …); may be given several times.
+    pub fn attribute(mut self, name: impl Into<String>) -> Self {
+        self.attributes.push(name.into());
+        self
+    }
+}
+
 const UNIT_NAMES: &[&str] = &["unit", "city", "城市", "地区", "单位", "城市名称"];
 const YEAR_NAMES: &[&str] = &["year", "年份", "年度", "年"];
 const INDICATOR_NAMES: &[&str] = &["indicator", "指标", "指标名称"];

@@ -7,6 +7,8 @@
 //! aliases) and reports every problem with file, row and column.
 
 mod layout;
+mod matrix;
+mod series;
 mod table;
 mod validate;
 
@@ -17,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Issue, Result};
 pub(crate) use layout::parse_value;
 pub use layout::{Layout, ReadOptions};
+pub use matrix::{read_decision_matrix, DecisionMatrix};
+pub use series::{read_series, NamedSeries};
 pub(crate) use table::{Cell, RawTable};
 pub use validate::{Validation, ValidationMode};
 
@@ -72,6 +76,14 @@ pub struct Panel {
     issues: Vec<Issue>,
 }
 
+/// Data sets compiled into citycheck (name, CSV bytes): `Panel::embedded(name, …)`, and
+/// `embedded:NAME` as a run config's data path. The 14 Liaoning cities of the China City
+/// Statistical Yearbook 2008–2012 (MIT, datasets/cn_city_ccsy_2004_2012/PROVENANCE.md).
+pub const EMBEDDED: &[(&str, &[u8])] = &[(
+    "cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv",
+    include_bytes!("../../datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv"),
+)];
+
 impl Panel {
     /// Reads a CSV, Parquet or `.xlsx` file (by extension), long or wide.
     ///
@@ -84,9 +96,65 @@ impl Panel {
         layout::panel_from_table(&table, options)
     }
 
-    /// From CSV text compiled into the program (the embedded example); `origin` names it.
-    pub fn from_embedded_csv(bytes: &'static [u8], origin: &str, options: &ReadOptions) -> Result<Panel> {
-        layout::panel_from_table(&table::read_csv_bytes(bytes, origin)?, options)
+    /// A data set compiled into citycheck, by name ([`EMBEDDED`]): the same panel wherever the
+    /// program runs, with no file to find.
+    ///
+    /// # Errors
+    /// [`Error::Spec`] naming the embedded sets when `name` is none of them.
+    ///
+    /// # Examples
+    /// ```
+    /// # fn main() -> citycheck::Result<()> {
+    /// use citycheck::{Panel, ReadOptions};
+    /// let options = ReadOptions::default().unit_column("city");
+    /// let panel = Panel::embedded("cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv", &options)?;
+    /// assert_eq!(panel.units().len(), 14);
+    /// assert_eq!(panel.years(), vec![2008, 2009, 2010, 2011, 2012]);
+    /// # Ok(()) }
+    /// ```
+    pub fn embedded(name: &str, options: &ReadOptions) -> Result<Panel> {
+        let (_, bytes) = EMBEDDED.iter().find(|(n, _)| *n == name).ok_or_else(|| {
+            crate::Error::Spec(format!(
+                "no embedded data set '{name}'; embedded: {}",
+                EMBEDDED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+            ))
+        })?;
+        layout::panel_from_table(&table::read_csv_bytes(bytes, &format!("embedded:{name}"))?, options)
+    }
+
+    /// The bytes of an embedded data set (for its digest), by name.
+    pub fn embedded_bytes(name: &str) -> Option<&'static [u8]> {
+        EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, bytes)| *bytes)
+    }
+
+    /// The observations of the years in `years` (e.g. `2008..=2011`): to fit on earlier years
+    /// and score a later one with [`crate::Fitted::transform`]. Reading issues of other years
+    /// are left out with their observations.
+    pub fn filter_years(&self, years: impl std::ops::RangeBounds<i32>) -> Panel {
+        let keep: Vec<usize> = (0..self.len()).filter(|&k| years.contains(&self.year[k])).collect();
+        fn pick<T: Clone>(v: &[T], keep: &[usize]) -> Vec<T> {
+            keep.iter().map(|&k| v[k].clone()).collect()
+        }
+        Panel {
+            origin: self.origin.clone(),
+            units: self.units.clone(),
+            attributes: self.attributes.clone(),
+            indicators: self.indicators.clone(),
+            unit: pick(&self.unit, &keep),
+            year: pick(&self.year, &keep),
+            indicator: pick(&self.indicator, &keep),
+            value: pick(&self.value, &keep),
+            source: pick(&self.source, &keep),
+            row: pick(&self.row, &keep),
+            column: pick(&self.column, &keep),
+            column_names: self.column_names.clone(),
+            issues: self
+                .issues
+                .iter()
+                .filter(|i| i.location.year.is_none_or(|y| years.contains(&y)))
+                .cloned()
+                .collect(),
+        }
     }
 
     /// From a polars DataFrame, long or wide as `options` says (or detects).

@@ -27,9 +27,17 @@ pub struct Validation {
     pub(crate) resolved: Vec<Option<usize>>,
     /// Observations to use: known indicator, not a repeated unit-year-indicator-source.
     pub(crate) keep: Vec<bool>,
+    /// The catalogue validated against, so that the positions above are never read against
+    /// another one.
+    pub(crate) catalog_sha256: String,
 }
 
 impl Validation {
+    /// Whether this validation was made for `panel` (its observations and indicator names).
+    pub(crate) fn is_of(&self, panel: &Panel) -> bool {
+        self.keep.len() == panel.len() && self.resolved.len() == panel.indicators.len()
+    }
+
     /// Issues that strict mode refuses.
     pub fn fatal(&self) -> impl Iterator<Item = &Issue> {
         self.issues.iter().filter(|i| i.is_fatal())
@@ -150,7 +158,7 @@ impl Panel {
             }
         }
 
-        let validation = Validation { issues, resolved, keep };
+        let validation = Validation { issues, resolved, keep, catalog_sha256: catalog.sha256().to_string() };
         if mode == ValidationMode::Strict && validation.fatal().next().is_some() {
             return Err(Error::Validation { issues: validation.fatal().cloned().collect() });
         }

@@ -7,7 +7,8 @@ use pyo3::prelude::*;
 
 use super::arrow::ArrowStream;
 use super::error::polars_error;
-use crate::catalog::{Direction, IndicatorType};
+use crate::catalog::IndicatorType;
+use crate::direction::Direction;
 use crate::Catalog;
 
 #[pyclass(frozen, name = "Catalog", module = "citycheck._citycheck")]

@@ -14,7 +14,7 @@ use super::evaluate::PyEvaluation;
 use super::panel::PyPanel;
 use super::{from_json, from_name, to_json};
 use crate::error::Issue;
-use crate::io::{weights_dataframe, RunConfig, RunReport};
+use crate::run::{weights_dataframe, RunConfig, RunReport};
 use crate::{Checkup, Outcome, Spec, ValidationMode};
 
 /// What a check-up produced, converted for Python: the tables as Arrow streams, the fitted
@@ -85,8 +85,8 @@ fn score(
     let (panel, catalog) = (&panel.0, &catalog.0);
     py.detach(|| {
         let validation = panel.validate(catalog, mode)?;
-        let checkup = Checkup::new(catalog, spec)?;
-        let (_, outcome) = checkup.run_panel(panel, &validation)?;
+        let checkup = Checkup::new(catalog.clone(), spec)?;
+        let (_, outcome) = checkup.run(panel, &validation)?;
         PyOutcome::new(&outcome, &validation.issues, None)
     })
 }
@@ -107,8 +107,8 @@ fn run(
         None => RunConfig::embedded(),
     };
     py.detach(|| {
-        let crate::io::RunOutput { outcome, report, evaluation, diagnosis, .. } =
-            crate::io::run(&config, out.as_deref())?;
+        let crate::run::RunOutput { outcome, report, evaluation, diagnosis, .. } =
+            crate::run::run(&config, out.as_deref())?;
         let evaluation = evaluation.as_ref().map(PyEvaluation::new).transpose()?;
         let diagnosis = diagnosis.map(|d| PyDiagnosis::new(d, outcome.warnings.clone())).transpose()?;
         Ok((PyOutcome::new(&outcome, &report.issues, Some(&report))?, evaluation, diagnosis))

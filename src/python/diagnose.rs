@@ -15,7 +15,7 @@ use super::panel::PyPanel;
 use super::{from_json, from_name, to_json};
 // `diagnose` is also the name of the pyfunction below (pyo3 defines a hidden module by that
 // name), hence the alias.
-use crate::diagnose::{coupling, diagnose as diagnose_year, obstacle_degree, DiagnoseOptions, Diagnosis, TaskCatalog};
+use crate::diagnose::{coupling, diagnose_with, obstacle_degree, DiagnoseOptions, Diagnosis, TaskCatalog};
 use crate::evaluate::{self, DEFAULT_ALPHA};
 use crate::io::OutputFormat;
 use crate::{Checkup, Spec, ValidationMode};
@@ -111,12 +111,15 @@ fn diagnose(
     py.detach(|| {
         let tasks = TaskCatalog::resolve(&options.tasks)?;
         let validation = panel.validate(catalog, mode)?;
-        let checkup = Checkup::new(catalog, spec.clone())?;
-        let (data, outcome) = checkup.run_panel(panel, &validation)?;
-        let computed =
-            if trends { Some(evaluate::worsening(catalog, &data, options.year, DEFAULT_ALPHA)?) } else { None };
+        let checkup = Checkup::new(catalog.clone(), spec)?;
+        let (data, outcome) = checkup.run(panel, &validation)?;
+        let computed = if trends || options.trends {
+            Some(evaluate::worsening(&data, options.year, DEFAULT_ALPHA)?)
+        } else {
+            None
+        };
         let worsening = computed.as_ref().or(given.as_ref());
-        let diagnosis = diagnose_year(catalog, &tasks, &data, &outcome, &spec, &options, worsening)?;
+        let diagnosis = diagnose_with(&data, &outcome, &tasks, worsening, &options)?;
         PyDiagnosis::new(diagnosis, outcome.warnings)
     })
 }

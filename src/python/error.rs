@@ -38,7 +38,7 @@ impl From<Error> for PyErr {
         match e {
             Error::Catalog { .. } => CatalogError::new_err(message),
             Error::Data { .. } | Error::Validation { .. } => DataError::new_err(message),
-            Error::Spec(_) => SpecError::new_err(message),
+            Error::Spec(_) | Error::Mismatch(_) => SpecError::new_err(message),
             Error::Method { .. } => MethodError::new_err(message),
             Error::Io { .. } => IoError::new_err(message),
         }

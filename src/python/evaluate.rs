@@ -80,9 +80,9 @@ fn evaluate(
     let (panel, catalog) = (&panel.0, &catalog.0);
     py.detach(|| {
         let validation = panel.validate(catalog, mode)?;
-        let checkup = Checkup::new(catalog, spec.clone())?;
-        let (data, outcome) = checkup.run_panel(panel, &validation)?;
-        let evaluation = evaluate_panel(catalog, &data, &outcome.scores, &spec, &options)?;
+        let checkup = Checkup::new(catalog.clone(), spec)?;
+        let (data, outcome) = checkup.run(panel, &validation)?;
+        let evaluation = evaluate_panel(&data, &outcome, &options)?;
         Ok((PyOutcome::new(&outcome, &validation.issues, None)?, PyEvaluation::new(&evaluation)?))
     })
 }

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 
 use super::{from_json, from_name};
 use crate::aggregate::{self, Aggregate, Labels, MissingPolicy};
-use crate::catalog::Direction;
+use crate::direction::Direction;
 use crate::kernels::Matrix;
 use crate::weight::{self, Criteria, Weight};
 

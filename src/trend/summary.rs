@@ -19,7 +19,7 @@
 use serde::Serialize;
 
 use super::{cagr, change, mann_kendall, ols, sen_slope, Alternative, MannKendall, PMethod, Series};
-use crate::catalog::Direction;
+use crate::direction::Direction;
 use crate::error::Result;
 
 /// The verdict on a series (see the module documentation).
@@ -96,7 +96,7 @@ pub struct Summary {
 /// # Examples
 /// ```
 /// # fn main() -> citycheck::Result<()> {
-/// use citycheck::catalog::Direction;
+/// use citycheck::direction::Direction;
 /// use citycheck::trend::{summarize, Verdict};
 /// let years = [2021.0, 2022.0, 2023.0, 2024.0, 2025.0];
 /// // Fewer sewage overflows every year: a lower-is-better indicator improving.
@@ -211,7 +211,7 @@ pub fn summarize(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> Result<
 /// # Examples
 /// ```
 /// # fn main() -> citycheck::Result<()> {
-/// use citycheck::catalog::Direction;
+/// use citycheck::direction::Direction;
 /// use citycheck::trend::{verdict_of, Verdict};
 /// let years = [2021.0, 2022.0, 2023.0, 2024.0, 2025.0];
 /// let (verdict, test) = verdict_of(&years, &[9.0, 7.0, 6.0, 4.0, 3.0], 0.05, Direction::Higher)?;

@@ -39,8 +39,6 @@ pub const SAATY_RI: [f64; 15] =
 
 /// CR below this is consistent (Saaty's 10% rule).
 const CR_THRESHOLD: f64 = 0.1;
-/// |a_ij · a_ji − 1| allowed: accepts reciprocals rounded to three decimals.
-const RECIPROCITY_TOL: f64 = 5e-3;
 /// Power-iteration tolerance on the weights (METHODS.md §4).
 const POWER_TOL: f64 = 1e-12;
 /// Far more than a positive matrix of order ≤ 15 needs (tens of iterations in practice).
@@ -114,7 +112,7 @@ pub struct AhpResult {
 /// # Ok(()) }
 /// ```
 pub fn ahp(a: &Matrix, method: AhpMethod, ri: &[f64]) -> Result<AhpResult> {
-    let n = check_pairwise(a)?;
+    let n = linalg::check_pairwise(a)?;
     let ri_n = match ri.get(n - 1) {
         Some(&v) if v.is_finite() && v >= 0.0 => v,
         Some(&v) => {
@@ -146,54 +144,6 @@ pub fn ahp(a: &Matrix, method: AhpMethod, ri: &[f64]) -> Result<AhpResult> {
         None => ci.abs() <= CI_ZERO,
     };
     Ok(AhpResult { weights, lambda_max, ci, cr, consistent })
-}
-
-/// Checks that `a` is a non-empty square positive reciprocal matrix; returns n.
-fn check_pairwise(a: &Matrix) -> Result<usize> {
-    let n = a.rows();
-    if n == 0 || a.cols() != n {
-        return Err(Error::Spec(format!(
-            "ahp: the pairwise comparison matrix must be square and non-empty, got {} × {}",
-            a.rows(),
-            a.cols()
-        )));
-    }
-    for j in 0..n {
-        for i in 0..n {
-            let v = a.get(i, j);
-            if !(v.is_finite() && v > 0.0) {
-                return Err(Error::Spec(format!(
-                    "ahp: a({}, {}) = {v}; pairwise comparisons must be positive numbers \
-                     (Saaty's scale 1/9 … 9)",
-                    i + 1,
-                    j + 1
-                )));
-            }
-        }
-    }
-    for i in 0..n {
-        let d = a.get(i, i);
-        if (d * d - 1.0).abs() > RECIPROCITY_TOL {
-            return Err(Error::Spec(format!(
-                "ahp: diagonal cell ({k}, {k}) is {d}; a criterion compared with itself must be 1",
-                k = i + 1
-            )));
-        }
-        for j in i + 1..n {
-            let (aij, aji) = (a.get(i, j), a.get(j, i));
-            if (aij * aji - 1.0).abs() > RECIPROCITY_TOL {
-                return Err(Error::Spec(format!(
-                    "ahp: cells ({r}, {c}) = {aij} and ({c}, {r}) = {aji} are not reciprocal \
-                     (a({c}, {r}) should be 1/{aij} = {:.4}); write reciprocals with at least \
-                     three decimals",
-                    1.0 / aij,
-                    r = i + 1,
-                    c = j + 1
-                )));
-            }
-        }
-    }
-    Ok(n)
 }
 
 /// w_i ∝ (Π_j a_ij)^(1/n), through logarithms so that long products neither over- nor

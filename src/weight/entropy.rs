@@ -16,10 +16,10 @@
 //! # References
 //! Xu (2004), EJOR 156(2):530–532; Zavadskas & Podvezko (2016), IJITDM 15(2):267–283.
 
-use crate::catalog::Direction;
+use crate::direction::orient;
+use crate::direction::Direction;
 use crate::error::{Error, Location, Result};
 use crate::kernels::{stats, Matrix};
-use crate::normalize::orient;
 
 /// Raw-sum entropy weights of the columns of `x`.
 ///

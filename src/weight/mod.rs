@@ -20,7 +20,7 @@ mod std_dev;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Direction, Judgement};
+use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::kernels::Matrix;
 
@@ -82,6 +82,18 @@ pub enum Weight {
     Combined { combination: Combination, of: Vec<Weight> },
 }
 
+/// An AHP pairwise comparison matrix over named criteria: `matrix[i][j]` compares
+/// `order[i]` with `order[j]` (the catalogue's `[[judgements]]`).
+#[derive(Debug, Clone, Copy)]
+pub struct Pairwise<'a> {
+    /// The node the criteria belong to, for messages.
+    pub node: &'a str,
+    /// The criteria, in the order of the rows and columns.
+    pub order: &'a [String],
+    /// The judgements.
+    pub matrix: &'a [Vec<f64>],
+}
+
 /// What a weighting method may need to know about the columns besides their values.
 #[derive(Debug, Clone, Copy)]
 pub struct Criteria<'a> {
@@ -91,8 +103,8 @@ pub struct Criteria<'a> {
     pub directions: &'a [Direction],
     /// Expert weights from the catalogue (`fixed`).
     pub expert: &'a [Option<f64>],
-    /// The catalogue's judgement matrix for the node these columns belong to (`ahp`).
-    pub judgement: Option<&'a Judgement>,
+    /// The pairwise judgement matrix of the node these columns belong to (`ahp`).
+    pub judgement: Option<Pairwise<'a>>,
 }
 
 impl Weight {

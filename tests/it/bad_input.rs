@@ -8,7 +8,7 @@ use tempfile::TempDir;
 
 use citycheck::error::IssueKind;
 use citycheck::panel::Layout;
-use citycheck::{Catalog, Checkup, Dataset, Error, Issue, Panel, ReadOptions, Spec, ValidationMode};
+use citycheck::{Catalog, Checkup, Error, Issue, Panel, ReadOptions, Spec, ValidationMode};
 
 struct Files {
     dir: TempDir,
@@ -217,8 +217,7 @@ fn lenient_mode_reports_and_goes_on() {
     }
     // Unknown indicators and later duplicates are left out; the unreadable cell is missing.
     // green: 沈阳市 42.2, 大连市 45.0 (its duplicate 40.0 is left out) → 大连市 scores 100.
-    let data = Dataset::new(&catalog, &panel, &validation);
-    let outcome = Checkup::new(&catalog, Spec::default()).unwrap().run(&data).unwrap();
+    let (_, outcome) = Checkup::new(catalog.clone(), Spec::default()).unwrap().run(&panel, &validation).unwrap();
     assert_eq!(outcome.scores.get("大连市", 2012, "green_coverage_builtup"), Some(100.0));
     assert_eq!(outcome.scores.get("沈阳市", 2012, "green_coverage_builtup"), Some(0.0));
     assert_eq!(outcome.scores.get("沈阳市", 2012, "industrial_so2"), None, "unreadable cell → no score");
@@ -243,8 +242,9 @@ fn wide_layout_with_chinese_headers_and_aliases() {
     assert_eq!(panel.indicator_names(), ["绿化覆盖率_市辖区_百分比%", "工业二氧化硫排放量_全市_吨"]);
     assert_eq!(panel.len(), 4);
     let validation = panel.validate(&catalog, ValidationMode::Strict).expect("aliases resolve");
-    let data = Dataset::new(&catalog, &panel, &validation);
-    let outcome = Checkup::new(&catalog, Spec::default()).unwrap().run(&data).unwrap();
+    // The file has SO2 totals but not GDP, the catalogue's denominator: scored as totals.
+    let totals = Spec { denominate: false, ..Spec::default() };
+    let (_, outcome) = Checkup::new(catalog.clone(), totals).unwrap().run(&panel, &validation).unwrap();
     // 大连市 is better on both (greener, less SO2): 100 on each, index 100; 沈阳市 0.
     assert_eq!(outcome.scores.get("大连市", 2012, "green_coverage_builtup"), Some(100.0));
     assert_eq!(outcome.scores.get("大连市", 2012, "industrial_so2"), Some(100.0));

@@ -261,8 +261,9 @@ fn asem_index_reproduces_coinr_end_to_end() -> citycheck::Result<()> {
         aggregate: Staged::uniform(Aggregate::Arithmetic),
         missing: MissingPolicy::Renormalize,
     };
-    let checkup = Checkup::new(&catalog, spec)?;
-    let (data, data_warnings) = checkup.dataset(&panel, &validation)?;
+    let checkup = Checkup::new(catalog.clone(), spec)?;
+    let data = checkup.prepare(&panel, &validation)?;
+    let data_warnings = data.notes();
     assert!(data.left_out().is_empty(), "{:?}", data.left_out());
     // Laos has no Den_Energy: its Elec and Gas are lost to denomination, then imputed.
     for id in ["elec", "gas"] {
@@ -273,7 +274,7 @@ fn asem_index_reproduces_coinr_end_to_end() -> citycheck::Result<()> {
         );
     }
     assert!(data_warnings.iter().any(|w| w.contains("65 missing cell(s) imputed by group_mean")), "{data_warnings:?}");
-    let outcome = checkup.run(&data)?;
+    let outcome = checkup.fit(&data)?;
     let scores = &outcome.scores;
     assert_eq!(scores.rows(), 51);
 

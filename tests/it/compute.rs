@@ -342,7 +342,7 @@ fn a_run_scores_the_indicators_it_computes() {
     );
     let path = dir.path().join("run.toml");
     std::fs::write(&path, config).unwrap();
-    let out = citycheck::io::run(&citycheck::io::RunConfig::load(&path).unwrap(), Some(dir.path())).unwrap();
+    let out = citycheck::run::run(&citycheck::run::RunConfig::load(&path).unwrap(), Some(dir.path())).unwrap();
     assert_eq!(out.report.counts.units, 9, "the sample's nine districts");
     assert_eq!(out.report.inputs.len(), 4);
     for name in ["indicators.csv", "object_ledger.csv", "scores.csv", "run.json"] {
@@ -350,6 +350,6 @@ fn a_run_scores_the_indicators_it_computes() {
     }
     // Not both [data] and [compute]; not neither.
     let both = "catalog = \"x\"\n[data]\npath = \"d.csv\"\n[compute]\nrecords = [\"r.csv\"]\n";
-    assert!(citycheck::io::RunConfig::from_toml(both).unwrap_err().to_string().contains("not both"));
-    assert!(citycheck::io::RunConfig::from_toml("catalog = \"x\"\n").is_err());
+    assert!(citycheck::run::RunConfig::from_toml(both).unwrap_err().to_string().contains("not both"));
+    assert!(citycheck::run::RunConfig::from_toml("catalog = \"x\"\n").is_err());
 }

@@ -12,7 +12,8 @@ use proptest::prelude::*;
 
 use citycheck::catalog::NodeKind;
 use citycheck::diagnose::{
-    coupling, diagnose, obstacle_degree, DiagnoseOptions, Diagnosis, Grade, PeerKind, Reason, TaskCatalog, Worsening,
+    coupling, diagnose_with, obstacle_degree, DiagnoseOptions, Diagnosis, Grade, PeerKind, Reason, TaskCatalog,
+    Worsening,
 };
 use citycheck::evaluate::Level;
 use citycheck::io::OutputFormat;
@@ -303,7 +304,7 @@ fn panel() -> Panel {
 
 fn scored(catalog: &Catalog, panel: &Panel, spec: &Spec) -> citycheck::Result<(Dataset, Outcome)> {
     let validation = panel.validate(catalog, ValidationMode::Strict)?;
-    Checkup::new(catalog, spec.clone())?.run_panel(panel, &validation)
+    Checkup::new(catalog.clone(), spec.clone())?.run(panel, &validation)
 }
 
 fn hand_diagnosis(options: &DiagnoseOptions, worsening: Option<&Worsening>) -> citycheck::Result<Diagnosis> {
@@ -311,7 +312,7 @@ fn hand_diagnosis(options: &DiagnoseOptions, worsening: Option<&Worsening>) -> c
     let spec = Spec::default();
     let (data, outcome) = scored(&catalog, &panel(), &spec)?;
     let tasks = TaskCatalog::builtin("renewal-tasks-liaoning")?;
-    diagnose(&catalog, &tasks, &data, &outcome, &spec, options, worsening)
+    diagnose_with(&data, &outcome, &tasks, worsening, options)
 }
 
 fn top2() -> DiagnoseOptions {
@@ -540,7 +541,7 @@ indicators = ["gdp_per_capita"]
     let catalog = catalog();
     let spec = Spec::default();
     let (data, outcome) = scored(&catalog, &panel(), &spec)?;
-    let d = diagnose(&catalog, &tasks, &data, &outcome, &spec, &top2(), None)?;
+    let d = diagnose_with(&data, &outcome, &tasks, None, &top2())?;
     let anshan: Vec<(u32, f64, String, Option<String>)> = d
         .reserve
         .iter()
@@ -574,13 +575,13 @@ fn peers_by_attribute() -> citycheck::Result<()> {
     let (data, outcome) = scored(&catalog, &panel, &spec)?;
     let tasks = TaskCatalog::builtin("renewal-tasks-liaoning")?;
     let options = DiagnoseOptions { peers: Some("tier".into()), ..top2() };
-    let d = diagnose(&catalog, &tasks, &data, &outcome, &spec, &options, None)?;
+    let d = diagnose_with(&data, &outcome, &tasks, None, &options)?;
     assert!(d.weaknesses.iter().all(|w| w.peer_group == "a" && w.peers == 2));
     assert_eq!(d.weaknesses.iter().filter(|w| w.unit == "沈阳市" && w.kind == PeerKind::Weakness).count(), 4);
     assert!(d.notes.iter().any(|n| n.contains("peer group 'b' has one unit (鞍山市)")), "{:?}", d.notes);
 
     let unknown = DiagnoseOptions { peers: Some("province".into()), ..top2() };
-    let message = spec_message(diagnose(&catalog, &tasks, &data, &outcome, &spec, &unknown, None));
+    let message = spec_message(diagnose_with(&data, &outcome, &tasks, None, &unknown));
     assert!(message.contains("province") && message.contains("tier"), "{message}");
     Ok(())
 }
@@ -591,7 +592,7 @@ fn invalid_requests_are_spec_errors() -> citycheck::Result<()> {
     let tasks = TaskCatalog::builtin("renewal-tasks-liaoning")?;
     let spec = Spec::default();
     let (data, outcome) = scored(&catalog, &panel(), &spec)?;
-    let run = |options: DiagnoseOptions| diagnose(&catalog, &tasks, &data, &outcome, &spec, &options, None);
+    let run = |options: DiagnoseOptions| diagnose_with(&data, &outcome, &tasks, None, &options);
     assert!(spec_message(run(DiagnoseOptions { year: Some(1999), ..top2() })).contains("2020, 2021"));
     assert!(spec_message(run(DiagnoseOptions { weak_share: 0.7, ..top2() })).contains("weak_share"));
     assert!(spec_message(run(DiagnoseOptions { far_below: 0.0, ..top2() })).contains("far_below"));
@@ -603,11 +604,11 @@ fn invalid_requests_are_spec_errors() -> citycheck::Result<()> {
     // An unbounded normalisation has no [lo, hi] to rescale by.
     let z = Spec { normalize: Normalize::ZScore, ..Spec::default() };
     let (zdata, zoutcome) = scored(&catalog, &panel(), &z)?;
-    let message = spec_message(diagnose(&catalog, &tasks, &zdata, &zoutcome, &z, &top2(), None));
+    let message = spec_message(diagnose_with(&zdata, &zoutcome, &tasks, None, &top2()));
     assert!(message.contains("bounded") && message.contains("z_score"), "{message}");
-    // A spec that is not the outcome's.
-    let message = spec_message(diagnose(&catalog, &tasks, &data, &outcome, &z, &top2(), None));
-    assert!(message.contains("min_max"), "{message}");
+    // An outcome is read with its own spec, and only with the data it was scored from.
+    let err = diagnose_with(&zdata, &outcome, &tasks, None, &top2()).unwrap_err();
+    assert!(matches!(&err, Error::Mismatch(m) if m.contains("another dataset")), "{err}");
 
     // One top-level group: nothing to couple.
     let one_group = CATALOG.replace("group = \"economy\"", "group = \"environment\"");
@@ -615,11 +616,11 @@ fn invalid_requests_are_spec_errors() -> citycheck::Result<()> {
     let (odata, ooutcome) = scored(&one, &panel(), &spec)?;
     // One top-level group: nothing to couple, but the rest of the diagnosis stands, with a note;
     // asking for coupling weights there is an error.
-    let d = diagnose(&one, &tasks, &odata, &ooutcome, &spec, &top2(), None)?;
+    let d = diagnose_with(&odata, &ooutcome, &tasks, None, &top2())?;
     assert!(d.coupling.is_empty() && !d.ledger.is_empty());
     assert!(d.notes.iter().any(|n| n.contains("at least two top-level groups")), "{:?}", d.notes);
     let weighted = DiagnoseOptions { beta: Some(vec![1.0]), ..top2() };
-    let message = spec_message(diagnose(&one, &tasks, &odata, &ooutcome, &spec, &weighted, None));
+    let message = spec_message(diagnose_with(&odata, &ooutcome, &tasks, None, &weighted));
     assert!(message.contains("at least two top-level groups"), "{message}");
     Ok(())
 }
@@ -702,7 +703,7 @@ fn malformed_task_files_name_the_file_and_task() {
 
 // ---------------------------------------------------------------- the Liaoning example
 
-fn liaoning(attributes: Option<&str>) -> citycheck::Result<(Catalog, Dataset, Outcome, Spec)> {
+fn liaoning(attributes: Option<&str>) -> citycheck::Result<(Catalog, Dataset, Outcome)> {
     let path =
         concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv");
     let options = ReadOptions { unit_column: Some("city".into()), ..ReadOptions::default() };
@@ -716,15 +717,15 @@ fn liaoning(attributes: Option<&str>) -> citycheck::Result<(Catalog, Dataset, Ou
     let catalog = Catalog::builtin("ccsy-example")?;
     let spec = Spec::checkup_default();
     let (data, outcome) = scored(&catalog, &panel, &spec)?;
-    Ok((catalog, data, outcome, spec))
+    Ok((catalog, data, outcome))
 }
 
 #[test]
 fn liaoning_invariants() -> citycheck::Result<()> {
-    let (catalog, data, outcome, spec) = liaoning(None)?;
+    let (catalog, data, outcome) = liaoning(None)?;
     let tasks = TaskCatalog::builtin("renewal-tasks-liaoning")?;
     let options = DiagnoseOptions::default();
-    let d = diagnose(&catalog, &tasks, &data, &outcome, &spec, &options, None)?;
+    let d = diagnose_with(&data, &outcome, &tasks, None, &options)?;
     assert_eq!(d.year, 2012);
     let units: BTreeSet<&str> = d.coupling.iter().map(|c| c.unit.as_str()).collect();
     assert!(!units.contains("本溪市"), "本溪市 has no 2012 data, so no row");
@@ -797,11 +798,11 @@ fn liaoning_invariants() -> citycheck::Result<()> {
 
 #[test]
 fn liaoning_is_deterministic_and_writes_seven_tables() -> citycheck::Result<()> {
-    let (catalog, data, outcome, spec) = liaoning(Some("city,tier\n沈阳市,core\n大连市,core\n"))?;
+    let (_, data, outcome) = liaoning(Some("city,tier\n沈阳市,core\n大连市,core\n"))?;
     let tasks = TaskCatalog::builtin("renewal-tasks-liaoning")?;
     let options = DiagnoseOptions { peers: Some("tier".into()), ..DiagnoseOptions::default() };
-    let first = diagnose(&catalog, &tasks, &data, &outcome, &spec, &options, None)?;
-    let second = diagnose(&catalog, &tasks, &data, &outcome, &spec, &options, None)?;
+    let first = diagnose_with(&data, &outcome, &tasks, None, &options)?;
+    let second = diagnose_with(&data, &outcome, &tasks, None, &options)?;
     for ((name, a), (_, b)) in first.tables().unwrap().iter().zip(second.tables().unwrap().iter()) {
         assert!(a.equals_missing(b), "{name} differs between two runs");
     }

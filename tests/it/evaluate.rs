@@ -5,7 +5,7 @@
 use citycheck::catalog::Direction;
 use citycheck::checkup::Scope;
 use citycheck::evaluate::{alert, evaluate, progress, EvaluateOptions, Level, Pace, PaceCutoffs};
-use citycheck::io::RunConfig;
+use citycheck::run::RunConfig;
 use citycheck::trend::{summarize, Verdict};
 use citycheck::Catalog;
 
@@ -266,9 +266,9 @@ fn evaluation_of_a_small_panel() {
     let panel = panel_csv(&rows);
     let validation = panel.validate(&catalog, citycheck::ValidationMode::Strict).unwrap();
     let spec = citycheck::Spec::default();
-    let checkup = citycheck::Checkup::new(&catalog, spec.clone()).unwrap();
-    let (data, outcome) = checkup.run_panel(&panel, &validation).unwrap();
-    let e = evaluate(&catalog, &data, &outcome.scores, &spec, &EvaluateOptions::default()).unwrap();
+    let checkup = citycheck::Checkup::new(catalog.clone(), spec.clone()).unwrap();
+    let (data, outcome) = checkup.run(&panel, &validation).unwrap();
+    let e = evaluate(&data, &outcome, &EvaluateOptions::default()).unwrap();
     assert_eq!((e.from, e.to, e.comparable), (2021, 2025, true));
     // 2 units × (3 indicators + 1 group + index).
     assert_eq!(e.trends.len(), 10);
@@ -312,8 +312,8 @@ fn evaluation_of_a_small_panel() {
     // Per-year scope: said in the result and on every score row.
     let per_year = citycheck::Spec { scope: Scope::Year, ..citycheck::Spec::default() };
     let (data, outcome) =
-        citycheck::Checkup::new(&catalog, per_year.clone()).unwrap().run_panel(&panel, &validation).unwrap();
-    let e = evaluate(&catalog, &data, &outcome.scores, &per_year, &EvaluateOptions::default()).unwrap();
+        citycheck::Checkup::new(catalog.clone(), per_year.clone()).unwrap().run(&panel, &validation).unwrap();
+    let e = evaluate(&data, &outcome, &EvaluateOptions::default()).unwrap();
     assert!(!e.comparable);
     assert!(e.notes.iter().any(|n| n.contains("not comparable")));
     assert!(e.trends.iter().filter(|t| t.node == "index").all(|t| t
@@ -324,16 +324,16 @@ fn evaluation_of_a_small_panel() {
 
     // A window outside the data, or inverted: errors that say so.
     let outside = EvaluateOptions { from: Some(2030), to: Some(2031), ..EvaluateOptions::default() };
-    let err = evaluate(&catalog, &data, &outcome.scores, &per_year, &outside).unwrap_err().to_string();
+    let err = evaluate(&data, &outcome, &outside).unwrap_err().to_string();
     assert!(err.contains("2021–2025"), "{err}");
     let inverted = EvaluateOptions { from: Some(2025), to: Some(2021), ..EvaluateOptions::default() };
-    assert!(evaluate(&catalog, &data, &outcome.scores, &per_year, &inverted).is_err());
+    assert!(evaluate(&data, &outcome, &inverted).is_err());
 }
 
 #[test]
 fn evaluation_of_the_embedded_example() {
     let dir = tempfile::tempdir().unwrap();
-    let out = citycheck::io::run(&RunConfig::embedded(), Some(dir.path())).unwrap();
+    let out = citycheck::run::run(&RunConfig::embedded(), Some(dir.path())).unwrap();
     let e = out.evaluation.expect("the default run evaluates 2008–2012");
     // 14 cities × (7 indicators with data + 3 dimensions + index).
     assert_eq!(e.trends.len(), 14 * 11);
@@ -395,18 +395,17 @@ fn worsening_agrees_with_the_evaluation() {
     let config = RunConfig::embedded();
     let catalog = Catalog::builtin("ccsy-example").unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let out = citycheck::io::run(&config, Some(dir.path())).unwrap();
+    let out = citycheck::run::run(&config, Some(dir.path())).unwrap();
     let e = out.evaluation.unwrap();
-    let panel = citycheck::Panel::from_embedded_csv(
-        include_bytes!("../../datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv"),
-        "embedded",
+    let panel = citycheck::Panel::embedded(
+        "cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv",
         &config.data.as_ref().unwrap().read,
     )
     .unwrap();
     let validation = panel.validate(&catalog, citycheck::ValidationMode::Strict).unwrap();
     let (data, _) =
-        citycheck::Checkup::new(&catalog, config.spec.clone()).unwrap().run_panel(&panel, &validation).unwrap();
-    let fast = worsening(&catalog, &data, Some(e.to), DEFAULT_ALPHA).unwrap();
+        citycheck::Checkup::new(catalog.clone(), config.spec.clone()).unwrap().run(&panel, &validation).unwrap();
+    let fast = worsening(&data, Some(e.to), DEFAULT_ALPHA).unwrap();
     let indicators: Vec<_> = e.trends.iter().filter(|t| t.kind == citycheck::catalog::NodeKind::Indicator).collect();
     assert_eq!(fast.len(), indicators.len());
     for t in indicators {
@@ -419,5 +418,5 @@ fn worsening_agrees_with_the_evaluation() {
         );
     }
     assert!(fast.values().any(|&w| w), "阜新市 tertiary_share falls every year");
-    assert!(worsening(&catalog, &data, Some(2000), DEFAULT_ALPHA).is_err(), "a year before the data");
+    assert!(worsening(&data, Some(2000), DEFAULT_ALPHA).is_err(), "a year before the data");
 }

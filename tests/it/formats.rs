@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use citycheck::io::{OutputFormat, RunConfig};
+use citycheck::io::OutputFormat;
+use citycheck::run::RunConfig;
 use citycheck::{Catalog, Panel, ReadOptions, ValidationMode};
 use polars::prelude::*;
 
@@ -89,7 +90,7 @@ fn parquet_output_folder() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = RunConfig::embedded();
     config.output.format = OutputFormat::Parquet;
-    citycheck::io::run(&config, Some(dir.path())).unwrap();
+    citycheck::run::run(&config, Some(dir.path())).unwrap();
     let scores = ParquetReader::new(std::fs::File::open(dir.path().join("scores.parquet")).unwrap()).finish().unwrap();
     let names: Vec<String> = scores.get_column_names().iter().map(|n| n.to_string()).collect();
     assert_eq!(names, ["unit", "year", "node", "kind", "score", "rank", "imputed"]);

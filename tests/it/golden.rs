@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use citycheck::io::RunConfig;
+use citycheck::run::RunConfig;
 
 use crate::prec::assert_close;
 
@@ -33,7 +33,7 @@ fn read_scores(text: &str) -> HashMap<Key, (f64, u32)> {
 #[test]
 fn default_run_matches_the_pandas_peer() {
     let dir = tempfile::tempdir().unwrap();
-    let report = citycheck::io::run(&RunConfig::embedded(), Some(dir.path())).unwrap().report;
+    let report = citycheck::run::run(&RunConfig::embedded(), Some(dir.path())).unwrap().report;
     assert_eq!((report.counts.units, report.counts.years, report.counts.unit_years), (14, 5, 60));
     let ours = read_scores(&std::fs::read_to_string(dir.path().join("scores.csv")).unwrap());
     let peer = read_scores(include_str!("../golden/default_run_scores_pandas.csv"));
@@ -77,7 +77,7 @@ fn assert_same_table(actual: &str, expected: &str, what: &str) {
 #[test]
 fn default_run_diagnosis_matches_the_reviewed_tables() {
     let dir = tempfile::tempdir().unwrap();
-    citycheck::io::run(&RunConfig::embedded(), Some(dir.path())).unwrap();
+    citycheck::run::run(&RunConfig::embedded(), Some(dir.path())).unwrap();
     let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
     assert_same_table(&read("ledger.csv"), include_str!("../golden/default_run_ledger_2012.csv"), "ledger");
     assert_same_table(&read("reserve.csv"), include_str!("../golden/default_run_reserve_2012.csv"), "reserve");

@@ -81,8 +81,8 @@ fn catalog() -> Catalog {
 /// Fits `method` on `xs` and applies it to every value of `xs` (unit "测试市").
 fn fit_apply(method: &Normalize, ind: &Indicator, xs: &[f64]) -> (Params, Vec<f64>, Vec<String>) {
     let mut warnings = Vec::new();
-    let params = method.fit(ind, xs, &mut warnings).expect("fit");
-    let out = xs.iter().map(|&x| method.apply(ind, &params, "测试市", x).expect("apply")).collect();
+    let params = method.fit(&ind.criterion(), xs, &mut warnings).expect("fit");
+    let out = xs.iter().map(|&x| method.apply(&ind.criterion(), &params, "测试市", x).expect("apply")).collect();
     (params, out, warnings)
 }
 
@@ -189,7 +189,7 @@ fn goalposts_do_not_depend_on_the_data() {
     assert_eq!(a[0], b[0]);
     // Even an all-missing column has goalposts to apply.
     let mut w = Vec::new();
-    assert_eq!(method.fit(up, &[NAN], &mut w).unwrap(), Params::Goalposts { lower: 0.0, upper: 50.0 });
+    assert_eq!(method.fit(&up.criterion(), &[NAN], &mut w).unwrap(), Params::Goalposts { lower: 0.0, upper: 50.0 });
 }
 
 #[test]
@@ -206,7 +206,7 @@ fn goalposts_band_indicator() {
 fn goalposts_without_goalposts_is_a_method_error_naming_the_indicator() {
     let c = catalog();
     let err = Normalize::Goalposts { lo: 0.0, hi: 100.0 }
-        .fit(c.indicator("bare").unwrap(), &[1.0, 2.0], &mut Vec::new())
+        .fit(&c.indicator("bare").unwrap().criterion(), &[1.0, 2.0], &mut Vec::new())
         .expect_err("no goalposts in the catalogue");
     assert!(matches!(err, Error::Method { method: "goalposts", .. }), "{err:?}");
     assert!(err.to_string().contains("'bare'"), "{err}");
@@ -263,10 +263,10 @@ fn target_uses_the_per_unit_standard() {
     let c = catalog();
     let ind = c.indicator("communities").unwrap();
     let method = Normalize::Target { lo: 0.0, hi: 100.0 };
-    let params = method.fit(ind, &[10.0, 10.0, 4.0], &mut Vec::new()).unwrap();
-    assert_close(method.apply(ind, &params, "沈阳市", 10.0).unwrap(), 50.0, HAND, "沈阳市 (standard 20)");
-    assert_close(method.apply(ind, &params, "鞍山市", 10.0).unwrap(), 100.0, HAND, "鞍山市 (standard 5)");
-    assert_close(method.apply(ind, &params, "鞍山市", 4.0).unwrap(), 80.0, HAND, "鞍山市 (standard 5)");
+    let params = method.fit(&ind.criterion(), &[10.0, 10.0, 4.0], &mut Vec::new()).unwrap();
+    assert_close(method.apply(&ind.criterion(), &params, "沈阳市", 10.0).unwrap(), 50.0, HAND, "沈阳市 (standard 20)");
+    assert_close(method.apply(&ind.criterion(), &params, "鞍山市", 10.0).unwrap(), 100.0, HAND, "鞍山市 (standard 5)");
+    assert_close(method.apply(&ind.criterion(), &params, "鞍山市", 4.0).unwrap(), 80.0, HAND, "鞍山市 (standard 5)");
 }
 
 #[test]
@@ -274,13 +274,13 @@ fn target_errors() {
     let c = catalog();
     let method = Normalize::Target { lo: 0.0, hi: 100.0 };
     // No standard in the catalogue.
-    let err = method.fit(c.indicator("bare").unwrap(), &[1.0], &mut Vec::new()).expect_err("no standard");
+    let err = method.fit(&c.indicator("bare").unwrap().criterion(), &[1.0], &mut Vec::new()).expect_err("no standard");
     assert!(matches!(err, Error::Method { method: "target", .. }), "{err:?}");
     assert!(err.to_string().contains("'bare'"), "{err}");
     // A negative value cannot attain a standard: the error names unit and indicator.
     let up = c.indicator("up").unwrap();
-    let params = method.fit(up, &[1.0], &mut Vec::new()).unwrap();
-    let err = method.apply(up, &params, "鞍山市", -3.0).expect_err("negative value");
+    let params = method.fit(&up.criterion(), &[1.0], &mut Vec::new()).unwrap();
+    let err = method.apply(&up.criterion(), &params, "鞍山市", -3.0).expect_err("negative value");
     let text = err.to_string();
     assert!(text.contains("鞍山市") && text.contains("'up'") && text.contains("-3"), "{text}");
 }
@@ -416,11 +416,17 @@ fn sum_matches_pymcdm() {
 fn sum_and_vector_refuse_what_they_cannot_score() {
     let c = catalog();
     let mut w = Vec::new();
-    let err = Normalize::Sum.fit(c.indicator("up").unwrap(), &[1.0, -2.0], &mut w).expect_err("negative under sum");
+    let err = Normalize::Sum
+        .fit(&c.indicator("up").unwrap().criterion(), &[1.0, -2.0], &mut w)
+        .expect_err("negative under sum");
     assert!(matches!(err, Error::Method { method: "sum", .. }), "{err:?}");
-    let err = Normalize::Sum.fit(c.indicator("down").unwrap(), &[0.0, 2.0], &mut w).expect_err("1/0 under cost sum");
+    let err = Normalize::Sum
+        .fit(&c.indicator("down").unwrap().criterion(), &[0.0, 2.0], &mut w)
+        .expect_err("1/0 under cost sum");
     assert!(err.to_string().contains("> 0"), "{err}");
-    let err = Normalize::Vector.fit(c.indicator("mid").unwrap(), &[1.0, 2.0], &mut w).expect_err("band under vector");
+    let err = Normalize::Vector
+        .fit(&c.indicator("mid").unwrap().criterion(), &[1.0, 2.0], &mut w)
+        .expect_err("band under vector");
     assert!(matches!(err, Error::Method { method: "vector", .. }), "{err:?}");
 }
 
@@ -527,12 +533,12 @@ unit = "栋"
     let catalog = citycheck::Catalog::from_toml(toml, "counts").unwrap();
     let method = citycheck::normalize::Normalize::Target { lo: 0.0, hi: 1.0 };
     let with = catalog.indicator("hazards").unwrap();
-    let params = method.fit(with, &[0.25], &mut Vec::new()).unwrap();
+    let params = method.fit(&with.criterion(), &[0.25], &mut Vec::new()).unwrap();
     for (x, expected) in [(0.25, 0.75), (0.0, 1.0), (1.5, 0.0)] {
-        assert_eq!(method.apply(with, &params, "u", x).unwrap(), expected, "x = {x}");
+        assert_eq!(method.apply(&with.criterion(), &params, "u", x).unwrap(), expected, "x = {x}");
     }
     let without = catalog.indicator("plain").unwrap();
-    let params = method.fit(without, &[3.0], &mut Vec::new()).unwrap();
-    assert_eq!(method.apply(without, &params, "u", 3.0).unwrap(), 0.0);
-    assert_eq!(method.apply(without, &params, "u", 0.0).unwrap(), 1.0);
+    let params = method.fit(&without.criterion(), &[3.0], &mut Vec::new()).unwrap();
+    assert_eq!(method.apply(&without.criterion(), &params, "u", 3.0).unwrap(), 0.0);
+    assert_eq!(method.apply(&without.criterion(), &params, "u", 0.0).unwrap(), 1.0);
 }

@@ -12,7 +12,7 @@ use citycheck::aggregate::{Aggregate, MissingPolicy};
 use citycheck::checkup::{Scope, Staged};
 use citycheck::normalize::{Normalize, Params};
 use citycheck::weight::Weight;
-use citycheck::{Catalog, Checkup, Dataset, Error, Fitted, Outcome, Panel, Spec, ValidationMode};
+use citycheck::{Catalog, Checkup, Error, Fitted, Outcome, Panel, Spec, ValidationMode};
 
 use crate::prec::{assert_close, EXACT, HAND, WEIGHT_SUM};
 
@@ -104,8 +104,7 @@ fn records(rows: &[(&'static str, i32, [f64; 4])]) -> Panel {
 
 fn run(catalog: &Catalog, panel: &Panel, spec: Spec) -> citycheck::Result<Outcome> {
     let validation = panel.validate(catalog, ValidationMode::Strict)?;
-    let data = Dataset::new(catalog, panel, &validation);
-    Checkup::new(catalog, spec)?.run(&data)
+    Ok(Checkup::new(catalog.clone(), spec)?.run(panel, &validation)?.1)
 }
 
 fn score(outcome: &Outcome, unit: &str, year: i32, node: &str) -> f64 {
@@ -323,15 +322,15 @@ fn score_with_fitted_reproduces_the_run() -> citycheck::Result<()> {
     let catalog = catalog();
     let panel = panel();
     let validation = panel.validate(&catalog, ValidationMode::Strict)?;
-    let data = Dataset::new(&catalog, &panel, &validation);
+    let data = Checkup::new(catalog.clone(), Spec::default())?.prepare(&panel, &validation)?;
     for spec in [
         Spec::default(),
         Spec { scope: Scope::Year, ..Spec::default() },
         Spec { scope: Scope::ReferenceYear(2021), ..Spec::checkup_default() },
     ] {
-        let checkup = Checkup::new(&catalog, spec)?;
-        let ran = checkup.run(&data)?;
-        let again = checkup.score(&ran.fitted, &data)?;
+        let checkup = Checkup::new(catalog.clone(), spec)?;
+        let ran = checkup.fit(&data)?;
+        let again = ran.fitted.transform(&data)?;
         assert_same_scores(&ran, &again, EXACT);
     }
     Ok(())
@@ -342,20 +341,20 @@ fn score_refuses_parameters_it_cannot_use() -> citycheck::Result<()> {
     let catalog = catalog();
     let panel = panel();
     let validation = panel.validate(&catalog, ValidationMode::Strict)?;
-    let data = Dataset::new(&catalog, &panel, &validation);
-    let checkup = Checkup::new(&catalog, Spec { scope: Scope::Year, ..Spec::default() })?;
-    let mut fitted = checkup.run(&data)?.fitted;
+    let data = Checkup::new(catalog.clone(), Spec::default())?.prepare(&panel, &validation)?;
+    let checkup = Checkup::new(catalog.clone(), Spec { scope: Scope::Year, ..Spec::default() })?;
+    let mut fitted = checkup.fit(&data)?.fitted;
 
     // Year scope fitted on 2020 only cannot score 2021.
     let only_2020 =
         Fitted { sets: fitted.sets.iter().filter(|s| s.year == Some(2020)).cloned().collect(), ..fitted.clone() };
-    let err = checkup.score(&only_2020, &data).expect_err("no parameters for 2021");
+    let err = only_2020.transform(&data).expect_err("no parameters for 2021");
     assert!(matches!(&err, Error::Spec(m) if m.contains("2021")), "{err}");
 
     // Parameters of another catalogue are refused.
     fitted.catalog_id = "ccsy-example".to_string();
-    let err = checkup.score(&fitted, &data).expect_err("another catalogue");
-    assert!(matches!(&err, Error::Spec(m) if m.contains("ccsy-example")), "{err}");
+    let err = fitted.transform(&data).expect_err("another catalogue");
+    assert!(matches!(&err, Error::Mismatch(m) if m.contains("ccsy-example")), "{err}");
     Ok(())
 }
 
@@ -364,11 +363,11 @@ fn fitted_json_round_trip() -> citycheck::Result<()> {
     let catalog = catalog();
     let panel = panel();
     let validation = panel.validate(&catalog, ValidationMode::Strict)?;
-    let data = Dataset::new(&catalog, &panel, &validation);
+    let data = Checkup::new(catalog.clone(), Spec::default())?.prepare(&panel, &validation)?;
 
     // min_max bounds and equal weights are exact binary fractions: the round trip is exact.
-    let checkup = Checkup::new(&catalog, Spec { scope: Scope::Year, ..Spec::default() })?;
-    let ran = checkup.run(&data)?;
+    let checkup = Checkup::new(catalog.clone(), Spec { scope: Scope::Year, ..Spec::default() })?;
+    let ran = checkup.fit(&data)?;
     let json = ran.fitted.to_json();
     let back = Fitted::from_json(&json)?;
     assert_eq!(back, ran.fitted);
@@ -378,10 +377,10 @@ fn fitted_json_round_trip() -> citycheck::Result<()> {
 
     // Entropy weights are arbitrary doubles: scoring with the parameters read back from JSON
     // reproduces the run's scores.
-    let checkup = Checkup::new(&catalog, Spec::checkup_default())?;
-    let ran = checkup.run(&data)?;
+    let checkup = Checkup::new(catalog.clone(), Spec::checkup_default())?;
+    let ran = checkup.fit(&data)?;
     let back = Fitted::from_json(&ran.fitted.to_json())?;
-    assert_same_scores(&ran, &checkup.score(&back, &data)?, 1e-9);
+    assert_same_scores(&ran, &back.transform(&data)?, 1e-9);
 
     assert!(matches!(Fitted::from_json("{\"spec\": 1}"), Err(Error::Spec(_))));
     Ok(())
@@ -458,7 +457,7 @@ fn every_method_runs_on_the_liaoning_example() {
         concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv");
     let panel = Panel::read(path, &options).unwrap();
     let validation = panel.validate(&catalog, ValidationMode::Strict).unwrap();
-    let data = Dataset::new(&catalog, &panel, &validation);
+    let data = Checkup::new(catalog.clone(), Spec::default()).unwrap().prepare(&panel, &validation).unwrap();
     let weights = [
         Weight::Equal,
         Weight::Entropy,
@@ -487,7 +486,8 @@ fn every_method_runs_on_the_liaoning_example() {
                 ..Spec::default()
             };
             let what = format!("{} + {}", weight.name(), aggregate.name());
-            let outcome = Checkup::new(&catalog, spec).unwrap().run(&data).unwrap_or_else(|e| panic!("{what}: {e}"));
+            let outcome =
+                Checkup::new(catalog.clone(), spec).unwrap().fit(&data).unwrap_or_else(|e| panic!("{what}: {e}"));
             let index = outcome.scores.node("index").unwrap();
             for r in 0..outcome.scores.rows() {
                 assert!(outcome.scores.value(r, index).is_finite(), "{what}: row {r} has no index score");
@@ -548,11 +548,12 @@ unit = "10k persons"
     ]);
     let validation = panel.validate(&catalog, ValidationMode::Strict)?;
     let spec = Spec { impute: citycheck::treat::Imputation::UnitMean, ..Spec::default() };
-    let checkup = Checkup::new(&catalog, spec)?;
-    let (data, warnings) = checkup.dataset(&panel, &validation)?;
+    let checkup = Checkup::new(catalog.clone(), spec)?;
+    let data = checkup.prepare(&panel, &validation)?;
+    let warnings = data.notes();
     // B 2021 has no GDP: the unit mean of B's other years (15 per capita) fills it.
     assert!(warnings.iter().any(|w| w.contains("1 missing cell(s) imputed by unit_mean")), "{warnings:?}");
-    let outcome = checkup.run(&data)?;
+    let outcome = checkup.fit(&data)?;
     let s = &outcome.scores;
     // Per-capita values 10, 15, 15 (2020), 20 and 15 (2021): min 10, max 20.
     assert_close(s.get("A", 2020, "gdp").unwrap(), 0.0, HAND, "A 2020");
@@ -566,17 +567,16 @@ unit = "10k persons"
     assert_eq!(s.imputed_count(), 1);
 
     // Without denomination the raw totals are scored: A 2021 (200) is no longer the best.
-    let raw = Checkup::new(&catalog, Spec { denominate: false, ..Spec::default() })?;
-    let (data, _) = raw.dataset(&panel, &validation)?;
-    let outcome = raw.run(&data)?;
+    let raw = Checkup::new(catalog.clone(), Spec { denominate: false, ..Spec::default() })?;
+    let outcome = raw.run(&panel, &validation)?.1;
     assert_close(outcome.scores.get("B", 2020, "gdp").unwrap(), 100.0, HAND, "B 2020 total is the largest");
 
     // Group-mean imputation needs the attribute it names.
     let grouped = Checkup::new(
-        &catalog,
+        catalog.clone(),
         Spec { impute: citycheck::treat::Imputation::GroupMean { by: "province".into() }, ..Spec::default() },
     )?;
-    let err = grouped.dataset(&panel, &validation).unwrap_err();
+    let err = grouped.prepare(&panel, &validation).unwrap_err();
     assert!(matches!(err, Error::Spec(ref m) if m.contains("province")), "{err}");
     Ok(())
 }
@@ -615,9 +615,9 @@ direction = "higher"
         scope: Scope::ReferenceYear(2020),
         ..Spec::default()
     };
-    let checkup = Checkup::new(&catalog, spec)?;
-    let (data, _) = checkup.dataset(&panel, &validation)?;
-    let outcome = checkup.run(&data)?;
+    let checkup = Checkup::new(catalog.clone(), spec)?;
+    let data = checkup.prepare(&panel, &validation)?;
+    let outcome = checkup.fit(&data)?;
     let set = &outcome.fitted.sets[0];
     assert_eq!(set.treatment.len(), 1);
     assert_eq!(set.treatment[0].report.treatment, citycheck::treat::Treatment::Winsorised { low: 0, high: 1 });
@@ -630,7 +630,7 @@ direction = "higher"
     assert_close(outcome.scores.get("u1", 2021, "x").unwrap(), 100.0, HAND, "u1 2021");
     // The fitted parameters, read back, score the same.
     let fitted = Fitted::from_json(&outcome.fitted.to_json())?;
-    let again = checkup.score(&fitted, &data)?;
+    let again = fitted.transform(&data)?;
     assert_eq!(again.scores.get("u1", 2021, "x"), outcome.scores.get("u1", 2021, "x"));
     Ok(())
 }
@@ -704,9 +704,9 @@ matrix = [[1, 3], [0.3333333333333333, 1]]
     let validation = panel.validate(&catalog, ValidationMode::Strict)?;
     let ahp = Weight::Ahp { derivation: Default::default(), strict: true };
     let spec = Spec { weights: Staged::uniform(ahp), ..Spec::default() };
-    let checkup = Checkup::new(&catalog, spec)?;
-    let (data, _) = checkup.dataset(&panel, &validation)?;
-    let outcome = checkup.run(&data)?;
+    let checkup = Checkup::new(catalog.clone(), spec)?;
+    let data = checkup.prepare(&panel, &validation)?;
+    let outcome = checkup.fit(&data)?;
     let weight = |node: &str| outcome.fitted.sets[0].weights.iter().find(|w| w.node == node).unwrap().clone();
     assert_close(weight("x1").weight, 4.0 / 7.0, 1e-10, "x1");
     assert_close(weight("x3").weight, 1.0 / 7.0, 1e-10, "x3");

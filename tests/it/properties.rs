@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use citycheck::catalog::Direction;
 use citycheck::kernels::Matrix;
 use citycheck::weight::{entropy, entropy_normalized};
-use citycheck::{Catalog, Checkup, Dataset, Outcome, Panel, Spec, ValidationMode};
+use citycheck::{Catalog, Checkup, Outcome, Panel, Spec, ValidationMode};
 
 use crate::prec::WEIGHT_SUM;
 
@@ -88,8 +88,7 @@ fn panel_for(case: &Case) -> Panel {
 
 fn run(catalog: &Catalog, panel: &Panel, spec: Spec) -> Outcome {
     let validation = panel.validate(catalog, ValidationMode::Strict).expect("generated panels are valid");
-    let data = Dataset::new(catalog, panel, &validation);
-    Checkup::new(catalog, spec).expect("valid spec").run(&data).expect("the run succeeds")
+    Checkup::new(catalog.clone(), spec).expect("valid spec").run(panel, &validation).expect("the run succeeds").1
 }
 
 fn specs() -> [Spec; 2] {

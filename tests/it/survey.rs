@@ -697,8 +697,8 @@ fn a_run_reconciles_self_check_and_third_party_values() {
     let config = "catalog = \"ccsy-example\"\n[data]\npath = \"panel.csv\"\nunit_column = \"city\"\n\
                   [reconcile]\nchoice = \"third_party_first\"\nrel_tol = 0.05\nconfirm = 2\n[diagnose]\nyear = 2012\n";
     std::fs::write(dir.path().join("run.toml"), config).unwrap();
-    let out = citycheck::io::run(
-        &citycheck::io::RunConfig::load(dir.path().join("run.toml")).unwrap(),
+    let out = citycheck::run::run(
+        &citycheck::run::RunConfig::load(dir.path().join("run.toml")).unwrap(),
         Some(&dir.path().join("out")),
     )
     .unwrap();
@@ -777,8 +777,9 @@ fn a_run_scores_the_survey_and_combines_it_with_the_index() {
     );
     std::fs::write(dir.path().join("run.toml"), config).unwrap();
     let out_dir = dir.path().join("out");
-    let out = citycheck::io::run(&citycheck::io::RunConfig::load(dir.path().join("run.toml")).unwrap(), Some(&out_dir))
-        .unwrap();
+    let out =
+        citycheck::run::run(&citycheck::run::RunConfig::load(dir.path().join("run.toml")).unwrap(), Some(&out_dir))
+            .unwrap();
     assert_eq!(out.report.inputs.len(), 3, "panel, survey definition and responses");
     // The survey's transport dimension is scored as an indicator of every city.
     let scores = &out.outcome.scores;

@@ -4,11 +4,11 @@ use std::fmt::Write;
 use std::path::Path;
 
 use citycheck::aggregate::{vikor, Aggregate, Labels, MissingPolicy, TopsisNormalization, WeightedSumNormalization};
-use citycheck::catalog::{Direction, Indicator};
-use citycheck::io::{read_decision_matrix, DecisionMatrix};
+use citycheck::direction::{Criterion, Direction};
 use citycheck::kernels::rank::rank_best_first;
 use citycheck::kernels::Matrix;
 use citycheck::normalize::Normalize;
+use citycheck::panel::{read_decision_matrix, DecisionMatrix};
 use citycheck::weight::{ahp, AhpMethod, Criteria, Weight, SAATY_RI};
 use citycheck::{Error, Result};
 
@@ -127,33 +127,11 @@ fn parse_weights(spec: &str, m: &DecisionMatrix, dirs: &[Direction], strict: boo
 
 /// A catalogue indicator standing for one criterion, so that the normalisation kernels see its
 /// direction.
-fn criterion(name: &str, direction: Direction) -> Indicator {
-    Indicator {
-        id: name.to_string(),
-        name_zh: name.to_string(),
-        name_en: name.to_string(),
-        group: None,
-        unit: "index".into(),
-        direction: Some(direction),
-        kind: Default::default(),
-        valid_range: None,
-        goalposts: None,
-        weight: None,
-        aliases: Vec::new(),
-        denominator: None,
-        tasks: Vec::new(),
-        source: None,
-        standard: None,
-        warning: None,
-        formula: None,
-    }
-}
-
 /// Normalises every column with `method` (direction-aware) for the weighted means.
 fn normalized(m: &DecisionMatrix, dirs: &[Direction], method: &Normalize) -> Result<Matrix> {
     let mut out = m.values.clone();
     for (j, name) in m.criteria.iter().enumerate() {
-        let ind = criterion(name, dirs[j]);
+        let ind = Criterion::new(name, dirs[j]);
         let mut notes = Vec::new();
         let params = method.fit(&ind, m.values.column(j), &mut notes)?;
         for note in notes {

@@ -8,7 +8,7 @@ use clap::Args;
 
 use citycheck::catalog::NodeKind;
 use citycheck::diagnose::{DiagnoseOptions, Diagnosis};
-use citycheck::io::{OutputConfig, RunConfig};
+use citycheck::run::{OutputConfig, RunConfig};
 use citycheck::{Error, Spec};
 
 use super::{Format, Input};

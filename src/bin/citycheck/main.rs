@@ -13,13 +13,15 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use citycheck::aggregate::Aggregate;
-use citycheck::catalog::Direction;
 use citycheck::checkup::{Scope, Staged};
 use citycheck::compute::{compute, ComputeOptions, ObjectLevel, RecordTable};
+use citycheck::direction::Direction;
 use citycheck::evaluate::EvaluateOptions;
-use citycheck::io::{self, DataConfig, OutputConfig, OutputFormat, RunConfig};
+use citycheck::io::OutputFormat;
 use citycheck::normalize::Normalize;
+use citycheck::panel::read_series;
 use citycheck::panel::{Layout, ReadOptions, ValidationMode};
+use citycheck::run::{self, DataConfig, OutputConfig, RunConfig};
 use citycheck::weight::Weight;
 use citycheck::{Catalog, Error, Spec};
 
@@ -334,7 +336,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
         }
         Command::Trend { series, alpha, lower_is_better } => {
             let better = if lower_is_better { Direction::Lower } else { Direction::Higher };
-            print!("{}", table::trends_csv(&io::read_series(&series)?, alpha, better)?);
+            print!("{}", table::trends_csv(&read_series(&series)?, alpha, better)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Diagnose(args) => run_and_report(&args.config()?, None),
@@ -421,7 +423,7 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
         (None, None) => String::new(),
     };
     eprintln!("citycheck {}: catalogue {}, data {source}", env!("CARGO_PKG_VERSION"), config.catalog);
-    let io::RunOutput { outcome, report, evaluation, diagnosis, .. } = io::run(config, out.as_deref())?;
+    let run::RunOutput { outcome, report, evaluation, diagnosis, .. } = run::run(config, out.as_deref())?;
     let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     print!("{}", table::latest_year(&outcome.scores));
     if let Some(evaluation) = &evaluation {

@@ -6,7 +6,7 @@ use polars::prelude::*;
 
 use citycheck::catalog::{Direction, NodeKind};
 use citycheck::evaluate::{note_cell, summary_columns, Evaluation};
-use citycheck::io::NamedSeries;
+use citycheck::panel::NamedSeries;
 use citycheck::trend::summarize;
 use citycheck::{Catalog, Error, Scores};
 

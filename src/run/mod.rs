@@ -1,30 +1,36 @@
-//! The output folder of a run, and the batch run that produces it.
+//! The yearly batch: a run config (`citycheck run config.toml`) read, computed, scored,
+//! evaluated and diagnosed, and the output folder written with stable, documented schemas.
+//!
+//! - [`RunConfig`]: what `citycheck run config.toml` reads: catalogue, data, spec, output.
+//! - [`run`]: the whole config, into an output folder — `scores.csv`, `weights.csv`,
+//!   `fitted.json`, `run.json` (or Parquet tables with `format = "parquet"`), and the tables
+//!   of the evaluation, the diagnosis, the survey and the computation when the config has
+//!   them. Downstream scripts rely on these file and column names.
+//!
+//! The top of the library: it may use every other module, and none uses it.
+
+mod config;
+
+pub use config::{ComputeConfig, DataConfig, OutputConfig, ReconcileConfig, RunConfig, SurveyConfig, EMBEDDED_CONFIG};
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
-use super::config::{DataConfig, OutputFormat, ReconcileConfig, RunConfig};
 use crate::catalog::Catalog;
 use crate::checkup::{Checkup, Fitted, Outcome, Scope};
 use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
-use crate::diagnose::{diagnose, DiagnoseOptions, Diagnosis, TaskCatalog};
+use crate::diagnose::{diagnose_with, DiagnoseOptions, Diagnosis, TaskCatalog};
 use crate::error::{Error, Issue, Location, Result};
 use crate::evaluate::{evaluate, worsening, Evaluation, EvaluationSummary, DEFAULT_ALPHA};
+use crate::io::{sha256_file, sha256_hex, write_table, OutputFormat};
 use crate::panel::{Panel, Source, ValidationMode};
 use crate::survey::{
     combine, reconcile, score as score_survey, Reconciliation, Responses, SourceValue, SurveyDefinition, SurveyOptions,
     SurveyReport,
 };
-
-/// Data sets compiled into the program, addressed as `embedded:NAME` in a config.
-const EMBEDDED_DATA: &[(&str, &[u8])] = &[(
-    "cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv",
-    include_bytes!("../../datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv"),
-)];
 
 /// One input file and its SHA-256.
 #[derive(Debug, Clone, Serialize)]
@@ -93,17 +99,6 @@ pub struct CatalogRef {
     pub id: String,
     pub version: String,
     pub sha256: String,
-}
-
-/// SHA-256 of `bytes`, as lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// SHA-256 of a file, hex.
-pub fn sha256_file(path: &Path) -> Result<String> {
-    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    Ok(sha256_hex(&bytes))
 }
 
 /// Everything a run produced.
@@ -221,13 +216,8 @@ fn combined_dataframe(scores: &crate::Scores, report: &SurveyReport, weight: f64
 fn read_panel(config: &RunConfig, data: &DataConfig) -> Result<(Panel, Vec<InputDigest>)> {
     let (mut panel, digest) = match data.path.strip_prefix("embedded:") {
         Some(name) => {
-            let (_, bytes) = EMBEDDED_DATA.iter().find(|(n, _)| *n == name).ok_or_else(|| {
-                Error::Spec(format!(
-                    "no embedded data set '{name}'; embedded: {}",
-                    EMBEDDED_DATA.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
-                ))
-            })?;
-            let panel = Panel::from_embedded_csv(bytes, &data.path, &data.read)?;
+            let panel = Panel::embedded(name, &data.read)?;
+            let bytes = Panel::embedded_bytes(name).expect("read above");
             (panel, InputDigest { path: data.path.clone(), sha256: sha256_hex(bytes) })
         }
         None => {
@@ -312,30 +302,30 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     };
     let mut validation = panel.validate(&catalog, validation_mode)?;
     let reconciliation = reconcile_sources(&mut panel, &catalog, &mut validation, &config.reconcile)?;
-    let checkup = Checkup::new(&catalog, config.spec.clone())?;
-    let (data, outcome) = checkup.run_panel(&panel, &validation)?;
+    let checkup = Checkup::new(catalog.clone(), config.spec.clone())?;
+    let (data, outcome) = checkup.run(&panel, &validation)?;
     let mut warnings = outcome.warnings.clone();
     if config.spec.scope == Scope::Year {
         warnings.push(
             "scope = year: parameters are fitted per year, so scores of different years are not comparable".into(),
         );
     }
-    let evaluation = config
-        .evaluate
-        .as_ref()
-        .map(|options| evaluate(&catalog, &data, &outcome.scores, &config.spec, options))
-        .transpose()?;
+    let evaluation = config.evaluate.as_ref().map(|options| evaluate(&data, &outcome, options)).transpose()?;
     let mut diagnosis_summary = None;
     let diagnosis = match &config.diagnose {
         None => None,
         Some(options) => {
-            let tasks = TaskCatalog::resolve(&options.tasks)?;
+            let tasks = if TaskCatalog::builtin_ids().any(|id| id == options.tasks) {
+                TaskCatalog::builtin(&options.tasks)?
+            } else {
+                TaskCatalog::load(config.resolve(&options.tasks))?
+            };
             let worsening = if options.trends || config.evaluate.is_some() {
-                Some(worsening(&catalog, &data, options.year, DEFAULT_ALPHA)?)
+                Some(worsening(&data, options.year, DEFAULT_ALPHA)?)
             } else {
                 None
             };
-            let mut d = diagnose(&catalog, &tasks, &data, &outcome, &config.spec, options, worsening.as_ref())?;
+            let mut d = diagnose_with(&data, &outcome, &tasks, worsening.as_ref(), options)?;
             if let Some(reconciliation) = &reconciliation {
                 d.confirm(&catalog, reconciliation, config.reconcile.confirm);
             }
@@ -434,24 +424,8 @@ pub fn weights_dataframe(fitted: &Fitted) -> PolarsResult<DataFrame> {
     ])
 }
 
-pub(crate) fn write_table(dir: &Path, name: &str, format: OutputFormat, df: &mut DataFrame) -> Result<PathBuf> {
-    let path = dir.join(match format {
-        OutputFormat::Csv => format!("{name}.csv"),
-        OutputFormat::Parquet => format!("{name}.parquet"),
-    });
-    let file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-    let written = match format {
-        OutputFormat::Csv => CsvWriter::new(file).include_header(true).finish(df),
-        OutputFormat::Parquet => ParquetWriter::new(file).finish(df).map(|_| ()),
-    };
-    written.map_err(|e| {
-        Error::data(Location { file: Some(path.display().to_string()), ..Default::default() }, e.to_string())
-    })?;
-    Ok(path)
-}
-
 /// Writes `scores`, `weights`, `fitted.json` and `run.json` into `dir` (created if needed).
-pub fn write_outputs(dir: &Path, format: OutputFormat, outcome: &Outcome, report: &RunReport) -> Result<()> {
+fn write_outputs(dir: &Path, format: OutputFormat, outcome: &Outcome, report: &RunReport) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let polars_err = |e: PolarsError| {
         Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())

@@ -9,6 +9,7 @@ use crate::compute::{ComputeOptions, ObjectLevel};
 use crate::diagnose::DiagnoseOptions;
 use crate::error::{Error, Result};
 use crate::evaluate::EvaluateOptions;
+use crate::io::OutputFormat;
 use crate::panel::{ReadOptions, ValidationMode};
 use crate::survey::{ReadSpec, SourceChoice, Tolerances};
 
@@ -103,15 +104,6 @@ impl Default for ReconcileConfig {
             tolerances: Tolerances::default(),
         }
     }
-}
-
-/// Output table format.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutputFormat {
-    #[default]
-    Csv,
-    Parquet,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
