@@ -15,6 +15,7 @@ mod formats;
 mod golden;
 mod mcda;
 mod mcda_weighted;
+mod names;
 mod normalize;
 mod pipeline;
 mod prec;
