@@ -44,6 +44,7 @@ pub mod error;
 pub mod evaluate;
 pub mod io;
 pub mod kernels;
+pub mod names;
 pub mod normalize;
 pub mod panel;
 pub mod pipeline;

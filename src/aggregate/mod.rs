@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
 use crate::kernels::Matrix;
+use crate::names::Naming;
 
 pub use arithmetic::arithmetic;
 pub use geometric::geometric;
@@ -49,8 +50,15 @@ pub enum MissingPolicy {
 }
 
 /// The aggregation method of one level of a run.
+///
+/// Named by [`Aggregate::NAMES`]: `"topsis".parse::<Aggregate>()` is the method with default
+/// parameters and `Display` writes the name. In a run spec it is a table,
+/// `{ method = "grey_relational", rho = 0.5 }`; an unknown name is answered with the closest
+/// known one ([`crate::names`]).
+// `remote = "Self"`: serde derives the variants into inherent functions, which the
+// `Serialize` and `Deserialize` impls of `named_method!` call after checking the name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(remote = "Self", tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Aggregate {
     /// U = Σ w r.
@@ -78,6 +86,11 @@ pub enum Aggregate {
     },
 }
 
+crate::names::named_method!(
+    Aggregate,
+    Naming { kind: "aggregation", tag: Some("method"), names: Aggregate::NAMES, parameterised: &[] }
+);
+
 /// Row and column names of an aggregation, for error messages.
 #[derive(Debug, Clone, Copy)]
 pub struct Labels<'a> {
@@ -98,6 +111,7 @@ impl Labels<'_> {
 }
 
 impl Aggregate {
+    /// The method's snake_case name, as in run specs and on the command line.
     pub fn name(&self) -> &'static str {
         match self {
             Aggregate::Arithmetic => "arithmetic",
@@ -109,14 +123,10 @@ impl Aggregate {
         }
     }
 
+    /// Every method name, one per variant, for help texts and error messages. Each parses
+    /// alone (`FromStr`) with default parameters.
     pub const NAMES: &'static [&'static str] =
         &["arithmetic", "geometric", "harmonic", "topsis", "grey_relational", "vikor"];
-
-    /// The method with default parameters, by name.
-    pub fn from_name(name: &str) -> Result<Aggregate> {
-        toml::from_str(&format!("method = \"{name}\""))
-            .map_err(|_| Error::Spec(format!("unknown aggregation '{name}'; known: {}", Aggregate::NAMES.join(", "))))
-    }
 
     /// One score per row of `x` from the columns weighted by `w`, every column higher-is-better
     /// (child scores). For the weighted means a row with no value present scores `NaN`

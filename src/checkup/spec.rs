@@ -61,14 +61,12 @@ impl<T> Staged<T> {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(untagged, bound(deserialize = "T: Deserialize<'de>"))]
+/// The written forms of [`Staged`], for serialising: the plain method when no level
+/// overrides it, else the table of `default` and `levels`.
+#[derive(Serialize)]
+#[serde(untagged)]
 enum StagedRepr<T> {
-    Levels {
-        default: T,
-        #[serde(default)]
-        levels: BTreeMap<String, T>,
-    },
+    Levels { default: T, levels: BTreeMap<String, T> },
     Plain(T),
 }
 
@@ -86,23 +84,47 @@ impl<T: Serialize + Clone> Serialize for Staged<T> {
     }
 }
 
+/// Reads either form without serde's `untagged`, whose "did not match any variant" would hide
+/// why the method did not parse: the value is read as a tree first; a table with a `default`
+/// key is the levels form, anything else the plain method. The method's own error (an
+/// unknown name with the closest known one, a bad parameter) reaches the user, prefixed with
+/// where it was: `default` or `levels."3"`.
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Staged<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        match StagedRepr::<T>::deserialize(d)? {
-            StagedRepr::Plain(method) => Ok(Staged::uniform(method)),
-            StagedRepr::Levels { default, levels } => {
-                let mut parsed = BTreeMap::new();
-                for (key, method) in levels {
-                    let level: u32 = key.parse().ok().filter(|l| *l >= 2).ok_or_else(|| {
-                        serde::de::Error::custom(format!(
-                            "level '{key}' must be a whole number >= 2 (indicators are level 1)"
-                        ))
-                    })?;
-                    parsed.insert(level, method);
-                }
-                Ok(Staged { default, levels: parsed })
-            }
+        use serde::de::Error as _;
+        use serde_json::Value;
+
+        let mut table = match Value::deserialize(d)? {
+            Value::Object(table) if table.contains_key("default") => table,
+            plain => return T::deserialize(plain).map(Staged::uniform).map_err(D::Error::custom),
+        };
+        let default = table.remove("default").unwrap_or_default();
+        let levels = table.remove("levels");
+        if let Some(key) = table.keys().next() {
+            return Err(D::Error::custom(format!(
+                "unknown key '{key}' next to 'default': a method per level is written \
+                 {{ default = {{ method = ... }}, levels = {{ \"3\" = {{ method = ... }} }} }}"
+            )));
         }
+        let default = T::deserialize(default).map_err(|e| D::Error::custom(format!("default: {e}")))?;
+        let levels = match levels {
+            None => serde_json::Map::new(),
+            Some(Value::Object(levels)) => levels,
+            Some(other) => {
+                return Err(D::Error::custom(format!(
+                    "levels must be a table of methods by level, such as {{ \"3\" = {{ method = ... }} }}, not {other}"
+                )))
+            }
+        };
+        let mut parsed = BTreeMap::new();
+        for (key, method) in levels {
+            let level: u32 = key.parse().ok().filter(|l| *l >= 2).ok_or_else(|| {
+                D::Error::custom(format!("level '{key}' must be a whole number >= 2 (indicators are level 1)"))
+            })?;
+            let method = T::deserialize(method).map_err(|e| D::Error::custom(format!("levels.\"{key}\": {e}")))?;
+            parsed.insert(level, method);
+        }
+        Ok(Staged { default, levels: parsed })
     }
 }
 

@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::direction::{Criterion, Direction};
 use crate::error::{Error, Location, Result};
+use crate::names::Naming;
 
 fn default_lo() -> f64 {
     0.0
@@ -38,8 +39,15 @@ fn default_hi() -> f64 {
 }
 
 /// The normalisation method of a run, with its parameters.
+///
+/// Named by [`Normalize::NAMES`]: `"z_score".parse::<Normalize>()` is the method with default
+/// parameters and `Display` writes the name. In a run spec it is a table,
+/// `{ method = "min_max", lo = 0, hi = 100 }`; an unknown name is answered with the closest
+/// known one ([`crate::names`]).
+// `remote = "Self"`: serde derives the variants into inherent functions, which the
+// `Serialize` and `Deserialize` impls of `named_method!` call after checking the name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(remote = "Self", tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Normalize {
     /// `(o − min)/(max − min)` scaled to `[lo, hi]`; a constant column scores `hi`.
@@ -87,6 +95,11 @@ pub enum Normalize {
     /// `x/Σx` (cost: `(1/x)/Σ(1/x)`).
     Sum,
 }
+
+crate::names::named_method!(
+    Normalize,
+    Naming { kind: "normalisation", tag: Some("method"), names: Normalize::NAMES, parameterised: &[] }
+);
 
 impl Default for Normalize {
     fn default() -> Self {
@@ -149,16 +162,10 @@ impl Normalize {
         }
     }
 
-    /// Every method name, for help texts and error messages.
+    /// Every method name, one per variant, for help texts and error messages. Each parses
+    /// alone (`FromStr`) with default parameters.
     pub const NAMES: &'static [&'static str] =
         &["min_max", "band", "z_score", "goalposts", "target", "rank", "percentile", "vector", "sum"];
-
-    /// The method with default parameters, by name.
-    pub fn from_name(name: &str) -> Result<Normalize> {
-        let table = format!("method = \"{name}\"");
-        toml::from_str(&table)
-            .map_err(|_| Error::Spec(format!("unknown normalisation '{name}'; known: {}", Normalize::NAMES.join(", "))))
-    }
 
     /// Whether `params` are of the kind this method fits (or the empty and uniform ones any
     /// column may leave): parameters of one method are never applied as another's.

@@ -31,10 +31,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::kernels::{stats, Matrix};
+use crate::names::Naming;
 
 /// The imputation method of a run (METHODS.md §2).
+///
+/// Named by [`Imputation::NAMES`]: `"linear".parse::<Imputation>()` is the method
+/// (`group_mean`, which needs `by`, is refused) and `Display` writes the name. In a run spec
+/// it is a table, `{ method = "group_mean", by = "province" }`; an unknown name is answered
+/// with the closest known one ([`crate::names`]).
+// `remote = "Self"`: serde derives the variants into inherent functions, which the
+// `Serialize` and `Deserialize` impls of `named_method!` call after checking the name.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(remote = "Self", tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Imputation {
     /// Fill nothing: gaps stay missing (and the pipeline reports them as errors).
@@ -51,7 +59,25 @@ pub enum Imputation {
     Linear,
 }
 
+crate::names::named_method!(
+    Imputation,
+    Naming {
+        kind: "imputation",
+        tag: Some("method"),
+        names: Imputation::NAMES,
+        parameterised: &[("group_mean", r#"{ method = "group_mean", by = "province" }"#)],
+    }
+);
+
 impl Imputation {
+    /// Every method name, one per variant, for help texts and error messages. All but
+    /// `group_mean` (see [`Imputation::NEEDS_PARAMETERS`]) parse alone.
+    pub const NAMES: &'static [&'static str] = &["none", "unit_mean", "group_mean", "carry_forward", "linear"];
+
+    /// The names of [`Imputation::NAMES`] that need parameters without defaults and so do not
+    /// parse alone: `group_mean` needs the attribute `by` that defines the groups.
+    pub const NEEDS_PARAMETERS: &'static [&'static str] = &["group_mean"];
+
     /// The method's snake_case name.
     pub fn name(&self) -> &'static str {
         match self {

@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::kernels::{linalg, stats, Matrix};
+use crate::names::Naming;
 
 /// Saaty's random consistency index RI(n) for n = 1..15 (index n − 1).
 pub const SAATY_RI: [f64; 15] =
@@ -47,8 +48,14 @@ const POWER_MAX_ITER: usize = 10_000;
 const CI_ZERO: f64 = 1e-9;
 
 /// How the weights are derived from the pairwise matrix.
+///
+/// Named by [`AhpMethod::NAMES`] (`"column_mean".parse::<AhpMethod>()`, `Display` writes the
+/// name) and written as the bare name in run specs (`derivation = "geometric_mean"`); an
+/// unknown name is answered with the closest known one ([`crate::names`]).
+// `remote = "Self"`: serde derives the variants into inherent functions, which the
+// `Serialize` and `Deserialize` impls of `named_method!` call after checking the name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
 pub enum AhpMethod {
     /// Principal right eigenvector (Saaty's original method).
     #[default]
@@ -60,7 +67,15 @@ pub enum AhpMethod {
     ColumnMean,
 }
 
+crate::names::named_method!(
+    AhpMethod,
+    Naming { kind: "AHP derivation", tag: None, names: AhpMethod::NAMES, parameterised: &[] }
+);
+
 impl AhpMethod {
+    /// Every derivation name, one per variant, for help texts and error messages.
+    pub const NAMES: &'static [&'static str] = &["eigenvector", "geometric_mean", "column_mean"];
+
     /// The method's snake_case name.
     pub fn name(&self) -> &'static str {
         match self {

@@ -28,13 +28,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::kernels::{linalg, stats, Matrix};
+use crate::names::Naming;
 
 /// Sets equal within this (largest absolute difference) are merged in game theory.
 const SAME_SET_TOL: f64 = 1e-12;
 
 /// How weight sets are combined.
+///
+/// Named by [`Combination::NAMES`] (`"game_theory".parse::<Combination>()`; `linear`, which
+/// needs `alpha`, is refused; `Display` writes the name) and written as a table in run specs,
+/// `{ rule = "linear", alpha = 0.5 }`; an unknown name is answered with the closest known
+/// one ([`crate::names`]).
+// `remote = "Self"`: serde derives the variants into inherent functions, which the
+// `Serialize` and `Deserialize` impls of `named_method!` call after checking the name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(remote = "Self", tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Combination {
     /// w = α w_1 + (1 − α) w_2: exactly two sets, α ∈ [0, 1] on the first.
     Linear { alpha: f64 },
@@ -45,7 +53,25 @@ pub enum Combination {
     GameTheory,
 }
 
+crate::names::named_method!(
+    Combination,
+    Naming {
+        kind: "combination rule",
+        tag: Some("rule"),
+        names: Combination::NAMES,
+        parameterised: &[("linear", r#"{ rule = "linear", alpha = 0.5 }"#)],
+    }
+);
+
 impl Combination {
+    /// Every rule name, one per variant, for help texts and error messages. All but `linear`
+    /// (see [`Combination::NEEDS_PARAMETERS`]) parse alone.
+    pub const NAMES: &'static [&'static str] = &["linear", "multiplicative", "game_theory"];
+
+    /// The names of [`Combination::NAMES`] that need parameters without defaults and so do
+    /// not parse alone: `linear` needs the weight `alpha` of the first set.
+    pub const NEEDS_PARAMETERS: &'static [&'static str] = &["linear"];
+
     /// The rule's snake_case name.
     pub fn name(&self) -> &'static str {
         match self {

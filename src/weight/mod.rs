@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::kernels::Matrix;
+use crate::names::Naming;
 
 pub use ahp::{ahp, AhpMethod, AhpResult, SAATY_RI};
 pub use combined::{combine, Combination};
@@ -40,8 +41,15 @@ fn default_shift() -> f64 {
 }
 
 /// The weighting method of one level of a run.
+///
+/// Named by [`Weight::NAMES`]: `"entropy".parse::<Weight>()` is the method with default
+/// parameters (`combined`, which needs its parts, is refused) and `Display` writes the name.
+/// In a run spec it is a table, `{ method = "entropy_normalized", shift = 1e-4 }`; an unknown
+/// name is answered with the closest known one ([`crate::names`]).
+// `remote = "Self"`: serde derives the variants into inherent functions, which the
+// `Serialize` and `Deserialize` impls of `named_method!` call after checking the name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(remote = "Self", tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Weight {
     /// 1/n each.
@@ -94,6 +102,19 @@ pub struct Pairwise<'a> {
     pub matrix: &'a [Vec<f64>],
 }
 
+crate::names::named_method!(
+    Weight,
+    Naming {
+        kind: "weight method",
+        tag: Some("method"),
+        names: Weight::NAMES,
+        parameterised: &[(
+            "combined",
+            r#"{ method = "combined", combination = { rule = "game_theory" }, of = [{ method = "entropy" }, { method = "critic" }] }"#,
+        )],
+    }
+);
+
 /// What a weighting method may need to know about the columns besides their values.
 #[derive(Debug, Clone, Copy)]
 pub struct Criteria<'a> {
@@ -125,15 +146,25 @@ impl Weight {
         }
     }
 
-    /// Names of the methods that need no parameters beyond their defaults.
-    pub const NAMES: &'static [&'static str] =
-        &["equal", "fixed", "entropy", "entropy_normalized", "critic", "cv", "std", "pca", "deviation_max"];
+    /// Every method name, one per variant, for help texts and error messages. All but
+    /// `combined` (see [`Weight::NEEDS_PARAMETERS`]) parse alone with default parameters.
+    pub const NAMES: &'static [&'static str] = &[
+        "equal",
+        "fixed",
+        "entropy",
+        "entropy_normalized",
+        "critic",
+        "cv",
+        "std",
+        "pca",
+        "deviation_max",
+        "ahp",
+        "combined",
+    ];
 
-    /// The method with default parameters, by name.
-    pub fn from_name(name: &str) -> Result<Weight> {
-        toml::from_str(&format!("method = \"{name}\""))
-            .map_err(|_| Error::Spec(format!("unknown weight method '{name}'; known: {}", Weight::NAMES.join(", "))))
-    }
+    /// The names of [`Weight::NAMES`] that need parameters without defaults and so do not
+    /// parse alone: `combined` needs its rule and its parts.
+    pub const NEEDS_PARAMETERS: &'static [&'static str] = &["combined"];
 
     /// Whether the weights depend on the data (and so are fitted per scope).
     pub fn is_data_driven(&self) -> bool {

@@ -141,7 +141,7 @@ fn missing_policy_error_names_the_unit() {
 #[test]
 fn aggregation_names_round_trip() {
     for name in Aggregate::NAMES {
-        assert_eq!(Aggregate::from_name(name).unwrap().name(), *name);
+        assert_eq!(name.parse::<Aggregate>().unwrap().name(), *name);
     }
-    assert!(matches!(Aggregate::from_name("median"), Err(Error::Spec(_))));
+    assert!(matches!("median".parse::<Aggregate>(), Err(Error::Spec(_))));
 }

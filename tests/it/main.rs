@@ -17,6 +17,7 @@ mod golden;
 mod layers;
 mod mcda;
 mod mcda_weighted;
+mod names;
 mod normalize;
 mod pipeline;
 mod prec;

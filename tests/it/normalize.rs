@@ -479,13 +479,13 @@ fn bounded_methods_map_onto_lo_hi() {
 
 #[test]
 fn method_names_and_scale_checks() {
-    assert_eq!(Normalize::from_name("min_max").unwrap(), Normalize::MinMax { lo: 0.0, hi: 100.0 });
-    assert_eq!(Normalize::from_name("goalposts").unwrap(), Normalize::Goalposts { lo: 0.0, hi: 100.0 });
-    assert_eq!(Normalize::from_name("z_score").unwrap(), Normalize::ZScore);
+    assert_eq!("min_max".parse::<Normalize>().unwrap(), Normalize::MinMax { lo: 0.0, hi: 100.0 });
+    assert_eq!("goalposts".parse::<Normalize>().unwrap(), Normalize::Goalposts { lo: 0.0, hi: 100.0 });
+    assert_eq!("z_score".parse::<Normalize>().unwrap(), Normalize::ZScore);
     for name in Normalize::NAMES {
-        assert_eq!(Normalize::from_name(name).unwrap().name(), *name);
+        assert_eq!(name.parse::<Normalize>().unwrap().name(), *name);
     }
-    let err = Normalize::from_name("minmax").expect_err("unknown name");
+    let err = "minmax".parse::<Normalize>().expect_err("unknown name");
     assert!(matches!(&err, Error::Spec(m) if m.contains("min_max")), "the message lists the known names: {err}");
     assert!(matches!(min_max(5.0, 1.0).check(), Err(Error::Spec(_))), "lo >= hi is refused");
     assert!(min_max(1.0, 5.0).check().is_ok());

@@ -7,6 +7,7 @@ use citycheck::aggregate::{vikor, Aggregate, Labels, MissingPolicy, TopsisNormal
 use citycheck::direction::{Criterion, Direction};
 use citycheck::kernels::rank::rank_best_first;
 use citycheck::kernels::Matrix;
+use citycheck::names;
 use citycheck::normalize::Normalize;
 use citycheck::panel::{read_decision_matrix, DecisionMatrix};
 use citycheck::weight::{ahp, AhpMethod, Criteria, Weight, SAATY_RI};
@@ -35,24 +36,37 @@ fn compute_weights(m: &DecisionMatrix, method: &Weight, dirs: &[Direction]) -> R
     Ok((w, warnings))
 }
 
-/// `criterion,weight` (AHP: plus lambda_max, ci, cr) for a matrix and a method name.
+/// The methods of `citycheck rank --method`.
+pub const RANK_METHODS: &[&str] =
+    &["topsis", "grey_relational", "vikor", "weighted_sum", "weighted_product", "arithmetic", "geometric", "harmonic"];
+
+/// The normalisations of `rank --method topsis --normalize`, the default first.
+pub const TOPSIS_NORMALIZATIONS: &[&str] = &["vector", "min_max"];
+
+/// The normalisations of `rank --method weighted_sum --normalize`, the default first.
+pub const WEIGHTED_SUM_NORMALIZATIONS: &[&str] = &["min_max", "sum"];
+
+/// `rank --method`: one of [`RANK_METHODS`], or the closest-name message.
+pub fn parse_rank_method(name: &str) -> std::result::Result<String, String> {
+    if RANK_METHODS.contains(&name) {
+        Ok(name.to_string())
+    } else {
+        Err(names::unknown_message("ranking method", name, RANK_METHODS))
+    }
+}
+
+/// `criterion,weight` (AHP: plus lambda_max, ci, cr) for a matrix and a weight method.
 pub fn weights(
     matrix: Option<&Path>,
-    method: &str,
+    method: &Weight,
     types: Option<&[i8]>,
     pairwise: Option<&Path>,
-    derivation: &str,
+    derivation: AhpMethod,
 ) -> Result<String> {
     let mut out = String::new();
-    if method == "ahp" {
+    if let Weight::Ahp { .. } = method {
         let path = pairwise.ok_or_else(|| Error::Spec("ahp needs --pairwise P.csv".into()))?;
         let p = read_decision_matrix(path)?;
-        let derivation: AhpMethod =
-            serde_json::from_value(serde_json::Value::String(derivation.into())).map_err(|_| {
-                Error::Spec(format!(
-                    "unknown AHP derivation '{derivation}'; known: eigenvector, geometric_mean, column_mean"
-                ))
-            })?;
         let result = ahp(&p.values, derivation, &SAATY_RI)?;
         let cr = result.cr.map_or(String::new(), |c| c.to_string());
         let _ = writeln!(out, "criterion,weight,lambda_max,ci,cr");
@@ -67,7 +81,7 @@ pub fn weights(
     let path = matrix.ok_or_else(|| Error::Spec(format!("{method} needs --matrix M.csv")))?;
     let m = read_decision_matrix(path)?;
     let dirs = directions(types, m.criteria.len())?;
-    let (w, warnings) = compute_weights(&m, &Weight::from_name(method)?, &dirs)?;
+    let (w, warnings) = compute_weights(&m, method, &dirs)?;
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
@@ -118,7 +132,7 @@ fn parse_weights(spec: &str, m: &DecisionMatrix, dirs: &[Direction], strict: boo
         }
         return Ok(w);
     }
-    let (w, warnings) = compute_weights(m, &Weight::from_name(spec)?, dirs)?;
+    let (w, warnings) = compute_weights(m, &spec.parse::<Weight>()?, dirs)?;
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
@@ -170,7 +184,7 @@ pub fn rank(
             let norm = match normalize.unwrap_or("vector") {
                 "vector" => TopsisNormalization::Vector,
                 "min_max" => TopsisNormalization::MinMax,
-                other => return Err(Error::Spec(format!("topsis normalises by vector or min_max, not '{other}'"))),
+                other => return Err(names::unknown("TOPSIS normalisation", other, TOPSIS_NORMALIZATIONS)),
             };
             citycheck::aggregate::topsis(&m.values, &w, &dirs, norm, labels)?
         }
@@ -192,24 +206,20 @@ pub fn rank(
             let norm = match normalize.unwrap_or("min_max") {
                 "min_max" => WeightedSumNormalization::MinMax,
                 "sum" => WeightedSumNormalization::Sum,
-                other => return Err(Error::Spec(format!("weighted_sum normalises by min_max or sum, not '{other}'"))),
+                other => return Err(names::unknown("weighted_sum normalisation", other, WEIGHTED_SUM_NORMALIZATIONS)),
             };
             citycheck::aggregate::weighted_sum(&m.values, &w, &dirs, norm, labels)?
         }
         "weighted_product" => citycheck::aggregate::weighted_product(&m.values, &w, &dirs, labels)?,
         "arithmetic" | "geometric" | "harmonic" => {
             let norm = match normalize {
-                Some(name) => Normalize::from_name(name)?,
+                Some(name) => name.parse::<Normalize>()?,
                 None => Normalize::MinMax { lo: 0.0, hi: 1.0 },
             };
             let r = normalized(&m, &dirs, &norm)?;
-            Aggregate::from_name(method)?.apply(&r, &w, MissingPolicy::Error, labels)?
+            method.parse::<Aggregate>()?.apply(&r, &w, MissingPolicy::Error, labels)?
         }
-        other => {
-            return Err(Error::Spec(format!(
-            "unknown ranking method '{other}'; known: topsis, grey_relational, vikor, weighted_sum, weighted_product, arithmetic, geometric, harmonic"
-        )))
-        }
+        other => return Err(names::unknown("ranking method", other, RANK_METHODS)),
     };
     let ranks = rank_best_first(&scores);
     let _ = writeln!(out, "alternative,score,rank");

@@ -18,11 +18,12 @@ use citycheck::compute::{compute, ComputeOptions, ObjectLevel, RecordTable};
 use citycheck::direction::Direction;
 use citycheck::evaluate::EvaluateOptions;
 use citycheck::io::OutputFormat;
+use citycheck::names::Named;
 use citycheck::normalize::Normalize;
 use citycheck::panel::read_series;
 use citycheck::panel::{Layout, ReadOptions, ValidationMode};
 use citycheck::run::{self, DataConfig, OutputConfig, RunConfig};
-use citycheck::weight::Weight;
+use citycheck::weight::{AhpMethod, Weight};
 use citycheck::{Catalog, Error, Spec};
 
 #[derive(Parser)]
@@ -48,18 +49,19 @@ enum Command {
     Score {
         #[command(flatten)]
         input: Input,
-        /// Normalisation: min_max, band, z_score, goalposts, target, rank, percentile, vector, sum.
-        #[arg(long, default_value = "min_max")]
-        normalize: String,
+        // The help texts of the method flags list the names from the library's NAMES.
+        #[arg(long, default_value = "min_max", value_parser = parse_method::<Normalize>,
+              help = method_help::<Normalize>("Normalisation, with default parameters"))]
+        normalize: Normalize,
         /// Fitting scope: year, panel, or a reference year (e.g. 2010).
         #[arg(long, default_value = "panel")]
         scope: String,
-        /// Weights at every level: equal, fixed, entropy, entropy_normalized.
-        #[arg(long, default_value = "equal")]
-        weights: String,
-        /// Aggregation at every level: arithmetic, geometric, harmonic.
-        #[arg(long, default_value = "arithmetic")]
-        aggregate: String,
+        #[arg(long, default_value = "equal", value_parser = parse_method::<Weight>,
+              help = method_help::<Weight>("Weights at every level, with default parameters"))]
+        weights: Weight,
+        #[arg(long, default_value = "arithmetic", value_parser = parse_method::<Aggregate>,
+              help = method_help::<Aggregate>("Aggregation at every level, with default parameters"))]
+        aggregate: Aggregate,
         /// Output folder.
         #[arg(long, default_value = "citycheck-out")]
         out: PathBuf,
@@ -139,18 +141,18 @@ enum Command {
         /// The decision matrix (not needed for ahp).
         #[arg(long)]
         matrix: Option<PathBuf>,
-        /// equal, entropy, entropy_normalized, critic, cv, std, pca, deviation_max, ahp.
-        #[arg(long)]
-        method: String,
+        #[arg(long, value_parser = parse_method::<Weight>,
+              help = method_help::<Weight>("Weight method (ahp reads --pairwise, the others --matrix)"))]
+        method: Weight,
         /// Criterion directions: 1 benefit (higher), -1 cost (lower); default all 1.
         #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
         types: Option<Vec<i8>>,
         /// AHP pairwise comparison matrix (CSV, criteria as header and first column).
         #[arg(long)]
         pairwise: Option<PathBuf>,
-        /// AHP derivation: eigenvector, geometric_mean, column_mean.
-        #[arg(long, default_value = "eigenvector")]
-        derivation: String,
+        #[arg(long, default_value = "eigenvector", value_parser = parse_method::<AhpMethod>,
+              help = method_help::<AhpMethod>("AHP derivation"))]
+        derivation: AhpMethod,
     },
     /// Rank the alternatives of a decision matrix; prints `alternative,score,rank` (1 = best).
     Rank {
@@ -159,15 +161,21 @@ enum Command {
         /// Criterion directions: 1 benefit, -1 cost; default all 1.
         #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
         types: Option<Vec<i8>>,
-        /// A weight method name, weights `w1,w2,…`, or a CSV `criterion,weight`.
-        #[arg(long, default_value = "equal")]
+        #[arg(long, default_value = "equal", help = format!(
+            "Weights: a weight method ({}), weights `w1,w2,…`, or a CSV `criterion,weight`",
+            Weight::NAMING.help_list()
+        ))]
         weights: String,
-        /// topsis, grey_relational, vikor, weighted_sum, weighted_product, arithmetic, geometric, harmonic.
-        #[arg(long)]
+        #[arg(long, value_parser = decision::parse_rank_method,
+              help = format!("Ranking method: {}", decision::RANK_METHODS.join(", ")))]
         method: String,
-        /// topsis: vector (default) or min_max; weighted_sum: min_max (default) or sum; arithmetic/geometric/harmonic: any normalisation
-        /// (default min_max to [0, 1]).
-        #[arg(long)]
+        #[arg(long, help = format!(
+            "topsis: {} (default vector); weighted_sum: {} (default min_max); arithmetic, geometric, harmonic: a \
+             normalisation ({}; default min_max to [0, 1])",
+            decision::TOPSIS_NORMALIZATIONS.join(" or "),
+            decision::WEIGHTED_SUM_NORMALIZATIONS.join(" or "),
+            Normalize::NAMES.join(", ")
+        ))]
         normalize: Option<String>,
         /// grey_relational ρ or vikor v (default 0.5).
         #[arg(long)]
@@ -257,6 +265,20 @@ impl Input {
     }
 }
 
+/// A method flag's value read the library's one way (`FromStr`): an unknown name is answered
+/// with the closest known one, a method that needs parameters with how to give them.
+fn parse_method<T: std::str::FromStr<Err = Error>>(name: &str) -> Result<T, String> {
+    name.parse().map_err(|e| match e {
+        Error::Spec(message) => message,
+        other => other.to_string(),
+    })
+}
+
+/// The help of a method flag: `what`, then every name of `T`, from its `NAMES`.
+fn method_help<T: Named>(what: &str) -> String {
+    format!("{what}: {}", T::NAMING.help_list())
+}
+
 fn parse_scope(s: &str) -> citycheck::Result<Scope> {
     match s {
         "year" => Ok(Scope::Year),
@@ -291,10 +313,10 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
         }
         Command::Score { input, normalize, scope, weights, aggregate, out, format } => {
             let spec = Spec {
-                normalize: Normalize::from_name(&normalize)?,
+                normalize,
                 scope: parse_scope(&scope)?,
-                weights: Staged::uniform(Weight::from_name(&weights)?),
-                aggregate: Staged::uniform(Aggregate::from_name(&aggregate)?),
+                weights: Staged::uniform(weights),
+                aggregate: Staged::uniform(aggregate),
                 ..Spec::default()
             };
             let config = RunConfig {
@@ -392,7 +414,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
         Command::Weights { matrix, method, types, pairwise, derivation } => {
             print!(
                 "{}",
-                decision::weights(matrix.as_deref(), &method, types.as_deref(), pairwise.as_deref(), &derivation)?
+                decision::weights(matrix.as_deref(), &method, types.as_deref(), pairwise.as_deref(), derivation)?
             );
             Ok(ExitCode::SUCCESS)
         }
