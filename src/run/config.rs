@@ -139,6 +139,12 @@ pub struct RunConfig {
     pub compute: Option<ComputeConfig>,
     #[serde(default)]
     pub spec: Spec,
+    /// Parameters fitted by an earlier run (its `fitted.json`, relative to the config): the
+    /// panel is scored with them and their spec instead of being fitted — last year's
+    /// normalisation and weights applied to a new year. A `[spec]` that is given must equal the
+    /// fitted spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fitted: Option<String>,
     #[serde(default)]
     pub output: OutputConfig,
     /// The five-year evaluation (`[evaluate]`): trends.csv, progress.csv, warnings.csv.

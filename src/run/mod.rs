@@ -20,7 +20,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::checkup::{Checkup, Fitted, Outcome, Scope};
+use crate::checkup::{Checkup, Fitted, Outcome, Scope, Spec};
 use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
 use crate::diagnose::{diagnose_with, DiagnoseOptions, Diagnosis, TaskCatalog};
 use crate::error::{Error, Issue, Location, Result};
@@ -302,10 +302,34 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     };
     let mut validation = panel.validate(&catalog, validation_mode)?;
     let reconciliation = reconcile_sources(&mut panel, &catalog, &mut validation, &config.reconcile)?;
-    let checkup = Checkup::new(catalog.clone(), config.spec.clone())?;
-    let (data, outcome) = checkup.run(&panel, &validation)?;
+    let (spec, fitted) = match &config.fitted {
+        None => (config.spec.clone(), None),
+        Some(path) => {
+            let path = config.resolve(path);
+            let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            let fitted = Fitted::from_json(&text)?;
+            if config.spec != Spec::default() && config.spec != fitted.spec {
+                return Err(Error::Mismatch(format!(
+                    "the config's [spec] differs from the spec of the parameters in {}; leave [spec] out to \
+                     score with the fitted one",
+                    path.display()
+                )));
+            }
+            inputs.push(InputDigest { path: path.display().to_string(), sha256: sha256_hex(text.as_bytes()) });
+            (fitted.spec.clone(), Some(fitted))
+        }
+    };
+    let checkup = Checkup::new(catalog.clone(), spec.clone())?;
+    let (data, outcome) = match &fitted {
+        None => checkup.run(&panel, &validation)?,
+        Some(fitted) => {
+            let data = checkup.prepare(&panel, &validation)?;
+            let outcome = fitted.transform(&data)?;
+            (data, outcome)
+        }
+    };
     let mut warnings = outcome.warnings.clone();
-    if config.spec.scope == Scope::Year {
+    if spec.scope == Scope::Year {
         warnings.push(
             "scope = year: parameters are fitted per year, so scores of different years are not comparable".into(),
         );
@@ -351,8 +375,8 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             version: catalog.meta().version.clone(),
             sha256: catalog.sha256().to_string(),
         },
-        spec: config.spec.clone(),
-        comparable_across_years: config.spec.scope != Scope::Year,
+        spec,
+        comparable_across_years: outcome.spec().scope != Scope::Year,
         inputs,
         counts: Counts {
             units: data.units().len(),

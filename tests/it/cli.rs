@@ -330,3 +330,85 @@ fn compute_writes_indicators_and_ledger() {
     let bad_level = citycheck(&["compute", "--catalog", "mohurd-2023", "--records", &files[0], "--level", "town"]);
     assert_eq!(bad_level.status.code(), Some(2));
 }
+
+/// `score --fitted` applies an earlier run's parameters to new data: fitted on 2008–2011, the
+/// 2012 file is scored with those bounds and weights (and the warnings count the values beyond
+/// them); applied to the data they were fitted on, they give that run's scores again.
+#[test]
+fn score_with_fitted_parameters_of_an_earlier_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv");
+    let all = std::fs::read_to_string(&source).unwrap();
+    let header = all.lines().next().unwrap();
+    let year_col = header.split(',').position(|c| c == "year").expect("a year column");
+    let keep = |years: &[&str]| -> String {
+        let mut text = format!("{header}\n");
+        for line in all.lines().skip(1).filter(|l| years.contains(&l.split(',').nth(year_col).unwrap_or(""))) {
+            text.push_str(line);
+            text.push('\n');
+        }
+        text
+    };
+    let earlier = write(dir.path(), "earlier.csv", &keep(&["2008", "2009", "2010", "2011"]));
+    let later = write(dir.path(), "later.csv", &keep(&["2012"]));
+    let base = ["--catalog", "ccsy-example", "--unit-column", "city"];
+    let fit_out = dir.path().join("fit");
+    let fit = citycheck(&[&["score", "--data", &earlier][..], &base, &["--out", fit_out.to_str().unwrap()]].concat());
+    assert!(fit.status.success(), "{}", text(&fit.stderr));
+    let fitted = fit_out.join("fitted.json");
+
+    let new_out = dir.path().join("new");
+    let args = [&["score", "--data", &later][..], &base, &["--fitted", fitted.to_str().unwrap()]].concat();
+    let scored = citycheck(&[&args[..], &["--out", new_out.to_str().unwrap()]].concat());
+    assert!(scored.status.success(), "{}", text(&scored.stderr));
+    // The 2012 scores use the 2008–2011 parameters: the same weights file, and scores
+    // beyond [0, 100] where 2012 exceeds the fitted bounds, each counted in run.json.
+    assert_eq!(
+        std::fs::read_to_string(fit_out.join("weights.csv")).unwrap(),
+        std::fs::read_to_string(new_out.join("weights.csv")).unwrap()
+    );
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(new_out.join("run.json")).unwrap()).unwrap();
+    let warnings: Vec<&str> = run["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    let beyond: Vec<&&str> = warnings.iter().filter(|w| w.contains("beyond the bounds")).collect();
+    assert!(!beyond.is_empty(), "{warnings:?}");
+    let scores = std::fs::read_to_string(new_out.join("scores.csv")).unwrap();
+    let outside = scores
+        .lines()
+        .skip(1)
+        .filter(|l| l.contains(",indicator,"))
+        .filter_map(|l| l.split(',').nth(4).and_then(|s| s.parse::<f64>().ok()))
+        .filter(|s| !(0.0..=100.0).contains(s))
+        .count();
+    let counted: usize = beyond
+        .iter()
+        .map(|w| w.split(": ").nth(2).and_then(|c| c.split(' ').next()).unwrap().parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(outside, counted, "{beyond:?}");
+    // The fitted parameters are an input of the run.
+    let inputs = run["inputs"].as_array().unwrap();
+    assert!(inputs.iter().any(|i| i["path"].as_str().unwrap().ends_with("fitted.json")), "{inputs:?}");
+
+    // Applied to the data they were fitted on, the parameters reproduce the fit's scores.
+    let again_out = dir.path().join("again");
+    let again = citycheck(
+        &[
+            &["score", "--data", &earlier][..],
+            &base,
+            &["--fitted", fitted.to_str().unwrap()],
+            &["--out", again_out.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_eq!(
+        std::fs::read_to_string(fit_out.join("scores.csv")).unwrap(),
+        std::fs::read_to_string(again_out.join("scores.csv")).unwrap()
+    );
+
+    // Method flags cannot be given with --fitted.
+    let both = citycheck(&[&args[..], &["--normalize", "z_score"]].concat());
+    assert_eq!(both.status.code(), Some(2), "{}", text(&both.stderr));
+    assert!(text(&both.stderr).contains("--normalize"), "{}", text(&both.stderr));
+}

@@ -233,3 +233,23 @@ fn rankings_and_year_filters() {
     assert_eq!(panel.filter_years(2010..=2011).years(), [2010, 2011]);
     assert_eq!(panel.filter_years(..).len(), panel.len());
 }
+
+/// A run config with `fitted` scores with those parameters and their spec; a `[spec]` that
+/// says otherwise is refused rather than silently ignored.
+#[test]
+fn run_configs_score_with_fitted_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = citycheck::run::run(&RunConfig::embedded(), Some(&dir.path().join("first"))).unwrap();
+    let fitted = dir.path().join("first/fitted.json").display().to_string();
+    let mut again = RunConfig::embedded();
+    again.fitted = Some(fitted.clone());
+    let second = citycheck::run::run(&again, Some(&dir.path().join("second"))).unwrap();
+    assert_eq!(index(&second.outcome, "沈阳市", 2012), index(&first.outcome, "沈阳市", 2012));
+    assert_eq!(
+        std::fs::read(dir.path().join("first/scores.csv")).unwrap(),
+        std::fs::read(dir.path().join("second/scores.csv")).unwrap()
+    );
+    again.spec = Spec { normalize: Normalize::ZScore, ..Spec::checkup_default() };
+    let err = citycheck::run::run(&again, Some(&dir.path().join("third"))).unwrap_err();
+    assert!(matches!(&err, Error::Mismatch(m) if m.contains("[spec]")), "{err}");
+}

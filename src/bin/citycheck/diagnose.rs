@@ -60,6 +60,7 @@ impl DiagnoseArgs {
             data: Some(self.input.data_config()),
             compute: None,
             spec,
+            fitted: None,
             output: OutputConfig { dir: self.out.clone(), format: self.format.into() },
             evaluate: None,
             diagnose: Some(DiagnoseOptions {

@@ -45,10 +45,15 @@ enum Command {
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
-    /// Score a data file with a catalogue.
+    /// Score a data file with a catalogue: fit the methods on it, or apply the parameters an
+    /// earlier run fitted (`--fitted OUT/fitted.json`) to new data, e.g. a new year.
     Score {
         #[command(flatten)]
         input: Input,
+        /// Parameters of an earlier run (its fitted.json): score with them and their spec
+        /// instead of fitting; the method flags cannot be given with it.
+        #[arg(long, conflicts_with_all = ["normalize", "scope", "weights", "aggregate"])]
+        fitted: Option<PathBuf>,
         // The help texts of the method flags list the names from the library's NAMES.
         #[arg(long, default_value = "min_max", value_parser = parse_method::<Normalize>,
               help = method_help::<Normalize>("Normalisation, with default parameters"))]
@@ -311,7 +316,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             }
             run_and_report(&config, out)
         }
-        Command::Score { input, normalize, scope, weights, aggregate, out, format } => {
+        Command::Score { input, fitted, normalize, scope, weights, aggregate, out, format } => {
             let spec = Spec {
                 normalize,
                 scope: parse_scope(&scope)?,
@@ -323,7 +328,8 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 catalog: input.catalog.clone(),
                 data: Some(input.data_config()),
                 compute: None,
-                spec,
+                spec: if fitted.is_some() { Spec::default() } else { spec },
+                fitted: fitted.map(|p| p.display().to_string()),
                 output: OutputConfig { dir: out, format: format.into() },
                 evaluate: None,
                 diagnose: None,
@@ -347,6 +353,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 data: Some(input.data_config()),
                 compute: None,
                 spec,
+                fitted: None,
                 output: OutputConfig { dir: out, format: format.into() },
                 evaluate: Some(EvaluateOptions { from, to, alpha, ..EvaluateOptions::default() }),
                 diagnose: None,
