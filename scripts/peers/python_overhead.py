@@ -16,7 +16,7 @@ groups, every 5th indicator "lower", as benches/common) and a run config: strict
 the check-up default spec (min-max [0, 100] over the panel, entropy_normalized weights within
 groups, equal above, arithmetic means), CSV output.
 
-The comparison. Both sides run the same Rust function, `citycheck::io::run`, on the same
+The comparison. Both sides run the same Rust function, `citycheck::run::run`, on the same
 config — read the CSV, validate, score, write the output folder:
   rust     `target/release/citycheck run CONFIG --out DIR`, wall clock of the process, best of
            N, minus the best-of-N start-up of `target/release/citycheck --version`;

@@ -412,3 +412,35 @@ fn score_with_fitted_parameters_of_an_earlier_run() {
     assert_eq!(both.status.code(), Some(2), "{}", text(&both.stderr));
     assert!(text(&both.stderr).contains("--normalize"), "{}", text(&both.stderr));
 }
+
+/// `score --spec` takes a spec TOML (methods per level): with the default run's spec it writes
+/// the default run's scores.csv byte for byte; a misspelt method names the file and the
+/// closest name.
+#[test]
+fn score_with_a_spec_file_is_the_default_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(
+        dir.path(),
+        "spec.toml",
+        "scope = \"panel\"\n[weights]\ndefault = { method = \"equal\" }\n\
+         levels = { \"2\" = { method = \"entropy_normalized\", shift = 0.0001 } }\n",
+    );
+    let data = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv");
+    let (run_out, score_out) = (dir.path().join("run"), dir.path().join("score"));
+    assert!(citycheck(&["run", "--out", run_out.to_str().unwrap()]).status.success());
+    let base = ["score", "--catalog", "ccsy-example", "--data", data.to_str().unwrap(), "--unit-column", "city"];
+    let scored = citycheck(&[&base[..], &["--spec", &spec, "--out", score_out.to_str().unwrap()]].concat());
+    assert!(scored.status.success(), "{}", text(&scored.stderr));
+    assert_eq!(
+        std::fs::read(run_out.join("scores.csv")).unwrap(),
+        std::fs::read(score_out.join("scores.csv")).unwrap()
+    );
+    let bad = write(dir.path(), "bad.toml", "normalize = { method = \"minmax\" }\n");
+    let refused = citycheck(&[&base[..], &["--spec", &bad]].concat());
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = text(&refused.stderr);
+    assert!(stderr.contains("bad.toml") && stderr.contains("did you mean 'min_max'"), "{stderr}");
+    let both = citycheck(&[&base[..], &["--spec", &spec, "--weights", "critic"]].concat());
+    assert_eq!(both.status.code(), Some(2), "{}", text(&both.stderr));
+}

@@ -9,7 +9,7 @@ use clap::Args;
 use citycheck::catalog::NodeKind;
 use citycheck::diagnose::{DiagnoseOptions, Diagnosis};
 use citycheck::run::{OutputConfig, RunConfig};
-use citycheck::{Error, Spec};
+use citycheck::Spec;
 
 use super::{Format, Input};
 
@@ -49,10 +49,7 @@ impl DiagnoseArgs {
     /// The run these flags ask for: score the data, diagnose the year, write the tables.
     pub fn config(&self) -> citycheck::Result<RunConfig> {
         let spec = match &self.spec {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.clone(), source: e })?;
-                Spec::from_toml(&text)?
-            }
+            Some(path) => crate::read_spec(path)?,
             None => Spec::checkup_default(),
         };
         Ok(RunConfig {

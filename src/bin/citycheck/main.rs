@@ -52,8 +52,11 @@ enum Command {
         input: Input,
         /// Parameters of an earlier run (its fitted.json): score with them and their spec
         /// instead of fitting; the method flags cannot be given with it.
-        #[arg(long, conflicts_with_all = ["normalize", "scope", "weights", "aggregate"])]
+        #[arg(long, conflicts_with_all = ["normalize", "scope", "weights", "aggregate", "spec"])]
         fitted: Option<PathBuf>,
+        /// A spec TOML (methods per level, scope, imputation, …) instead of the method flags.
+        #[arg(long, conflicts_with_all = ["normalize", "scope", "weights", "aggregate"])]
+        spec: Option<PathBuf>,
         // The help texts of the method flags list the names from the library's NAMES.
         #[arg(long, default_value = "min_max", value_parser = parse_method::<Normalize>,
               help = method_help::<Normalize>("Normalisation, with default parameters"))]
@@ -316,13 +319,16 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             }
             run_and_report(&config, out)
         }
-        Command::Score { input, fitted, normalize, scope, weights, aggregate, out, format } => {
-            let spec = Spec {
-                normalize,
-                scope: parse_scope(&scope)?,
-                weights: Staged::uniform(weights),
-                aggregate: Staged::uniform(aggregate),
-                ..Spec::default()
+        Command::Score { input, fitted, spec, normalize, scope, weights, aggregate, out, format } => {
+            let spec = match spec {
+                Some(path) => read_spec(&path)?,
+                None => Spec {
+                    normalize,
+                    scope: parse_scope(&scope)?,
+                    weights: Staged::uniform(weights),
+                    aggregate: Staged::uniform(aggregate),
+                    ..Spec::default()
+                },
             };
             let config = RunConfig {
                 catalog: input.catalog.clone(),
@@ -341,11 +347,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
         }
         Command::Evaluate { input, from, to, alpha, spec, out, format } => {
             let spec = match spec {
-                Some(path) => {
-                    let text =
-                        std::fs::read_to_string(&path).map_err(|e| Error::Io { path: path.clone(), source: e })?;
-                    Spec::from_toml(&text)?
-                }
+                Some(path) => read_spec(&path)?,
                 None => Spec::checkup_default(),
             };
             let config = RunConfig {
@@ -443,6 +445,15 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A spec TOML file, named in its errors.
+pub(crate) fn read_spec(path: &std::path::Path) -> citycheck::Result<Spec> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    Spec::from_toml(&text).map_err(|e| match e {
+        Error::Spec(m) => Error::Spec(format!("{}: {m}", path.display())),
+        other => other,
+    })
 }
 
 fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result<ExitCode> {
