@@ -62,6 +62,11 @@ pub use error::{Error, Issue, Result};
 pub use panel::{Panel, ReadOptions, Validation, ValidationMode};
 pub use pipeline::{Pipeline, Report};
 
+/// The polars version citycheck's tables are made of (`Scores::to_dataframe`,
+/// `Panel::from_dataframe`, …): `citycheck::polars::prelude::DataFrame` needs no second,
+/// possibly different, polars dependency.
+pub use polars;
+
 /// The names most programs use: `use citycheck::prelude::*;`.
 pub mod prelude {
     pub use crate::diagnose::{diagnose, DiagnoseOptions, Diagnosis};

@@ -128,6 +128,19 @@ impl Aggregate {
     pub const NAMES: &'static [&'static str] =
         &["arithmetic", "geometric", "harmonic", "topsis", "grey_relational", "vikor"];
 
+    /// The range of the scores this method gives a node whose children score on `children`
+    /// (one `(lo, hi)` per child): the weighted means stay within their children's range;
+    /// TOPSIS closeness, grey relational grades and VIKOR's 1 − Q lie on [0, 1] whatever the
+    /// children's scale. The diagnosis reads a group's score on [0, 1] through it.
+    pub fn output_scale(&self, children: &[(f64, f64)]) -> (f64, f64) {
+        match self {
+            Aggregate::Arithmetic | Aggregate::Geometric | Aggregate::Harmonic => {
+                children.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &(l, h)| (lo.min(l), hi.max(h)))
+            }
+            Aggregate::Topsis { .. } | Aggregate::GreyRelational { .. } | Aggregate::Vikor { .. } => (0.0, 1.0),
+        }
+    }
+
     /// One score per row of `x` from the columns weighted by `w`, every column higher-is-better
     /// (child scores). For the weighted means a row with no value present scores `NaN`
     /// (missing); TOPSIS, grey relational and VIKOR compare whole rows with ideal points and

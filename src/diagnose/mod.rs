@@ -19,8 +19,11 @@
 //!
 //! # Scores on [0, 1]
 //! Obstacle degree and coupling need scores r ∈ [0, 1]. They are the check-up's scores
-//! rescaled by the spec's normalisation scale `[lo, hi]`: r = (score − lo)/(hi − lo), clamped to
-//! [0, 1] (a `reference_year` fit can score other years outside `[lo, hi]`). Normalisations
+//! rescaled by the range they lie on: r = (score − lo)/(hi − lo), clamped to [0, 1] (a
+//! `reference_year` fit can score other years outside it). The range of an indicator's score is
+//! the spec's normalisation scale `[lo, hi]`; a group's is the range its aggregation gives: the
+//! weighted means keep their children's range, while TOPSIS closeness, grey relational grades
+//! and VIKOR's 1 − Q lie on [0, 1] (so a TOPSIS group's closeness of 0.84 is r = 0.84, not 0.0084). Normalisations
 //! without a bounded scale (`z_score`, `rank`, `vector`, `sum`) are refused with
 //! [`Error::Spec`].
 //!
@@ -78,7 +81,7 @@ pub use peers::{PeerFlag, PeerKind};
 pub use reserve::ReserveItem;
 pub use tasks::{Area, RenewalTask, TaskCatalog, TaskMeta};
 
-use crate::catalog::{Catalog, Indicator, Tree};
+use crate::catalog::{Catalog, Indicator, NodeKind, Tree};
 use crate::checkup::{Dataset, Outcome, Scores};
 use crate::error::{Error, Result};
 
@@ -288,9 +291,12 @@ pub(crate) struct View<'a> {
     pub year: i32,
     /// Rows of `year` (the same rows in `data` and `scores`).
     pub rows: Range<usize>,
-    /// The normalisation scale `[lo, hi]`.
+    /// The normalisation scale `[lo, hi]` of the indicator scores.
     pub lo: f64,
     pub hi: f64,
+    /// The range of every node's scores: the normalisation scale for indicators, the scale its
+    /// aggregation gives for groups ([`crate::aggregate::Aggregate::output_scale`]).
+    scale: Vec<(f64, f64)>,
     /// Global weight of every tree node (the index: 1).
     pub global: Vec<f64>,
     /// Dataset column of every indicator node.
@@ -332,11 +338,19 @@ impl<'a> View<'a> {
                     Error::Spec(format!("the fitted parameters have no weight for node '{}'", node.id))
                 })?;
         }
+        let mut scale = vec![(lo, hi); tree.nodes().len()];
+        for &g in tree.bottom_up() {
+            let node = tree.node(g);
+            if node.kind != NodeKind::Indicator {
+                let children: Vec<(f64, f64)> = node.children.iter().map(|&c| scale[c]).collect();
+                scale[g] = spec.aggregate.at(node.level).output_scale(&children);
+            }
+        }
         let mut column = vec![None; tree.nodes().len()];
         for (c, &node) in data.columns.iter().enumerate() {
             column[node] = Some(c);
         }
-        Ok(View { catalog, data, scores, year, rows, lo, hi, global, column })
+        Ok(View { catalog, data, scores, year, rows, lo, hi, scale, global, column })
     }
 
     pub fn tree(&self) -> &Tree {
@@ -367,7 +381,8 @@ impl<'a> View<'a> {
 
     /// The score of `node` rescaled to [0, 1] (module docs); `NaN` when it has none.
     pub fn score01(&self, row: usize, node: usize) -> f64 {
-        rescale(self.scores.value(row, node), self.lo, self.hi)
+        let (lo, hi) = self.scale[node];
+        rescale(self.scores.value(row, node), lo, hi)
     }
 
     /// Nodes from `node`'s parent up to the root.

@@ -26,6 +26,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use alert::{alert, Alert, Level, DEFAULT_YELLOW};
+// The command line's terminal table reuses the trend columns; not part of the library's API.
+#[doc(hidden)]
 pub use output::{note_cell, summary_columns};
 pub use progress::{progress, progress_with, Pace, PaceCutoffs, Progress, TrendFit};
 

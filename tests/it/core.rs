@@ -253,3 +253,30 @@ fn run_configs_score_with_fitted_parameters() {
     let err = citycheck::run::run(&again, Some(&dir.path().join("third"))).unwrap_err();
     assert!(matches!(&err, Error::Mismatch(m) if m.contains("[spec]")), "{err}");
 }
+
+/// The diagnosis reads a group's score on the range its aggregation gives: TOPSIS closeness is
+/// on [0, 1], so coupling's T is the mean closeness of the top-level groups (before: the
+/// closeness divided by 100, and every city "极度失调").
+#[test]
+fn coupling_after_topsis_reads_closeness_on_its_own_scale() {
+    let topsis =
+        Spec { aggregate: Staged::uniform(Aggregate::Topsis { normalize: Default::default() }), ..Spec::default() };
+    let (_, data, outcome) = scored(topsis);
+    let d = diagnose(&data, &outcome, &DiagnoseOptions::default()).unwrap();
+    let tree = outcome.scores.tree();
+    let top: Vec<&str> = tree.root().children.iter().map(|&c| tree.node(c).id.as_str()).collect();
+    assert!(top.len() >= 2);
+    for row in d.coupling.iter().filter(|c| c.t.is_some()) {
+        let u: Vec<f64> = top.iter().map(|g| outcome.scores.get(&row.unit, row.year, g).unwrap()).collect();
+        assert!(u.iter().all(|x| (0.0..=1.0).contains(x)));
+        // T = Σ β_k U_k with equal β.
+        let t = u.iter().sum::<f64>() / u.len() as f64;
+        assert!((row.t.unwrap() - t).abs() < 1e-12, "{}: T {} vs {t}", row.unit, row.t.unwrap());
+    }
+    // With arithmetic means the groups stay on [0, 100] and are read as score / 100.
+    let (_, data, outcome) = scored(Spec::default());
+    let d = diagnose(&data, &outcome, &DiagnoseOptions::default()).unwrap();
+    let row = d.coupling.iter().find(|c| c.unit == "大连市").unwrap();
+    let u: Vec<f64> = top.iter().map(|g| outcome.scores.get("大连市", row.year, g).unwrap() / 100.0).collect();
+    assert!((row.t.unwrap() - u.iter().sum::<f64>() / u.len() as f64).abs() < 1e-12);
+}
