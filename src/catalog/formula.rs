@@ -170,6 +170,7 @@ pub enum Operand {
 
 /// A parsed formula; the kinds are in the module documentation's table.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Formula {
     /// `count(c)`: objects where the condition holds.
     Count(Cond),

@@ -32,6 +32,7 @@ impl NodeKind {
 
 /// One node of the scoring tree.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Node {
     /// The group's or indicator's id; `index` for the root.
     pub id: String,

@@ -42,6 +42,7 @@ pub struct NodeWeight {
 /// Parameters fitted on one slice of the data: one year (`year` scope, or the reference year)
 /// or the whole panel (`year` = `None`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FittedSet {
     /// The year fitted on; `None` for the whole panel.
     pub year: Option<i32>,

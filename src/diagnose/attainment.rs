@@ -32,6 +32,7 @@ use crate::normalize::{attainment, gap_to_standard, standard_value};
 
 /// One unit-year and indicator with a standard (a row of `attainment.csv`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AttainmentRow {
     /// The unit: column `unit`.
     pub unit: String,
@@ -58,6 +59,7 @@ pub struct AttainmentRow {
 /// Attainment rate (达标率) of one unit-year and node (the index or a group).
 /// A row of `attainment_rates.csv`, each field the column of the same name.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AttainmentRate {
     /// The unit.
     pub unit: String,

@@ -194,6 +194,7 @@ pub fn coupling(u: &[f64], beta: &[f64]) -> Coupling {
 /// Each field is the column of the same name; C, T, D and grade are empty when a group score
 /// is missing.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CouplingRow {
     /// The unit.
     pub unit: String,

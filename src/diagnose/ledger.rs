@@ -38,6 +38,7 @@ use crate::panel::Source;
 
 /// A rule that flagged a problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Reason {
     /// The standard is not met (attainment s < 1).
     BelowStandard,
@@ -88,6 +89,7 @@ fn percent(share: f64) -> String {
 
 /// One problem: a row of `ledger.csv`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Problem {
     /// The unit: column `unit`.
     pub unit: String,

@@ -206,6 +206,7 @@ impl DiagnoseOptions {
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Diagnosis {
     /// The diagnosed year.
     pub year: i32,

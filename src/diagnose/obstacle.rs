@@ -78,6 +78,7 @@ pub fn obstacle_degree(weights: &[f64], scores01: &[f64]) -> Vec<f64> {
 /// The obstacle degree of one node (a group or an indicator) for one unit-year: a row of
 /// `obstacles.csv`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ObstacleRow {
     /// The unit: column `unit`.
     pub unit: String,

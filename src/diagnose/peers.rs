@@ -52,6 +52,7 @@ impl PeerKind {
 
 /// A unit flagged on an indicator against its peers: a row of `weaknesses.csv`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PeerFlag {
     /// The unit: column `unit`.
     pub unit: String,

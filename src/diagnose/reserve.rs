@@ -20,6 +20,7 @@ use super::View;
 
 /// One task in one unit's reserve: a row of `reserve.csv`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReserveItem {
     /// The unit: column `unit`.
     pub unit: String,

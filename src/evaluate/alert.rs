@@ -53,6 +53,7 @@ impl Level {
 
 /// The warning of one value: its attainment, level and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Alert {
     /// Attainment of the unit's standard (达标度), in [0, 1]; 1 = met.
     pub attainment: f64,

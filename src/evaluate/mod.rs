@@ -95,6 +95,7 @@ impl Default for EvaluateOptions {
 
 /// The trend of one unit on one node: a row of the `trends` table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TrendRow {
     /// The unit (city, district, …): column `unit`.
     pub unit: String,
@@ -114,6 +115,7 @@ pub struct TrendRow {
 
 /// Progress of one unit on one indicator with a target: a row of the `progress` table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ProgressRow {
     /// The unit: column `unit`.
     pub unit: String,
@@ -126,6 +128,7 @@ pub struct ProgressRow {
 
 /// The warning (监测预警) of one unit, year and indicator: a row of the `warnings` table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct WarningRow {
     /// The unit: column `unit`.
     pub unit: String,
@@ -160,6 +163,7 @@ pub struct WarningRow {
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Evaluation {
     /// First year of the window.
     pub from: i32,
@@ -182,6 +186,7 @@ pub struct Evaluation {
 
 /// Counts of an evaluation, for run.json.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EvaluationSummary {
     /// First year of the window.
     pub from: i32,

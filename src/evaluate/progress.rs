@@ -163,6 +163,7 @@ impl Pace {
 
 /// Progress of one series to its target; `None` fields have a reason in `notes`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Progress {
     /// Year of the first observation.
     pub baseline_year: i32,

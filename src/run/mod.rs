@@ -34,6 +34,7 @@ use crate::survey::{
 
 /// One input file and its SHA-256.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct InputDigest {
     /// The file as read (resolved path, or `embedded:` + name for a compiled-in data set).
     pub path: String,
@@ -43,6 +44,7 @@ pub struct InputDigest {
 
 /// Counts of what was scored.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Counts {
     /// Units (cities, districts, …) scored.
     pub units: usize,
@@ -60,6 +62,7 @@ pub struct Counts {
 
 /// `run.json`: how the outputs were made, so that they can be regenerated and cited.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct RunReport {
     /// The citycheck version that made the outputs.
     pub citycheck_version: &'static str,
@@ -92,6 +95,7 @@ pub struct RunReport {
 
 /// The reconciliation part of run.json.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct ReconciliationSummary {
     /// Which source's value a reconciled cell keeps.
     pub choice: crate::survey::SourceChoice,
@@ -105,6 +109,7 @@ pub struct ReconciliationSummary {
 
 /// The diagnosis part of run.json.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct DiagnosisSummary {
     /// The diagnosed year.
     pub year: i32,
@@ -122,6 +127,7 @@ pub struct DiagnosisSummary {
 
 /// Which catalogue file (indicator or task catalogue) a run used.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct CatalogRef {
     /// The catalogue's id.
     pub id: String,
@@ -133,6 +139,7 @@ pub struct CatalogRef {
 
 /// Everything a run produced.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RunOutput {
     /// The scores and fitted parameters.
     pub outcome: Outcome,

@@ -139,6 +139,7 @@ impl Resolution {
 /// One (unit, year, indicator) across the sources: a row of the reconciliation table, each
 /// field the column of the same name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ReconciledCell {
     /// The unit.
     pub unit: String,
@@ -167,6 +168,7 @@ pub struct ReconciledCell {
 /// The reconciliation table, cells in order of first appearance of unit, then year, then
 /// indicator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Reconciliation {
     /// One row per (unit, year, indicator) of the input rows, missing values included.
     pub cells: Vec<ReconciledCell>,

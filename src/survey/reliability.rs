@@ -16,6 +16,7 @@ use crate::kernels::stats;
 
 /// Cronbach's α of k items on their complete cases, with the per-item diagnostics.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Cronbach {
     /// Number of items.
     pub k: usize,
@@ -145,6 +146,7 @@ pub fn cronbach(items: &[&[f64]]) -> Result<Cronbach> {
 /// One row of `reliability.csv`: a dimension (item `None`: α) or one of its items (α if
 /// deleted, item-total r).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ReliabilityRow {
     /// The survey year: column `year`.
     pub year: i32,

@@ -104,6 +104,7 @@ impl std::fmt::Display for BadReason {
 /// One answer (or row) left out, with where it sits: a row of `bad_answers`, each field the
 /// column of the same name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct BadAnswer {
     /// The unit, when the row has one.
     pub unit: Option<String>,

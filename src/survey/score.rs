@@ -55,6 +55,7 @@ impl SurveyOptions {
 /// The estimates of one variable (an item or a dimension score) in one group. A value that
 /// cannot be computed is `None`, and `notes` says why; nothing is `NaN`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Stats {
     /// Respondents with a valid answer (a dimension score).
     pub n: usize,
@@ -83,6 +84,7 @@ pub struct Stats {
 /// [`Stats`] of one item or dimension in one unit-year: a row of `survey_items` or
 /// `survey_dimensions`, the statistics as the columns of the same name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Estimate {
     /// The unit (city, district or community): column `unit`.
     pub unit: String,
@@ -97,6 +99,7 @@ pub struct Estimate {
 
 /// Counts of what a survey run read and scored (`survey.json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SurveySummary {
     /// `[survey] id` of the definition.
     pub survey: String,
@@ -140,6 +143,7 @@ pub struct SurveySummary {
 
 /// Everything [`score`] produced.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SurveyReport {
     /// Unit × year × item, units in order of first appearance, years ascending, items in
     /// definition order.

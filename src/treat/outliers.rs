@@ -112,6 +112,7 @@ impl OutlierRule {
 /// data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Transform {
     /// Untreated: every value as it is.
     None,
@@ -191,6 +192,7 @@ pub enum Treatment {
 /// The outcome of [`treat_column`]: skewness and excess kurtosis before and after, and what
 /// was done. The moments are `NaN` where undefined (fewer than 3 or 4 values, or constant).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TreatReport {
     /// Sample skewness before treatment.
     pub skew: f64,

@@ -51,6 +51,7 @@ impl Verdict {
 /// All statistics of one series; `None` where a statistic cannot be computed (see `notes`).
 /// Each field is the column of the same name in `trends.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Summary {
     /// Present (t, y) pairs.
     pub n: usize,
