@@ -53,11 +53,14 @@ pub struct Standard {
     /// `by_unit`, or is a collective total that cannot be checked unit by unit (see `note`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+    /// The year by which the target is to be met (progress to target in the five-year
+    /// evaluation); `None` when the source gives none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<i32>,
     /// Per-unit overrides, keyed by unit name as it appears in the data.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub by_unit: BTreeMap<String, f64>,
+    /// The standard's wording in the source, its scope and caveats.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

@@ -18,12 +18,16 @@ pub struct Location {
     /// 1-based line or sheet row, counting the header as row 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<usize>,
+    /// Column name of the input table.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
+    /// The unit (city, district, …) the value belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// The year of the value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
+    /// The indicator's id or name as written in the input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indicator: Option<String>,
 }
@@ -62,27 +66,40 @@ impl fmt::Display for Location {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum IssueKind {
+    /// A name that is neither an indicator id nor an alias of the catalogue.
     UnknownIndicator,
+    /// A second value for the same unit, year and indicator (or an object id twice in a year).
     DuplicateObservation,
+    /// A cell that is not a number; read as missing.
     NonNumeric,
+    /// A value outside the indicator's valid range.
     OutOfRange,
+    /// Every value of a percentage indicator lies in [0, 1]: fractions written for percents.
     PercentAsFraction,
+    /// A unit without data in some of the panel's years (never fatal).
     MissingYears,
+    /// A column or record table that is not read (never fatal).
     IgnoredColumn,
+    /// Records without a year or an id of a level, or a level without records.
     MissingKey,
+    /// A source cell that is not self, third_party or survey; or an object under two parents.
     InvalidSource,
 }
 
 /// One data problem found while reading or validating a panel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Issue {
+    /// What kind of problem.
     pub kind: IssueKind,
+    /// Where it sits; flattened into the issue's JSON.
     #[serde(flatten)]
     pub location: Location,
+    /// What is wrong, in words.
     pub message: String,
 }
 
 impl Issue {
+    /// An issue of `kind` at `location`.
     pub fn new(kind: IssueKind, location: Location, message: impl Into<String>) -> Self {
         Issue { kind, location, message: message.into() }
     }
@@ -106,15 +123,30 @@ impl fmt::Display for Issue {
 pub enum Error {
     /// A catalogue file is malformed or inconsistent.
     #[error("catalogue {source_name}{}: {message}", entry.as_ref().map(|e| format!(", entry '{e}'")).unwrap_or_default())]
-    Catalog { source_name: String, entry: Option<String>, message: String },
+    Catalog {
+        /// The file path, or `builtin:` + id for a compiled-in catalogue.
+        source_name: String,
+        /// The id of the offending group, indicator or judgement, when one is to blame.
+        entry: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
 
     /// The input data cannot be read as a panel at all (empty file, missing columns, …).
     #[error("{location}: {message}")]
-    Data { location: Box<Location>, message: String },
+    Data {
+        /// Where.
+        location: Box<Location>,
+        /// What is wrong.
+        message: String,
+    },
 
     /// Strict validation found problems; every one is listed.
     #[error("{} data problem(s):\n{}", issues.len(), summarize(issues))]
-    Validation { issues: Vec<Issue> },
+    Validation {
+        /// The data problems found, each with its place.
+        issues: Vec<Issue>,
+    },
 
     /// A run spec or command-line option is invalid.
     #[error("invalid spec: {0}")]
@@ -123,7 +155,14 @@ pub enum Error {
     /// A method cannot be applied to this input (negative data under raw entropy, a zero under
     /// geometric aggregation, …).
     #[error("{method}: {}{message}", location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default())]
-    Method { method: &'static str, location: Option<Box<Location>>, message: String },
+    Method {
+        /// The method's name (`entropy`, `geometric`, …).
+        method: &'static str,
+        /// Where, when the method knows.
+        location: Option<Box<Location>>,
+        /// What is wrong.
+        message: String,
+    },
 
     /// Data, results or parameters that do not belong together: parameters fitted with another
     /// catalogue or on data prepared another way, a validation of another panel, an outcome
@@ -133,7 +172,12 @@ pub enum Error {
 
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
 }
 
 fn summarize(issues: &[Issue]) -> String {
@@ -173,4 +217,5 @@ impl Error {
     }
 }
 
+/// `Result` with citycheck's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

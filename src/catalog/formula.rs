@@ -119,48 +119,72 @@ impl fmt::Display for ObjectLevel {
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// `==`
     Eq,
+    /// `!=`
     Ne,
+    /// `<` (numbers only)
     Lt,
+    /// `<=` (numbers only)
     Le,
+    /// `>` (numbers only)
     Gt,
+    /// `>=` (numbers only)
     Ge,
 }
 
 /// A literal on the right of a comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
+    /// A number, compared with a numeric column.
     Number(f64),
+    /// `true` or `false`, compared with a flag column (`==` and `!=` only).
     Bool(bool),
+    /// A quoted text, compared with a text column (`==` and `!=` only).
     Text(String),
 }
 
 /// A condition on one object.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cond {
+    /// A bare column: a flag (boolean, 0/1 or true/false text) that holds when true.
     Flag(String),
+    /// `column op literal`.
     Compare(String, Op, Literal),
+    /// `!cond`.
     Not(Box<Cond>),
+    /// `cond && cond`, three-valued (false && unknown = false).
     And(Box<Cond>, Box<Cond>),
+    /// `cond || cond`, three-valued (true || unknown = true).
     Or(Box<Cond>, Box<Cond>),
 }
 
 /// A column or a constant.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
+    /// A numeric column of the records.
     Column(String),
+    /// A constant.
     Number(f64),
 }
 
-/// A parsed formula.
+/// A parsed formula; the kinds are in the module documentation's table.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Formula {
+    /// `count(c)`: objects where the condition holds.
     Count(Cond),
+    /// `share(c)`: scale · objects where it holds / objects where it is known.
     Share(Cond),
+    /// `sum(x[, c])`: Σ of a column, over the objects where the condition holds when given.
     Sum(String, Option<Cond>),
+    /// `ratio(a, b)`: scale · Σa / Σb.
     Ratio(String, String),
+    /// `per_capita(a, p)`: scale · Σa / Σp, p a population column.
     PerCapita(String, String),
+    /// `coverage(w, c)`: scale · Σw where the condition holds / Σw.
     Coverage(String, Cond),
+    /// `shortfall(r, p)`: Σ max(0, r − p), required minus provided.
     Shortfall(Operand, Operand),
 }
 

@@ -28,7 +28,24 @@ const BUILTIN: &[(&str, &str)] = &[
     ("liaoning-pilot-2025", include_str!("../../indicators/liaoning-pilot-2025.toml")),
 ];
 
-/// A validated indicator catalogue.
+/// A validated indicator catalogue (指标体系): its groups, indicators and AHP judgements.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::Catalog;
+/// let catalog = Catalog::builtin("ccsy-example")?;
+/// assert_eq!(catalog.id(), "ccsy-example");
+/// // Indicators by id or by an alias seen in spreadsheets.
+/// let gdp = catalog.indicator("地区生产总值_当年价格_全市_万元").unwrap();
+/// assert_eq!((gdp.id.as_str(), gdp.unit.as_str()), ("gdp", "10k CNY"));
+/// // Context variables (no group) are read but not scored.
+/// for ind in catalog.indicators().iter().filter(|i| i.is_scored()) {
+///     println!("{} {} ({})", ind.id, ind.name_zh, ind.unit);
+/// }
+/// assert_eq!(catalog.suggest("gdpp"), Some("gdp"));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Catalog {
     meta: CatalogMeta,
@@ -107,10 +124,12 @@ impl Catalog {
         })
     }
 
+    /// The catalogue's identity: id, names, version, description and source.
     pub fn meta(&self) -> &CatalogMeta {
         &self.meta
     }
 
+    /// The catalogue's id (e.g. `mohurd-2021`).
     pub fn id(&self) -> &str {
         &self.meta.id
     }
@@ -120,10 +139,12 @@ impl Catalog {
         &self.sha256
     }
 
+    /// Every group, in file order.
     pub fn groups(&self) -> &[Group] {
         &self.groups
     }
 
+    /// Every indicator in file order, context variables included; positions index this slice.
     pub fn indicators(&self) -> &[Indicator] {
         &self.indicators
     }
@@ -143,6 +164,7 @@ impl Catalog {
         self.judgements.iter().find(|j| j.node == node)
     }
 
+    /// The group with this id, if any.
     pub fn group(&self, id: &str) -> Option<&Group> {
         self.groups.iter().find(|g| g.id == id)
     }

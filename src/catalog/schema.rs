@@ -25,7 +25,9 @@ pub struct Judgement {
     pub node: String,
     /// Every child of `node`, in the order of the matrix rows and columns.
     pub order: Vec<String>,
+    /// The n × n matrix: positive and reciprocal (a_ji = 1/a_ij within 3-decimal rounding).
     pub matrix: Vec<Vec<f64>>,
+    /// Whose judgements, and when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -34,13 +36,19 @@ pub struct Judgement {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogMeta {
+    /// Lowercase letters, digits and `-` (e.g. `mohurd-2021`).
     pub id: String,
+    /// The Chinese name (e.g. `2021年城市体检指标体系`).
     pub name: String,
+    /// The English name, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
+    /// A string, even when it is a year (`"2021"`).
     pub version: String,
+    /// What is covered and what is missing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Where the catalogue comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -49,8 +57,11 @@ pub struct CatalogMeta {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
+    /// Lowercase `a-z`, `0-9`, `_`; unique among groups and indicators (`index` is reserved).
     pub id: String,
+    /// The Chinese name (e.g. `生态宜居`).
     pub name_zh: String,
+    /// The English name.
     pub name_en: String,
     /// Parent group; `None` hangs the group directly under the index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,6 +69,7 @@ pub struct Group {
     /// Expert weight within the parent, used by `fixed` weights.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
+    /// Citation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -66,8 +78,10 @@ pub struct Group {
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum IndicatorType {
+    /// A guidance indicator (导向指标, default): warning levels follow attainment.
     #[default]
     Guidance,
+    /// A bottom-line indicator (底线指标): a miss of its standard is always a red warning.
     BottomLine,
 }
 
@@ -75,6 +89,8 @@ pub enum IndicatorType {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Warning {
+    /// Attainment at or above this (and below 1) is yellow, below it red; in (0, 1],
+    /// default 0.9.
     #[serde(default = "default_yellow")]
     pub yellow: f64,
 }
@@ -87,34 +103,50 @@ fn default_yellow() -> f64 {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Indicator {
+    /// Lowercase `a-z`, `0-9`, `_`; unique among groups and indicators.
     pub id: String,
+    /// The official Chinese name.
     pub name_zh: String,
+    /// The English name.
     pub name_en: String,
     /// The group it is scored in; `None` marks a context variable (read and validated, e.g. a
     /// population used as a denominator, but not scored).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// The unit of measurement, one of the known units ([`super::units`]).
     pub unit: String,
+    /// Higher, lower, band or target is better; required when `group` is set, `None` for a
+    /// context variable without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
+    /// Guidance (default) or bottom-line; TOML key `type`.
     #[serde(default, rename = "type")]
     pub kind: IndicatorType,
+    /// `[min, max]` of plausible values; values outside are reported by panel validation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_range: Option<[f64; 2]>,
+    /// `[L, U]`, fixed bounds of goalpost normalisation (scores comparable across years).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goalposts: Option<[f64; 2]>,
+    /// Expert weight within its group, used by `fixed` weights.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
+    /// Other names seen in real spreadsheets, used to match input columns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
+    /// Id of another indicator to divide by (e.g. a population context variable).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub denominator: Option<String>,
+    /// Numbers 1–18 of the renewal key tasks this indicator points to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<u32>,
+    /// Citation (document, source ids, URLs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The standard or target (标准值 / 目标值); `None`: no attainment, warning or progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<Standard>,
+    /// Warning thresholds; `None`: the default yellow threshold 0.9.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<Warning>,
     /// How to compute the indicator from object records ([`crate::compute`]).

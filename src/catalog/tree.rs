@@ -11,12 +11,16 @@ pub const ROOT_ID: &str = "index";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
+    /// An indicator: a leaf.
     Indicator,
+    /// A group of indicators or of other groups (dimension, level or aspect).
     Group,
+    /// The root, the overall index (id `index`).
     Index,
 }
 
 impl NodeKind {
+    /// `indicator`, `group` or `index`, as in serde and the `kind` columns.
     pub fn as_str(&self) -> &'static str {
         match self {
             NodeKind::Indicator => "indicator",
@@ -28,10 +32,15 @@ impl NodeKind {
 
 /// One node of the scoring tree.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Node {
+    /// The group's or indicator's id; `index` for the root.
     pub id: String,
+    /// Indicator, group or index.
     pub kind: NodeKind,
+    /// Position of the parent node in [`Tree::nodes`]; `None` for the root.
     pub parent: Option<usize>,
+    /// Positions of the children in [`Tree::nodes`], in catalogue order; empty for indicators.
     pub children: Vec<usize>,
     /// 1 for indicators; a group's level is one more than its highest child (COINr's levels).
     pub level: u32,
@@ -135,14 +144,17 @@ impl Tree {
         Tree { nodes, bottom_up }
     }
 
+    /// Every node: the index first, then groups and indicators in catalogue order.
     pub fn nodes(&self) -> &[Node] {
         &self.nodes
     }
 
+    /// The node at position `n` (panics when out of range).
     pub fn node(&self, n: usize) -> &Node {
         &self.nodes[n]
     }
 
+    /// The root, the overall index.
     pub fn root(&self) -> &Node {
         &self.nodes[0]
     }

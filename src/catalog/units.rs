@@ -52,6 +52,7 @@ pub const KNOWN_UNITS: &[&str] = &[
     "kWh",
 ];
 
+/// Whether `unit` is in [`KNOWN_UNITS`] (exact match).
 pub fn is_known(unit: &str) -> bool {
     KNOWN_UNITS.contains(&unit)
 }

@@ -25,6 +25,7 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// `year`, `panel` or `reference_year Y`, for messages and reports.
     pub fn label(&self) -> String {
         match self {
             Scope::Year => "year".into(),
@@ -41,15 +42,19 @@ impl Scope {
 /// (`{ method = "entropy" }`) or as `{ default = {...}, levels = { "3" = {...} } }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Staged<T> {
+    /// The method of every level not in `levels`.
     pub default: T,
+    /// Level (≥ 2) → the method for the nodes of that level.
     pub levels: BTreeMap<u32, T>,
 }
 
 impl<T> Staged<T> {
+    /// `method` at every level.
     pub fn uniform(method: T) -> Self {
         Staged { default: method, levels: BTreeMap::new() }
     }
 
+    /// `method` for the nodes of `level` (≥ 2), replacing any method given for it before.
     pub fn with_level(mut self, level: u32, method: T) -> Self {
         self.levels.insert(level, method);
         self
@@ -128,7 +133,32 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Staged<T> {
     }
 }
 
-/// Everything that decides a check-up's numbers.
+/// Everything that decides a check-up's numbers: the `[spec]` table of a run config.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::checkup::Scope;
+/// use citycheck::Spec;
+/// // Entropy weights for the indicators within a dimension (level 2), equal weights for the
+/// // dimensions; bounds fitted on 2020 and applied to every year.
+/// let spec = Spec::from_toml(r#"
+///     normalize = { method = "min_max", lo = 0.0, hi = 100.0 }
+///     scope = { reference_year = 2020 }
+///     [weights]
+///     default = { method = "equal" }
+///     levels = { "2" = { method = "entropy_normalized", shift = 0.0001 } }
+/// "#)?;
+/// assert_eq!(spec.scope, Scope::ReferenceYear(2020));
+/// assert_eq!(spec.weights.at(2).to_string(), "entropy_normalized");
+/// assert_eq!(spec.weights.at(3).to_string(), "equal");
+/// assert_eq!(Spec::from_toml(&spec.to_toml())?, spec); // round-trips
+/// // The same spec in Rust, from the defaults.
+/// let same = Spec { scope: Scope::ReferenceYear(2020), ..Spec::checkup_default() };
+/// assert_eq!(same, spec);
+/// assert!(Spec::from_toml("normalize = { method = \"min_maxx\" }").is_err());
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
@@ -144,14 +174,19 @@ pub struct Spec {
     /// normalisation; `None` (default) leaves the values as they are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub treat: Option<OutlierRule>,
+    /// The normalisation, with its parameters; default min_max [0, 100].
     #[serde(default)]
     pub normalize: Normalize,
+    /// Over which data bounds and weights are fitted; default `panel`.
     #[serde(default)]
     pub scope: Scope,
+    /// The weighting method per level; default equal everywhere.
     #[serde(default = "default_weights")]
     pub weights: Staged<Weight>,
+    /// The aggregation method per level; default arithmetic everywhere.
     #[serde(default = "default_aggregate")]
     pub aggregate: Staged<Aggregate>,
+    /// What aggregation does with a missing child: renormalise the weights (default) or `error`.
     #[serde(default)]
     pub missing: MissingPolicy,
 }
@@ -203,6 +238,7 @@ impl Spec {
         Ok(spec)
     }
 
+    /// The spec as TOML, as [`Spec::from_toml`] reads it.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).expect("a spec always serialises")
     }

@@ -68,6 +68,8 @@ impl Default for ComputeOptions {
 pub struct Computed {
     levels: Vec<LevelSums>,
     ledger: Option<Vec<LazyFrame>>,
+    /// What was found on the way (records without keys, duplicate ids, tables no formula
+    /// reads, …); a run adds them to run.json.
     pub issues: Vec<Issue>,
 }
 

@@ -32,36 +32,50 @@ use crate::normalize::{attainment, gap_to_standard, standard_value};
 
 /// One unit-year and indicator with a standard (a row of `attainment.csv`).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AttainmentRow {
+    /// The unit: column `unit`.
     pub unit: String,
+    /// The diagnosed year: column `year`.
     pub year: i32,
+    /// The indicator's id: column `indicator`.
     pub indicator: String,
     /// The observed value; empty when missing or imputed.
     pub value: Option<f64>,
     /// The standard value; empty for band and target directions (the interval is the standard).
     pub standard: Option<f64>,
-    /// Attainment s in [0, 1].
+    /// Attainment s in [0, 1] (not a column of `attainment.csv`; the ledger shows it).
     pub attainment: Option<f64>,
+    /// Whether the standard is met (s = 1): column `met`; empty when not judged.
     pub met: Option<bool>,
     /// Shortfall in the indicator's unit, positive when short of the standard.
     pub gap: Option<f64>,
+    /// Why a value is empty, or the interval that is the standard: column `note`.
     pub note: Option<String>,
     pub(crate) row: usize,
     pub(crate) node: usize,
 }
 
 /// Attainment rate (达标率) of one unit-year and node (the index or a group).
+/// A row of `attainment_rates.csv`, each field the column of the same name.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AttainmentRate {
+    /// The unit.
     pub unit: String,
+    /// The diagnosed year.
     pub year: i32,
+    /// The node's id: `index` or a group id.
     pub node: String,
+    /// Index or group.
     pub kind: NodeKind,
     /// Indicators under the node with a standard and an observed value (the judged ones).
     pub with_standard: u32,
+    /// Of those, the indicators that meet their standard.
     pub met: u32,
-    /// met / with_standard; empty when nothing was judged.
+    /// met / with_standard, a fraction in [0, 1]; empty when nothing was judged.
     pub rate: Option<f64>,
+    /// Why the rate is empty.
     pub note: Option<String>,
 }
 

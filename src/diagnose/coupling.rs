@@ -42,8 +42,11 @@ use crate::error::{Error, Result};
 /// Coupling C, coordination index T and coupling coordination degree D of one unit-year.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Coupling {
+    /// Coupling degree C, in [0, 1]; 1 when all U are equal.
     pub c: f64,
+    /// Comprehensive coordination index T = Σ β U, in [0, 1].
     pub t: f64,
+    /// Coupling coordination degree D = √(C·T), in [0, 1].
     pub d: f64,
 }
 
@@ -58,15 +61,25 @@ impl Coupling {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Grade {
+    /// 极度失调, D in [0, 0.1).
     ExtremeDisorder,
+    /// 严重失调, D in [0.1, 0.2).
     SevereDisorder,
+    /// 中度失调, D in [0.2, 0.3).
     ModerateDisorder,
+    /// 轻度失调, D in [0.3, 0.4).
     MildDisorder,
+    /// 濒临失调, D in [0.4, 0.5).
     VergeOfDisorder,
+    /// 勉强协调, D in [0.5, 0.6).
     BarelyCoordinated,
+    /// 初级协调, D in [0.6, 0.7).
     PrimaryCoordination,
+    /// 中级协调, D in [0.7, 0.8).
     IntermediateCoordination,
+    /// 良好协调, D in [0.8, 0.9).
     GoodCoordination,
+    /// 优质协调, D in [0.9, 1].
     QualityCoordination,
 }
 
@@ -120,6 +133,7 @@ impl Grade {
         }
     }
 
+    /// The English name (`extreme disorder` … `quality coordination`).
     pub fn name_en(self) -> &'static str {
         match self {
             Grade::ExtremeDisorder => "extreme disorder",
@@ -177,14 +191,24 @@ pub fn coupling(u: &[f64], beta: &[f64]) -> Coupling {
 }
 
 /// Coupling coordination of one unit-year: a row of `coupling.csv`.
+/// Each field is the column of the same name; C, T, D and grade are empty when a group score
+/// is missing.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CouplingRow {
+    /// The unit.
     pub unit: String,
+    /// The diagnosed year.
     pub year: i32,
+    /// Coupling degree C, in [0, 1].
     pub c: Option<f64>,
+    /// Comprehensive coordination index T, in [0, 1].
     pub t: Option<f64>,
+    /// Coupling coordination degree D = √(C·T), in [0, 1].
     pub d: Option<f64>,
+    /// The grade of D, written in Chinese (极度失调 … 优质协调).
     pub grade: Option<Grade>,
+    /// Which group is missing or at zero.
     pub note: Option<String>,
 }
 

@@ -38,11 +38,17 @@ use crate::panel::Source;
 
 /// A rule that flagged a problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Reason {
+    /// The standard is not met (attainment s < 1).
     BelowStandard,
+    /// Among the bottom share of the peers on the indicator's score (a weakness).
     BottomOfPeers,
+    /// Far below the peer median (a weakness).
     FarBelowPeers,
+    /// Among the unit's top-k obstacles, with an obstacle degree above 0.
     TopObstacle,
+    /// A significant worsening trend; never a problem on its own, adds a severity point.
     Worsening,
 }
 
@@ -83,12 +89,18 @@ fn percent(share: f64) -> String {
 
 /// One problem: a row of `ledger.csv`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Problem {
+    /// The unit: column `unit`.
     pub unit: String,
+    /// The diagnosed year: column `year`.
     pub year: i32,
+    /// The indicator's id: column `indicator`.
     pub indicator: String,
     /// The observed value; empty when missing or imputed.
     pub value: Option<f64>,
+    /// The standard value that applies to the unit; empty without one (and for band and
+    /// target directions).
     pub standard: Option<f64>,
     /// Attainment s of the standard, when judged.
     pub attainment: Option<f64>,
@@ -102,13 +114,16 @@ pub struct Problem {
     pub obstacle: Option<f64>,
     /// Rank among the peers on the indicator score (1 = best).
     pub rank: Option<u32>,
+    /// points × 100 × F_j: the problem's weight in the ledger's order and the reserve's priority.
     pub severity: f64,
+    /// The rules that flagged it, in rule order: column `reasons` (`; `-joined, with parameters).
     pub reasons: Vec<Reason>,
     /// The evidence sources whose own value misses the standard, when the cell had several
     /// ([`Diagnosis::confirm`](super::Diagnosis::confirm)); empty otherwise.
     pub sources: Vec<Source>,
     /// Whether at least k sources flag the problem; `None` when the cell had one source.
     pub confirmed: Option<bool>,
+    /// Imputed value, confirmation by the sources: column `note`.
     pub note: Option<String>,
     pub(crate) row: usize,
     pub(crate) position: usize,

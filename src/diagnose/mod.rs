@@ -101,6 +101,17 @@ fn default_tasks() -> String {
 }
 
 /// The parameters of a diagnosis: the `[diagnose]` table of a run config.
+///
+/// # Examples
+/// ```
+/// use citycheck::diagnose::DiagnoseOptions;
+/// // Diagnose 2012, with the three largest obstacles of each unit as problems, and raise the
+/// // problems that worsen significantly.
+/// let options = DiagnoseOptions { year: Some(2012), top: 3, trends: true, ..Default::default() };
+/// assert!(options.check().is_ok());
+/// assert_eq!(options.tasks, "renewal-tasks-liaoning");
+/// assert!(DiagnoseOptions { weak_share: 0.7, ..Default::default() }.check().is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DiagnoseOptions {
@@ -174,16 +185,50 @@ impl DiagnoseOptions {
 /// The diagnosis of one year. Every table is in a fixed order: unit-years in the data's order
 /// (first appearance of the unit), then nodes in catalogue order, unless a table says
 /// otherwise (the ledger and the reserve are ordered by severity and priority).
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::prelude::*;
+/// let checkup = Checkup::new(Catalog::builtin("ccsy-example")?, Spec::checkup_default())?;
+/// let options = ReadOptions::default().unit_column("city");
+/// let panel = Panel::embedded("cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv", &options)?;
+/// let data = checkup.prepare(&panel, &panel.validate(checkup.catalog(), ValidationMode::Strict)?)?;
+/// let outcome = checkup.fit(&data)?;
+/// let diagnosis = diagnose(&data, &outcome, &DiagnoseOptions::default())?;
+/// assert_eq!(diagnosis.year, 2012); // the latest year of the data
+/// // The problem ledger (问题台账), most severe first within each unit.
+/// for p in diagnosis.ledger.iter().filter(|p| p.unit == "沈阳市").take(3) {
+///     println!("{} severity {:.2}: {:?}", p.indicator, p.severity, p.reasons);
+/// }
+/// // The project reserve (项目储备库): the renewal tasks those problems point to.
+/// let first = diagnosis.reserve.iter().find(|r| r.unit == "沈阳市" && r.rank == 1);
+/// println!("{:?}", first.map(|r| (r.task, r.task_name.clone(), r.priority)));
+/// // Severity is traceable by hand: points × 100 × the indicator's global weight.
+/// assert!(diagnosis.ledger.iter().all(|p| (p.severity - f64::from(p.points) * 100.0 * p.weight).abs() < 1e-9));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Diagnosis {
+    /// The diagnosed year.
     pub year: i32,
+    /// The options it was made with.
     pub options: DiagnoseOptions,
+    /// `attainment.csv`: each unit and indicator with a standard, met or not.
     pub attainment: Vec<AttainmentRow>,
+    /// `attainment_rates.csv`: the attainment rate (达标率) of the index and every group.
     pub rates: Vec<AttainmentRate>,
+    /// `obstacles.csv`: the obstacle degree (障碍度) of every group and indicator.
     pub obstacles: Vec<ObstacleRow>,
+    /// `weaknesses.csv`: weaknesses (短板) and strengths against the peers.
     pub weaknesses: Vec<PeerFlag>,
+    /// `coupling.csv`: coupling coordination (耦合协调度) of the top-level groups; empty with
+    /// fewer than two.
     pub coupling: Vec<CouplingRow>,
+    /// `ledger.csv`: the problem ledger (问题台账).
     pub ledger: Vec<Problem>,
+    /// `reserve.csv`: the project reserve (项目储备库).
     pub reserve: Vec<ReserveItem>,
     /// What the user should know (units without peers, problems without a task, …).
     pub notes: Vec<String>,

@@ -78,15 +78,21 @@ pub fn obstacle_degree(weights: &[f64], scores01: &[f64]) -> Vec<f64> {
 /// The obstacle degree of one node (a group or an indicator) for one unit-year: a row of
 /// `obstacles.csv`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ObstacleRow {
+    /// The unit: column `unit`.
     pub unit: String,
+    /// The diagnosed year: column `year`.
     pub year: i32,
+    /// The group's or indicator's id: column `node`.
     pub node: String,
+    /// Group or indicator: column `kind`.
     pub kind: NodeKind,
     /// In %; empty when the node has no score in this unit-year.
     pub obstacle: Option<f64>,
     /// 1 = largest obstacle among the same kind (and, for groups, level).
     pub rank: Option<u32>,
+    /// Why the obstacle is empty or 0: column `note`.
     pub note: Option<String>,
     pub(crate) row: usize,
     pub(crate) position: usize,

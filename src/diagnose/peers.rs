@@ -34,11 +34,14 @@ use crate::kernels::rank::rank_best_first;
 /// Whether a flagged unit is at the bottom or the top of its peers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeerKind {
+    /// A weakness (短板): bottom share of the peers, or far below their median.
     Weakness,
+    /// A strength: top share of the peers, and not a weakness.
     Strength,
 }
 
 impl PeerKind {
+    /// `weakness` or `strength`, as in the `kind` column.
     pub fn as_str(self) -> &'static str {
         match self {
             PeerKind::Weakness => "weakness",
@@ -49,19 +52,27 @@ impl PeerKind {
 
 /// A unit flagged on an indicator against its peers: a row of `weaknesses.csv`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PeerFlag {
+    /// The unit: column `unit`.
     pub unit: String,
+    /// The diagnosed year: column `year`.
     pub year: i32,
+    /// The indicator's id: column `indicator`.
     pub indicator: String,
     /// The value of the peer attribute, or `all`.
     pub peer_group: String,
     /// Peers with a score on the indicator (the unit included).
     pub peers: u32,
+    /// Rank among the peers on the indicator's score (1 = best, ties share the lowest rank).
     pub rank: u32,
     /// Share of peers beyond the unit at its end (module docs).
     pub share: f64,
+    /// The unit's normalised score on the indicator (higher = better).
     pub score: f64,
+    /// Median of the peers' scores.
     pub peer_median: f64,
+    /// Weakness or strength: column `kind`.
     pub kind: PeerKind,
     /// In the bottom (weakness) or top (strength) share of its peers.
     pub in_share: bool,

@@ -20,15 +20,21 @@ use super::View;
 
 /// One task in one unit's reserve: a row of `reserve.csv`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReserveItem {
+    /// The unit: column `unit`.
     pub unit: String,
+    /// The renewal key task's number (1–18 in the Liaoning plan): column `task`.
     pub task: u32,
     /// The task's Chinese name; empty when the task file does not have the task.
     pub task_name: Option<String>,
+    /// Σ severity of the unit's problems that point to the task.
     pub priority: f64,
+    /// 1 = the unit's highest priority; equal priorities share the lowest rank.
     pub rank: u32,
     /// Indicator ids of the problems behind the task, in ledger order.
     pub problems: Vec<String>,
+    /// The task's deadline from the task file; empty without one.
     pub deadline: Option<i32>,
 }
 

@@ -49,6 +49,7 @@ pub enum Area {
 }
 
 impl Area {
+    /// `green`, `low_carbon`, `smart`, `humanistic` or `vital`, as in serde.
     pub fn as_str(self) -> &'static str {
         match self {
             Area::Green => "green",
@@ -67,12 +68,18 @@ pub type TaskMeta = crate::catalog::CatalogMeta;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RenewalTask {
+    /// The task's number in the plan (1–18 in the Liaoning plan).
     pub id: u32,
+    /// The Chinese name.
     pub name_zh: String,
+    /// The English name.
     pub name_en: String,
+    /// The plan's area the task belongs to.
     pub area: Area,
+    /// The year the task is due, if the plan says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<i32>,
+    /// What the task covers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Ids of the indicators (of any catalogue) the task addresses.
@@ -160,10 +167,12 @@ impl TaskCatalog {
         Ok(TaskCatalog { meta: file.catalog, tasks: file.tasks, sha256: crate::io::sha256_hex(text.as_bytes()) })
     }
 
+    /// The task file's identity (`[catalog]`): id, names, version, source.
     pub fn meta(&self) -> &TaskMeta {
         &self.meta
     }
 
+    /// The task file's id (e.g. `renewal-tasks-liaoning`).
     pub fn id(&self) -> &str {
         &self.meta.id
     }

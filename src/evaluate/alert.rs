@@ -24,8 +24,11 @@ pub const DEFAULT_YELLOW: f64 = 0.9;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
+    /// Meets its standard (attainment ≥ 1).
     Green,
+    /// Short of the standard but at least the yellow threshold.
     Yellow,
+    /// Below the yellow threshold, a bottom-line miss, or raised by a worsening trend.
     Red,
 }
 
@@ -50,9 +53,13 @@ impl Level {
 
 /// The warning of one value: its attainment, level and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Alert {
+    /// Attainment of the unit's standard (达标度), in [0, 1]; 1 = met.
     pub attainment: f64,
+    /// The warning level, after any raise by a worsening trend.
     pub level: Level,
+    /// Why, in words, with the numbers that produced the level.
     pub reason: String,
 }
 

@@ -43,6 +43,19 @@ use crate::trend::{summarize, verdict_of, Summary, Verdict};
 pub type Worsening = HashMap<(String, String), bool>;
 
 /// Options of an evaluation (the `[evaluate]` section of a run config).
+///
+/// # Examples
+/// ```
+/// use citycheck::evaluate::{EvaluateOptions, TrendFit};
+/// // The 14th five-year plan's window, with recent check-ups counting more in progress.
+/// let options = EvaluateOptions {
+///     from: Some(2021),
+///     to: Some(2025),
+///     fit: TrendFit::RecencyWeighted { half_life: 2.0 },
+///     ..Default::default()
+/// };
+/// assert_eq!(options.alpha, 0.05);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluateOptions {
@@ -55,6 +68,7 @@ pub struct EvaluateOptions {
     /// Significance level of the trend verdicts and of Sen's interval (default 0.05).
     #[serde(default = "default_alpha")]
     pub alpha: f64,
+    /// Cut-offs of the pace labels of progress to targets (default 1 and 0.5).
     #[serde(default)]
     pub pace: PaceCutoffs,
     /// The trend line of progress to targets: OLS (default) or recency-weighted.
@@ -81,46 +95,92 @@ impl Default for EvaluateOptions {
     }
 }
 
-/// The trend of one unit on one node.
+/// The trend of one unit on one node: a row of the `trends` table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TrendRow {
+    /// The unit (city, district, …): column `unit`.
     pub unit: String,
+    /// The catalogue node's id (indicator, group or `index`): column `node`.
     pub node: String,
+    /// Whether the node is an indicator, a group or the index: column `kind`.
     pub kind: NodeKind,
+    /// The trend statistics: columns `n` … `verdict`; its notes go to `note`.
     pub summary: Summary,
-    /// Rank of the node's score in the first and last year of the series (1 = best).
+    /// Rank of the node's score among the units in the first year of the series (1 = best):
+    /// column `start_rank`; `None` without a score that year.
     pub start_rank: Option<u32>,
+    /// Rank in the last year of the series (1 = best): column `end_rank`; `None` without a
+    /// score that year.
     pub end_rank: Option<u32>,
 }
 
-/// Progress of one unit on one indicator with a target.
+/// Progress of one unit on one indicator with a target: a row of the `progress` table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ProgressRow {
+    /// The unit: column `unit`.
     pub unit: String,
+    /// The indicator's id: column `indicator`.
     pub indicator: String,
+    /// Baseline, latest value, target, deadline and the progress measures: columns
+    /// `baseline_year` … `pace_label`; its notes go to `note`.
     pub progress: Progress,
 }
 
-/// The warning of one unit, year and indicator.
+/// The warning (监测预警) of one unit, year and indicator: a row of the `warnings` table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct WarningRow {
+    /// The unit: column `unit`.
     pub unit: String,
+    /// The check-up year: column `year`.
     pub year: i32,
+    /// The indicator's id: column `indicator`.
     pub indicator: String,
+    /// The observed value after denominators, in the indicator's unit: column `value`.
     pub value: f64,
+    /// Attainment, level and reason: columns `attainment`, `level` and `reason`.
     pub alert: Alert,
 }
 
-/// The result of [`evaluate`].
+/// The result of [`evaluate`]: the five-year evaluation's trends, progress to targets and
+/// warnings, written as the tables `trends`, `progress` and `warnings`.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::prelude::*;
+/// let checkup = Checkup::new(Catalog::builtin("ccsy-example")?, Spec::checkup_default())?;
+/// let options = ReadOptions::default().unit_column("city");
+/// let panel = Panel::embedded("cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv", &options)?;
+/// let data = checkup.prepare(&panel, &panel.validate(checkup.catalog(), ValidationMode::Strict)?)?;
+/// let outcome = checkup.fit(&data)?;
+/// let evaluation = evaluate(&data, &outcome, &EvaluateOptions { from: Some(2009), ..Default::default() })?;
+/// assert_eq!((evaluation.from, evaluation.to), (2009, 2012));
+/// assert!(evaluation.comparable); // panel scope: one fit over all years
+/// let index = evaluation.trends.iter().find(|t| t.unit == "沈阳市" && t.node == "index").unwrap();
+/// println!("沈阳市's index 2009–2012: {}", index.summary.verdict.as_str());
+/// assert_eq!(evaluation.summary().trends, evaluation.trends.len());
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Evaluation {
+    /// First year of the window.
     pub from: i32,
+    /// Last year of the window.
     pub to: i32,
+    /// Significance level of the trend verdicts.
     pub alpha: f64,
     /// Whether the scores of different years are comparable (false with `year` scope).
     pub comparable: bool,
+    /// One row per unit and node (indicators, groups, index) with data in the window.
     pub trends: Vec<TrendRow>,
+    /// One row per unit and indicator whose standard applies to the unit (higher or lower
+    /// direction) and that has an observation in the window.
     pub progress: Vec<ProgressRow>,
+    /// One row per unit, year and indicator judged against a standard.
     pub warnings: Vec<WarningRow>,
     /// Run-level remarks (scope, empty window, …), also written to run.json.
     pub notes: Vec<String>,
@@ -128,20 +188,35 @@ pub struct Evaluation {
 
 /// Counts of an evaluation, for run.json.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EvaluationSummary {
+    /// First year of the window.
     pub from: i32,
+    /// Last year of the window.
     pub to: i32,
+    /// Significance level of the trend verdicts.
     pub alpha: f64,
+    /// Whether the scores of different years are comparable ([`Evaluation::comparable`]).
     pub comparable_across_years: bool,
+    /// Number of trend rows.
     pub trends: usize,
+    /// Trend rows with the verdict `improving`.
     pub improving: usize,
+    /// Trend rows with the verdict `worsening`.
     pub worsening: usize,
+    /// Number of progress rows.
     pub progress: usize,
+    /// Progress rows on track to meet the target by the deadline.
     pub on_track: usize,
+    /// Progress rows off track (rows without a deadline are neither).
     pub off_track: usize,
+    /// Warning rows at level red.
     pub warnings_red: usize,
+    /// Warning rows at level yellow.
     pub warnings_yellow: usize,
+    /// Warning rows at level green.
     pub warnings_green: usize,
+    /// Run-level remarks, as [`Evaluation::notes`].
     pub notes: Vec<String>,
 }
 

@@ -103,7 +103,10 @@ pub enum TrendFit {
     #[default]
     Ols,
     /// Weighted least squares, w = 0.5^((t_latest − t)/half_life): later years count more.
-    RecencyWeighted { half_life: f64 },
+    RecencyWeighted {
+        /// Years after which a check-up's weight halves (> 0).
+        half_life: f64,
+    },
 }
 
 impl TrendFit {
@@ -136,9 +139,13 @@ impl TrendFit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Pace {
+    /// Pace at or above the `on_track` cut-off (default 1).
     OnTrack,
+    /// Pace at or above the `moderate` cut-off (default 0.5), below `on_track`.
     ModeratelyImproving,
+    /// Positive pace below the `moderate` cut-off.
     Stagnating,
+    /// Pace at or below 0: moving away from the target.
     Worsening,
 }
 
@@ -156,20 +163,38 @@ impl Pace {
 
 /// Progress of one series to its target; `None` fields have a reason in `notes`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Progress {
+    /// Year of the first observation.
     pub baseline_year: i32,
+    /// The first observation, in the indicator's unit.
     pub baseline: f64,
+    /// Year of the last observation.
     pub latest_year: i32,
+    /// The last observation.
     pub latest: f64,
+    /// The target (the unit's standard value).
     pub target: f64,
+    /// The year the target is due; `None` when the standard has no deadline.
     pub deadline: Option<i32>,
+    /// Share of the distance from baseline to target covered by the latest value; < 0 =
+    /// regress. `None` with one observation or a baseline that already meets the target.
     pub progress: Option<f64>,
-    /// The OLS trend's value at the deadline.
+    /// The trend line's value at the deadline (OLS unless recency-weighted); `None` without a
+    /// deadline or with one observation.
     pub anticipated: Option<f64>,
+    /// The first whole year the trend meets the target (the latest year when it already
+    /// does); `None` when the trend never gets there.
     pub projected_year: Option<i32>,
+    /// Trend slope / annual change required from the baseline to meet the target by the
+    /// deadline; `None` without a deadline, with one observation, or no distance to cover.
     pub pace: Option<f64>,
+    /// The label of `pace` by the cut-offs; `None` when `pace` is.
     pub pace_label: Option<Pace>,
+    /// The latest value or the trend's value at the deadline meets the target; `None`
+    /// without a deadline.
     pub on_track: Option<bool>,
+    /// Why fields are missing, and other remarks.
     pub notes: Vec<String>,
 }
 

@@ -27,11 +27,18 @@ pub enum Layout {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReadOptions {
+    /// Long, wide, or detected (default).
     pub layout: Layout,
+    /// The column that names the unit; `None` = looked up among the usual headers.
     pub unit_column: Option<String>,
+    /// The column that holds the year; `None` = looked up.
     pub year_column: Option<String>,
+    /// The column that names the indicator (long layout); `None` = looked up.
     pub indicator_column: Option<String>,
+    /// The column that holds the value (long layout); `None` = looked up.
     pub value_column: Option<String>,
+    /// The column that names the evidence source (self, third_party, survey); `None` = looked
+    /// up, and without one no observation has a source.
     pub source_column: Option<String>,
     /// Columns that hold unit attributes (province, city tier, …), constant per unit.
     pub attributes: Vec<String>,

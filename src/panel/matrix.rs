@@ -10,8 +10,11 @@ use crate::panel::{parse_value, RawTable};
 /// A decision matrix with its row and column names.
 #[derive(Debug, Clone)]
 pub struct DecisionMatrix {
+    /// Row names: the first column (units, options).
     pub alternatives: Vec<String>,
+    /// Column names: the header row after the first cell.
     pub criteria: Vec<String>,
+    /// alternatives × criteria values, complete (an empty cell is an error when read).
     pub values: Matrix,
 }
 

@@ -52,11 +52,35 @@ impl Source {
 /// A unit attribute (province, city tier, …): one optional value per unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attribute {
+    /// The attribute's column name (`province`, …).
     pub name: String,
+    /// One value per unit, in the order of [`Panel::units`]; `None` where the unit has none.
     pub values: Vec<Option<String>>,
 }
 
 /// Observations in long form, with units and indicators interned.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::{Catalog, Error, Panel, ValidationMode};
+/// use citycheck::error::IssueKind;
+/// let catalog = Catalog::builtin("ccsy-example")?;
+/// let panel = Panel::from_records([
+///     ("沈阳市", 2012, "green_coverage_builtup", 42.2),
+///     ("大连市", 2012, "绿化覆盖率", 45.0),           // an alias of the same indicator
+///     ("鞍山市", 2012, "green_coverage_builtup", 142.0), // outside its valid range [0, 100]
+///     ("鞍山市", 2012, "green_coverage", 40.0),        // no such indicator
+/// ]);
+/// assert_eq!((panel.len(), panel.units().len()), (4, 3));
+/// // Strict validation refuses the data and lists every problem …
+/// assert!(matches!(panel.validate(&catalog, ValidationMode::Strict), Err(Error::Validation { .. })));
+/// // … lenient validation reports them and leaves the unknown indicator out.
+/// let validation = panel.validate(&catalog, ValidationMode::Lenient)?;
+/// let kinds: Vec<IssueKind> = validation.issues.iter().map(|i| i.kind).collect();
+/// assert!(kinds.contains(&IssueKind::OutOfRange) && kinds.contains(&IssueKind::UnknownIndicator));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Panel {
     origin: Option<String>,
@@ -191,10 +215,12 @@ impl Panel {
         self.value.len()
     }
 
+    /// Whether the panel has no observation.
     pub fn is_empty(&self) -> bool {
         self.value.is_empty()
     }
 
+    /// The input's name (file path, `embedded:NAME` or `DataFrame`); `None` for records.
     pub fn origin(&self) -> Option<&str> {
         self.origin.as_deref()
     }
@@ -209,6 +235,7 @@ impl Panel {
         &self.indicators
     }
 
+    /// The unit attributes (province, city tier, …) read with the panel or attached.
     pub fn attributes(&self) -> &[Attribute] {
         &self.attributes
     }

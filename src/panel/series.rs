@@ -9,8 +9,11 @@ use crate::panel::{parse_value, Cell, RawTable};
 /// One named series, sorted by time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedSeries {
+    /// The `series` column's value.
     pub name: String,
+    /// Times (years), ascending.
     pub t: Vec<f64>,
+    /// Values at `t`; `NaN` is missing.
     pub y: Vec<f64>,
 }
 

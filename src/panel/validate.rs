@@ -13,8 +13,10 @@ use crate::error::{Error, Issue, IssueKind, Location, Result};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ValidationMode {
+    /// Any fatal issue is an error (default).
     #[default]
     Strict,
+    /// Issues are reported; the observations at fault are left out or missing.
     Lenient,
 }
 

@@ -23,8 +23,10 @@ pub struct DataConfig {
     /// A file path (relative to the config file), or `embedded:` + the name of a compiled-in
     /// data set.
     pub path: String,
+    /// How to read the table (layout, unit, year and other columns), flattened into `[data]`.
     #[serde(flatten)]
     pub read: ReadOptions,
+    /// Strict (default) or lenient validation against the catalogue.
     #[serde(default)]
     pub validation: ValidationMode,
     /// A second table of unit attributes (one row per unit), relative to the config file.
@@ -69,6 +71,7 @@ pub struct SurveyConfig {
     pub definition: String,
     /// The response microdata (CSV, Parquet, .xlsx), relative to the config file.
     pub responses: String,
+    /// The columns of unit, year, design weight and strata, flattened into `[survey]`.
     #[serde(flatten)]
     pub read: ReadSpec,
     /// Weight of the survey score in `combined.csv` (objective index × (1 − weight) + survey
@@ -82,12 +85,14 @@ pub struct SurveyConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReconcileConfig {
+    /// Which source's value a cell with several keeps.
     #[serde(default)]
     pub choice: SourceChoice,
     /// A ledger problem is confirmed when at least this many sources miss the standard
     /// (default 2).
     #[serde(default = "default_confirm")]
     pub confirm: usize,
+    /// When two sources disagree: |a − b| > abs_tol + rel_tol·|b|, flattened into `[reconcile]`.
     #[serde(default, flatten)]
     pub tolerances: Tolerances,
 }
@@ -106,11 +111,14 @@ impl Default for ReconcileConfig {
     }
 }
 
+/// The `[output]` table: where and in what format a run writes its tables.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OutputConfig {
+    /// The output folder, relative to the config file (default `citycheck-out`).
     #[serde(default = "default_out_dir")]
     pub dir: PathBuf,
+    /// `csv` (default) or `parquet` tables.
     #[serde(default)]
     pub format: OutputFormat,
 }
@@ -126,6 +134,33 @@ impl Default for OutputConfig {
 }
 
 /// Everything a yearly batch run needs, as read from `config.toml`.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::run::RunConfig;
+/// let config = RunConfig::from_toml(r#"
+///     catalog = "ccsy-example"
+///     [data]
+///     path = "cities.csv"
+///     unit_column = "city"
+///     [spec]
+///     scope = "panel"
+///     [evaluate]
+///     from = 2008
+///     to = 2012
+/// "#)?;
+/// assert_eq!(config.data.as_ref().unwrap().path, "cities.csv");
+/// assert_eq!(config.evaluate.as_ref().unwrap().from, Some(2008));
+/// assert!(config.diagnose.is_none()); // no [diagnose]: no diagnosis
+/// assert_eq!(config.output.dir.to_str(), Some("citycheck-out"));
+///
+/// // The run `citycheck run` makes without a config: the Liaoning cities, 2008–2012.
+/// let embedded = RunConfig::embedded();
+/// assert_eq!(embedded.catalog, "ccsy-example");
+/// assert!(embedded.diagnose.is_some());
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunConfig {
@@ -137,6 +172,8 @@ pub struct RunConfig {
     /// Indicators computed from object records (`[compute]`); the `score_level` rows are scored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute: Option<ComputeConfig>,
+    /// How to score: treatment, normalisation, scope, weights, aggregation (`[spec]`; the
+    /// default spec without it).
     #[serde(default)]
     pub spec: Spec,
     /// Parameters fitted by an earlier run (its `fitted.json`, relative to the config): the
@@ -145,6 +182,7 @@ pub struct RunConfig {
     /// fitted spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fitted: Option<String>,
+    /// Where and how the tables are written (`[output]`).
     #[serde(default)]
     pub output: OutputConfig,
     /// The five-year evaluation (`[evaluate]`): trends.csv, progress.csv, warnings.csv.
@@ -181,6 +219,13 @@ impl RunConfig {
         Ok(config)
     }
 
+    /// Parses config text; relative paths are relative to the current folder until
+    /// [`base_dir`](RunConfig::base_dir) is set.
+    ///
+    /// # Errors
+    /// [`Error::Spec`] for TOML that does not parse or an unknown key, a bad `[spec]`, and a
+    /// config with neither or both of `[data]` and `[compute]`, or a `[compute]` whose
+    /// `score_level` is not among its levels.
     pub fn from_toml(text: &str) -> Result<RunConfig> {
         let config: RunConfig = toml::from_str(text).map_err(|e| Error::Spec(e.to_string()))?;
         config.spec.check()?;

@@ -34,18 +34,27 @@ use crate::survey::{
 
 /// One input file and its SHA-256.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct InputDigest {
+    /// The file as read (resolved path, or `embedded:` + name for a compiled-in data set).
     pub path: String,
+    /// SHA-256 of the file's bytes, lower-case hex.
     pub sha256: String,
 }
 
 /// Counts of what was scored.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Counts {
+    /// Units (cities, districts, …) scored.
     pub units: usize,
+    /// Distinct years scored.
     pub years: usize,
+    /// Indicators scored (columns of the prepared data).
     pub indicators: usize,
+    /// Observation rows of the panel (survey values included).
     pub observations: usize,
+    /// Unit-year rows of the scores.
     pub unit_years: usize,
     /// Indicator cells filled by imputation (flagged `imputed` in the scores).
     pub imputed_cells: usize,
@@ -53,15 +62,25 @@ pub struct Counts {
 
 /// `run.json`: how the outputs were made, so that they can be regenerated and cited.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct RunReport {
+    /// The citycheck version that made the outputs.
     pub citycheck_version: &'static str,
+    /// The indicator catalogue (指标体系) used.
     pub catalog: CatalogRef,
+    /// The spec the scores were made with (the fitted spec when scored with earlier parameters).
     pub spec: crate::checkup::Spec,
     /// Whether scores of different years are comparable (false for `year` scope).
     pub comparable_across_years: bool,
+    /// Every input file with its digest: data, attributes, records, survey, fitted parameters.
     pub inputs: Vec<InputDigest>,
+    /// Counts of what was scored.
     pub counts: Counts,
+    /// What the user should know: the preparation's and the scoring's warnings (imputed
+    /// cells, values beyond fitted bounds, …) and the `year` scope note.
     pub warnings: Vec<String>,
+    /// The validation's issues (unknown indicators, duplicates, unreadable cells, …), then
+    /// the computation's when the panel was computed from records.
     pub issues: Vec<Issue>,
     /// The five-year evaluation's window and counts, when the run has one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -76,37 +95,59 @@ pub struct RunReport {
 
 /// The reconciliation part of run.json.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct ReconciliationSummary {
+    /// Which source's value a reconciled cell keeps.
     pub choice: crate::survey::SourceChoice,
+    /// The tolerances of the comparison: |a − b| > abs_tol + rel_tol·|b| is flagged.
     pub tolerances: crate::survey::Tolerances,
+    /// Cells (unit, year, indicator) with values from more than one source.
     pub cells: usize,
+    /// Of those, cells whose sources disagree beyond the tolerances.
     pub flagged: usize,
 }
 
 /// The diagnosis part of run.json.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct DiagnosisSummary {
+    /// The diagnosed year.
     pub year: i32,
+    /// The `[diagnose]` options of the run.
     pub options: DiagnoseOptions,
+    /// The task catalogue (renewal tasks and projects) used for the reserve.
     pub tasks: CatalogRef,
+    /// Rows of the problem ledger (问题台账).
     pub problems: usize,
+    /// Rows of the project reserve (项目储备库).
     pub reserve: usize,
+    /// The diagnosis's run-level remarks.
     pub notes: Vec<String>,
 }
 
+/// Which catalogue file (indicator or task catalogue) a run used.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct CatalogRef {
+    /// The catalogue's id.
     pub id: String,
+    /// The catalogue's version, as its `[catalog]` table says.
     pub version: String,
+    /// SHA-256 of the TOML text it was read from, lower-case hex.
     pub sha256: String,
 }
 
 /// Everything a run produced.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RunOutput {
+    /// The scores and fitted parameters.
     pub outcome: Outcome,
+    /// What run.json says.
     pub report: RunReport,
+    /// The five-year evaluation, when the config has `[evaluate]`.
     pub evaluation: Option<Evaluation>,
+    /// The diagnosis, when the config has `[diagnose]`.
     pub diagnosis: Option<Diagnosis>,
     /// The indicators computed from records, when the run has a `[compute]` table.
     pub computed: Option<Computed>,

@@ -74,8 +74,11 @@ const STEP_TOLERANCE: f64 = 1e-9;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyMeta {
+    /// The survey's id (e.g. `liaoning-2025`).
     pub id: String,
+    /// Its name (e.g. `辽宁省城市体检社会满意度调查`).
     pub name: String,
+    /// What it covers, if said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -84,7 +87,9 @@ pub struct SurveyMeta {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Level {
+    /// The answer as written (很满意, …).
     pub label: String,
+    /// Its score (很满意 100 … 很不满意 20 by default).
     pub score: f64,
     /// The number some exports write instead of the label (5 for 很满意, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,9 +114,25 @@ pub enum Rescale {
 #[serde(rename_all = "snake_case")]
 pub enum ScaleKind {
     /// Text labels with scores; `top` are the labels counting as satisfied.
-    Labels { levels: Vec<Level>, top: Vec<String> },
+    Labels {
+        /// Every level with its score.
+        levels: Vec<Level>,
+        /// Labels counting as satisfied (满意); by default the two highest-scoring.
+        top: Vec<String>,
+    },
     /// Numbers in `[min, max]` (on `min + k·step`); x ≥ `top` counts as satisfied.
-    Numeric { min: f64, max: f64, step: Option<f64>, rescale: Rescale, top: f64 },
+    Numeric {
+        /// Smallest answer.
+        min: f64,
+        /// Largest answer.
+        max: f64,
+        /// Grid of valid answers from `min`; any number in range when `None`.
+        step: Option<f64>,
+        /// How answers become scores.
+        rescale: Rescale,
+        /// Answers at or above this count as satisfied.
+        top: f64,
+    },
 }
 
 /// An answer scale, checked: build it with [`SurveyDefinition::from_toml`].
@@ -140,10 +161,12 @@ pub(crate) enum Judged {
 }
 
 impl Scale {
+    /// The scale's id, as items name it.
     pub fn id(&self) -> &str {
         &self.id
     }
 
+    /// Labels or numeric, with their parameters.
     pub fn kind(&self) -> &ScaleKind {
         &self.kind
     }
@@ -218,11 +241,14 @@ fn on_step(x: f64, min: f64, step: f64) -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
+    /// The item's id, unique in the survey.
     pub id: String,
     /// The question as asked.
     #[serde(default)]
     pub text: String,
+    /// Id of the dimension the item is scored in.
     pub dimension: String,
+    /// Id of its answer scale.
     pub scale: String,
     /// The response column; the item id when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -243,7 +269,9 @@ impl Item {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Dimension {
+    /// The dimension's id, unique in the survey.
     pub id: String,
+    /// Its name (住房, …); empty when not given.
     #[serde(default)]
     pub name: String,
     /// The catalogue indicator this dimension feeds, if any.
@@ -454,10 +482,12 @@ impl SurveyDefinition {
         &self.meta
     }
 
+    /// The survey's id.
     pub fn id(&self) -> &str {
         &self.meta.id
     }
 
+    /// The survey's name.
     pub fn name(&self) -> &str {
         &self.meta.name
     }
@@ -472,6 +502,7 @@ impl SurveyDefinition {
         &self.sha256
     }
 
+    /// The scales, checked, in definition order.
     pub fn scales(&self) -> &[Scale] {
         &self.scales
     }
@@ -481,6 +512,7 @@ impl SurveyDefinition {
         &self.items
     }
 
+    /// The dimensions in definition order (dimension indices index this slice).
     pub fn dimensions(&self) -> &[Dimension] {
         &self.dimensions
     }

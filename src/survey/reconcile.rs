@@ -15,9 +15,13 @@ use crate::panel::Source;
 /// One value of one source: a long row (unit, year, indicator, source, value).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceValue {
+    /// The unit (city, district, …).
     pub unit: String,
+    /// The check-up year.
     pub year: i32,
+    /// The indicator's id.
     pub indicator: String,
+    /// Self-check, third party or survey.
     pub source: Source,
     /// `NaN` is a missing value: the source has no value for the cell.
     pub value: f64,
@@ -28,7 +32,9 @@ pub struct SourceValue {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Tolerances {
+    /// Absolute tolerance, in the indicator's unit (≥ 0; default 0).
     pub abs_tol: f64,
+    /// Relative tolerance, a fraction of |b| (≥ 0; default 0.05).
     pub rel_tol: f64,
     /// Indicator id → (abs_tol, rel_tol).
     pub by_indicator: BTreeMap<String, (f64, f64)>,
@@ -62,6 +68,8 @@ impl Tolerances {
         Ok(self)
     }
 
+    /// Checks that every tolerance is finite and ≥ 0.
+    ///
     /// # Errors
     /// [`Error::Spec`] for a tolerance that is negative or not finite, naming the indicator.
     pub fn check(&self) -> Result<()> {
@@ -105,15 +113,19 @@ pub enum SourceChoice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Resolution {
+    /// The self-check value (自体检), written `self`.
     #[serde(rename = "self")]
     SelfCheck,
+    /// The third-party value (第三方体检).
     ThirdParty,
+    /// The mean of the two checks.
     Mean,
     /// Neither check has the cell; the survey does.
     Survey,
 }
 
 impl Resolution {
+    /// `self`, `third_party`, `mean` or `survey`, as in serde.
     pub fn as_str(self) -> &'static str {
         match self {
             Resolution::SelfCheck => "self",
@@ -124,14 +136,22 @@ impl Resolution {
     }
 }
 
-/// One (unit, year, indicator) across the sources.
+/// One (unit, year, indicator) across the sources: a row of the reconciliation table, each
+/// field the column of the same name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ReconciledCell {
+    /// The unit.
     pub unit: String,
+    /// The check-up year.
     pub year: i32,
+    /// The indicator's id.
     pub indicator: String,
+    /// The self-check value; `None` when that source has none.
     pub self_value: Option<f64>,
+    /// The third-party value; `None` when that source has none.
     pub third_party_value: Option<f64>,
+    /// The survey value; `None` when the survey has none.
     pub survey_value: Option<f64>,
     /// self − third_party, when both are present.
     pub diff: Option<f64>,
@@ -141,13 +161,16 @@ pub struct ReconciledCell {
     pub flagged: bool,
     /// The one value kept, by the [`SourceChoice`].
     pub value: Option<f64>,
+    /// Which source `value` comes from; `None` when no source has a value.
     pub resolved_from: Option<Resolution>,
 }
 
 /// The reconciliation table, cells in order of first appearance of unit, then year, then
 /// indicator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Reconciliation {
+    /// One row per (unit, year, indicator) of the input rows, missing values included.
     pub cells: Vec<ReconciledCell>,
 }
 

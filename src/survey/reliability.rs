@@ -16,11 +16,13 @@ use crate::kernels::stats;
 
 /// Cronbach's α of k items on their complete cases, with the per-item diagnostics.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Cronbach {
     /// Number of items.
     pub k: usize,
     /// Complete cases (rows with every item present).
     pub n: usize,
+    /// Cronbach's α (≤ 1, may be negative); `None` for k < 2, n < 2 or a constant total.
     pub alpha: Option<f64>,
     /// α of the other k − 1 items, per item (`None` for k = 2: one item is left).
     pub alpha_if_deleted: Vec<Option<f64>>,
@@ -144,15 +146,24 @@ pub fn cronbach(items: &[&[f64]]) -> Result<Cronbach> {
 /// One row of `reliability.csv`: a dimension (item `None`: α) or one of its items (α if
 /// deleted, item-total r).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ReliabilityRow {
+    /// The survey year: column `year`.
     pub year: i32,
+    /// The dimension's id: column `dimension`.
     pub dimension: String,
+    /// The item's id: column `item`; `None` on the dimension's own row.
     pub item: Option<String>,
-    /// Complete cases of the dimension in that year.
+    /// Complete cases of the dimension in that year: column `n`.
     pub n: usize,
+    /// The dimension's Cronbach's α, on its own row only: column `alpha`.
     pub alpha: Option<f64>,
+    /// α of the dimension without this item, on item rows: column `alpha_if_deleted`.
     pub alpha_if_deleted: Option<f64>,
+    /// Correlation of the item with the sum of the other items, on item rows: column
+    /// `item_total_r`.
     pub item_total_r: Option<f64>,
+    /// Why a value is missing: column `note`.
     pub notes: Vec<String>,
 }
 

@@ -101,8 +101,10 @@ impl std::fmt::Display for BadReason {
     }
 }
 
-/// One answer (or row) left out, with where it sits.
+/// One answer (or row) left out, with where it sits: a row of `bad_answers`, each field the
+/// column of the same name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct BadAnswer {
     /// The unit, when the row has one.
     pub unit: Option<String>,
@@ -115,6 +117,7 @@ pub struct BadAnswer {
     pub item: String,
     /// The cell as read.
     pub answer: String,
+    /// Why it was left out.
     pub reason: BadReason,
 }
 
@@ -462,6 +465,7 @@ impl Responses {
         self.origin.as_deref()
     }
 
+    /// Which columns the responses were read with.
     pub fn spec(&self) -> &ReadSpec {
         &self.spec
     }

@@ -37,6 +37,8 @@ impl Default for SurveyOptions {
 }
 
 impl SurveyOptions {
+    /// Checks the options.
+    ///
     /// # Errors
     /// [`Error::Spec`] for a confidence outside (0, 1) or `min_items_answered` = 0.
     pub fn check(&self) -> Result<()> {
@@ -53,6 +55,7 @@ impl SurveyOptions {
 /// The estimates of one variable (an item or a dimension score) in one group. A value that
 /// cannot be computed is `None`, and `notes` says why; nothing is `NaN`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Stats {
     /// Respondents with a valid answer (a dimension score).
     pub n: usize,
@@ -64,32 +67,43 @@ pub struct Stats {
     pub mean: Option<f64>,
     /// Linearisation standard error of the mean (stratified when strata are given).
     pub se: Option<f64>,
+    /// Lower end of the mean's confidence interval (Student t at the run's confidence).
     pub ci_low: Option<f64>,
+    /// Upper end of the mean's confidence interval.
     pub ci_high: Option<f64>,
     /// Weighted share satisfied (top levels), in [0, 1].
     pub satisfaction: Option<f64>,
     /// Wilson interval of the satisfaction rate at the Kish effective n.
     pub satisfaction_ci_low: Option<f64>,
+    /// Upper end of the Wilson interval of the satisfaction rate.
     pub satisfaction_ci_high: Option<f64>,
+    /// Why a value is missing; the `note` column.
     pub notes: Vec<String>,
 }
 
-/// [`Stats`] of one item or dimension in one unit-year.
+/// [`Stats`] of one item or dimension in one unit-year: a row of `survey_items` or
+/// `survey_dimensions`, the statistics as the columns of the same name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Estimate {
+    /// The unit (city, district or community): column `unit`.
     pub unit: String,
+    /// The survey year: column `year`.
     pub year: i32,
     /// The item id (`survey_items`) or the dimension id (`survey_dimensions`).
     pub name: String,
+    /// The estimates: columns `n` … `satisfaction_ci_high` and `note`.
     #[serde(flatten)]
     pub stats: Stats,
 }
 
-/// Counts of what a survey run read and scored.
+/// Counts of what a survey run read and scored (`survey.json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SurveySummary {
-    /// `[survey] id` of the definition, and the SHA-256 of its TOML text.
+    /// `[survey] id` of the definition.
     pub survey: String,
+    /// SHA-256 of the definition's TOML text.
     pub definition_sha256: String,
     /// The responses' input (file path or `DataFrame`).
     pub responses: Option<String>,
@@ -99,9 +113,13 @@ pub struct SurveySummary {
     pub respondents: usize,
     /// Rows left out: no unit, no year, a bad weight or no stratum.
     pub excluded_rows: usize,
+    /// Units among the respondents.
     pub units: usize,
+    /// Survey years, ascending.
     pub years: Vec<i32>,
+    /// Items of the definition.
     pub items: usize,
+    /// Dimensions of the definition.
     pub dimensions: usize,
     /// Valid answers scored, over all items.
     pub answers: usize,
@@ -111,16 +129,21 @@ pub struct SurveySummary {
     pub bad_answers: usize,
     /// Every entry of `bad_answers` by reason, row problems included.
     pub bad_by_reason: BTreeMap<String, usize>,
+    /// Whether design weights were used (a weight column was given).
     pub weighted: bool,
+    /// Whether the standard errors are stratified (a strata column was given).
     pub stratified: bool,
     /// Columns of the responses that no item reads.
     pub ignored_columns: Vec<String>,
+    /// Level of the confidence intervals.
     pub confidence: f64,
+    /// Items a respondent must answer to have a dimension score.
     pub min_items_answered: usize,
 }
 
 /// Everything [`score`] produced.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SurveyReport {
     /// Unit × year × item, units in order of first appearance, years ascending, items in
     /// definition order.
@@ -131,6 +154,7 @@ pub struct SurveyReport {
     pub reliability: Vec<ReliabilityRow>,
     /// Every answer and row left out, by input row.
     pub bad_answers: Vec<BadAnswer>,
+    /// Counts of what was read and scored.
     pub summary: SurveySummary,
 }
 

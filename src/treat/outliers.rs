@@ -112,19 +112,27 @@ impl OutlierRule {
 /// data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Transform {
+    /// Untreated: every value as it is.
     None,
     /// Winsorised: values clipped to `[low, high]`, the extremes left after Winsorising.
     Clip {
+        /// The smallest value left after Winsorising.
         low: f64,
+        /// The largest value left after Winsorising.
         high: f64,
     },
     /// `ln(x − min + a)` (`mirrored = false`) or `−ln(max + a − x)`, a = 0.01 (max − min), with
     /// x first clipped to `[min, max]` of the fitting data (so that the log stays defined).
     Log {
+        /// Minimum of the fitting data.
         min: f64,
+        /// Maximum of the fitting data.
         max: f64,
+        /// The offset, 0.01 (max − min).
         a: f64,
+        /// Whether the log is mirrored, for a left-skewed column.
         mirrored: bool,
     },
 }
@@ -171,7 +179,12 @@ pub enum Treatment {
     /// Nothing: the column passed the test (or could not be treated at all).
     None,
     /// `low` cells raised to the next-lowest value, `high` cells lowered to the next-highest.
-    Winsorised { low: usize, high: usize },
+    Winsorised {
+        /// Cells raised at the low end.
+        low: usize,
+        /// Cells lowered at the high end.
+        high: usize,
+    },
     /// The log transform of the module documentation, applied to the original column.
     Log,
 }
@@ -179,11 +192,17 @@ pub enum Treatment {
 /// The outcome of [`treat_column`]: skewness and excess kurtosis before and after, and what
 /// was done. The moments are `NaN` where undefined (fewer than 3 or 4 values, or constant).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TreatReport {
+    /// Sample skewness before treatment.
     pub skew: f64,
+    /// Excess kurtosis before treatment.
     pub kurtosis: f64,
+    /// What was done.
     pub treatment: Treatment,
+    /// Sample skewness after treatment.
     pub skew_after: f64,
+    /// Excess kurtosis after treatment.
     pub kurtosis_after: f64,
 }
 

@@ -108,6 +108,7 @@ impl PMethod {
 
 /// The Mann-Kendall test of one series.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct MannKendall {
     /// Number of present values.
     pub n: usize,

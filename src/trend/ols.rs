@@ -29,6 +29,7 @@ use crate::error::{Error, Result};
 
 /// An OLS trend line with its inference.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Ols {
     /// Number of present (t, y) pairs.
     pub n: usize,

@@ -35,6 +35,7 @@ use crate::error::{Error, Result};
 
 /// Sen's slope of one series.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SenSlope {
     /// Number of present (t, y) pairs.
     pub n: usize,

@@ -49,36 +49,62 @@ impl Verdict {
 }
 
 /// All statistics of one series; `None` where a statistic cannot be computed (see `notes`).
+/// Each field is the column of the same name in `trends.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Summary {
     /// Present (t, y) pairs.
     pub n: usize,
+    /// Time (year) of the first present pair; `None` when n = 0.
     pub first_year: Option<f64>,
+    /// Time (year) of the last present pair; `None` when n = 0.
     pub last_year: Option<f64>,
+    /// The first present value; `None` when n = 0.
     pub start_value: Option<f64>,
+    /// The last present value; `None` when n = 0.
     pub end_value: Option<f64>,
+    /// end − start; `None` when n < 2.
     pub change: Option<f64>,
+    /// (end − start)/|start|; `None` when n < 2 or start = 0.
     pub rel_change: Option<f64>,
+    /// Compound annual growth rate (0.1 = 10% a year); `None` when n < 2 or a value ≤ 0.
     pub cagr: Option<f64>,
+    /// OLS slope, change per year; `None` when n < 2.
     pub ols_slope: Option<f64>,
+    /// OLS intercept, the line's value in year 0; `None` when n < 2.
     pub ols_intercept: Option<f64>,
+    /// OLS R², in [0, 1]; `None` when n < 2 or the series is constant.
     pub ols_r2: Option<f64>,
+    /// Standard error of the OLS slope; `None` when n < 3.
     pub ols_se: Option<f64>,
+    /// Two-sided p of the OLS slope (Student t, n − 2 df); `None` when n < 3.
     pub ols_p: Option<f64>,
+    /// Lower end of the slope's 95% confidence interval; `None` when n < 3.
     pub ols_ci_low: Option<f64>,
+    /// Upper end of the slope's 95% confidence interval; `None` when n < 3.
     pub ols_ci_high: Option<f64>,
+    /// Mann-Kendall S = Σ_{i<j} sgn(y_j − y_i); `None` when n < 3.
     pub mk_s: Option<i64>,
+    /// Var(S), tie-corrected; `None` when n < 3.
     pub mk_var_s: Option<f64>,
+    /// Mann-Kendall Z (continuity-corrected); `None` when n < 3.
     pub mk_z: Option<f64>,
+    /// Kendall's τ = S/(n(n−1)/2), in [−1, 1]; `None` when n < 3.
     pub mk_tau: Option<f64>,
+    /// Two-sided Mann-Kendall p; `None` when n < 3.
     pub mk_p: Option<f64>,
     /// `exact` (also with ties: the exact permutation distribution given the tie groups,
     /// said in `notes`) or `normal`.
     pub mk_p_method: Option<&'static str>,
+    /// Sen's slope, the median of pairwise slopes, per year; `None` when n < 2.
     pub sen_slope: Option<f64>,
+    /// Sen's intercept, median(y) − slope·median(t); `None` when n < 2.
     pub sen_intercept: Option<f64>,
+    /// Lower end of Sen's 1 − α interval; `None` when the series is too short for it.
     pub sen_ci_low: Option<f64>,
+    /// Upper end of Sen's 1 − α interval; `None` when the series is too short for it.
     pub sen_ci_high: Option<f64>,
+    /// Improving, worsening, no clear trend or too short, by the indicator's direction.
     pub verdict: Verdict,
     /// Why a statistic is missing, and caveats (ties, short series).
     pub notes: Vec<String>,
