@@ -1,6 +1,7 @@
-//! Dense linear algebra on the small matrices of weighting: covariance and Pearson correlation
-//! of columns, the symmetric eigenproblem (cyclic Jacobi), the principal eigenvector of a
-//! positive matrix (power iteration) and square linear systems (Gaussian elimination).
+//! Dense linear algebra on the small matrices of weighting: pairwise-complete Pearson
+//! correlation of columns, the symmetric eigenproblem (cyclic Jacobi), the principal
+//! eigenvector of a positive matrix (power iteration) and square linear systems (Gaussian
+//! elimination).
 //!
 //! The matrices here are n × n with n the number of children of one group (a few dozen at
 //! most), so the O(n³) methods are chosen for accuracy and simplicity, not speed.
@@ -50,49 +51,6 @@ fn pair_moments(a: &[f64], b: &[f64]) -> PairMoments {
     }
 }
 
-/// Sample covariance matrix (ddof = 1) of the columns of `x`, pairwise-complete.
-///
-/// # Formula
-/// ```text
-/// s_jk = Σ_i (x_ij − x̄_j)(x_ik − x̄_k) / (m_jk − 1)
-/// ```
-/// i runs over the m_jk rows where both column j and column k are present, and the means
-/// x̄_j, x̄_k are taken over those same rows.
-///
-/// # Missing values
-/// Pairwise-complete: each entry uses the rows where both of its columns are present, so
-/// different entries may rest on different rows (and the matrix need not be positive
-/// semi-definite when cells are missing). An entry with fewer than two complete pairs is
-/// `NaN`; a column that is constant on the pairs gives exactly 0.
-///
-/// # Examples
-/// ```
-/// use citycheck::kernels::{array, linalg::covariance};
-/// let x = array![[1.0, 2.0], [2.0, 4.0], [3.0, 7.0]];
-/// let s = covariance(x.view());
-/// assert!((s[[0, 1]] - 2.5).abs() < 1e-12);
-/// ```
-pub fn covariance(x: ArrayView2<'_, f64>) -> Array2<f64> {
-    let n = x.ncols();
-    let cols: Vec<_> = columns(x).collect();
-    let mut s = missing(n, n);
-    for j in 0..n {
-        for k in j..n {
-            let mo = pair_moments(&cols[j], &cols[k]);
-            let v = if mo.count < 2 {
-                f64::NAN
-            } else if mo.constant {
-                0.0
-            } else {
-                mo.sxy / (mo.count - 1) as f64
-            };
-            s[[j, k]] = v;
-            s[[k, j]] = v;
-        }
-    }
-    s
-}
-
 /// Pearson correlation matrix of the columns of `x`, pairwise-complete.
 ///
 /// # Formula
@@ -103,8 +61,9 @@ pub fn covariance(x: ArrayView2<'_, f64>) -> Array2<f64> {
 /// to [−1, 1] against rounding, and the diagonal is exactly 1.
 ///
 /// # Missing and degenerate columns
-/// Pairwise-complete, as [`covariance`]: the matrix need not be positive semi-definite when
-/// cells are missing (callers that need that must require complete columns). r_jk is `NaN`
+/// Pairwise-complete: each entry uses the rows where both of its columns are present, so
+/// different entries may rest on different rows and the matrix need not be positive
+/// semi-definite when cells are missing (callers that need that must require complete columns). r_jk is `NaN`
 /// when the pair has fewer than two complete rows or either column is constant on them
 /// (including the diagonal entry of a constant column): the correlation is undefined there,
 /// and each caller decides what that means.
@@ -560,19 +519,10 @@ mod tests {
     }
 
     #[test]
-    fn covariance_by_hand() {
-        // x = [1, 2, 3], y = [2, 4, 7]: x̄ = 2, ȳ = 13/3; dx = [−1, 0, 1],
-        // dy = [−7/3, −1/3, 8/3]; s_xy = (7/3 + 8/3)/2 = 5/2, s_xx = 2/2 = 1,
-        // s_yy = (49 + 1 + 64)/9/2 = 19/3.
-        let s = covariance(m(&[&[1.0, 2.0], &[2.0, 4.0], &[3.0, 7.0]]).view());
-        assert!(close(s[[0, 0]], 1.0, TOL));
-        assert!(close(s[[0, 1]], 2.5, TOL) && close(s[[1, 0]], 2.5, TOL));
-        assert!(close(s[[1, 1]], 19.0 / 3.0, TOL));
-    }
-
-    #[test]
     fn pearson_by_hand() {
-        // Same data: r = (5/2) / √(1 · 19/3) = 2.5 / √(19/3).
+        // x = [1, 2, 3], y = [2, 4, 7]: x̄ = 2, ȳ = 13/3; dx = [−1, 0, 1],
+        // dy = [−7/3, −1/3, 8/3]; Σ dx dy = 5, Σ dx² = 2, Σ dy² = 38/3,
+        // so r = 5 / √(2 · 38/3) = 2.5 / √(19/3).
         let r = pearson_correlation(m(&[&[1.0, 2.0], &[2.0, 4.0], &[3.0, 7.0]]).view());
         assert_eq!(r[[0, 0]], 1.0);
         assert_eq!(r[[1, 1]], 1.0);
@@ -590,9 +540,6 @@ mod tests {
         for j in 0..4 {
             assert!(r[[3, j]].is_nan() && r[[j, 3]].is_nan(), "r[3][{j}]");
         }
-        let s = covariance(m(&[&[0.1, 1.0], &[0.1, 2.0], &[0.1, 4.0]]).view());
-        assert_eq!(s[[0, 0]], 0.0);
-        assert_eq!(s[[0, 1]], 0.0);
     }
 
     #[test]
