@@ -1,17 +1,20 @@
 //! Dense linear algebra on the small matrices of weighting: pairwise-complete Pearson
-//! correlation of columns, the symmetric eigenproblem (cyclic Jacobi), the principal
-//! eigenvector of a positive matrix (power iteration) and square linear systems (Gaussian
-//! elimination).
+//! correlation of columns, the symmetric eigenproblem and square linear systems (both by
+//! nalgebra, with this crate's ordering, sign and singularity conventions on top), and the
+//! principal eigenvector of a positive matrix (power iteration).
 //!
 //! The matrices here are n × n with n the number of children of one group (a few dozen at
 //! most), so the O(n³) methods are chosen for accuracy and simplicity, not speed.
 
-use crate::error::{Error, Result};
-use crate::kernels::{column, columns, missing, stats, Array2, ArrayView2, ShapeBuilder};
+use nalgebra::{DMatrix, DVector, SymmetricEigen};
 
-/// Largest number of Jacobi sweeps; convergence is quadratic and takes well under ten sweeps
-/// for the sizes met here, so reaching the cap means the input was not finite.
-const MAX_SWEEPS: usize = 64;
+use crate::error::{Error, Result};
+use crate::kernels::{columns, missing, stats, Array2, ArrayView2, ShapeBuilder};
+
+/// Largest number of implicit QR steps of the symmetric eigensolver; convergence takes a few
+/// steps per eigenvalue for the sizes met here, so reaching the cap means the input was not
+/// finite.
+const MAX_QR_STEPS: usize = 10_000;
 
 /// A pivot smaller than this times the largest |a_ij| makes [`solve`] report a singular system.
 const SINGULAR_RTOL: f64 = 1e-12;
@@ -169,24 +172,25 @@ pub fn mat_vec(a: ArrayView2<'_, f64>, v: &[f64]) -> Vec<f64> {
     y
 }
 
-/// Eigenvalues and eigenvectors of a real symmetric matrix by the cyclic Jacobi method.
+/// Eigenvalues and eigenvectors of a real symmetric matrix (nalgebra's [`SymmetricEigen`]:
+/// Householder tridiagonalisation, then implicit symmetric QR steps with Wilkinson shifts).
 ///
 /// # Formula
 /// ```text
-/// S = (A + Aᵀ)/2;  repeat sweeps over p < q:  S ← Jᵀ S J,  V ← V J
-/// J = plane rotation in (p, q) with c = 1/√(1 + t²), s = t c,
-///     t = sgn(τ)/(|τ| + √(1 + τ²)),  τ = (s_qq − s_pp)/(2 s_pq)     (makes s_pq = 0)
-/// stop when √(Σ_{p≠q} s_pq²) ≤ ε ‖S‖_F  (ε = f64::EPSILON)
-/// then λ_k = s_kk and v_k = column k of V:  A v_k = λ_k v_k
+/// S = (A + Aᵀ)/2 = Q T Qᵀ   (T tridiagonal, Householder reflections)
+/// T → diagonal by implicit QR steps with Wilkinson shift, accumulated into V
+/// stop when every off-diagonal |t_k,k+1| ≤ ε (|t_kk| + |t_k+1,k+1|)  (ε = f64::EPSILON)
+/// then λ_k = t_kk and v_k = column k of V:  A v_k = λ_k v_k
 /// ```
 /// Eigenvalues come out in descending order, eigenvectors as the matching columns of the
-/// returned matrix, each of unit length and signed so that its component of largest absolute
-/// value is positive (the first such component on exact ties). Only the symmetric part of `a`
-/// is used. Jacobi is chosen over tridiagonal QR for its simplicity and accuracy on small
-/// matrices: the eigenvectors come out orthonormal to rounding.
+/// returned (column-major) matrix, each of unit length and signed so that its component of
+/// largest absolute value is positive (the first such component on exact ties): the sign the
+/// solver happens to produce never reaches the caller. Only the symmetric part of `a` is used.
+/// The eigenvectors come out orthonormal to rounding.
 ///
 /// # Non-finite input
-/// If any entry is `NaN` or infinite, every eigenvalue and eigenvector component is `NaN`.
+/// If any entry is `NaN` or infinite (or, which finite input never meets, the QR steps do not
+/// converge), every eigenvalue and eigenvector component is `NaN`.
 ///
 /// # Panics
 /// If `a` is not square.
@@ -201,103 +205,34 @@ pub fn mat_vec(a: ArrayView2<'_, f64>, v: &[f64]) -> Vec<f64> {
 /// ```
 ///
 /// # References
-/// Golub & Van Loan (2013), *Matrix Computations*, 4th ed., §8.5 (the cyclic Jacobi method);
-/// Rutishauser (1966), Numerische Mathematik 9:1–10.
+/// Golub & Van Loan (2013), *Matrix Computations*, 4th ed., §8.3 (the symmetric QR
+/// algorithm).
 pub fn symmetric_eigen(a: ArrayView2<'_, f64>) -> (Vec<f64>, Array2<f64>) {
     let n = a.nrows();
     assert_eq!(n, a.ncols(), "symmetric_eigen: the matrix must be square");
+    let undefined = || (vec![f64::NAN; n], missing(n, n));
+    if n == 0 {
+        return (Vec::new(), missing(0, 0));
+    }
     if a.iter().any(|v| !v.is_finite()) {
-        return (vec![f64::NAN; n], missing(n, n));
+        return undefined();
     }
-    let mut s = missing(n, n);
-    let mut v = missing(n, n);
-    for i in 0..n {
-        for j in 0..n {
-            s[[i, j]] = 0.5 * (a[[i, j]] + a[[j, i]]);
-            v[[i, j]] = if i == j { 1.0 } else { 0.0 };
-        }
-    }
-    // Column by column, as the matrix is stored.
-    let norm = stats::sum(s.t().iter().map(|x| x * x)).sqrt();
-
-    for sweep in 0..MAX_SWEEPS {
-        let off = stats::sum(
-            (0..n)
-                .flat_map(|p| (0..n).filter(move |&q| q != p).map(move |q| (p, q)))
-                .map(|(p, q)| s[[p, q]] * s[[p, q]]),
-        );
-        if off.sqrt() <= f64::EPSILON * norm {
-            break;
-        }
-        for p in 0..n.saturating_sub(1) {
-            for q in p + 1..n {
-                rotate(&mut s, &mut v, p, q, sweep);
-            }
-        }
-    }
-
+    let symmetric = DMatrix::from_fn(n, n, |i, j| 0.5 * (a[[i, j]] + a[[j, i]]));
+    let Some(eigen) = SymmetricEigen::try_new(symmetric, f64::EPSILON, MAX_QR_STEPS) else {
+        return undefined();
+    };
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&i, &j| s[[j, j]].total_cmp(&s[[i, i]]));
-    let values = order.iter().map(|&k| s[[k, k]]).collect();
+    order.sort_by(|&i, &j| eigen.eigenvalues[j].total_cmp(&eigen.eigenvalues[i]));
+    let values = order.iter().map(|&k| eigen.eigenvalues[k]).collect();
     let mut data = Vec::with_capacity(n * n);
     for &k in &order {
-        let col = column(v.view(), k);
-        let mut big = 0;
-        for (i, x) in col.iter().enumerate() {
-            if x.abs() > col[big].abs() {
-                big = i;
-            }
-        }
-        let sign = if col[big] < 0.0 { -1.0 } else { 1.0 };
-        data.extend(col.iter().map(|&x| sign * x));
+        let vector = eigen.eigenvectors.column(k);
+        let largest = (0..n).fold(0, |big, i| if vector[i].abs() > vector[big].abs() { i } else { big });
+        let sign = if vector[largest] < 0.0 { -1.0 } else { 1.0 };
+        data.extend(vector.iter().map(|&x| sign * x));
     }
     let vectors = Array2::from_shape_vec((n, n).f(), data).expect("n × n eigenvector data");
     (values, vectors)
-}
-
-/// One Jacobi rotation annihilating s_pq (p < q), applied to S from both sides and to V.
-fn rotate(s: &mut Array2<f64>, v: &mut Array2<f64>, p: usize, q: usize, sweep: usize) {
-    let apq = s[[p, q]];
-    if apq == 0.0 {
-        return;
-    }
-    let app = s[[p, p]];
-    let aqq = s[[q, q]];
-    // After the first sweeps, an element too small to change either diagonal entry is set to
-    // zero instead of rotated: this is what lets the off-diagonal norm reach its floor.
-    let negligible = 100.0 * apq.abs();
-    if sweep >= 4 && app.abs() + negligible == app.abs() && aqq.abs() + negligible == aqq.abs() {
-        s[[p, q]] = 0.0;
-        s[[q, p]] = 0.0;
-        return;
-    }
-    let tau = (aqq - app) / (2.0 * apq);
-    let sign = if tau >= 0.0 { 1.0 } else { -1.0 };
-    let t = sign / (tau.abs() + (1.0 + tau * tau).sqrt());
-    let c = 1.0 / (1.0 + t * t).sqrt();
-    let sn = t * c;
-    let n = s.nrows();
-    // S ← S J (columns p and q), then S ← Jᵀ S (rows p and q).
-    for k in 0..n {
-        let (akp, akq) = (s[[k, p]], s[[k, q]]);
-        s[[k, p]] = c * akp - sn * akq;
-        s[[k, q]] = sn * akp + c * akq;
-    }
-    for k in 0..n {
-        let (apk, aqk) = (s[[p, k]], s[[q, k]]);
-        s[[p, k]] = c * apk - sn * aqk;
-        s[[q, k]] = sn * apk + c * aqk;
-    }
-    // The 2 × 2 block in closed form, which is more accurate than the generic update.
-    s[[p, p]] = app - t * apq;
-    s[[q, q]] = aqq + t * apq;
-    s[[p, q]] = 0.0;
-    s[[q, p]] = 0.0;
-    for k in 0..n {
-        let (vkp, vkq) = (v[[k, p]], v[[k, q]]);
-        v[[k, p]] = c * vkp - sn * vkq;
-        v[[k, q]] = sn * vkp + c * vkq;
-    }
 }
 
 /// Principal (Perron) eigenvalue and eigenvector of a positive square matrix by power
@@ -371,15 +306,16 @@ pub fn principal_eigenvector(a: ArrayView2<'_, f64>, tol: f64, max_iter: usize) 
     Err(Error::method("power_iteration", None, format!("no convergence to {tol} after {max_iter} iterations")))
 }
 
-/// Solution of the square system A x = b by Gaussian elimination with partial pivoting.
+/// Solution of the square system A x = b by LU decomposition with partial pivoting
+/// (nalgebra's [`LU`](nalgebra::linalg::LU)).
 ///
 /// # Formula
 /// ```text
-/// for each column k: swap in the row i ≥ k with the largest |a_ik|, eliminate below it;
-/// then back-substitute.  Singular if a pivot |a_kk| ≤ 1e-12 · max_ij |a_ij|.
+/// P A = L U  (for each column k, the row i ≥ k with the largest |a_ik| is swapped in);
+/// L y = P b, U x = y.  Singular if a pivot |u_kk| ≤ 1e-12 · max_ij |a_ij|.
 /// ```
 /// Returns `None` when the system is singular to that relative tolerance (including an
-/// all-zero or empty-but-inconsistent matrix) or the solution is not finite.
+/// all-zero matrix) or the solution is not finite. An empty system has the empty solution.
 ///
 /// # Panics
 /// If `a` is not square or `b.len() != a.nrows()`.
@@ -398,54 +334,21 @@ pub fn solve(a: ArrayView2<'_, f64>, b: &[f64]) -> Option<Vec<f64>> {
     let n = a.nrows();
     assert_eq!(n, a.ncols(), "solve: the matrix must be square");
     assert_eq!(n, b.len(), "solve: the right-hand side must have one entry per row");
-    let mut m = a.to_owned();
-    let mut rhs = b.to_vec();
-    let scale = m.iter().fold(0.0_f64, |acc, x| acc.max(x.abs()));
-    if n > 0 && (scale == 0.0 || !scale.is_finite()) {
+    if n == 0 {
+        return Some(Vec::new());
+    }
+    let scale = a.iter().fold(0.0_f64, |acc, x| acc.max(x.abs()));
+    if scale == 0.0 || !scale.is_finite() {
         return None;
     }
-    for k in 0..n {
-        let mut pivot = k;
-        for i in k + 1..n {
-            if m[[i, k]].abs() > m[[pivot, k]].abs() {
-                pivot = i;
-            }
-        }
-        if m[[pivot, k]].abs() <= SINGULAR_RTOL * scale {
-            return None;
-        }
-        if pivot != k {
-            for j in 0..n {
-                let (x, y) = (m[[k, j]], m[[pivot, j]]);
-                m[[k, j]] = y;
-                m[[pivot, j]] = x;
-            }
-            rhs.swap(k, pivot);
-        }
-        let akk = m[[k, k]];
-        let rk = rhs[k];
-        for (i, ri) in rhs.iter_mut().enumerate().skip(k + 1) {
-            let factor = m[[i, k]] / akk;
-            if factor == 0.0 {
-                continue;
-            }
-            m[[i, k]] = 0.0;
-            for j in k + 1..n {
-                m[[i, j]] = m[[i, j]] - factor * m[[k, j]];
-            }
-            *ri -= factor * rk;
-        }
+    let lu = DMatrix::from_fn(n, n, |i, j| a[[i, j]]).lu();
+    // nalgebra refuses only an exactly zero pivot; a pivot this small relative to the matrix
+    // means its columns are dependent up to rounding, and the "solution" would be noise.
+    if lu.u().diagonal().iter().any(|pivot| pivot.abs() <= SINGULAR_RTOL * scale) {
+        return None;
     }
-    let mut x = vec![0.0; n];
-    for k in (0..n).rev() {
-        let tail = stats::sum((k + 1..n).map(|j| m[[k, j]] * x[j]));
-        x[k] = (rhs[k] - tail) / m[[k, k]];
-    }
-    if x.iter().all(|v| v.is_finite()) {
-        Some(x)
-    } else {
-        None
-    }
+    let x = lu.solve(&DVector::from_column_slice(b))?;
+    x.iter().all(|v| v.is_finite()).then(|| x.iter().copied().collect())
 }
 
 /// |a_ij · a_ji − 1| allowed: accepts reciprocals rounded to three decimals.
@@ -674,5 +577,16 @@ mod tests {
     fn solve_reports_singular_systems() {
         assert!(solve(m(&[&[1.0, 2.0], &[2.0, 4.0]]).view(), &[1.0, 2.0]).is_none());
         assert!(solve(m(&[&[0.0, 0.0], &[0.0, 0.0]]).view(), &[0.0, 0.0]).is_none());
+        // Singular in exact arithmetic, but rounding leaves a pivot of ~1e-17 rather than 0:
+        // still singular to the relative tolerance.
+        assert!(solve(m(&[&[0.1, 0.3], &[0.3, 0.9]]).view(), &[1.0, 3.0]).is_none());
+    }
+
+    #[test]
+    fn solve_empty_and_any_layout() {
+        assert_eq!(solve(missing(0, 0).view(), &[]), Some(Vec::new()));
+        let rows = crate::kernels::array![[2.0, -1.0, 0.0], [-1.0, 2.0, -1.0], [0.0, -1.0, 2.0]];
+        let columns = m(&[&[2.0, -1.0, 0.0], &[-1.0, 2.0, -1.0], &[0.0, -1.0, 2.0]]);
+        assert_eq!(solve(rows.view(), &[4.0, -8.0, 8.0]), solve(columns.view(), &[4.0, -8.0, 8.0]));
     }
 }
