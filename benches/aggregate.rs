@@ -15,10 +15,11 @@ fn aggregate(c: &mut Criterion) {
     let d: Vec<Direction> = (0..69).map(|j| if j % 5 == 4 { Direction::Lower } else { Direction::Higher }).collect();
     let labels = Labels { rows: &[], columns: &[], year: None };
     let mut group = c.benchmark_group("mcda_2900x69");
-    group.bench_function("topsis_vector", |b| b.iter(|| topsis(&x, &w, &d, TopsisNormalization::Vector, labels)));
-    group.bench_function("topsis_min_max", |b| b.iter(|| topsis(&x, &w, &d, TopsisNormalization::MinMax, labels)));
-    group.bench_function("grey_relational", |b| b.iter(|| grey_relational(&x, &w, &d, 0.5, labels)));
-    group.bench_function("vikor", |b| b.iter(|| vikor(&x, &w, &d, 0.5, labels)));
+    group.bench_function("topsis_vector", |b| b.iter(|| topsis(x.view(), &w, &d, TopsisNormalization::Vector, labels)));
+    group
+        .bench_function("topsis_min_max", |b| b.iter(|| topsis(x.view(), &w, &d, TopsisNormalization::MinMax, labels)));
+    group.bench_function("grey_relational", |b| b.iter(|| grey_relational(x.view(), &w, &d, 0.5, labels)));
+    group.bench_function("vikor", |b| b.iter(|| vikor(x.view(), &w, &d, 0.5, labels)));
     group.finish();
 }
 

@@ -18,7 +18,9 @@ fn weights(c: &mut Criterion) {
     let mut group = c.benchmark_group("weights_2900x69");
     for name in ["entropy", "entropy_normalized", "critic", "cv", "std", "pca", "deviation_max"] {
         let method: Weight = name.parse().expect("known");
-        group.bench_function(name, |b| b.iter(|| method.compute(&x, &x, criteria, &mut Vec::new()).expect("weights")));
+        group.bench_function(name, |b| {
+            b.iter(|| method.compute(x.view(), x.view(), criteria, &mut Vec::new()).expect("weights"))
+        });
     }
     group.finish();
 }

@@ -81,7 +81,7 @@ pub fn panel(records: &[(String, i32, String, f64)]) -> Panel {
 
 /// A complete `m × n` decision matrix of positive lognormal values (no gaps: the objective
 /// weight methods and the MCDM methods compare whole columns).
-pub fn decision_matrix(m: usize, n: usize, seed: u64) -> citycheck::kernels::Matrix {
+pub fn decision_matrix(m: usize, n: usize, seed: u64) -> citycheck::kernels::Array2<f64> {
     let mut rng = Rng(seed);
     let scales: Vec<f64> = (0..n).map(|_| 10f64.powf(rng.uniform() * 4.0)).collect();
     let mut data = Vec::with_capacity(m * n);
@@ -90,7 +90,7 @@ pub fn decision_matrix(m: usize, n: usize, seed: u64) -> citycheck::kernels::Mat
             data.push(scale * (0.5 * rng.normal()).exp());
         }
     }
-    citycheck::kernels::Matrix::from_columns(m, n, data).expect("sizes match")
+    citycheck::kernels::from_columns(m, n, data).expect("sizes match")
 }
 
 /// `count` series of `years` annual values (2021, 2022, …), concatenated: lognormal levels

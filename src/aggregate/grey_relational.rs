@@ -40,7 +40,7 @@ use super::topsis::{check_decision_matrix, oriented_min_max};
 use super::Labels;
 use crate::direction::Direction;
 use crate::error::{Error, Result};
-use crate::kernels::{stats, Matrix};
+use crate::kernels::{columns, stats, ArrayView2};
 
 /// Grey relational grade γ of each row of the decision matrix `x` (rows = units, columns =
 /// indicators) with distinguishing coefficient `rho`; higher is better.
@@ -56,16 +56,16 @@ use crate::kernels::{stats, Matrix};
 /// # fn main() -> citycheck::Result<()> {
 /// use citycheck::aggregate::{grey_relational, Labels};
 /// use citycheck::direction::Direction;
-/// use citycheck::kernels::Matrix;
+/// use citycheck::kernels::array;
 /// // r = [0, 1/2, 1], Δ = [1, 1/2, 0], ξ = 0.5/(Δ + 0.5) = [1/3, 1/2, 1]
-/// let x = Matrix::from_rows(&[[2.0], [4.0], [6.0]])?;
+/// let x = array![[2.0], [4.0], [6.0]];
 /// let labels = Labels { rows: &[], columns: &[], year: None };
-/// let g = grey_relational(&x, &[1.0], &[Direction::Higher], 0.5, labels)?;
+/// let g = grey_relational(x.view(), &[1.0], &[Direction::Higher], 0.5, labels)?;
 /// assert!((g[0] - 1.0 / 3.0).abs() < 1e-12 && (g[1] - 0.5).abs() < 1e-12 && g[2] == 1.0);
 /// # Ok(()) }
 /// ```
 pub fn grey_relational(
-    x: &Matrix,
+    x: ArrayView2<'_, f64>,
     w: &[f64],
     directions: &[Direction],
     rho: f64,
@@ -76,14 +76,14 @@ pub fn grey_relational(
         return Err(Error::Spec(format!("{METHOD}: rho = {rho} must be in (0, 1] (0.5 by default)")));
     }
     check_decision_matrix(METHOD, x, w, directions, labels)?;
-    let (m, n) = (x.rows(), x.cols());
+    let (m, n) = (x.nrows(), x.ncols());
     if m == 0 {
         return Ok(Vec::new());
     }
     // Δ, column-major like x.
     let mut delta = vec![0.0; m * n];
-    for (j, (col, out)) in x.columns().zip(delta.chunks_mut(m)).enumerate() {
-        oriented_min_max(directions[j], col, out);
+    for (j, (col, out)) in columns(x).zip(delta.chunks_mut(m)).enumerate() {
+        oriented_min_max(directions[j], &col, out);
         let reference = out.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         for d in out.iter_mut() {
             *d = (reference - *d).abs();

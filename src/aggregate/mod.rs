@@ -1,7 +1,8 @@
 //! Aggregation (合成): the scores of a group's children → the group's score.
 //!
-//! One variant of [`Aggregate`] per method, one file per method, written once on a
-//! [`Matrix`] (rows = units, columns = children) and used by the pipeline at every level.
+//! One variant of [`Aggregate`] per method, one file per method, written once on a matrix
+//! view ([`ArrayView2`](crate::kernels::ArrayView2), rows = units, columns = children) and
+//! used by the pipeline at every level.
 
 mod arithmetic;
 mod geometric;
@@ -15,7 +16,7 @@ mod weighted_sum;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::kernels::Matrix;
+use crate::kernels::{column, columns, ArrayView2};
 use crate::names::Naming;
 
 pub use arithmetic::arithmetic;
@@ -149,11 +150,17 @@ impl Aggregate {
     /// # Errors
     /// [`Error::Method`] naming the unit and child when a value is out of the method's domain,
     /// missing under [`MissingPolicy::Error`], or missing under a distance-based method.
-    pub fn apply(&self, x: &Matrix, w: &[f64], missing: MissingPolicy, labels: Labels<'_>) -> Result<Vec<f64>> {
+    pub fn apply(
+        &self,
+        x: ArrayView2<'_, f64>,
+        w: &[f64],
+        missing: MissingPolicy,
+        labels: Labels<'_>,
+    ) -> Result<Vec<f64>> {
         check_weights(x, w)?;
         if missing == MissingPolicy::Error {
-            for j in 0..x.cols() {
-                if let Some(i) = x.column(j).iter().position(|v| v.is_nan()) {
+            for j in 0..x.ncols() {
+                if let Some(i) = column(x, j).iter().position(|v| v.is_nan()) {
                     return Err(Error::method(
                         "missing = \"error\"",
                         Some(labels.locate(i, j)),
@@ -166,12 +173,12 @@ impl Aggregate {
             Aggregate::Arithmetic => Ok(arithmetic(x, w)),
             Aggregate::Geometric => geometric(x, w, labels),
             Aggregate::Harmonic => harmonic(x, w, labels),
-            Aggregate::Topsis { normalize } => topsis(x, w, &vec![Direction::Higher; x.cols()], *normalize, labels),
+            Aggregate::Topsis { normalize } => topsis(x, w, &vec![Direction::Higher; x.ncols()], *normalize, labels),
             Aggregate::GreyRelational { rho } => {
-                grey_relational(x, w, &vec![Direction::Higher; x.cols()], *rho, labels)
+                grey_relational(x, w, &vec![Direction::Higher; x.ncols()], *rho, labels)
             }
             Aggregate::Vikor { v } => {
-                let result = vikor(x, w, &vec![Direction::Higher; x.cols()], *v, labels)?;
+                let result = vikor(x, w, &vec![Direction::Higher; x.ncols()], *v, labels)?;
                 Ok(result.q.into_iter().map(|q| 1.0 - q).collect())
             }
         }
@@ -179,9 +186,9 @@ impl Aggregate {
 }
 
 /// One finite weight ≥ 0 per column.
-pub(crate) fn check_weights(x: &Matrix, w: &[f64]) -> Result<()> {
-    if w.len() != x.cols() {
-        return Err(Error::Spec(format!("{} weights for {} columns", w.len(), x.cols())));
+pub(crate) fn check_weights(x: ArrayView2<'_, f64>, w: &[f64]) -> Result<()> {
+    if w.len() != x.ncols() {
+        return Err(Error::Spec(format!("{} weights for {} columns", w.len(), x.ncols())));
     }
     if let Some(bad) = w.iter().find(|v| !v.is_finite() || **v < 0.0) {
         return Err(Error::Spec(format!("weight {bad} is not a finite number >= 0")));
@@ -191,10 +198,10 @@ pub(crate) fn check_weights(x: &Matrix, w: &[f64]) -> Result<()> {
 
 /// Accumulates Σ w f(r) and Σ w over the present cells of each row, column by column
 /// (contiguous memory), for the weighted-mean family of aggregations.
-pub(crate) fn weighted_row_sums(x: &Matrix, w: &[f64], f: impl Fn(f64) -> f64) -> (Vec<f64>, Vec<f64>) {
-    let mut num = vec![0.0; x.rows()];
-    let mut den = vec![0.0; x.rows()];
-    for (j, col) in x.columns().enumerate() {
+pub(crate) fn weighted_row_sums(x: ArrayView2<'_, f64>, w: &[f64], f: impl Fn(f64) -> f64) -> (Vec<f64>, Vec<f64>) {
+    let mut num = vec![0.0; x.nrows()];
+    let mut den = vec![0.0; x.nrows()];
+    for (j, col) in columns(x).enumerate() {
         let wj = w[j];
         if wj == 0.0 {
             continue;
@@ -210,8 +217,8 @@ pub(crate) fn weighted_row_sums(x: &Matrix, w: &[f64], f: impl Fn(f64) -> f64) -
 }
 
 /// Checks that every present cell is > 0 (geometric and harmonic means).
-pub(crate) fn require_positive(method: &'static str, x: &Matrix, labels: Labels<'_>) -> Result<()> {
-    for (j, col) in x.columns().enumerate() {
+pub(crate) fn require_positive(method: &'static str, x: ArrayView2<'_, f64>, labels: Labels<'_>) -> Result<()> {
+    for (j, col) in columns(x).enumerate() {
         if let Some(i) = col.iter().position(|&r| r <= 0.0) {
             return Err(Error::method(
                 method,

@@ -47,7 +47,7 @@ use super::Labels;
 use crate::direction::orient;
 use crate::direction::Direction;
 use crate::error::{Error, Location, Result};
-use crate::kernels::{stats, Matrix};
+use crate::kernels::{columns, stats, ArrayView2};
 
 /// How TOPSIS normalises the decision matrix before weighting it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,16 +78,16 @@ pub enum TopsisNormalization {
 /// # fn main() -> citycheck::Result<()> {
 /// use citycheck::aggregate::{topsis, Labels, TopsisNormalization};
 /// use citycheck::direction::Direction;
-/// use citycheck::kernels::Matrix;
+/// use citycheck::kernels::array;
 /// // Tzeng & Huang (2011): C = [0.5037, 0.6581, 0.7482, 0.3340]
-/// let x = Matrix::from_rows(&[[5.0, 8.0, 4.0], [7.0, 6.0, 8.0], [8.0, 8.0, 6.0], [7.0, 4.0, 6.0]])?;
+/// let x = array![[5.0, 8.0, 4.0], [7.0, 6.0, 8.0], [8.0, 8.0, 6.0], [7.0, 4.0, 6.0]];
 /// let labels = Labels { rows: &[], columns: &[], year: None };
-/// let c = topsis(&x, &[0.3, 0.4, 0.3], &[Direction::Higher; 3], TopsisNormalization::Vector, labels)?;
+/// let c = topsis(x.view(), &[0.3, 0.4, 0.3], &[Direction::Higher; 3], TopsisNormalization::Vector, labels)?;
 /// assert!((c[2] - 0.7482).abs() < 5e-5);
 /// # Ok(()) }
 /// ```
 pub fn topsis(
-    x: &Matrix,
+    x: ArrayView2<'_, f64>,
     w: &[f64],
     directions: &[Direction],
     normalization: TopsisNormalization,
@@ -95,12 +95,12 @@ pub fn topsis(
 ) -> Result<Vec<f64>> {
     const METHOD: &str = "topsis";
     check_decision_matrix(METHOD, x, w, directions, labels)?;
-    let m = x.rows();
+    let m = x.nrows();
     // Squared distances, accumulated column by column (contiguous memory).
     let mut d_best = vec![0.0; m];
     let mut d_worst = vec![0.0; m];
     let mut r = vec![0.0; m];
-    for (j, col) in x.columns().enumerate() {
+    for (j, col) in columns(x).enumerate() {
         let dir = directions[j];
         match normalization {
             TopsisNormalization::Vector => {
@@ -113,11 +113,11 @@ pub fn topsis(
                     ));
                 }
                 let norm = stats::sum(col.iter().map(|v| v * v)).sqrt();
-                for (ri, &v) in r.iter_mut().zip(col) {
+                for (ri, &v) in r.iter_mut().zip(col.iter()) {
                     *ri = if norm > 0.0 { v / norm } else { 0.0 };
                 }
             }
-            TopsisNormalization::MinMax => oriented_min_max(dir, col, &mut r),
+            TopsisNormalization::MinMax => oriented_min_max(dir, &col, &mut r),
         }
         let Some((lo, hi)) = stats::min_max(&r) else {
             continue; // no rows
@@ -176,12 +176,12 @@ pub(super) fn column_location(labels: Labels<'_>, j: usize) -> Location {
 /// present and finite.
 pub(super) fn check_decision_matrix(
     method: &'static str,
-    x: &Matrix,
+    x: ArrayView2<'_, f64>,
     w: &[f64],
     directions: &[Direction],
     labels: Labels<'_>,
 ) -> Result<()> {
-    let n = x.cols();
+    let n = x.ncols();
     if w.len() != n {
         return Err(Error::Spec(format!("{method}: {} weight(s) for {n} column(s)", w.len())));
     }
@@ -195,7 +195,7 @@ pub(super) fn check_decision_matrix(
     if stats::sum(w.iter().copied()) <= 0.0 {
         return Err(Error::Spec(format!("{method}: the weights of the {n} column(s) sum to 0")));
     }
-    for (j, col) in x.columns().enumerate() {
+    for (j, col) in columns(x).enumerate() {
         if let Some(i) = col.iter().position(|v| !v.is_finite()) {
             let message = if col[i].is_nan() {
                 format!("value missing; {method} compares every unit on every column, so impute the gaps first")

@@ -42,7 +42,7 @@ use crate::direction::orient;
 use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::kernels::rank::rank_best_first;
-use crate::kernels::{stats, Matrix};
+use crate::kernels::{columns, stats, ArrayView2};
 
 /// Group utility S, individual regret R and compromise index Q of each unit (row); lower is
 /// better for all three, and Q ranks.
@@ -78,27 +78,33 @@ impl VikorResult {
 /// # fn main() -> citycheck::Result<()> {
 /// use citycheck::aggregate::{vikor, Labels};
 /// use citycheck::direction::Direction;
-/// use citycheck::kernels::Matrix;
+/// use citycheck::kernels::array;
 /// // pymcdm 1.4.0 test (Opricovic & Tzeng 2004): Q = [1, 0, 1]
-/// let x = Matrix::from_rows(&[[1.0, 3000.0], [2.0, 3750.0], [5.0, 4500.0]])?;
+/// let x = array![[1.0, 3000.0], [2.0, 3750.0], [5.0, 4500.0]];
 /// let labels = Labels { rows: &[], columns: &[], year: None };
-/// let res = vikor(&x, &[0.5, 0.5], &[Direction::Lower, Direction::Higher], 0.5, labels)?;
+/// let res = vikor(x.view(), &[0.5, 0.5], &[Direction::Lower, Direction::Higher], 0.5, labels)?;
 /// assert_eq!(res.q, vec![1.0, 0.0, 1.0]);
 /// assert_eq!(res.ranks(), vec![2, 1, 2]);
 /// # Ok(()) }
 /// ```
-pub fn vikor(x: &Matrix, w: &[f64], directions: &[Direction], v: f64, labels: Labels<'_>) -> Result<VikorResult> {
+pub fn vikor(
+    x: ArrayView2<'_, f64>,
+    w: &[f64],
+    directions: &[Direction],
+    v: f64,
+    labels: Labels<'_>,
+) -> Result<VikorResult> {
     const METHOD: &str = "vikor";
     if !(0.0..=1.0).contains(&v) {
         return Err(Error::Spec(format!("{METHOD}: v = {v} must be in [0, 1] (0.5 by default)")));
     }
     check_decision_matrix(METHOD, x, w, directions, labels)?;
-    let m = x.rows();
+    let m = x.nrows();
     let mut s = vec![0.0; m];
     let mut r = vec![0.0; m];
     let mut oriented = vec![0.0; m];
-    for (j, col) in x.columns().enumerate() {
-        for (o, &xij) in oriented.iter_mut().zip(col) {
+    for (j, col) in columns(x).enumerate() {
+        for (o, &xij) in oriented.iter_mut().zip(col.iter()) {
             *o = orient(directions[j], xij);
         }
         let Some((worst, best)) = stats::min_max(&oriented) else {

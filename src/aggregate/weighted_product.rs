@@ -58,7 +58,7 @@ use super::weighted_sum::sum_normalized;
 use super::Labels;
 use crate::direction::Direction;
 use crate::error::{Error, Result};
-use crate::kernels::Matrix;
+use crate::kernels::{columns, ArrayView2};
 
 /// Weighted product P = Π r^w of each row of the decision matrix `x` (rows = units, columns =
 /// criteria), r the sum-normalised values; higher is better.
@@ -76,25 +76,30 @@ use crate::kernels::Matrix;
 /// # fn main() -> citycheck::Result<()> {
 /// use citycheck::aggregate::{weighted_product, Labels};
 /// use citycheck::direction::Direction::{Higher, Lower};
-/// use citycheck::kernels::Matrix;
+/// use citycheck::kernels::array;
 /// // r = [1/4, 3/4] (higher: x/Σx) and [3/4, 1/4] (lower: (1/x)/Σ(1/x)), w = [0.5, 0.5]:
 /// // P = [√(1/4 · 3/4), √(3/4 · 1/4)] — a tie, the second unit is better on the first criterion
 /// // by the same ratio as it is worse on the second.
-/// let x = Matrix::from_rows(&[[1.0, 2.0], [3.0, 6.0]])?;
+/// let x = array![[1.0, 2.0], [3.0, 6.0]];
 /// let labels = Labels { rows: &[], columns: &[], year: None };
-/// let p = weighted_product(&x, &[0.5, 0.5], &[Higher, Lower], labels)?;
+/// let p = weighted_product(x.view(), &[0.5, 0.5], &[Higher, Lower], labels)?;
 /// assert!((p[0] - 3f64.sqrt() / 4.0).abs() < 1e-12 && (p[1] - p[0]).abs() < 1e-12);
 /// # Ok(()) }
 /// ```
-pub fn weighted_product(x: &Matrix, w: &[f64], directions: &[Direction], labels: Labels<'_>) -> Result<Vec<f64>> {
+pub fn weighted_product(
+    x: ArrayView2<'_, f64>,
+    w: &[f64],
+    directions: &[Direction],
+    labels: Labels<'_>,
+) -> Result<Vec<f64>> {
     const METHOD: &str = "weighted_product";
     check_decision_matrix(METHOD, x, w, directions, labels)?;
-    let m = x.rows();
+    let m = x.nrows();
     // Σ_j w_j ln r_ij, accumulated column by column (contiguous memory).
     let mut log_score = vec![0.0; m];
     let mut r = vec![0.0; m];
-    for (j, col) in x.columns().enumerate() {
-        sum_normalized(METHOD, directions[j], col, j, labels, &mut r)?;
+    for (j, col) in columns(x).enumerate() {
+        sum_normalized(METHOD, directions[j], &col, j, labels, &mut r)?;
         let wj = w[j];
         if wj == 0.0 {
             continue;

@@ -57,7 +57,7 @@ use super::topsis::{check_decision_matrix, column_location, oriented_min_max};
 use super::Labels;
 use crate::direction::Direction;
 use crate::error::{Error, Result};
-use crate::kernels::{stats, Matrix};
+use crate::kernels::{columns, stats, ArrayView2};
 
 /// How the weighted sum model normalises the decision matrix before weighting it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,18 +88,18 @@ pub enum WeightedSumNormalization {
 /// # fn main() -> citycheck::Result<()> {
 /// use citycheck::aggregate::{weighted_sum, Labels, WeightedSumNormalization};
 /// use citycheck::direction::Direction::{Higher, Lower};
-/// use citycheck::kernels::Matrix;
+/// use citycheck::kernels::array;
 /// // min-max: r = [0, 1/2, 1], [0, 1, 1/2] (lower), [1/3, 1, 0]
 /// // P = 0.5 r1 + 0.3 r2 + 0.2 r3 = [1/15, 3/4, 13/20]
-/// let x = Matrix::from_rows(&[[2.0, 30.0, 4.0], [4.0, 10.0, 8.0], [6.0, 20.0, 2.0]])?;
+/// let x = array![[2.0, 30.0, 4.0], [4.0, 10.0, 8.0], [6.0, 20.0, 2.0]];
 /// let labels = Labels { rows: &[], columns: &[], year: None };
 /// let directions = [Higher, Lower, Higher];
-/// let p = weighted_sum(&x, &[0.5, 0.3, 0.2], &directions, WeightedSumNormalization::MinMax, labels)?;
+/// let p = weighted_sum(x.view(), &[0.5, 0.3, 0.2], &directions, WeightedSumNormalization::MinMax, labels)?;
 /// assert!((p[0] - 1.0 / 15.0).abs() < 1e-12 && (p[1] - 0.75).abs() < 1e-12 && (p[2] - 0.65).abs() < 1e-12);
 /// # Ok(()) }
 /// ```
 pub fn weighted_sum(
-    x: &Matrix,
+    x: ArrayView2<'_, f64>,
     w: &[f64],
     directions: &[Direction],
     normalization: WeightedSumNormalization,
@@ -107,13 +107,13 @@ pub fn weighted_sum(
 ) -> Result<Vec<f64>> {
     const METHOD: &str = "weighted_sum";
     check_decision_matrix(METHOD, x, w, directions, labels)?;
-    let m = x.rows();
+    let m = x.nrows();
     let mut score = vec![0.0; m];
     let mut r = vec![0.0; m];
-    for (j, col) in x.columns().enumerate() {
+    for (j, col) in columns(x).enumerate() {
         match normalization {
-            WeightedSumNormalization::MinMax => oriented_min_max(directions[j], col, &mut r),
-            WeightedSumNormalization::Sum => sum_normalized(METHOD, directions[j], col, j, labels, &mut r)?,
+            WeightedSumNormalization::MinMax => oriented_min_max(directions[j], &col, &mut r),
+            WeightedSumNormalization::Sum => sum_normalized(METHOD, directions[j], &col, j, labels, &mut r)?,
         }
         let wj = w[j];
         if wj == 0.0 {

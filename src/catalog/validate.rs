@@ -189,8 +189,8 @@ fn check_judgements(file: &CatalogFile, fail: impl Fn(Option<&str>, String) -> E
         if j.matrix.len() != n || j.matrix.iter().any(|row| row.len() != n) {
             return Err(fail(entry, format!("the judgement matrix must be {n} × {n}, one row and column per child")));
         }
-        let matrix = crate::kernels::Matrix::from_rows(&j.matrix).map_err(|e| fail(entry, e.to_string()))?;
-        crate::kernels::linalg::check_pairwise(&matrix).map_err(|e| fail(entry, e.to_string()))?;
+        let matrix = crate::kernels::from_rows(&j.matrix).map_err(|e| fail(entry, e.to_string()))?;
+        crate::kernels::linalg::check_pairwise(matrix.view()).map_err(|e| fail(entry, e.to_string()))?;
     }
     Ok(())
 }

@@ -8,11 +8,12 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use ndarray::s;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, NodeKind, Tree};
 use crate::error::{Error, Result};
-use crate::kernels::Matrix;
+use crate::kernels::{self, Array2};
 use crate::panel::{Attribute, Panel, Validation};
 use crate::treat::{self, Imputation, PanelRows};
 
@@ -70,7 +71,7 @@ pub struct Dataset {
     /// Catalogue position of every column of `raw`: the scored ones, then the context
     /// variables with data (denominators and other unscored indicators).
     pub(crate) positions: Vec<usize>,
-    pub(crate) raw: Matrix,
+    pub(crate) raw: Array2<f64>,
     /// Cells of `raw` filled by imputation (column-major, as `raw`).
     pub(crate) imputed: Vec<bool>,
     /// Unit attributes (province, tier, …), for group-wise imputation.
@@ -177,7 +178,7 @@ impl Dataset {
         for c in 0..width {
             by_column.extend((0..rows).map(|r| by_row[r * width + c]));
         }
-        let raw = Matrix::from_columns(rows, width, by_column).expect("sizes match");
+        let raw = kernels::from_columns(rows, width, by_column).expect("sizes match");
         Dataset {
             catalog: Arc::clone(&catalog),
             preparation: Preparation { denominated: false, imputation: Imputation::None },
@@ -191,7 +192,7 @@ impl Dataset {
             tree,
             columns,
             positions,
-            imputed: vec![false; raw.rows() * raw.cols()],
+            imputed: vec![false; raw.len()],
             raw,
             attributes: panel.attributes().to_vec(),
             left_out,
@@ -267,13 +268,10 @@ impl Dataset {
         };
         // Only the scored columns are imputed: context variables are inputs, not results.
         let scored = self.columns.len();
-        let mut scored_matrix =
-            Matrix::from_columns(self.rows(), scored, (0..scored).flat_map(|c| self.raw.column(c).to_vec()).collect())?;
         let rows = PanelRows { unit: &self.row_unit, year: &self.row_year, group: groups.as_deref() };
-        let filled = treat::impute(&mut scored_matrix, method, rows)?;
+        let filled = treat::impute(self.raw.slice_mut(s![.., ..scored]), method, rows)?;
         let n_rows = self.rows();
         for &(r, c) in &filled {
-            self.raw.set(r, c, scored_matrix.get(r, c));
             self.imputed[c * n_rows + r] = true;
         }
         Ok(filled.len())

@@ -12,10 +12,12 @@ mod fitted;
 mod scores;
 mod spec;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
+use ndarray::s;
 use rayon::prelude::*;
 
 pub use dataset::{Dataset, Preparation};
@@ -27,7 +29,7 @@ use crate::aggregate::Labels;
 use crate::catalog::{Catalog, NodeKind};
 use crate::direction::Direction;
 use crate::error::{Error, Result};
-use crate::kernels::Matrix;
+use crate::kernels::{self, column, Array2, ArrayView1};
 use crate::normalize::Params;
 use crate::panel::{Panel, Validation};
 use crate::treat::{treat_column, Transform, TreatReport, Treatment};
@@ -248,7 +250,7 @@ impl Engine<'_> {
                 data.left_out.join(", ")
             ));
         }
-        let mut values = Matrix::missing(data.rows(), data.tree.nodes().len());
+        let mut values = kernels::missing(data.rows(), data.tree.nodes().len());
         let mut sets = Vec::new();
         match self.spec.scope {
             Scope::Panel => sets.push(self.evaluate(data, 0..data.rows(), None, None, &mut values, &mut warnings)?),
@@ -283,7 +285,7 @@ impl Engine<'_> {
 
     fn transform(&self, fitted: &Fitted, data: &Dataset) -> Result<Outcome> {
         let mut warnings = data.notes.clone();
-        let mut values = Matrix::missing(data.rows(), data.tree.nodes().len());
+        let mut values = kernels::missing(data.rows(), data.tree.nodes().len());
         for (y, rows) in data.years.iter().zip(&data.year_rows) {
             let set = fitted.set_for(*y).ok_or_else(|| {
                 Error::Spec(format!("no fitted parameters for year {y} (scope = year fits each year)"))
@@ -301,7 +303,7 @@ impl Engine<'_> {
         rows: Range<usize>,
         year: Option<i32>,
         given: Option<&FittedSet>,
-        values: &mut Matrix,
+        values: &mut Array2<f64>,
         warnings: &mut Vec<String>,
     ) -> Result<FittedSet> {
         let tree = &data.tree;
@@ -312,13 +314,17 @@ impl Engine<'_> {
         let given_weights: HashMap<&str, f64> =
             given.map(|s| s.weights.iter().map(|w| (w.node.as_str(), w.weight)).collect()).unwrap_or_default();
 
+        // The raw values of these rows, one column per indicator.
+        let block = data.raw.slice(s![rows.clone(), ..]);
+
         // 0. Outlier treatment, fitted on these rows (or as given), column by column.
         let mut treatment = Vec::new();
         let mut treated: Vec<Option<Vec<f64>>> = vec![None; data.columns.len()];
         if let Some(rule) = &self.spec.treat {
             for (c, &node) in data.columns.iter().enumerate() {
                 let ind = &indicators[tree.node(node).indicator.expect("indicator node")];
-                let raw = &data.raw.column(c)[rows.clone()];
+                let raw_column = column(block, c);
+                let raw: &[f64] = &raw_column;
                 let transform = match given {
                     None => {
                         let mut column = raw.to_vec();
@@ -345,10 +351,10 @@ impl Engine<'_> {
                 }
             }
         }
-        let input: Vec<&[f64]> = treated
+        let input: Vec<Cow<'_, [f64]>> = treated
             .iter()
             .enumerate()
-            .map(|(c, t)| t.as_deref().unwrap_or(&data.raw.column(c)[rows.clone()]))
+            .map(|(c, t)| t.as_deref().map_or_else(|| column(block, c), Cow::Borrowed))
             .collect();
 
         // 1. Normalise each indicator column (columns are independent: in parallel).
@@ -359,7 +365,7 @@ impl Engine<'_> {
             .map(|(c, &node)| {
                 let ind = &indicators[tree.node(node).indicator.expect("indicator node")];
                 let criterion = ind.criterion();
-                let raw = input[c];
+                let raw: &[f64] = &input[c];
                 let mut notes = Vec::new();
                 let params = match given {
                     None => self.spec.normalize.fit(&criterion, raw, &mut notes)?,
@@ -394,7 +400,7 @@ impl Engine<'_> {
         for (result, &node) in normalized.into_iter().zip(&data.columns) {
             let (params, scored, notes) = result?;
             warnings.extend(notes.into_iter().map(|n| format!("{prefix}{n}")));
-            values.column_mut(node)[rows.clone()].copy_from_slice(&scored);
+            values.slice_mut(s![rows.clone(), node]).assign(&ArrayView1::from(&scored));
             let ind = &indicators[tree.node(node).indicator.expect("indicator node")];
             normalize_params.push(IndicatorParams { indicator: ind.id.clone(), params });
         }
@@ -429,15 +435,15 @@ impl Engine<'_> {
                                 input[data.column_of_node(c).expect("level-2 children are indicators")].to_vec()
                             })
                             .collect();
-                        Matrix::from_columns(rows.len(), children.len(), data_columns)?
+                        kernels::from_columns(rows.len(), children.len(), data_columns)?
                     } else {
                         scores.clone()
                     };
                     let mut notes = Vec::new();
                     let w = method
                         .compute(
-                            &raw,
-                            &scores,
+                            raw.view(),
+                            scores.view(),
                             Criteria {
                                 names: &names,
                                 directions: &directions,
@@ -468,9 +474,9 @@ impl Engine<'_> {
                 local[c] = wc;
             }
             let labels = Labels { rows: &row_names, columns: &names, year };
-            let aggregated = self.spec.aggregate.at(node.level).apply(&scores, &w, self.spec.missing, labels)?;
+            let aggregated = self.spec.aggregate.at(node.level).apply(scores.view(), &w, self.spec.missing, labels)?;
             for (offset, v) in aggregated.into_iter().enumerate() {
-                values.set(rows.start + offset, g, v);
+                values[[rows.start + offset, g]] = v;
             }
         }
 
@@ -508,12 +514,13 @@ fn treatment_note(report: &TreatReport) -> Option<String> {
 type NormalizedColumn = (Params, Vec<f64>, Vec<String>);
 
 /// Columns `cols` of `m`, restricted to `rows`, as a new matrix.
-fn columns_of(m: &Matrix, cols: &[usize], rows: &Range<usize>) -> Matrix {
+fn columns_of(m: &Array2<f64>, cols: &[usize], rows: &Range<usize>) -> Array2<f64> {
+    let block = m.slice(s![rows.clone(), ..]);
     let mut data = Vec::with_capacity(rows.len() * cols.len());
     for &c in cols {
-        data.extend_from_slice(&m.column(c)[rows.clone()]);
+        data.extend_from_slice(&column(block, c));
     }
-    Matrix::from_columns(rows.len(), cols.len(), data).expect("sizes match")
+    kernels::from_columns(rows.len(), cols.len(), data).expect("sizes match")
 }
 
 fn with_year(e: Error, year: Option<i32>) -> Error {

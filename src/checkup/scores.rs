@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use super::Dataset;
 use crate::catalog::{NodeKind, Tree};
 use crate::kernels::rank::rank_best_first;
-use crate::kernels::Matrix;
+use crate::kernels::{column, Array2};
 
 /// One unit's place in a league table ([`Scores::ranking`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,21 +33,21 @@ pub struct Scores {
     row_unit: Vec<u32>,
     row_year: Vec<i32>,
     tree: Tree,
-    values: Matrix,
+    values: Array2<f64>,
     ranks: Vec<u32>,
     /// Per unit-year and tree node: the value rests on an imputed cell (indicator nodes only).
     imputed: Vec<bool>,
 }
 
 impl Scores {
-    pub(super) fn new(data: &Dataset, values: Matrix, warnings: &mut Vec<String>) -> Scores {
+    pub(super) fn new(data: &Dataset, values: Array2<f64>, warnings: &mut Vec<String>) -> Scores {
         let nodes = data.tree.nodes().len();
         // Ranks per node and year; nodes are independent, so in parallel.
         let ranks: Vec<u32> = (0..nodes)
             .into_par_iter()
             .flat_map_iter(|n| {
-                let column = values.column(n);
-                data.year_rows.iter().flat_map(move |rows| rank_best_first(&column[rows.clone()]))
+                let scores = column(values.view(), n);
+                data.year_rows.iter().flat_map(move |rows| rank_best_first(&scores[rows.clone()]))
             })
             .collect();
         for n in 0..nodes {
@@ -99,7 +99,7 @@ impl Scores {
 
     /// Score of `node` (tree position) for unit-year `row`; `NaN` when it has none.
     pub fn value(&self, row: usize, node: usize) -> f64 {
-        self.values.get(row, node)
+        self.values[[row, node]]
     }
 
     /// Rank of `node` for `row` within its year; `None` when it has no score.

@@ -421,7 +421,7 @@ impl<'a> View<'a> {
     /// imputed; `NaN` when missing.
     pub fn value(&self, row: usize, node: usize) -> (f64, bool) {
         let c = self.column[node].expect("every indicator node has a column");
-        (self.data.raw.get(row, c), self.data.imputed[c * self.data.rows() + row])
+        (self.data.raw[[row, c]], self.data.imputed[c * self.data.rows() + row])
     }
 
     /// The score of `node` rescaled to [0, 1] (module docs); `NaN` when it has none.

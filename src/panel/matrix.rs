@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::kernels::Matrix;
+use crate::kernels::{self, Array2};
 use crate::panel::{parse_value, RawTable};
 
 /// A decision matrix with its row and column names.
@@ -15,7 +15,7 @@ pub struct DecisionMatrix {
     /// Column names: the header row after the first cell.
     pub criteria: Vec<String>,
     /// alternatives × criteria values, complete (an empty cell is an error when read).
-    pub values: Matrix,
+    pub values: Array2<f64>,
 }
 
 /// Reads a decision matrix (or an AHP pairwise matrix) from CSV, Parquet or `.xlsx`.
@@ -55,6 +55,6 @@ pub fn read_decision_matrix(path: impl AsRef<Path>) -> Result<DecisionMatrix> {
             data.push(value);
         }
     }
-    let values = Matrix::from_columns(alternatives.len(), criteria.len(), data)?;
+    let values = kernels::from_columns(alternatives.len(), criteria.len(), data)?;
     Ok(DecisionMatrix { alternatives, criteria, values })
 }

@@ -10,11 +10,11 @@ use pyo3::prelude::*;
 use super::{from_json, from_name};
 use crate::aggregate::{self, Aggregate, Labels, MissingPolicy};
 use crate::direction::Direction;
-use crate::kernels::Matrix;
+use crate::kernels::{self, Array2};
 use crate::weight::{self, Criteria, Weight};
 
-fn matrix(rows: &[Vec<f64>]) -> PyResult<Matrix> {
-    Ok(Matrix::from_rows(rows)?)
+fn matrix(rows: &[Vec<f64>]) -> PyResult<Array2<f64>> {
+    Ok(kernels::from_rows(rows)?)
 }
 
 #[pyfunction]
@@ -37,10 +37,10 @@ fn weights_compute(
     let x = matrix(&x)?;
     let method: Weight = from_json("method", method)?;
     let directions = directions_for(&x, directions)?;
-    let expert = vec![None; x.cols()];
+    let expert = vec![None; x.ncols()];
     let criteria = Criteria { names: &names, directions: &directions, expert: &expert, judgement: None };
     let mut warnings = Vec::new();
-    let w = method.compute(&x, &x, criteria, &mut warnings)?;
+    let w = method.compute(x.view(), x.view(), criteria, &mut warnings)?;
     Ok((w, warnings))
 }
 
@@ -55,7 +55,7 @@ fn weighted_mean(
 ) -> PyResult<Vec<f64>> {
     let x = matrix(&x)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    Ok(method.apply(&x, &w, MissingPolicy::Renormalize, labels)?)
+    Ok(method.apply(x.view(), &w, MissingPolicy::Renormalize, labels)?)
 }
 
 #[pyfunction]
@@ -85,7 +85,7 @@ fn weights_ahp(
 ) -> PyResult<(Vec<f64>, f64, f64, Option<f64>, bool)> {
     let a = matrix(&a)?;
     let derivation: weight::AhpMethod = from_json("derivation", &format!("\"{derivation}\""))?;
-    let r = weight::ahp(&a, derivation, ri.as_deref().unwrap_or(&weight::SAATY_RI))?;
+    let r = weight::ahp(a.view(), derivation, ri.as_deref().unwrap_or(&weight::SAATY_RI))?;
     Ok((r.weights, r.lambda_max, r.ci, r.cr, r.consistent))
 }
 
@@ -104,7 +104,7 @@ fn mcda_topsis(
     let directions = directions_for(&x, directions)?;
     let normalize: aggregate::TopsisNormalization = from_json("normalize", &format!("\"{normalize}\""))?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    Ok(aggregate::topsis(&x, &w, &directions, normalize, labels)?)
+    Ok(aggregate::topsis(x.view(), &w, &directions, normalize, labels)?)
 }
 
 /// Grey relational grade of each row.
@@ -120,7 +120,7 @@ fn mcda_grey_relational(
     let x = matrix(&x)?;
     let directions = directions_for(&x, directions)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    Ok(aggregate::grey_relational(&x, &w, &directions, rho, labels)?)
+    Ok(aggregate::grey_relational(x.view(), &w, &directions, rho, labels)?)
 }
 
 /// VIKOR's S, R and Q of each row (lower Q is better).
@@ -137,7 +137,7 @@ fn mcda_vikor(
     let x = matrix(&x)?;
     let directions = directions_for(&x, directions)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    let r = aggregate::vikor(&x, &w, &directions, v, labels)?;
+    let r = aggregate::vikor(x.view(), &w, &directions, v, labels)?;
     Ok((r.s, r.r, r.q))
 }
 
@@ -156,7 +156,7 @@ fn mcda_weighted_sum(
     let directions = directions_for(&x, directions)?;
     let normalize: aggregate::WeightedSumNormalization = from_name("normalize", normalize)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    Ok(aggregate::weighted_sum(&x, &w, &directions, normalize, labels)?)
+    Ok(aggregate::weighted_sum(x.view(), &w, &directions, normalize, labels)?)
 }
 
 /// Weighted product model of each row (sum-normalised values).
@@ -171,13 +171,13 @@ fn mcda_weighted_product(
     let x = matrix(&x)?;
     let directions = directions_for(&x, directions)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    Ok(aggregate::weighted_product(&x, &w, &directions, labels)?)
+    Ok(aggregate::weighted_product(x.view(), &w, &directions, labels)?)
 }
 
 /// Directions from their JSON list; columns beyond it are `higher`.
-fn directions_for(x: &Matrix, json: &str) -> PyResult<Vec<Direction>> {
+fn directions_for(x: &Array2<f64>, json: &str) -> PyResult<Vec<Direction>> {
     let mut directions: Vec<Direction> = from_json("directions", json)?;
-    directions.resize(x.cols(), Direction::Higher);
+    directions.resize(x.ncols(), Direction::Higher);
     Ok(directions)
 }
 

@@ -30,7 +30,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::kernels::{stats, Matrix};
+use crate::kernels::{stats, ArrayView1, ArrayViewMut2};
 use crate::names::Naming;
 
 /// The imputation method of a run (METHODS.md §2).
@@ -116,18 +116,18 @@ pub struct PanelRows<'a> {
 /// # Examples
 /// ```
 /// # fn main() -> citycheck::Result<()> {
-/// use citycheck::kernels::Matrix;
+/// use citycheck::kernels::array;
 /// use citycheck::treat::{impute, Imputation, PanelRows};
 /// // One unit observed in 2008, 2010 and 2013; 2010 is missing.
-/// let mut x = Matrix::from_rows(&[[2.0], [f64::NAN], [12.0]])?;
+/// let mut x = array![[2.0], [f64::NAN], [12.0]];
 /// let rows = PanelRows { unit: &[7, 7, 7], year: &[2008, 2010, 2013], group: None };
-/// let filled = impute(&mut x, &Imputation::Linear, rows)?;
+/// let filled = impute(x.view_mut(), &Imputation::Linear, rows)?;
 /// assert_eq!(filled, vec![(1, 0)]);
-/// assert!((x.get(1, 0) - 6.0).abs() < 1e-12); // 2 + 10 · 2/5
+/// assert!((x[[1, 0]] - 6.0).abs() < 1e-12); // 2 + 10 · 2/5
 /// # Ok(()) }
 /// ```
-pub fn impute(x: &mut Matrix, method: &Imputation, rows: PanelRows<'_>) -> Result<Vec<(usize, usize)>> {
-    let m = x.rows();
+pub fn impute(x: ArrayViewMut2<'_, f64>, method: &Imputation, rows: PanelRows<'_>) -> Result<Vec<(usize, usize)>> {
+    let m = x.nrows();
     if rows.unit.len() != m || rows.year.len() != m || rows.group.is_some_and(|g| g.len() != m) {
         return Err(Error::Spec(format!(
             "imputation: the matrix has {m} rows but {} unit codes, {} years and {} group codes were given",
@@ -162,7 +162,7 @@ type FillRun = fn(&mut [f64], &[usize], &[i32], &mut Vec<usize>);
 /// Applies `fill_run` to every run of rows in every column and collects the filled cells in
 /// row-major order.
 fn fill_by_runs(
-    x: &mut Matrix,
+    mut x: ArrayViewMut2<'_, f64>,
     order: &[usize],
     runs: &[(usize, usize)],
     year: &[i32],
@@ -170,12 +170,21 @@ fn fill_by_runs(
 ) -> Vec<(usize, usize)> {
     let mut filled = Vec::new();
     let mut rows_filled = Vec::new();
-    for j in 0..x.cols() {
-        let col = x.column_mut(j);
-        for &(start, end) in runs {
-            rows_filled.clear();
-            fill_run(col, &order[start..end], year, &mut rows_filled);
-            filled.extend(rows_filled.iter().map(|&i| (i, j)));
+    for (j, mut col) in x.columns_mut().into_iter().enumerate() {
+        let mut fill_column = |values: &mut [f64]| {
+            for &(start, end) in runs {
+                rows_filled.clear();
+                fill_run(values, &order[start..end], year, &mut rows_filled);
+                filled.extend(rows_filled.iter().map(|&i| (i, j)));
+            }
+        };
+        // A column-major matrix lends its columns as slices; any other layout works on a copy.
+        if let Some(values) = col.as_slice_mut() {
+            fill_column(values);
+        } else {
+            let mut values = col.to_vec();
+            fill_column(&mut values);
+            col.assign(&ArrayView1::from(&values));
         }
     }
     filled.sort_unstable();

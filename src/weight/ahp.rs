@@ -31,7 +31,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::kernels::{linalg, stats, Matrix};
+use crate::kernels::{columns, linalg, stats, ArrayView2};
 use crate::names::Naming;
 
 /// Saaty's random consistency index RI(n) for n = 1..15 (index n − 1).
@@ -117,16 +117,16 @@ pub struct AhpResult {
 /// # Examples
 /// ```
 /// # fn main() -> citycheck::Result<()> {
-/// use citycheck::kernels::Matrix;
+/// use citycheck::kernels::array;
 /// use citycheck::weight::{ahp, AhpMethod, SAATY_RI};
 /// // A consistent matrix a_ij = w_i / w_j recovers w = (0.5, 0.3, 0.2) with λmax = 3.
-/// let a = Matrix::from_rows(&[[1.0, 5.0 / 3.0, 2.5], [0.6, 1.0, 1.5], [0.4, 2.0 / 3.0, 1.0]])?;
-/// let r = ahp(&a, AhpMethod::Eigenvector, &SAATY_RI)?;
+/// let a = array![[1.0, 5.0 / 3.0, 2.5], [0.6, 1.0, 1.5], [0.4, 2.0 / 3.0, 1.0]];
+/// let r = ahp(a.view(), AhpMethod::Eigenvector, &SAATY_RI)?;
 /// assert!((r.weights[0] - 0.5).abs() < 1e-12 && (r.lambda_max - 3.0).abs() < 1e-12);
 /// assert!(r.consistent);
 /// # Ok(()) }
 /// ```
-pub fn ahp(a: &Matrix, method: AhpMethod, ri: &[f64]) -> Result<AhpResult> {
+pub fn ahp(a: ArrayView2<'_, f64>, method: AhpMethod, ri: &[f64]) -> Result<AhpResult> {
     let n = linalg::check_pairwise(a)?;
     let ri_n = match ri.get(n - 1) {
         Some(&v) if v.is_finite() && v >= 0.0 => v,
@@ -163,20 +163,20 @@ pub fn ahp(a: &Matrix, method: AhpMethod, ri: &[f64]) -> Result<AhpResult> {
 
 /// w_i ∝ (Π_j a_ij)^(1/n), through logarithms so that long products neither over- nor
 /// underflow.
-fn geometric_mean(a: &Matrix) -> Vec<f64> {
-    let n = a.rows();
-    let g: Vec<f64> = (0..n).map(|i| (stats::sum(a.row(i).into_iter().map(f64::ln)) / n as f64).exp()).collect();
+fn geometric_mean(a: ArrayView2<'_, f64>) -> Vec<f64> {
+    let n = a.nrows();
+    let g: Vec<f64> = (0..n).map(|i| (stats::sum(a.row(i).iter().map(|x| x.ln())) / n as f64).exp()).collect();
     let total = stats::sum(g.iter().copied());
     g.into_iter().map(|x| x / total).collect()
 }
 
 /// w_i = mean_j a_ij / Σ_k a_kj.
-fn column_mean(a: &Matrix) -> Vec<f64> {
-    let n = a.rows();
+fn column_mean(a: ArrayView2<'_, f64>) -> Vec<f64> {
+    let n = a.nrows();
     let mut w = vec![0.0; n];
-    for col in a.columns() {
+    for col in columns(a) {
         let total = stats::sum(col.iter().copied());
-        for (wi, &aij) in w.iter_mut().zip(col) {
+        for (wi, &aij) in w.iter_mut().zip(col.iter()) {
             *wi += aij / total;
         }
     }

@@ -27,7 +27,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::kernels::{linalg, stats, Matrix};
+use crate::kernels::{self, linalg, stats};
 use crate::names::Naming;
 
 /// Sets equal within this (largest absolute difference) are merged in game theory.
@@ -189,14 +189,14 @@ fn game_theory(sets: &[Vec<f64>]) -> Result<Vec<f64>> {
     fn dot(a: &[f64], b: &[f64]) -> f64 {
         stats::sum(a.iter().zip(b).map(|(x, y)| x * y))
     }
-    let mut gram = Matrix::missing(k, k);
+    let mut gram = kernels::missing(k, k);
     for (l, wl) in unique.iter().enumerate() {
         for (c, wc) in unique.iter().enumerate() {
-            gram.set(l, c, dot(wl, wc));
+            gram[[l, c]] = dot(wl, wc);
         }
     }
-    let rhs: Vec<f64> = (0..k).map(|l| gram.get(l, l)).collect();
-    let alpha = linalg::solve(&gram, &rhs).ok_or_else(|| {
+    let rhs: Vec<f64> = (0..k).map(|l| gram[[l, l]]).collect();
+    let alpha = linalg::solve(gram.view(), &rhs).ok_or_else(|| {
         Error::method(
             "combined",
             None,

@@ -25,7 +25,7 @@
 //! Diakoulaki, Mavrotas & Papayannakis (1995), Computers & Operations Research 22(7):763–770.
 
 use crate::error::Result;
-use crate::kernels::{linalg, stats, Matrix};
+use crate::kernels::{self, column, columns, linalg, stats, ArrayView2};
 
 use super::objective::{label, proportional, require_complete};
 
@@ -38,26 +38,26 @@ use super::objective::{label, proportional, require_complete};
 /// # Examples
 /// ```
 /// # fn main() -> citycheck::Result<()> {
-/// use citycheck::kernels::Matrix;
+/// use citycheck::kernels::array;
 /// // Diakoulaki et al. (1995): w = [0.20222554, 0.48090173, 0.31687273]
-/// let x = Matrix::from_rows(&[[61.0, 1.08, 4.33], [20.7, 0.26, 4.34], [16.3, 1.98, 2.53],
-///                              [9.0, 3.29, 1.65], [5.4, 2.77, 2.33], [4.0, 4.12, 1.21],
-///                              [-6.1, 3.52, 2.10], [-34.6, 3.31, 0.98]])?;
+/// let x = array![[61.0, 1.08, 4.33], [20.7, 0.26, 4.34], [16.3, 1.98, 2.53],
+///                 [9.0, 3.29, 1.65], [5.4, 2.77, 2.33], [4.0, 4.12, 1.21],
+///                 [-6.1, 3.52, 2.10], [-34.6, 3.31, 0.98]];
 /// let names: Vec<String> = (1..=3).map(|j| format!("c{j}")).collect();
-/// let w = citycheck::weight::critic(&x, &names, &mut Vec::new())?;
+/// let w = citycheck::weight::critic(x.view(), &names, &mut Vec::new())?;
 /// assert!((w[1] - 0.48090173).abs() < 5e-9);
 /// # Ok(()) }
 /// ```
-pub fn critic(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Result<Vec<f64>> {
+pub fn critic(x: ArrayView2<'_, f64>, names: &[String], warnings: &mut Vec<String>) -> Result<Vec<f64>> {
     require_complete(x, names, "critic")?;
-    let (m, n) = (x.rows(), x.cols());
+    let (m, n) = (x.nrows(), x.ncols());
     if n == 0 {
         return Ok(Vec::new());
     }
     let mut data = Vec::with_capacity(m * n);
     let mut constant = vec![false; n];
-    for (j, col) in x.columns().enumerate() {
-        match stats::min_max(col) {
+    for (j, col) in columns(x).enumerate() {
+        match stats::min_max(&col) {
             Some((lo, hi)) if hi > lo => data.extend(col.iter().map(|&v| (v - lo) / (hi - lo))),
             _ => {
                 constant[j] = true;
@@ -65,17 +65,17 @@ pub fn critic(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Resul
             }
         }
     }
-    let scaled = Matrix::from_columns(m, n, data)?;
-    let rho = linalg::pearson_correlation(&scaled);
+    let scaled = kernels::from_columns(m, n, data)?;
+    let rho = linalg::pearson_correlation(scaled.view());
 
     let scores: Vec<f64> = (0..n)
         .map(|j| {
             if constant[j] {
                 return 0.0;
             }
-            let sigma = stats::sd(scaled.column(j));
+            let sigma = stats::sd(&column(scaled.view(), j));
             let conflict = stats::sum((0..n).map(|k| {
-                let r = rho.get(j, k);
+                let r = rho[[j, k]];
                 1.0 - if r.is_nan() { 0.0 } else { r }
             }));
             sigma * conflict

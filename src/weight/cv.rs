@@ -19,7 +19,7 @@
 //! (CCDC 2012), pp. 3889–3892; data from Xu (2004), EJOR 156(2):530–532.
 
 use crate::error::{Error, Result};
-use crate::kernels::{stats, Matrix};
+use crate::kernels::{columns, stats, ArrayView2};
 
 use super::objective::{is_constant, location, proportional, require_complete, spread};
 
@@ -32,24 +32,24 @@ use super::objective::{is_constant, location, proportional, require_complete, sp
 /// # Examples
 /// ```
 /// # fn main() -> citycheck::Result<()> {
-/// use citycheck::kernels::Matrix;
+/// use citycheck::kernels::array;
 /// // Shuai et al. (2012) on Xu's (2004) matrix: w = [0.4258, 0.3610, 0.2121, 0.0011]
-/// let x = Matrix::from_rows(&[[30.0, 30.0, 38.0, 29.0], [19.0, 54.0, 86.0, 29.0],
-///                              [19.0, 15.0, 85.0, 28.9], [68.0, 70.0, 60.0, 29.0]])?;
+/// let x = array![[30.0, 30.0, 38.0, 29.0], [19.0, 54.0, 86.0, 29.0],
+///                 [19.0, 15.0, 85.0, 28.9], [68.0, 70.0, 60.0, 29.0]];
 /// let names: Vec<String> = (1..=4).map(|j| format!("c{j}")).collect();
-/// let w = citycheck::weight::cv(&x, &names, &mut Vec::new())?;
+/// let w = citycheck::weight::cv(x.view(), &names, &mut Vec::new())?;
 /// assert!((w[0] - 0.4258).abs() < 5e-5);
 /// # Ok(()) }
 /// ```
-pub fn cv(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Result<Vec<f64>> {
+pub fn cv(x: ArrayView2<'_, f64>, names: &[String], warnings: &mut Vec<String>) -> Result<Vec<f64>> {
     require_complete(x, names, "cv")?;
-    let mut v = Vec::with_capacity(x.cols());
-    for (j, col) in x.columns().enumerate() {
-        if is_constant(col) {
+    let mut v = Vec::with_capacity(x.ncols());
+    for (j, col) in columns(x).enumerate() {
+        if is_constant(&col) {
             v.push(0.0);
             continue;
         }
-        let mean = stats::mean(col);
+        let mean = stats::mean(&col);
         if mean == 0.0 {
             return Err(Error::method(
                 "cv",
@@ -58,7 +58,7 @@ pub fn cv(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Result<Ve
                  use std or critic for data centred on 0",
             ));
         }
-        v.push(spread(col) / mean.abs());
+        v.push(spread(&col) / mean.abs());
     }
     Ok(proportional(v, names, "cv", "no column varies", warnings))
 }

@@ -21,7 +21,7 @@
 //! 20(7):24–26, 31.
 
 use crate::error::Result;
-use crate::kernels::{stats, Matrix};
+use crate::kernels::{columns, stats, ArrayView2};
 
 use super::objective::{is_constant, proportional, require_complete};
 
@@ -33,26 +33,26 @@ use super::objective::{is_constant, proportional, require_complete};
 /// # Examples
 /// ```
 /// # fn main() -> citycheck::Result<()> {
-/// use citycheck::kernels::Matrix;
+/// use citycheck::kernels::array;
 /// // D = 2(1 + 3 + 2) = 12 for [0, 1, 3] and 2(0 + 1 + 1) = 4 for [0, 0, 1]: w = [3/4, 1/4].
-/// let x = Matrix::from_rows(&[[0.0, 0.0], [1.0, 0.0], [3.0, 1.0]])?;
+/// let x = array![[0.0, 0.0], [1.0, 0.0], [3.0, 1.0]];
 /// let names = vec!["a".to_string(), "b".to_string()];
-/// let w = citycheck::weight::deviation_max(&x, &names, &mut Vec::new())?;
+/// let w = citycheck::weight::deviation_max(x.view(), &names, &mut Vec::new())?;
 /// assert!((w[0] - 0.75).abs() < 1e-12);
 /// # Ok(()) }
 /// ```
-pub fn deviation_max(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Result<Vec<f64>> {
+pub fn deviation_max(x: ArrayView2<'_, f64>, names: &[String], warnings: &mut Vec<String>) -> Result<Vec<f64>> {
     require_complete(x, names, "deviation_max")?;
-    let m = x.rows() as f64;
-    let mut sorted = Vec::with_capacity(x.rows());
-    let mut d = Vec::with_capacity(x.cols());
-    for col in x.columns() {
-        if is_constant(col) {
+    let m = x.nrows() as f64;
+    let mut sorted = Vec::with_capacity(x.nrows());
+    let mut d = Vec::with_capacity(x.ncols());
+    for col in columns(x) {
+        if is_constant(&col) {
             d.push(0.0);
             continue;
         }
         sorted.clear();
-        sorted.extend_from_slice(col);
+        sorted.extend_from_slice(&col);
         sorted.sort_by(f64::total_cmp);
         let half = stats::sum(sorted.iter().enumerate().map(|(i, &a)| (2.0 * i as f64 - m + 1.0) * a));
         d.push((2.0 * half).max(0.0));

@@ -19,7 +19,7 @@
 use crate::direction::orient;
 use crate::direction::Direction;
 use crate::error::{Error, Location, Result};
-use crate::kernels::{stats, Matrix};
+use crate::kernels::{columns, stats, ArrayView2};
 
 /// Raw-sum entropy weights of the columns of `x`.
 ///
@@ -29,19 +29,19 @@ use crate::kernels::{stats, Matrix};
 /// # Examples
 /// ```
 /// # fn main() -> citycheck::Result<()> {
-/// use citycheck::kernels::Matrix;
+/// use citycheck::kernels::array;
 /// // Xu (2004): w = [0.4630, 0.3992, 0.1378, 0.0000]
-/// let x = Matrix::from_rows(&[[30.0, 30.0, 38.0, 29.0], [19.0, 54.0, 86.0, 29.0],
-///                              [19.0, 15.0, 85.0, 28.9], [68.0, 70.0, 60.0, 29.0]])?;
+/// let x = array![[30.0, 30.0, 38.0, 29.0], [19.0, 54.0, 86.0, 29.0],
+///                 [19.0, 15.0, 85.0, 28.9], [68.0, 70.0, 60.0, 29.0]];
 /// let names: Vec<String> = (1..=4).map(|j| format!("c{j}")).collect();
-/// let w = citycheck::weight::entropy(&x, &names, &mut Vec::new())?;
+/// let w = citycheck::weight::entropy(x.view(), &names, &mut Vec::new())?;
 /// assert!((w[0] - 0.4630).abs() < 5e-5);
 /// # Ok(()) }
 /// ```
-pub fn entropy(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Result<Vec<f64>> {
-    let mut d = Vec::with_capacity(x.cols());
-    let mut present = Vec::with_capacity(x.rows());
-    for (j, col) in x.columns().enumerate() {
+pub fn entropy(x: ArrayView2<'_, f64>, names: &[String], warnings: &mut Vec<String>) -> Result<Vec<f64>> {
+    let mut d = Vec::with_capacity(x.ncols());
+    let mut present = Vec::with_capacity(x.nrows());
+    for (j, col) in columns(x).enumerate() {
         if let Some(&neg) = col.iter().find(|&&v| v < 0.0) {
             return Err(Error::method(
                 "entropy",
@@ -50,7 +50,7 @@ pub fn entropy(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Resu
             ));
         }
         present.clear();
-        present.extend(stats::present(col));
+        present.extend(stats::present(&col));
         d.push(1.0 - column_entropy(&present));
     }
     Ok(normalize_divergence(d, names, "entropy", warnings))
@@ -58,7 +58,7 @@ pub fn entropy(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Resu
 
 /// Entropy weights after direction-aware min-max scaling and a `shift` (default 0.0001).
 pub fn entropy_normalized(
-    x: &Matrix,
+    x: ArrayView2<'_, f64>,
     directions: &[Direction],
     shift: f64,
     names: &[String],
@@ -67,12 +67,12 @@ pub fn entropy_normalized(
     if !(shift.is_finite() && shift >= 0.0) {
         return Err(Error::Spec(format!("entropy_normalized: shift {shift} must be >= 0")));
     }
-    let mut d = Vec::with_capacity(x.cols());
-    let mut scaled = Vec::with_capacity(x.rows());
-    for (j, col) in x.columns().enumerate() {
+    let mut d = Vec::with_capacity(x.ncols());
+    let mut scaled = Vec::with_capacity(x.nrows());
+    for (j, col) in columns(x).enumerate() {
         let dir = directions.get(j).copied().unwrap_or(Direction::Higher);
         scaled.clear();
-        scaled.extend(stats::present(col).map(|v| orient(dir, v)));
+        scaled.extend(stats::present(&col).map(|v| orient(dir, v)));
         let e = match stats::min_max(&scaled) {
             Some((lo, hi)) if hi > lo => {
                 for o in scaled.iter_mut() {

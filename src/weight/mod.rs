@@ -1,7 +1,7 @@
 //! Weights (赋权): how much each child counts within its group.
 //!
 //! One variant of [`Weight`] per method, one file per method, each written once on a
-//! [`Matrix`] (rows = units, columns = the children of one group) and used by the pipeline
+//! matrix view ([`ArrayView2`], rows = units, columns = the children of one group) and used by the pipeline
 //! at every level of the hierarchy. Weights are ≥ 0 and sum to 1.
 
 mod ahp;
@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::direction::Direction;
 use crate::error::{Error, Result};
-use crate::kernels::Matrix;
+use crate::kernels::{self, ArrayView2};
 use crate::names::Naming;
 
 pub use ahp::{ahp, AhpMethod, AhpResult, SAATY_RI};
@@ -193,14 +193,14 @@ impl Weight {
     /// [`Error::Method`] naming the column when the method cannot apply.
     pub fn compute(
         &self,
-        raw: &Matrix,
-        scores: &Matrix,
+        raw: ArrayView2<'_, f64>,
+        scores: ArrayView2<'_, f64>,
         criteria: Criteria<'_>,
         warnings: &mut Vec<String>,
     ) -> Result<Vec<f64>> {
         let names = criteria.names;
         match self {
-            Weight::Equal => Ok(equal(raw.cols())),
+            Weight::Equal => Ok(equal(raw.ncols())),
             Weight::Fixed { strict } => fixed(names, criteria.expert, *strict, warnings),
             Weight::Entropy => entropy(raw, names, warnings),
             Weight::EntropyNormalized { shift } => {
@@ -254,7 +254,7 @@ fn ahp_from_judgement(
         .collect::<Result<_>>()?;
     let rows: Vec<Vec<f64>> =
         positions.iter().map(|&i| positions.iter().map(|&j| judgement.matrix[i][j]).collect()).collect();
-    let result = ahp(&Matrix::from_rows(&rows)?, derivation, &SAATY_RI)?;
+    let result = ahp(kernels::from_rows(&rows)?.view(), derivation, &SAATY_RI)?;
     let cr = result.cr.map_or("undefined (n ≤ 2)".to_string(), |c| format!("{c:.4}"));
     let summary = format!(
         "AHP ({}) for '{}': lambda_max {:.4}, CI {:.4}, CR {cr}",

@@ -3,7 +3,7 @@
 //! sum 1 with the equal-weights fallback.
 
 use crate::error::{Error, Location, Result};
-use crate::kernels::{stats, Matrix};
+use crate::kernels::{columns, stats, ArrayView2};
 
 /// The location of column `j`, for error messages.
 pub(super) fn location(names: &[String], j: usize) -> Option<Location> {
@@ -19,8 +19,8 @@ pub(super) fn label(names: &[String], j: usize) -> String {
 ///
 /// These methods compare whole columns with each other (correlations, spreads), so a gap
 /// cannot simply be skipped: the missing-data policy must fill it first.
-pub(super) fn require_complete(x: &Matrix, names: &[String], method: &'static str) -> Result<()> {
-    for (j, col) in x.columns().enumerate() {
+pub(super) fn require_complete(x: ArrayView2<'_, f64>, names: &[String], method: &'static str) -> Result<()> {
+    for (j, col) in columns(x).enumerate() {
         if let Some(i) = col.iter().position(|v| !v.is_finite()) {
             let found = if col[i].is_nan() { "a missing value".to_string() } else { format!("the value {}", col[i]) };
             return Err(Error::method(

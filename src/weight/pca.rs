@@ -42,7 +42,7 @@
 //! Psychological Measurement 20(1):141–151.
 
 use crate::error::Result;
-use crate::kernels::{linalg, stats, Matrix};
+use crate::kernels::{self, column, linalg, stats, ArrayView2};
 
 use super::objective::{is_constant, label, proportional, require_complete};
 
@@ -58,19 +58,19 @@ const KAISER_TOL: f64 = 1e-9;
 /// # Examples
 /// ```
 /// # fn main() -> citycheck::Result<()> {
-/// use citycheck::kernels::Matrix;
+/// use citycheck::kernels::array;
 /// // Columns 1 and 2 are perfectly correlated, column 3 is uncorrelated with them:
 /// // R has eigenvalues 2, 1, 0, only the first is kept, and it loads on columns 1 and 2.
-/// let x = Matrix::from_rows(&[[0.0, 1.0, 1.0], [1.0, 3.0, -1.0], [2.0, 5.0, -1.0], [3.0, 7.0, 1.0]])?;
+/// let x = array![[0.0, 1.0, 1.0], [1.0, 3.0, -1.0], [2.0, 5.0, -1.0], [3.0, 7.0, 1.0]];
 /// let names: Vec<String> = (1..=3).map(|j| format!("c{j}")).collect();
-/// let w = citycheck::weight::pca(&x, &names, &mut Vec::new())?;
+/// let w = citycheck::weight::pca(x.view(), &names, &mut Vec::new())?;
 /// assert!((w[0] - 0.5).abs() < 1e-9 && (w[1] - 0.5).abs() < 1e-9 && w[2] < 1e-9);
 /// # Ok(()) }
 /// ```
-pub fn pca(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Result<Vec<f64>> {
+pub fn pca(x: ArrayView2<'_, f64>, names: &[String], warnings: &mut Vec<String>) -> Result<Vec<f64>> {
     require_complete(x, names, "pca")?;
-    let (m, n) = (x.rows(), x.cols());
-    let varying: Vec<usize> = (0..n).filter(|&j| !is_constant(x.column(j))).collect();
+    let (m, n) = (x.nrows(), x.ncols());
+    let varying: Vec<usize> = (0..n).filter(|&j| !is_constant(&column(x, j))).collect();
     if !varying.is_empty() {
         for j in (0..n).filter(|j| !varying.contains(j)) {
             warnings.push(format!(
@@ -84,9 +84,9 @@ pub fn pca(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Result<V
         0 => {}
         1 => u[varying[0]] = 1.0,
         p => {
-            let data = varying.iter().flat_map(|&j| x.column(j).iter().copied()).collect();
-            let r = linalg::pearson_correlation(&Matrix::from_columns(m, p, data)?);
-            let (lambda, v) = linalg::symmetric_eigen(&r);
+            let data = varying.iter().flat_map(|&j| column(x, j).into_owned()).collect();
+            let r = linalg::pearson_correlation(kernels::from_columns(m, p, data)?.view());
+            let (lambda, v) = linalg::symmetric_eigen(r.view());
             let kept: Vec<usize> = (0..p).filter(|&k| lambda[k] > 1.0 + KAISER_TOL).collect();
             if kept.is_empty() {
                 warnings.push(format!(
@@ -104,11 +104,11 @@ pub fn pca(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Result<V
                     // larger component.
                     let mut best = kept[0];
                     for &k in &kept[1..] {
-                        if v.get(pos, k).powi(2) > v.get(pos, best).powi(2) {
+                        if v[[pos, k]].powi(2) > v[[pos, best]].powi(2) {
                             best = k;
                         }
                     }
-                    u[j] = v.get(pos, best).powi(2) * lambda[best] / explained;
+                    u[j] = v[[pos, best]].powi(2) * lambda[best] / explained;
                 }
             }
         }

@@ -21,7 +21,7 @@
 //! as contrast intensity).
 
 use crate::error::Result;
-use crate::kernels::Matrix;
+use crate::kernels::{columns, ArrayView2};
 
 use super::objective::{proportional, require_complete, spread};
 
@@ -33,16 +33,16 @@ use super::objective::{proportional, require_complete, spread};
 /// # Examples
 /// ```
 /// # fn main() -> citycheck::Result<()> {
-/// use citycheck::kernels::Matrix;
+/// use citycheck::kernels::array;
 /// // sd = 1 and 2: w = [1/3, 2/3]
-/// let x = Matrix::from_rows(&[[0.0, 0.0], [1.0, 2.0], [2.0, 4.0]])?;
+/// let x = array![[0.0, 0.0], [1.0, 2.0], [2.0, 4.0]];
 /// let names = vec!["a".to_string(), "b".to_string()];
-/// let w = citycheck::weight::std(&x, &names, &mut Vec::new())?;
+/// let w = citycheck::weight::std(x.view(), &names, &mut Vec::new())?;
 /// assert!((w[0] - 1.0 / 3.0).abs() < 1e-12);
 /// # Ok(()) }
 /// ```
-pub fn std(x: &Matrix, names: &[String], warnings: &mut Vec<String>) -> Result<Vec<f64>> {
+pub fn std(x: ArrayView2<'_, f64>, names: &[String], warnings: &mut Vec<String>) -> Result<Vec<f64>> {
     require_complete(x, names, "std")?;
-    let s = x.columns().map(spread).collect();
+    let s = columns(x).map(|col| spread(&col)).collect();
     Ok(proportional(s, names, "std", "no column varies", warnings))
 }

@@ -10,7 +10,7 @@ use citycheck::aggregate::{grey_relational, topsis, vikor, Labels, TopsisNormali
 use citycheck::catalog::Direction;
 use citycheck::catalog::Direction::{Higher, Lower};
 use citycheck::kernels::rank::rank_best_first;
-use citycheck::kernels::Matrix;
+use citycheck::kernels::{from_rows, Array2};
 use citycheck::Error;
 
 use crate::prec::{assert_all_close, assert_close, HAND, PUBLISHED_4DP, PUBLISHED_8DP};
@@ -28,20 +28,20 @@ fn labels<'a>(rows: &'a [String], columns: &'a [String]) -> Labels<'a> {
     Labels { rows, columns, year: None }
 }
 
-fn tzeng_huang() -> Matrix {
-    Matrix::from_rows(&[[5.0, 8.0, 4.0], [7.0, 6.0, 8.0], [8.0, 8.0, 6.0], [7.0, 4.0, 6.0]]).unwrap()
+fn tzeng_huang() -> Array2<f64> {
+    from_rows(&[[5.0, 8.0, 4.0], [7.0, 6.0, 8.0], [8.0, 8.0, 6.0], [7.0, 4.0, 6.0]]).unwrap()
 }
 
 /// pymcdm 1.4.0 TestTOPSIS and the second TestVIKOR case (both cite Opricovic & Tzeng 2004,
 /// EJOR 156(2):445–455): column 1 is a cost, column 2 a benefit, w = [0.5, 0.5].
-fn opricovic_tzeng() -> Matrix {
-    Matrix::from_rows(&[[1.0, 3000.0], [2.0, 3750.0], [5.0, 4500.0]]).unwrap()
+fn opricovic_tzeng() -> Array2<f64> {
+    from_rows(&[[1.0, 3000.0], [2.0, 3750.0], [5.0, 4500.0]]).unwrap()
 }
 
 /// pymcdm 1.4.0 first TestVIKOR case (cites Yang & Wu 2020, IEEE Access 8:21261–21271):
 /// all benefit, w = [0.25; 4].
-fn yang_wu() -> Matrix {
-    Matrix::from_rows(&[
+fn yang_wu() -> Array2<f64> {
+    from_rows(&[
         [78.0, 56.0, 34.0, 6.0],
         [4.0, 45.0, 3.0, 97.0],
         [18.0, 2.0, 50.0, 63.0],
@@ -63,7 +63,8 @@ fn topsis_tzeng_huang_2011_vector() {
     // 0.10 and numpy: [0.50371966, 0.65808477, 0.74824866, 0.33399744]; ranks [3, 2, 1, 4].
     let (u, c) = (names("A", 4), names("c", 3));
     let x = tzeng_huang();
-    let closeness = topsis(&x, &[0.3, 0.4, 0.3], &[Higher; 3], TopsisNormalization::Vector, labels(&u, &c)).unwrap();
+    let closeness =
+        topsis(x.view(), &[0.3, 0.4, 0.3], &[Higher; 3], TopsisNormalization::Vector, labels(&u, &c)).unwrap();
     assert_all_close(&closeness, &[0.5037, 0.6581, 0.7482, 0.3340], PUBLISHED_4DP, "Tzeng & Huang C (published)");
     assert_all_close(
         &closeness,
@@ -87,7 +88,8 @@ fn topsis_pymcdm_min_max_opricovic_tzeng_2004() {
     //   A2: D+ = √(1/64 + 1/16) = √5/8, D− = √(9/64 + 1/16) = √13/8 → C = √13/(√5 + √13).
     let (u, c) = (names("A", 3), names("c", 2));
     let x = opricovic_tzeng();
-    let closeness = topsis(&x, &[0.5, 0.5], &[Lower, Higher], TopsisNormalization::MinMax, labels(&u, &c)).unwrap();
+    let closeness =
+        topsis(x.view(), &[0.5, 0.5], &[Lower, Higher], TopsisNormalization::MinMax, labels(&u, &c)).unwrap();
     assert_all_close(&closeness, &[0.5, 0.617, 0.5], PUBLISHED_3DP, "pymcdm TOPSIS");
     let a2 = 13f64.sqrt() / (5f64.sqrt() + 13f64.sqrt());
     assert_all_close(&closeness, &[0.5, a2, 0.5], HAND, "min-max TOPSIS by hand");
@@ -102,7 +104,8 @@ fn topsis_vector_on_the_pymcdm_case_differs_from_min_max() {
     // (A1 first instead of A2): the normalisation must be named, never picked silently.
     let (u, c) = (names("A", 3), names("c", 2));
     let x = opricovic_tzeng();
-    let closeness = topsis(&x, &[0.5, 0.5], &[Lower, Higher], TopsisNormalization::Vector, labels(&u, &c)).unwrap();
+    let closeness =
+        topsis(x.view(), &[0.5, 0.5], &[Lower, Higher], TopsisNormalization::Vector, labels(&u, &c)).unwrap();
     assert_all_close(&closeness, &[0.762, 0.722, 0.238], PUBLISHED_3DP, "vector TOPSIS");
     assert_eq!(rank_best_first(&closeness), vec![1, 2, 3]);
 }
@@ -112,8 +115,8 @@ fn topsis_closeness_does_not_depend_on_the_scale_of_the_weights() {
     let (u, c) = (names("A", 4), names("c", 3));
     let x = tzeng_huang();
     for normalization in [TopsisNormalization::Vector, TopsisNormalization::MinMax] {
-        let one = topsis(&x, &[0.3, 0.4, 0.3], &[Higher; 3], normalization, labels(&u, &c)).unwrap();
-        let ten = topsis(&x, &[3.0, 4.0, 3.0], &[Higher; 3], normalization, labels(&u, &c)).unwrap();
+        let one = topsis(x.view(), &[0.3, 0.4, 0.3], &[Higher; 3], normalization, labels(&u, &c)).unwrap();
+        let ten = topsis(x.view(), &[3.0, 4.0, 3.0], &[Higher; 3], normalization, labels(&u, &c)).unwrap();
         assert_all_close(&ten, &one, HAND, &format!("{normalization:?}: weights × 10"));
     }
 }
@@ -124,12 +127,13 @@ fn topsis_band_direction() {
     // column C = r. Under vector normalisation a band has no largest-is-best ideal: an error
     // naming the column.
     let (u, c) = (names("A", 3), vec!["density".to_string()]);
-    let x = Matrix::from_rows(&[[1.0], [5.0], [9.0]]).unwrap();
+    let x = from_rows(&[[1.0], [5.0], [9.0]]).unwrap();
     let band = [Direction::Band([4.0, 6.0])];
-    let closeness = topsis(&x, &[1.0], &band, TopsisNormalization::MinMax, labels(&u, &c)).unwrap();
+    let closeness = topsis(x.view(), &[1.0], &band, TopsisNormalization::MinMax, labels(&u, &c)).unwrap();
     assert_all_close(&closeness, &[0.0, 1.0, 0.0], HAND, "band under min-max");
 
-    let err = topsis(&x, &[1.0], &band, TopsisNormalization::Vector, labels(&u, &c)).expect_err("band under vector");
+    let err =
+        topsis(x.view(), &[1.0], &band, TopsisNormalization::Vector, labels(&u, &c)).expect_err("band under vector");
     let Error::Method { method, location, .. } = &err else {
         panic!("expected Error::Method, got {err:?}");
     };
@@ -138,7 +142,7 @@ fn topsis_band_direction() {
     assert_eq!(location.indicator.as_deref(), Some("density"));
     assert_eq!(location.unit, None, "a column problem names no unit");
     let target = [Direction::Target(5.0)];
-    assert!(topsis(&x, &[1.0], &target, TopsisNormalization::Vector, labels(&u, &c)).is_err());
+    assert!(topsis(x.view(), &[1.0], &target, TopsisNormalization::Vector, labels(&u, &c)).is_err());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,7 +160,7 @@ fn vikor_pymcdm_yang_wu_2020() {
     // S of A5 by hand: columns 1 and 3 are at their best, so S = ((56 − 9)/54 + (97 − 29)/91)/4.
     let (u, c) = (names("A", 5), names("c", 4));
     let x = yang_wu();
-    let res: VikorResult = vikor(&x, &[0.25; 4], &[Higher; 4], 0.5, labels(&u, &c)).unwrap();
+    let res: VikorResult = vikor(x.view(), &[0.25; 4], &[Higher; 4], 0.5, labels(&u, &c)).unwrap();
     assert_all_close(&res.q, &[0.5679, 0.7667, 1.0, 0.7493, 0.0], PUBLISHED_4DP, "pymcdm VIKOR Q");
     assert_all_close(&res.r, &[0.25, 0.25, 0.25, 19.0 / 81.0, 47.0 / 216.0], HAND, "VIKOR R by hand");
     assert_close(res.s[4], (47.0 / 54.0 + 68.0 / 91.0) / 4.0, HAND, "VIKOR S of A5 by hand");
@@ -173,7 +177,7 @@ fn vikor_pymcdm_opricovic_tzeng_2004() {
     // Q = [1/2·1 + 1/2·1, 0, 1] = [1, 0, 1].
     let (u, c) = (names("A", 3), names("c", 2));
     let x = opricovic_tzeng();
-    let res = vikor(&x, &[0.5, 0.5], &[Lower, Higher], 0.5, labels(&u, &c)).unwrap();
+    let res = vikor(x.view(), &[0.5, 0.5], &[Lower, Higher], 0.5, labels(&u, &c)).unwrap();
     assert_all_close(&res.q, &[1.0, 0.0, 1.0], HAND, "pymcdm VIKOR Q");
     assert_all_close(&res.s, &[0.5, 0.375, 0.5], HAND, "VIKOR S by hand");
     assert_all_close(&res.r, &[0.5, 0.25, 0.5], HAND, "VIKOR R by hand");
@@ -185,13 +189,13 @@ fn vikor_v_outside_zero_one_is_a_spec_error() {
     let (u, c) = (names("A", 3), names("c", 2));
     let x = opricovic_tzeng();
     for v in [-0.1, 1.1, NAN] {
-        let err = vikor(&x, &[0.5, 0.5], &[Lower, Higher], v, labels(&u, &c)).expect_err("v out of range");
+        let err = vikor(x.view(), &[0.5, 0.5], &[Lower, Higher], v, labels(&u, &c)).expect_err("v out of range");
         assert!(matches!(err, Error::Spec(_)), "v = {v}: {err:?}");
     }
     // The end points are allowed: v = 1 ranks by S alone, v = 0 by R alone.
-    let s_only = vikor(&x, &[0.5, 0.5], &[Lower, Higher], 1.0, labels(&u, &c)).unwrap();
+    let s_only = vikor(x.view(), &[0.5, 0.5], &[Lower, Higher], 1.0, labels(&u, &c)).unwrap();
     assert_all_close(&s_only.q, &[1.0, 0.0, 1.0], HAND, "v = 1");
-    assert!(vikor(&x, &[0.5, 0.5], &[Lower, Higher], 0.0, labels(&u, &c)).is_ok());
+    assert!(vikor(x.view(), &[0.5, 0.5], &[Lower, Higher], 0.0, labels(&u, &c)).is_ok());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,12 +216,12 @@ fn grey_relational_by_hand() {
     //   沈阳市 1/2; 大连市 0.6·2/3 + 0.4 = 0.8; 鞍山市 0.6 + 0.4·2/3 = 13/15.
     let u = vec!["沈阳市".to_string(), "大连市".to_string(), "鞍山市".to_string()];
     let c = vec!["green".to_string(), "so2".to_string()];
-    let x = Matrix::from_rows(&[[2.0, 30.0], [4.0, 10.0], [6.0, 20.0]]).unwrap();
+    let x = from_rows(&[[2.0, 30.0], [4.0, 10.0], [6.0, 20.0]]).unwrap();
     let dirs = [Higher, Lower];
-    let half = grey_relational(&x, &[0.6, 0.4], &dirs, 0.5, labels(&u, &c)).unwrap();
+    let half = grey_relational(x.view(), &[0.6, 0.4], &dirs, 0.5, labels(&u, &c)).unwrap();
     assert_all_close(&half, &[1.0 / 3.0, 0.7, 0.8], HAND, "grey relational, rho = 0.5");
     assert_eq!(rank_best_first(&half), vec![3, 2, 1]);
-    let one = grey_relational(&x, &[0.6, 0.4], &dirs, 1.0, labels(&u, &c)).unwrap();
+    let one = grey_relational(x.view(), &[0.6, 0.4], &dirs, 1.0, labels(&u, &c)).unwrap();
     assert_all_close(&one, &[0.5, 0.8, 13.0 / 15.0], HAND, "grey relational, rho = 1");
 }
 
@@ -226,10 +230,10 @@ fn grey_relational_rho_outside_zero_one_is_a_spec_error() {
     // ρ = 0 would make ξ = Δmin/Δ = 0 for every cell off the reference (0/0 on it).
     let u = names("A", 3);
     let c = names("c", 2);
-    let x = Matrix::from_rows(&[[2.0, 30.0], [4.0, 10.0], [6.0, 20.0]]).unwrap();
+    let x = from_rows(&[[2.0, 30.0], [4.0, 10.0], [6.0, 20.0]]).unwrap();
     for rho in [0.0, -0.5, 1.5, NAN] {
-        let err =
-            grey_relational(&x, &[0.6, 0.4], &[Higher, Lower], rho, labels(&u, &c)).expect_err("rho out of range");
+        let err = grey_relational(x.view(), &[0.6, 0.4], &[Higher, Lower], rho, labels(&u, &c))
+            .expect_err("rho out of range");
         assert!(matches!(err, Error::Spec(_)), "rho = {rho}: {err:?}");
     }
 }
@@ -238,8 +242,8 @@ fn grey_relational_rho_outside_zero_one_is_a_spec_error() {
 fn grey_relational_band_direction() {
     // Band [4, 6] on x = [1, 5, 9]: r = [0, 1, 0], Δ = [1, 0, 1], ξ = 0.5/(Δ + 0.5) = [1/3, 1, 1/3].
     let (u, c) = (names("A", 3), names("c", 1));
-    let x = Matrix::from_rows(&[[1.0], [5.0], [9.0]]).unwrap();
-    let g = grey_relational(&x, &[1.0], &[Direction::Band([4.0, 6.0])], 0.5, labels(&u, &c)).unwrap();
+    let x = from_rows(&[[1.0], [5.0], [9.0]]).unwrap();
+    let g = grey_relational(x.view(), &[1.0], &[Direction::Band([4.0, 6.0])], 0.5, labels(&u, &c)).unwrap();
     assert_all_close(&g, &[1.0 / 3.0, 1.0, 1.0 / 3.0], HAND, "grey relational, band");
 }
 
@@ -252,17 +256,17 @@ fn one_unit_is_defined() {
     // (D+ = D− = 0), C = 0.5. VIKOR: every term is 0, S = R = Q = 0, rank 1. Grey relational:
     // the unit is the reference, Δmax = 0, ξ = 1, γ = 1. No NaN, no panic.
     let (u, c) = (names("A", 1), names("c", 3));
-    let x = Matrix::from_rows(&[[5.0, 8.0, 4.0]]).unwrap();
+    let x = from_rows(&[[5.0, 8.0, 4.0]]).unwrap();
     let w = [0.3, 0.4, 0.3];
     let dirs = [Higher, Lower, Higher];
     for normalization in [TopsisNormalization::Vector, TopsisNormalization::MinMax] {
-        let closeness = topsis(&x, &w, &dirs, normalization, labels(&u, &c)).unwrap();
+        let closeness = topsis(x.view(), &w, &dirs, normalization, labels(&u, &c)).unwrap();
         assert_eq!(closeness, vec![0.5], "{normalization:?}");
     }
-    let res = vikor(&x, &w, &dirs, 0.5, labels(&u, &c)).unwrap();
+    let res = vikor(x.view(), &w, &dirs, 0.5, labels(&u, &c)).unwrap();
     assert_eq!(res, VikorResult { s: vec![0.0], r: vec![0.0], q: vec![0.0] });
     assert_eq!(res.ranks(), vec![1]);
-    let g = grey_relational(&x, &w, &dirs, 0.5, labels(&u, &c)).unwrap();
+    let g = grey_relational(x.view(), &w, &dirs, 0.5, labels(&u, &c)).unwrap();
     assert_all_close(&g, &[1.0], HAND, "grey relational, one unit");
 }
 
@@ -274,19 +278,19 @@ fn one_criterion() {
     // VIKOR (higher): S = R = (4 − x)/3 = [1, 2/3, 0], and Q = the same.
     // Grey (higher, ρ = 0.5): r = [0, 1/3, 1], Δ = [1, 2/3, 0], ξ = 0.5/(Δ + 0.5) = [1/3, 3/7, 1].
     let (u, c) = (names("A", 3), names("c", 1));
-    let x = Matrix::from_rows(&[[1.0], [2.0], [4.0]]).unwrap();
+    let x = from_rows(&[[1.0], [2.0], [4.0]]).unwrap();
     for normalization in [TopsisNormalization::Vector, TopsisNormalization::MinMax] {
-        let up = topsis(&x, &[1.0], &[Higher], normalization, labels(&u, &c)).unwrap();
+        let up = topsis(x.view(), &[1.0], &[Higher], normalization, labels(&u, &c)).unwrap();
         assert_all_close(&up, &[0.0, 1.0 / 3.0, 1.0], HAND, &format!("{normalization:?}, higher"));
-        let down = topsis(&x, &[1.0], &[Lower], normalization, labels(&u, &c)).unwrap();
+        let down = topsis(x.view(), &[1.0], &[Lower], normalization, labels(&u, &c)).unwrap();
         assert_all_close(&down, &[1.0, 2.0 / 3.0, 0.0], HAND, &format!("{normalization:?}, lower"));
     }
-    let res = vikor(&x, &[1.0], &[Higher], 0.5, labels(&u, &c)).unwrap();
+    let res = vikor(x.view(), &[1.0], &[Higher], 0.5, labels(&u, &c)).unwrap();
     let expected = [1.0, 2.0 / 3.0, 0.0];
     assert_all_close(&res.s, &expected, HAND, "VIKOR S, one criterion");
     assert_all_close(&res.r, &expected, HAND, "VIKOR R, one criterion");
     assert_all_close(&res.q, &expected, HAND, "VIKOR Q, one criterion");
-    let g = grey_relational(&x, &[1.0], &[Higher], 0.5, labels(&u, &c)).unwrap();
+    let g = grey_relational(x.view(), &[1.0], &[Higher], 0.5, labels(&u, &c)).unwrap();
     assert_all_close(&g, &[1.0 / 3.0, 3.0 / 7.0, 1.0], HAND, "grey relational, one criterion");
 }
 
@@ -297,16 +301,17 @@ fn a_constant_column() {
     let (u, c) = (names("A", 4), names("c", 4));
     let x = tzeng_huang();
     let with_constant =
-        Matrix::from_rows(&[[5.0, 8.0, 4.0, 3.0], [7.0, 6.0, 8.0, 3.0], [8.0, 8.0, 6.0, 3.0], [7.0, 4.0, 6.0, 3.0]])
-            .unwrap();
+        from_rows(&[[5.0, 8.0, 4.0, 3.0], [7.0, 6.0, 8.0, 3.0], [8.0, 8.0, 6.0, 3.0], [7.0, 4.0, 6.0, 3.0]]).unwrap();
     for normalization in [TopsisNormalization::Vector, TopsisNormalization::MinMax] {
-        let base = topsis(&x, &[0.3, 0.4, 0.3], &[Higher; 3], normalization, labels(&u, &c)).unwrap();
-        let more = topsis(&with_constant, &[0.3, 0.4, 0.3, 0.2], &[Higher; 4], normalization, labels(&u, &c)).unwrap();
+        let base = topsis(x.view(), &[0.3, 0.4, 0.3], &[Higher; 3], normalization, labels(&u, &c)).unwrap();
+        let more =
+            topsis(with_constant.view(), &[0.3, 0.4, 0.3, 0.2], &[Higher; 4], normalization, labels(&u, &c)).unwrap();
         assert_all_close(&more, &base, HAND, &format!("{normalization:?} with a constant column"));
     }
-    let base = vikor(&x, &[0.3, 0.4, 0.3], &[Higher; 3], 0.5, labels(&u, &c)).unwrap();
+    let base = vikor(x.view(), &[0.3, 0.4, 0.3], &[Higher; 3], 0.5, labels(&u, &c)).unwrap();
     let more =
-        vikor(&with_constant, &[0.3, 0.4, 0.3, 0.2], &[Higher, Higher, Higher, Lower], 0.5, labels(&u, &c)).unwrap();
+        vikor(with_constant.view(), &[0.3, 0.4, 0.3, 0.2], &[Higher, Higher, Higher, Lower], 0.5, labels(&u, &c))
+            .unwrap();
     assert_all_close(&more.s, &base.s, HAND, "VIKOR S with a constant column");
     assert_all_close(&more.r, &base.r, HAND, "VIKOR R with a constant column");
     assert_all_close(&more.q, &base.q, HAND, "VIKOR Q with a constant column");
@@ -315,9 +320,9 @@ fn a_constant_column() {
     // `grey_relational_by_hand` plus a constant third column, w = [0.3, 0.2, 0.5], ρ = 0.5:
     //   沈阳市 0.3·1/3 + 0.2·1/3 + 0.5 = 2/3; 大连市 0.3·1/2 + 0.2·1 + 0.5 = 0.85;
     //   鞍山市 0.3·1 + 0.2·1/2 + 0.5 = 0.9.
-    let gx = Matrix::from_rows(&[[2.0, 30.0, 7.0], [4.0, 10.0, 7.0], [6.0, 20.0, 7.0]]).unwrap();
+    let gx = from_rows(&[[2.0, 30.0, 7.0], [4.0, 10.0, 7.0], [6.0, 20.0, 7.0]]).unwrap();
     let (gu, gc) = (names("A", 3), names("c", 3));
-    let g = grey_relational(&gx, &[0.3, 0.2, 0.5], &[Higher, Lower, Higher], 0.5, labels(&gu, &gc)).unwrap();
+    let g = grey_relational(gx.view(), &[0.3, 0.2, 0.5], &[Higher, Lower, Higher], 0.5, labels(&gu, &gc)).unwrap();
     assert_all_close(&g, &[2.0 / 3.0, 0.85, 0.9], HAND, "grey relational with a constant column");
 }
 
@@ -325,16 +330,16 @@ fn a_constant_column() {
 fn every_column_constant() {
     // All units equal: TOPSIS C = 0.5 each, VIKOR S = R = Q = 0 each (all rank 1), grey γ = 1.
     let (u, c) = (names("A", 3), names("c", 2));
-    let x = Matrix::from_rows(&[[2.0, 0.0], [2.0, 0.0], [2.0, 0.0]]).unwrap();
+    let x = from_rows(&[[2.0, 0.0], [2.0, 0.0], [2.0, 0.0]]).unwrap();
     let dirs = [Higher, Lower];
     for normalization in [TopsisNormalization::Vector, TopsisNormalization::MinMax] {
-        let closeness = topsis(&x, &[0.5, 0.5], &dirs, normalization, labels(&u, &c)).unwrap();
+        let closeness = topsis(x.view(), &[0.5, 0.5], &dirs, normalization, labels(&u, &c)).unwrap();
         assert_eq!(closeness, vec![0.5; 3], "{normalization:?}");
     }
-    let res = vikor(&x, &[0.5, 0.5], &dirs, 0.5, labels(&u, &c)).unwrap();
+    let res = vikor(x.view(), &[0.5, 0.5], &dirs, 0.5, labels(&u, &c)).unwrap();
     assert_eq!(res.q, vec![0.0; 3]);
     assert_eq!(res.ranks(), vec![1; 3]);
-    let g = grey_relational(&x, &[0.5, 0.5], &dirs, 0.5, labels(&u, &c)).unwrap();
+    let g = grey_relational(x.view(), &[0.5, 0.5], &dirs, 0.5, labels(&u, &c)).unwrap();
     assert_all_close(&g, &[1.0; 3], HAND, "grey relational, every column constant");
 }
 
@@ -343,13 +348,13 @@ fn a_missing_cell_is_an_error_naming_the_unit() {
     let u = vec!["沈阳市".to_string(), "大连市".to_string(), "鞍山市".to_string()];
     let c = vec!["green".to_string(), "water".to_string()];
     let labels = Labels { rows: &u, columns: &c, year: Some(2024) };
-    let x = Matrix::from_rows(&[[2.0, 30.0], [4.0, NAN], [6.0, 20.0]]).unwrap();
+    let x = from_rows(&[[2.0, 30.0], [4.0, NAN], [6.0, 20.0]]).unwrap();
     let (w, dirs) = ([0.5, 0.5], [Higher, Lower]);
     let errors = [
-        ("topsis", topsis(&x, &w, &dirs, TopsisNormalization::Vector, labels).expect_err("NaN")),
-        ("topsis", topsis(&x, &w, &dirs, TopsisNormalization::MinMax, labels).expect_err("NaN")),
-        ("vikor", vikor(&x, &w, &dirs, 0.5, labels).expect_err("NaN")),
-        ("grey_relational", grey_relational(&x, &w, &dirs, 0.5, labels).expect_err("NaN")),
+        ("topsis", topsis(x.view(), &w, &dirs, TopsisNormalization::Vector, labels).expect_err("NaN")),
+        ("topsis", topsis(x.view(), &w, &dirs, TopsisNormalization::MinMax, labels).expect_err("NaN")),
+        ("vikor", vikor(x.view(), &w, &dirs, 0.5, labels).expect_err("NaN")),
+        ("grey_relational", grey_relational(x.view(), &w, &dirs, 0.5, labels).expect_err("NaN")),
     ];
     for (name, err) in errors {
         let Error::Method { method, location, message } = &err else {
@@ -379,9 +384,9 @@ fn weights_and_directions_must_fit_the_columns() {
     ];
     for (w, dirs) in cases {
         for err in [
-            topsis(&x, w, dirs, TopsisNormalization::Vector, labels(&u, &c)).expect_err("bad spec"),
-            vikor(&x, w, dirs, 0.5, labels(&u, &c)).expect_err("bad spec"),
-            grey_relational(&x, w, dirs, 0.5, labels(&u, &c)).expect_err("bad spec"),
+            topsis(x.view(), w, dirs, TopsisNormalization::Vector, labels(&u, &c)).expect_err("bad spec"),
+            vikor(x.view(), w, dirs, 0.5, labels(&u, &c)).expect_err("bad spec"),
+            grey_relational(x.view(), w, dirs, 0.5, labels(&u, &c)).expect_err("bad spec"),
         ] {
             assert!(matches!(err, Error::Spec(_)), "w = {w:?}, directions = {dirs:?}: {err:?}");
         }

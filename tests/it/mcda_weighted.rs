@@ -10,7 +10,7 @@
 use citycheck::aggregate::{arithmetic, weighted_product, weighted_sum, Labels, WeightedSumNormalization};
 use citycheck::catalog::Direction::{self, Higher, Lower};
 use citycheck::kernels::rank::rank_best_first;
-use citycheck::kernels::Matrix;
+use citycheck::kernels::{from_columns, from_rows, Array2};
 use citycheck::Error;
 
 use crate::prec::{assert_all_close, EXACT, HAND};
@@ -31,16 +31,16 @@ fn labels<'a>(rows: &'a [String], columns: &'a [String]) -> Labels<'a> {
 }
 
 /// The hand case: three units, column 1 higher, column 2 lower, column 3 higher.
-fn hand_case() -> Matrix {
-    Matrix::from_rows(&[[2.0, 30.0, 4.0], [4.0, 10.0, 8.0], [6.0, 20.0, 2.0]]).unwrap()
+fn hand_case() -> Array2<f64> {
+    from_rows(&[[2.0, 30.0, 4.0], [4.0, 10.0, 8.0], [6.0, 20.0, 2.0]]).unwrap()
 }
 const HAND_W: [f64; 3] = [0.5, 0.3, 0.2];
 const HAND_DIRS: [Direction; 3] = [Higher, Lower, Higher];
 
 /// pymcdm 1.4.0 TestWSM and TestWPM (test/test_mcdm.py, "self-reference"): w = [8, 5, 6, 7]/13
 /// (they sum to 2: pymcdm warns and uses them as given, as citycheck does), types [1, 1, -1, -1].
-fn pymcdm_case() -> Matrix {
-    Matrix::from_rows(&[
+fn pymcdm_case() -> Array2<f64> {
+    from_rows(&[
         [96.0, 83.0, 75.0, 7.0],
         [63.0, 5.0, 56.0, 9.0],
         [72.0, 30.0, 32.0, 48.0],
@@ -54,9 +54,9 @@ const PYMCDM_DIRS: [Direction; 4] = [Higher, Higher, Lower, Lower];
 
 /// Six Liaoning cities in 2012 (datasets/cn_city_ccsy_2004_2012, raw values): GDP (10k CNY),
 /// green coverage of the built-up area (%), tertiary share of GDP (%), industrial SO2 (t, lower).
-fn liaoning_2012() -> (Vec<String>, Matrix) {
+fn liaoning_2012() -> (Vec<String>, Array2<f64>) {
     let cities = ["沈阳市", "大连市", "鞍山市", "抚顺市", "丹东市", "锦州市"].map(String::from).to_vec();
-    let x = Matrix::from_rows(&[
+    let x = from_rows(&[
         [66025865.0, 42.22, 43.99, 96756.0],
         [70028306.0, 44.68, 41.65, 114589.0],
         [24293160.0, 37.78, 41.65, 122876.0],
@@ -95,14 +95,14 @@ fn weighted_sum_min_max_by_hand() {
     // pymcdm 1.4.0: WSM(minmax_normalization)(x, w, [1, -1, 1])
     //   = [0.06666666666666667, 0.75, 0.65].
     let (u, c) = (names("A", 3), names("c", 3));
-    let p = weighted_sum(&hand_case(), &HAND_W, &HAND_DIRS, MIN_MAX, labels(&u, &c)).unwrap();
+    let p = weighted_sum(hand_case().view(), &HAND_W, &HAND_DIRS, MIN_MAX, labels(&u, &c)).unwrap();
     assert_all_close(&p, &[1.0 / 15.0, 0.75, 0.65], HAND, "WSM min_max by hand");
     assert_all_close(&p, &[0.06666666666666667, 0.75, 0.65], EXACT, "pymcdm WSM(minmax_normalization)");
     assert_eq!(rank_best_first(&p), vec![3, 1, 2]);
     // With weights summing to 1 this is the check-up pipeline's min_max (to [0, 1]) followed by
     // the arithmetic aggregation of the normalised matrix.
-    let r = Matrix::from_rows(&[[0.0, 0.0, 1.0 / 3.0], [0.5, 1.0, 1.0], [1.0, 0.5, 0.0]]).unwrap();
-    assert_all_close(&arithmetic(&r, &HAND_W), &p, HAND, "min_max + arithmetic");
+    let r = from_rows(&[[0.0, 0.0, 1.0 / 3.0], [0.5, 1.0, 1.0], [1.0, 0.5, 0.0]]).unwrap();
+    assert_all_close(&arithmetic(r.view(), &HAND_W), &p, HAND, "min_max + arithmetic");
     assert_eq!(WeightedSumNormalization::default(), MIN_MAX);
 }
 
@@ -116,7 +116,7 @@ fn weighted_sum_sum_by_hand() {
     // pymcdm 1.4.0: WSM()(x, w, [1, -1, 1])
     //   = [0.195021645021645, 0.44458874458874453, 0.36038961038961037].
     let (u, c) = (names("A", 3), names("c", 3));
-    let p = weighted_sum(&hand_case(), &HAND_W, &HAND_DIRS, SUM, labels(&u, &c)).unwrap();
+    let p = weighted_sum(hand_case().view(), &HAND_W, &HAND_DIRS, SUM, labels(&u, &c)).unwrap();
     let by_hand = [
         0.5 / 6.0 + 0.3 * 2.0 / 11.0 + 0.2 * 2.0 / 7.0,
         0.5 / 3.0 + 0.3 * 6.0 / 11.0 + 0.2 * 4.0 / 7.0,
@@ -134,7 +134,7 @@ fn weighted_product_by_hand() {
     // pymcdm 1.4.0: WPM()(x, w, [1, -1, 1])
     //   = [0.1905469313460835, 0.43038718595281444, 0.32447703513895654].
     let (u, c) = (names("A", 3), names("c", 3));
-    let p = weighted_product(&hand_case(), &HAND_W, &HAND_DIRS, labels(&u, &c)).unwrap();
+    let p = weighted_product(hand_case().view(), &HAND_W, &HAND_DIRS, labels(&u, &c)).unwrap();
     let pow = |r: [f64; 3]| r[0].powf(0.5) * r[1].powf(0.3) * r[2].powf(0.2);
     let by_hand = [
         pow([1.0 / 6.0, 2.0 / 11.0, 2.0 / 7.0]),
@@ -162,19 +162,19 @@ fn pymcdm_own_tests() {
     // (the weights sum to 2, so WSM's P can reach 2).
     let (u, c) = (names("A", 5), names("c", 4));
     let x = pymcdm_case();
-    let wsm = weighted_sum(&x, &PYMCDM_W, &PYMCDM_DIRS, SUM, labels(&u, &c)).unwrap();
+    let wsm = weighted_sum(x.view(), &PYMCDM_W, &PYMCDM_DIRS, SUM, labels(&u, &c)).unwrap();
     assert_all_close(&wsm, &[0.609, 0.313, 0.334, 0.265, 0.479], PUBLISHED_3DP, "pymcdm TestWSM");
     let wsm_peer =
         [0.6086313254772999, 0.3125202336929132, 0.3342223301084967, 0.2654375437487737, 0.47918856697251644];
     assert_all_close(&wsm, &wsm_peer, EXACT, "pymcdm WSM() (full precision)");
 
-    let wpm = weighted_product(&x, &PYMCDM_W, &PYMCDM_DIRS, labels(&u, &c)).unwrap();
+    let wpm = weighted_product(x.view(), &PYMCDM_W, &PYMCDM_DIRS, labels(&u, &c)).unwrap();
     assert_all_close(&wpm, &[0.065, 0.017, 0.019, 0.007, 0.052], PUBLISHED_3DP, "pymcdm TestWPM");
     let wpm_peer =
         [0.06462383568044774, 0.01691743205986328, 0.0192318600094334, 0.0074277706775363155, 0.051725664255518666];
     assert_all_close(&wpm, &wpm_peer, EXACT, "pymcdm WPM() (full precision)");
 
-    let min_max = weighted_sum(&x, &PYMCDM_W, &PYMCDM_DIRS, MIN_MAX, labels(&u, &c)).unwrap();
+    let min_max = weighted_sum(x.view(), &PYMCDM_W, &PYMCDM_DIRS, MIN_MAX, labels(&u, &c)).unwrap();
     let min_max_peer =
         [1.5384615384615383, 1.0447278933111148, 0.9103863040700282, 0.8941579866727049, 1.5080605572078976];
     assert_all_close(&min_max, &min_max_peer, EXACT, "pymcdm WSM(minmax_normalization)");
@@ -198,11 +198,11 @@ fn liaoning_2012_against_pymcdm() {
     let (u, x) = liaoning_2012();
     let c: Vec<String> =
         ["gdp", "green_coverage_builtup", "tertiary_share", "industrial_so2"].map(String::from).to_vec();
-    let min_max = weighted_sum(&x, &LIAONING_W, &LIAONING_DIRS, MIN_MAX, labels(&u, &c)).unwrap();
+    let min_max = weighted_sum(x.view(), &LIAONING_W, &LIAONING_DIRS, MIN_MAX, labels(&u, &c)).unwrap();
     let min_max_peer =
         [0.7729698191202448, 0.7655163559981158, 0.3389972226892351, 0.3418834421971192, 0.4, 0.3311808122952629];
     assert_all_close(&min_max, &min_max_peer, EXACT, "pymcdm WSM(minmax_normalization), Liaoning");
-    let sum = weighted_sum(&x, &LIAONING_W, &LIAONING_DIRS, SUM, labels(&u, &c)).unwrap();
+    let sum = weighted_sum(x.view(), &LIAONING_W, &LIAONING_DIRS, SUM, labels(&u, &c)).unwrap();
     let sum_peer = [
         0.23229813837282887,
         0.23778587317489144,
@@ -212,7 +212,7 @@ fn liaoning_2012_against_pymcdm() {
         0.12919569789461996,
     ];
     assert_all_close(&sum, &sum_peer, EXACT, "pymcdm WSM(), Liaoning");
-    let wpm = weighted_product(&x, &LIAONING_W, &LIAONING_DIRS, labels(&u, &c)).unwrap();
+    let wpm = weighted_product(x.view(), &LIAONING_W, &LIAONING_DIRS, labels(&u, &c)).unwrap();
     let wpm_peer = [
         0.20896922587723155,
         0.2069113591552213,
@@ -236,10 +236,10 @@ fn weighted_product_does_not_depend_on_the_unit_of_measurement() {
     let (u, x) = liaoning_2012();
     let c = names("c", 4);
     let rows: Vec<Vec<f64>> =
-        (0..x.rows()).map(|i| x.row(i).iter().zip([1e4, 1.0, 1.0, 1e3]).map(|(v, k)| v * k).collect()).collect();
-    let rescaled = Matrix::from_rows(&rows).unwrap();
-    let base = weighted_product(&x, &LIAONING_W, &LIAONING_DIRS, labels(&u, &c)).unwrap();
-    let other = weighted_product(&rescaled, &LIAONING_W, &LIAONING_DIRS, labels(&u, &c)).unwrap();
+        (0..x.nrows()).map(|i| x.row(i).iter().zip([1e4, 1.0, 1.0, 1e3]).map(|(v, k)| v * k).collect()).collect();
+    let rescaled = from_rows(&rows).unwrap();
+    let base = weighted_product(x.view(), &LIAONING_W, &LIAONING_DIRS, labels(&u, &c)).unwrap();
+    let other = weighted_product(rescaled.view(), &LIAONING_W, &LIAONING_DIRS, labels(&u, &c)).unwrap();
     assert_all_close(&other, &base, HAND, "WPM, columns rescaled");
 }
 
@@ -251,13 +251,13 @@ fn scaling_the_weights() {
     let c = names("c", 4);
     let ten = LIAONING_W.map(|w| 10.0 * w);
     for normalization in [MIN_MAX, SUM] {
-        let base = weighted_sum(&x, &LIAONING_W, &LIAONING_DIRS, normalization, labels(&u, &c)).unwrap();
-        let more = weighted_sum(&x, &ten, &LIAONING_DIRS, normalization, labels(&u, &c)).unwrap();
+        let base = weighted_sum(x.view(), &LIAONING_W, &LIAONING_DIRS, normalization, labels(&u, &c)).unwrap();
+        let more = weighted_sum(x.view(), &ten, &LIAONING_DIRS, normalization, labels(&u, &c)).unwrap();
         let expected: Vec<f64> = base.iter().map(|p| 10.0 * p).collect();
         assert_all_close(&more, &expected, HAND, &format!("WSM {normalization:?}, weights × 10"));
     }
-    let base = weighted_product(&x, &LIAONING_W, &LIAONING_DIRS, labels(&u, &c)).unwrap();
-    let more = weighted_product(&x, &ten, &LIAONING_DIRS, labels(&u, &c)).unwrap();
+    let base = weighted_product(x.view(), &LIAONING_W, &LIAONING_DIRS, labels(&u, &c)).unwrap();
+    let more = weighted_product(x.view(), &ten, &LIAONING_DIRS, labels(&u, &c)).unwrap();
     let expected: Vec<f64> = base.iter().map(|p| p.powi(10)).collect();
     assert_all_close(&more, &expected, EXACT, "WPM, weights × 10");
     assert_eq!(rank_best_first(&more), rank_best_first(&base));
@@ -266,15 +266,15 @@ fn scaling_the_weights() {
 #[test]
 fn flipping_every_direction_reverses_a_one_column_ranking() {
     let (u, c) = (names("A", 4), names("c", 1));
-    let x = Matrix::from_rows(&[[3.0], [1.0], [4.0], [2.0]]).unwrap();
+    let x = from_rows(&[[3.0], [1.0], [4.0], [2.0]]).unwrap();
     for normalization in [MIN_MAX, SUM] {
-        let up = weighted_sum(&x, &[1.0], &[Higher], normalization, labels(&u, &c)).unwrap();
-        let down = weighted_sum(&x, &[1.0], &[Lower], normalization, labels(&u, &c)).unwrap();
+        let up = weighted_sum(x.view(), &[1.0], &[Higher], normalization, labels(&u, &c)).unwrap();
+        let down = weighted_sum(x.view(), &[1.0], &[Lower], normalization, labels(&u, &c)).unwrap();
         assert_eq!(rank_best_first(&up), vec![2, 4, 1, 3], "{normalization:?}");
         assert_eq!(rank_best_first(&down), vec![3, 1, 4, 2], "{normalization:?}");
     }
-    let up = weighted_product(&x, &[1.0], &[Higher], labels(&u, &c)).unwrap();
-    let down = weighted_product(&x, &[1.0], &[Lower], labels(&u, &c)).unwrap();
+    let up = weighted_product(x.view(), &[1.0], &[Higher], labels(&u, &c)).unwrap();
+    let down = weighted_product(x.view(), &[1.0], &[Lower], labels(&u, &c)).unwrap();
     assert_eq!(rank_best_first(&up), vec![2, 4, 1, 3]);
     assert_eq!(rank_best_first(&down), vec![3, 1, 4, 2]);
 }
@@ -288,17 +288,17 @@ fn a_constant_column_changes_no_ranking() {
     //   min_max: r = 1 → every P + 0.25;  sum: r = 1/3 → every P + 0.25/3;
     //   WPM: r = 1/3 → every P × (1/3)^0.25.
     let (u, c) = (names("A", 3), names("c", 4));
-    let x = Matrix::from_rows(&[[2.0, 30.0, 4.0, 7.0], [4.0, 10.0, 8.0, 7.0], [6.0, 20.0, 2.0, 7.0]]).unwrap();
+    let x = from_rows(&[[2.0, 30.0, 4.0, 7.0], [4.0, 10.0, 8.0, 7.0], [6.0, 20.0, 2.0, 7.0]]).unwrap();
     let w = [0.5, 0.3, 0.2, 0.25];
     let dirs = [Higher, Lower, Higher, Lower];
     for (normalization, added) in [(MIN_MAX, 0.25), (SUM, 0.25 / 3.0)] {
-        let base = weighted_sum(&hand_case(), &HAND_W, &HAND_DIRS, normalization, labels(&u, &c)).unwrap();
-        let more = weighted_sum(&x, &w, &dirs, normalization, labels(&u, &c)).unwrap();
+        let base = weighted_sum(hand_case().view(), &HAND_W, &HAND_DIRS, normalization, labels(&u, &c)).unwrap();
+        let more = weighted_sum(x.view(), &w, &dirs, normalization, labels(&u, &c)).unwrap();
         let expected: Vec<f64> = base.iter().map(|p| p + added).collect();
         assert_all_close(&more, &expected, HAND, &format!("WSM {normalization:?}, constant column"));
     }
-    let base = weighted_product(&hand_case(), &HAND_W, &HAND_DIRS, labels(&u, &c)).unwrap();
-    let more = weighted_product(&x, &w, &dirs, labels(&u, &c)).unwrap();
+    let base = weighted_product(hand_case().view(), &HAND_W, &HAND_DIRS, labels(&u, &c)).unwrap();
+    let more = weighted_product(x.view(), &w, &dirs, labels(&u, &c)).unwrap();
     let expected: Vec<f64> = base.iter().map(|p| p * (1.0f64 / 3.0).powf(0.25)).collect();
     assert_all_close(&more, &expected, HAND, "WPM, constant column");
 }
@@ -307,10 +307,10 @@ fn a_constant_column_changes_no_ranking() {
 fn an_all_zero_higher_column_is_constant_under_sum() {
     // Σx = 0: every unit scores 1/m, as the crate's `sum` normalisation; not a zero for WPM.
     let (u, c) = (names("A", 2), names("c", 2));
-    let x = Matrix::from_rows(&[[0.0, 1.0], [0.0, 3.0]]).unwrap();
-    let p = weighted_sum(&x, &[0.5, 0.5], &[Higher, Higher], SUM, labels(&u, &c)).unwrap();
+    let x = from_rows(&[[0.0, 1.0], [0.0, 3.0]]).unwrap();
+    let p = weighted_sum(x.view(), &[0.5, 0.5], &[Higher, Higher], SUM, labels(&u, &c)).unwrap();
     assert_all_close(&p, &[0.25 + 0.125, 0.25 + 0.375], HAND, "WSM sum, all-zero column");
-    let p = weighted_product(&x, &[0.5, 0.5], &[Higher, Higher], labels(&u, &c)).unwrap();
+    let p = weighted_product(x.view(), &[0.5, 0.5], &[Higher, Higher], labels(&u, &c)).unwrap();
     assert_all_close(&p, &[(0.5f64 * 0.25).sqrt(), (0.5f64 * 0.75).sqrt()], HAND, "WPM, all-zero column");
 }
 
@@ -318,37 +318,39 @@ fn an_all_zero_higher_column_is_constant_under_sum() {
 fn one_unit_is_defined() {
     // m = 1: every column is constant. min_max r = 1, sum r = 1: WSM P = Σw = 1; WPM P = 1.
     let (u, c) = (names("A", 1), names("c", 3));
-    let x = Matrix::from_rows(&[[5.0, 8.0, 4.0]]).unwrap();
+    let x = from_rows(&[[5.0, 8.0, 4.0]]).unwrap();
     for normalization in [MIN_MAX, SUM] {
-        let p = weighted_sum(&x, &HAND_W, &HAND_DIRS, normalization, labels(&u, &c)).unwrap();
+        let p = weighted_sum(x.view(), &HAND_W, &HAND_DIRS, normalization, labels(&u, &c)).unwrap();
         assert_all_close(&p, &[1.0], EXACT, &format!("WSM {normalization:?}, one unit"));
     }
-    let p = weighted_product(&x, &HAND_W, &HAND_DIRS, labels(&u, &c)).unwrap();
+    let p = weighted_product(x.view(), &HAND_W, &HAND_DIRS, labels(&u, &c)).unwrap();
     assert_all_close(&p, &[1.0], EXACT, "WPM, one unit");
 }
 
 #[test]
 fn no_units() {
     let (u, c) = (names("A", 0), names("c", 2));
-    let x = Matrix::from_columns(0, 2, Vec::new()).unwrap();
+    let x = from_columns(0, 2, Vec::new()).unwrap();
     for normalization in [MIN_MAX, SUM] {
-        assert!(weighted_sum(&x, &[0.5, 0.5], &[Higher, Lower], normalization, labels(&u, &c)).unwrap().is_empty());
+        assert!(weighted_sum(x.view(), &[0.5, 0.5], &[Higher, Lower], normalization, labels(&u, &c))
+            .unwrap()
+            .is_empty());
     }
-    assert!(weighted_product(&x, &[0.5, 0.5], &[Higher, Lower], labels(&u, &c)).unwrap().is_empty());
+    assert!(weighted_product(x.view(), &[0.5, 0.5], &[Higher, Lower], labels(&u, &c)).unwrap().is_empty());
 }
 
 #[test]
 fn a_missing_cell_is_an_error_naming_the_unit_and_column() {
     let u = vec!["沈阳市".to_string(), "大连市".to_string(), "鞍山市".to_string()];
     let c = vec!["gdp".to_string(), "so2".to_string()];
-    let x = Matrix::from_rows(&[[2.0, 30.0], [4.0, NAN], [6.0, 20.0]]).unwrap();
+    let x = from_rows(&[[2.0, 30.0], [4.0, NAN], [6.0, 20.0]]).unwrap();
     let dirs = [Higher, Lower];
     for normalization in [MIN_MAX, SUM] {
-        let err = weighted_sum(&x, &[0.5, 0.5], &dirs, normalization, labels(&u, &c)).expect_err("NaN");
+        let err = weighted_sum(x.view(), &[0.5, 0.5], &dirs, normalization, labels(&u, &c)).expect_err("NaN");
         assert!(err.to_string().contains("impute"), "{err}");
         assert_eq!(method_error(err), ("weighted_sum", Some("大连市".into()), Some("so2".into())));
     }
-    let err = weighted_product(&x, &[0.5, 0.5], &dirs, labels(&u, &c)).expect_err("NaN");
+    let err = weighted_product(x.view(), &[0.5, 0.5], &dirs, labels(&u, &c)).expect_err("NaN");
     assert_eq!(method_error(err), ("weighted_product", Some("大连市".into()), Some("so2".into())));
 }
 
@@ -357,33 +359,33 @@ fn a_zero_in_the_weighted_product_is_an_error_unless_its_weight_is_zero() {
     // x = 0 in a higher column: r = 0 and 0^w = 0 would veto the unit. Refused, naming the cell.
     let u = vec!["沈阳市".to_string(), "大连市".to_string()];
     let c = vec!["parks".to_string(), "gdp".to_string()];
-    let x = Matrix::from_rows(&[[3.0, 1.0], [0.0, 3.0]]).unwrap();
-    let err = weighted_product(&x, &[0.5, 0.5], &[Higher, Higher], labels(&u, &c)).expect_err("zero");
+    let x = from_rows(&[[3.0, 1.0], [0.0, 3.0]]).unwrap();
+    let err = weighted_product(x.view(), &[0.5, 0.5], &[Higher, Higher], labels(&u, &c)).expect_err("zero");
     assert!(err.to_string().contains("weighted_sum"), "the message suggests a way out: {err}");
     assert_eq!(method_error(err), ("weighted_product", Some("大连市".into()), Some("parks".into())));
     // With weight 0 the column contributes 0^0 = 1: P = r_gdp = [1/4, 3/4].
-    let p = weighted_product(&x, &[0.0, 1.0], &[Higher, Higher], labels(&u, &c)).unwrap();
+    let p = weighted_product(x.view(), &[0.0, 1.0], &[Higher, Higher], labels(&u, &c)).unwrap();
     assert_all_close(&p, &[0.25, 0.75], HAND, "zero-weight column");
     // WSM takes the zero (min-max maps it to 0 anyway).
-    assert!(weighted_sum(&x, &[0.5, 0.5], &[Higher, Higher], SUM, labels(&u, &c)).is_ok());
+    assert!(weighted_sum(x.view(), &[0.5, 0.5], &[Higher, Higher], SUM, labels(&u, &c)).is_ok());
 }
 
 #[test]
 fn sum_normalisation_domain() {
     let (u, c) = (names("A", 2), names("c", 2));
     // A negative value: refused under sum (WSM and WPM), fine under min-max.
-    let negative = Matrix::from_rows(&[[-1.0, 2.0], [3.0, 4.0]]).unwrap();
-    let err = weighted_sum(&negative, &[0.5, 0.5], &[Higher, Higher], SUM, labels(&u, &c)).expect_err("x < 0");
+    let negative = from_rows(&[[-1.0, 2.0], [3.0, 4.0]]).unwrap();
+    let err = weighted_sum(negative.view(), &[0.5, 0.5], &[Higher, Higher], SUM, labels(&u, &c)).expect_err("x < 0");
     assert_eq!(method_error(err), ("weighted_sum", Some("A1".into()), Some("c1".into())));
-    let err = weighted_product(&negative, &[0.5, 0.5], &[Higher, Higher], labels(&u, &c)).expect_err("x < 0");
+    let err = weighted_product(negative.view(), &[0.5, 0.5], &[Higher, Higher], labels(&u, &c)).expect_err("x < 0");
     assert_eq!(method_error(err), ("weighted_product", Some("A1".into()), Some("c1".into())));
-    let p = weighted_sum(&negative, &[0.5, 0.5], &[Higher, Higher], MIN_MAX, labels(&u, &c)).unwrap();
+    let p = weighted_sum(negative.view(), &[0.5, 0.5], &[Higher, Higher], MIN_MAX, labels(&u, &c)).unwrap();
     assert_all_close(&p, &[0.0, 1.0], HAND, "min-max takes negative values");
     // A zero in a lower column: 1/x.
-    let zero = Matrix::from_rows(&[[1.0, 0.0], [3.0, 4.0]]).unwrap();
-    let err = weighted_sum(&zero, &[0.5, 0.5], &[Higher, Lower], SUM, labels(&u, &c)).expect_err("1/0");
+    let zero = from_rows(&[[1.0, 0.0], [3.0, 4.0]]).unwrap();
+    let err = weighted_sum(zero.view(), &[0.5, 0.5], &[Higher, Lower], SUM, labels(&u, &c)).expect_err("1/0");
     assert_eq!(method_error(err), ("weighted_sum", Some("A1".into()), Some("c2".into())));
-    let err = weighted_product(&zero, &[0.5, 0.5], &[Higher, Lower], labels(&u, &c)).expect_err("1/0");
+    let err = weighted_product(zero.view(), &[0.5, 0.5], &[Higher, Lower], labels(&u, &c)).expect_err("1/0");
     assert_eq!(method_error(err), ("weighted_product", Some("A1".into()), Some("c2".into())));
 }
 
@@ -393,13 +395,13 @@ fn band_and_target_directions() {
     // column and w = [1], P = r. Sum normalisation (WSM sum, WPM) has no ratio form for a band:
     // an error naming the column, not a unit.
     let (u, c) = (names("A", 3), vec!["density".to_string()]);
-    let x = Matrix::from_rows(&[[1.0], [5.0], [9.0]]).unwrap();
+    let x = from_rows(&[[1.0], [5.0], [9.0]]).unwrap();
     for direction in [Direction::Band([4.0, 6.0]), Direction::Target(5.0)] {
-        let p = weighted_sum(&x, &[1.0], &[direction], MIN_MAX, labels(&u, &c)).unwrap();
+        let p = weighted_sum(x.view(), &[1.0], &[direction], MIN_MAX, labels(&u, &c)).unwrap();
         assert_all_close(&p, &[0.0, 1.0, 0.0], HAND, &format!("WSM min_max, {direction:?}"));
-        let err = weighted_sum(&x, &[1.0], &[direction], SUM, labels(&u, &c)).expect_err("band under sum");
+        let err = weighted_sum(x.view(), &[1.0], &[direction], SUM, labels(&u, &c)).expect_err("band under sum");
         assert_eq!(method_error(err), ("weighted_sum", None, Some("density".into())));
-        let err = weighted_product(&x, &[1.0], &[direction], labels(&u, &c)).expect_err("band under WPM");
+        let err = weighted_product(x.view(), &[1.0], &[direction], labels(&u, &c)).expect_err("band under WPM");
         assert_eq!(method_error(err), ("weighted_product", None, Some("density".into())));
     }
 }
@@ -417,10 +419,10 @@ fn weights_and_directions_must_fit_the_columns() {
     ];
     for (w, dirs) in cases {
         for normalization in [MIN_MAX, SUM] {
-            let err = weighted_sum(&x, w, dirs, normalization, labels(&u, &c)).expect_err("bad weights");
+            let err = weighted_sum(x.view(), w, dirs, normalization, labels(&u, &c)).expect_err("bad weights");
             assert!(matches!(err, Error::Spec(_)), "WSM w = {w:?}, directions = {dirs:?}: {err:?}");
         }
-        let err = weighted_product(&x, w, dirs, labels(&u, &c)).expect_err("bad weights");
+        let err = weighted_product(x.view(), w, dirs, labels(&u, &c)).expect_err("bad weights");
         assert!(matches!(err, Error::Spec(_)), "WPM w = {w:?}, directions = {dirs:?}: {err:?}");
     }
 }

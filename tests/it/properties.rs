@@ -7,7 +7,7 @@ use std::fmt::Write;
 use proptest::prelude::*;
 
 use citycheck::catalog::Direction;
-use citycheck::kernels::Matrix;
+use citycheck::kernels::from_columns;
 use citycheck::weight::{entropy, entropy_normalized};
 use citycheck::{Catalog, Checkup, Outcome, Panel, Spec, ValidationMode};
 
@@ -215,16 +215,16 @@ proptest! {
     ) {
         let names: Vec<String> = (0..cols).map(|j| format!("c{j}")).collect();
         let data: Vec<f64> = cells.iter().map(|c| c.unwrap_or(f64::NAN)).collect();
-        let x = Matrix::from_columns(rows, cols, data).expect("sizes match");
-        let w = entropy(&x, &names, &mut Vec::new()).expect("non-negative data");
+        let x = from_columns(rows, cols, data).expect("sizes match");
+        let w = entropy(x.view(), &names, &mut Vec::new()).expect("non-negative data");
         check_weights(&w, cols)?;
 
         // entropy_normalized also takes negative data: shift the same cells down.
         let shifted: Vec<f64> = cells.iter().map(|c| c.map_or(f64::NAN, |v| v - 5e5)).collect();
-        let x = Matrix::from_columns(rows, cols, shifted).expect("sizes match");
+        let x = from_columns(rows, cols, shifted).expect("sizes match");
         let dirs: Vec<Direction> =
             directions.iter().map(|&h| if h { Direction::Higher } else { Direction::Lower }).collect();
-        let w = entropy_normalized(&x, &dirs, shift, &names, &mut Vec::new()).expect("valid shift");
+        let w = entropy_normalized(x.view(), &dirs, shift, &names, &mut Vec::new()).expect("valid shift");
         check_weights(&w, cols)?;
     }
 }

@@ -3,7 +3,7 @@
 //! Convention that reproduces them (METHODS.md §4): p_ij = x_ij / Σ_i x_ij on the raw values,
 //! E_j = −(1/ln m) Σ_i p_ij ln p_ij, d_j = 1 − E_j, w_j = d_j / Σ_k d_k.
 
-use citycheck::kernels::Matrix;
+use citycheck::kernels::from_rows;
 use citycheck::weight::entropy;
 use citycheck::Error;
 
@@ -14,9 +14,9 @@ fn names(n: usize) -> Vec<String> {
 }
 
 fn entropy_of(rows: &[&[f64]]) -> (Vec<f64>, Vec<String>) {
-    let x = Matrix::from_rows(rows).expect("rows of equal length");
+    let x = from_rows(rows).expect("rows of equal length");
     let mut warnings = Vec::new();
-    let w = entropy(&x, &names(x.cols()), &mut warnings).expect("non-negative data");
+    let w = entropy(x.view(), &names(x.ncols()), &mut warnings).expect("non-negative data");
     (w, warnings)
 }
 
@@ -119,9 +119,9 @@ fn entropy_skips_missing_cells_per_column() {
 #[test]
 fn entropy_rejects_negative_values_naming_the_column() {
     // METHODS.md §4: "Negative raw data under `entropy` is an error naming the column."
-    let x = Matrix::from_rows(&[[1.0, 2.0], [3.0, -4.0]]).expect("2x2");
+    let x = from_rows(&[[1.0, 2.0], [3.0, -4.0]]).expect("2x2");
     let names = vec!["green".to_string(), "so2_change".to_string()];
-    let err = entropy(&x, &names, &mut Vec::new()).expect_err("negative value must be refused");
+    let err = entropy(x.view(), &names, &mut Vec::new()).expect_err("negative value must be refused");
     let Error::Method { method, location, message } = &err else {
         panic!("expected Error::Method, got {err:?}");
     };

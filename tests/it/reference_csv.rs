@@ -1,7 +1,7 @@
 //! The reference CSVs of tests/reference (COINr's ASEM example): a small CSV reader shared by
 //! the modules that read them.
 
-use citycheck::kernels::Matrix;
+use citycheck::kernels::{from_columns, Array2};
 
 /// The ASEM data files start with 7 key columns (UnitCode … Group_EurAsia); the indicators follow.
 pub const KEY_COLUMNS: usize = 7;
@@ -53,9 +53,9 @@ impl Table {
     }
 
     /// Units × the given indicators.
-    pub fn matrix(&self, indicators: &[&str]) -> Matrix {
+    pub fn matrix(&self, indicators: &[&str]) -> Array2<f64> {
         let data: Vec<f64> = indicators.iter().flat_map(|c| self.values(c)).collect();
-        Matrix::from_columns(self.rows.len(), indicators.len(), data).expect("a full table")
+        from_columns(self.rows.len(), indicators.len(), data).expect("a full table")
     }
 }
 

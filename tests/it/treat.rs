@@ -6,7 +6,7 @@
 //! ASEM values go down to 1e-5, so the reference comparisons use [`HAND`] (and [`EXACT`] for
 //! the single division of denomination) as *relative* tolerances.
 
-use citycheck::kernels::Matrix;
+use citycheck::kernels::{from_columns, from_rows, Array2};
 use citycheck::treat::{
     impute, kurtosis, skewness, treat_column, Imputation, OutlierRule, PanelRows, TreatReport, Treatment,
 };
@@ -83,7 +83,7 @@ fn asem_group_mean_imputation_reproduces_coinr() {
 
     let before = denominated.matrix(&indicators);
     let expected = imputed.matrix(&indicators);
-    let (m, n) = (before.rows(), before.cols());
+    let (m, n) = (before.nrows(), before.ncols());
     let unit: Vec<u32> = (0..m as u32).collect();
     let year: Vec<i32> = denominated.values("Year").iter().map(|&y| y as i32).collect();
     let group: Vec<Option<u32>> = denominated
@@ -98,29 +98,27 @@ fn asem_group_mean_imputation_reproduces_coinr() {
 
     let mut x = before.clone();
     let method = Imputation::GroupMean { by: "Group_EurAsia".into() };
-    let filled = impute(&mut x, &method, PanelRows { unit: &unit, year: &year, group: Some(&group[..]) }).unwrap();
+    let filled =
+        impute(x.view_mut(), &method, PanelRows { unit: &unit, year: &year, group: Some(&group[..]) }).unwrap();
 
     let missing: Vec<(usize, usize)> =
-        (0..m).flat_map(|i| (0..n).map(move |j| (i, j))).filter(|&(i, j)| before.get(i, j).is_nan()).collect();
+        (0..m).flat_map(|i| (0..n).map(move |j| (i, j))).filter(|&(i, j)| before[[i, j]].is_nan()).collect();
     assert_eq!(missing.len(), 65);
     assert_eq!(filled, missing, "the filled cells are the missing ones, in row-major order");
 
     for (i, row) in denominated.rows.iter().enumerate() {
         for (j, indicator) in indicators.iter().enumerate() {
             let what = format!("{indicator} of {}", row[0]);
-            if before.get(i, j).is_nan() {
-                assert_rel(x.get(i, j), expected.get(i, j), HAND, &what);
+            if before[[i, j]].is_nan() {
+                assert_rel(x[[i, j]], expected[[i, j]], HAND, &what);
                 // The same mean by plain arithmetic over the continent.
-                let peers: Vec<f64> = (0..m)
-                    .filter(|&k| group[k] == group[i])
-                    .map(|k| before.get(k, j))
-                    .filter(|v| !v.is_nan())
-                    .collect();
+                let peers: Vec<f64> =
+                    (0..m).filter(|&k| group[k] == group[i]).map(|k| before[[k, j]]).filter(|v| !v.is_nan()).collect();
                 let mean = peers.iter().sum::<f64>() / peers.len() as f64;
-                assert_rel(x.get(i, j), mean, HAND, &what);
+                assert_rel(x[[i, j]], mean, HAND, &what);
             } else {
-                assert_eq!(x.get(i, j), before.get(i, j), "{what}: a present cell changed");
-                assert_eq!(x.get(i, j), expected.get(i, j), "{what}");
+                assert_eq!(x[[i, j]], before[[i, j]], "{what}: a present cell changed");
+                assert_eq!(x[[i, j]], expected[[i, j]], "{what}");
             }
         }
     }
@@ -128,7 +126,7 @@ fn asem_group_mean_imputation_reproduces_coinr() {
     let ita = denominated.text("UnitCode").iter().position(|&u| u == "ITA").unwrap();
     let poverty = indicators.iter().position(|&c| c == "Poverty").unwrap();
     assert!(filled.contains(&(ita, poverty)));
-    assert_rel(x.get(ita, poverty), 0.372_413_793_103_448_24, HAND, "ITA Poverty");
+    assert_rel(x[[ita, poverty]], 0.372_413_793_103_448_24, HAND, "ITA Poverty");
 }
 
 /// COINr's default treatment with winmax = 6 (10 % of 51 units, rounded up): TreatSummary's
@@ -220,7 +218,7 @@ fn skewness_and_kurtosis_by_hand() {
 /// One indicator of two units, rows deliberately out of order. Unit 1 is observed in 2008
 /// (2.0) and 2013 (12.0) and missing in 2006, 2010, 2011 and 2015; unit 9 is observed in 2010
 /// (100.0) and missing in 2013.
-fn one_column_panel() -> (Matrix, Vec<u32>, Vec<i32>) {
+fn one_column_panel() -> (Array2<f64>, Vec<u32>, Vec<i32>) {
     let rows: [(u32, i32, f64); 8] = [
         (1, 2013, 12.0),
         (9, 2013, NAN),
@@ -231,13 +229,13 @@ fn one_column_panel() -> (Matrix, Vec<u32>, Vec<i32>) {
         (1, 2008, 2.0),
         (1, 2011, NAN),
     ];
-    let x = Matrix::from_columns(rows.len(), 1, rows.iter().map(|r| r.2).collect()).unwrap();
+    let x = from_columns(rows.len(), 1, rows.iter().map(|r| r.2).collect()).unwrap();
     (x, rows.iter().map(|r| r.0).collect(), rows.iter().map(|r| r.1).collect())
 }
 
 fn impute_one_column(method: &Imputation) -> (Vec<f64>, Vec<(usize, usize)>) {
     let (mut x, unit, year) = one_column_panel();
-    let filled = impute(&mut x, method, PanelRows { unit: &unit, year: &year, group: None }).unwrap();
+    let filled = impute(x.view_mut(), method, PanelRows { unit: &unit, year: &year, group: None }).unwrap();
     (x.column(0).to_vec(), filled)
 }
 
@@ -245,7 +243,7 @@ fn impute_one_column(method: &Imputation) -> (Vec<f64>, Vec<(usize, usize)>) {
 fn no_imputation_fills_nothing() {
     let (x, filled) = impute_one_column(&Imputation::None);
     assert!(filled.is_empty());
-    assert_all_close(&x, one_column_panel().0.column(0), EXACT, "unchanged");
+    assert_all_close(&x, &one_column_panel().0.column(0).to_vec(), EXACT, "unchanged");
 }
 
 #[test]
@@ -280,12 +278,13 @@ fn imputation_fills_each_column_from_its_own_values_and_lists_cells_row_major() 
     // Two indicators; unit 1 in 2008, 2010, 2013 and unit 2 in 2008, 2010, rows out of order.
     let unit = [2, 1, 1, 2, 1];
     let year = [2010, 2013, 2008, 2008, 2010];
-    let mut x = Matrix::from_rows(&[[6.0, NAN], [4.0, 7.0], [1.0, NAN], [NAN, NAN], [NAN, NAN]]).unwrap();
-    let filled = impute(&mut x, &Imputation::UnitMean, PanelRows { unit: &unit, year: &year, group: None }).unwrap();
+    let mut x = from_rows(&[[6.0, NAN], [4.0, 7.0], [1.0, NAN], [NAN, NAN], [NAN, NAN]]).unwrap();
+    let filled =
+        impute(x.view_mut(), &Imputation::UnitMean, PanelRows { unit: &unit, year: &year, group: None }).unwrap();
     // Unit 1: column 1 mean (1 + 4)/2 = 2.5, column 2 mean 7. Unit 2: column 1 mean 6, column 2
     // has no value, so its two cells stay missing.
-    assert_all_close(x.column(0), &[6.0, 4.0, 1.0, 6.0, 2.5], HAND, "column 1");
-    assert_all_close(x.column(1), &[NAN, 7.0, 7.0, NAN, 7.0], HAND, "column 2");
+    assert_all_close(&x.column(0).to_vec(), &[6.0, 4.0, 1.0, 6.0, 2.5], HAND, "column 1");
+    assert_all_close(&x.column(1).to_vec(), &[NAN, 7.0, 7.0, NAN, 7.0], HAND, "column 2");
     assert_eq!(filled, vec![(2, 1), (3, 0), (4, 0), (4, 1)]);
 }
 
@@ -294,32 +293,32 @@ fn group_mean_is_taken_within_the_year_and_the_group() {
     let unit = [0, 1, 2, 3, 0, 1, 3, 4, 5];
     let year = [2010, 2010, 2010, 2010, 2011, 2011, 2011, 2010, 2011];
     let group = [Some(0), Some(0), Some(0), Some(1), Some(0), Some(0), Some(1), None, Some(2)];
-    let mut x = Matrix::from_columns(9, 1, vec![1.0, NAN, 3.0, 10.0, NAN, 5.0, NAN, NAN, NAN]).unwrap();
+    let mut x = from_columns(9, 1, vec![1.0, NAN, 3.0, 10.0, NAN, 5.0, NAN, NAN, NAN]).unwrap();
     let rows = PanelRows { unit: &unit, year: &year, group: Some(&group[..]) };
-    let filled = impute(&mut x, &Imputation::GroupMean { by: "province".into() }, rows).unwrap();
+    let filled = impute(x.view_mut(), &Imputation::GroupMean { by: "province".into() }, rows).unwrap();
     // Row 1: group 0 in 2010 → (1 + 3)/2 = 2. Row 4: group 0 in 2011 → 5 (not 2010's values).
     // Row 6: group 1 has no value in 2011 (its 10.0 is of 2010) → missing. Row 7 has no group,
     // row 8's group has no value → missing.
-    assert_all_close(x.column(0), &[1.0, 2.0, 3.0, 10.0, 5.0, 5.0, NAN, NAN, NAN], HAND, "group_mean");
+    assert_all_close(&x.column(0).to_vec(), &[1.0, 2.0, 3.0, 10.0, 5.0, 5.0, NAN, NAN, NAN], HAND, "group_mean");
     assert_eq!(filled, vec![(1, 0), (4, 0)]);
 }
 
 #[test]
 fn imputation_refuses_bad_row_keys() {
-    let mut x = Matrix::from_columns(3, 1, vec![1.0, NAN, 3.0]).unwrap();
+    let mut x = from_columns(3, 1, vec![1.0, NAN, 3.0]).unwrap();
     // GroupMean without the group attribute: the error names it.
     let rows = PanelRows { unit: &[1, 1, 1], year: &[2010, 2011, 2012], group: None };
-    let err = impute(&mut x, &Imputation::GroupMean { by: "province".into() }, rows).unwrap_err();
+    let err = impute(x.view_mut(), &Imputation::GroupMean { by: "province".into() }, rows).unwrap_err();
     assert!(matches!(&err, Error::Spec(m) if m.contains("province")), "{err:?}");
     // Two rows for unit 1 in 2011.
     let rows = PanelRows { unit: &[1, 1, 1], year: &[2010, 2011, 2011], group: None };
-    let err = impute(&mut x, &Imputation::Linear, rows).unwrap_err();
+    let err = impute(x.view_mut(), &Imputation::Linear, rows).unwrap_err();
     assert!(matches!(err, Error::Spec(_)), "{err:?}");
     // Keys of the wrong length.
     let rows = PanelRows { unit: &[1, 1], year: &[2010, 2011], group: None };
-    let err = impute(&mut x, &Imputation::CarryForward, rows).unwrap_err();
+    let err = impute(x.view_mut(), &Imputation::CarryForward, rows).unwrap_err();
     assert!(matches!(err, Error::Spec(_)), "{err:?}");
-    assert!(x.get(1, 0).is_nan(), "nothing filled on error");
+    assert!(x[[1, 0]].is_nan(), "nothing filled on error");
 }
 
 #[test]

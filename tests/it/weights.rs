@@ -7,7 +7,7 @@
 //! shared/vectors/pymcdm_tests.json); Wang & Chin (2011) via shared/vectors/
 //! ahp_wang_chin_2011.json; and hand calculations written out in the tests.
 
-use citycheck::kernels::Matrix;
+use citycheck::kernels::{from_rows, Array2, ArrayView2};
 use citycheck::weight::std as std_weights;
 use citycheck::weight::{ahp, combine, critic, cv, deviation_max, pca, AhpMethod, AhpResult, Combination, SAATY_RI};
 use citycheck::Error;
@@ -23,17 +23,17 @@ fn names(n: usize) -> Vec<String> {
     (1..=n).map(|j| format!("c{j}")).collect()
 }
 
-fn matrix(rows: &[&[f64]]) -> Matrix {
-    Matrix::from_rows(rows).expect("rows of equal length")
+fn matrix(rows: &[&[f64]]) -> Array2<f64> {
+    from_rows(rows).expect("rows of equal length")
 }
 
-type Method = fn(&Matrix, &[String], &mut Vec<String>) -> citycheck::Result<Vec<f64>>;
+type Method = fn(ArrayView2<'_, f64>, &[String], &mut Vec<String>) -> citycheck::Result<Vec<f64>>;
 
 /// Weights by `method` of `rows`, with the warnings; the weights must sum to 1 and be ≥ 0.
 fn weights_of(method: Method, rows: &[&[f64]]) -> (Vec<f64>, Vec<String>) {
     let x = matrix(rows);
     let mut warnings = Vec::new();
-    let w = method(&x, &names(x.cols()), &mut warnings).expect("weights");
+    let w = method(x.view(), &names(x.ncols()), &mut warnings).expect("weights");
     assert_close(w.iter().sum(), 1.0, WEIGHT_SUM, "weights sum");
     assert!(w.iter().all(|&v| v >= 0.0), "weights are >= 0: {w:?}");
     (w, warnings)
@@ -42,7 +42,7 @@ fn weights_of(method: Method, rows: &[&[f64]]) -> (Vec<f64>, Vec<String>) {
 /// The method's error, which must be an [`Error::Method`] naming column `column`.
 fn method_error(method: Method, rows: &[&[f64]], column: &str) -> String {
     let x = matrix(rows);
-    let err = method(&x, &names(x.cols()), &mut Vec::new()).expect_err("must be refused");
+    let err = method(x.view(), &names(x.ncols()), &mut Vec::new()).expect_err("must be refused");
     let Error::Method { location, message, .. } = &err else {
         panic!("expected Error::Method, got {err:?}");
     };
@@ -201,7 +201,7 @@ const ARCGIS: [&[f64]; 5] = [
 ];
 
 /// Wang & Chin (2011), Information Sciences 181(23):5240–5248, via pymcdm's TestAHPWeights.
-fn wang_chin() -> Matrix {
+fn wang_chin() -> Array2<f64> {
     matrix(&[
         &[1.0, 4.0, 3.0, 1.0, 3.0, 4.0],
         &[0.25, 1.0, 7.0, 3.0, 0.2, 1.0],
@@ -212,7 +212,7 @@ fn wang_chin() -> Matrix {
     ])
 }
 
-fn ahp_ok(a: &Matrix, method: AhpMethod) -> AhpResult {
+fn ahp_ok(a: ArrayView2<'_, f64>, method: AhpMethod) -> AhpResult {
     let r = ahp(a, method, &SAATY_RI).expect("valid pairwise matrix");
     assert_close(r.weights.iter().sum(), 1.0, WEIGHT_SUM, "AHP weights sum");
     assert!(r.weights.iter().all(|&w| w > 0.0), "AHP weights are > 0: {:?}", r.weights);
@@ -225,7 +225,7 @@ fn ahp_column_mean_arcgis() {
     // reference/published_examples.md: the published weights [0.235, 0.089, 0.136, 0.247,
     // 0.294] are the column-mean derivation; the matrix is deliberately inconsistent, CR about
     // 0.33 (own re-derivation for column_mean: λmax = 6.46151, CR = 0.32623).
-    let r = ahp_ok(&matrix(&ARCGIS), AhpMethod::ColumnMean);
+    let r = ahp_ok(matrix(&ARCGIS).view(), AhpMethod::ColumnMean);
     assert_all_close(&r.weights, &[0.235, 0.089, 0.136, 0.247, 0.294], PUBLISHED_3DP, "ArcGIS weights");
     let cr = r.cr.expect("RI(5) > 0, so CR is defined");
     assert!(cr > 0.1 && (0.30..0.35).contains(&cr), "CR about 0.33, got {cr}");
@@ -239,7 +239,7 @@ fn ahp_eigenvector_arcgis_satisfies_the_eigen_equation() {
     // checked directly. Own pure-Python power iteration gives
     // w = [0.22105169, 0.08921342, 0.13082051, 0.29807932, 0.26083506], λmax = 6.48422848.
     let a = matrix(&ARCGIS);
-    let r = ahp_ok(&a, AhpMethod::Eigenvector);
+    let r = ahp_ok(a.view(), AhpMethod::Eigenvector);
     for (i, row) in ARCGIS.iter().enumerate() {
         let aw: f64 = row.iter().zip(&r.weights).map(|(x, w)| x * w).sum();
         assert_close(aw, r.lambda_max * r.weights[i], 1e-9, &format!("(A w)_{i} = λmax w_{i}"));
@@ -261,7 +261,7 @@ fn ahp_eigenvector_wang_chin_2011() {
     // λmax, CI and CR (Saaty RI(6) = 1.24) from numpy's eigenvalue in
     // vectors/ahp_wang_chin_2011.json: 7.419870101921271, 0.2839740203842542,
     // 0.2290113067614953 — inconsistent.
-    let r = ahp_ok(&wang_chin(), AhpMethod::Eigenvector);
+    let r = ahp_ok(wang_chin().view(), AhpMethod::Eigenvector);
     assert_all_close(
         &r.weights,
         &[0.3208, 0.1395, 0.0348, 0.1285, 0.2374, 0.1391],
@@ -278,7 +278,7 @@ fn ahp_eigenvector_wang_chin_2011() {
 fn ahp_geometric_mean_wang_chin_2011() {
     // Normalised row geometric means of the Wang & Chin matrix, 4 dp, from
     // vectors/ahp_wang_chin_2011.json (numpy): [0.3160, 0.1391, 0.0360, 0.1251, 0.2360, 0.1477].
-    let r = ahp_ok(&wang_chin(), AhpMethod::GeometricMean);
+    let r = ahp_ok(wang_chin().view(), AhpMethod::GeometricMean);
     assert_all_close(
         &r.weights,
         &[0.3160, 0.1391, 0.0360, 0.1251, 0.2360, 0.1477],
@@ -294,9 +294,9 @@ fn ahp_consistent_matrix_recovers_the_weights() {
     // returns w, λmax = n = 3, CI = CR = 0.
     let w = [0.5, 0.3, 0.2];
     let rows: Vec<Vec<f64>> = w.iter().map(|wi| w.iter().map(|wj| wi / wj).collect()).collect();
-    let a = Matrix::from_rows(&rows).expect("3 × 3");
+    let a = from_rows(&rows).expect("3 × 3");
     for method in [AhpMethod::Eigenvector, AhpMethod::GeometricMean, AhpMethod::ColumnMean] {
-        let r = ahp_ok(&a, method);
+        let r = ahp_ok(a.view(), method);
         assert_all_close(&r.weights, &w, HAND, method.name());
         assert_close(r.lambda_max, 3.0, HAND, "λmax");
         assert_close(r.cr.expect("n = 3"), 0.0, HAND, "CR");
@@ -308,12 +308,12 @@ fn ahp_consistent_matrix_recovers_the_weights() {
 fn ahp_small_orders() {
     // n = 2: any reciprocal pair is consistent; RI(2) = 0, so CR is undefined.
     // Hand: [[1, 3], [1/3, 1]] → w = (3/4, 1/4), λmax = 2.
-    let r = ahp_ok(&matrix(&[&[1.0, 3.0], &[1.0 / 3.0, 1.0]]), AhpMethod::Eigenvector);
+    let r = ahp_ok(matrix(&[&[1.0, 3.0], &[1.0 / 3.0, 1.0]]).view(), AhpMethod::Eigenvector);
     assert_all_close(&r.weights, &[0.75, 0.25], HAND, "n = 2");
     assert_eq!(r.cr, None);
     assert!(r.consistent);
     // n = 1: the single criterion gets everything.
-    let r = ahp_ok(&matrix(&[&[1.0]]), AhpMethod::GeometricMean);
+    let r = ahp_ok(matrix(&[&[1.0]]).view(), AhpMethod::GeometricMean);
     assert_eq!(r.weights, vec![1.0]);
     assert_eq!(r.ci, 0.0);
     assert!(r.consistent && r.cr.is_none());
@@ -323,7 +323,7 @@ fn ahp_small_orders() {
 fn ahp_refuses_a_non_reciprocal_matrix_naming_the_cells() {
     // a12 = 3 but a21 = 3 (should be 1/3).
     let a = matrix(&[&[1.0, 3.0, 2.0], &[3.0, 1.0, 1.0], &[0.5, 1.0, 1.0]]);
-    let message = spec_message(ahp(&a, AhpMethod::Eigenvector, &SAATY_RI));
+    let message = spec_message(ahp(a.view(), AhpMethod::Eigenvector, &SAATY_RI));
     assert!(message.contains("(1, 2)") && message.contains("(2, 1)"), "names both cells: {message}");
     assert!(message.contains('3'), "names the values: {message}");
 }
@@ -332,9 +332,9 @@ fn ahp_refuses_a_non_reciprocal_matrix_naming_the_cells() {
 fn ahp_reciprocal_rounding_tolerance() {
     // Three decimals pass (0.333 × 3 = 0.999, 0.167 × 6 = 1.002); two do not (0.33 × 3 = 0.99).
     let a = matrix(&[&[1.0, 3.0, 6.0], &[0.333, 1.0, 2.0], &[0.167, 0.5, 1.0]]);
-    assert!(ahp(&a, AhpMethod::Eigenvector, &SAATY_RI).is_ok());
+    assert!(ahp(a.view(), AhpMethod::Eigenvector, &SAATY_RI).is_ok());
     let a = matrix(&[&[1.0, 3.0], &[0.33, 1.0]]);
-    let message = spec_message(ahp(&a, AhpMethod::Eigenvector, &SAATY_RI));
+    let message = spec_message(ahp(a.view(), AhpMethod::Eigenvector, &SAATY_RI));
     assert!(message.contains("(1, 2)"), "{message}");
 }
 
@@ -342,17 +342,17 @@ fn ahp_reciprocal_rounding_tolerance() {
 fn ahp_refuses_zero_and_negative_entries() {
     for bad in [0.0, -2.0, f64::NAN] {
         let a = matrix(&[&[1.0, bad], &[0.5, 1.0]]);
-        let message = spec_message(ahp(&a, AhpMethod::ColumnMean, &SAATY_RI));
+        let message = spec_message(ahp(a.view(), AhpMethod::ColumnMean, &SAATY_RI));
         assert!(message.contains("(1, 2)") && message.contains("positive"), "{message}");
     }
 }
 
 #[test]
 fn ahp_refuses_bad_shapes_and_orders_beyond_the_ri_table() {
-    let message = spec_message(ahp(&matrix(&[&[1.0, 2.0]]), AhpMethod::Eigenvector, &SAATY_RI));
+    let message = spec_message(ahp(matrix(&[&[1.0, 2.0]]).view(), AhpMethod::Eigenvector, &SAATY_RI));
     assert!(message.contains("square"), "{message}");
     let ones = vec![vec![1.0; 16]; 16];
-    let message = spec_message(ahp(&Matrix::from_rows(&ones).expect("16 × 16"), AhpMethod::Eigenvector, &SAATY_RI));
+    let message = spec_message(ahp(from_rows(&ones).expect("16 × 16").view(), AhpMethod::Eigenvector, &SAATY_RI));
     assert!(message.contains("16") && message.contains("random index"), "{message}");
 }
 
@@ -428,8 +428,11 @@ fn deviation_max_matches_the_double_sum() {
     // The library sorts (O(m log m)); the definition is the O(m²) double sum, computed here.
     let rows: [&[f64]; 6] = [&[0.3, 1.0], &[0.9, 0.0], &[0.1, 0.0], &[0.5, 0.25], &[0.5, 0.0], &[0.75, 0.6]];
     let x = matrix(&rows);
-    let d: Vec<f64> =
-        x.columns().map(|c| c.iter().map(|a| c.iter().map(|b| (a - b).abs()).sum::<f64>()).sum::<f64>()).collect();
+    let d: Vec<f64> = x
+        .columns()
+        .into_iter()
+        .map(|c| c.iter().map(|a| c.iter().map(|b| (a - b).abs()).sum::<f64>()).sum::<f64>())
+        .collect();
     let total: f64 = d.iter().sum();
     let (w, _) = weights_of(deviation_max, &rows);
     assert_all_close(&w, &[d[0] / total, d[1] / total], HAND, "sorted formula vs double sum");

@@ -6,7 +6,7 @@ use std::path::Path;
 use citycheck::aggregate::{vikor, Aggregate, Labels, MissingPolicy, TopsisNormalization, WeightedSumNormalization};
 use citycheck::direction::{Criterion, Direction};
 use citycheck::kernels::rank::rank_best_first;
-use citycheck::kernels::Matrix;
+use citycheck::kernels::{column, Array2};
 use citycheck::names;
 use citycheck::normalize::Normalize;
 use citycheck::panel::{read_decision_matrix, DecisionMatrix};
@@ -32,7 +32,7 @@ fn compute_weights(m: &DecisionMatrix, method: &Weight, dirs: &[Direction]) -> R
     let mut warnings = Vec::new();
     let expert = vec![None; m.criteria.len()];
     let criteria = Criteria { names: &m.criteria, directions: dirs, expert: &expert, judgement: None };
-    let w = method.compute(&m.values, &m.values, criteria, &mut warnings)?;
+    let w = method.compute(m.values.view(), m.values.view(), criteria, &mut warnings)?;
     Ok((w, warnings))
 }
 
@@ -67,7 +67,7 @@ pub fn weights(
     if let Weight::Ahp { .. } = method {
         let path = pairwise.ok_or_else(|| Error::Spec("ahp needs --pairwise P.csv".into()))?;
         let p = read_decision_matrix(path)?;
-        let result = ahp(&p.values, derivation, &SAATY_RI)?;
+        let result = ahp(p.values.view(), derivation, &SAATY_RI)?;
         let cr = result.cr.map_or(String::new(), |c| c.to_string());
         let _ = writeln!(out, "criterion,weight,lambda_max,ci,cr");
         for (c, w) in p.criteria.iter().zip(&result.weights) {
@@ -101,7 +101,7 @@ fn parse_weights(spec: &str, m: &DecisionMatrix, dirs: &[Direction], strict: boo
             m.criteria
                 .iter()
                 .map(|c| {
-                    w.alternatives.iter().position(|a| a == c).map(|i| w.values.get(i, 0)).ok_or_else(|| {
+                    w.alternatives.iter().position(|a| a == c).map(|i| w.values[[i, 0]]).ok_or_else(|| {
                         Error::Spec(format!("the weights file {spec} has no weight for criterion '{c}'"))
                     })
                 })
@@ -142,17 +142,17 @@ fn parse_weights(spec: &str, m: &DecisionMatrix, dirs: &[Direction], strict: boo
 /// A catalogue indicator standing for one criterion, so that the normalisation kernels see its
 /// direction.
 /// Normalises every column with `method` (direction-aware) for the weighted means.
-fn normalized(m: &DecisionMatrix, dirs: &[Direction], method: &Normalize) -> Result<Matrix> {
+fn normalized(m: &DecisionMatrix, dirs: &[Direction], method: &Normalize) -> Result<Array2<f64>> {
     let mut out = m.values.clone();
     for (j, name) in m.criteria.iter().enumerate() {
         let ind = Criterion::new(name, dirs[j]);
         let mut notes = Vec::new();
-        let params = method.fit(&ind, m.values.column(j), &mut notes)?;
+        let params = method.fit(&ind, &column(m.values.view(), j), &mut notes)?;
         for note in notes {
             eprintln!("warning: {note}");
         }
         for (i, alternative) in m.alternatives.iter().enumerate() {
-            out.set(i, j, method.apply(&ind, &params, alternative, m.values.get(i, j))?);
+            out[[i, j]] = method.apply(&ind, &params, alternative, m.values[[i, j]])?;
         }
     }
     Ok(out)
@@ -186,13 +186,13 @@ pub fn rank(
                 "min_max" => TopsisNormalization::MinMax,
                 other => return Err(names::unknown("TOPSIS normalisation", other, TOPSIS_NORMALIZATIONS)),
             };
-            citycheck::aggregate::topsis(&m.values, &w, &dirs, norm, labels)?
+            citycheck::aggregate::topsis(m.values.view(), &w, &dirs, norm, labels)?
         }
         "grey_relational" => {
-            citycheck::aggregate::grey_relational(&m.values, &w, &dirs, parameter.unwrap_or(0.5), labels)?
+            citycheck::aggregate::grey_relational(m.values.view(), &w, &dirs, parameter.unwrap_or(0.5), labels)?
         }
         "vikor" => {
-            let result = vikor(&m.values, &w, &dirs, parameter.unwrap_or(0.5), labels)?;
+            let result = vikor(m.values.view(), &w, &dirs, parameter.unwrap_or(0.5), labels)?;
             eprintln!("vikor: ranked by Q, lower is better; score = Q");
             let ranks = result.ranks();
             let _ = writeln!(out, "alternative,score,rank,s,r,q");
@@ -208,16 +208,16 @@ pub fn rank(
                 "sum" => WeightedSumNormalization::Sum,
                 other => return Err(names::unknown("weighted_sum normalisation", other, WEIGHTED_SUM_NORMALIZATIONS)),
             };
-            citycheck::aggregate::weighted_sum(&m.values, &w, &dirs, norm, labels)?
+            citycheck::aggregate::weighted_sum(m.values.view(), &w, &dirs, norm, labels)?
         }
-        "weighted_product" => citycheck::aggregate::weighted_product(&m.values, &w, &dirs, labels)?,
+        "weighted_product" => citycheck::aggregate::weighted_product(m.values.view(), &w, &dirs, labels)?,
         "arithmetic" | "geometric" | "harmonic" => {
             let norm = match normalize {
                 Some(name) => name.parse::<Normalize>()?,
                 None => Normalize::MinMax { lo: 0.0, hi: 1.0 },
             };
             let r = normalized(&m, &dirs, &norm)?;
-            method.parse::<Aggregate>()?.apply(&r, &w, MissingPolicy::Error, labels)?
+            method.parse::<Aggregate>()?.apply(r.view(), &w, MissingPolicy::Error, labels)?
         }
         other => return Err(names::unknown("ranking method", other, RANK_METHODS)),
     };
