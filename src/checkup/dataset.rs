@@ -111,12 +111,20 @@ impl Dataset {
     /// The dense form of `panel`, as given (not yet prepared).
     fn dense(catalog: Arc<Catalog>, panel: &Panel, validation: &Validation) -> Dataset {
         let n = panel.len();
+        // One pass: which indicators have data, and which unit-years have a usable observation
+        // (in a dense year × unit table: row numbers are then assigned year by year in unit
+        // order, with no sorting and no hashing).
+        let (years, year_pos) = panel.year_positions();
+        let n_units = panel.units().len();
+        const ABSENT: u32 = u32::MAX;
+        let mut row_of = vec![ABSENT; years.len() * n_units];
         let mut has_data = vec![false; catalog.indicators().len()];
         for k in (0..n).filter(|&k| validation.keep[k]) {
-            let (_, _, ind, value, _) = panel.observation(k);
+            let (u, _, ind, value, _) = panel.observation(k);
             if !value.is_nan() {
                 has_data[validation.resolved[ind].expect("kept rows are resolved")] = true;
             }
+            row_of[year_pos[k] as usize * n_units + u] = 0;
         }
         let tree = catalog.tree(|i, _| has_data[i]);
         let left_out = catalog
@@ -136,15 +144,6 @@ impl Dataset {
             column_of_indicator[pos] = Some(c);
         }
 
-        // Unit-years with a usable observation, in a dense year × unit table: row numbers are
-        // then assigned year by year in unit order, with no sorting and no hashing.
-        let (years, year_pos) = panel.year_positions();
-        let n_units = panel.units().len();
-        const ABSENT: u32 = u32::MAX;
-        let mut row_of = vec![ABSENT; years.len() * n_units];
-        for k in (0..n).filter(|&k| validation.keep[k]) {
-            row_of[year_pos[k] as usize * n_units + panel.observation(k).0] = 0;
-        }
         let (mut row_unit, mut row_year, mut year_rows, mut kept_years) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (yi, &y) in years.iter().enumerate() {
@@ -163,20 +162,17 @@ impl Dataset {
             }
         }
 
-        // Filled row by row (the order long files come in), then turned column-major.
+        // Written straight into columns: a long file lists a unit-year's indicators together,
+        // so consecutive observations touch one cache line per column and year.
         let width = positions.len();
-        let mut by_row = vec![f64::NAN; row_unit.len() * width];
+        let rows = row_unit.len();
+        let mut by_column = vec![f64::NAN; rows * width];
         for k in (0..n).filter(|&k| validation.keep[k]) {
             let (u, _, ind, value, _) = panel.observation(k);
             let pos = validation.resolved[ind].expect("kept rows are resolved");
             if let Some(c) = column_of_indicator[pos] {
-                by_row[row_of[year_pos[k] as usize * n_units + u] as usize * width + c] = value;
+                by_column[c * rows + row_of[year_pos[k] as usize * n_units + u] as usize] = value;
             }
-        }
-        let rows = row_unit.len();
-        let mut by_column = Vec::with_capacity(rows * width);
-        for c in 0..width {
-            by_column.extend((0..rows).map(|r| by_row[r * width + c]));
         }
         let raw = kernels::from_columns(rows, width, by_column).expect("sizes match");
         Dataset {

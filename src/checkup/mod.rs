@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use ndarray::s;
+use ndarray::{s, CowArray, Ix2};
 use rayon::prelude::*;
 
 pub use dataset::{Dataset, Preparation};
@@ -29,7 +29,7 @@ use crate::aggregate::Labels;
 use crate::catalog::{Catalog, NodeKind};
 use crate::direction::Direction;
 use crate::error::{Error, Result};
-use crate::kernels::{self, column, Array2, ArrayView1};
+use crate::kernels::{self, column, Array2, ArrayView1, ArrayView2};
 use crate::normalize::Params;
 use crate::panel::{Panel, Validation};
 use crate::treat::{treat_column, Transform, TreatReport, Treatment};
@@ -374,13 +374,10 @@ impl Engine<'_> {
                     })?)
                     .clone(),
                 };
-                let scored = raw
-                    .iter()
-                    .enumerate()
-                    .map(|(offset, &x)| {
-                        self.spec.normalize.apply(&criterion, &params, data.unit_name(rows.start + offset), x)
-                    })
-                    .collect::<Result<Vec<f64>>>()
+                let scored = self
+                    .spec
+                    .normalize
+                    .apply_column(&criterion, &params, raw, |offset| data.unit_name(rows.start + offset))
                     .map_err(|e| with_year(e, year))?;
                 if let (Some(_), Some((lo, hi))) = (given, self.spec.normalize.scale()) {
                     let slack = 1e-9 * (hi - lo);
@@ -415,69 +412,78 @@ impl Engine<'_> {
             }
             let children = &node.children;
             let names: Vec<String> = children.iter().map(|&c| tree.node(c).id.clone()).collect();
-            let scores = columns_of(values, children, &rows);
-            let w = match given {
-                None => {
-                    let method = self.spec.weights.at(node.level);
-                    let directions: Vec<Direction> = children
-                        .iter()
-                        .map(|&c| {
-                            tree.node(c).indicator.map_or(Direction::Higher, |i| indicators[i].criterion().oriented())
-                        })
-                        .collect();
-                    let expert: Vec<Option<f64>> = children.iter().map(|&c| tree.node(c).expert_weight).collect();
-                    // At level 2 the children are indicators: their (treated) raw values. Above,
-                    // the children's scores serve as both.
-                    let raw = if method.is_data_driven() && node.level == 2 {
-                        let data_columns: Vec<f64> = children
+            let (w, aggregated) = {
+                let scores = columns_of(values.view(), children, &rows);
+                let w = match given {
+                    None => {
+                        let method = self.spec.weights.at(node.level);
+                        let directions: Vec<Direction> = children
                             .iter()
-                            .flat_map(|&c| {
-                                input[data.column_of_node(c).expect("level-2 children are indicators")].to_vec()
+                            .map(|&c| {
+                                tree.node(c)
+                                    .indicator
+                                    .map_or(Direction::Higher, |i| indicators[i].criterion().oriented())
                             })
                             .collect();
-                        kernels::from_columns(rows.len(), children.len(), data_columns)?
-                    } else {
-                        scores.clone()
-                    };
-                    let mut notes = Vec::new();
-                    let w = method
-                        .compute(
-                            raw.view(),
-                            scores.view(),
-                            Criteria {
-                                names: &names,
-                                directions: &directions,
-                                expert: &expert,
-                                judgement: self.catalog.judgement(&node.id).map(|j| Pairwise {
-                                    node: &j.node,
-                                    order: &j.order,
-                                    matrix: &j.matrix,
-                                }),
-                            },
-                            &mut notes,
-                        )
-                        .map_err(|e| with_year(e, year))?;
-                    warnings.extend(notes.into_iter().map(|n| format!("{prefix}'{}': {n}", node.id)));
-                    w
-                }
-                Some(_) => names
-                    .iter()
-                    .map(|n| {
-                        given_weights
-                            .get(n.as_str())
-                            .copied()
-                            .ok_or_else(|| Error::Spec(format!("no fitted weight for node '{n}'")))
-                    })
-                    .collect::<Result<Vec<f64>>>()?,
+                        let expert: Vec<Option<f64>> = children.iter().map(|&c| tree.node(c).expert_weight).collect();
+                        // At level 2 the children are indicators: their (treated) raw values.
+                        // Above, the children's scores serve as both.
+                        let raw = if method.is_data_driven() && node.level == 2 {
+                            let cols: Vec<usize> = children
+                                .iter()
+                                .map(|&c| data.column_of_node(c).expect("level-2 children are indicators"))
+                                .collect();
+                            match consecutive(&cols).filter(|_| cols.iter().all(|&c| treated[c].is_none())) {
+                                Some(range) => CowArray::from(block.slice(s![.., range])),
+                                None => CowArray::from(kernels::from_columns(
+                                    rows.len(),
+                                    cols.len(),
+                                    cols.iter().flat_map(|&c| input[c].iter().copied()).collect(),
+                                )?),
+                            }
+                        } else {
+                            CowArray::from(scores.view())
+                        };
+                        let mut notes = Vec::new();
+                        let w = method
+                            .compute(
+                                raw.view(),
+                                scores.view(),
+                                Criteria {
+                                    names: &names,
+                                    directions: &directions,
+                                    expert: &expert,
+                                    judgement: self.catalog.judgement(&node.id).map(|j| Pairwise {
+                                        node: &j.node,
+                                        order: &j.order,
+                                        matrix: &j.matrix,
+                                    }),
+                                },
+                                &mut notes,
+                            )
+                            .map_err(|e| with_year(e, year))?;
+                        warnings.extend(notes.into_iter().map(|n| format!("{prefix}'{}': {n}", node.id)));
+                        w
+                    }
+                    Some(_) => names
+                        .iter()
+                        .map(|n| {
+                            given_weights
+                                .get(n.as_str())
+                                .copied()
+                                .ok_or_else(|| Error::Spec(format!("no fitted weight for node '{n}'")))
+                        })
+                        .collect::<Result<Vec<f64>>>()?,
+                };
+                let labels = Labels { rows: &row_names, columns: &names, year };
+                let aggregated =
+                    self.spec.aggregate.at(node.level).apply(scores.view(), &w, self.spec.missing, labels)?;
+                (w, aggregated)
             };
             for (&c, &wc) in children.iter().zip(&w) {
                 local[c] = wc;
             }
-            let labels = Labels { rows: &row_names, columns: &names, year };
-            let aggregated = self.spec.aggregate.at(node.level).apply(scores.view(), &w, self.spec.missing, labels)?;
-            for (offset, v) in aggregated.into_iter().enumerate() {
-                values[[rows.start + offset, g]] = v;
-            }
+            values.slice_mut(s![rows.clone(), g]).assign(&ArrayView1::from(&aggregated));
         }
 
         let weights = (1..tree.nodes().len())
@@ -513,14 +519,24 @@ fn treatment_note(report: &TreatReport) -> Option<String> {
 /// One normalised column: its parameters, values and warnings.
 type NormalizedColumn = (Params, Vec<f64>, Vec<String>);
 
-/// Columns `cols` of `m`, restricted to `rows`, as a new matrix.
-fn columns_of(m: &Array2<f64>, cols: &[usize], rows: &Range<usize>) -> Array2<f64> {
-    let block = m.slice(s![rows.clone(), ..]);
+/// Columns `cols` of `m`, restricted to `rows`: a view when they are consecutive, else a copy.
+fn columns_of<'a>(m: ArrayView2<'a, f64>, cols: &[usize], rows: &Range<usize>) -> CowArray<'a, f64, Ix2> {
+    let block = m.slice_move(s![rows.clone(), ..]);
+    if let Some(range) = consecutive(cols) {
+        return CowArray::from(block.slice_move(s![.., range]));
+    }
     let mut data = Vec::with_capacity(rows.len() * cols.len());
     for &c in cols {
         data.extend_from_slice(&column(block, c));
     }
-    kernels::from_columns(rows.len(), cols.len(), data).expect("sizes match")
+    CowArray::from(kernels::from_columns(rows.len(), cols.len(), data).expect("sizes match"))
+}
+
+/// `cols` as a range when they are consecutive and ascending (a group's children usually are):
+/// then a view serves instead of a copy.
+fn consecutive(cols: &[usize]) -> Option<Range<usize>> {
+    let first = *cols.first()?;
+    cols.iter().enumerate().all(|(k, &c)| c == first + k).then(|| first..first + cols.len())
 }
 
 fn with_year(e: Error, year: Option<i32>) -> Error {

@@ -17,6 +17,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::Diagnosis;
 use crate::error::{Error, Location, Result};
@@ -173,7 +174,7 @@ impl Diagnosis {
         let tables = self.tables().map_err(|e| {
             Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
         })?;
-        tables.into_iter().map(|(name, mut df)| crate::io::write_table(dir, name, format, &mut df)).collect()
+        tables.into_par_iter().map(|(name, mut df)| crate::io::write_table(dir, name, format, &mut df)).collect()
     }
 }
 

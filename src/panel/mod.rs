@@ -108,6 +108,9 @@ pub const EMBEDDED: &[(&str, &[u8])] = &[(
     include_bytes!("../../datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv"),
 )];
 
+/// Years spanning more than this are handled by sorting instead of a table per year.
+const YEAR_TABLE_LIMIT: usize = 1 << 16;
+
 impl Panel {
     /// Reads a CSV, Parquet or `.xlsx` file (by extension), long or wide.
     ///
@@ -242,18 +245,38 @@ impl Panel {
 
     /// The distinct years, ascending.
     pub fn years(&self) -> Vec<i32> {
-        let mut years = self.year.clone();
-        years.sort_unstable();
-        years.dedup();
-        years
+        let Some((first, span)) = self.year_span() else { return Vec::new() };
+        if span > YEAR_TABLE_LIMIT {
+            let mut years = self.year.clone();
+            years.sort_unstable();
+            years.dedup();
+            return years;
+        }
+        // Years are few and close together: one pass marks them, no sorting.
+        let mut seen = vec![false; span];
+        for &y in &self.year {
+            seen[(y - first) as usize] = true;
+        }
+        seen.iter().enumerate().filter(|(_, &s)| s).map(|(i, _)| first + i as i32).collect()
+    }
+
+    /// The first year and the number of years from the first to the last, inclusive.
+    fn year_span(&self) -> Option<(i32, usize)> {
+        let (lo, hi) = self.year.iter().fold((i32::MAX, i32::MIN), |(lo, hi), &y| (lo.min(y), hi.max(y)));
+        (lo <= hi).then(|| (lo, (i64::from(hi) - i64::from(lo)) as usize + 1))
     }
 
     /// The distinct years and, for each observation, the position of its year among them.
     pub(crate) fn year_positions(&self) -> (Vec<i32>, Vec<u32>) {
         let years = self.years();
         let Some(&first) = years.first() else { return (years, Vec::new()) };
-        // Years are few and close together: a table from year offset to position.
-        let span = (years[years.len() - 1] - first) as usize + 1;
+        let span = (i64::from(years[years.len() - 1]) - i64::from(first)) as usize + 1;
+        if span > YEAR_TABLE_LIMIT {
+            let positions =
+                self.year.iter().map(|y| years.binary_search(y).expect("a year of the panel") as u32).collect();
+            return (years, positions);
+        }
+        // A table from year offset to position.
         let mut table = vec![0u32; span];
         for (i, &y) in years.iter().enumerate() {
             table[(y - first) as usize] = i as u32;

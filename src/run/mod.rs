@@ -439,13 +439,21 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         }),
     };
     let dir = out.map(Path::to_path_buf).unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
-    write_outputs(&dir, config.output.format, &outcome, &report)?;
-    if let Some(evaluation) = &evaluation {
-        evaluation.write(&dir, config.output.format)?;
-    }
-    if let Some(diagnosis) = &diagnosis {
-        diagnosis.write(&dir, config.output.format)?;
-    }
+    // The big tables are independent files: written side by side.
+    fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let format = config.output.format;
+    let (written, (evaluated, diagnosed)) = rayon::join(
+        || write_outputs(&dir, format, &outcome, &report),
+        || {
+            rayon::join(
+                || evaluation.as_ref().map(|e| e.write(&dir, format)).transpose(),
+                || diagnosis.as_ref().map(|d| d.write(&dir, format)).transpose(),
+            )
+        },
+    );
+    written?;
+    evaluated?;
+    diagnosed?;
     if let Some(report) = &survey {
         report.write(&dir, config.output.format)?;
         if let Some(weight) = config.survey.as_ref().and_then(|s| s.weight) {

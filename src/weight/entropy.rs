@@ -16,10 +16,12 @@
 //! # References
 //! Xu (2004), EJOR 156(2):530–532; Zavadskas & Podvezko (2016), IJITDM 15(2):267–283.
 
+use rayon::prelude::*;
+
 use crate::direction::orient;
 use crate::direction::Direction;
 use crate::error::{Error, Location, Result};
-use crate::kernels::{columns, stats, ArrayView2};
+use crate::kernels::{column, columns, stats, ArrayView2};
 
 /// Raw-sum entropy weights of the columns of `x`.
 ///
@@ -67,23 +69,26 @@ pub fn entropy_normalized(
     if !(shift.is_finite() && shift >= 0.0) {
         return Err(Error::Spec(format!("entropy_normalized: shift {shift} must be >= 0")));
     }
-    let mut d = Vec::with_capacity(x.ncols());
-    let mut scaled = Vec::with_capacity(x.nrows());
-    for (j, col) in columns(x).enumerate() {
-        let dir = directions.get(j).copied().unwrap_or(Direction::Higher);
-        scaled.clear();
-        scaled.extend(stats::present(&col).map(|v| orient(dir, v)));
-        let e = match stats::min_max(&scaled) {
-            Some((lo, hi)) if hi > lo => {
-                for o in scaled.iter_mut() {
-                    *o = (*o - lo) / (hi - lo) + shift;
+    // Columns are independent: in parallel, each with its own scratch (the same numbers on
+    // any number of threads).
+    let d: Vec<f64> = (0..x.ncols())
+        .into_par_iter()
+        .map(|j| {
+            let col = column(x, j);
+            let dir = directions.get(j).copied().unwrap_or(Direction::Higher);
+            let mut scaled: Vec<f64> = stats::present(&col).map(|v| orient(dir, v)).collect();
+            let e = match stats::min_max(&scaled) {
+                Some((lo, hi)) if hi > lo => {
+                    for o in scaled.iter_mut() {
+                        *o = (*o - lo) / (hi - lo) + shift;
+                    }
+                    column_entropy(&scaled)
                 }
-                column_entropy(&scaled)
-            }
-            _ => 1.0,
-        };
-        d.push(1.0 - e);
-    }
+                _ => 1.0,
+            };
+            1.0 - e
+        })
+        .collect();
     Ok(normalize_divergence(d, names, "entropy_normalized", warnings))
 }
 

@@ -1,13 +1,14 @@
 //! `citycheck diagnose`: the diagnosis (诊断) of one year — attainment, obstacle degree,
 //! weaknesses, coupling coordination, the problem ledger and the project reserve.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 
 use citycheck::catalog::NodeKind;
-use citycheck::diagnose::{DiagnoseOptions, Diagnosis};
+use citycheck::diagnose::{DiagnoseOptions, Diagnosis, ReserveItem};
 use citycheck::run::{OutputConfig, RunConfig};
 use citycheck::Spec;
 
@@ -76,6 +77,9 @@ impl DiagnoseArgs {
 }
 
 /// Per unit: its top obstacles (rank ≤ top, obstacle > 0) and its first reserve task.
+/// Units listed in the terminal summary; the tables hold every unit.
+const SHOWN_UNITS: usize = 30;
+
 pub fn summary(d: &Diagnosis) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -83,31 +87,37 @@ pub fn summary(d: &Diagnosis) -> String {
         "Diagnosis {}: top-{} obstacles per unit (障碍度, % of the unit's weighted shortfall)",
         d.year, d.options.top
     );
-    let mut units: Vec<&str> = Vec::new();
+    // One pass over the obstacles (grouped by unit-year) and one over the reserve: the
+    // summary stays linear however many units there are.
+    let mut units: Vec<(&str, Vec<(u32, &str, f64)>)> = Vec::new();
     for o in &d.obstacles {
-        if units.last() != Some(&o.unit.as_str()) {
-            units.push(&o.unit);
+        if units.last().map(|(u, _)| *u) != Some(o.unit.as_str()) {
+            units.push((&o.unit, Vec::new()));
+        }
+        if o.kind != NodeKind::Indicator {
+            continue;
+        }
+        if let (Some(r), Some(v)) = (o.rank, o.obstacle) {
+            if r as usize <= d.options.top && v > 0.0 {
+                units.last_mut().expect("pushed above").1.push((r, o.node.as_str(), v));
+            }
         }
     }
-    for unit in units {
-        let mut top: Vec<(u32, &str, f64)> = d
-            .obstacles
-            .iter()
-            .filter(|o| o.unit == unit && o.kind == NodeKind::Indicator)
-            .filter_map(|o| match (o.rank, o.obstacle) {
-                (Some(r), Some(v)) if r as usize <= d.options.top && v > 0.0 => Some((r, o.node.as_str(), v)),
-                _ => None,
-            })
-            .collect();
+    let first_task: HashMap<&str, &ReserveItem> =
+        d.reserve.iter().filter(|r| r.rank == 1).map(|r| (r.unit.as_str(), r)).collect();
+    for (unit, top) in units.iter_mut().take(SHOWN_UNITS) {
         top.sort_by_key(|&(r, _, _)| r);
         let listed: Vec<String> = top.iter().map(|(_, id, v)| format!("{id} {v:.1}")).collect();
         let mut line =
             format!("  {unit}: {}", if listed.is_empty() { "no obstacle".to_string() } else { listed.join(", ") });
-        if let Some(task) = d.reserve.iter().find(|r| r.unit == unit && r.rank == 1) {
+        if let Some(task) = first_task.get(unit) {
             let name = task.task_name.as_deref().unwrap_or("");
             let _ = write!(line, "  → task {} {name}", task.task);
         }
         let _ = writeln!(out, "{line}");
+    }
+    if units.len() > SHOWN_UNITS {
+        let _ = writeln!(out, "  … and {} more unit(s): obstacles.csv and reserve.csv list them all", units.len() - SHOWN_UNITS);
     }
     let _ = writeln!(
         out,

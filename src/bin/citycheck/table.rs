@@ -19,6 +19,9 @@ fn pad(s: &str, w: usize) -> String {
 }
 
 /// Rank, unit, index and top-level group scores of the latest year.
+/// Units shown in the terminal ranking; scores.csv holds every unit.
+const SHOWN_ROWS: usize = 50;
+
 pub fn latest_year(scores: &Scores) -> String {
     let mut out = String::new();
     let Some(year) = (0..scores.rows()).map(|r| scores.year(r)).max() else {
@@ -42,13 +45,17 @@ pub fn latest_year(scores: &Scores) -> String {
             format!("{v:.2}")
         }
     };
-    for r in rows {
+    let more = rows.len().saturating_sub(SHOWN_ROWS);
+    for r in rows.into_iter().take(SHOWN_ROWS) {
         let rank = scores.rank(r, 0).map_or("—".to_string(), |k| k.to_string());
         let mut line = format!("{rank:>4}  {}  {:>7}", pad(scores.unit(r), unit_w), fmt(scores.value(r, 0)));
         for &g in &groups {
             let _ = write!(line, "  {:>10}", fmt(scores.value(r, g)));
         }
         let _ = writeln!(out, "{line}");
+    }
+    if more > 0 {
+        let _ = writeln!(out, "  … and {more} more unit(s): scores.csv has every unit");
     }
     let mut absent: Vec<&str> = (0..scores.rows()).map(|r| scores.unit(r)).collect();
     absent.sort_unstable();
