@@ -27,8 +27,8 @@ export CARGO_TARGET_DIR="$root/target"
 # and Python may load the stale one: remove every earlier build first.
 rm -f "$root"/python/citycheck/_citycheck*.so "$root"/python/citycheck/_citycheck*.pyd
 
-echo "== maturin develop (debug)"
-maturin develop --manifest-path "$root/Cargo.toml"
+echo "== maturin develop (debug): the binding crate python/Cargo.toml"
+maturin develop --manifest-path "$root/python/Cargo.toml"
 
 echo "== mypy stubtest: the .pyi stubs against the built package and native module"
 (cd "$root/python" && python -m mypy.stubtest citycheck)

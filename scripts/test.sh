@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# At the root, cargo means the library (the workspace's default member): the binding crate
+# python/ is a pyo3 cdylib, built and tested through Python below.
 echo "== cargo test (unit, integration, doc tests)"
 cargo test --all-targets
 cargo test --doc

@@ -48,8 +48,6 @@ pub mod names;
 pub mod normalize;
 pub mod panel;
 pub mod pipeline;
-#[cfg(feature = "python")]
-mod python;
 pub mod run;
 pub mod survey;
 pub mod treat;

@@ -1,4 +1,4 @@
-# Type stubs of the native module (src/python/). Keep in step with the Rust signatures:
+# Type stubs of the native module (the binding crate, python/src/). Keep in step with the Rust signatures:
 # `python -m mypy.stubtest citycheck._citycheck` checks them against the built module.
 
 import os

@@ -3,13 +3,14 @@
 
 use std::path::PathBuf;
 
-use polars::prelude::DataFrame;
+use citycheck::compute::{compute as compute_records, ComputeOptions, ObjectLevel, RecordTable};
+use citycheck::polars::prelude::DataFrame;
 use pyo3::prelude::*;
 
-use super::arrow::{self, ArrowStream};
-use super::catalog::PyCatalog;
-use super::to_json;
-use crate::compute::{compute as compute_records, ComputeOptions, ObjectLevel, RecordTable};
+use crate::arrow::{self, ArrowStream};
+use crate::catalog::PyCatalog;
+use crate::error::citycheck_error;
+use crate::to_json;
 
 /// Computed indicators converted for Python.
 #[pyclass(frozen, name = "Computed", module = "citycheck._citycheck")]
@@ -52,21 +53,23 @@ fn compute(
 ) -> PyResult<PyComputed> {
     let mut tables = Vec::new();
     for (k, frame) in frames.iter().enumerate() {
-        tables.push(RecordTable::from_frame(arrow::import(frame)?, format!("frame {}", k + 1))?);
+        tables
+            .push(RecordTable::from_frame(arrow::import(frame)?, format!("frame {}", k + 1)).map_err(citycheck_error)?);
     }
     let levels = if levels.is_empty() {
         ComputeOptions::default().levels
     } else {
-        levels.iter().map(|l| ObjectLevel::from_name(l)).collect::<crate::Result<_>>()?
+        levels.iter().map(|l| ObjectLevel::from_name(l)).collect::<citycheck::Result<_>>().map_err(citycheck_error)?
     };
     let catalog = &catalog.0;
     py.detach(|| {
-        tables.extend(RecordTable::read_all(&paths)?);
-        let computed = compute_records(catalog, &tables, &ComputeOptions { levels, ledger })?;
+        tables.extend(RecordTable::read_all(&paths).map_err(citycheck_error)?);
+        let computed =
+            compute_records(catalog, &tables, &ComputeOptions { levels, ledger }).map_err(citycheck_error)?;
         Ok(PyComputed {
             issues: to_json(&computed.issues)?,
-            indicators: computed.indicators()?,
-            ledger: computed.ledger()?,
+            indicators: computed.indicators().map_err(citycheck_error)?,
+            ledger: computed.ledger().map_err(citycheck_error)?,
         })
     })
 }

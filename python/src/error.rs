@@ -1,14 +1,14 @@
-//! Every [`crate::Error`] variant as a named Python exception, all under `CitycheckError`.
+//! Every [`citycheck::Error`] variant as a named Python exception, all under `CitycheckError`.
 //!
-//! The mapping lives here and nowhere else. The match is exhaustive on purpose: a new error
-//! variant in the library does not compile until it is given its exception here.
+//! The mapping lives here and nowhere else ([`citycheck_error`]). It names every variant the
+//! library has today; `Error` is `#[non_exhaustive]`, so a variant added later reaches Python
+//! as the base class `CitycheckError` until it is given its own exception here.
 
-use polars::prelude::PolarsError;
+use citycheck::polars::prelude::PolarsError;
+use citycheck::Error;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-
-use crate::Error;
 
 create_exception!(citycheck, CitycheckError, PyException, "Base class of every error citycheck raises.");
 create_exception!(
@@ -32,16 +32,17 @@ create_exception!(
 );
 create_exception!(citycheck, IoError, CitycheckError, "Reading or writing a file failed.");
 
-impl From<Error> for PyErr {
-    fn from(e: Error) -> PyErr {
-        let message = e.to_string();
-        match e {
-            Error::Catalog { .. } => CatalogError::new_err(message),
-            Error::Data { .. } | Error::Validation { .. } => DataError::new_err(message),
-            Error::Spec(_) | Error::Mismatch(_) => SpecError::new_err(message),
-            Error::Method { .. } => MethodError::new_err(message),
-            Error::Io { .. } => IoError::new_err(message),
-        }
+/// A library error as its named exception: `.map_err(citycheck_error)?` wherever a citycheck
+/// function fails. (A function, not `From<Error> for PyErr`: neither type is this crate's.)
+pub(crate) fn citycheck_error(e: Error) -> PyErr {
+    let message = e.to_string();
+    match e {
+        Error::Catalog { .. } => CatalogError::new_err(message),
+        Error::Data { .. } | Error::Validation { .. } => DataError::new_err(message),
+        Error::Spec(_) | Error::Mismatch(_) => SpecError::new_err(message),
+        Error::Method { .. } => MethodError::new_err(message),
+        Error::Io { .. } => IoError::new_err(message),
+        _ => CitycheckError::new_err(message),
     }
 }
 

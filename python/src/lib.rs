@@ -1,5 +1,8 @@
 //! The Python extension module `citycheck._citycheck`: a thin binding over the library.
 //!
+//! Its own crate (`citycheck-python`, built by maturin), so it sees only the library's public
+//! API, and the library stays a plain rlib that Rust users link without pyo3.
+//!
 //! One file per library module, each Python class a newtype over the Rust type. The binding
 //! only converts — tables through the Arrow C stream interface ([`arrow`]), specs and options
 //! as JSON text that deserialises into the library's own serde types, errors into named

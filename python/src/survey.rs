@@ -4,16 +4,16 @@
 
 use std::path::PathBuf;
 
-use pyo3::prelude::*;
-
-use super::arrow::{self, ArrowStream};
-use super::error::{polars_error, DataError};
-use super::{from_json, from_name, to_json};
-use crate::io::OutputFormat;
-use crate::panel::Source;
-use crate::survey::{
+use citycheck::io::OutputFormat;
+use citycheck::panel::Source;
+use citycheck::survey::{
     self, ReadSpec, Responses, SourceChoice, SourceValue, SurveyDefinition, SurveyOptions, SurveyReport, Tolerances,
 };
+use pyo3::prelude::*;
+
+use crate::arrow::{self, ArrowStream};
+use crate::error::{citycheck_error, polars_error, DataError};
+use crate::{from_json, from_name, to_json};
 
 #[pyclass(frozen, name = "SurveyDefinition", module = "citycheck._citycheck")]
 pub struct PySurveyDefinition(pub SurveyDefinition);
@@ -34,13 +34,13 @@ impl From<PySurveyDefinition> for SurveyDefinition {
 impl PySurveyDefinition {
     #[staticmethod]
     fn load(path: PathBuf) -> PyResult<Self> {
-        Ok(SurveyDefinition::load(path)?.into())
+        Ok(SurveyDefinition::load(path).map_err(citycheck_error)?.into())
     }
 
     #[staticmethod]
     #[pyo3(signature = (text, source_name="<string>"))]
     fn from_toml(text: &str, source_name: &str) -> PyResult<Self> {
-        Ok(SurveyDefinition::from_toml(text, source_name)?.into())
+        Ok(SurveyDefinition::from_toml(text, source_name).map_err(citycheck_error)?.into())
     }
 
     #[getter]
@@ -108,7 +108,7 @@ impl PyResponses {
     fn from_frame(table: &Bound<'_, PyAny>, spec: &str) -> PyResult<Self> {
         let spec: ReadSpec = from_json("read spec", spec)?;
         let df = arrow::import(table)?;
-        Ok(Responses::from_dataframe(&df, &spec)?.into())
+        Ok(Responses::from_dataframe(&df, &spec).map_err(citycheck_error)?.into())
     }
 
     /// From a CSV, Parquet or `.xlsx` file; `spec` as in `from_frame`.
@@ -116,7 +116,7 @@ impl PyResponses {
     #[pyo3(signature = (path, spec="{}"))]
     fn read(py: Python<'_>, path: PathBuf, spec: &str) -> PyResult<Self> {
         let spec: ReadSpec = from_json("read spec", spec)?;
-        Ok(py.detach(|| Responses::read(&path, &spec))?.into())
+        Ok(py.detach(|| Responses::read(&path, &spec)).map_err(citycheck_error)?.into())
     }
 
     fn __len__(&self) -> usize {
@@ -208,7 +208,7 @@ impl PySurveyReport {
     fn write(&self, py: Python<'_>, dir: PathBuf, format: &str) -> PyResult<Vec<String>> {
         let format: OutputFormat = from_name("output format", format)?;
         let report = &self.0;
-        let paths = py.detach(|| report.write(&dir, format))?;
+        let paths = py.detach(|| report.write(&dir, format)).map_err(citycheck_error)?;
         Ok(paths.iter().map(|p| p.display().to_string()).collect())
     }
 
@@ -233,7 +233,7 @@ fn survey_score(
 ) -> PyResult<PySurveyReport> {
     let options: SurveyOptions = from_json("survey options", options)?;
     let (definition, responses) = (&definition.0, &responses.0);
-    Ok(py.detach(|| survey::score(definition, responses, &options))?.into())
+    Ok(py.detach(|| survey::score(definition, responses, &options)).map_err(citycheck_error)?.into())
 }
 
 /// Reconciles self-check against third-party values; the long rows come as columns,
@@ -268,13 +268,13 @@ fn survey_reconcile(
         })?;
         rows.push(SourceValue { unit, year, indicator, source, value });
     }
-    let reconciliation = survey::reconcile(&rows, &tolerances, choice)?;
+    let reconciliation = survey::reconcile(&rows, &tolerances, choice).map_err(citycheck_error)?;
     Ok(reconciliation.to_dataframe().map_err(polars_error)?.into())
 }
 
 #[pyfunction]
 fn survey_combine(objective: f64, survey: f64, weights: (f64, f64)) -> PyResult<f64> {
-    Ok(survey::combine(objective, survey, weights)?)
+    survey::combine(objective, survey, weights).map_err(citycheck_error)
 }
 
 #[pyfunction]

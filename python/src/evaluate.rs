@@ -1,17 +1,17 @@
 //! The five-year evaluation: `evaluate` scores a panel and evaluates a window of years; the
 //! result carries the trends, progress and warnings tables and the check-up outcome.
 
-use polars::prelude::DataFrame;
+use citycheck::evaluate::{evaluate as evaluate_panel, EvaluateOptions, Evaluation};
+use citycheck::polars::prelude::DataFrame;
+use citycheck::{Checkup, Spec, ValidationMode};
 use pyo3::prelude::*;
 
-use super::arrow::ArrowStream;
-use super::catalog::PyCatalog;
-use super::checkup::PyOutcome;
-use super::error::polars_error;
-use super::panel::PyPanel;
-use super::{from_json, from_name, to_json};
-use crate::evaluate::{evaluate as evaluate_panel, EvaluateOptions, Evaluation};
-use crate::{Checkup, Spec, ValidationMode};
+use crate::arrow::ArrowStream;
+use crate::catalog::PyCatalog;
+use crate::checkup::PyOutcome;
+use crate::error::{citycheck_error, polars_error};
+use crate::panel::PyPanel;
+use crate::{from_json, from_name, to_json};
 
 /// An evaluation converted for Python: the three tables and the run-level summary (JSON).
 #[pyclass(frozen, name = "Evaluation", module = "citycheck._citycheck")]
@@ -79,10 +79,10 @@ fn evaluate(
     let mode: ValidationMode = from_name("validation mode", validation)?;
     let (panel, catalog) = (&panel.0, &catalog.0);
     py.detach(|| {
-        let validation = panel.validate(catalog, mode)?;
-        let checkup = Checkup::new(catalog.clone(), spec)?;
-        let (data, outcome) = checkup.run(panel, &validation)?;
-        let evaluation = evaluate_panel(&data, &outcome, &options)?;
+        let validation = panel.validate(catalog, mode).map_err(citycheck_error)?;
+        let checkup = Checkup::new(catalog.clone(), spec).map_err(citycheck_error)?;
+        let (data, outcome) = checkup.run(panel, &validation).map_err(citycheck_error)?;
+        let evaluation = evaluate_panel(&data, &outcome, &options).map_err(citycheck_error)?;
         Ok((PyOutcome::new(&outcome, &validation.issues, None)?, PyEvaluation::new(&evaluation)?))
     })
 }

@@ -3,19 +3,19 @@
 
 use std::path::PathBuf;
 
-use polars::prelude::DataFrame;
+use citycheck::error::Issue;
+use citycheck::polars::prelude::DataFrame;
+use citycheck::run::{weights_dataframe, RunConfig, RunReport};
+use citycheck::{Checkup, Outcome, Spec, ValidationMode};
 use pyo3::prelude::*;
 
-use super::arrow::ArrowStream;
-use super::catalog::PyCatalog;
-use super::diagnose::PyDiagnosis;
-use super::error::polars_error;
-use super::evaluate::PyEvaluation;
-use super::panel::PyPanel;
-use super::{from_json, from_name, to_json};
-use crate::error::Issue;
-use crate::run::{weights_dataframe, RunConfig, RunReport};
-use crate::{Checkup, Outcome, Spec, ValidationMode};
+use crate::arrow::ArrowStream;
+use crate::catalog::PyCatalog;
+use crate::diagnose::PyDiagnosis;
+use crate::error::{citycheck_error, polars_error};
+use crate::evaluate::PyEvaluation;
+use crate::panel::PyPanel;
+use crate::{from_json, from_name, to_json};
 
 /// What a check-up produced, converted for Python: the tables as Arrow streams, the fitted
 /// parameters, spec, data issues and (for `run`) the run report as JSON text.
@@ -84,9 +84,9 @@ fn score(
     let mode: ValidationMode = from_name("validation mode", validation)?;
     let (panel, catalog) = (&panel.0, &catalog.0);
     py.detach(|| {
-        let validation = panel.validate(catalog, mode)?;
-        let checkup = Checkup::new(catalog.clone(), spec)?;
-        let (_, outcome) = checkup.run(panel, &validation)?;
+        let validation = panel.validate(catalog, mode).map_err(citycheck_error)?;
+        let checkup = Checkup::new(catalog.clone(), spec).map_err(citycheck_error)?;
+        let (_, outcome) = checkup.run(panel, &validation).map_err(citycheck_error)?;
         PyOutcome::new(&outcome, &validation.issues, None)
     })
 }
@@ -103,12 +103,12 @@ fn run(
     out: Option<PathBuf>,
 ) -> PyResult<(PyOutcome, Option<PyEvaluation>, Option<PyDiagnosis>)> {
     let config = match config {
-        Some(path) => RunConfig::load(path)?,
+        Some(path) => RunConfig::load(path).map_err(citycheck_error)?,
         None => RunConfig::embedded(),
     };
     py.detach(|| {
-        let crate::run::RunOutput { outcome, report, evaluation, diagnosis, .. } =
-            crate::run::run(&config, out.as_deref())?;
+        let citycheck::run::RunOutput { outcome, report, evaluation, diagnosis, .. } =
+            citycheck::run::run(&config, out.as_deref()).map_err(citycheck_error)?;
         let evaluation = evaluation.as_ref().map(PyEvaluation::new).transpose()?;
         let diagnosis = diagnosis.map(|d| PyDiagnosis::new(d, outcome.warnings.clone())).transpose()?;
         Ok((PyOutcome::new(&outcome, &report.issues, Some(&report))?, evaluation, diagnosis))
@@ -125,7 +125,7 @@ fn checkup_default_spec() -> PyResult<String> {
 #[pyfunction]
 fn spec_to_toml(spec: &str) -> PyResult<String> {
     let spec: Spec = from_json("spec", spec)?;
-    spec.check()?;
+    spec.check().map_err(citycheck_error)?;
     Ok(spec.to_toml())
 }
 

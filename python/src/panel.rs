@@ -2,12 +2,13 @@
 
 use std::path::PathBuf;
 
+use citycheck::panel::ReadOptions;
+use citycheck::{Panel, ValidationMode};
 use pyo3::prelude::*;
 
-use super::catalog::PyCatalog;
-use super::{arrow, from_json, from_name, to_json};
-use crate::panel::ReadOptions;
-use crate::{Panel, ValidationMode};
+use crate::catalog::PyCatalog;
+use crate::error::citycheck_error;
+use crate::{arrow, from_json, from_name, to_json};
 
 #[pyclass(frozen, name = "Panel", module = "citycheck._citycheck")]
 pub struct PyPanel(pub Panel);
@@ -33,7 +34,7 @@ impl PyPanel {
     fn from_frame(table: &Bound<'_, PyAny>, options: &str) -> PyResult<Self> {
         let options: ReadOptions = from_json("read options", options)?;
         let df = arrow::import(table)?;
-        Ok(Panel::from_dataframe(&df, &options)?.into())
+        Ok(Panel::from_dataframe(&df, &options).map_err(citycheck_error)?.into())
     }
 
     /// From a CSV, Parquet or `.xlsx` file, long or wide; `options` as in `from_frame`.
@@ -41,7 +42,7 @@ impl PyPanel {
     #[pyo3(signature = (path, options="{}"))]
     fn read(py: Python<'_>, path: PathBuf, options: &str) -> PyResult<Self> {
         let options: ReadOptions = from_json("read options", options)?;
-        Ok(py.detach(|| Panel::read(&path, &options))?.into())
+        Ok(py.detach(|| Panel::read(&path, &options)).map_err(citycheck_error)?.into())
     }
 
     fn __len__(&self) -> usize {
@@ -79,7 +80,7 @@ impl PyPanel {
     #[pyo3(signature = (catalog, mode="strict"))]
     fn validate(&self, catalog: PyRef<'_, PyCatalog>, mode: &str) -> PyResult<String> {
         let mode: ValidationMode = from_name("validation mode", mode)?;
-        to_json(&self.0.validate(&catalog.0, mode)?.issues)
+        to_json(&self.0.validate(&catalog.0, mode).map_err(citycheck_error)?.issues)
     }
 
     fn __repr__(&self) -> String {

@@ -2,14 +2,14 @@
 
 use std::path::PathBuf;
 
-use polars::prelude::{Column, DataFrame, PolarsResult};
+use citycheck::catalog::IndicatorType;
+use citycheck::direction::Direction;
+use citycheck::polars::prelude::{Column, DataFrame, PolarsResult};
+use citycheck::Catalog;
 use pyo3::prelude::*;
 
-use super::arrow::ArrowStream;
-use super::error::polars_error;
-use crate::catalog::IndicatorType;
-use crate::direction::Direction;
-use crate::Catalog;
+use crate::arrow::ArrowStream;
+use crate::error::{citycheck_error, polars_error};
 
 #[pyclass(frozen, name = "Catalog", module = "citycheck._citycheck")]
 pub struct PyCatalog(pub Catalog);
@@ -30,7 +30,7 @@ impl From<PyCatalog> for Catalog {
 impl PyCatalog {
     #[staticmethod]
     fn builtin(id: &str) -> PyResult<Self> {
-        Ok(Catalog::builtin(id)?.into())
+        Ok(Catalog::builtin(id).map_err(citycheck_error)?.into())
     }
 
     #[staticmethod]
@@ -40,13 +40,13 @@ impl PyCatalog {
 
     #[staticmethod]
     fn load(path: PathBuf) -> PyResult<Self> {
-        Ok(Catalog::load(path)?.into())
+        Ok(Catalog::load(path).map_err(citycheck_error)?.into())
     }
 
     #[staticmethod]
     #[pyo3(signature = (text, source_name="<string>"))]
     fn from_toml(text: &str, source_name: &str) -> PyResult<Self> {
-        Ok(Catalog::from_toml(text, source_name)?.into())
+        Ok(Catalog::from_toml(text, source_name).map_err(citycheck_error)?.into())
     }
 
     #[getter]

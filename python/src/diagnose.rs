@@ -5,20 +5,20 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use polars::prelude::DataFrame;
+use citycheck::diagnose::{coupling, diagnose_with, obstacle_degree, DiagnoseOptions, Diagnosis, TaskCatalog};
+use citycheck::evaluate::{self, DEFAULT_ALPHA};
+use citycheck::io::OutputFormat;
+use citycheck::polars::prelude::DataFrame;
+use citycheck::{Checkup, Spec, ValidationMode};
 use pyo3::prelude::*;
 
-use super::arrow::ArrowStream;
-use super::catalog::PyCatalog;
-use super::error::{polars_error, SpecError};
-use super::panel::PyPanel;
-use super::{from_json, from_name, to_json};
+use crate::arrow::ArrowStream;
+use crate::catalog::PyCatalog;
+use crate::error::{citycheck_error, polars_error, SpecError};
+use crate::panel::PyPanel;
+use crate::{from_json, from_name, to_json};
 // `diagnose` is also the name of the pyfunction below (pyo3 defines a hidden module by that
 // name), hence the alias.
-use crate::diagnose::{coupling, diagnose_with, obstacle_degree, DiagnoseOptions, Diagnosis, TaskCatalog};
-use crate::evaluate::{self, DEFAULT_ALPHA};
-use crate::io::OutputFormat;
-use crate::{Checkup, Spec, ValidationMode};
 
 /// A diagnosis converted for Python: its tables, notes and options, and the diagnosis itself
 /// (to write the files).
@@ -71,7 +71,7 @@ impl PyDiagnosis {
     #[pyo3(signature = (dir, format="csv"))]
     fn write(&self, py: Python<'_>, dir: PathBuf, format: &str) -> PyResult<Vec<PathBuf>> {
         let format: OutputFormat = from_name("output format", format)?;
-        Ok(py.detach(|| self.diagnosis.write(&dir, format))?)
+        py.detach(|| self.diagnosis.write(&dir, format)).map_err(citycheck_error)
     }
 
     fn __repr__(&self) -> String {
@@ -109,17 +109,17 @@ fn diagnose(
         worsening.map(|pairs| pairs.into_iter().map(|pair| (pair, true)).collect());
     let (panel, catalog) = (&panel.0, &catalog.0);
     py.detach(|| {
-        let tasks = TaskCatalog::resolve(&options.tasks)?;
-        let validation = panel.validate(catalog, mode)?;
-        let checkup = Checkup::new(catalog.clone(), spec)?;
-        let (data, outcome) = checkup.run(panel, &validation)?;
+        let tasks = TaskCatalog::resolve(&options.tasks).map_err(citycheck_error)?;
+        let validation = panel.validate(catalog, mode).map_err(citycheck_error)?;
+        let checkup = Checkup::new(catalog.clone(), spec).map_err(citycheck_error)?;
+        let (data, outcome) = checkup.run(panel, &validation).map_err(citycheck_error)?;
         let computed = if trends || options.trends {
-            Some(evaluate::worsening(&data, options.year, DEFAULT_ALPHA)?)
+            Some(evaluate::worsening(&data, options.year, DEFAULT_ALPHA).map_err(citycheck_error)?)
         } else {
             None
         };
         let worsening = computed.as_ref().or(given.as_ref());
-        let diagnosis = diagnose_with(&data, &outcome, &tasks, worsening, &options)?;
+        let diagnosis = diagnose_with(&data, &outcome, &tasks, worsening, &options).map_err(citycheck_error)?;
         PyDiagnosis::new(diagnosis, outcome.warnings)
     })
 }
@@ -128,7 +128,7 @@ fn diagnose(
 #[pyfunction]
 #[pyo3(signature = (tasks="renewal-tasks-liaoning"))]
 fn renewal_tasks(tasks: &str) -> PyResult<ArrowStream> {
-    TaskCatalog::resolve(tasks)?.to_dataframe().map(ArrowStream::from).map_err(polars_error)
+    TaskCatalog::resolve(tasks).map_err(citycheck_error)?.to_dataframe().map(ArrowStream::from).map_err(polars_error)
 }
 
 /// Obstacle degrees in % (`NaN` for an indicator left out).

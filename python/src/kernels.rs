@@ -5,16 +5,17 @@
 //! Each function returns what its library function returns, plus the warnings it collected,
 //! which the facade re-emits as Python warnings.
 
+use citycheck::aggregate::{self, Aggregate, Labels, MissingPolicy};
+use citycheck::direction::Direction;
+use citycheck::kernels::{self, Array2};
+use citycheck::weight::{self, Criteria, Weight};
 use pyo3::prelude::*;
 
-use super::{from_json, from_name};
-use crate::aggregate::{self, Aggregate, Labels, MissingPolicy};
-use crate::direction::Direction;
-use crate::kernels::{self, Array2};
-use crate::weight::{self, Criteria, Weight};
+use crate::error::citycheck_error;
+use crate::{from_json, from_name};
 
 fn matrix(rows: &[Vec<f64>]) -> PyResult<Array2<f64>> {
-    Ok(kernels::from_rows(rows)?)
+    kernels::from_rows(rows).map_err(citycheck_error)
 }
 
 #[pyfunction]
@@ -40,7 +41,7 @@ fn weights_compute(
     let expert = vec![None; x.ncols()];
     let criteria = Criteria { names: &names, directions: &directions, expert: &expert, judgement: None };
     let mut warnings = Vec::new();
-    let w = method.compute(x.view(), x.view(), criteria, &mut warnings)?;
+    let w = method.compute(x.view(), x.view(), criteria, &mut warnings).map_err(citycheck_error)?;
     Ok((w, warnings))
 }
 
@@ -55,7 +56,7 @@ fn weighted_mean(
 ) -> PyResult<Vec<f64>> {
     let x = matrix(&x)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    Ok(method.apply(x.view(), &w, MissingPolicy::Renormalize, labels)?)
+    method.apply(x.view(), &w, MissingPolicy::Renormalize, labels).map_err(citycheck_error)
 }
 
 #[pyfunction]
@@ -85,7 +86,7 @@ fn weights_ahp(
 ) -> PyResult<(Vec<f64>, f64, f64, Option<f64>, bool)> {
     let a = matrix(&a)?;
     let derivation: weight::AhpMethod = from_json("derivation", &format!("\"{derivation}\""))?;
-    let r = weight::ahp(a.view(), derivation, ri.as_deref().unwrap_or(&weight::SAATY_RI))?;
+    let r = weight::ahp(a.view(), derivation, ri.as_deref().unwrap_or(&weight::SAATY_RI)).map_err(citycheck_error)?;
     Ok((r.weights, r.lambda_max, r.ci, r.cr, r.consistent))
 }
 
@@ -104,7 +105,7 @@ fn mcda_topsis(
     let directions = directions_for(&x, directions)?;
     let normalize: aggregate::TopsisNormalization = from_json("normalize", &format!("\"{normalize}\""))?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    Ok(aggregate::topsis(x.view(), &w, &directions, normalize, labels)?)
+    aggregate::topsis(x.view(), &w, &directions, normalize, labels).map_err(citycheck_error)
 }
 
 /// Grey relational grade of each row.
@@ -120,7 +121,7 @@ fn mcda_grey_relational(
     let x = matrix(&x)?;
     let directions = directions_for(&x, directions)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    Ok(aggregate::grey_relational(x.view(), &w, &directions, rho, labels)?)
+    aggregate::grey_relational(x.view(), &w, &directions, rho, labels).map_err(citycheck_error)
 }
 
 /// VIKOR's S, R and Q of each row (lower Q is better).
@@ -137,7 +138,7 @@ fn mcda_vikor(
     let x = matrix(&x)?;
     let directions = directions_for(&x, directions)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    let r = aggregate::vikor(x.view(), &w, &directions, v, labels)?;
+    let r = aggregate::vikor(x.view(), &w, &directions, v, labels).map_err(citycheck_error)?;
     Ok((r.s, r.r, r.q))
 }
 
@@ -156,7 +157,7 @@ fn mcda_weighted_sum(
     let directions = directions_for(&x, directions)?;
     let normalize: aggregate::WeightedSumNormalization = from_name("normalize", normalize)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    Ok(aggregate::weighted_sum(x.view(), &w, &directions, normalize, labels)?)
+    aggregate::weighted_sum(x.view(), &w, &directions, normalize, labels).map_err(citycheck_error)
 }
 
 /// Weighted product model of each row (sum-normalised values).
@@ -171,7 +172,7 @@ fn mcda_weighted_product(
     let x = matrix(&x)?;
     let directions = directions_for(&x, directions)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    Ok(aggregate::weighted_product(x.view(), &w, &directions, labels)?)
+    aggregate::weighted_product(x.view(), &w, &directions, labels).map_err(citycheck_error)
 }
 
 /// Directions from their JSON list; columns beyond it are `higher`.

@@ -12,14 +12,14 @@
 
 use std::ffi::CStr;
 
-use polars::prelude::{Column, CompatLevel, DataFrame, DataType, PolarsResult, Series};
+use citycheck::polars::prelude::{Column, CompatLevel, DataFrame, DataType, PolarsResult, Series};
 use polars_arrow::array::{Array, ArrayRef, StructArray};
 use polars_arrow::datatypes::{ArrowDataType, Field as ArrowField};
 use polars_arrow::ffi::{export_iterator, ArrowArrayStream, ArrowArrayStreamReader};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyCapsuleMethods};
 
-use super::error::DataError;
+use crate::error::DataError;
 
 /// The capsule name the Arrow PyCapsule interface prescribes for a stream.
 const STREAM: &CStr = c"arrow_array_stream";
