@@ -309,6 +309,8 @@ mod tests {
             Aggregate::Topsis { .. } => 3,
             Aggregate::GreyRelational { .. } => 4,
             Aggregate::Vikor { .. } => 5,
+            Aggregate::WeightedSum { .. } => 6,
+            Aggregate::WeightedProduct => 7,
         }
     }
 
@@ -377,7 +379,7 @@ mod tests {
     fn names_cover_every_variant_and_round_trip() {
         check_names::<Normalize>(normalize_index, 9);
         check_names::<Weight>(weight_index, 11);
-        check_names::<Aggregate>(aggregate_index, 6);
+        check_names::<Aggregate>(aggregate_index, 8);
         check_names::<Imputation>(imputation_index, 5);
         check_names::<AhpMethod>(ahp_index, 3);
         check_names::<Combination>(combination_index, 3);

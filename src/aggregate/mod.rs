@@ -85,6 +85,15 @@ pub enum Aggregate {
         #[serde(default = "default_v")]
         v: f64,
     },
+    /// Weighted sum model (WSM, 线性加权和法) of the children's scores normalised again within
+    /// the group, by min-max (default) or sum: P = Σ w r on [0, 1] (weights summing to 1).
+    WeightedSum {
+        #[serde(default)]
+        normalize: WeightedSumNormalization,
+    },
+    /// Weighted product model (WPM, 加权积法): P = Π r^w with r = x/Σx, on (0, 1]; needs
+    /// scores > 0 (a 0 would veto the node).
+    WeightedProduct,
 }
 
 crate::names::named_method!(
@@ -121,31 +130,45 @@ impl Aggregate {
             Aggregate::Topsis { .. } => "topsis",
             Aggregate::GreyRelational { .. } => "grey_relational",
             Aggregate::Vikor { .. } => "vikor",
+            Aggregate::WeightedSum { .. } => "weighted_sum",
+            Aggregate::WeightedProduct => "weighted_product",
         }
     }
 
     /// Every method name, one per variant, for help texts and error messages. Each parses
     /// alone (`FromStr`) with default parameters.
-    pub const NAMES: &'static [&'static str] =
-        &["arithmetic", "geometric", "harmonic", "topsis", "grey_relational", "vikor"];
+    pub const NAMES: &'static [&'static str] = &[
+        "arithmetic",
+        "geometric",
+        "harmonic",
+        "topsis",
+        "grey_relational",
+        "vikor",
+        "weighted_sum",
+        "weighted_product",
+    ];
 
     /// The range of the scores this method gives a node whose children score on `children`
     /// (one `(lo, hi)` per child): the weighted means stay within their children's range;
-    /// TOPSIS closeness, grey relational grades and VIKOR's 1 − Q lie on [0, 1] whatever the
-    /// children's scale. The diagnosis reads a group's score on [0, 1] through it.
+    /// TOPSIS closeness, grey relational grades, VIKOR's 1 − Q and the weighted sum and product
+    /// models (with weights summing to 1) lie on [0, 1] whatever the children's scale. The diagnosis reads a group's score on [0, 1] through it.
     pub fn output_scale(&self, children: &[(f64, f64)]) -> (f64, f64) {
         match self {
             Aggregate::Arithmetic | Aggregate::Geometric | Aggregate::Harmonic => {
                 children.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &(l, h)| (lo.min(l), hi.max(h)))
             }
-            Aggregate::Topsis { .. } | Aggregate::GreyRelational { .. } | Aggregate::Vikor { .. } => (0.0, 1.0),
+            Aggregate::Topsis { .. }
+            | Aggregate::GreyRelational { .. }
+            | Aggregate::Vikor { .. }
+            | Aggregate::WeightedSum { .. }
+            | Aggregate::WeightedProduct => (0.0, 1.0),
         }
     }
 
     /// One score per row of `x` from the columns weighted by `w`, every column higher-is-better
     /// (child scores). For the weighted means a row with no value present scores `NaN`
-    /// (missing); TOPSIS, grey relational and VIKOR compare whole rows with ideal points and
-    /// refuse missing cells (impute first).
+    /// (missing); TOPSIS, grey relational, VIKOR and the weighted sum and product models
+    /// normalise whole columns and refuse missing cells (impute first).
     ///
     /// # Errors
     /// [`Error::Method`] naming the unit and child when a value is out of the method's domain,
@@ -181,6 +204,10 @@ impl Aggregate {
                 let result = vikor(x, w, &vec![Direction::Higher; x.ncols()], *v, labels)?;
                 Ok(result.q.into_iter().map(|q| 1.0 - q).collect())
             }
+            Aggregate::WeightedSum { normalize } => {
+                weighted_sum(x, w, &vec![Direction::Higher; x.ncols()], *normalize, labels)
+            }
+            Aggregate::WeightedProduct => weighted_product(x, w, &vec![Direction::Higher; x.ncols()], labels),
         }
     }
 }

@@ -38,7 +38,7 @@ fn from_str_names_the_closest_method() {
     assert_names(
         &spec_message("geometirc".parse::<Aggregate>()),
         "unknown aggregation 'geometirc': did you mean 'geometric'? known: arithmetic, geometric, harmonic, topsis, \
-         grey_relational, vikor",
+         grey_relational, vikor, weighted_sum, weighted_product",
     );
     assert_names(&spec_message("carry-forward".parse::<Imputation>()), "did you mean 'carry_forward'?");
     assert_names(&spec_message("eigen_vector".parse::<AhpMethod>()), "did you mean 'eigenvector'?");
@@ -46,7 +46,8 @@ fn from_str_names_the_closest_method() {
     // Nothing close: no suggestion, but every name.
     assert_eq!(
         spec_message("median".parse::<Aggregate>()),
-        "unknown aggregation 'median'; known: arithmetic, geometric, harmonic, topsis, grey_relational, vikor"
+        "unknown aggregation 'median'; known: arithmetic, geometric, harmonic, topsis, grey_relational, vikor, \
+         weighted_sum, weighted_product"
     );
     // Methods whose parameters have no default are refused by name, saying how to give them.
     let combined = spec_message("combined".parse::<Weight>());

@@ -726,3 +726,41 @@ matrix = [[1, 3], [0.3333333333333333, 1]]
     assert!(err.contains("entry 'a'") && err.contains("recipro"), "{err}");
     Ok(())
 }
+
+/// The weighted sum and product models as aggregation variants of a hierarchy, by hand.
+/// One year, three units; equal weights. gdp 10, 20, 30 and tertiary share 30, 10, 20.
+#[test]
+fn weighted_sum_and_product_aggregate_a_group() -> citycheck::Result<()> {
+    let catalog = catalog();
+    let panel = records(&[
+        ("A", 2020, [10.0, 30.0, 40.0, 5.0]),
+        ("B", 2020, [20.0, 10.0, 40.0, 5.0]),
+        ("C", 2020, [30.0, 20.0, 40.0, 5.0]),
+    ]);
+    let at_groups = |aggregate: Aggregate, normalize: Normalize| Spec {
+        normalize,
+        aggregate: Staged::uniform(Aggregate::Arithmetic).with_level(2, aggregate),
+        ..Spec::default()
+    };
+    // min_max [0, 100]: gdp scores 0, 50, 100 and tertiary 100, 0, 50. Within the group the
+    // weighted sum's min-max gives r = score / 100, so economy = 0.5 r_gdp + 0.5 r_tertiary:
+    // A 0.5, B 0.25, C 0.75.
+    let wsm = Aggregate::WeightedSum { normalize: Default::default() };
+    let outcome = run(&catalog, &panel, at_groups(wsm, Normalize::default()))?;
+    for (unit, expected) in [("A", 0.5), ("B", 0.25), ("C", 0.75)] {
+        assert_close(score(&outcome, unit, 2020, "economy"), expected, HAND, unit);
+    }
+    // min_max [1, 100]: gdp 1, 50.5, 100 and tertiary 100, 1, 50.5 (both sum to 151.5).
+    // The product model's r = s / Σ s, P = √(r_gdp · r_tertiary) = √(s_gdp · s_tertiary) / 151.5:
+    // A √100/151.5, B √50.5/151.5, C √5050/151.5.
+    let outcome =
+        run(&catalog, &panel, at_groups(Aggregate::WeightedProduct, Normalize::MinMax { lo: 1.0, hi: 100.0 }))?;
+    for (unit, product) in [("A", 100.0_f64), ("B", 50.5), ("C", 5050.0)] {
+        assert_close(score(&outcome, unit, 2020, "economy"), product.sqrt() / 151.5, HAND, unit);
+    }
+    // A zero score vetoes the product: refused, naming the unit and the child.
+    let err = run(&catalog, &panel, at_groups(Aggregate::WeightedProduct, Normalize::default())).unwrap_err();
+    assert!(matches!(&err, Error::Method { .. }) && err.to_string().contains("'A'"), "{err}");
+    assert_eq!("weighted_product".parse::<Aggregate>()?, Aggregate::WeightedProduct);
+    Ok(())
+}

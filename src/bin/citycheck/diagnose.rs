@@ -77,6 +77,9 @@ impl DiagnoseArgs {
 }
 
 /// Per unit: its top obstacles (rank ≤ top, obstacle > 0) and its first reserve task.
+/// One of a unit's largest obstacles: rank, indicator, obstacle degree (%).
+type TopObstacle<'a> = (u32, &'a str, f64);
+
 /// Units listed in the terminal summary; the tables hold every unit.
 const SHOWN_UNITS: usize = 30;
 
@@ -89,7 +92,7 @@ pub fn summary(d: &Diagnosis) -> String {
     );
     // One pass over the obstacles (grouped by unit-year) and one over the reserve: the
     // summary stays linear however many units there are.
-    let mut units: Vec<(&str, Vec<(u32, &str, f64)>)> = Vec::new();
+    let mut units: Vec<(&str, Vec<TopObstacle<'_>>)> = Vec::new();
     for o in &d.obstacles {
         if units.last().map(|(u, _)| *u) != Some(o.unit.as_str()) {
             units.push((&o.unit, Vec::new()));
@@ -117,7 +120,11 @@ pub fn summary(d: &Diagnosis) -> String {
         let _ = writeln!(out, "{line}");
     }
     if units.len() > SHOWN_UNITS {
-        let _ = writeln!(out, "  … and {} more unit(s): obstacles.csv and reserve.csv list them all", units.len() - SHOWN_UNITS);
+        let _ = writeln!(
+            out,
+            "  … and {} more unit(s): obstacles.csv and reserve.csv list them all",
+            units.len() - SHOWN_UNITS
+        );
     }
     let _ = writeln!(
         out,
