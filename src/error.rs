@@ -148,9 +148,34 @@ pub enum Error {
         issues: Vec<Issue>,
     },
 
-    /// A run spec or command-line option is invalid.
+    /// A run spec, a method parameter or an option is invalid.
     #[error("invalid spec: {0}")]
     Spec(String),
+
+    /// A name that is none of the known ones (a method, a mode, a table): every known name is
+    /// listed, and the closest one suggested when one is close.
+    #[error("{message}")]
+    UnknownName {
+        /// What kind of thing was named ("normalisation", "weight method", …).
+        kind: String,
+        /// The name given.
+        name: String,
+        /// The closest known name, when one is close enough.
+        suggestion: Option<String>,
+        /// Every known name.
+        known: Vec<String>,
+        /// The whole message: the name, the suggestion and the known names.
+        message: String,
+    },
+
+    /// Sizes that do not fit together: a matrix's rows and columns, weights or directions for
+    /// its columns.
+    #[error("{0}")]
+    Shape(String),
+
+    /// Something the data do not have: a year asked for, a reference year, any unit-year.
+    #[error("{0}")]
+    NotInData(String),
 
     /// A method cannot be applied to this input (negative data under raw entropy, a zero under
     /// geometric aggregation, …).

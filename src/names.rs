@@ -81,11 +81,11 @@ impl Naming {
     /// Checks that `name` names a method that needs no parameters beyond its defaults.
     ///
     /// # Errors
-    /// [`Error::Spec`] for an unknown name (with the closest known name) or a method that
-    /// needs parameters (with an example of how to give them).
+    /// [`Error::UnknownName`] for an unknown name (with the closest known name);
+    /// [`Error::Spec`] for a method that needs parameters (with an example of how to give them).
     pub fn check_plain(&self, name: &str) -> Result<()> {
         if !self.knows(name) {
-            return Err(Error::Spec(self.unknown_message(name)));
+            return Err(unknown(self.kind, name, self.names));
         }
         if let Some(example) = self.needs_parameters(name) {
             return Err(Error::Spec(format!(
@@ -186,9 +186,16 @@ pub fn unknown_message(kind: &str, name: &str, known: &[&str]) -> String {
     }
 }
 
-/// [`unknown_message`] as an [`Error::Spec`], the error of a run spec or command-line option.
+/// The [`Error::UnknownName`] of an unknown `name` of a `kind` of thing, with
+/// [`unknown_message`] as its message.
 pub fn unknown(kind: &str, name: &str, known: &[&str]) -> Error {
-    Error::Spec(unknown_message(kind, name, known))
+    Error::UnknownName {
+        kind: kind.to_string(),
+        name: name.to_string(),
+        suggestion: closest(name, known).map(str::to_string),
+        known: known.iter().map(|k| k.to_string()).collect(),
+        message: unknown_message(kind, name, known),
+    }
 }
 
 /// `FromStr` of a [`Named`] enum: checks the name, then builds the value with default

@@ -39,7 +39,9 @@ pub(crate) fn citycheck_error(e: Error) -> PyErr {
     match e {
         Error::Catalog { .. } => CatalogError::new_err(message),
         Error::Data { .. } | Error::Validation { .. } => DataError::new_err(message),
-        Error::Spec(_) | Error::Mismatch(_) => SpecError::new_err(message),
+        Error::Spec(_) | Error::Mismatch(_) | Error::UnknownName { .. } | Error::Shape(_) | Error::NotInData(_) => {
+            SpecError::new_err(message)
+        }
         Error::Method { .. } => MethodError::new_err(message),
         Error::Io { .. } => IoError::new_err(message),
         _ => CitycheckError::new_err(message),

@@ -215,7 +215,7 @@ impl Aggregate {
 /// One finite weight ≥ 0 per column.
 pub(crate) fn check_weights(x: ArrayView2<'_, f64>, w: &[f64]) -> Result<()> {
     if w.len() != x.ncols() {
-        return Err(Error::Spec(format!("{} weights for {} columns", w.len(), x.ncols())));
+        return Err(Error::Shape(format!("{} weights for {} columns", w.len(), x.ncols())));
     }
     if let Some(bad) = w.iter().find(|v| !v.is_finite() || **v < 0.0) {
         return Err(Error::Spec(format!("weight {bad} is not a finite number >= 0")));

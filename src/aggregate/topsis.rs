@@ -186,7 +186,7 @@ pub(super) fn check_decision_matrix(
         return Err(Error::Spec(format!("{method}: {} weight(s) for {n} column(s)", w.len())));
     }
     if directions.len() != n {
-        return Err(Error::Spec(format!("{method}: {} direction(s) for {n} column(s)", directions.len())));
+        return Err(Error::Shape(format!("{method}: {} direction(s) for {n} column(s)", directions.len())));
     }
     if let Some(j) = w.iter().position(|wj| !(wj.is_finite() && *wj >= 0.0)) {
         let name = labels.columns.get(j).map_or_else(|| format!("column {}", j + 1), |c| format!("'{c}'"));

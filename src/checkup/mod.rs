@@ -154,7 +154,7 @@ impl Checkup {
     /// # Errors
     /// [`Error::Mismatch`] when `data` was prepared with another catalogue or another way
     /// than the spec says; [`Error::Method`] when a method cannot apply (naming the
-    /// indicator, unit and year); [`Error::Spec`] when the reference year is not in the data.
+    /// indicator, unit and year); [`Error::NotInData`] when the reference year is not in the data.
     pub fn fit(&self, data: &Dataset) -> Result<Outcome> {
         check_preparation(&self.catalog, &self.spec, data)?;
         Engine { catalog: &self.catalog, spec: &self.spec }.fit(data)
@@ -207,8 +207,8 @@ impl Fitted {
     /// # Errors
     /// [`Error::Mismatch`] if the parameters belong to another catalogue (or another version
     /// of it) or `data` were prepared another way than the fitted spec says, or the
-    /// parameters do not belong to the spec's methods; [`Error::Spec`] if there are no
-    /// parameters for a year of `data` (year scope) or for one of its indicators.
+    /// parameters do not belong to the spec's methods, or there are no parameters for a year of
+    /// `data` (year scope); [`Error::Spec`] if there are none for one of its indicators.
     pub fn transform(&self, data: &Dataset) -> Result<Outcome> {
         if self.catalog_id != data.catalog.id() || self.catalog_sha256 != data.catalog.sha256() {
             return Err(Error::Mismatch(format!(
@@ -261,7 +261,7 @@ impl Engine<'_> {
             }
             Scope::ReferenceYear(reference) => {
                 let i = data.years.iter().position(|&y| y == reference).ok_or_else(|| {
-                    Error::Spec(format!(
+                    Error::NotInData(format!(
                         "reference year {reference} is not in the data (years: {})",
                         data.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
                     ))
@@ -288,7 +288,10 @@ impl Engine<'_> {
         let mut values = kernels::missing(data.rows(), data.tree.nodes().len());
         for (y, rows) in data.years.iter().zip(&data.year_rows) {
             let set = fitted.set_for(*y).ok_or_else(|| {
-                Error::Spec(format!("no fitted parameters for year {y} (scope = year fits each year)"))
+                Error::Mismatch(format!(
+                    "no fitted parameters for year {y}: the parameters were fitted per year (scope = year) on {}",
+                    fitted.sets.iter().filter_map(|s| s.year).map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
+                ))
             })?;
             self.evaluate(data, rows.clone(), Some(*y), Some(set), &mut values, &mut warnings)?;
         }

@@ -362,10 +362,10 @@ impl<'a> View<'a> {
         let years = data.years();
         let year = match year {
             Some(y) => y,
-            None => *years.iter().max().ok_or_else(|| Error::Spec("no unit-year to diagnose".into()))?,
+            None => *years.iter().max().ok_or_else(|| Error::NotInData("no unit-year to diagnose".into()))?,
         };
         let i = years.iter().position(|&y| y == year).ok_or_else(|| {
-            Error::Spec(format!(
+            Error::NotInData(format!(
                 "year {year} is not in the data (years: {})",
                 years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
             ))

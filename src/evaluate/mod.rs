@@ -259,7 +259,7 @@ pub fn evaluate(data: &Dataset, outcome: &Outcome, options: &EvaluateOptions) ->
     options.pace.check()?;
     let years = data.years();
     let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
-        return Err(Error::Spec("evaluate: the data have no unit-year to evaluate".into()));
+        return Err(Error::NotInData("evaluate: the data have no unit-year to evaluate".into()));
     };
     let from = options.from.unwrap_or(first);
     let to = options.to.unwrap_or(last);
@@ -269,7 +269,7 @@ pub fn evaluate(data: &Dataset, outcome: &Outcome, options: &EvaluateOptions) ->
         )));
     }
     if to < first || from > last {
-        return Err(Error::Spec(format!(
+        return Err(Error::NotInData(format!(
             "evaluate: the window {from}–{to} has no data; the data cover {first}–{last}"
         )));
     }
@@ -341,11 +341,11 @@ pub fn worsening(data: &Dataset, to: Option<i32>, alpha: f64) -> Result<Worsenin
     let catalog = data.catalog().as_ref();
     let years = data.years();
     let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
-        return Err(Error::Spec("evaluate: the data have no unit-year to evaluate".into()));
+        return Err(Error::NotInData("evaluate: the data have no unit-year to evaluate".into()));
     };
     let to = to.unwrap_or(last);
     if to < first {
-        return Err(Error::Spec(format!(
+        return Err(Error::NotInData(format!(
             "evaluate: the window {first}–{to} has no data; the data cover {first}–{last}"
         )));
     }

@@ -40,7 +40,7 @@ pub fn missing(rows: usize, cols: usize) -> Array2<f64> {
 pub fn from_columns(rows: usize, cols: usize, data: Vec<f64>) -> Result<Array2<f64>> {
     let len = data.len();
     Array2::from_shape_vec((rows, cols).f(), data).map_err(|_| {
-        Error::Spec(format!("matrix of {rows} rows × {cols} columns needs {} values, got {len}", rows * cols))
+        Error::Shape(format!("matrix of {rows} rows × {cols} columns needs {} values, got {len}", rows * cols))
     })
 }
 
@@ -60,7 +60,7 @@ pub fn from_columns(rows: usize, cols: usize, data: Vec<f64>) -> Result<Array2<f
 pub fn from_rows<R: AsRef<[f64]>>(rows: &[R]) -> Result<Array2<f64>> {
     let n = rows.first().map_or(0, |r| r.as_ref().len());
     if let Some((i, row)) = rows.iter().enumerate().find(|(_, r)| r.as_ref().len() != n) {
-        return Err(Error::Spec(format!("row {} has {} values, row 1 has {n}", i + 1, row.as_ref().len())));
+        return Err(Error::Shape(format!("row {} has {} values, row 1 has {n}", i + 1, row.as_ref().len())));
     }
     let mut x = missing(rows.len(), n);
     for (mut target, row) in x.rows_mut().into_iter().zip(rows) {

@@ -144,5 +144,5 @@ fn aggregation_names_round_trip() {
     for name in Aggregate::NAMES {
         assert_eq!(name.parse::<Aggregate>().unwrap().name(), *name);
     }
-    assert!(matches!("median".parse::<Aggregate>(), Err(Error::Spec(_))));
+    assert!(matches!("median".parse::<Aggregate>(), Err(Error::UnknownName { .. })));
 }

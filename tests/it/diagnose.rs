@@ -26,8 +26,8 @@ const NAN: f64 = f64::NAN;
 
 fn spec_message<T: std::fmt::Debug>(result: citycheck::Result<T>) -> String {
     match result {
-        Err(Error::Spec(message)) => message,
-        other => panic!("expected Error::Spec, got {other:?}"),
+        Err(Error::Spec(message) | Error::NotInData(message)) => message,
+        other => panic!("expected Error::Spec or Error::NotInData, got {other:?}"),
     }
 }
 

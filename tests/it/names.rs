@@ -18,7 +18,7 @@ const ENTRPY: &str = "unknown weight method 'entrpy': did you mean 'entropy'? kn
 /// The message of an [`Error::Spec`]; any other error fails the test.
 fn spec_message<T: std::fmt::Debug>(result: citycheck::Result<T>) -> String {
     match result {
-        Err(Error::Spec(message)) => message,
+        Err(Error::Spec(message) | Error::UnknownName { message, .. }) => message,
         other => panic!("expected a spec error, got {other:?}"),
     }
 }

@@ -486,7 +486,10 @@ fn method_names_and_scale_checks() {
         assert_eq!(name.parse::<Normalize>().unwrap().name(), *name);
     }
     let err = "minmax".parse::<Normalize>().expect_err("unknown name");
-    assert!(matches!(&err, Error::Spec(m) if m.contains("min_max")), "the message lists the known names: {err}");
+    assert!(
+        matches!(&err, Error::UnknownName { message, suggestion, .. } if message.contains("min_max") && suggestion.as_deref() == Some("min_max")),
+        "the message lists the known names and suggests the closest: {err}"
+    );
     assert!(matches!(min_max(5.0, 1.0).check(), Err(Error::Spec(_))), "lo >= hi is refused");
     assert!(min_max(1.0, 5.0).check().is_ok());
 }

@@ -289,11 +289,11 @@ fn scope_reference_year_applies_one_years_bounds_to_all() -> citycheck::Result<(
 }
 
 #[test]
-fn scope_reference_year_absent_is_a_spec_error() {
+fn scope_reference_year_absent_is_refused() {
     let catalog = catalog();
     let spec = Spec { scope: Scope::ReferenceYear(2019), ..Spec::default() };
     let err = run(&catalog, &panel(), spec).expect_err("2019 is not in the data");
-    let Error::Spec(message) = &err else { panic!("expected Error::Spec, got {err:?}") };
+    let Error::NotInData(message) = &err else { panic!("expected Error::NotInData, got {err:?}") };
     assert!(message.contains("2019"), "{message}");
     assert!(message.contains("2020, 2021"), "the message lists the years present: {message}");
 }
@@ -349,7 +349,7 @@ fn score_refuses_parameters_it_cannot_use() -> citycheck::Result<()> {
     let only_2020 =
         Fitted { sets: fitted.sets.iter().filter(|s| s.year == Some(2020)).cloned().collect(), ..fitted.clone() };
     let err = only_2020.transform(&data).expect_err("no parameters for 2021");
-    assert!(matches!(&err, Error::Spec(m) if m.contains("2021")), "{err}");
+    assert!(matches!(&err, Error::Mismatch(m) if m.contains("2021") && m.contains("2020")), "{err}");
 
     // Parameters of another catalogue are refused.
     fitted.catalog_id = "ccsy-example".to_string();
