@@ -1,4 +1,5 @@
-//! Pure numeric code on slices and column-major matrices: statistics and ranks.
+//! Pure numeric code on slices and column-major matrices: statistics, ranks and the
+//! normalisations the stages share ([`scale`]).
 //!
 //! No polars and no catalogue here: this is what the benchmarks stress and what the
 //! reference tests pin down. Missing values are `NaN`; every function says what it does
@@ -16,6 +17,7 @@ use crate::error::{Error, Result};
 
 pub mod linalg;
 pub mod rank;
+pub mod scale;
 pub mod stats;
 
 pub use ndarray::{array, Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis, ShapeBuilder};

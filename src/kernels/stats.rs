@@ -64,7 +64,13 @@ pub fn count(xs: &[f64]) -> usize {
 
 /// Minimum and maximum of the present values; `None` when none is present.
 pub fn min_max(xs: &[f64]) -> Option<(f64, f64)> {
-    present(xs).fold(None, |acc, x| match acc {
+    min_max_of(xs.iter().copied())
+}
+
+/// Minimum and maximum of the present (non-`NaN`) values of an iterator; `None` when none
+/// is present.
+pub fn min_max_of(xs: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
+    xs.into_iter().filter(|x| !x.is_nan()).fold(None, |acc, x| match acc {
         None => Some((x, x)),
         Some((lo, hi)) => Some((lo.min(x), hi.max(x))),
     })

@@ -9,7 +9,7 @@ use std::path::Path;
 const LAYERS: &[(&str, u32, &[&str])] = &[
     ("error", 0, &[]),
     ("direction", 0, &[]),
-    ("kernels", 0, &["error"]),
+    ("kernels", 0, &["error", "direction"]),
     ("io", 0, &["error"]),
     // Method names: parsing, the closest known name, serde.
     ("names", 0, &["error"]),
