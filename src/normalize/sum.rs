@@ -3,7 +3,7 @@
 use super::{indicator_error, Params};
 use crate::direction::{Criterion, Direction};
 use crate::error::{Error, Location, Result};
-use crate::kernels::stats;
+use crate::kernels::{scale, stats};
 
 pub(super) fn fit(ind: &Criterion<'_>, dir: Direction, xs: &[f64]) -> Result<Params> {
     if dir.band().is_some() {
@@ -13,19 +13,15 @@ pub(super) fn fit(ind: &Criterion<'_>, dir: Direction, xs: &[f64]) -> Result<Par
     if present.clone().any(|x| x < 0.0) {
         return Err(indicator_error("sum", ind, "sum normalisation needs values >= 0"));
     }
-    let norm = match dir {
-        Direction::Lower => {
-            if present.clone().any(|x| x == 0.0) {
-                return Err(indicator_error(
-                    "sum",
-                    ind,
-                    "sum normalisation of a 'lower' indicator uses 1/x: values must be > 0",
-                ));
-            }
-            stats::sum(present.map(|x| 1.0 / x))
-        }
-        _ => stats::sum(present.clone()),
-    };
+    let cost = dir == Direction::Lower;
+    if cost && present.clone().any(|x| x == 0.0) {
+        return Err(indicator_error(
+            "sum",
+            ind,
+            "sum normalisation of a 'lower' indicator uses 1/x: values must be > 0",
+        ));
+    }
+    let norm = scale::sum_total(cost, xs);
     if norm == 0.0 {
         return Ok(Params::Uniform { value: 1.0 / stats::count(xs) as f64 });
     }
@@ -42,8 +38,8 @@ pub(super) fn apply(ind: &Criterion<'_>, dir: Direction, norm: f64, unit: &str, 
     };
     match dir {
         Direction::Lower if x <= 0.0 => Err(bad(format!("1/x needs x > 0, found {x}"))),
-        Direction::Lower => Ok((1.0 / x) / norm),
+        Direction::Lower => Ok(scale::sum_value(true, x, norm)),
         _ if x < 0.0 => Err(bad(format!("needs x >= 0, found {x}"))),
-        _ => Ok(x / norm),
+        _ => Ok(scale::sum_value(false, x, norm)),
     }
 }

@@ -4,7 +4,7 @@
 use super::{indicator_error, Params};
 use crate::direction::{Criterion, Direction};
 use crate::error::Result;
-use crate::kernels::stats;
+use crate::kernels::{scale, stats};
 
 pub(super) fn fit(ind: &Criterion<'_>, dir: Direction, xs: &[f64]) -> Result<Params> {
     if dir.band().is_some() {
@@ -14,10 +14,9 @@ pub(super) fn fit(ind: &Criterion<'_>, dir: Direction, xs: &[f64]) -> Result<Par
             "vector normalisation is not defined for band or target directions",
         ));
     }
-    let present = stats::present(xs);
-    let norm = stats::sum(present.clone().map(|x| x * x)).sqrt();
+    let norm = scale::vector_norm(xs);
     if norm == 0.0 {
-        return Ok(Params::Uniform { value: 1.0 / (present.count() as f64).sqrt() });
+        return Ok(Params::Uniform { value: 1.0 / (stats::count(xs) as f64).sqrt() });
     }
     Ok(Params::Norm { norm })
 }
