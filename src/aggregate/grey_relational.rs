@@ -36,11 +36,11 @@
 //! Kuo, Yang & Huang (2008), Computers & Industrial Engineering 55(1):80–93 (grey relational
 //! analysis for multi-attribute decisions).
 
-use super::topsis::{check_decision_matrix, oriented_min_max};
+use super::topsis::check_decision_matrix;
 use super::Labels;
 use crate::direction::Direction;
 use crate::error::{Error, Result};
-use crate::kernels::{columns, stats, ArrayView2};
+use crate::kernels::{columns, scale, stats, ArrayView2};
 
 /// Grey relational grade γ of each row of the decision matrix `x` (rows = units, columns =
 /// indicators) with distinguishing coefficient `rho`; higher is better.
@@ -83,7 +83,7 @@ pub fn grey_relational(
     // Δ, column-major like x.
     let mut delta = vec![0.0; m * n];
     for (j, (col, out)) in columns(x).zip(delta.chunks_mut(m)).enumerate() {
-        oriented_min_max(directions[j], &col, out);
+        scale::oriented_min_max(directions[j], &col, out, 1.0);
         let reference = out.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         for d in out.iter_mut() {
             *d = (reference - *d).abs();

@@ -44,10 +44,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::Labels;
-use crate::direction::orient;
 use crate::direction::Direction;
 use crate::error::{Error, Location, Result};
-use crate::kernels::{columns, stats, ArrayView2};
+use crate::kernels::{columns, scale, stats, ArrayView2};
 
 /// How TOPSIS normalises the decision matrix before weighting it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,12 +111,15 @@ pub fn topsis(
                          use TOPSIS with min_max normalisation",
                     ));
                 }
-                let norm = stats::sum(col.iter().map(|v| v * v)).sqrt();
-                for (ri, &v) in r.iter_mut().zip(col.iter()) {
-                    *ri = if norm > 0.0 { v / norm } else { 0.0 };
+                // An all-zero column scores 0 (so does a NaN norm: the sum of squares overflowed).
+                let norm = scale::vector(&col, &mut r);
+                if norm.is_nan() || norm <= 0.0 {
+                    r.fill(0.0);
                 }
             }
-            TopsisNormalization::MinMax => oriented_min_max(dir, &col, &mut r),
+            TopsisNormalization::MinMax => {
+                scale::oriented_min_max(dir, &col, &mut r, 1.0);
+            }
         }
         let Some((lo, hi)) = stats::min_max(&r) else {
             continue; // no rows
@@ -148,22 +150,6 @@ pub fn topsis(
             }
         })
         .collect())
-}
-
-/// Writes the direction-aware min-max of `col` into `out`: (o − min)/(max − min) of the
-/// oriented values, 1 for a constant column. `col` holds no `NaN`.
-pub(super) fn oriented_min_max(dir: Direction, col: &[f64], out: &mut [f64]) {
-    for (o, &v) in out.iter_mut().zip(col) {
-        *o = orient(dir, v);
-    }
-    match stats::min_max(out) {
-        Some((lo, hi)) if hi > lo => {
-            for o in out.iter_mut() {
-                *o = (*o - lo) / (hi - lo);
-            }
-        }
-        _ => out.fill(1.0),
-    }
 }
 
 /// The location of a whole column (indicator or child), for errors about a column.

@@ -42,7 +42,7 @@ use crate::direction::orient;
 use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::kernels::rank::rank_best_first;
-use crate::kernels::{columns, stats, ArrayView2};
+use crate::kernels::{columns, scale, stats, ArrayView2};
 
 /// Group utility S, individual regret R and compromise index Q of each unit (row); lower is
 /// better for all three, and Q ranks.
@@ -128,8 +128,10 @@ pub fn vikor(
 
 /// (y_i − min y)/(max y − min y), or 0 for every unit when all y are equal.
 fn spread(y: &[f64]) -> Vec<f64> {
-    match stats::min_max(y) {
-        Some((lo, hi)) if hi > lo => y.iter().map(|&yi| (yi - lo) / (hi - lo)).collect(),
-        _ => vec![0.0; y.len()],
+    let mut out = vec![0.0; y.len()];
+    // All equal: every cell 0, a NaN one too (the kernel would keep it NaN).
+    if !scale::oriented_min_max(Direction::Higher, y, &mut out, 0.0) {
+        out.fill(0.0);
     }
+    out
 }

@@ -53,11 +53,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::topsis::{check_decision_matrix, column_location, oriented_min_max};
+use super::topsis::{check_decision_matrix, column_location};
 use super::Labels;
 use crate::direction::Direction;
 use crate::error::{Error, Result};
-use crate::kernels::{columns, stats, ArrayView2};
+use crate::kernels::{columns, scale, ArrayView2};
 
 /// How the weighted sum model normalises the decision matrix before weighting it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,7 +112,9 @@ pub fn weighted_sum(
     let mut r = vec![0.0; m];
     for (j, col) in columns(x).enumerate() {
         match normalization {
-            WeightedSumNormalization::MinMax => oriented_min_max(directions[j], &col, &mut r),
+            WeightedSumNormalization::MinMax => {
+                scale::oriented_min_max(directions[j], &col, &mut r, 1.0);
+            }
             WeightedSumNormalization::Sum => sum_normalized(METHOD, directions[j], &col, j, labels, &mut r)?,
         }
         let wj = w[j];
@@ -150,12 +152,9 @@ pub(super) fn sum_normalized(
                     format!("sum normalisation needs values >= 0, found {}", col[i]),
                 ));
             }
-            let total = stats::sum(col.iter().copied());
-            if total > 0.0 {
-                for (o, &v) in out.iter_mut().zip(col) {
-                    *o = v / total;
-                }
-            } else {
+            // An all-zero column (or a NaN total: the sum overflowed) scores 1/m.
+            let total = scale::sum(false, col, out);
+            if total.is_nan() || total <= 0.0 {
                 out.fill(1.0 / col.len() as f64);
             }
         }
@@ -167,10 +166,7 @@ pub(super) fn sum_normalized(
                     format!("sum normalisation of a 'lower' column uses 1/x: values must be > 0, found {}", col[i]),
                 ));
             }
-            let total = stats::sum(col.iter().map(|v| 1.0 / v));
-            for (o, &v) in out.iter_mut().zip(col) {
-                *o = (1.0 / v) / total;
-            }
+            scale::sum(true, col, out);
         }
         Direction::Band(_) | Direction::Target(_) => {
             return Err(Error::method(
