@@ -24,8 +24,9 @@
 //! # References
 //! Diakoulaki, Mavrotas & Papayannakis (1995), Computers & Operations Research 22(7):763–770.
 
+use crate::direction::Direction;
 use crate::error::Result;
-use crate::kernels::{self, column, columns, linalg, stats, ArrayView2};
+use crate::kernels::{self, column, columns, linalg, scale, stats, ArrayView2};
 
 use super::objective::{label, proportional, require_complete};
 
@@ -54,16 +55,11 @@ pub fn critic(x: ArrayView2<'_, f64>, names: &[String], warnings: &mut Vec<Strin
     if n == 0 {
         return Ok(Vec::new());
     }
-    let mut data = Vec::with_capacity(m * n);
+    // Every column as benefit (o(x) = x); a constant one is all 0.
+    let mut data = vec![0.0; m * n];
     let mut constant = vec![false; n];
     for (j, col) in columns(x).enumerate() {
-        match stats::min_max(&col) {
-            Some((lo, hi)) if hi > lo => data.extend(col.iter().map(|&v| (v - lo) / (hi - lo))),
-            _ => {
-                constant[j] = true;
-                data.resize(data.len() + m, 0.0);
-            }
-        }
+        constant[j] = !scale::oriented_min_max(Direction::Higher, &col, &mut data[j * m..(j + 1) * m], 0.0);
     }
     let scaled = kernels::from_columns(m, n, data)?;
     let rho = linalg::pearson_correlation(scaled.view());

@@ -18,10 +18,9 @@
 
 use rayon::prelude::*;
 
-use crate::direction::orient;
 use crate::direction::Direction;
 use crate::error::{Error, Location, Result};
-use crate::kernels::{column, columns, stats, ArrayView2};
+use crate::kernels::{column, columns, scale, stats, ArrayView2};
 
 /// Raw-sum entropy weights of the columns of `x`.
 ///
@@ -76,15 +75,16 @@ pub fn entropy_normalized(
         .map(|j| {
             let col = column(x, j);
             let dir = directions.get(j).copied().unwrap_or(Direction::Higher);
-            let mut scaled: Vec<f64> = stats::present(&col).map(|v| orient(dir, v)).collect();
-            let e = match stats::min_max(&scaled) {
-                Some((lo, hi)) if hi > lo => {
-                    for o in scaled.iter_mut() {
-                        *o = (*o - lo) / (hi - lo) + shift;
-                    }
-                    column_entropy(&scaled)
+            let present: Vec<f64> = stats::present(&col).collect();
+            let mut scaled = vec![0.0; present.len()];
+            // r = (o − lo)/(hi − lo), then + shift; a constant column has E = 1.
+            let e = if scale::oriented_min_max(dir, &present, &mut scaled, 1.0) {
+                for v in scaled.iter_mut() {
+                    *v += shift;
                 }
-                _ => 1.0,
+                column_entropy(&scaled)
+            } else {
+                1.0
             };
             1.0 - e
         })
