@@ -52,16 +52,22 @@ fn default_hi() -> f64 {
 pub enum Normalize {
     /// `(o − min)/(max − min)` scaled to `[lo, hi]`; a constant column scores `hi`.
     MinMax {
+        /// Score of r = 0, the worst end of the output scale (default 0); the score is
+        /// lo + r (hi − lo), with lo < hi, both finite.
         #[serde(default = "default_lo")]
         lo: f64,
+        /// Score of r = 1, the best end of the output scale (default 100).
         #[serde(default = "default_hi")]
         hi: f64,
     },
     /// Band indicators: 1 inside `[a, b]`, `1 − dist/max(a − min, max − b)` outside;
     /// higher / lower indicators as `min_max`.
     Band {
+        /// Score of r = 0, the worst end of the output scale (default 0); the score is
+        /// lo + r (hi − lo), with lo < hi, both finite.
         #[serde(default = "default_lo")]
         lo: f64,
+        /// Score of r = 1, the best end of the output scale (default 100).
         #[serde(default = "default_hi")]
         hi: f64,
     },
@@ -69,15 +75,21 @@ pub enum Normalize {
     ZScore,
     /// Min-max against the catalogue's fixed goalposts `[L, U]`, clipped to [0, 1].
     Goalposts {
+        /// Score of r = 0, the worst end of the output scale (default 0); the score is
+        /// lo + r (hi − lo), with lo < hi, both finite.
         #[serde(default = "default_lo")]
         lo: f64,
+        /// Score of r = 1, the best end of the output scale (default 100).
         #[serde(default = "default_hi")]
         hi: f64,
     },
     /// Attainment of the catalogue standard: `min(x/T, 1)` (higher), `min(T/x, 1)` (lower).
     Target {
+        /// Score of r = 0, the worst end of the output scale (default 0); the score is
+        /// lo + r (hi − lo), with lo < hi, both finite.
         #[serde(default = "default_lo")]
         lo: f64,
+        /// Score of r = 1, the best end of the output scale (default 100).
         #[serde(default = "default_hi")]
         hi: f64,
     },
@@ -85,8 +97,11 @@ pub enum Normalize {
     Rank,
     /// `(rank − 1)/(m − 1)`.
     Percentile {
+        /// Score of r = 0, the worst end of the output scale (default 0); the score is
+        /// lo + r (hi − lo), with lo < hi, both finite.
         #[serde(default = "default_lo")]
         lo: f64,
+        /// Score of r = 1, the best end of the output scale (default 100).
         #[serde(default = "default_hi")]
         hi: f64,
     },
@@ -113,23 +128,65 @@ impl Default for Normalize {
 pub enum Params {
     /// Nothing to learn from: no value present in the fitting data. Every value maps to missing.
     Empty,
-    /// Bounds of the oriented value `o(x)`.
-    Bounds { min: f64, max: f64 },
+    /// Bounds of the oriented value `o(x)` (`min_max`, and `band` for a higher or lower
+    /// indicator).
+    Bounds {
+        /// The smallest oriented value present in the fitting data, which scores 0: in the
+        /// indicator's unit, negated for a lower indicator.
+        min: f64,
+        /// The largest oriented value present, which scores 1. Equal to `min` for a constant
+        /// column: every value then scores 1.
+        max: f64,
+    },
     /// Bounds of the raw value (band formula).
-    RawBounds { min: f64, max: f64 },
+    RawBounds {
+        /// The smallest raw value present in the fitting data, in the indicator's unit.
+        min: f64,
+        /// The largest raw value present, in the indicator's unit. The band's spread is
+        /// max(a − min, max − b).
+        max: f64,
+    },
     /// Mean and standard deviation of `o(x)`.
-    Moments { mean: f64, sd: f64 },
+    Moments {
+        /// Mean of the oriented values of the fitting data.
+        mean: f64,
+        /// Their sample standard deviation (ddof = 1); 0 when the column has no spread
+        /// (constant or a single value): every z-score is then 0.
+        sd: f64,
+    },
     /// The catalogue's goalposts.
-    Goalposts { lower: f64, upper: f64 },
-    /// The catalogue's standard, as read when fitted (`None`: only per-unit standards; the
-    /// per-unit overrides are read from the catalogue when applied).
-    Target { value: Option<f64> },
+    Goalposts {
+        /// L, the lower goalpost, a raw value in the indicator's unit: it scores 0 for a higher
+        /// indicator and 1 for a lower one.
+        lower: f64,
+        /// U, the upper goalpost: it scores 1 for a higher indicator and 0 for a lower one.
+        /// (Band and target indicators: the band formula with [L, U] as the range.)
+        upper: f64,
+    },
+    /// The catalogue's standard, as read when fitted.
+    Target {
+        /// The catalogue-wide standard T, in the indicator's unit; `None` when the catalogue
+        /// gives standards only for named units (read from the catalogue when applied; other
+        /// units are not scored).
+        value: Option<f64>,
+    },
     /// The sorted fitting sample of `o(x)`.
-    Sample { sorted: Vec<f64> },
-    /// √Σx² (vector), Σx or Σ1/x (sum).
-    Norm { norm: f64 },
-    /// An all-zero column under `vector` or `sum`: every unit is equal and scores `value`.
-    Uniform { value: f64 },
+    Sample {
+        /// The oriented values present in the fitting data, ascending.
+        sorted: Vec<f64>,
+    },
+    /// The denominator of `vector` or `sum`.
+    Norm {
+        /// √Σx² (vector), Σx (sum, higher) or Σ1/x (sum, lower) over the values present in the
+        /// fitting data; not 0 (a zero one is [`Params::Uniform`]).
+        norm: f64,
+    },
+    /// An all-zero column under `vector` or `sum`: every unit is equal.
+    Uniform {
+        /// The score of every present value: 1/√m (vector) or 1/m (sum), m the number of
+        /// values present in the fitting data.
+        value: f64,
+    },
 }
 
 pub(crate) use crate::direction::orient;
