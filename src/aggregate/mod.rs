@@ -70,11 +70,15 @@ pub enum Aggregate {
     Harmonic,
     /// TOPSIS closeness C = D−/(D+ + D−) (vector normalisation by default).
     Topsis {
+        /// How each column is normalised before the distances: `vector` (x/√Σx², default;
+        /// not for band or target directions) or `min_max` of the oriented value.
         #[serde(default)]
         normalize: TopsisNormalization,
     },
     /// Grey relational grade γ = Σ w ξ, distinguishing coefficient ρ (default 0.5).
     GreyRelational {
+        /// The distinguishing coefficient ρ, in (0, 1] (default 0.5): a smaller ρ spreads the
+        /// grey relational coefficients further apart.
         #[serde(default = "default_rho")]
         rho: f64,
     },
@@ -82,12 +86,16 @@ pub enum Aggregate {
     /// node's score is 1 − Q, so that higher is better at every level; `vikor` itself
     /// reports S, R and Q.
     Vikor {
+        /// Weight of the group utility S against the individual regret R in Q, in [0, 1]
+        /// (default 0.5, consensus; 1 = majority rule only, 0 = veto only).
         #[serde(default = "default_v")]
         v: f64,
     },
     /// Weighted sum model (WSM, 线性加权和法) of the children's scores normalised again within
     /// the group, by min-max (default) or sum: P = Σ w r on [0, 1] (weights summing to 1).
     WeightedSum {
+        /// How the children's scores are normalised within the group: `min_max` of the
+        /// oriented value (default) or `sum` (x/Σx; not for band or target directions).
         #[serde(default)]
         normalize: WeightedSumNormalization,
     },
@@ -101,11 +109,17 @@ crate::names::named_method!(
     Naming { kind: "aggregation", tag: Some("method"), names: Aggregate::NAMES, parameterised: &[] }
 );
 
-/// Row and column names of an aggregation, for error messages.
+/// Row and column names of an aggregation, for error messages only: they never change a
+/// number. Empty slices (or a name missing past the end) leave the unit or column unnamed in
+/// a message, or named by its position.
 #[derive(Debug, Clone, Copy)]
 pub struct Labels<'a> {
+    /// The name of each row: the units (alternatives), in the matrix's row order.
     pub rows: &'a [String],
+    /// The name of each column: the indicators or child groups (criteria), in column order.
     pub columns: &'a [String],
+    /// The year the matrix belongs to, named in the messages; `None` for a matrix of no one
+    /// year (the whole panel, or a decision matrix outside a run).
     pub year: Option<i32>,
 }
 
