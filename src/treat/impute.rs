@@ -52,7 +52,11 @@ pub enum Imputation {
     UnitMean,
     /// The mean of the indicator over the units of the same group in the same year; `by` names
     /// the unit attribute that defines the groups (e.g. `province`).
-    GroupMean { by: String },
+    GroupMean {
+        /// The unit attribute whose values define the groups (e.g. `province`), read from the
+        /// attributes table; a unit with no value of it is not filled.
+        by: String,
+    },
     /// The unit's value of the latest earlier year with a value.
     CarryForward,
     /// Linear interpolation in years between the unit's nearest earlier and later values.

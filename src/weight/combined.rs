@@ -45,7 +45,10 @@ const SAME_SET_TOL: f64 = 1e-12;
 #[serde(remote = "Self", tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Combination {
     /// w = α w_1 + (1 − α) w_2: exactly two sets, α ∈ [0, 1] on the first.
-    Linear { alpha: f64 },
+    Linear {
+        /// α, the weight of the first set, in [0, 1]; the second set gets 1 − α.
+        alpha: f64,
+    },
     /// w ∝ the element-wise product of the sets.
     Multiplicative,
     /// Game-theory (博弈论) combination: the mix closest to every set in the least-squares

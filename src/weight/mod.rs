@@ -57,6 +57,8 @@ pub enum Weight {
     /// The catalogue's expert weights, normalised to sum 1 with a warning when they do not
     /// (an error with `strict = true`).
     Fixed {
+        /// Refuse expert weights whose sum is off 1 by more than 1e-9 instead of rescaling
+        /// them (default `false`: rescale, with a warning).
         #[serde(default)]
         strict: bool,
     },
@@ -64,6 +66,8 @@ pub enum Weight {
     Entropy,
     /// 熵权法 as in Chinese city-evaluation practice: direction-aware min-max, + `shift`, p = r/Σr.
     EntropyNormalized {
+        /// Added to every min-max score r ∈ [0, 1] of a varying column before p = r/Σr, so
+        /// that the worst unit's p is not 0; finite and ≥ 0 (default 1e-4).
         #[serde(default = "default_shift")]
         shift: f64,
     },
@@ -81,13 +85,23 @@ pub enum Weight {
     /// matrix for the node. An inconsistent matrix (CR ≥ 0.1) is a warning, or an error with
     /// `strict = true`.
     Ahp {
+        /// How the weights are derived from the judgement matrix (default: the principal
+        /// eigenvector).
         #[serde(default)]
         derivation: AhpMethod,
+        /// Refuse an inconsistent judgement matrix (CR ≥ 0.1) instead of warning (default
+        /// `false`).
         #[serde(default)]
         strict: bool,
     },
     /// 组合赋权: two or more weight sets over the same children, combined by a rule.
-    Combined { combination: Combination, of: Vec<Weight> },
+    Combined {
+        /// The rule that combines the sets.
+        combination: Combination,
+        /// The two or more methods whose weight sets are combined, each computed on the same
+        /// columns; in this order (`linear`'s α weighs the first).
+        of: Vec<Weight>,
+    },
 }
 
 /// An AHP pairwise comparison matrix over named criteria: `matrix[i][j]` compares
