@@ -80,6 +80,8 @@ impl Scores {
         }
     }
 
+    /// The scoring tree the scores belong to: node positions (the `node` arguments) index
+    /// its [`Tree::nodes`].
     pub fn tree(&self) -> &Tree {
         &self.tree
     }
@@ -89,10 +91,12 @@ impl Scores {
         self.row_unit.len()
     }
 
+    /// The unit (its name as in the data) of unit-year `row`, `row` < [`Scores::rows`].
     pub fn unit(&self, row: usize) -> &str {
         &self.units[self.row_unit[row] as usize]
     }
 
+    /// The year of unit-year `row`, `row` < [`Scores::rows`].
     pub fn year(&self, row: usize) -> i32 {
         self.row_year[row]
     }
