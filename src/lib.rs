@@ -33,6 +33,7 @@
 //! assert!(later.warnings.iter().any(|w| w.contains("beyond the bounds")));
 //! # Ok(()) }
 //! ```
+#![warn(missing_docs)]
 
 pub mod aggregate;
 pub mod catalog;
