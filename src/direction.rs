@@ -32,12 +32,15 @@ impl Direction {
 }
 
 /// The oriented value `o(x)`: higher is better. `x` (higher), `−x` (lower), and minus the
-/// distance to the best interval for band and target directions.
+/// distance to the best interval for band and target directions; a missing value (NaN) stays
+/// missing in every direction.
 #[inline]
 pub fn orient(direction: Direction, x: f64) -> f64 {
     match direction {
         Direction::Higher => x,
         Direction::Lower => -x,
+        // A missing value stays missing: `f64::max` would turn NaN into 0, "inside the band".
+        Direction::Band(_) | Direction::Target(_) if x.is_nan() => f64::NAN,
         Direction::Band(_) | Direction::Target(_) => {
             let (a, b) = direction.band().expect("band or target");
             -((a - x).max(0.0) + (x - b).max(0.0))

@@ -305,6 +305,20 @@ fn z_score_uses_sample_sd() {
     assert_eq!(Normalize::ZScore.scale(), None, "z-scores are not mapped onto [lo, hi]");
 }
 
+/// A missing value of a band indicator is missing, not "inside the band": before, o(NaN) was
+/// −0 and counted in the mean and sd.
+#[test]
+fn z_score_of_a_band_indicator_leaves_missing_cells_out() {
+    // mid: best inside [40, 60]. x = [30, 50, 80, NaN]: o = [−10, 0, −20] over the three
+    // present values: mean −10, deviations [0, 10, −10], sd (ddof = 1) = √(200/2) = 10.
+    let c = catalog();
+    let (params, out, _) = fit_apply(&Normalize::ZScore, c.indicator("mid").unwrap(), &[30.0, 50.0, 80.0, f64::NAN]);
+    assert_eq!(params, Params::Moments { mean: -10.0, sd: 10.0 });
+    assert_all_close(&out[..3], &[0.0, 1.0, -1.0], EXACT, "z of the band distances");
+    assert!(out[3].is_nan(), "the missing cell stays missing");
+    assert!(citycheck::direction::orient(citycheck::direction::Direction::Band([40.0, 60.0]), f64::NAN).is_nan());
+}
+
 #[test]
 fn z_score_constant_column_is_zero_with_a_warning() {
     let c = catalog();
