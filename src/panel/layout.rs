@@ -1,10 +1,11 @@
 //! Long and wide layouts: a [`RawTable`] → a [`Panel`].
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::table::{Cell, RawTable};
+use super::table::{CellRef, RawTable};
 use super::{Attribute, Panel, Source};
 use crate::error::{Error, Issue, IssueKind, Result};
 
@@ -141,12 +142,12 @@ fn required(found: Option<usize>, table: &RawTable, role: &str, candidates: &[&s
 }
 
 /// Reads a value cell: a number, a missing mark (→ `NaN`), or a problem description.
-pub(crate) fn parse_value(cell: &Cell) -> std::result::Result<f64, String> {
+pub(crate) fn parse_value(cell: CellRef<'_>) -> std::result::Result<f64, String> {
     match cell {
-        Cell::Empty => Ok(f64::NAN),
-        Cell::Number(x) if x.is_finite() => Ok(*x),
-        Cell::Number(x) => Err(format!("{x} is not a finite number")),
-        Cell::Text(s) => {
+        CellRef::Empty => Ok(f64::NAN),
+        CellRef::Number(x) if x.is_finite() => Ok(x),
+        CellRef::Number(x) => Err(format!("{x} is not a finite number")),
+        CellRef::Text(s) => {
             let t = s.trim();
             if MISSING_MARKS.contains(&t) {
                 return Ok(f64::NAN);
@@ -168,29 +169,31 @@ pub(crate) fn parse_value(cell: &Cell) -> std::result::Result<f64, String> {
     }
 }
 
-fn parse_year(cell: &Cell) -> std::result::Result<i32, String> {
+fn parse_year(cell: CellRef<'_>) -> std::result::Result<i32, String> {
     let bad = |found: String| Err(format!("expected a year such as 2024, found '{found}'"));
     match cell {
-        Cell::Empty => Err("the year is empty".to_string()),
-        Cell::Number(x) if x.fract() == 0.0 && (1000.0..=9999.0).contains(x) => Ok(*x as i32),
-        Cell::Number(x) => bad(x.to_string()),
-        Cell::Text(s) => {
+        CellRef::Empty => Err("the year is empty".to_string()),
+        CellRef::Number(x) if x.fract() == 0.0 && (1000.0..=9999.0).contains(&x) => Ok(x as i32),
+        CellRef::Number(x) => bad(x.to_string()),
+        CellRef::Text(s) => {
             // "2024" and "2024年" are years; "2024.0" comes from spreadsheets that store years as floats.
             let t = s.trim().trim_end_matches('年');
             let t = t.strip_suffix(".0").unwrap_or(t);
             match t.parse::<i32>() {
                 Ok(y) if (1000..=9999).contains(&y) => Ok(y),
-                _ => bad(s.clone()),
+                _ => bad(s.to_string()),
             }
         }
     }
 }
 
-fn text(cell: &Cell) -> Option<String> {
+/// A key cell as text (trimmed; a number as written by Rust), borrowed where it can be;
+/// `None` when empty.
+fn text(cell: CellRef<'_>) -> Option<Cow<'_, str>> {
     match cell {
-        Cell::Empty => None,
-        Cell::Number(x) => Some(x.to_string()),
-        Cell::Text(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        CellRef::Empty => None,
+        CellRef::Number(x) => Some(Cow::Owned(x.to_string())),
+        CellRef::Text(s) => Some(Cow::Borrowed(s.trim())).filter(|s| !s.is_empty()),
     }
 }
 
@@ -321,7 +324,7 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
     }
 
     for r in 0..table.rows() {
-        let Some(unit) = text(&table.columns[unit_col][r]) else {
+        let Some(unit) = text(table.cell(unit_col, r)) else {
             issues.push(Issue::new(
                 IssueKind::MissingKey,
                 table.location(Some(r), Some(&table.names[unit_col])),
@@ -329,7 +332,7 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
             ));
             continue;
         };
-        let year = match parse_year(&table.columns[year_col][r]) {
+        let year = match parse_year(table.cell(year_col, r)) {
             Ok(y) => y,
             Err(message) => {
                 issues.push(Issue::new(
@@ -340,7 +343,7 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
                 continue;
             }
         };
-        let source = match source_col.map(|j| text(&table.columns[j][r])) {
+        let source = match source_col.map(|j| text(table.cell(j, r))) {
             None | Some(None) => None,
             Some(Some(s)) => match Source::parse(&s) {
                 Some(src) => Some(src),
@@ -358,7 +361,7 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
             let indicator = match layout {
                 Layout::Long => {
                     let ic = indicator_col.expect("long layout has an indicator column");
-                    match text(&table.columns[ic][r]) {
+                    match text(table.cell(ic, r)) {
                         Some(name) => name,
                         None => {
                             issues.push(Issue::new(
@@ -370,19 +373,19 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
                         }
                     }
                 }
-                _ => table.names[vc].trim().to_string(),
+                _ => Cow::Borrowed(table.names[vc].trim()),
             };
-            let cell = &table.columns[vc][r];
-            if layout == Layout::Wide && *cell == Cell::Empty {
+            let cell = table.cell(vc, r);
+            if layout == Layout::Wide && cell == CellRef::Empty {
                 continue;
             }
             let value = match parse_value(cell) {
                 Ok(v) => v,
                 Err(message) => {
                     let mut location = table.location(Some(r), Some(&table.names[vc]));
-                    location.unit = Some(unit.clone());
+                    location.unit = Some(unit.to_string());
                     location.year = Some(year);
-                    location.indicator = Some(indicator.clone());
+                    location.indicator = Some(indicator.to_string());
                     issues.push(Issue::new(IssueKind::NonNumeric, location, format!("{message}; read as missing")));
                     f64::NAN
                 }
@@ -396,10 +399,10 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
     for &ac in &attribute_cols {
         let mut values: Vec<Option<String>> = vec![None; builder.panel.units.len()];
         for r in 0..table.rows() {
-            let (Some(unit), Some(value)) = (text(&table.columns[unit_col][r]), text(&table.columns[ac][r])) else {
+            let (Some(unit), Some(value)) = (text(table.cell(unit_col, r)), text(table.cell(ac, r))) else {
                 continue;
             };
-            let Some(&u) = builder.unit_index.get(&unit) else {
+            let Some(&u) = builder.unit_index.get(unit.as_ref()) else {
                 continue;
             };
             match &values[u as usize] {
@@ -412,7 +415,7 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
                         ),
                     ))
                 }
-                _ => values[u as usize] = Some(value),
+                _ => values[u as usize] = Some(value.into_owned()),
             }
         }
         attributes.push(Attribute { name: table.names[ac].clone(), values });
@@ -439,8 +442,8 @@ pub(crate) fn attach_attributes(panel: &mut Panel, table: &RawTable, unit_column
     // Row of each panel unit in the table; units the panel does not have are not needed.
     let mut row_of = vec![None; panel.units.len()];
     for r in 0..table.rows() {
-        let Some(unit) = text(&table.columns[unit_col][r]) else { continue };
-        let Some(&u) = index.get(unit.as_str()) else { continue };
+        let Some(unit) = text(table.cell(unit_col, r)) else { continue };
+        let Some(&u) = index.get(unit.as_ref()) else { continue };
         if let Some(first) = row_of[u].replace(r) {
             return Err(Error::data(
                 table.location(Some(r), Some(&table.names[unit_col])),
@@ -456,7 +459,7 @@ pub(crate) fn attach_attributes(panel: &mut Panel, table: &RawTable, unit_column
                 format!("the panel already has attribute '{name}'"),
             ));
         }
-        let values = row_of.iter().map(|r| r.and_then(|r| text(&table.columns[j][r]))).collect();
+        let values = row_of.iter().map(|r| r.and_then(|r| text(table.cell(j, r)).map(Cow::into_owned))).collect();
         new.push(Attribute { name: name.clone(), values });
     }
     panel.attributes.extend(new);

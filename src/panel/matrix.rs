@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::kernels::{self, Array2};
-use crate::panel::{parse_value, RawTable};
+use crate::panel::{parse_value, CellRef, RawTable};
 
 /// A decision matrix with its row and column names.
 #[derive(Debug, Clone)]
@@ -31,24 +31,22 @@ pub fn read_decision_matrix(path: impl AsRef<Path>) -> Result<DecisionMatrix> {
             "a decision matrix needs a first column of alternative names and at least one criterion column",
         ));
     }
-    let alternatives: Vec<String> = table.columns[0]
-        .iter()
-        .enumerate()
-        .map(|(r, cell)| match cell {
-            crate::panel::Cell::Text(s) => s.trim().to_string(),
-            crate::panel::Cell::Number(x) => x.to_string(),
-            crate::panel::Cell::Empty => format!("row {}", r + 2),
+    let alternatives: Vec<String> = (0..table.rows())
+        .map(|r| match table.cell(0, r) {
+            CellRef::Text(s) => s.trim().to_string(),
+            CellRef::Number(x) => x.to_string(),
+            CellRef::Empty => format!("row {}", r + 2),
         })
         .collect();
     let criteria: Vec<String> = table.names[1..].iter().map(|n| n.trim().to_string()).collect();
     let mut data = Vec::with_capacity(alternatives.len() * criteria.len());
-    for (j, column) in table.columns[1..].iter().enumerate() {
-        for (r, cell) in column.iter().enumerate() {
-            let value = parse_value(cell)
-                .map_err(|message| Error::data(table.location(Some(r), Some(&criteria[j])), message))?;
+    for (j, criterion) in criteria.iter().enumerate() {
+        for r in 0..table.rows() {
+            let value = parse_value(table.cell(j + 1, r))
+                .map_err(|message| Error::data(table.location(Some(r), Some(criterion)), message))?;
             if value.is_nan() {
                 return Err(Error::data(
-                    table.location(Some(r), Some(&criteria[j])),
+                    table.location(Some(r), Some(criterion)),
                     "the cell is empty: decision matrices must be complete",
                 ));
             }

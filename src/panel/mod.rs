@@ -21,7 +21,7 @@ pub(crate) use layout::parse_value;
 pub use layout::{Layout, ReadOptions};
 pub use matrix::{read_decision_matrix, DecisionMatrix};
 pub use series::{read_series, NamedSeries};
-pub(crate) use table::{Cell, RawTable};
+pub(crate) use table::{Cell, CellRef, RawTable};
 pub use validate::{Validation, ValidationMode};
 
 /// Which of the three evidence sources an observation comes from.

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::panel::{parse_value, Cell, RawTable};
+use crate::panel::{parse_value, CellRef, RawTable};
 
 /// One named series, sorted by time.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,18 +40,18 @@ pub fn read_series(path: impl AsRef<Path>) -> Result<Vec<NamedSeries>> {
     let mut series: Vec<NamedSeries> = Vec::new();
     let mut index = std::collections::HashMap::new();
     for r in 0..table.rows() {
-        let name = match &table.columns[cs][r] {
-            Cell::Text(s) => s.trim().to_string(),
-            Cell::Number(x) => x.to_string(),
-            Cell::Empty => {
+        let name = match table.cell(cs, r) {
+            CellRef::Text(s) => s.trim().to_string(),
+            CellRef::Number(x) => x.to_string(),
+            CellRef::Empty => {
                 return Err(Error::data(table.location(Some(r), Some("series")), "the series name is empty"))
             }
         };
-        let t = parse_value(&table.columns[ct][r]).map_err(|m| Error::data(table.location(Some(r), Some("t")), m))?;
+        let t = parse_value(table.cell(ct, r)).map_err(|m| Error::data(table.location(Some(r), Some("t")), m))?;
         if t.is_nan() {
             return Err(Error::data(table.location(Some(r), Some("t")), "the time is empty"));
         }
-        let y = parse_value(&table.columns[cy][r]).map_err(|m| Error::data(table.location(Some(r), Some("y")), m))?;
+        let y = parse_value(table.cell(cy, r)).map_err(|m| Error::data(table.location(Some(r), Some("y")), m))?;
         let k = *index.entry(name.clone()).or_insert_with(|| {
             series.push(NamedSeries { name, t: Vec::new(), y: Vec::new() });
             series.len() - 1

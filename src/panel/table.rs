@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use crate::error::{Error, Location, Result};
 
-/// One cell as read, before it is interpreted.
+/// One cell as read, before it is interpreted (owned: spreadsheets, survey dictionaries).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Cell {
     Empty,
@@ -18,17 +18,74 @@ pub(crate) enum Cell {
     Text(String),
 }
 
+/// One cell as read, borrowed from its table: reading a panel allocates nothing per cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum CellRef<'a> {
+    Empty,
+    Number(f64),
+    Text(&'a str),
+}
+
+impl Cell {
+    pub fn as_ref(&self) -> CellRef<'_> {
+        match self {
+            Cell::Empty => CellRef::Empty,
+            Cell::Number(x) => CellRef::Number(*x),
+            Cell::Text(s) => CellRef::Text(s),
+        }
+    }
+}
+
+/// One column as read: cells, or a polars text column read in place (CSV is read as text).
+#[derive(Debug, Clone)]
+pub(crate) enum RawColumn {
+    Cells(Vec<Cell>),
+    Text(StringChunked),
+}
+
+impl RawColumn {
+    pub fn len(&self) -> usize {
+        match self {
+            RawColumn::Cells(cells) => cells.len(),
+            RawColumn::Text(text) => text.len(),
+        }
+    }
+
+    pub fn get(&self, row: usize) -> CellRef<'_> {
+        match self {
+            RawColumn::Cells(cells) => cells[row].as_ref(),
+            RawColumn::Text(text) => text.get(row).map_or(CellRef::Empty, CellRef::Text),
+        }
+    }
+
+    /// The column as owned cells (the survey reader interns them).
+    pub fn into_cells(self) -> Vec<Cell> {
+        match self {
+            RawColumn::Cells(cells) => cells,
+            RawColumn::Text(text) => {
+                text.iter().map(|v| v.map_or(Cell::Empty, |s| Cell::Text(s.to_string()))).collect()
+            }
+        }
+    }
+}
+
 /// Named columns of cells, all of the same length; `origin` names the input in messages.
 #[derive(Debug, Clone)]
 pub(crate) struct RawTable {
     pub origin: Option<String>,
     pub names: Vec<String>,
-    pub columns: Vec<Vec<Cell>>,
+    pub columns: Vec<RawColumn>,
 }
 
 impl RawTable {
     pub fn rows(&self) -> usize {
-        self.columns.first().map_or(0, Vec::len)
+        self.columns.first().map_or(0, RawColumn::len)
+    }
+
+    /// The cell of column `column`, data row `row` (0-based).
+    #[inline]
+    pub fn cell(&self, column: usize, row: usize) -> CellRef<'_> {
+        self.columns[column].get(row)
     }
 
     pub fn location(&self, row: Option<usize>, column: Option<&str>) -> Location {
@@ -84,19 +141,17 @@ impl RawTable {
     }
 }
 
-fn series_cells(series: &Series) -> std::result::Result<Vec<Cell>, String> {
+fn series_cells(series: &Series) -> std::result::Result<RawColumn, String> {
     let dtype = series.dtype();
     if dtype.is_primitive_numeric() || matches!(dtype, DataType::Decimal(_, _) | DataType::Boolean) {
         let floats = series.cast(&DataType::Float64).map_err(|e| e.to_string())?;
         let ca = floats.f64().map_err(|e| e.to_string())?;
-        return Ok(ca.iter().map(|v| v.map_or(Cell::Empty, Cell::Number)).collect());
+        return Ok(RawColumn::Cells(ca.iter().map(|v| v.map_or(Cell::Empty, Cell::Number)).collect()));
     }
     match dtype {
-        DataType::String => {
-            let ca = series.str().map_err(|e| e.to_string())?;
-            Ok(ca.iter().map(|v| v.map_or(Cell::Empty, |s| Cell::Text(s.to_string()))).collect())
-        }
-        DataType::Null => Ok(vec![Cell::Empty; series.len()]),
+        // Kept as polars holds it (one chunk: O(1) access), read cell by cell in place.
+        DataType::String => Ok(RawColumn::Text(series.str().map_err(|e| e.to_string())?.rechunk().into_owned())),
+        DataType::Null => Ok(RawColumn::Cells(vec![Cell::Empty; series.len()])),
         other => Err(format!("column type {other} is not supported: use numbers or text")),
     }
 }
@@ -188,5 +243,9 @@ fn read_xlsx(path: &Path) -> Result<RawTable> {
             });
         }
     }
-    Ok(RawTable { origin: Some(format!("{origin} [{sheet}]")), names, columns })
+    Ok(RawTable {
+        origin: Some(format!("{origin} [{sheet}]")),
+        names,
+        columns: columns.into_iter().map(RawColumn::Cells).collect(),
+    })
 }

@@ -293,7 +293,7 @@ impl Responses {
             }
         }
 
-        let mut columns: Vec<Option<Vec<Cell>>> = columns.into_iter().map(Some).collect();
+        let mut columns: Vec<Option<Vec<Cell>>> = columns.into_iter().map(|c| Some(c.into_cells())).collect();
         let unit_cells = columns[unit_j].take().unwrap_or_default();
         let year_cells = columns[year_j].take().unwrap_or_default();
         let weight_cells = weight_j.and_then(|j| columns[j].take());
@@ -338,7 +338,7 @@ impl Responses {
                 Some(cells) => {
                     let name = spec.weight_column.clone().unwrap_or_default();
                     let answer = cell_text(&cells[r]);
-                    let parsed = if answer.trim().is_empty() { Ok(f64::NAN) } else { parse_value(&cells[r]) };
+                    let parsed = if answer.trim().is_empty() { Ok(f64::NAN) } else { parse_value(cells[r].as_ref()) };
                     match parsed {
                         Ok(w) if w > 0.0 => w,
                         Ok(w) if w.is_nan() => {
