@@ -117,6 +117,72 @@ impl fmt::Display for Issue {
     }
 }
 
+/// Something the user should know about a result that is not an error: a stable `code` to
+/// filter and count by, and a message that names what and where.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Warning {
+    /// What kind of thing happened; stable across versions.
+    pub code: WarningCode,
+    /// What happened, naming the indicator, node or year.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning of kind `code`.
+    pub fn new(code: WarningCode, message: impl Into<String>) -> Warning {
+        Warning { code, message: message.into() }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The kinds of [`Warning`], written in snake case in run.json (`"code": "imputed"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum WarningCode {
+    /// Values lost because their denominator is missing or 0 (or has no data at all).
+    DenominatorMissing,
+    /// Missing cells filled by the spec's imputation (flagged `imputed` in the scores).
+    Imputed,
+    /// Catalogue indicators without any data, left out of the scoring tree.
+    IndicatorsLeftOut,
+    /// Outlier treatment changed an indicator (winsorised or log-transformed).
+    OutliersTreated,
+    /// A normalisation's note: a constant indicator, a standard for some units only, ….
+    Normalization,
+    /// A weighting method's note: weights rescaled, AHP consistency, no column varies, ….
+    Weights,
+    /// Values beyond the bounds the parameters were fitted on: scores outside the scale.
+    BeyondFittedBounds,
+    /// A group or the index has no score for some unit-years (none of its parts has a value).
+    NoScore,
+    /// Parameters fitted per year: scores of different years are not comparable.
+    NotComparable,
+}
+
+impl WarningCode {
+    /// The code as written in run.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::DenominatorMissing => "denominator_missing",
+            WarningCode::Imputed => "imputed",
+            WarningCode::IndicatorsLeftOut => "indicators_left_out",
+            WarningCode::OutliersTreated => "outliers_treated",
+            WarningCode::Normalization => "normalization",
+            WarningCode::Weights => "weights",
+            WarningCode::BeyondFittedBounds => "beyond_fitted_bounds",
+            WarningCode::NoScore => "no_score",
+            WarningCode::NotComparable => "not_comparable",
+        }
+    }
+}
+
 /// The error type of every fallible citycheck function.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -57,7 +57,7 @@ pub mod weight;
 
 pub use catalog::Catalog;
 pub use checkup::{Checkup, Dataset, Fitted, Outcome, Preparation, Ranked, Scores, Spec};
-pub use error::{Error, Issue, Result};
+pub use error::{Error, Issue, Result, Warning, WarningCode};
 pub use panel::{Panel, ReadOptions, Validation, ValidationMode};
 pub use pipeline::{Pipeline, Report};
 

@@ -45,7 +45,7 @@ impl PyOutcome {
             weights: weights_dataframe(&outcome.fitted).map_err(polars_error)?,
             fitted: outcome.fitted.to_json(),
             spec: to_json(&outcome.fitted.spec)?,
-            warnings: outcome.warnings.clone(),
+            warnings: outcome.warnings.iter().map(|w| w.message.clone()).collect(),
             issues: to_json(issues)?,
             report: report.map(to_json).transpose()?,
         })
@@ -110,7 +110,9 @@ fn run(
         let citycheck::run::RunOutput { outcome, report, evaluation, diagnosis, .. } =
             citycheck::run::run(&config, out.as_deref()).map_err(citycheck_error)?;
         let evaluation = evaluation.as_ref().map(PyEvaluation::new).transpose()?;
-        let diagnosis = diagnosis.map(|d| PyDiagnosis::new(d, outcome.warnings.clone())).transpose()?;
+        let diagnosis = diagnosis
+            .map(|d| PyDiagnosis::new(d, outcome.warnings.iter().map(|w| w.message.clone()).collect()))
+            .transpose()?;
         Ok((PyOutcome::new(&outcome, &report.issues, Some(&report))?, evaluation, diagnosis))
     })
 }

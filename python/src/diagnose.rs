@@ -120,7 +120,7 @@ fn diagnose(
         };
         let worsening = computed.as_ref().or(given.as_ref());
         let diagnosis = diagnose_with(&data, &outcome, &tasks, worsening, &options).map_err(citycheck_error)?;
-        PyDiagnosis::new(diagnosis, outcome.warnings)
+        PyDiagnosis::new(diagnosis, outcome.warnings.into_iter().map(|w| w.message).collect())
     })
 }
 

@@ -12,7 +12,7 @@ use ndarray::s;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, NodeKind, Tree};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning, WarningCode};
 use crate::kernels::{self, Array2};
 use crate::panel::{Attribute, Panel, Validation};
 use crate::treat::{self, Imputation, PanelRows};
@@ -58,7 +58,7 @@ pub struct Dataset {
     pub(crate) id: u64,
     /// What preparation did that the user should know (cells lost to missing denominators,
     /// cells imputed).
-    pub(crate) notes: Vec<String>,
+    pub(crate) notes: Vec<Warning>,
     pub(crate) units: Vec<String>,
     pub(crate) years: Vec<i32>,
     pub(crate) row_unit: Vec<u32>,
@@ -95,13 +95,16 @@ impl Dataset {
         let mut data = Dataset::dense(catalog, panel, validation);
         if preparation.denominated {
             let notes = data.denominate();
-            data.notes.extend(notes);
+            data.notes.extend(notes.into_iter().map(|n| Warning::new(WarningCode::DenominatorMissing, n)));
         }
         let filled = data.impute(&preparation.imputation)?;
         if filled > 0 {
-            data.notes.push(format!(
-                "{filled} missing cell(s) imputed by {} (imputed = true in the scores)",
-                preparation.imputation.name()
+            data.notes.push(Warning::new(
+                WarningCode::Imputed,
+                format!(
+                    "{filled} missing cell(s) imputed by {} (imputed = true in the scores)",
+                    preparation.imputation.name()
+                ),
             ));
         }
         data.preparation = preparation;
@@ -285,7 +288,7 @@ impl Dataset {
 
     /// What preparation did that the user should know (cells lost to missing denominators,
     /// cells imputed); they open the warnings of every outcome scored from these data.
-    pub fn notes(&self) -> &[String] {
+    pub fn notes(&self) -> &[Warning] {
         &self.notes
     }
 

@@ -28,7 +28,7 @@ pub use spec::{Scope, Spec, Staged};
 use crate::aggregate::Labels;
 use crate::catalog::{Catalog, NodeKind};
 use crate::direction::Direction;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning, WarningCode};
 use crate::kernels::{self, column, Array2, ArrayView1, ArrayView2};
 use crate::normalize::Params;
 use crate::panel::{Panel, Validation};
@@ -43,7 +43,7 @@ pub struct Outcome {
     /// The parameters the scores were computed with, and the spec they belong to.
     pub fitted: Fitted,
     /// What the user should know: the data's preparation notes first, then the scoring's.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 impl Outcome {
@@ -244,10 +244,13 @@ impl Engine<'_> {
     fn fit(&self, data: &Dataset) -> Result<Outcome> {
         let mut warnings = data.notes.clone();
         if !data.left_out.is_empty() {
-            warnings.push(format!(
-                "{} catalogue indicator(s) have no data and are left out of the scoring tree: {}",
-                data.left_out.len(),
-                data.left_out.join(", ")
+            warnings.push(Warning::new(
+                WarningCode::IndicatorsLeftOut,
+                format!(
+                    "{} catalogue indicator(s) have no data and are left out of the scoring tree: {}",
+                    data.left_out.len(),
+                    data.left_out.join(", ")
+                ),
             ));
         }
         let mut values = kernels::missing(data.rows(), data.tree.nodes().len());
@@ -307,7 +310,7 @@ impl Engine<'_> {
         year: Option<i32>,
         given: Option<&FittedSet>,
         values: &mut Array2<f64>,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<Warning>,
     ) -> Result<FittedSet> {
         let tree = &data.tree;
         let indicators = self.catalog.indicators();
@@ -334,7 +337,10 @@ impl Engine<'_> {
                         let report = treat_column(&mut column, rule);
                         let transform = Transform::fitted(raw, &column, &report);
                         if let Some(note) = treatment_note(&report) {
-                            warnings.push(format!("{prefix}'{}': {note}", ind.id));
+                            warnings.push(Warning::new(
+                                WarningCode::OutliersTreated,
+                                format!("{prefix}'{}': {note}", ind.id),
+                            ));
                         }
                         treatment.push(IndicatorTreatment {
                             indicator: ind.id.clone(),
@@ -369,9 +375,9 @@ impl Engine<'_> {
                 let ind = &indicators[tree.node(node).indicator.expect("indicator node")];
                 let criterion = ind.criterion();
                 let raw: &[f64] = &input[c];
-                let mut notes = Vec::new();
+                let mut fit_notes = Vec::new();
                 let params = match given {
-                    None => self.spec.normalize.fit(&criterion, raw, &mut notes)?,
+                    None => self.spec.normalize.fit(&criterion, raw, &mut fit_notes)?,
                     Some(_) => (*given_params.get(ind.id.as_str()).ok_or_else(|| {
                         Error::Spec(format!("no fitted normalisation parameters for indicator '{}'", ind.id))
                     })?)
@@ -382,14 +388,19 @@ impl Engine<'_> {
                     .normalize
                     .apply_column(&criterion, &params, raw, |offset| data.unit_name(rows.start + offset))
                     .map_err(|e| with_year(e, year))?;
+                let mut notes: Vec<(WarningCode, String)> =
+                    fit_notes.into_iter().map(|n| (WarningCode::Normalization, n)).collect();
                 if let (Some(_), Some((lo, hi))) = (given, self.spec.normalize.scale()) {
                     let slack = 1e-9 * (hi - lo);
                     let beyond = scored.iter().filter(|&&v| v < lo - slack || v > hi + slack).count();
                     if beyond > 0 {
-                        notes.push(format!(
-                            "'{}': {beyond} value(s) lie beyond the bounds the parameters were fitted on \
-                             and score outside [{lo}, {hi}]",
-                            ind.id
+                        notes.push((
+                            WarningCode::BeyondFittedBounds,
+                            format!(
+                                "'{}': {beyond} value(s) lie beyond the bounds the parameters were fitted on \
+                                 and score outside [{lo}, {hi}]",
+                                ind.id
+                            ),
                         ));
                     }
                 }
@@ -399,7 +410,7 @@ impl Engine<'_> {
         let mut normalize_params = Vec::with_capacity(data.columns.len());
         for (result, &node) in normalized.into_iter().zip(&data.columns) {
             let (params, scored, notes) = result?;
-            warnings.extend(notes.into_iter().map(|n| format!("{prefix}{n}")));
+            warnings.extend(notes.into_iter().map(|(code, n)| Warning::new(code, format!("{prefix}{n}"))));
             values.slice_mut(s![rows.clone(), node]).assign(&ArrayView1::from(&scored));
             let ind = &indicators[tree.node(node).indicator.expect("indicator node")];
             normalize_params.push(IndicatorParams { indicator: ind.id.clone(), params });
@@ -465,7 +476,11 @@ impl Engine<'_> {
                                 &mut notes,
                             )
                             .map_err(|e| with_year(e, year))?;
-                        warnings.extend(notes.into_iter().map(|n| format!("{prefix}'{}': {n}", node.id)));
+                        warnings.extend(
+                            notes
+                                .into_iter()
+                                .map(|n| Warning::new(WarningCode::Weights, format!("{prefix}'{}': {n}", node.id))),
+                        );
                         w
                     }
                     Some(_) => names
@@ -520,7 +535,7 @@ fn treatment_note(report: &TreatReport) -> Option<String> {
 }
 
 /// One normalised column: its parameters, values and warnings.
-type NormalizedColumn = (Params, Vec<f64>, Vec<String>);
+type NormalizedColumn = (Params, Vec<f64>, Vec<(WarningCode, String)>);
 
 /// Columns `cols` of `m`, restricted to `rows`: a view when they are consecutive, else a copy.
 fn columns_of<'a>(m: ArrayView2<'a, f64>, cols: &[usize], rows: &Range<usize>) -> CowArray<'a, f64, Ix2> {

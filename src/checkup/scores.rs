@@ -5,6 +5,7 @@ use rayon::prelude::*;
 
 use super::Dataset;
 use crate::catalog::{NodeKind, Tree};
+use crate::error::{Warning, WarningCode};
 use crate::kernels::rank::rank_best_first;
 use crate::kernels::{column, Array2};
 
@@ -40,7 +41,7 @@ pub struct Scores {
 }
 
 impl Scores {
-    pub(super) fn new(data: &Dataset, values: Array2<f64>, warnings: &mut Vec<String>) -> Scores {
+    pub(super) fn new(data: &Dataset, values: Array2<f64>, warnings: &mut Vec<Warning>) -> Scores {
         let nodes = data.tree.nodes().len();
         // Ranks per node and year; nodes are independent, so in parallel.
         let ranks: Vec<u32> = (0..nodes)
@@ -55,10 +56,13 @@ impl Scores {
             if node.kind != NodeKind::Indicator {
                 let missing = values.column(n).iter().filter(|v| v.is_nan()).count();
                 if missing > 0 {
-                    warnings.push(format!(
-                        "{} '{}': {missing} unit-year(s) have no score (none of its parts has a value)",
-                        node.kind.as_str(),
-                        node.id
+                    warnings.push(Warning::new(
+                        WarningCode::NoScore,
+                        format!(
+                            "{} '{}': {missing} unit-year(s) have no score (none of its parts has a value)",
+                            node.kind.as_str(),
+                            node.id
+                        ),
                     ));
                 }
             }

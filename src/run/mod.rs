@@ -23,7 +23,7 @@ use crate::catalog::Catalog;
 use crate::checkup::{Checkup, Fitted, Outcome, Scope, Spec};
 use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
 use crate::diagnose::{diagnose_with, DiagnoseOptions, Diagnosis, TaskCatalog};
-use crate::error::{Error, Issue, Location, Result};
+use crate::error::{Error, Issue, Location, Result, Warning, WarningCode};
 use crate::evaluate::{evaluate, worsening, Evaluation, EvaluationSummary, DEFAULT_ALPHA};
 use crate::io::{sha256_file, sha256_hex, write_table, OutputFormat};
 use crate::panel::{Panel, Source, ValidationMode};
@@ -78,7 +78,7 @@ pub struct RunReport {
     pub counts: Counts,
     /// What the user should know: the preparation's and the scoring's warnings (imputed
     /// cells, values beyond fitted bounds, …) and the `year` scope note.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The validation's issues (unknown indicators, duplicates, unreadable cells, …), then
     /// the computation's when the panel was computed from records.
     pub issues: Vec<Issue>,
@@ -371,9 +371,10 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     };
     let mut warnings = outcome.warnings.clone();
     if spec.scope == Scope::Year {
-        warnings.push(
-            "scope = year: parameters are fitted per year, so scores of different years are not comparable".into(),
-        );
+        warnings.push(Warning::new(
+            WarningCode::NotComparable,
+            "scope = year: parameters are fitted per year, so scores of different years are not comparable",
+        ));
     }
     let evaluation = config.evaluate.as_ref().map(|options| evaluate(&data, &outcome, options)).transpose()?;
     let mut diagnosis_summary = None;

@@ -370,9 +370,15 @@ fn score_with_fitted_parameters_of_an_earlier_run() {
     );
     let run: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(new_out.join("run.json")).unwrap()).unwrap();
-    let warnings: Vec<&str> = run["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
-    let beyond: Vec<&&str> = warnings.iter().filter(|w| w.contains("beyond the bounds")).collect();
+    // run.json's warnings carry a stable code and the message.
+    let warnings = run["warnings"].as_array().unwrap();
+    let beyond: Vec<&str> = warnings
+        .iter()
+        .filter(|w| w["code"] == "beyond_fitted_bounds")
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
     assert!(!beyond.is_empty(), "{warnings:?}");
+    assert!(beyond.iter().all(|w| w.contains("beyond the bounds")), "{beyond:?}");
     let scores = std::fs::read_to_string(new_out.join("scores.csv")).unwrap();
     let outside = scores
         .lines()

@@ -121,15 +121,19 @@ fn values_beyond_the_fitted_bounds_are_counted() {
             .filter(|&r| scores.year(r) == 2012)
             .filter(|&r| !(0.0..=100.0).contains(&scores.value(r, node)) && !scores.value(r, node).is_nan())
             .count();
-        let warned = outcome.warnings.iter().find(|w| w.starts_with("2012: ") && w.contains(&format!("'{id}'")));
+        let warned = outcome
+            .warnings
+            .iter()
+            .filter(|w| w.code == citycheck::WarningCode::BeyondFittedBounds)
+            .find(|w| w.message.starts_with("2012: ") && w.message.contains(&format!("'{id}'")));
         match warned {
-            Some(w) => assert!(w.contains(&format!("{beyond} value(s) lie beyond")), "{id}: {beyond} vs {w}"),
+            Some(w) => assert!(w.message.contains(&format!("{beyond} value(s) lie beyond")), "{id}: {beyond} vs {w}"),
             None => assert_eq!(beyond, 0, "{id}: {beyond} cells beyond the bounds without a warning"),
         }
     }
-    assert!(outcome.warnings.iter().any(|w| w.contains("beyond the bounds")), "{:?}", outcome.warnings);
+    assert!(outcome.warnings.iter().any(|w| w.message.contains("beyond the bounds")), "{:?}", outcome.warnings);
     // The 2008–2011 rows score as the fit did: inside the bounds, no warning for those years.
-    assert!(!outcome.warnings.iter().any(|w| w.starts_with("2010: ") && w.contains("beyond")));
+    assert!(!outcome.warnings.iter().any(|w| w.message.starts_with("2010: ") && w.message.contains("beyond")));
 }
 
 /// The diagnosis reads every option: the task file it names, and the trends it asks for.

@@ -552,7 +552,7 @@ unit = "10k persons"
     let data = checkup.prepare(&panel, &validation)?;
     let warnings = data.notes();
     // B 2021 has no GDP: the unit mean of B's other years (15 per capita) fills it.
-    assert!(warnings.iter().any(|w| w.contains("1 missing cell(s) imputed by unit_mean")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.message.contains("1 missing cell(s) imputed by unit_mean")), "{warnings:?}");
     let outcome = checkup.fit(&data)?;
     let s = &outcome.scores;
     // Per-capita values 10, 15, 15 (2020), 20 and 15 (2021): min 10, max 20.
@@ -622,7 +622,11 @@ direction = "higher"
     assert_eq!(set.treatment.len(), 1);
     assert_eq!(set.treatment[0].report.treatment, citycheck::treat::Treatment::Winsorised { low: 0, high: 1 });
     assert_eq!(set.treatment[0].transform, citycheck::treat::Transform::Clip { low: 1.0, high: 9.0 });
-    assert!(outcome.warnings.iter().any(|w| w.contains("winsorised 0 low and 1 high")), "{:?}", outcome.warnings);
+    assert!(
+        outcome.warnings.iter().any(|w| w.message.contains("winsorised 0 low and 1 high")),
+        "{:?}",
+        outcome.warnings
+    );
     // min-max over the treated 2020 values [1, 9]: u10 (100 → 9) scores 100, u5 scores 50.
     assert_close(outcome.scores.get("u10", 2020, "x").unwrap(), 100.0, HAND, "u10");
     assert_close(outcome.scores.get("u5", 2020, "x").unwrap(), 50.0, HAND, "u5");
@@ -712,7 +716,10 @@ matrix = [[1, 3], [0.3333333333333333, 1]]
     assert_close(weight("x3").weight, 1.0 / 7.0, 1e-10, "x3");
     assert_close(weight("b").weight, 0.75, 1e-10, "b");
     assert_close(weight("x1").global_weight, 0.25 * 4.0 / 7.0, 1e-10, "global x1 = w(a) · w(x1)");
-    assert!(outcome.warnings.iter().any(|w| w.contains("AHP (eigenvector) for 'a'") && w.contains("consistent")));
+    assert!(outcome
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("AHP (eigenvector) for 'a'") && w.message.contains("consistent")));
     // u: x1 0, x2 0, x3 100 → a = 100/7; y 100 → b = 100; index = 0.25·100/7 + 0.75·100.
     assert_close(outcome.scores.get("u", 2020, "index").unwrap(), 25.0 / 7.0 + 75.0, HAND, "u index");
 
