@@ -219,7 +219,18 @@ where
 {
     let value = Value::deserialize(deserializer)?;
     let name = naming.name_in(&value).map_err(D::Error::custom)?.to_string();
-    derived(value).map_err(|e| D::Error::custom(format!("{} '{name}': {e}", naming.kind)))
+    derived(value).map_err(|e| {
+        // The tree a spec is read into has no NaN or infinity: such a number arrives as null
+        // (TOML has no null), so say what it was.
+        let e = e.to_string();
+        let e = match e.strip_prefix("invalid type: null, expected ") {
+            Some(rest) => {
+                format!("a parameter is not a finite number (NaN and infinities are refused), expected {rest}")
+            }
+            None => e,
+        };
+        D::Error::custom(format!("{} '{name}': {e}", naming.kind))
+    })
 }
 
 /// Implements [`Named`], `FromStr` (the method with default parameters), `Display` (the

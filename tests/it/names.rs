@@ -217,3 +217,13 @@ mod cli {
         }
     }
 }
+
+/// A parameter that is not a finite number is named as such (TOML's nan and inf reach the
+/// name check as null).
+#[test]
+fn non_finite_parameters_are_named() {
+    for text in ["normalize = { method = \"min_max\", lo = nan }", "normalize = { method = \"min_max\", hi = inf }"] {
+        let err = Spec::from_toml(text).unwrap_err().to_string();
+        assert!(err.contains("min_max") && err.contains("not a finite number"), "{text}: {err}");
+    }
+}
