@@ -60,6 +60,10 @@ pub use checkup::{Checkup, Dataset, Fitted, Outcome, Preparation, Ranked, Scores
 pub use error::{Error, Issue, Result, Warning, WarningCode};
 pub use panel::{Panel, ReadOptions, Validation, ValidationMode};
 pub use pipeline::{Pipeline, Report};
+// Functions live in the value namespace, modules in the type namespace: `citycheck::evaluate(..)`
+// is the function and `citycheck::evaluate::EvaluateOptions` the module's type.
+pub use diagnose::diagnose;
+pub use evaluate::evaluate;
 
 /// The polars version citycheck's tables are made of (`Scores::to_dataframe`,
 /// `Panel::from_dataframe`, …): `citycheck::polars::prelude::DataFrame` needs no second,

@@ -284,3 +284,17 @@ fn coupling_after_topsis_reads_closeness_on_its_own_scale() {
     let u: Vec<f64> = top.iter().map(|g| outcome.scores.get("大连市", row.year, g).unwrap() / 100.0).collect();
     assert!((row.t.unwrap() - u.iter().sum::<f64>() / u.len() as f64).abs() < 1e-12);
 }
+
+/// The natural first attempts compile: `citycheck::evaluate(..)` and `citycheck::diagnose(..)`
+/// are the functions, `use citycheck::Validation` a type.
+#[test]
+fn root_functions_and_types() {
+    let (_, data, outcome) = scored(Spec::checkup_default());
+    let _: citycheck::evaluate::Evaluation =
+        citycheck::evaluate(&data, &outcome, &citycheck::evaluate::EvaluateOptions::default()).unwrap();
+    let d = citycheck::diagnose(&data, &outcome, &citycheck::diagnose::DiagnoseOptions::default()).unwrap();
+    assert_eq!(d.year, 2012);
+    let panel = panel();
+    let validation: citycheck::Validation = panel.validate(&catalog(), ValidationMode::Strict).unwrap();
+    assert!(validation.fatal().next().is_none());
+}
