@@ -30,7 +30,7 @@
 //! let earlier = panel.filter_years(2008..=2011);
 //! let fitted = checkup.fit(&checkup.prepare(&earlier, &earlier.validate(checkup.catalog(), ValidationMode::Strict)?)?)?.fitted;
 //! let later = fitted.transform(&data)?;
-//! assert!(later.warnings.iter().any(|w| w.contains("beyond the bounds")));
+//! assert!(later.warnings.iter().any(|w| w.code == citycheck::WarningCode::BeyondFittedBounds));
 //! # Ok(()) }
 //! ```
 #![warn(missing_docs)]
