@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 
 # At the root, cargo means the library (the workspace's default member): the binding crate
 # python/ is a pyo3 cdylib, built and tested through Python below.
+echo "== cargo fmt --check and cargo clippy (the library, its CLI and the binding crate)"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+
 echo "== cargo test (unit, integration, doc tests)"
 cargo test --all-targets
 cargo test --doc
