@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The Python package's tests: builds the extension (maturin develop, debug) into the venv
-# .venv, created here if absent, checks the type stubs against it (mypy stubtest), runs the
-# pytest suite in python/tests (with the README's Python quick start and the docstring
-# examples) and executes the example notebook python/examples/quickstart.ipynb.
+# The Python package's tests: lints and type-checks the pure-Python facade (ruff, mypy
+# --strict against the native module's stub python/citycheck/_citycheck.pyi; no build needed),
+# builds the extension (maturin develop, debug) into the venv .venv, created here if absent,
+# checks the native stub against it (mypy stubtest), runs the pytest suite in python/tests
+# (with the README's Python quick start and the docstring examples) and executes the example
+# notebook python/examples/quickstart.ipynb.
 # Needs only Rust and Python 3 (≥ 3.9); pip downloads maturin, pytest, polars, pandas,
-# pyarrow and numpy the first time.
+# pyarrow, numpy, mypy and ruff the first time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -18,8 +20,15 @@ fi
 # shellcheck disable=SC1091
 source "$venv/bin/activate"
 
-echo "== pip install maturin pytest polars pandas pyarrow numpy mypy"
-python -m pip install --quiet --disable-pip-version-check maturin pytest polars pandas pyarrow numpy mypy
+echo "== pip install maturin pytest polars pandas pyarrow numpy mypy ruff"
+python -m pip install --quiet --disable-pip-version-check maturin pytest polars pandas pyarrow numpy mypy ruff
+
+# Settings in pyproject.toml ([tool.ruff], [tool.mypy]).
+echo "== ruff check python (the package, its tests and the example notebook)"
+ruff check "$root/python"
+
+echo "== mypy --strict python/citycheck (inline hints; the native module through its stub)"
+python -m mypy --strict "$root/python/citycheck"
 
 # One target dir for cargo and maturin: polars is built once for both.
 export CARGO_TARGET_DIR="$root/target"
@@ -30,8 +39,8 @@ rm -f "$root"/python/citycheck/_citycheck*.so "$root"/python/citycheck/_citychec
 echo "== maturin develop (debug): the binding crate python/Cargo.toml"
 maturin develop --manifest-path "$root/python/Cargo.toml"
 
-echo "== mypy stubtest: the .pyi stubs against the built package and native module"
-(cd "$root/python" && python -m mypy.stubtest citycheck)
+echo "== mypy stubtest: the native module's stub against the built module (the rest is typed inline)"
+(cd "$root/python" && python -m mypy.stubtest --mypy-config-file "$root/pyproject.toml" citycheck._citycheck)
 
 echo "== pytest python/tests and the docstring examples of python/citycheck"
 status=0

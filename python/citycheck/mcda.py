@@ -10,6 +10,12 @@ Rows = units, columns = criteria, ``weights`` one per column; the same methods a
   :func:`weighted_sum` and :func:`weighted_product` take the raw matrix and the criterion
   ``types``, normalise each column themselves, and refuse missing cells (impute first).
 
+The matrix is a numpy array of any integer, float or bool dtype, a list of rows, or a polars,
+pandas or pyarrow table (its column names name the criteria in messages; a pandas index other
+than the default one names the units). ``weights`` and ``types`` are lists, numpy arrays or
+Series; ``types`` holds 1 / -1 or ``"higher"`` / ``"lower"`` (or ``{"band": [a, b]}``). Every
+function returns a float64 numpy array.
+
 >>> import numpy as np
 >>> arithmetic(np.array([[1.0, 3.0], [2.0, 2.0]]), [0.5, 0.5]).tolist()
 [2.0, 2.0]
@@ -17,104 +23,150 @@ Rows = units, columns = criteria, ``weights`` one per column; the same methods a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from . import _citycheck as _native
-from ._convert import directions_json, names, to_array, to_matrix, to_vector
+from ._convert import F64Array, Matrix, directions, names, to_float, to_matrix, to_vector
 
 __all__ = [
-    "arithmetic", "geometric", "harmonic", "topsis", "grey_relational", "vikor", "VikorResult",
-    "weighted_sum", "weighted_product",
+    "arithmetic",
+    "geometric",
+    "harmonic",
+    "topsis",
+    "grey_relational",
+    "vikor",
+    "VikorResult",
+    "weighted_sum",
+    "weighted_product",
 ]
 
 
 @dataclass(frozen=True)
 class VikorResult:
     """VIKOR's group utility S, individual regret R and compromise index Q (lower is better);
-    ``ranks`` ranks by Q, 1 = lowest."""
+    ``ranks`` ranks by Q, 1 = lowest (ties share a rank).
 
-    s: Any
-    r: Any
-    q: Any
-    ranks: Any
+    >>> import citycheck as cc
+    >>> r = cc.mcda.vikor([[10, 7], [12, 9], [8, 5]], [0.5, 0.5], [-1, 1])
+    >>> r.q.round(6).tolist(), r.ranks.tolist()
+    ([0.0, 0.5, 0.5], [1, 2, 2])
+    """
+
+    s: F64Array
+    r: F64Array
+    q: F64Array
+    ranks: npt.NDArray[np.int64]
 
 
-def _labels(rows: list, n: int, units: Optional[Sequence[str]], criteria: Optional[Sequence[str]]) -> tuple:
-    return names(units, len(rows), "row "), names(criteria, n, "c")
+def _inputs(
+    x: Any, weights: Any, units: Sequence[str] | None, criteria: Sequence[str] | None
+) -> tuple[Matrix, F64Array, list[str], list[str]]:
+    """The matrix, the weights (one per column, none missing) and the row and column labels."""
+    m = to_matrix(x)
+    rows, n = m.values.shape
+    w = to_vector(weights, "weights", n=n, missing=False)
+    return (
+        m,
+        w,
+        names(units if units is not None else m.rows, rows, "row ", "units"),
+        names(criteria if criteria is not None else m.columns, n, "c", "criteria"),
+    )
 
 
 def topsis(
     x: Any,
     weights: Any,
-    types: Optional[Sequence[Any]] = None,
+    types: Any | None = None,
     *,
     normalize: str = "vector",
-    units: Optional[Sequence[str]] = None,
-    criteria: Optional[Sequence[str]] = None,
-) -> Any:
+    units: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
+) -> F64Array:
     """TOPSIS closeness C = D−/(D+ + D−) of each row on the raw decision matrix (higher is
     better); ``types`` gives directions (1 / -1 or "higher" / "lower"), ``normalize`` is
-    ``"vector"`` (classic) or ``"min_max"`` (pymcdm's default): the two give different numbers."""
-    rows, n = to_matrix(x)
-    return to_array(
-        _native.mcda_topsis(rows, to_vector(weights, n), directions_json(types, n), normalize, *_labels(rows, n, units, criteria))
-    )
+    ``"vector"`` (classic) or ``"min_max"`` (pymcdm's default): the two give different numbers.
+
+    >>> import numpy as np
+    >>> X = [[5, 8, 4], [7, 6, 8], [8, 8, 6], [7, 4, 6]]  # Tzeng & Huang (2011)
+    >>> topsis(X, [0.3, 0.4, 0.3]).round(4).tolist()
+    [0.5037, 0.6581, 0.7482, 0.334]
+    >>> topsis(np.array(X), np.array([0.3, 0.4, 0.3]), np.array([1, 1, -1])).round(4).tolist()  # cost criterion
+    [0.7005, 0.3891, 0.7482, 0.334]
+    """
+    m, w, rows, columns = _inputs(x, weights, units, criteria)
+    return _native.mcda_topsis(m.values, w, directions(types, len(columns)), normalize, rows, columns)
 
 
 def grey_relational(
     x: Any,
     weights: Any,
-    types: Optional[Sequence[Any]] = None,
+    types: Any | None = None,
     *,
     rho: float = 0.5,
-    units: Optional[Sequence[str]] = None,
-    criteria: Optional[Sequence[str]] = None,
-) -> Any:
-    """Grey relational grade of each row (灰色关联), distinguishing coefficient ``rho``."""
-    rows, n = to_matrix(x)
-    return to_array(
-        _native.mcda_grey_relational(rows, to_vector(weights, n), directions_json(types, n), rho, *_labels(rows, n, units, criteria))
-    )
+    units: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
+) -> F64Array:
+    """Grey relational grade of each row (灰色关联), distinguishing coefficient ``rho``;
+    higher is better, in (0, 1].
+
+    >>> g = grey_relational([[10, 7], [12, 9], [8, 5]], [0.5, 0.5], [-1, 1])
+    >>> bool(((g > 0) & (g <= 1)).all())
+    True
+    """
+    m, w, rows, columns = _inputs(x, weights, units, criteria)
+    types_ = directions(types, len(columns))
+    return _native.mcda_grey_relational(m.values, w, types_, to_float(rho, "rho"), rows, columns)
 
 
 def vikor(
     x: Any,
     weights: Any,
-    types: Optional[Sequence[Any]] = None,
+    types: Any | None = None,
     *,
     v: float = 0.5,
-    units: Optional[Sequence[str]] = None,
-    criteria: Optional[Sequence[str]] = None,
+    units: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
 ) -> VikorResult:
-    """VIKOR: S, R and Q of each row, ranked by Q (lower is better)."""
-    rows, n = to_matrix(x)
-    s, r, q = _native.mcda_vikor(rows, to_vector(weights, n), directions_json(types, n), v, *_labels(rows, n, units, criteria))
-    order = sorted(range(len(q)), key=lambda i: q[i])
-    ranks = [0] * len(q)
+    """VIKOR: S, R and Q of each row, ranked by Q (lower is better); ``v`` weighs the group
+    utility against the individual regret.
+
+    >>> r = vikor([[10, 7], [12, 9], [8, 5]], [0.5, 0.5], ["lower", "higher"])
+    >>> r.s.round(6).tolist()
+    [0.5, 0.5, 0.5]
+    """
+    m, w, rows, columns = _inputs(x, weights, units, criteria)
+    s, r, q = _native.mcda_vikor(m.values, w, directions(types, len(columns)), to_float(v, "v"), rows, columns)
+    order = np.argsort(q, kind="stable").tolist()
+    ranks = np.zeros(q.shape[0], dtype=np.int64)
+    previous = -1
     for position, i in enumerate(order):
-        previous = order[position - 1] if position else None
-        ranks[i] = ranks[previous] if previous is not None and q[previous] == q[i] else position + 1
-    return VikorResult(to_array(s), to_array(r), to_array(q), to_array(ranks))
+        ranks[i] = ranks[previous] if position and q[previous] == q[i] else position + 1
+        previous = i
+    return VikorResult(s, r, q, ranks)
 
 
 def weighted_sum(
     x: Any,
     weights: Any,
-    types: Optional[Sequence[Any]] = None,
+    types: Any | None = None,
     *,
     normalize: str = "min_max",
-    units: Optional[Sequence[str]] = None,
-    criteria: Optional[Sequence[str]] = None,
-) -> Any:
+    units: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
+) -> F64Array:
     """Weighted sum model (WSM, 线性加权和法): ``P = Σ w r`` of each row of the raw decision
     matrix after normalising each column (higher is better).
 
     ``normalize`` is ``"min_max"`` (default: direction-aware, any direction, the normalisation
-    of :func:`grey_relational` and of :func:`citycheck.score`'s default) or ``"sum"`` (pymcdm's default:
-    ``x/Σx``, cost ``(1/x)/Σ(1/x)``; values ≥ 0, cost > 0): the two give different numbers and
-    can rank differently. ``types`` gives directions (1 / -1 or "higher" / "lower", or
-    ``{"band": [a, b]}``); the weights are used as given. Missing cells raise
+    of :func:`grey_relational` and of :func:`citycheck.score`'s default) or ``"sum"`` (pymcdm's
+    default: ``x/Σx``, cost ``(1/x)/Σ(1/x)``; values ≥ 0, cost > 0): the two give different
+    numbers and can rank differently. ``types`` gives directions (1 / -1 or "higher" /
+    "lower", or ``{"band": [a, b]}``); the weights are used as given. Missing cells raise
     :class:`citycheck.MethodError` naming the unit and criterion (impute first).
 
     >>> import numpy as np
@@ -122,22 +174,18 @@ def weighted_sum(
     >>> weighted_sum(X, [0.5, 0.3, 0.2], [1, -1, 1]).round(6).tolist()  # 1/15, 3/4, 13/20
     [0.066667, 0.75, 0.65]
     """
-    rows, n = to_matrix(x)
-    return to_array(
-        _native.mcda_weighted_sum(
-            rows, to_vector(weights, n), directions_json(types, n), normalize, *_labels(rows, n, units, criteria)
-        )
-    )
+    m, w, rows, columns = _inputs(x, weights, units, criteria)
+    return _native.mcda_weighted_sum(m.values, w, directions(types, len(columns)), normalize, rows, columns)
 
 
 def weighted_product(
     x: Any,
     weights: Any,
-    types: Optional[Sequence[Any]] = None,
+    types: Any | None = None,
     *,
-    units: Optional[Sequence[str]] = None,
-    criteria: Optional[Sequence[str]] = None,
-) -> Any:
+    units: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
+) -> F64Array:
     """Weighted product model (WPM): ``P = Π r^w`` of each row, ``r`` the sum-normalised
     values ``x/Σx`` (cost ``(1/x)/Σ(1/x)``), as pymcdm's ``WPM()``; higher is better.
 
@@ -151,48 +199,54 @@ def weighted_product(
     >>> weighted_product(np.array([[1, 2], [3, 6]]), [0.5, 0.5], [1, -1]).round(6).tolist()  # a tie
     [0.433013, 0.433013]
     """
-    rows, n = to_matrix(x)
-    return to_array(
-        _native.mcda_weighted_product(
-            rows, to_vector(weights, n), directions_json(types, n), *_labels(rows, n, units, criteria)
-        )
-    )
+    m, w, rows, columns = _inputs(x, weights, units, criteria)
+    return _native.mcda_weighted_product(m.values, w, directions(types, len(columns)), rows, columns)
 
 
-def arithmetic(x: Any, weights: Any) -> Any:
-    """Weighted arithmetic mean of each row: ``Σ w r / Σ w``."""
-    rows, n = to_matrix(x)
-    return to_array(_native.aggregate_arithmetic(rows, to_vector(weights, n)))
+def arithmetic(
+    x: Any,
+    weights: Any,
+    *,
+    units: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
+) -> F64Array:
+    """Weighted arithmetic mean of each row: ``Σ w r / Σ w`` over the present cells.
+
+    >>> arithmetic([[1.0, 4.0], [2.0, float("nan")]], [0.5, 0.5]).tolist()
+    [2.5, 2.0]
+    """
+    m, w, rows, columns = _inputs(x, weights, units, criteria)
+    return _native.aggregate_arithmetic(m.values, w, rows, columns)
 
 
 def geometric(
     x: Any,
     weights: Any,
     *,
-    units: Optional[Sequence[str]] = None,
-    criteria: Optional[Sequence[str]] = None,
-) -> Any:
+    units: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
+) -> F64Array:
     """Weighted geometric mean of each row: ``Π r^(w / Σw)``; scores must be > 0
-    (:class:`citycheck.MethodError` names the unit and criterion otherwise)."""
-    rows, n = to_matrix(x)
-    return to_array(
-        _native.aggregate_geometric(
-            rows, to_vector(weights, n), names(units, len(rows), "row "), names(criteria, n, "c")
-        )
-    )
+    (:class:`citycheck.MethodError` names the unit and criterion otherwise).
+
+    >>> geometric([[1.0, 4.0], [2.0, 2.0]], [0.5, 0.5]).round(12).tolist()
+    [2.0, 2.0]
+    """
+    m, w, rows, columns = _inputs(x, weights, units, criteria)
+    return _native.aggregate_geometric(m.values, w, rows, columns)
 
 
 def harmonic(
     x: Any,
     weights: Any,
     *,
-    units: Optional[Sequence[str]] = None,
-    criteria: Optional[Sequence[str]] = None,
-) -> Any:
-    """Weighted harmonic mean of each row: ``Σ w / Σ (w / r)``; scores must be > 0."""
-    rows, n = to_matrix(x)
-    return to_array(
-        _native.aggregate_harmonic(
-            rows, to_vector(weights, n), names(units, len(rows), "row "), names(criteria, n, "c")
-        )
-    )
+    units: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
+) -> F64Array:
+    """Weighted harmonic mean of each row: ``Σ w / Σ (w / r)``; scores must be > 0.
+
+    >>> harmonic([[1.0, 4.0], [2.0, 2.0]], [0.5, 0.5]).round(12).tolist()
+    [1.6, 2.0]
+    """
+    m, w, rows, columns = _inputs(x, weights, units, criteria)
+    return _native.aggregate_harmonic(m.values, w, rows, columns)

@@ -16,7 +16,7 @@ sources that flag a problem, :func:`combine` weighs an objective score with a su
 ...                     "datasets/survey_synthetic/definition.toml",
 ...                     unit="city", weight="weight", strata="district")  # doctest: +SKIP
 >>> r.dimensions.filter(pl.col("year") == 2025).head()                     # doctest: +SKIP
->>> combine(80.0, 60.0, (0.7, 0.3))
+>>> round(combine(80.0, 60.0, (0.7, 0.3)), 12)
 74.0
 >>> confirmed([False, True, True], 2)
 True
@@ -25,19 +25,17 @@ True
 from __future__ import annotations
 
 import html
-import json
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any
 
 import polars as pl
 
 from . import _citycheck as _native
-from ._convert import arrow_source, to_polars
+from ._convert import IntLike, PathLike, arrow_source, plain, to_float, to_int, to_polars, to_vector
 
 __all__ = ["SurveyDefinition", "SurveyResult", "score", "reconcile", "combine", "confirmed"]
-
-PathLike = Union[str, "os.PathLike[str]"]
 
 
 class SurveyDefinition:
@@ -65,16 +63,34 @@ class SurveyDefinition:
     __slots__ = ("_native",)
 
     def __init__(self, native: _native.SurveyDefinition) -> None:
+        """Wraps a native definition; use :meth:`load` or :meth:`from_toml`."""
         self._native = native
 
     @classmethod
     def load(cls, path: PathLike) -> SurveyDefinition:
-        """Reads a definition file."""
+        """Reads a definition file.
+
+        >>> import pathlib, tempfile
+        >>> definition = "\\n".join(['[survey]', 'id = "demo"', 'name = "demo"', '[[scales]]', 'id = "likert5"',
+        ...                          'kind = "labels"', '[[dimensions]]', 'id = "housing"', '[[items]]', 'id = "q1"',
+        ...                          'dimension = "housing"', 'scale = "likert5"'])
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "definition.toml"
+        >>> _ = path.write_text(definition, encoding="utf-8")
+        >>> SurveyDefinition.load(path).id
+        'demo'
+        """
         return cls(_native.SurveyDefinition.load(path))
 
     @classmethod
     def from_toml(cls, path_or_str: PathLike) -> SurveyDefinition:
-        """A definition from a TOML file (a path) or TOML text (a string holding a newline)."""
+        """A definition from a TOML file (a path) or TOML text (a string holding a newline).
+
+        >>> definition = "\\n".join(['[survey]', 'id = "demo"', 'name = "demo"', '[[scales]]', 'id = "likert5"',
+        ...                          'kind = "labels"', '[[dimensions]]', 'id = "housing"', '[[items]]', 'id = "q1"',
+        ...                          'dimension = "housing"', 'scale = "likert5"'])
+        >>> SurveyDefinition.from_toml(definition).name
+        'demo'
+        """
         if isinstance(path_or_str, os.PathLike):
             return cls.load(path_or_str)
         text = str(path_or_str)
@@ -84,10 +100,12 @@ class SurveyDefinition:
 
     @property
     def id(self) -> str:
+        """The definition's id (``[survey] id``)."""
         return self._native.id
 
     @property
     def name(self) -> str:
+        """The definition's name (``[survey] name``)."""
         return self._native.name
 
     @property
@@ -96,15 +114,22 @@ class SurveyDefinition:
         return self._native.sha256
 
     @property
-    def items(self) -> List[Dict[str, Any]]:
+    def items(self) -> list[dict[str, Any]]:
         """One dict per item: ``id, text, dimension, scale`` and, when given, ``column`` and
         ``indicator``."""
-        return json.loads(self._native.items())
+        return self._native.items()
 
     @property
-    def dimensions(self) -> List[Dict[str, Any]]:
-        """One dict per dimension: ``id, name`` and, when given, ``indicator``."""
-        return json.loads(self._native.dimensions())
+    def dimensions(self) -> list[dict[str, Any]]:
+        """One dict per dimension: ``id, name`` and, when given, ``indicator``.
+
+        >>> definition = "\\n".join(['[survey]', 'id = "demo"', 'name = "demo"', '[[scales]]', 'id = "likert5"',
+        ...                          'kind = "labels"', '[[dimensions]]', 'id = "housing"', '[[items]]', 'id = "q1"',
+        ...                          'dimension = "housing"', 'scale = "likert5"'])
+        >>> [d["id"] for d in SurveyDefinition.from_toml(definition).dimensions]
+        ['housing']
+        """
+        return self._native.dimensions()
 
     def __repr__(self) -> str:
         return repr(self._native)
@@ -127,19 +152,40 @@ class SurveyResult:
         ``unit, year, row, item, answer, reason`` (row: the header is row 1).
     summary : dict
         Counts: respondents, rows left out, answers, missing and bad answers by reason, …
+
+    >>> import polars as pl
+    >>> definition = "\\n".join(['[survey]', 'id = "demo"', 'name = "demo"', '[[scales]]', 'id = "likert5"',
+    ...                          'kind = "labels"', '[[dimensions]]', 'id = "housing"', '[[items]]', 'id = "q1"',
+    ...                          'dimension = "housing"', 'scale = "likert5"'])
+    >>> answers = pl.DataFrame({"unit": ["A", "A", "B"], "year": [2025] * 3, "q1": ["很满意", "满意", "好极了"]})
+    >>> r = score(answers, definition)
+    >>> r.bad_answers.select("unit", "item", "answer", "reason").rows()
+    [('B', 'q1', '好极了', 'unknown_label')]
     """
 
     def __init__(self, native: _native.SurveyReport) -> None:
+        """Wraps a native survey report."""
         self._native = native
         self.items: pl.DataFrame = to_polars(native.items())
         self.dimensions: pl.DataFrame = to_polars(native.dimensions())
         self.reliability: pl.DataFrame = to_polars(native.reliability())
         self.bad_answers: pl.DataFrame = to_polars(native.bad_answers())
-        self.summary: Dict[str, Any] = json.loads(native.summary())
+        self.summary: dict[str, Any] = native.summary()
 
-    def write(self, out: PathLike, format: str = "csv") -> List[Path]:
+    def write(self, out: PathLike, format: str = "csv") -> list[Path]:
         """Writes ``survey_items``, ``survey_dimensions``, ``reliability``, ``bad_answers``
-        (``format`` ``"csv"`` or ``"parquet"``) and ``survey.json`` into ``out``."""
+        (``format`` ``"csv"`` or ``"parquet"``) and ``survey.json`` into ``out``.
+
+        >>> import tempfile
+        >>> definition = "\\n".join(['[survey]', 'id = "demo"', 'name = "demo"', '[[scales]]', 'id = "likert5"',
+        ...                          'kind = "labels"', '[[dimensions]]', 'id = "housing"', '[[items]]', 'id = "q1"',
+        ...                          'dimension = "housing"', 'scale = "likert5"'])
+        >>> import polars as pl
+        >>> answers = pl.DataFrame({"unit": ["A", "A", "A"], "year": [2025] * 3, "q1": ["很满意", "满意", "一般"]})
+        >>> paths = score(answers, definition).write(tempfile.mkdtemp())
+        >>> "survey.json" in [p.name for p in paths]
+        True
+        """
         return [Path(p) for p in self._native.write(Path(out), format)]
 
     def _summary_line(self) -> str:
@@ -158,7 +204,7 @@ class SurveyResult:
     def _repr_html_(self) -> str:
         parts = [f"<p><b>{html.escape(self._summary_line())}</b></p>"]
         if self.dimensions.height:
-            year = int(self.dimensions["year"].max())  # type: ignore[arg-type]
+            year = to_int(self.dimensions["year"].max(), "year")
             latest = self.dimensions.filter(pl.col("year") == year)
             parts.append(f"<p>Dimension means {year}</p>")
             parts.append(latest.pivot(on="dimension", index="unit", values="mean")._repr_html_())
@@ -170,22 +216,22 @@ class SurveyResult:
         return "\n".join(parts)
 
 
-def _read_spec(unit: str, year: str, weight: Optional[str], strata: Optional[str]) -> str:
-    spec: Dict[str, Any] = {"unit_column": unit, "year_column": year}
+def _read_spec(unit: str, year: str, weight: str | None, strata: str | None) -> dict[str, Any]:
+    spec: dict[str, Any] = {"unit_column": str(unit), "year_column": str(year)}
     if weight is not None:
-        spec["weight_column"] = weight
+        spec["weight_column"] = str(weight)
     if strata is not None:
-        spec["strata_column"] = strata
-    return json.dumps(spec)
+        spec["strata_column"] = str(strata)
+    return spec
 
 
 def score(
     responses: Any,
-    definition: Union[SurveyDefinition, PathLike],
+    definition: SurveyDefinition | PathLike,
     unit: str = "unit",
     year: str = "year",
-    weight: Optional[str] = None,
-    strata: Optional[str] = None,
+    weight: str | None = None,
+    strata: str | None = None,
     *,
     confidence: float = 0.95,
     min_items_answered: int = 1,
@@ -203,6 +249,15 @@ def score(
     Bad answers (an unknown label, 810 on a 1–10 scale, …) and rows with a bad weight are
     listed in :attr:`SurveyResult.bad_answers` and left out, never clipped. A missing item
     column raises :class:`citycheck.DataError` naming it.
+
+    >>> definition = "\\n".join(['[survey]', 'id = "demo"', 'name = "demo"', '[[scales]]', 'id = "likert5"',
+    ...                          'kind = "labels"', '[[dimensions]]', 'id = "housing"', '[[items]]', 'id = "q1"',
+    ...                          'dimension = "housing"', 'scale = "likert5"'])
+    >>> import polars as pl
+    >>> answers = pl.DataFrame({"unit": ["A", "A", "A"], "year": [2025] * 3, "q1": ["很满意", "满意", "一般"]})
+    >>> r = score(answers, definition)
+    >>> r.summary["respondents"], r.items.height, r.items["mean"].round(6).to_list()  # (100 + 80 + 60) / 3
+    (3, 1, [80.0])
     """
     if not isinstance(definition, SurveyDefinition):
         definition = SurveyDefinition.from_toml(definition)
@@ -211,7 +266,10 @@ def score(
         native_responses = _native.Responses.read(Path(responses), spec)
     else:
         native_responses = _native.Responses.from_frame(arrow_source(responses), spec)
-    options = json.dumps({"confidence": confidence, "min_items_answered": min_items_answered})
+    options = {
+        "confidence": to_float(confidence, "confidence"),
+        "min_items_answered": to_int(min_items_answered, "min_items_answered"),
+    }
     return SurveyResult(_native.survey_score(definition._native, native_responses, options))
 
 
@@ -220,7 +278,7 @@ def reconcile(
     *,
     abs_tol: float = 0.0,
     rel_tol: float = 0.05,
-    by_indicator: Optional[Mapping[str, Tuple[float, float]]] = None,
+    by_indicator: Mapping[str, tuple[float, float]] | None = None,
     choice: str = "third_party_first",
     unit: str = "unit",
     year: str = "year",
@@ -246,28 +304,46 @@ def reconcile(
     """
     frame = values if isinstance(values, pl.DataFrame) else pl.DataFrame(values)
     tolerances = {
-        "abs_tol": abs_tol,
-        "rel_tol": rel_tol,
-        "by_indicator": {k: list(v) for k, v in (by_indicator or {}).items()},
+        "abs_tol": to_float(abs_tol, "abs_tol"),
+        "rel_tol": to_float(rel_tol, "rel_tol"),
+        "by_indicator": {str(k): plain(list(v), f"by_indicator[{k!r}]") for k, v in (by_indicator or {}).items()},
     }
+    numbers = frame[value]
+    if numbers.dtype == pl.String:  # values read as text: parsed, as a CSV cell would be
+        try:
+            numbers = numbers.cast(pl.Float64)
+        except pl.exceptions.InvalidOperationError as e:
+            raise _native.DataError(f"column '{value}' holds text that is not a number: {e}") from e
     stream = _native.survey_reconcile(
         frame[unit].cast(pl.String).to_list(),
         frame[year].cast(pl.Int32).to_list(),
         frame[indicator].cast(pl.String).to_list(),
         frame[source].cast(pl.String).to_list(),
-        [float("nan") if v is None else float(v) for v in frame[value].cast(pl.Float64).to_list()],
-        json.dumps(tolerances),
+        to_vector(numbers, value),
+        tolerances,
         choice,
     )
     return to_polars(stream)
 
 
-def combine(objective: float, survey: float, weights: Tuple[float, float] = (0.7, 0.3)) -> float:
+def combine(objective: float, survey: float, weights: tuple[float, float] = (0.7, 0.3)) -> float:
     """``weights[0]·objective + weights[1]·survey``; the weights must be ≥ 0 and sum to 1
-    (:class:`citycheck.SpecError` otherwise), the scores finite (:class:`citycheck.MethodError`)."""
-    return _native.survey_combine(float(objective), float(survey), (float(weights[0]), float(weights[1])))
+    (:class:`citycheck.SpecError` otherwise), the scores finite (:class:`citycheck.MethodError`).
+
+    >>> import numpy as np
+    >>> round(combine(np.float32(90.0), 70, np.array([0.5, 0.5])), 12)
+    80.0
+    """
+    w = to_vector(weights, "weights", n=2, missing=False)
+    pair = (float(w[0]), float(w[1]))
+    return _native.survey_combine(to_float(objective, "objective"), to_float(survey, "survey"), pair)
 
 
-def confirmed(flags_by_source: Sequence[bool], k: int) -> bool:
-    """Whether at least ``k`` of the sources flag a problem."""
-    return _native.survey_confirmed([bool(f) for f in flags_by_source], int(k))
+def confirmed(flags_by_source: Iterable[Any], k: IntLike) -> bool:
+    """Whether at least ``k`` of the sources flag a problem.
+
+    >>> import numpy as np
+    >>> confirmed(np.array([True, False, True]), np.int64(3))
+    False
+    """
+    return _native.survey_confirmed([bool(f) for f in flags_by_source], to_int(k, "k"))

@@ -20,10 +20,10 @@ import linecache
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 
-def code_cells(path: Path) -> List[Tuple[int, str]]:
+def code_cells(path: Path) -> list[tuple[int, str]]:
     """(position among all cells, 1-based; source) of every code cell of an nbformat-4 notebook."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
     if notebook.get("nbformat") != 4:
@@ -36,7 +36,7 @@ def code_cells(path: Path) -> List[Tuple[int, str]]:
     return cells
 
 
-def ipython_syntax(source: str) -> Optional[str]:
+def ipython_syntax(source: str) -> str | None:
     """The first line of ``source`` that only IPython understands, if any."""
     for line in source.splitlines():
         if line.lstrip().startswith(("%", "!")):
@@ -54,7 +54,7 @@ def run(path: Path) -> bool:
     if not cells:
         print(f"{path}: no code cell to run", file=sys.stderr)
         return False
-    namespace: Dict[str, Any] = {"__name__": "__main__"}
+    namespace: dict[str, Any] = {"__name__": "__main__"}
     for k, (position, source) in enumerate(cells, start=1):
         where = f"{path.name}, code cell {k} of {len(cells)} (notebook cell {position})"
         magic = ipython_syntax(source)
@@ -74,7 +74,7 @@ def run(path: Path) -> bool:
     return True
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     paths = [Path(a) for a in args] or [Path(__file__).with_name("quickstart.ipynb")]
     return 0 if all(run(path) for path in paths) else 1

@@ -1,6 +1,7 @@
 //! `Catalog`: the indicator catalogue (指标体系), with its indicators and groups as tables.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use citycheck::catalog::IndicatorType;
 use citycheck::direction::Direction;
@@ -11,18 +12,13 @@ use pyo3::prelude::*;
 use crate::arrow::ArrowStream;
 use crate::error::{citycheck_error, polars_error};
 
+/// A catalogue, shared (`Arc`) with the check-ups and fitted parameters made of it.
 #[pyclass(frozen, name = "Catalog", module = "citycheck._citycheck")]
-pub struct PyCatalog(pub Catalog);
+pub struct PyCatalog(pub Arc<Catalog>);
 
 impl From<Catalog> for PyCatalog {
     fn from(catalog: Catalog) -> Self {
-        PyCatalog(catalog)
-    }
-}
-
-impl From<PyCatalog> for Catalog {
-    fn from(catalog: PyCatalog) -> Self {
-        catalog.0
+        PyCatalog(Arc::new(catalog))
     }
 }
 

@@ -1,12 +1,15 @@
-//! The check-up: `score` (a panel, a catalogue and a spec) and `run` (a whole run config),
-//! both returning an `Outcome` with the scores and weights tables and the fitted parameters.
+//! The check-up as an estimator: `Checkup` (a catalogue and a spec) fits a panel into an
+//! `Outcome`, whose `Fitted` parameters transform new panels; `score` is the one-call form and
+//! `run` runs a whole run config.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use citycheck::error::Issue;
 use citycheck::polars::prelude::DataFrame;
 use citycheck::run::{weights_dataframe, RunConfig, RunReport};
-use citycheck::{Checkup, Outcome, Spec, ValidationMode};
+use citycheck::{Catalog, Checkup, Error, Fitted, Outcome, Panel, Spec, ValidationMode};
+use pyo3::basic::CompareOp;
 use pyo3::prelude::*;
 
 use crate::arrow::ArrowStream;
@@ -15,39 +18,49 @@ use crate::diagnose::PyDiagnosis;
 use crate::error::{citycheck_error, polars_error};
 use crate::evaluate::PyEvaluation;
 use crate::panel::PyPanel;
-use crate::{from_json, from_name, to_json};
+use crate::{from_name, from_py, to_py};
 
-/// What a check-up produced, converted for Python: the tables as Arrow streams, the fitted
-/// parameters, spec, data issues and (for `run`) the run report as JSON text.
+/// A spec given from Python: `None` is the check-up default ([`Spec::checkup_default`], the
+/// spec of `evaluate`, `diagnose` and the embedded run), a dict is a whole spec.
+pub(crate) fn spec_from_py(spec: Option<&Bound<'_, PyAny>>) -> PyResult<Spec> {
+    match spec {
+        Some(spec) if !spec.is_none() => from_py("spec", Some(spec)),
+        _ => Ok(Spec::checkup_default()),
+    }
+}
+
+/// What a check-up produced: the scores and weights tables, the fitted parameters (with the
+/// catalogue they belong to), warnings, data issues and, for `run`, the run report. The
+/// tables are built in Rust; the dicts are converted when read.
 #[pyclass(frozen, name = "Outcome", module = "citycheck._citycheck")]
 pub struct PyOutcome {
     scores: DataFrame,
     weights: DataFrame,
-    /// `fitted.json`: the spec and every fitted parameter.
-    #[pyo3(get)]
-    fitted: String,
-    #[pyo3(get)]
-    spec: String,
+    fitted: Fitted,
+    catalog: Arc<Catalog>,
+    /// The warnings' messages (their codes stay in `run.json`).
     #[pyo3(get)]
     warnings: Vec<String>,
-    /// Validation issues (JSON list); in strict mode only the non-fatal ones remain.
-    #[pyo3(get)]
-    issues: String,
-    /// `run.json` of a `run`; `None` for `score`.
-    #[pyo3(get)]
-    report: Option<String>,
+    issues: Vec<Issue>,
+    report: Option<RunReport>,
 }
 
 impl PyOutcome {
-    pub(crate) fn new(outcome: &Outcome, issues: &[Issue], report: Option<&RunReport>) -> PyResult<Self> {
+    /// Converts `outcome` (the heavy part, the tables, runs without the GIL where called).
+    pub(crate) fn new(
+        outcome: Outcome,
+        catalog: Arc<Catalog>,
+        issues: Vec<Issue>,
+        report: Option<RunReport>,
+    ) -> PyResult<Self> {
         Ok(PyOutcome {
             scores: outcome.scores.to_dataframe().map_err(polars_error)?,
             weights: weights_dataframe(&outcome.fitted).map_err(polars_error)?,
-            fitted: outcome.fitted.to_json(),
-            spec: to_json(&outcome.fitted.spec)?,
             warnings: outcome.warnings.iter().map(|w| w.message.clone()).collect(),
-            issues: to_json(issues)?,
-            report: report.map(to_json).transpose()?,
+            fitted: outcome.fitted,
+            catalog,
+            issues,
+            report,
         })
     }
 }
@@ -64,31 +77,185 @@ impl PyOutcome {
         self.weights.clone().into()
     }
 
+    /// The spec and every fitted parameter: applies to new panels of the same catalogue.
+    #[getter]
+    fn fitted(&self) -> PyFitted {
+        PyFitted { fitted: self.fitted.clone(), catalog: Arc::clone(&self.catalog) }
+    }
+
+    /// The spec the scores were made with (a dict, as a run config's `[spec]` table).
+    #[getter]
+    fn spec(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.fitted.spec)
+    }
+
+    /// Validation issues that did not stop the check-up (a list of dicts).
+    #[getter]
+    fn issues(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.issues)
+    }
+
+    /// `run.json` of a `run` (a dict); `None` for a check-up of a panel.
+    #[getter]
+    fn report(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        self.report.as_ref().map(|r| to_py(py, r)).transpose()
+    }
+
     fn __repr__(&self) -> String {
         format!("Outcome({} score rows, {} warnings)", self.scores.height(), self.warnings.len())
     }
 }
 
-/// Validates `panel` against `catalog` (`validation` = "strict" or "lenient"), fits the
-/// spec (JSON of [`Spec`]; `{}` is the default spec) and scores every unit-year.
+/// Validates `panel` against the check-up's catalogue, prepares and fits it.
+fn fit(checkup: &Checkup, panel: &Panel, mode: ValidationMode) -> PyResult<PyOutcome> {
+    let validation = panel.validate(checkup.catalog(), mode).map_err(citycheck_error)?;
+    let (_, outcome) = checkup.run(panel, &validation).map_err(citycheck_error)?;
+    PyOutcome::new(outcome, Arc::clone(checkup.catalog()), validation.issues, None)
+}
+
+/// A check-up: a catalogue and a spec. `fit` scores a panel and returns the parameters it
+/// fitted, which `Fitted.transform` applies to other panels.
+#[pyclass(frozen, name = "Checkup", module = "citycheck._citycheck")]
+pub struct PyCheckup(Checkup);
+
+#[pymethods]
+impl PyCheckup {
+    /// A check-up of `catalog` with `spec` (a dict; `None` = the check-up default).
+    #[new]
+    #[pyo3(signature = (catalog, spec=None))]
+    fn new(catalog: PyRef<'_, PyCatalog>, spec: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let spec = spec_from_py(spec)?;
+        Ok(PyCheckup(Checkup::new(Arc::clone(&catalog.0), spec).map_err(citycheck_error)?))
+    }
+
+    #[getter]
+    fn catalog(&self) -> PyCatalog {
+        PyCatalog(Arc::clone(self.0.catalog()))
+    }
+
+    #[getter]
+    fn spec(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, self.0.spec())
+    }
+
+    /// Validates `panel` (`validation` = "strict" or "lenient"), fits the spec's methods on it
+    /// and scores every unit-year.
+    #[pyo3(signature = (panel, validation="strict"))]
+    fn fit(&self, py: Python<'_>, panel: PyRef<'_, PyPanel>, validation: &str) -> PyResult<PyOutcome> {
+        let mode: ValidationMode = from_name("validation mode", validation)?;
+        let panel = &panel.0;
+        py.detach(|| fit(&self.0, panel, mode))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Checkup(catalog '{}', normalize {})", self.0.catalog().id(), self.0.spec().normalize.name())
+    }
+}
+
+/// Fitted parameters and the catalogue they belong to.
+#[pyclass(frozen, name = "Fitted", module = "citycheck._citycheck")]
+pub struct PyFitted {
+    fitted: Fitted,
+    catalog: Arc<Catalog>,
+}
+
+#[pymethods]
+impl PyFitted {
+    /// Parameters written by `to_json` (a `fitted.json`), for `catalog`; refuses parameters
+    /// fitted with another catalogue or another version of it.
+    #[staticmethod]
+    fn from_json(text: &str, catalog: PyRef<'_, PyCatalog>) -> PyResult<Self> {
+        let fitted = Fitted::from_json(text).map_err(citycheck_error)?;
+        let catalog = Arc::clone(&catalog.0);
+        if fitted.catalog_id != catalog.id() || fitted.catalog_sha256 != catalog.sha256() {
+            return Err(citycheck_error(Error::Mismatch(format!(
+                "the parameters were fitted with catalogue '{}' (sha256 {}), not with '{}' (sha256 {})",
+                fitted.catalog_id,
+                &fitted.catalog_sha256[..fitted.catalog_sha256.len().min(12)],
+                catalog.id(),
+                &catalog.sha256()[..12.min(catalog.sha256().len())]
+            ))));
+        }
+        Ok(PyFitted { fitted, catalog })
+    }
+
+    /// The parameters as the JSON text of `fitted.json`.
+    fn to_json(&self) -> String {
+        self.fitted.to_json()
+    }
+
+    /// The parameters as a dict (the content of `fitted.json`).
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.fitted)
+    }
+
+    /// The spec the parameters were fitted with (transform scores with it).
+    #[getter]
+    fn spec(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.fitted.spec)
+    }
+
+    #[getter]
+    fn catalog(&self) -> PyCatalog {
+        PyCatalog(Arc::clone(&self.catalog))
+    }
+
+    /// Scores `panel` with these parameters and their spec: validated against the catalogue,
+    /// prepared as the spec says, then normalised, weighted and aggregated without fitting.
+    /// Values beyond the fitted bounds are counted in the warnings.
+    #[pyo3(signature = (panel, validation="strict"))]
+    fn transform(&self, py: Python<'_>, panel: PyRef<'_, PyPanel>, validation: &str) -> PyResult<PyOutcome> {
+        let mode: ValidationMode = from_name("validation mode", validation)?;
+        let panel = &panel.0;
+        py.detach(|| {
+            let checkup = Checkup::new(Arc::clone(&self.catalog), self.fitted.spec.clone()).map_err(citycheck_error)?;
+            let validation = panel.validate(&self.catalog, mode).map_err(citycheck_error)?;
+            let data = checkup.prepare(panel, &validation).map_err(citycheck_error)?;
+            let outcome = self.fitted.transform(&data).map_err(citycheck_error)?;
+            PyOutcome::new(outcome, Arc::clone(&self.catalog), validation.issues, None)
+        })
+    }
+
+    fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: CompareOp) -> PyResult<Py<PyAny>> {
+        let py = other.py();
+        let Ok(other) = other.cast::<PyFitted>() else {
+            return Ok(py.NotImplemented());
+        };
+        let other = other.get();
+        let equal = self.fitted == other.fitted && self.catalog.sha256() == other.catalog.sha256();
+        match op {
+            CompareOp::Eq => Ok(equal.into_pyobject(py)?.to_owned().into_any().unbind()),
+            CompareOp::Ne => Ok((!equal).into_pyobject(py)?.to_owned().into_any().unbind()),
+            _ => Ok(py.NotImplemented()),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Fitted(catalog '{}', normalize {}, {} parameter set(s))",
+            self.fitted.catalog_id,
+            self.fitted.spec.normalize.name(),
+            self.fitted.sets.len()
+        )
+    }
+}
+
+/// Validates `panel` against `catalog` (`validation` = "strict" or "lenient"), fits `spec`
+/// (a dict; `None` = the check-up default) and scores every unit-year.
 #[pyfunction]
-#[pyo3(signature = (panel, catalog, spec="{}", validation="strict"))]
+#[pyo3(signature = (panel, catalog, spec=None, validation="strict"))]
 fn score(
     py: Python<'_>,
     panel: PyRef<'_, PyPanel>,
     catalog: PyRef<'_, PyCatalog>,
-    spec: &str,
+    spec: Option<&Bound<'_, PyAny>>,
     validation: &str,
 ) -> PyResult<PyOutcome> {
-    let spec: Spec = from_json("spec", spec)?;
+    let spec = spec_from_py(spec)?;
     let mode: ValidationMode = from_name("validation mode", validation)?;
-    let (panel, catalog) = (&panel.0, &catalog.0);
-    py.detach(|| {
-        let validation = panel.validate(catalog, mode).map_err(citycheck_error)?;
-        let checkup = Checkup::new(catalog.clone(), spec).map_err(citycheck_error)?;
-        let (_, outcome) = checkup.run(panel, &validation).map_err(citycheck_error)?;
-        PyOutcome::new(&outcome, &validation.issues, None)
-    })
+    let checkup = Checkup::new(Arc::clone(&catalog.0), spec).map_err(citycheck_error)?;
+    let panel = &panel.0;
+    py.detach(|| fit(&checkup, panel, mode))
 }
 
 /// Runs a run config (the embedded default run when `config` is `None`) and writes its
@@ -107,32 +274,35 @@ fn run(
         None => RunConfig::embedded(),
     };
     py.detach(|| {
-        let citycheck::run::RunOutput { outcome, report, evaluation, diagnosis, .. } =
+        let citycheck::run::RunOutput { outcome, report, evaluation, diagnosis, catalog, .. } =
             citycheck::run::run(&config, out.as_deref()).map_err(citycheck_error)?;
         let evaluation = evaluation.as_ref().map(PyEvaluation::new).transpose()?;
         let diagnosis = diagnosis
             .map(|d| PyDiagnosis::new(d, outcome.warnings.iter().map(|w| w.message.clone()).collect()))
             .transpose()?;
-        Ok((PyOutcome::new(&outcome, &report.issues, Some(&report))?, evaluation, diagnosis))
+        let issues = report.issues.clone();
+        Ok((PyOutcome::new(outcome, catalog, issues, Some(report))?, evaluation, diagnosis))
     })
 }
 
-/// The spec of the embedded default run ([`Spec::checkup_default`]) as JSON.
+/// The spec of the embedded default run ([`Spec::checkup_default`]) as a dict.
 #[pyfunction]
-fn checkup_default_spec() -> PyResult<String> {
-    to_json(&Spec::checkup_default())
+fn checkup_default_spec(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    to_py(py, &Spec::checkup_default())
 }
 
-/// A spec (JSON) as the TOML of a run config's `[spec]` table; checks it on the way.
+/// A spec (a dict) as the TOML of a run config's `[spec]` table; checks it on the way.
 #[pyfunction]
-fn spec_to_toml(spec: &str) -> PyResult<String> {
-    let spec: Spec = from_json("spec", spec)?;
+fn spec_to_toml(spec: &Bound<'_, PyAny>) -> PyResult<String> {
+    let spec: Spec = from_py("spec", Some(spec))?;
     spec.check().map_err(citycheck_error)?;
     Ok(spec.to_toml())
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyOutcome>()?;
+    m.add_class::<PyCheckup>()?;
+    m.add_class::<PyFitted>()?;
     m.add_function(wrap_pyfunction!(score, m)?)?;
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(checkup_default_spec, m)?)?;

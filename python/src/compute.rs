@@ -4,26 +4,31 @@
 use std::path::PathBuf;
 
 use citycheck::compute::{compute as compute_records, ComputeOptions, ObjectLevel, RecordTable};
+use citycheck::error::Issue;
 use citycheck::polars::prelude::DataFrame;
 use pyo3::prelude::*;
 
 use crate::arrow::{self, ArrowStream};
 use crate::catalog::PyCatalog;
 use crate::error::citycheck_error;
-use crate::to_json;
+use crate::to_py;
 
 /// Computed indicators converted for Python.
 #[pyclass(frozen, name = "Computed", module = "citycheck._citycheck")]
 pub struct PyComputed {
     indicators: DataFrame,
     ledger: Option<DataFrame>,
-    /// The problems found in the records (JSON list of issues).
-    #[pyo3(get)]
-    issues: String,
+    issues: Vec<Issue>,
 }
 
 #[pymethods]
 impl PyComputed {
+    /// The problems found in the records (a list of dicts).
+    #[getter]
+    fn issues(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.issues)
+    }
+
     /// unit, level, year, indicator, value, numerator, denominator, unknown, objects.
     fn indicators(&self) -> ArrowStream {
         self.indicators.clone().into()
@@ -67,9 +72,9 @@ fn compute(
         let computed =
             compute_records(catalog, &tables, &ComputeOptions { levels, ledger }).map_err(citycheck_error)?;
         Ok(PyComputed {
-            issues: to_json(&computed.issues)?,
             indicators: computed.indicators().map_err(citycheck_error)?,
             ledger: computed.ledger().map_err(citycheck_error)?,
+            issues: computed.issues,
         })
     })
 }

@@ -4,19 +4,23 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use citycheck::diagnose::{coupling, diagnose_with, obstacle_degree, DiagnoseOptions, Diagnosis, TaskCatalog};
 use citycheck::evaluate::{self, DEFAULT_ALPHA};
 use citycheck::io::OutputFormat;
 use citycheck::polars::prelude::DataFrame;
-use citycheck::{Checkup, Spec, ValidationMode};
+use citycheck::{Checkup, ValidationMode};
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 use crate::arrow::ArrowStream;
 use crate::catalog::PyCatalog;
+use crate::checkup::spec_from_py;
 use crate::error::{citycheck_error, polars_error, SpecError};
+use crate::kernels::{slice, vector_out};
 use crate::panel::PyPanel;
-use crate::{from_json, from_name, to_json};
+use crate::{from_name, from_py, to_py};
 // `diagnose` is also the name of the pyfunction below (pyo3 defines a hidden module by that
 // name), hence the alias.
 
@@ -33,9 +37,6 @@ pub struct PyDiagnosis {
     /// The check-up's warnings.
     #[pyo3(get)]
     warnings: Vec<String>,
-    /// The options used (JSON of `DiagnoseOptions`).
-    #[pyo3(get)]
-    options: String,
 }
 
 impl PyDiagnosis {
@@ -45,7 +46,6 @@ impl PyDiagnosis {
             year: diagnosis.year,
             notes: diagnosis.notes.clone(),
             warnings,
-            options: to_json(&diagnosis.options)?,
             diagnosis,
         })
     }
@@ -60,6 +60,12 @@ impl PyDiagnosis {
             let known: Vec<&str> = self.tables.iter().map(|(n, _)| *n).collect();
             SpecError::new_err(format!("no diagnosis table '{name}'; tables: {}", known.join(", ")))
         })
+    }
+
+    /// The options used (a dict of `DiagnoseOptions`).
+    #[getter]
+    fn options(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.diagnosis.options)
     }
 
     /// The file stems of the tables, in file order.
@@ -85,25 +91,26 @@ impl PyDiagnosis {
     }
 }
 
-/// Validates and scores `panel` with `spec` (JSON of [`Spec`]), then diagnoses one year with
-/// `options` (JSON of [`DiagnoseOptions`]; its `tasks` names the task file). `worsening` lists
+/// Validates and scores `panel` with `spec` (a dict of [`citycheck::Spec`]; `None` = the
+/// check-up default), then diagnoses one year with `options` (a dict of [`DiagnoseOptions`];
+/// its `tasks` names the task file). `worsening` lists
 /// the (unit, indicator) pairs with a significant worsening trend; `trends = True` computes
 /// them instead (Mann-Kendall over the years up to the diagnosed one).
 #[pyfunction]
-#[pyo3(signature = (panel, catalog, spec="{}", options="{}", worsening=None, trends=false, validation="strict"))]
+#[pyo3(signature = (panel, catalog, spec=None, options=None, worsening=None, trends=false, validation="strict"))]
 #[allow(clippy::too_many_arguments)]
 fn diagnose(
     py: Python<'_>,
     panel: PyRef<'_, PyPanel>,
     catalog: PyRef<'_, PyCatalog>,
-    spec: &str,
-    options: &str,
+    spec: Option<&Bound<'_, PyAny>>,
+    options: Option<&Bound<'_, PyAny>>,
     worsening: Option<Vec<(String, String)>>,
     trends: bool,
     validation: &str,
 ) -> PyResult<PyDiagnosis> {
-    let spec: Spec = from_json("spec", spec)?;
-    let options: DiagnoseOptions = from_json("diagnosis options", options)?;
+    let spec = spec_from_py(spec)?;
+    let options: DiagnoseOptions = from_py("diagnosis options", options)?;
     let mode: ValidationMode = from_name("validation mode", validation)?;
     let given: Option<HashMap<(String, String), bool>> =
         worsening.map(|pairs| pairs.into_iter().map(|pair| (pair, true)).collect());
@@ -111,7 +118,7 @@ fn diagnose(
     py.detach(|| {
         let tasks = TaskCatalog::resolve(&options.tasks).map_err(citycheck_error)?;
         let validation = panel.validate(catalog, mode).map_err(citycheck_error)?;
-        let checkup = Checkup::new(catalog.clone(), spec).map_err(citycheck_error)?;
+        let checkup = Checkup::new(Arc::clone(catalog), spec).map_err(citycheck_error)?;
         let (data, outcome) = checkup.run(panel, &validation).map_err(citycheck_error)?;
         let computed = if trends || options.trends {
             Some(evaluate::worsening(&data, options.year, DEFAULT_ALPHA).map_err(citycheck_error)?)
@@ -133,7 +140,12 @@ fn renewal_tasks(tasks: &str) -> PyResult<ArrowStream> {
 
 /// Obstacle degrees in % (`NaN` for an indicator left out).
 #[pyfunction]
-fn diagnose_obstacle_degree(weights: Vec<f64>, scores01: Vec<f64>) -> PyResult<Vec<f64>> {
+fn diagnose_obstacle_degree<'py>(
+    py: Python<'py>,
+    weights: PyReadonlyArray1<'py, f64>,
+    scores01: PyReadonlyArray1<'py, f64>,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let (weights, scores01) = (slice(&weights)?, slice(&scores01)?);
     if weights.len() != scores01.len() {
         return Err(SpecError::new_err(format!(
             "obstacle_degree: {} weight(s) for {} score(s)",
@@ -141,16 +153,20 @@ fn diagnose_obstacle_degree(weights: Vec<f64>, scores01: Vec<f64>) -> PyResult<V
             scores01.len()
         )));
     }
-    Ok(obstacle_degree(&weights, &scores01))
+    Ok(vector_out(py, obstacle_degree(weights, scores01)))
 }
 
 /// Coupling coordination: (C, T, D, grade); the grade is `None` when D is `NaN`.
 #[pyfunction]
-fn diagnose_coupling(u: Vec<f64>, beta: Vec<f64>) -> PyResult<(f64, f64, f64, Option<&'static str>)> {
+fn diagnose_coupling(
+    u: PyReadonlyArray1<'_, f64>,
+    beta: PyReadonlyArray1<'_, f64>,
+) -> PyResult<(f64, f64, f64, Option<&'static str>)> {
+    let (u, beta) = (slice(&u)?, slice(&beta)?);
     if u.len() != beta.len() {
         return Err(SpecError::new_err(format!("coupling: {} weight(s) for {} subsystem(s)", beta.len(), u.len())));
     }
-    let k = coupling(&u, &beta);
+    let k = coupling(u, beta);
     Ok((k.c, k.t, k.d, k.grade().map(|g| g.as_str())))
 }
 

@@ -3,25 +3,26 @@
 
 use citycheck::evaluate::{evaluate as evaluate_panel, EvaluateOptions, Evaluation};
 use citycheck::polars::prelude::DataFrame;
-use citycheck::{Checkup, Spec, ValidationMode};
+use std::sync::Arc;
+
+use citycheck::{Checkup, ValidationMode};
 use pyo3::prelude::*;
 
 use crate::arrow::ArrowStream;
 use crate::catalog::PyCatalog;
+use crate::checkup::spec_from_py;
 use crate::checkup::PyOutcome;
 use crate::error::{citycheck_error, polars_error};
 use crate::panel::PyPanel;
-use crate::{from_json, from_name, to_json};
+use crate::{from_name, from_py, to_py};
 
-/// An evaluation converted for Python: the three tables and the run-level summary (JSON).
+/// An evaluation converted for Python: the three tables and the run-level summary.
 #[pyclass(frozen, name = "Evaluation", module = "citycheck._citycheck")]
 pub struct PyEvaluation {
     trends: DataFrame,
     progress: DataFrame,
     warnings: DataFrame,
-    /// The counts and notes written to run.json (JSON).
-    #[pyo3(get)]
-    summary: String,
+    summary: serde_json::Value,
 }
 
 impl PyEvaluation {
@@ -30,13 +31,20 @@ impl PyEvaluation {
             trends: evaluation.trends_dataframe().map_err(polars_error)?,
             progress: evaluation.progress_dataframe().map_err(polars_error)?,
             warnings: evaluation.warnings_dataframe().map_err(polars_error)?,
-            summary: to_json(&evaluation.summary())?,
+            summary: serde_json::to_value(evaluation.summary())
+                .map_err(|e| crate::error::CitycheckError::new_err(format!("evaluation summary: {e}")))?,
         })
     }
 }
 
 #[pymethods]
 impl PyEvaluation {
+    /// The counts and notes written to run.json (a dict).
+    #[getter]
+    fn summary(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.summary)
+    }
+
     /// The columns of `trends.csv`.
     fn trends(&self) -> ArrowStream {
         self.trends.clone().into()
@@ -62,28 +70,29 @@ impl PyEvaluation {
     }
 }
 
-/// Validates and scores `panel` with `spec` (JSON of [`Spec`]), then evaluates the window of
-/// `options` (JSON of [`EvaluateOptions`]). Returns the check-up outcome and the evaluation.
+/// Validates and scores `panel` with `spec` (a dict of [`citycheck::Spec`]; `None` = the
+/// check-up default), then evaluates the window of `options` (a dict of [`EvaluateOptions`]).
+/// Returns the check-up outcome and the evaluation.
 #[pyfunction]
-#[pyo3(signature = (panel, catalog, spec="{}", options="{}", validation="strict"))]
+#[pyo3(signature = (panel, catalog, spec=None, options=None, validation="strict"))]
 fn evaluate(
     py: Python<'_>,
     panel: PyRef<'_, PyPanel>,
     catalog: PyRef<'_, PyCatalog>,
-    spec: &str,
-    options: &str,
+    spec: Option<&Bound<'_, PyAny>>,
+    options: Option<&Bound<'_, PyAny>>,
     validation: &str,
 ) -> PyResult<(PyOutcome, PyEvaluation)> {
-    let spec: Spec = from_json("spec", spec)?;
-    let options: EvaluateOptions = from_json("evaluation options", options)?;
+    let spec = spec_from_py(spec)?;
+    let options: EvaluateOptions = from_py("evaluation options", options)?;
     let mode: ValidationMode = from_name("validation mode", validation)?;
     let (panel, catalog) = (&panel.0, &catalog.0);
     py.detach(|| {
         let validation = panel.validate(catalog, mode).map_err(citycheck_error)?;
-        let checkup = Checkup::new(catalog.clone(), spec).map_err(citycheck_error)?;
+        let checkup = Checkup::new(Arc::clone(catalog), spec).map_err(citycheck_error)?;
         let (data, outcome) = checkup.run(panel, &validation).map_err(citycheck_error)?;
-        let evaluation = evaluate_panel(&data, &outcome, &options).map_err(citycheck_error)?;
-        Ok((PyOutcome::new(&outcome, &validation.issues, None)?, PyEvaluation::new(&evaluation)?))
+        let evaluation = PyEvaluation::new(&evaluate_panel(&data, &outcome, &options).map_err(citycheck_error)?)?;
+        Ok((PyOutcome::new(outcome, Arc::clone(catalog), validation.issues, None)?, evaluation))
     })
 }
 

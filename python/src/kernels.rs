@@ -1,77 +1,106 @@
 //! The method kernels on plain matrices: weights (`weight::*`) and aggregation
-//! (`aggregate::*`). Matrices arrive as lists of rows (the facade converts numpy arrays with
-//! `.tolist()`): no numpy crate, and the copy is negligible next to the method.
+//! (`aggregate::*`). Matrices and vectors arrive as float64 numpy arrays, read in place as
+//! ndarray views (the facade brings any dtype, list or table to float64 first), and results
+//! go back as new numpy arrays.
 //!
 //! Each function returns what its library function returns, plus the warnings it collected,
 //! which the facade re-emits as Python warnings.
 
 use citycheck::aggregate::{self, Aggregate, Labels, MissingPolicy};
 use citycheck::direction::Direction;
-use citycheck::kernels::{self, Array2};
 use citycheck::weight::{self, Criteria, Weight};
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 
-use crate::error::citycheck_error;
-use crate::{from_json, from_name};
+use crate::error::{citycheck_error, DataError};
+use crate::{from_name, from_py};
 
-fn matrix(rows: &[Vec<f64>]) -> PyResult<Array2<f64>> {
-    kernels::from_rows(rows).map_err(citycheck_error)
+/// A 1-D array as a slice (the facade passes contiguous arrays; a strided view is refused).
+pub(crate) fn slice<'a>(v: &'a PyReadonlyArray1<'_, f64>) -> PyResult<&'a [f64]> {
+    v.as_slice().map_err(|_| DataError::new_err("expected a contiguous float64 vector"))
 }
+
+/// A vector of results as a new numpy array.
+pub(crate) fn vector_out(py: Python<'_>, v: Vec<f64>) -> Bound<'_, PyArray1<f64>> {
+    v.into_pyarray(py)
+}
+
+type Vector<'py> = Bound<'py, PyArray1<f64>>;
 
 #[pyfunction]
-fn weights_equal(n: usize) -> Vec<f64> {
-    weight::equal(n)
+fn weights_equal(py: Python<'_>, n: usize) -> Vector<'_> {
+    vector_out(py, weight::equal(n))
 }
 
-/// Weights of a plain matrix by any method of `citycheck::weight::Weight`, given as its JSON
+/// Weights of a plain matrix by any method of `citycheck::weight::Weight`, given as its dict
 /// form (`{"method": "critic"}`); here the raw values and the scores are the same matrix.
-/// `directions` is a JSON list of catalogue directions (`"higher"`, `"lower"`,
+/// `directions` is a list of catalogue directions (`"higher"`, `"lower"`,
 /// `{"band": [a, b]}`, `{"target": t}`); columns beyond it are `higher`.
 #[pyfunction]
-#[pyo3(signature = (method, x, names, directions="[]"))]
-fn weights_compute(
-    method: &str,
-    x: Vec<Vec<f64>>,
+#[pyo3(signature = (method, x, names, directions=None))]
+fn weights_compute<'py>(
+    py: Python<'py>,
+    method: &Bound<'py, PyAny>,
+    x: PyReadonlyArray2<'py, f64>,
     names: Vec<String>,
-    directions: &str,
-) -> PyResult<(Vec<f64>, Vec<String>)> {
-    let x = matrix(&x)?;
-    let method: Weight = from_json("method", method)?;
-    let directions = directions_for(&x, directions)?;
+    directions: Option<&Bound<'py, PyAny>>,
+) -> PyResult<(Vector<'py>, Vec<String>)> {
+    let x = x.as_array();
+    let method: Weight = from_py("method", Some(method))?;
+    let directions = directions_for(x.ncols(), directions)?;
     let expert = vec![None; x.ncols()];
     let criteria = Criteria { names: &names, directions: &directions, expert: &expert, judgement: None };
     let mut warnings = Vec::new();
-    let w = method.compute(x.view(), x.view(), criteria, &mut warnings).map_err(citycheck_error)?;
-    Ok((w, warnings))
+    let w = method.compute(x, x, criteria, &mut warnings).map_err(citycheck_error)?;
+    Ok((vector_out(py, w), warnings))
 }
 
 /// One of the weighted means on a plain matrix (gaps renormalised); `rows` and `columns`
 /// name the units and criteria in error messages.
-fn weighted_mean(
+fn weighted_mean<'py>(
+    py: Python<'py>,
     method: Aggregate,
-    x: Vec<Vec<f64>>,
-    w: Vec<f64>,
+    x: PyReadonlyArray2<'py, f64>,
+    w: PyReadonlyArray1<'py, f64>,
     rows: Vec<String>,
     columns: Vec<String>,
-) -> PyResult<Vec<f64>> {
-    let x = matrix(&x)?;
+) -> PyResult<Vector<'py>> {
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    method.apply(x.view(), &w, MissingPolicy::Renormalize, labels).map_err(citycheck_error)
+    let scores = method.apply(x.as_array(), slice(&w)?, MissingPolicy::Renormalize, labels).map_err(citycheck_error)?;
+    Ok(vector_out(py, scores))
 }
 
 #[pyfunction]
-fn aggregate_arithmetic(x: Vec<Vec<f64>>, w: Vec<f64>) -> PyResult<Vec<f64>> {
-    weighted_mean(Aggregate::Arithmetic, x, w, Vec::new(), Vec::new())
+fn aggregate_arithmetic<'py>(
+    py: Python<'py>,
+    x: PyReadonlyArray2<'py, f64>,
+    w: PyReadonlyArray1<'py, f64>,
+    rows: Vec<String>,
+    columns: Vec<String>,
+) -> PyResult<Vector<'py>> {
+    weighted_mean(py, Aggregate::Arithmetic, x, w, rows, columns)
 }
 
 #[pyfunction]
-fn aggregate_geometric(x: Vec<Vec<f64>>, w: Vec<f64>, rows: Vec<String>, columns: Vec<String>) -> PyResult<Vec<f64>> {
-    weighted_mean(Aggregate::Geometric, x, w, rows, columns)
+fn aggregate_geometric<'py>(
+    py: Python<'py>,
+    x: PyReadonlyArray2<'py, f64>,
+    w: PyReadonlyArray1<'py, f64>,
+    rows: Vec<String>,
+    columns: Vec<String>,
+) -> PyResult<Vector<'py>> {
+    weighted_mean(py, Aggregate::Geometric, x, w, rows, columns)
 }
 
 #[pyfunction]
-fn aggregate_harmonic(x: Vec<Vec<f64>>, w: Vec<f64>, rows: Vec<String>, columns: Vec<String>) -> PyResult<Vec<f64>> {
-    weighted_mean(Aggregate::Harmonic, x, w, rows, columns)
+fn aggregate_harmonic<'py>(
+    py: Python<'py>,
+    x: PyReadonlyArray2<'py, f64>,
+    w: PyReadonlyArray1<'py, f64>,
+    rows: Vec<String>,
+    columns: Vec<String>,
+) -> PyResult<Vector<'py>> {
+    weighted_mean(py, Aggregate::Harmonic, x, w, rows, columns)
 }
 
 /// AHP weights of a pairwise matrix: (weights, lambda_max, ci, cr, consistent); `ri` defaults
@@ -79,106 +108,122 @@ fn aggregate_harmonic(x: Vec<Vec<f64>>, w: Vec<f64>, rows: Vec<String>, columns:
 #[pyfunction]
 #[pyo3(signature = (a, derivation="eigenvector", ri=None))]
 #[allow(clippy::type_complexity)]
-fn weights_ahp(
-    a: Vec<Vec<f64>>,
+fn weights_ahp<'py>(
+    py: Python<'py>,
+    a: PyReadonlyArray2<'py, f64>,
     derivation: &str,
-    ri: Option<Vec<f64>>,
-) -> PyResult<(Vec<f64>, f64, f64, Option<f64>, bool)> {
-    let a = matrix(&a)?;
-    let derivation: weight::AhpMethod = from_json("derivation", &format!("\"{derivation}\""))?;
-    let r = weight::ahp(a.view(), derivation, ri.as_deref().unwrap_or(&weight::SAATY_RI)).map_err(citycheck_error)?;
-    Ok((r.weights, r.lambda_max, r.ci, r.cr, r.consistent))
+    ri: Option<PyReadonlyArray1<'py, f64>>,
+) -> PyResult<(Vector<'py>, f64, f64, Option<f64>, bool)> {
+    let derivation: weight::AhpMethod = from_name("derivation", derivation)?;
+    let ri = match &ri {
+        Some(ri) => slice(ri)?,
+        None => &weight::SAATY_RI[..],
+    };
+    let r = weight::ahp(a.as_array(), derivation, ri).map_err(citycheck_error)?;
+    Ok((vector_out(py, r.weights), r.lambda_max, r.ci, r.cr, r.consistent))
 }
 
 /// TOPSIS closeness of each row; `normalize` is "vector" or "min_max".
 #[pyfunction]
 #[pyo3(signature = (x, w, directions, normalize, rows, columns))]
-fn mcda_topsis(
-    x: Vec<Vec<f64>>,
-    w: Vec<f64>,
-    directions: &str,
+fn mcda_topsis<'py>(
+    py: Python<'py>,
+    x: PyReadonlyArray2<'py, f64>,
+    w: PyReadonlyArray1<'py, f64>,
+    directions: Option<&Bound<'py, PyAny>>,
     normalize: &str,
     rows: Vec<String>,
     columns: Vec<String>,
-) -> PyResult<Vec<f64>> {
-    let x = matrix(&x)?;
-    let directions = directions_for(&x, directions)?;
-    let normalize: aggregate::TopsisNormalization = from_json("normalize", &format!("\"{normalize}\""))?;
+) -> PyResult<Vector<'py>> {
+    let x = x.as_array();
+    let directions = directions_for(x.ncols(), directions)?;
+    let normalize: aggregate::TopsisNormalization = from_name("normalize", normalize)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    aggregate::topsis(x.view(), &w, &directions, normalize, labels).map_err(citycheck_error)
+    let scores = aggregate::topsis(x, slice(&w)?, &directions, normalize, labels).map_err(citycheck_error)?;
+    Ok(vector_out(py, scores))
 }
 
 /// Grey relational grade of each row.
 #[pyfunction]
-fn mcda_grey_relational(
-    x: Vec<Vec<f64>>,
-    w: Vec<f64>,
-    directions: &str,
+fn mcda_grey_relational<'py>(
+    py: Python<'py>,
+    x: PyReadonlyArray2<'py, f64>,
+    w: PyReadonlyArray1<'py, f64>,
+    directions: Option<&Bound<'py, PyAny>>,
     rho: f64,
     rows: Vec<String>,
     columns: Vec<String>,
-) -> PyResult<Vec<f64>> {
-    let x = matrix(&x)?;
-    let directions = directions_for(&x, directions)?;
+) -> PyResult<Vector<'py>> {
+    let x = x.as_array();
+    let directions = directions_for(x.ncols(), directions)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    aggregate::grey_relational(x.view(), &w, &directions, rho, labels).map_err(citycheck_error)
+    let scores = aggregate::grey_relational(x, slice(&w)?, &directions, rho, labels).map_err(citycheck_error)?;
+    Ok(vector_out(py, scores))
 }
 
 /// VIKOR's S, R and Q of each row (lower Q is better).
 #[pyfunction]
 #[allow(clippy::type_complexity)]
-fn mcda_vikor(
-    x: Vec<Vec<f64>>,
-    w: Vec<f64>,
-    directions: &str,
+fn mcda_vikor<'py>(
+    py: Python<'py>,
+    x: PyReadonlyArray2<'py, f64>,
+    w: PyReadonlyArray1<'py, f64>,
+    directions: Option<&Bound<'py, PyAny>>,
     v: f64,
     rows: Vec<String>,
     columns: Vec<String>,
-) -> PyResult<(Vec<f64>, Vec<f64>, Vec<f64>)> {
-    let x = matrix(&x)?;
-    let directions = directions_for(&x, directions)?;
+) -> PyResult<(Vector<'py>, Vector<'py>, Vector<'py>)> {
+    let x = x.as_array();
+    let directions = directions_for(x.ncols(), directions)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    let r = aggregate::vikor(x.view(), &w, &directions, v, labels).map_err(citycheck_error)?;
-    Ok((r.s, r.r, r.q))
+    let r = aggregate::vikor(x, slice(&w)?, &directions, v, labels).map_err(citycheck_error)?;
+    Ok((vector_out(py, r.s), vector_out(py, r.r), vector_out(py, r.q)))
 }
 
 /// Weighted sum model of each row; `normalize` is "min_max" or "sum".
 #[pyfunction]
 #[pyo3(signature = (x, w, directions, normalize, rows, columns))]
-fn mcda_weighted_sum(
-    x: Vec<Vec<f64>>,
-    w: Vec<f64>,
-    directions: &str,
+fn mcda_weighted_sum<'py>(
+    py: Python<'py>,
+    x: PyReadonlyArray2<'py, f64>,
+    w: PyReadonlyArray1<'py, f64>,
+    directions: Option<&Bound<'py, PyAny>>,
     normalize: &str,
     rows: Vec<String>,
     columns: Vec<String>,
-) -> PyResult<Vec<f64>> {
-    let x = matrix(&x)?;
-    let directions = directions_for(&x, directions)?;
+) -> PyResult<Vector<'py>> {
+    let x = x.as_array();
+    let directions = directions_for(x.ncols(), directions)?;
     let normalize: aggregate::WeightedSumNormalization = from_name("normalize", normalize)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    aggregate::weighted_sum(x.view(), &w, &directions, normalize, labels).map_err(citycheck_error)
+    let scores = aggregate::weighted_sum(x, slice(&w)?, &directions, normalize, labels).map_err(citycheck_error)?;
+    Ok(vector_out(py, scores))
 }
 
 /// Weighted product model of each row (sum-normalised values).
 #[pyfunction]
-fn mcda_weighted_product(
-    x: Vec<Vec<f64>>,
-    w: Vec<f64>,
-    directions: &str,
+fn mcda_weighted_product<'py>(
+    py: Python<'py>,
+    x: PyReadonlyArray2<'py, f64>,
+    w: PyReadonlyArray1<'py, f64>,
+    directions: Option<&Bound<'py, PyAny>>,
     rows: Vec<String>,
     columns: Vec<String>,
-) -> PyResult<Vec<f64>> {
-    let x = matrix(&x)?;
-    let directions = directions_for(&x, directions)?;
+) -> PyResult<Vector<'py>> {
+    let x = x.as_array();
+    let directions = directions_for(x.ncols(), directions)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    aggregate::weighted_product(x.view(), &w, &directions, labels).map_err(citycheck_error)
+    let scores = aggregate::weighted_product(x, slice(&w)?, &directions, labels).map_err(citycheck_error)?;
+    Ok(vector_out(py, scores))
 }
 
-/// Directions from their JSON list; columns beyond it are `higher`.
-fn directions_for(x: &Array2<f64>, json: &str) -> PyResult<Vec<Direction>> {
-    let mut directions: Vec<Direction> = from_json("directions", json)?;
-    directions.resize(x.ncols(), Direction::Higher);
+/// Directions from their list (`None` = all `higher`); columns beyond it are `higher`.
+fn directions_for(columns: usize, directions: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Direction>> {
+    let mut directions: Vec<Direction> = match directions {
+        Some(d) if !d.is_none() => from_py("directions", Some(d))?,
+        _ => Vec::new(),
+    };
+    directions.resize(columns, Direction::Higher);
     Ok(directions)
 }
 

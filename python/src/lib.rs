@@ -5,7 +5,8 @@
 //!
 //! One file per library module, each Python class a newtype over the Rust type. The binding
 //! only converts — tables through the Arrow C stream interface ([`arrow`]), specs and options
-//! as JSON text that deserialises into the library's own serde types, errors into named
+//! as Python dicts that deserialise into the library's own serde types (pythonize), matrices
+//! as numpy arrays read in place ([`kernels`]), errors into named
 //! exceptions ([`error`]) — and holds no logic of its own: the pure-Python facade in
 //! `python/citycheck/` is the user-facing API.
 
@@ -22,6 +23,7 @@ mod survey;
 mod trend;
 
 use pyo3::prelude::*;
+use pythonize::{depythonize, pythonize};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -42,10 +44,15 @@ fn _citycheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// Deserialises JSON text into a library value (a spec, read options, directions);
-/// `what` names it in the [`error::SpecError`] message.
-pub(crate) fn from_json<T: DeserializeOwned>(what: &str, text: &str) -> PyResult<T> {
-    serde_json::from_str(text).map_err(|e| error::SpecError::new_err(format!("invalid {what}: {e}")))
+/// A Python value (a dict, list, string or number: the form a spec takes in TOML) as a library
+/// value; `None` reads as an empty table (every field its default). `what` names it in the
+/// [`error::SpecError`] message.
+pub(crate) fn from_py<T: DeserializeOwned>(what: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<T> {
+    let invalid = |e: &dyn std::fmt::Display| error::SpecError::new_err(format!("invalid {what}: {e}"));
+    match value {
+        Some(value) if !value.is_none() => depythonize(value).map_err(|e| invalid(&e)),
+        _ => serde_json::from_value(serde_json::Value::Object(Default::default())).map_err(|e| invalid(&e)),
+    }
 }
 
 /// A snake_case name (`"strict"`, `"lenient"`, …) as the library enum it names.
@@ -54,7 +61,9 @@ pub(crate) fn from_name<T: DeserializeOwned>(what: &str, name: &str) -> PyResult
         .map_err(|e| error::SpecError::new_err(format!("invalid {what} '{name}': {e}")))
 }
 
-/// A library value as JSON text, for the facade to `json.loads`.
-pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> PyResult<String> {
-    serde_json::to_string(value).map_err(|e| error::CitycheckError::new_err(format!("cannot serialise to JSON: {e}")))
+/// A library value as the Python dicts, lists and numbers of its serde form.
+pub(crate) fn to_py<T: Serialize + ?Sized>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
+    pythonize(py, value)
+        .map(Bound::unbind)
+        .map_err(|e| error::CitycheckError::new_err(format!("cannot convert to Python: {e}")))
 }

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 
 use crate::catalog::PyCatalog;
 use crate::error::citycheck_error;
-use crate::{arrow, from_json, from_name, to_json};
+use crate::{arrow, from_name, from_py, to_py};
 
 #[pyclass(frozen, name = "Panel", module = "citycheck._citycheck")]
 pub struct PyPanel(pub Panel);
@@ -27,21 +27,21 @@ impl From<PyPanel> for Panel {
 
 #[pymethods]
 impl PyPanel {
-    /// From a table offering `__arrow_c_stream__`; `options` is [`ReadOptions`] as JSON
+    /// From a table offering `__arrow_c_stream__`; `options` is a dict of [`ReadOptions`]
     /// (`{"unit_column": "city", "layout": "long", …}`).
     #[staticmethod]
-    #[pyo3(signature = (table, options="{}"))]
-    fn from_frame(table: &Bound<'_, PyAny>, options: &str) -> PyResult<Self> {
-        let options: ReadOptions = from_json("read options", options)?;
+    #[pyo3(signature = (table, options=None))]
+    fn from_frame(table: &Bound<'_, PyAny>, options: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let options: ReadOptions = from_py("read options", options)?;
         let df = arrow::import(table)?;
         Ok(Panel::from_dataframe(&df, &options).map_err(citycheck_error)?.into())
     }
 
     /// From a CSV, Parquet or `.xlsx` file, long or wide; `options` as in `from_frame`.
     #[staticmethod]
-    #[pyo3(signature = (path, options="{}"))]
-    fn read(py: Python<'_>, path: PathBuf, options: &str) -> PyResult<Self> {
-        let options: ReadOptions = from_json("read options", options)?;
+    #[pyo3(signature = (path, options=None))]
+    fn read(py: Python<'_>, path: PathBuf, options: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let options: ReadOptions = from_py("read options", options)?;
         Ok(py.detach(|| Panel::read(&path, &options)).map_err(citycheck_error)?.into())
     }
 
@@ -70,17 +70,17 @@ impl PyPanel {
         self.0.indicator_names().to_vec()
     }
 
-    /// Problems found while reading, as a JSON list of issues.
-    fn read_issues(&self) -> PyResult<String> {
-        to_json(self.0.read_issues())
+    /// Problems found while reading, as a list of dicts.
+    fn read_issues(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, self.0.read_issues())
     }
 
-    /// Validates against `catalog`; returns every issue as a JSON list. In `strict` mode,
-    /// fatal issues raise `DataError` instead.
+    /// Validates against `catalog`; returns every issue as a list of dicts. In `strict`
+    /// mode, fatal issues raise `DataError` instead.
     #[pyo3(signature = (catalog, mode="strict"))]
-    fn validate(&self, catalog: PyRef<'_, PyCatalog>, mode: &str) -> PyResult<String> {
+    fn validate(&self, py: Python<'_>, catalog: PyRef<'_, PyCatalog>, mode: &str) -> PyResult<Py<PyAny>> {
         let mode: ValidationMode = from_name("validation mode", mode)?;
-        to_json(&self.0.validate(&catalog.0, mode).map_err(citycheck_error)?.issues)
+        to_py(py, &self.0.validate(&catalog.0, mode).map_err(citycheck_error)?.issues)
     }
 
     fn __repr__(&self) -> String {

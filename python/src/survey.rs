@@ -9,11 +9,13 @@ use citycheck::panel::Source;
 use citycheck::survey::{
     self, ReadSpec, Responses, SourceChoice, SourceValue, SurveyDefinition, SurveyOptions, SurveyReport, Tolerances,
 };
+use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 
 use crate::arrow::{self, ArrowStream};
 use crate::error::{citycheck_error, polars_error, DataError};
-use crate::{from_json, from_name, to_json};
+use crate::kernels::slice;
+use crate::{from_name, from_py, to_py};
 
 #[pyclass(frozen, name = "SurveyDefinition", module = "citycheck._citycheck")]
 pub struct PySurveyDefinition(pub SurveyDefinition);
@@ -64,13 +66,13 @@ impl PySurveyDefinition {
     }
 
     /// The items as a JSON list: id, text, dimension, scale, column, indicator.
-    fn items(&self) -> PyResult<String> {
-        to_json(self.0.items())
+    fn items(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, self.0.items())
     }
 
     /// The dimensions as a JSON list: id, name, indicator.
-    fn dimensions(&self) -> PyResult<String> {
-        to_json(self.0.dimensions())
+    fn dimensions(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, self.0.dimensions())
     }
 
     fn __repr__(&self) -> String {
@@ -101,21 +103,21 @@ impl From<PyResponses> for Responses {
 
 #[pymethods]
 impl PyResponses {
-    /// From a table offering `__arrow_c_stream__`; `spec` is [`ReadSpec`] as JSON
+    /// From a table offering `__arrow_c_stream__`; `spec` is a dict of [`ReadSpec`]
     /// (`{"unit_column": "city", "weight_column": "weight", …}`).
     #[staticmethod]
-    #[pyo3(signature = (table, spec="{}"))]
-    fn from_frame(table: &Bound<'_, PyAny>, spec: &str) -> PyResult<Self> {
-        let spec: ReadSpec = from_json("read spec", spec)?;
+    #[pyo3(signature = (table, spec=None))]
+    fn from_frame(table: &Bound<'_, PyAny>, spec: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let spec: ReadSpec = from_py("read spec", spec)?;
         let df = arrow::import(table)?;
         Ok(Responses::from_dataframe(&df, &spec).map_err(citycheck_error)?.into())
     }
 
     /// From a CSV, Parquet or `.xlsx` file; `spec` as in `from_frame`.
     #[staticmethod]
-    #[pyo3(signature = (path, spec="{}"))]
-    fn read(py: Python<'_>, path: PathBuf, spec: &str) -> PyResult<Self> {
-        let spec: ReadSpec = from_json("read spec", spec)?;
+    #[pyo3(signature = (path, spec=None))]
+    fn read(py: Python<'_>, path: PathBuf, spec: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let spec: ReadSpec = from_py("read spec", spec)?;
         Ok(py.detach(|| Responses::read(&path, &spec)).map_err(citycheck_error)?.into())
     }
 
@@ -197,9 +199,9 @@ impl PySurveyReport {
         Ok(self.0.bad_answers_dataframe().map_err(polars_error)?.into())
     }
 
-    /// The summary (`survey.json`) as JSON.
-    fn summary(&self) -> String {
-        self.0.summary_json()
+    /// The summary (`survey.json`) as a dict.
+    fn summary(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.0.summary)
     }
 
     /// Writes the tables and `survey.json` into `dir`; `format` is "csv" or "parquet".
@@ -221,36 +223,37 @@ impl PySurveyReport {
     }
 }
 
-/// Scores `responses` with `definition`; `options` is [`SurveyOptions`] as JSON
+/// Scores `responses` with `definition`; `options` is a dict of [`SurveyOptions`]
 /// (`{"confidence": 0.95, "min_items_answered": 1}`).
 #[pyfunction]
-#[pyo3(signature = (definition, responses, options="{}"))]
+#[pyo3(signature = (definition, responses, options=None))]
 fn survey_score(
     py: Python<'_>,
     definition: PyRef<'_, PySurveyDefinition>,
     responses: PyRef<'_, PyResponses>,
-    options: &str,
+    options: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PySurveyReport> {
-    let options: SurveyOptions = from_json("survey options", options)?;
+    let options: SurveyOptions = from_py("survey options", options)?;
     let (definition, responses) = (&definition.0, &responses.0);
     Ok(py.detach(|| survey::score(definition, responses, &options)).map_err(citycheck_error)?.into())
 }
 
 /// Reconciles self-check against third-party values; the long rows come as columns,
 /// `sources` named as in data files (`self`, `third_party`, `survey`, `自体检`, …).
-/// `tolerances` is [`Tolerances`] as JSON; `choice` a [`SourceChoice`] name.
+/// `tolerances` is a dict of [`Tolerances`]; `choice` a [`SourceChoice`] name.
 #[pyfunction]
-#[pyo3(signature = (units, years, indicators, sources, values, tolerances="{}", choice="third_party_first"))]
+#[pyo3(signature = (units, years, indicators, sources, values, tolerances=None, choice="third_party_first"))]
 fn survey_reconcile(
     units: Vec<String>,
     years: Vec<i32>,
     indicators: Vec<String>,
     sources: Vec<String>,
-    values: Vec<f64>,
-    tolerances: &str,
+    values: PyReadonlyArray1<'_, f64>,
+    tolerances: Option<&Bound<'_, PyAny>>,
     choice: &str,
 ) -> PyResult<ArrowStream> {
-    let tolerances: Tolerances = from_json("tolerances", tolerances)?;
+    let tolerances: Tolerances = from_py("tolerances", tolerances)?;
+    let values = slice(&values)?;
     let choice: SourceChoice = from_name("source choice", choice)?;
     let n = units.len();
     if [years.len(), indicators.len(), sources.len(), values.len()].iter().any(|&len| len != n) {
@@ -258,7 +261,7 @@ fn survey_reconcile(
     }
     let mut rows = Vec::with_capacity(n);
     for (k, ((((unit, year), indicator), source), value)) in
-        units.into_iter().zip(years).zip(indicators).zip(sources).zip(values).enumerate()
+        units.into_iter().zip(years).zip(indicators).zip(sources).zip(values.iter().copied()).enumerate()
     {
         let source = Source::parse(&source).ok_or_else(|| {
             DataError::new_err(format!(

@@ -1,27 +1,34 @@
-//! Binding of `citycheck::trend`: each result crosses as its serde JSON, which the facade turns
-//! into a small dataclass.
+//! Binding of `citycheck::trend`: series arrive as float64 numpy arrays; each result crosses
+//! as the dict of its serde form, which the facade turns into a small dataclass.
 
 use citycheck::trend;
+use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 
 use crate::error::citycheck_error;
-use crate::{from_json, to_json};
+use crate::kernels::slice;
+use crate::{from_name, to_py};
 
 #[pyfunction]
-fn trend_ols(t: Vec<f64>, y: Vec<f64>) -> PyResult<String> {
-    to_json(&trend::ols(&t, &y).map_err(citycheck_error)?)
+fn trend_ols(py: Python<'_>, t: PyReadonlyArray1<'_, f64>, y: PyReadonlyArray1<'_, f64>) -> PyResult<Py<PyAny>> {
+    to_py(py, &trend::ols(slice(&t)?, slice(&y)?).map_err(citycheck_error)?)
 }
 
 /// `alternative` is "two_sided", "increasing" or "decreasing"; `y` in time order.
 #[pyfunction]
-fn trend_mann_kendall(y: Vec<f64>, alternative: &str) -> PyResult<String> {
-    let alternative: trend::Alternative = from_json("alternative", &format!("\"{alternative}\""))?;
-    to_json(&trend::mann_kendall(&y, alternative).map_err(citycheck_error)?)
+fn trend_mann_kendall(py: Python<'_>, y: PyReadonlyArray1<'_, f64>, alternative: &str) -> PyResult<Py<PyAny>> {
+    let alternative: trend::Alternative = from_name("alternative", alternative)?;
+    to_py(py, &trend::mann_kendall(slice(&y)?, alternative).map_err(citycheck_error)?)
 }
 
 #[pyfunction]
-fn trend_sen_slope(t: Vec<f64>, y: Vec<f64>, alpha: f64) -> PyResult<String> {
-    to_json(&trend::sen_slope(&t, &y, alpha).map_err(citycheck_error)?)
+fn trend_sen_slope(
+    py: Python<'_>,
+    t: PyReadonlyArray1<'_, f64>,
+    y: PyReadonlyArray1<'_, f64>,
+    alpha: f64,
+) -> PyResult<Py<PyAny>> {
+    to_py(py, &trend::sen_slope(slice(&t)?, slice(&y)?, alpha).map_err(citycheck_error)?)
 }
 
 #[pyfunction]

@@ -1,15 +1,16 @@
-"""citycheck.diagnose: the diagnosis through Python — the kernels by hand, the Liaoning example's
+"""citycheck.diagnosis: the diagnosis through Python — the kernels by hand, the Liaoning example's
 invariants (tests/it/diagnose.rs has the full hand-calculated set)."""
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import polars as pl
 import pytest
 
 import citycheck as cc
-from citycheck.diagnose import Diagnosis, coupling_coordination, diagnose, obstacle_degree, renewal_tasks
+from citycheck.diagnosis import Diagnosis, coupling_coordination, diagnose, obstacle_degree, renewal_tasks
 
 
 def panel(liaoning: pl.DataFrame) -> cc.Panel:
@@ -20,12 +21,17 @@ def test_obstacle_degree_by_hand() -> None:
     # F = (0.5, 0.3, 0.2), r = (0.8, 0.4, 0.0): F·I = (0.10, 0.18, 0.20), Σ = 0.48
     # → O = (125/6, 37.5, 125/3) %.
     o = obstacle_degree([0.5, 0.3, 0.2], [0.8, 0.4, 0.0])
-    assert o == pytest.approx([125 / 6, 37.5, 125 / 3], abs=1e-12)
+    assert isinstance(o, np.ndarray) and o.dtype == np.float64
+    np.testing.assert_allclose(o, [125 / 6, 37.5, 125 / 3], rtol=0, atol=1e-12)
     # A missing score is left out: F·I = (0.10, –, 0.20) → (33.3…, NaN, 66.6…).
     o = obstacle_degree([0.5, 0.3, 0.2], [0.8, None, 0.0])
     assert o[0] == pytest.approx(100 / 3, abs=1e-12) and math.isnan(o[1])
     # At its best everywhere: 0, never 0/0.
-    assert obstacle_degree([0.5, 0.5], [1.0, 1.0]) == [0.0, 0.0]
+    assert obstacle_degree([0.5, 0.5], [1.0, 1.0]).tolist() == [0.0, 0.0]
+    # numpy arrays of any dtype, and a pandas nullable Series with pd.NA as the missing score.
+    pd = pytest.importorskip("pandas")
+    o = obstacle_degree(np.array([0.5, 0.3, 0.2], dtype=np.float32), pd.Series([0.8, pd.NA, 0.0], dtype="Float64"))
+    assert o[2] == pytest.approx(0.2 / (0.5 * 0.2 + 0.2) * 100, rel=1e-6) and math.isnan(o[1])
     with pytest.raises(cc.SpecError):
         obstacle_degree([0.5], [0.1, 0.2])
 

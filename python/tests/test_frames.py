@@ -115,7 +115,7 @@ def _scores(table: Any, catalog: cc.Catalog) -> pl.DataFrame:
 def _assert_same_scores_in_any_order(a: pl.DataFrame, b: pl.DataFrame) -> None:
     """Equal up to the order of the rows; scores to 1e-9 (summation order may differ)."""
     a, b = a.sort(KEYS), b.sort(KEYS)
-    assert a.select(KEYS + ["rank", "imputed"]).equals(b.select(KEYS + ["rank", "imputed"]))
+    assert a.select([*KEYS, "rank", "imputed"]).equals(b.select([*KEYS, "rank", "imputed"]))
     assert a["score"].is_null().equals(b["score"].is_null())
     worst = (a["score"] - b["score"]).abs().max()
     assert worst is None or worst <= 1e-9

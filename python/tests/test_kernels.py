@@ -258,7 +258,7 @@ def test_types_by_name_and_a_band() -> None:
 
 
 def test_weighted_product_refuses_a_zero_naming_the_unit_and_criterion() -> None:
-    with pytest.raises(cc.MethodError, match="大连市.*parks"):
+    with pytest.raises(cc.MethodError, match=r"大连市.*parks"):
         cc.mcda.weighted_product(
             [[3.0, 1.0], [0.0, 3.0]], [0.5, 0.5], units=["沈阳市", "大连市"], criteria=["parks", "gdp"]
         )

@@ -5,7 +5,7 @@ root as the working directory — where the README tells the reader to run it.""
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 
@@ -14,7 +14,7 @@ from conftest import ROOT
 SECTION = "## Python quick start"
 
 
-def python_blocks() -> List[str]:
+def python_blocks() -> list[str]:
     """The code of every ```python block between the section's heading and the next ``## ``."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert SECTION in text, f"README.md has no section {SECTION!r}"
@@ -30,7 +30,7 @@ def test_the_section_holds_python_examples() -> None:
 
 def test_the_python_quick_start_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    namespace: Dict[str, Any] = {"__name__": "__readme__"}
+    namespace: dict[str, Any] = {"__name__": "__readme__"}
     for number, block in enumerate(python_blocks(), start=1):
         # The file name in tracebacks says which block failed.
         code = compile(block, f"README.md ({SECTION}, python block {number})", "exec")

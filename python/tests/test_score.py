@@ -56,8 +56,10 @@ def test_polars_and_pandas_inputs_give_identical_scores(catalog: cc.Catalog, lia
 def test_result_carries_spec_fitted_and_weights(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
     result = _score(liaoning, catalog)
     assert result.spec == cc.checkup_default_spec()
-    assert result.fitted["catalog_id"] == "ccsy-example"
-    assert result.fitted["spec"] == result.spec
+    assert isinstance(result.fitted, cc.Fitted)
+    assert result.fitted.to_dict()["catalog_id"] == "ccsy-example"
+    assert result.fitted.spec == result.spec
+    assert result.fitted.catalog.sha256 == catalog.sha256
     assert set(result.weights.columns) == {"year", "node", "parent", "weight", "global_weight"}
     within_index = result.weights.filter(pl.col("parent") == "index")["weight"].sum()
     assert within_index == pytest.approx(1.0)
@@ -137,7 +139,53 @@ def test_outlier_treatment_is_reported_in_fitted() -> None:
         }
     )
     result = cc.score(frame, cc.Catalog.builtin("ccsy-example"), treat=True)
-    treatment = result.fitted["sets"][0]["treatment"][0]
+    treatment = result.fitted.to_dict()["sets"][0]["treatment"][0]
     # 1..9 and 100: skewness 3.12, kurtosis 9.80; one point winsorised (100 → 9).
     assert treatment["report"]["treatment"] == {"kind": "winsorised", "low": 0, "high": 1}
     assert treatment["transform"] == {"kind": "clip", "low": 1.0, "high": 9.0}
+
+
+def test_score_without_a_spec_uses_the_checkup_default(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
+    # One default spec: cc.score, cc.Checkup, cc.evaluate and cc.diagnose all start from it.
+    panel = cc.Panel.from_frame(liaoning, unit="city")
+    by_default = cc.score(panel, catalog)
+    assert by_default.spec == cc.checkup_default_spec()
+    assert by_default.scores.equals(cc.score(panel, catalog, spec="checkup_default").scores)
+    assert by_default.scores.equals(cc.score(panel, catalog, spec=cc.checkup_default_spec()).scores)
+    assert by_default.scores.equals(cc.evaluate(panel, catalog).result.scores)
+
+
+def test_the_default_spec_string_is_the_library_default(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
+    # "default" is Spec::default (equal weights everywhere), the same as an empty dict.
+    panel = cc.Panel.from_frame(liaoning, unit="city")
+    library_default = cc.score(panel, catalog, spec="default")
+    assert library_default.spec == cc.score(panel, catalog, spec={}).spec
+    assert library_default.spec != cc.checkup_default_spec()
+    assert "entropy_normalized" not in library_default.spec_toml()
+    # Keyword overrides apply on top of either.
+    equal = cc.score(panel, catalog, weights="equal")
+    assert equal.scores.equals(library_default.scores)
+
+
+def test_an_unknown_spec_name_raises_spec_error(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
+    panel = cc.Panel.from_frame(liaoning, unit="city")
+    with pytest.raises(cc.SpecError, match="checkup_default"):
+        cc.score(panel, catalog, spec="checkup-default")
+    with pytest.raises(cc.SpecError):
+        cc.score(panel, catalog, spec=42)  # type: ignore[arg-type]
+
+
+def test_a_table_or_a_file_is_a_panel_too(catalog: cc.Catalog, tmp_path) -> None:
+    frame = pl.DataFrame(
+        {"city": ["A", "B", "C"], "year": [2021] * 3, "green_coverage_builtup": [30.0, 40.0, 35.0]}
+    )
+    from_table = cc.score(frame, catalog)
+    path = tmp_path / "panel.csv"
+    frame.write_csv(path)
+    from_file = cc.score(path, catalog)
+    from_panel = cc.score(cc.Panel.from_wide(frame, unit="city"), catalog)
+    assert from_table.scores.equals(from_panel.scores)
+    assert from_file.scores.equals(from_panel.scores)
+    index = from_table.index(2021)
+    assert index["unit"].to_list() == ["B", "C", "A"]
+    assert index["score"].to_list() == pytest.approx([100.0, 50.0, 0.0], abs=1e-12)

@@ -51,8 +51,8 @@ def test_the_synthetic_survey_scores(result: survey.SurveyResult) -> None:
     assert (s["rows_read"], s["respondents"], s["excluded_rows"], s["units"]) == (6535, 6531, 4, 14)
     assert s["bad_answers"] == 7 and s["bad_by_reason"]["bad_weight"] == 3
     assert s["ignored_columns"] == ["respondent_id"]
-    assert result.items.columns == ["unit", "year", "item"] + STATS + ["note"]
-    assert result.dimensions.columns == ["unit", "year", "dimension"] + STATS + ["note"]
+    assert result.items.columns == ["unit", "year", "item", *STATS, "note"]
+    assert result.dimensions.columns == ["unit", "year", "dimension", *STATS, "note"]
     assert result.reliability.columns == [
         "year",
         "dimension",
@@ -68,7 +68,7 @@ def test_the_synthetic_survey_scores(result: survey.SurveyResult) -> None:
     assert "respondents" in repr(result) and "<table" in result._repr_html_()
 
 
-@pytest.mark.parametrize("table, key", [("items", "item"), ("dimensions", "dimension")])
+@pytest.mark.parametrize(("table", "key"), [("items", "item"), ("dimensions", "dimension")])
 def test_numbers_match_the_pandas_peer(
     result: survey.SurveyResult, expected: pl.DataFrame, table: str, key: str
 ) -> None:

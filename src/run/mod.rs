@@ -15,6 +15,7 @@ pub use config::{ComputeConfig, DataConfig, OutputConfig, ReconcileConfig, RunCo
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use polars::prelude::*;
 use serde::Serialize;
@@ -151,6 +152,8 @@ pub struct RunOutput {
     pub diagnosis: Option<Diagnosis>,
     /// The indicators computed from records, when the run has a `[compute]` table.
     pub computed: Option<Computed>,
+    /// The catalogue of the run (its fitted parameters apply to panels of it).
+    pub catalog: Arc<Catalog>,
 }
 
 /// Cells that hold values from more than one source (self-check, third party, survey) are
@@ -279,11 +282,11 @@ fn read_panel(config: &RunConfig, data: &DataConfig) -> Result<(Panel, Vec<Input
 /// Runs a whole config: read (or compute from records), validate, score, evaluate when the config asks, and write the
 /// output folder `out` (the config's own output folder when `None`).
 pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
-    let catalog = if Catalog::builtin_ids().any(|id| id == config.catalog) {
+    let catalog = Arc::new(if Catalog::builtin_ids().any(|id| id == config.catalog) {
         Catalog::builtin(&config.catalog)?
     } else {
         Catalog::load(config.resolve(&config.catalog))?
-    };
+    });
     let (panel, inputs, validation_mode, computed) = match (&config.data, &config.compute) {
         (Some(data), _) => {
             let (panel, inputs) = read_panel(config, data)?;
@@ -360,7 +363,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             (fitted.spec.clone(), Some(fitted))
         }
     };
-    let checkup = Checkup::new(catalog.clone(), spec.clone())?;
+    let checkup = Checkup::new(Arc::clone(&catalog), spec.clone())?;
     let (data, outcome) = match &fitted {
         None => checkup.run(&panel, &validation)?,
         Some(fitted) => {
@@ -469,7 +472,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     if let Some(computed) = &computed {
         computed.write(&dir, config.output.format, "object_ledger")?;
     }
-    Ok(RunOutput { outcome, report, evaluation, diagnosis, computed })
+    Ok(RunOutput { outcome, report, evaluation, diagnosis, computed, catalog })
 }
 
 /// `weights.csv`: year (null when fitted on the whole panel), node, parent, weight (within its

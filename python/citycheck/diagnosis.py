@@ -6,7 +6,7 @@ weaknesses (短板) and strengths among peers, coupling coordination (耦合协�
 ledger (问题台账) and the project reserve (项目储备库) of renewal tasks. The formulas are in the
 Rust module docs and METHODS.md §6; the kernels are here too:
 
->>> [round(o, 6) for o in obstacle_degree([0.6, 0.4], [0.5, 0.75])]
+>>> obstacle_degree([0.6, 0.4], [0.5, 0.75]).round(6).tolist()
 [75.0, 25.0]
 >>> k = coupling_coordination([0.4, 0.9])
 >>> (round(k.c, 6), round(k.d ** 2, 6), k.grade)
@@ -16,20 +16,24 @@ Rust module docs and METHODS.md §6; the kernels are here too:
 from __future__ import annotations
 
 import html
-import json
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Union
 
+import numpy as np
 import polars as pl
 
 from . import _citycheck as _native
-from ._convert import to_polars
+from ._convert import F64Array, IntLike, PathLike, to_float, to_int, to_polars, to_vector
+from ._spec import SpecLike, base_spec
+from .catalog import Catalog
+from .panel import as_panel
 
 __all__ = ["diagnose", "Diagnosis", "obstacle_degree", "coupling_coordination", "Coupling", "renewal_tasks"]
 
-_TABLES = ("attainment", "attainment_rates", "obstacles", "weaknesses", "coupling", "ledger", "reserve")
+Worsening = Union[Iterable[tuple[str, str]], Mapping[tuple[str, str], bool], None]
 
 
 class Diagnosis:
@@ -63,9 +67,18 @@ class Diagnosis:
         The check-up's warnings.
     options : dict
         The options used (the ``[diagnose]`` table of a run config).
+
+    >>> import polars as pl
+    >>> import citycheck as cc
+    >>> df = pl.DataFrame({"city": ["A", "B", "C"], "year": [2021] * 3,
+    ...                    "green_coverage_builtup": [35.0, 45.0, 37.0], "tertiary_share": [42.0, 55.0, 46.0]})
+    >>> d = cc.diagnose(df, cc.Catalog.builtin("ccsy-example"))
+    >>> d.year, d.options["top"], sorted(d.coupling["unit"].to_list())
+    (2021, 5, ['A', 'B', 'C'])
     """
 
     def __init__(self, native: _native.Diagnosis) -> None:
+        """Wraps a native diagnosis."""
         self._native = native
         self.year: int = native.year
         self.attainment: pl.DataFrame = to_polars(native.table("attainment"))
@@ -75,21 +88,40 @@ class Diagnosis:
         self.coupling: pl.DataFrame = to_polars(native.table("coupling"))
         self.ledger: pl.DataFrame = to_polars(native.table("ledger"))
         self.reserve: pl.DataFrame = to_polars(native.table("reserve"))
-        self.notes: List[str] = list(native.notes)
-        self.warnings: List[str] = list(native.warnings)
-        self.options: Dict[str, Any] = json.loads(native.options)
+        self.notes: list[str] = list(native.notes)
+        self.warnings: list[str] = list(native.warnings)
+        self.options: dict[str, Any] = native.options
 
-    def top_obstacles(self, k: Optional[int] = None) -> pl.DataFrame:
+    def top_obstacles(self, k: IntLike | None = None) -> pl.DataFrame:
         """The indicators with rank ≤ ``k`` (default: the options' ``top``) and an obstacle
-        above 0, per unit, largest first."""
-        k = int(self.options["top"]) if k is None else k
+        above 0, per unit, largest first.
+
+        >>> import polars as pl
+        >>> import citycheck as cc
+        >>> df = pl.DataFrame({"city": ["A", "B", "C"], "year": [2021] * 3,
+        ...                    "green_coverage_builtup": [35.0, 45.0, 37.0], "tertiary_share": [42.0, 55.0, 46.0]})
+        >>> top = cc.diagnose(df, cc.Catalog.builtin()).top_obstacles(1)
+        >>> "B" in top["unit"].to_list()  # B is the best on both: no shortfall, no obstacle
+        False
+        """
+        top = to_int(self.options["top"], "top") if k is None else to_int(k, "k")
         return self.obstacles.filter(
-            (pl.col("kind") == "indicator") & (pl.col("rank") <= k) & (pl.col("obstacle") > 0)
+            (pl.col("kind") == "indicator") & (pl.col("rank") <= top) & (pl.col("obstacle") > 0)
         ).sort(["unit", "rank"], maintain_order=True)
 
-    def write(self, dir: Union[str, "os.PathLike[str]"], format: str = "csv") -> List[Path]:
-        """Writes the seven tables (``attainment.csv`` … ``reserve.csv``, or Parquet) into
-        ``dir``; returns the paths."""
+    def write(self, dir: PathLike, format: str = "csv") -> list[Path]:
+        """Writes the seven tables (``attainment.csv`` … ``reserve.csv``, or Parquet with
+        ``format="parquet"``) into ``dir``; returns the paths.
+
+        >>> import tempfile
+        >>> import polars as pl
+        >>> import citycheck as cc
+        >>> df = pl.DataFrame({"city": ["A", "B"], "year": [2021] * 2,
+        ...                    "green_coverage_builtup": [35.0, 45.0], "tertiary_share": [42.0, 55.0]})
+        >>> paths = cc.diagnose(df, cc.Catalog.builtin()).write(tempfile.mkdtemp())
+        >>> [p.name for p in paths][:2]
+        ['attainment.csv', 'attainment_rates.csv']
+        """
         return [Path(p) for p in self._native.write(Path(dir), format)]
 
     def _headline(self) -> str:
@@ -121,17 +153,7 @@ class Diagnosis:
         return "\n".join(parts)
 
 
-def _spec_json(spec: Union[str, Mapping[str, Any], None]) -> str:
-    if spec is None or spec == "checkup_default":
-        return _native.checkup_default_spec()
-    if spec == "default":
-        return "{}"
-    if isinstance(spec, str):
-        raise _native.SpecError(f"unknown spec '{spec}': pass a dict, 'default' or 'checkup_default'")
-    return json.dumps(dict(spec))
-
-
-def _pairs(worsening: Union[Iterable[Tuple[str, str]], Mapping[Tuple[str, str], bool], None]) -> Optional[list]:
+def _pairs(worsening: Worsening) -> list[tuple[str, str]] | None:
     if worsening is None:
         return None
     if isinstance(worsening, Mapping):
@@ -141,23 +163,24 @@ def _pairs(worsening: Union[Iterable[Tuple[str, str]], Mapping[Tuple[str, str], 
 
 def diagnose(
     panel: Any,
-    catalog: Any,
-    year: Optional[int] = None,
-    top: int = 5,
-    peers: Optional[str] = None,
-    tasks: Union[str, "os.PathLike[str]"] = "renewal-tasks-liaoning",
-    spec: Union[str, Mapping[str, Any], None] = None,
+    catalog: Catalog,
+    year: IntLike | None = None,
+    top: IntLike = 5,
+    peers: str | None = None,
+    tasks: PathLike = "renewal-tasks-liaoning",
+    spec: SpecLike = None,
     *,
     weak_share: float = 0.2,
     far_below: float = 0.25,
-    beta: Optional[Sequence[float]] = None,
-    worsening: Union[Iterable[Tuple[str, str]], Mapping[Tuple[str, str], bool], None] = None,
+    beta: Sequence[float] | None = None,
+    worsening: Worsening = None,
     trends: bool = False,
     validation: str = "strict",
 ) -> Diagnosis:
-    """Score ``panel`` with ``catalog`` and diagnose ``year`` (default: the latest).
+    """Score ``panel`` with ``catalog`` and diagnose ``year`` (default: the latest; a numpy
+    integer such as ``df["year"].max()`` will do).
 
-    ``spec`` is the check-up's spec: ``None`` or ``"checkup_default"`` (the default run),
+    ``spec`` is the check-up's spec: ``None`` or ``"checkup_default"`` (the check-up default),
     ``"default"``, or a dict as in ``Result.spec``; its normalisation needs a bounded scale
     (``min_max``, ``band``, ``goalposts``, ``target``, ``percentile``). ``top`` indicator
     obstacles per unit count as problems; ``peers`` names a unit attribute to compare within
@@ -166,35 +189,39 @@ def diagnose(
     the top-level groups in the coupling (default equal); ``tasks`` is a built-in task-file id
     or a path. Worsening trends raise a problem's severity: give them as ``(unit, indicator)``
     pairs (or a mapping to bool, as ``Evaluation`` trends give), or ``trends=True`` to compute
-    them (Mann-Kendall up to ``year``). ``panel`` may also be a table with the usual column
-    names.
+    them (Mann-Kendall up to ``year``). ``panel`` may also be a table or a file with the usual
+    column names.
 
-    >>> d = diagnose(panel, Catalog.builtin("ccsy-example"), year=2012)  # doctest: +SKIP
-    >>> d.top_obstacles(3)  # doctest: +SKIP
+    >>> import numpy as np
+    >>> import polars as pl
+    >>> import citycheck as cc
+    >>> df = pl.DataFrame({"city": ["A", "B", "C"] * 2, "year": [2020] * 3 + [2021] * 3,
+    ...                    "green_coverage_builtup": [30.0, 40.0, 35.0, 35.0, 45.0, 37.0],
+    ...                    "tertiary_share": [40.0, 50.0, 45.0, 42.0, 55.0, 46.0]})
+    >>> d = cc.diagnose(cc.Panel.from_wide(df, unit="city"), cc.Catalog.builtin(), year=np.int64(2020))
+    >>> d.year, d.reserve.columns[:3]
+    (2020, ['unit', 'task', 'task_name'])
     """
-    from . import Panel  # the package imports this module; Panel is defined there
-
-    if not isinstance(panel, Panel):
-        panel = Panel.from_frame(panel)
-    options: Dict[str, Any] = {
-        "top": top,
-        "weak_share": weak_share,
-        "far_below": far_below,
+    native_panel = as_panel(panel)._native
+    options: dict[str, Any] = {
+        "top": to_int(top, "top"),
+        "weak_share": to_float(weak_share, "weak_share"),
+        "far_below": to_float(far_below, "far_below"),
         "tasks": os.fspath(tasks),
     }
     if year is not None:
-        options["year"] = year
+        options["year"] = to_int(year, "year")
     if peers is not None:
-        options["peers"] = peers
+        options["peers"] = str(peers)
     if beta is not None:
-        options["beta"] = [float(b) for b in beta]
+        options["beta"] = to_vector(beta, "beta", missing=False).tolist()
     native = _native.diagnose(
-        panel._native,
+        native_panel,
         catalog._native,
-        _spec_json(spec),
-        json.dumps(options),
+        base_spec(spec),
+        options,
         _pairs(worsening),
-        trends,
+        bool(trends),
         validation,
     )
     return Diagnosis(native)
@@ -203,33 +230,55 @@ def diagnose(
 @dataclass(frozen=True)
 class Coupling:
     """Coupling degree ``c``, coordination index ``t``, coupling coordination degree ``d`` and
-    its grade (极度失调 … 优质协调; None when ``d`` is NaN)."""
+    its grade (极度失调 … 优质协调; None when ``d`` is NaN).
+
+    >>> Coupling(c=1.0, t=0.5, d=0.5 ** 0.5, grade="勉强协调").grade
+    '勉强协调'
+    """
 
     c: float
     t: float
     d: float
-    grade: Optional[str]
+    grade: str | None
 
 
-def obstacle_degree(weights: Sequence[float], scores01: Sequence[float]) -> List[float]:
+def obstacle_degree(weights: Any, scores01: Any) -> F64Array:
     """Obstacle degrees in % of one unit: ``100 · F_j (1 − r_j) / Σ F (1 − r)``, with global
-    weights ``F`` and scores ``r`` in [0, 1]. NaN (or None) leaves an indicator out; no
-    shortfall at all gives 0 everywhere."""
-    w = [float("nan") if v is None else float(v) for v in weights]
-    r = [float("nan") if v is None else float(v) for v in scores01]
-    return list(_native.diagnose_obstacle_degree(w, r))
+    weights ``F`` and scores ``r`` in [0, 1] (lists, numpy arrays, Series). NaN (or None,
+    ``pd.NA``) leaves an indicator out; no shortfall at all gives 0 everywhere.
+
+    >>> import numpy as np
+    >>> obstacle_degree(np.array([0.5, 0.3, 0.2]), [0.8, None, 0.0]).round(4).tolist()
+    [33.3333, nan, 66.6667]
+    """
+    w = to_vector(weights, "weights")
+    r = to_vector(scores01, "scores01")
+    return _native.diagnose_obstacle_degree(w, r)
 
 
-def coupling_coordination(u: Sequence[float], beta: Optional[Sequence[float]] = None) -> Coupling:
+def coupling_coordination(u: Any, beta: Any | None = None) -> Coupling:
     """Coupling coordination of subsystem scores ``u`` in [0, 1]: ``C = k[ΠU/(ΣU)^k]^(1/k)``,
-    ``T = Σβ U`` (``beta`` default equal), ``D = √(C T)``. A zero subsystem gives C = 0."""
-    values = [float(x) for x in u]
-    weights = [1.0 / len(values)] * len(values) if beta is None else [float(b) for b in beta]
+    ``T = Σβ U`` (``beta`` default equal), ``D = √(C T)``. A zero subsystem gives C = 0.
+
+    >>> k = coupling_coordination([0.2, 0.4, 0.8])
+    >>> round(k.c, 6), round(k.t, 6), k.grade
+    (0.857143, 0.466667, '初级协调')
+    """
+    values = to_vector(u, "u", missing=False)
+    n = values.shape[0]
+    if beta is None:
+        weights = np.full(n, 1.0 / n) if n else np.empty(0, dtype=np.float64)
+    else:
+        weights = to_vector(beta, "beta", missing=False)
     c, t, d, grade = _native.diagnose_coupling(values, weights)
     return Coupling(c, t, d, grade)
 
 
-def renewal_tasks(tasks: Union[str, "os.PathLike[str]"] = "renewal-tasks-liaoning") -> pl.DataFrame:
+def renewal_tasks(tasks: PathLike = "renewal-tasks-liaoning") -> pl.DataFrame:
     """The renewal key tasks of a task file (built-in id or path): ``id, name_zh, name_en,
-    area, deadline, description, indicators``."""
+    area, deadline, description, indicators``.
+
+    >>> renewal_tasks().height
+    18
+    """
     return to_polars(_native.renewal_tasks(os.fspath(tasks)))
