@@ -196,34 +196,51 @@ impl Scores {
     /// is true on indicator rows whose value was filled by imputation.
     pub fn to_dataframe(&self) -> PolarsResult<DataFrame> {
         let nodes = self.tree.nodes();
-        let n = self.rows() * nodes.len();
-        let mut unit = Vec::with_capacity(n);
-        let mut year = Vec::with_capacity(n);
-        let mut node = Vec::with_capacity(n);
-        let mut kind = Vec::with_capacity(n);
-        let mut score = Vec::with_capacity(n);
-        let mut rank = Vec::with_capacity(n);
-        let mut imputed = Vec::with_capacity(n);
-        for r in 0..self.rows() {
-            for (j, nd) in nodes.iter().enumerate() {
-                unit.push(self.unit(r));
-                year.push(self.year(r));
-                node.push(nd.id.as_str());
-                kind.push(nd.kind.as_str());
-                let v = self.value(r, j);
-                score.push((!v.is_nan()).then_some(v));
-                rank.push(self.rank(r, j));
-                imputed.push(self.imputed(r, j));
-            }
-        }
-        DataFrame::new_infer_height(vec![
-            Column::new("unit".into(), unit),
-            Column::new("year".into(), year),
-            Column::new("node".into(), node),
-            Column::new("kind".into(), kind),
-            Column::new("score".into(), score),
-            Column::new("rank".into(), rank),
-            Column::new("imputed".into(), imputed),
-        ])
+        let (rows, k) = (self.rows(), nodes.len());
+        // Row r * k + j is unit-year r, node j. The text columns gather from a small table of
+        // names (a gather copies string views, not strings); the rest are built in parallel.
+        let gather = |name: &str, names: StringChunked, index: Vec<IdxSize>| -> PolarsResult<Column> {
+            Ok(names.take(&IdxCa::from_vec("".into(), index))?.with_name(name.into()).into_column())
+        };
+        let text = || -> PolarsResult<[Column; 3]> {
+            let per_row = |r: usize| std::iter::repeat_n(self.row_unit[r] as IdxSize, k);
+            let per_node = || (0..rows).flat_map(|_| 0..k as IdxSize);
+            Ok([
+                gather(
+                    "unit",
+                    StringChunked::from_iter_values("".into(), self.units.iter().map(String::as_str)),
+                    (0..rows).flat_map(per_row).collect(),
+                )?,
+                gather(
+                    "node",
+                    StringChunked::from_iter_values("".into(), nodes.iter().map(|n| n.id.as_str())),
+                    per_node().collect(),
+                )?,
+                gather(
+                    "kind",
+                    StringChunked::from_iter_values("".into(), nodes.iter().map(|n| n.kind.as_str())),
+                    per_node().collect(),
+                )?,
+            ])
+        };
+        let numbers = || -> [Column; 4] {
+            let cells = || (0..rows).flat_map(|r| (0..k).map(move |j| (r, j)));
+            let year: Vec<i32> = (0..rows).flat_map(|r| std::iter::repeat_n(self.row_year[r], k)).collect();
+            let score: Float64Chunked = cells()
+                .map(|(r, j)| Some(self.values[[r, j]]).filter(|v| !v.is_nan()))
+                .collect();
+            let rank: UInt32Chunked = cells().map(|(r, j)| self.rank(r, j)).collect();
+            let imputed: BooleanChunked = cells().map(|(r, j)| Some(self.imputed(r, j))).collect();
+            [
+                Column::new("year".into(), year),
+                score.with_name("score".into()).into_column(),
+                rank.with_name("rank".into()).into_column(),
+                imputed.with_name("imputed".into()).into_column(),
+            ]
+        };
+        let (text, numbers) = rayon::join(text, numbers);
+        let [unit, node, kind] = text?;
+        let [year, score, rank, imputed] = numbers;
+        DataFrame::new_infer_height(vec![unit, year, node, kind, score, rank, imputed])
     }
 }
