@@ -72,6 +72,13 @@ pub struct Group {
     /// Citation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The source's own sentence for the group, copied verbatim (e.g. a row of a plan's target
+    /// table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// The heading path in the source that `quote` comes from (e.g. `一、总体要求 / （三）工作目标。`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
 }
 
 /// Guidance (导向指标) or bottom-line (底线指标) indicator.
@@ -143,6 +150,12 @@ pub struct Indicator {
     /// Citation (document, source ids, URLs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The source's own sentence that sets the indicator or its standard, copied verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// The heading path in the source that `quote` comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
     /// The standard or target (标准值 / 目标值); `None`: no attainment, warning or progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<Standard>,
