@@ -20,6 +20,7 @@ mod mcda_weighted;
 mod names;
 mod normalize;
 mod pipeline;
+mod plan;
 mod prec;
 mod properties;
 mod published;
