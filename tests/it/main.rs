@@ -22,6 +22,7 @@ mod normalize;
 mod pipeline;
 mod prec;
 mod properties;
+mod provenance;
 mod published;
 mod reference_csv;
 mod survey;
