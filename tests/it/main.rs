@@ -23,6 +23,7 @@ mod pipeline;
 mod plan;
 mod prec;
 mod properties;
+mod provenance;
 mod published;
 mod reference_csv;
 mod survey;
