@@ -270,8 +270,9 @@ fn task_links_both_ways_point_at_shipped_indicators() {
             assert!(catalogs.iter().any(|c| c.indicator(id).is_some()), "task {} names unknown indicator {id}", t.id);
         }
     }
-    // Tasks 11 (智能网联汽车) and 17 (县城) have no indicator in the shipped catalogues yet.
-    assert_eq!(without, BTreeSet::from([11, 17]));
+    // Every task names at least one indicator except 17 (推进以县城为重要载体的新型城镇化建设): no
+    // shipped catalogue measures county towns (县城).
+    assert_eq!(without, BTreeSet::from([17]));
     let ids: BTreeSet<u32> = tasks.tasks().iter().map(|t| t.id).collect();
     for c in &catalogs {
         for ind in c.indicators() {
@@ -285,6 +286,14 @@ fn task_links_both_ways_point_at_shipped_indicators() {
     assert_eq!(pilot.indicator("cim_platform").unwrap().tasks, [8u32]);
     assert_eq!(pilot.indicator("industrial_heritage_database").unwrap().tasks, [13u32]);
     assert_eq!(pilot.indicator("historic_villages").unwrap().tasks, [12u32]);
+    // The vitality row's demonstration areas and renewal cases: the vital-city tasks that renew
+    // urban areas (14 产业发展, 15 盘活存量资源).
+    for id in ["provincial_renewal_demo_area", "typical_renewal_cases"] {
+        assert_eq!(pilot.indicator(id).unwrap().tasks, [14u32, 15], "{id}");
+        for t in [14, 15] {
+            assert!(tasks.task(t).unwrap().indicators.iter().any(|i| i == id), "task {t} lists {id}");
+        }
+    }
 }
 
 #[test]

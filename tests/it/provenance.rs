@@ -6,9 +6,9 @@ use citycheck::catalog::{Status, StatusCounts};
 use citycheck::run::RunConfig;
 use citycheck::{Catalog, WarningCode};
 
-/// The check-up catalogues whose every scored indicator points to a renewal task.
-/// (`liaoning-pilot-2025` is rewritten elsewhere and joins when its rows carry their status.)
-const CHECKUP_CATALOGUES: [&str; 2] = ["mohurd-2021", "mohurd-2023"];
+/// The check-up catalogues whose every scored indicator points to a renewal task
+/// (`ccsy-example` is an example, not a check-up catalogue).
+const CHECKUP_CATALOGUES: [&str; 3] = ["mohurd-2021", "mohurd-2023", "liaoning-pilot-2025"];
 
 fn counts(official: usize, confirmed: usize, local: usize, proposed: usize) -> StatusCounts {
     StatusCounts { official, confirmed, local, proposed }
@@ -21,6 +21,8 @@ fn status_counts_of_the_shipped_catalogues() {
         ("ccsy-example", counts(0, 0, 0, 17), counts(0, 0, 0, 3)),
         ("mohurd-2021", counts(5, 3, 0, 33), counts(1, 7, 0, 0)),
         ("mohurd-2023", counts(0, 31, 16, 4), counts(0, 18, 0, 0)),
+        // Every target and row of the plan's table is quoted from the plan.
+        ("liaoning-pilot-2025", counts(20, 0, 0, 0), counts(5, 0, 0, 0)),
     ] {
         let c = Catalog::builtin(id).unwrap();
         assert_eq!(c.indicator_status(false), indicators, "{id}: indicators");
@@ -57,8 +59,8 @@ fn every_row_that_is_not_proposed_cites_a_source() {
             assert!(i.source.as_deref().is_some_and(|s| !s.trim().is_empty()), "{id}: indicator '{}'", i.id);
         }
     }
-    // The three catalogues of this repository cite a source on every row, proposed or not.
-    for id in ["ccsy-example", "mohurd-2021", "mohurd-2023"] {
+    // The shipped catalogues cite a source on every row, proposed or not.
+    for id in ["ccsy-example", "mohurd-2021", "mohurd-2023", "liaoning-pilot-2025"] {
         let c = Catalog::builtin(id).unwrap();
         assert!(c.groups().iter().all(|g| g.source.is_some()), "{id}: a group without source");
         assert!(c.indicators().iter().all(|i| i.source.is_some()), "{id}: an indicator without source");
