@@ -164,6 +164,9 @@ pub enum WarningCode {
     NoScore,
     /// Parameters fitted per year: scores of different years are not comparable.
     NotComparable,
+    /// Scored indicators whose catalogue status is `proposed` (not from an official, confirmed
+    /// or local source).
+    ProposedIndicators,
 }
 
 impl WarningCode {
@@ -179,6 +182,7 @@ impl WarningCode {
             WarningCode::BeyondFittedBounds => "beyond_fitted_bounds",
             WarningCode::NoScore => "no_score",
             WarningCode::NotComparable => "not_comparable",
+            WarningCode::ProposedIndicators => "proposed_indicators",
         }
     }
 }

@@ -136,12 +136,13 @@ class Catalog:
     @property
     def indicators(self) -> pl.DataFrame:
         """One row per indicator: ``id, name_zh, name_en, group, unit, direction, type,
-        valid_min, valid_max, weight, aliases``."""
+        valid_min, valid_max, weight, aliases, status, source``. ``status`` is the provenance
+        of the row: ``official``, ``confirmed``, ``local`` or ``proposed``."""
         return to_polars(self._native.indicators())
 
     @property
     def groups(self) -> pl.DataFrame:
-        """One row per group: ``id, name_zh, name_en, parent, weight``."""
+        """One row per group: ``id, name_zh, name_en, parent, weight, status, source``."""
         return to_polars(self._native.groups())
 
     def __repr__(self) -> str:

@@ -276,7 +276,8 @@ def coupling_coordination(u: Any, beta: Any | None = None) -> Coupling:
 
 def renewal_tasks(tasks: PathLike = "renewal-tasks-liaoning") -> pl.DataFrame:
     """The renewal key tasks of a task file (built-in id or path): ``id, name_zh, name_en,
-    area, deadline, description, indicators``.
+    area, deadline, deadline_kind, description, indicators, lead_units, guiding_units,
+    responsible_units, section, quote``.
 
     >>> renewal_tasks().height
     18

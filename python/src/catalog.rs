@@ -66,12 +66,13 @@ impl PyCatalog {
     }
 
     /// One row per indicator: id, names, group, unit, direction, type, valid range, expert
-    /// weight, aliases.
+    /// weight, aliases, provenance status and source.
     fn indicators(&self) -> PyResult<ArrowStream> {
         indicators_frame(&self.0).map(ArrowStream::from).map_err(polars_error)
     }
 
-    /// One row per group: id, names, parent (null: directly under the index), expert weight.
+    /// One row per group: id, names, parent (null: directly under the index), expert weight,
+    /// provenance status and source.
     fn groups(&self) -> PyResult<ArrowStream> {
         groups_frame(&self.0).map(ArrowStream::from).map_err(polars_error)
     }
@@ -120,6 +121,8 @@ fn indicators_frame(catalog: &Catalog) -> PolarsResult<DataFrame> {
         Column::new("valid_max".into(), ind.iter().map(|i| i.valid_range.map(|r| r[1])).collect::<Vec<_>>()),
         Column::new("weight".into(), ind.iter().map(|i| i.weight).collect::<Vec<_>>()),
         Column::new("aliases".into(), aliases.iter().map(String::as_str).collect::<Vec<_>>()),
+        Column::new("status".into(), ind.iter().map(|i| i.status.as_str()).collect::<Vec<_>>()),
+        Column::new("source".into(), ind.iter().map(|i| i.source.as_deref()).collect::<Vec<_>>()),
     ])
 }
 
@@ -131,5 +134,7 @@ fn groups_frame(catalog: &Catalog) -> PolarsResult<DataFrame> {
         Column::new("name_en".into(), groups.iter().map(|g| g.name_en.as_str()).collect::<Vec<_>>()),
         Column::new("parent".into(), groups.iter().map(|g| g.parent.as_deref()).collect::<Vec<_>>()),
         Column::new("weight".into(), groups.iter().map(|g| g.weight).collect::<Vec<_>>()),
+        Column::new("status".into(), groups.iter().map(|g| g.status.as_str()).collect::<Vec<_>>()),
+        Column::new("source".into(), groups.iter().map(|g| g.source.as_deref()).collect::<Vec<_>>()),
     ])
 }

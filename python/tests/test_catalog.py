@@ -39,6 +39,19 @@ def test_builtin_catalogue_loads(catalog: cc.Catalog) -> None:
     assert len(catalog.sha256) == 64
 
 
+def test_indicators_and_groups_carry_status_and_source() -> None:
+    catalog = cc.Catalog.builtin("mohurd-2023")
+    for table in (catalog.indicators, catalog.groups):
+        assert {"status", "source"} <= set(table.columns)
+        assert set(table["status"].to_list()) <= {"official", "confirmed", "local", "proposed"}
+        # A row that is not proposed always cites its source.
+        cited = table.filter(table["status"] != "proposed")
+        assert cited["source"].null_count() == 0
+    assert "local" in catalog.indicators["status"].to_list()
+    example = cc.Catalog.builtin("ccsy-example").indicators
+    assert set(example["status"].to_list()) == {"proposed"}
+
+
 def test_every_builtin_catalogue_loads() -> None:
     for id in cc.Catalog.builtin_ids():
         assert cc.Catalog.builtin(id).indicators.height > 0

@@ -6,6 +6,7 @@
 //! read from disk ([`Catalog::load`]).
 
 pub mod formula;
+pub mod provenance;
 mod schema;
 mod tree;
 pub mod units;
@@ -15,6 +16,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 pub use crate::direction::{Criterion, Direction, Standard};
+pub use provenance::{Status, StatusCounts};
 pub use schema::{CatalogMeta, Group, Indicator, IndicatorType, Judgement, Warning};
 pub use tree::{Node, NodeKind, Tree, ROOT_ID};
 
@@ -179,6 +181,17 @@ impl Catalog {
             }
         }
         best.filter(|(s, _)| *s >= 0.4).map(|(_, id)| id)
+    }
+
+    /// How many indicators have each provenance status; `scored_only` counts only the scored
+    /// ones (context variables left out).
+    pub fn indicator_status(&self, scored_only: bool) -> StatusCounts {
+        StatusCounts::of(self.indicators.iter().filter(|i| !scored_only || i.is_scored()).map(|i| i.status))
+    }
+
+    /// How many groups have each provenance status.
+    pub fn group_status(&self) -> StatusCounts {
+        StatusCounts::of(self.groups.iter().map(|g| g.status))
     }
 
     /// The scoring tree restricted to the indicators for which `keep` is true; groups left

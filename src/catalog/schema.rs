@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::provenance::Status;
 use crate::direction::{Criterion, Direction, Standard};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -69,9 +70,19 @@ pub struct Group {
     /// Expert weight within the parent, used by `fixed` weights.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
-    /// Citation.
+    /// How well the group's source is established (default `proposed`).
+    #[serde(default, skip_serializing_if = "Status::is_proposed")]
+    pub status: Status,
+    /// Citation; required unless the status is `proposed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The source's own sentence for the group, copied verbatim (e.g. a row of a plan's target
+    /// table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// The heading path in the source that `quote` comes from (e.g. `一、总体要求 / （三）工作目标。`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
 }
 
 /// Guidance (导向指标) or bottom-line (底线指标) indicator.
@@ -140,9 +151,18 @@ pub struct Indicator {
     /// Numbers 1–18 of the renewal key tasks this indicator points to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<u32>,
-    /// Citation (document, source ids, URLs).
+    /// How well the indicator's source is established (default `proposed`).
+    #[serde(default, skip_serializing_if = "Status::is_proposed")]
+    pub status: Status,
+    /// Citation (document, source ids, URLs); required unless the status is `proposed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The source's own sentence that sets the indicator or its standard, copied verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// The heading path in the source that `quote` comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
     /// The standard or target (标准值 / 目标值); `None`: no attainment, warning or progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<Standard>,

@@ -38,6 +38,18 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
         }
     }
 
+    // A row that claims more than `proposed` must say where it comes from.
+    let rows = file.groups.iter().map(|g| (&g.id, g.status, &g.source, "group"));
+    let rows = rows.chain(file.indicators.iter().map(|i| (&i.id, i.status, &i.source, "indicator")));
+    for (id, status, source, kind) in rows {
+        if !status.is_proposed() && source.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            return Err(fail(
+                Some(id),
+                format!("{kind} '{id}' has status '{status}' but no source; a row that is not proposed must cite its source"),
+            ));
+        }
+    }
+
     let groups: HashMap<&str, usize> = file.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
     for group in &file.groups {
         check_weight(group.weight).map_err(|m| fail(Some(&group.id), m))?;

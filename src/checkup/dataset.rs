@@ -11,7 +11,7 @@ use std::sync::Arc;
 use ndarray::s;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Catalog, NodeKind, Tree};
+use crate::catalog::{Catalog, NodeKind, StatusCounts, Tree};
 use crate::error::{Error, Result, Warning, WarningCode};
 use crate::kernels::{self, Array2};
 use crate::panel::{Attribute, Panel, Validation};
@@ -106,6 +106,9 @@ impl Dataset {
                     preparation.imputation.name()
                 ),
             ));
+        }
+        if let Some(message) = crate::catalog::provenance::proposed_message(&data.indicator_status()) {
+            data.notes.push(Warning::new(WarningCode::ProposedIndicators, message));
         }
         data.preparation = preparation;
         Ok(data)
@@ -320,6 +323,12 @@ impl Dataset {
     /// Number of scored indicators (columns).
     pub fn indicators(&self) -> usize {
         self.columns.len()
+    }
+
+    /// How many of the scored indicators (columns) have each provenance status.
+    pub fn indicator_status(&self) -> StatusCounts {
+        let indicators = self.catalog.indicators();
+        StatusCounts::of(self.positions[..self.columns.len()].iter().map(|&pos| indicators[pos].status))
     }
 
     pub(crate) fn unit_name(&self, row: usize) -> &str {

@@ -79,7 +79,7 @@ pub use ledger::{Problem, Reason};
 pub use obstacle::{obstacle_degree, ObstacleRow};
 pub use peers::{PeerFlag, PeerKind};
 pub use reserve::ReserveItem;
-pub use tasks::{Area, RenewalTask, TaskCatalog, TaskMeta};
+pub use tasks::{Area, DeadlineKind, ItemKind, RenewalTask, TaskCatalog, TaskItem, TaskMeta};
 
 use crate::catalog::{Catalog, Indicator, NodeKind, Tree};
 use crate::checkup::{Dataset, Outcome, Scores};

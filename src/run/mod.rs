@@ -20,7 +20,7 @@ use std::sync::Arc;
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, StatusCounts};
 use crate::checkup::{Checkup, Fitted, Outcome, Scope, Spec};
 use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
 use crate::diagnose::{diagnose_with, DiagnoseOptions, Diagnosis, TaskCatalog};
@@ -77,6 +77,9 @@ pub struct RunReport {
     pub inputs: Vec<InputDigest>,
     /// Counts of what was scored.
     pub counts: Counts,
+    /// How many of the scored indicators have each provenance status (official, confirmed,
+    /// local, proposed), as the catalogue's `status` says.
+    pub indicator_status: StatusCounts,
     /// What the user should know: the preparation's and the scoring's warnings (imputed
     /// cells, values beyond fitted bounds, …) and the `year` scope note.
     pub warnings: Vec<Warning>,
@@ -431,6 +434,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             unit_years: data.rows(),
             imputed_cells: outcome.scores.imputed_count(),
         },
+        indicator_status: data.indicator_status(),
         warnings,
         issues: validation.issues.into_iter().chain(computed.iter().flat_map(|c| c.issues.iter().cloned())).collect(),
         evaluation: evaluation.as_ref().map(Evaluation::summary),

@@ -23,11 +23,11 @@ fn every_builtin_catalogue_loads() {
 #[test]
 fn builtin_catalogue_sizes_match_the_readme() {
     // indicators/README.md, "Shipped catalogues": mohurd-2021 41 indicators (39 scored, 2
-    // context variables); mohurd-2023 50 (49 scored, 1 context); liaoning-pilot-2025 17
-    // indicators, 16 with a standard. ccsy-example's own description: 17 indicators, of which
+    // context variables); mohurd-2023 51 (50 scored, 1 context); liaoning-pilot-2025 20
+    // indicators, all scored, 16 with a standard. ccsy-example's own description: 17 indicators, of which
     // 4 context variables (population, enrolment, public green area, public toilets).
     for (id, total, scored) in
-        [("ccsy-example", 17, 13), ("mohurd-2021", 41, 39), ("mohurd-2023", 50, 49), ("liaoning-pilot-2025", 17, 17)]
+        [("ccsy-example", 17, 13), ("mohurd-2021", 41, 39), ("mohurd-2023", 51, 50), ("liaoning-pilot-2025", 20, 20)]
     {
         let c = Catalog::builtin(id).unwrap();
         assert_eq!(c.indicators().len(), total, "{id}: indicators");
@@ -81,8 +81,8 @@ fn unknown_builtin_lists_the_known_ones() {
 #[test]
 fn liaoning_complete_communities_standard_per_city() {
     // indicators/liaoning-pilot-2025.toml, complete_communities (完整居住社区数量), from the
-    // pilot-zone plan's 2025 targets (POLICY.md): 20 each in 沈阳市 and 大连市, 5 in every
-    // other city, deadline 2025.
+    // pilot-zone plan's 2025 targets (沈阳、大连市分别建设20个、其他城市各建设5个完整居住社区): 20 each
+    // in 沈阳市 and 大连市, 5 in every other city, deadline 2025; 沈抚示范区 is not a city.
     let c = Catalog::builtin("liaoning-pilot-2025").unwrap();
     let ind = c.indicator("complete_communities").expect("indicator id");
     assert_eq!(c.indicator("完整居住社区").map(|i| i.id.as_str()), Some("complete_communities"), "Chinese alias");
@@ -91,5 +91,6 @@ fn liaoning_complete_communities_standard_per_city() {
     assert_eq!(standard.value_for("大连市"), Some(20.0));
     assert_eq!(standard.value_for("鞍山市"), Some(5.0));
     assert_eq!(standard.value_for("葫芦岛市"), Some(5.0));
+    assert_eq!(standard.value_for("沈抚示范区"), None);
     assert_eq!(standard.deadline, Some(2025));
 }

@@ -486,7 +486,7 @@ fn ledger_and_reserve_of_the_hand_panel() -> citycheck::Result<()> {
             ("鞍山市", 14, 25.0, 2),
         ]
     );
-    assert_eq!(d.reserve[0].task_name.as_deref(), Some("公园城市建设"));
+    assert_eq!(d.reserve[0].task_name.as_deref(), Some("打造公园中的城市"));
     assert_eq!(d.reserve[0].deadline, Some(2025));
     assert!(d.notes.iter().any(|n| n.starts_with("1 problem(s) point to no renewal task")), "{:?}", d.notes);
     Ok(())

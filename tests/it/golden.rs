@@ -73,7 +73,7 @@ fn assert_same_table(actual: &str, expected: &str, what: &str) {
 /// tests/golden/README.md) and the reviewed snapshot. Two rows by hand:
 /// - 丹东市 garbage_harmless_rate: 30% against 90% → attainment 1/3, red (3 points); global
 ///   weight 0.0985464609 → severity 3 × 100 × 0.0985464609 = 29.5639383.
-/// - its reserve: task 7 (绿色低碳生活) collects that one problem: priority 29.5639383.
+/// - its reserve: task 7 (倡导绿色低碳生产生活方式) collects that one problem: priority 29.5639383.
 #[test]
 fn default_run_diagnosis_matches_the_reviewed_tables() {
     let dir = tempfile::tempdir().unwrap();

@@ -112,6 +112,9 @@ pub fn catalog(c: &Catalog) -> String {
     if !context.is_empty() {
         let _ = writeln!(out, "context variables (not scored): {}", context.join(", "));
     }
+    let _ = writeln!(out, "status of the indicators: {}", c.indicator_status(false));
+    let _ = writeln!(out, "status of the scored indicators: {}", c.indicator_status(true));
+    let _ = writeln!(out, "status of the groups: {}", c.group_status());
     out
 }
 
