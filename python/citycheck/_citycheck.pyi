@@ -202,7 +202,12 @@ class Computed:
     def ledger(self) -> ArrowStream | None: ...
 
 def compute(
-    catalog: Catalog, paths: list[Path], frames: list[Any], levels: list[str], ledger: bool = True
+    catalog: Catalog,
+    paths: list[Path],
+    frames: list[Any],
+    levels: list[str],
+    ledger: bool = True,
+    parameters: dict[str, float] | None = None,
 ) -> Computed: ...
 @final
 class SurveyDefinition:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,7 @@ def compute(
     *,
     levels: Sequence[str] | None = None,
     ledger: bool = True,
+    parameters: Mapping[str, float] | None = None,
 ) -> Computed:
     """Compute the catalogue's ``[indicators.formula]`` indicators from object records.
 
@@ -92,6 +93,11 @@ def compute(
     ``city_id``) and has a ``year`` column. ``levels`` are the output levels (default compound,
     block, district, city). Ratios are ratios of sums: the city's road-network density is its
     districts' road length over their area.
+
+    ``parameters`` sets numbers of the catalogue's ``[parameters]`` table that formulas read as
+    ``$name`` — a province's norms, e.g. ``{"elderly_norm_new": 25}`` for 25 m² of
+    elderly-care space per 100 households — without editing any formula; a name the catalogue
+    does not define raises :class:`CatalogError`.
 
     >>> import polars as pl
     >>> import citycheck as cc
@@ -110,4 +116,5 @@ def compute(
     paths = [Path(r) for r in items if isinstance(r, (str, os.PathLike))]
     frames = [arrow_source(r) for r in items if not isinstance(r, (str, os.PathLike))]
     wanted = [] if levels is None else ([levels] if isinstance(levels, str) else [str(v) for v in levels])
-    return Computed(_native.compute(catalog._native, paths, frames, wanted, bool(ledger)))
+    values = None if parameters is None else {str(k).lstrip("$"): float(v) for k, v in parameters.items()}
+    return Computed(_native.compute(catalog._native, paths, frames, wanted, bool(ledger), values))

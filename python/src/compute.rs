@@ -1,7 +1,9 @@
 //! Indicators computed from object records: `compute` takes record files and frames and
 //! returns the indicators and ledger tables with the issues found.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use citycheck::compute::{compute as compute_records, ComputeOptions, ObjectLevel, RecordTable};
 use citycheck::error::Issue;
@@ -45,9 +47,10 @@ impl PyComputed {
 }
 
 /// Computes the catalogue's formulas from record files or folders (`paths`) and frames
-/// (`frames`: anything with `__arrow_c_stream__`), at `levels` (names; empty = the default four).
+/// (`frames`: anything with `__arrow_c_stream__`), at `levels` (names; empty = the default four),
+/// with the catalogue's `[parameters]` named in `parameters` set to other values.
 #[pyfunction]
-#[pyo3(signature = (catalog, paths, frames, levels, ledger=true))]
+#[pyo3(signature = (catalog, paths, frames, levels, ledger=true, parameters=None))]
 fn compute(
     py: Python<'_>,
     catalog: PyRef<'_, PyCatalog>,
@@ -55,6 +58,7 @@ fn compute(
     frames: Vec<Bound<'_, PyAny>>,
     levels: Vec<String>,
     ledger: bool,
+    parameters: Option<BTreeMap<String, f64>>,
 ) -> PyResult<PyComputed> {
     let mut tables = Vec::new();
     for (k, frame) in frames.iter().enumerate() {
@@ -66,7 +70,11 @@ fn compute(
     } else {
         levels.iter().map(|l| ObjectLevel::from_name(l)).collect::<citycheck::Result<_>>().map_err(citycheck_error)?
     };
-    let catalog = &catalog.0;
+    let catalog = match parameters {
+        Some(values) if !values.is_empty() => Arc::new(catalog.0.with_parameters(values).map_err(citycheck_error)?),
+        _ => Arc::clone(&catalog.0),
+    };
+    let catalog = &catalog;
     py.detach(|| {
         tables.extend(RecordTable::read_all(&paths).map_err(citycheck_error)?);
         let computed =

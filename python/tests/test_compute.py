@@ -55,3 +55,57 @@ def test_errors_name_the_column() -> None:
         cc.compute(frame, cc.Catalog.builtin("mohurd-2023"))
     with pytest.raises(cc.SpecError, match="unknown level"):
         cc.compute(SAMPLE / "buildings.csv", cc.Catalog.builtin("mohurd-2023"), levels=["town"])
+
+
+NORMS = """
+[catalog]
+id = "norms"
+name = "norms"
+version = "1"
+[parameters]
+elderly_norm_new = 20
+[parameters.elderly_norm_existing]
+value = 15
+description = "m² of elderly-care space per 100 households, existing compounds"
+[[groups]]
+id = "g"
+name_zh = "组"
+name_en = "g"
+[[indicators]]
+id = "elderly_below_norm"
+name_zh = "养老未达标"
+name_en = "elderly below norm"
+group = "g"
+unit = "count"
+direction = "lower"
+[indicators.formula]
+object = "compound"
+expr = '''count(is_new && elderly_area * 100 / households < $elderly_norm_new
+             || !is_new && elderly_area * 100 / households < $elderly_norm_existing)'''
+"""
+
+
+def test_parameters_set_a_provinces_norms() -> None:
+    # Per 100 households: r1 25 (new), r2 18 (new), r3 16 (existing), r4 10 (existing).
+    compounds = pl.DataFrame(
+        {
+            "year": [2025] * 4,
+            "city_id": ["C"] * 4,
+            "district_id": ["D1", "D1", "D2", "D2"],
+            "block_id": ["k1", "k1", "k2", "k2"],
+            "compound_id": ["r1", "r2", "r3", "r4"],
+            "is_new": [True, True, False, False],
+            "households": [400, 500, 200, 300],
+            "elderly_area": [100.0, 90.0, 32.0, 30.0],
+        }
+    )
+    catalog = cc.Catalog.from_toml(NORMS)
+
+    def city(out: cc.Computed) -> float:
+        return out.indicators.filter(pl.col("level") == "city")["value"].item()
+
+    assert city(cc.compute(compounds, catalog)) == 2.0  # 20 / 15: r2 and r4
+    province = {"elderly_norm_new": 25, "elderly_norm_existing": 18}
+    assert city(cc.compute(compounds, catalog, parameters=province)) == 3.0  # 25 / 18: r2, r3, r4
+    with pytest.raises(cc.CatalogError, match="elderly_norm"):
+        cc.compute(compounds, catalog, parameters={"elderly_norm": 25})

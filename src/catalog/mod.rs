@@ -12,12 +12,12 @@ mod tree;
 pub mod units;
 mod validate;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub use crate::direction::{Criterion, Direction, Standard};
 pub use provenance::{Status, StatusCounts};
-pub use schema::{CatalogMeta, Group, Indicator, IndicatorType, Judgement, Warning};
+pub use schema::{CatalogMeta, Group, Indicator, IndicatorType, Judgement, Parameter, Warning};
 pub use tree::{Node, NodeKind, Tree, ROOT_ID};
 
 use crate::error::{Error, Result};
@@ -57,6 +57,10 @@ pub struct Catalog {
     sha256: String,
     /// Id or alias → indicator position.
     names: HashMap<String, usize>,
+    /// The formula parameters, overrides applied.
+    parameters: BTreeMap<String, Parameter>,
+    /// The parameters set by [`Catalog::with_parameters`], name → value.
+    overrides: BTreeMap<String, f64>,
 }
 
 impl Catalog {
@@ -123,7 +127,86 @@ impl Catalog {
             judgements: file.judgements,
             sha256: crate::io::sha256_hex(text.as_bytes()),
             names,
+            parameters: file.parameters,
+            overrides: BTreeMap::new(),
         })
+    }
+
+    /// The numbers formulas read as `$name` (`[parameters]`), with the overrides of
+    /// [`Catalog::with_parameters`] applied.
+    pub fn parameters(&self) -> &BTreeMap<String, Parameter> {
+        &self.parameters
+    }
+
+    /// The parameters set by [`Catalog::with_parameters`] (name → value), empty for the
+    /// catalogue as written; a run records them in run.json.
+    pub fn parameter_overrides(&self) -> &BTreeMap<String, f64> {
+        &self.overrides
+    }
+
+    /// The catalogue with some `[parameters]` set to other values — a province's norms
+    /// without editing any formula. Names may be written with or without the `$`; later
+    /// overrides of the same name win, and overrides add up over repeated calls.
+    ///
+    /// # Errors
+    /// [`Error::Catalog`] naming the parameter when the catalogue does not define it (the
+    /// message lists those it does and suggests the closest) or the value is not finite.
+    ///
+    /// # Examples
+    /// ```
+    /// # fn main() -> citycheck::Result<()> {
+    /// use citycheck::Catalog;
+    /// let toml = r#"
+    ///     [catalog]
+    ///     id = "norms"
+    ///     name = "norms"
+    ///     version = "1"
+    ///     [parameters]
+    ///     elderly_norm_new = 20
+    ///     [parameters.elderly_norm_existing]
+    ///     value = 15
+    ///     description = "m² of elderly-care space per 100 households, existing compounds"
+    /// "#;
+    /// let catalog = Catalog::from_toml(toml, "norms.toml")?;
+    /// let province = catalog.with_parameters([("elderly_norm_new", 25.0)])?;
+    /// assert_eq!(province.parameters()["elderly_norm_new"].value, 25.0);
+    /// assert_eq!(province.parameters()["elderly_norm_existing"].value, 15.0);
+    /// assert_eq!(province.parameter_overrides().len(), 1);
+    /// assert!(catalog.with_parameters([("elderly_norm", 25.0)]).is_err());
+    /// # Ok(()) }
+    /// ```
+    pub fn with_parameters<K: AsRef<str>>(&self, overrides: impl IntoIterator<Item = (K, f64)>) -> Result<Catalog> {
+        let mut out = self.clone();
+        for (name, value) in overrides {
+            let name = name.as_ref().trim();
+            let name = name.strip_prefix('$').unwrap_or(name);
+            let fail = |message: String| Error::Catalog {
+                source_name: self.id().to_string(),
+                entry: Some(name.to_string()),
+                message,
+            };
+            let Some(parameter) = out.parameters.get_mut(name) else {
+                let known: Vec<&str> = self.parameters.keys().map(String::as_str).collect();
+                let close = known
+                    .iter()
+                    .map(|k| (strsim::normalized_damerau_levenshtein(name, k), *k))
+                    .filter(|(score, _)| *score >= 0.5)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, k)| format!(" (did you mean '{k}'?)"))
+                    .unwrap_or_default();
+                return Err(fail(if known.is_empty() {
+                    "no such parameter: the catalogue has no [parameters] table".to_string()
+                } else {
+                    format!("no such parameter{close}; [parameters] defines {}", known.join(", "))
+                }));
+            };
+            if !value.is_finite() {
+                return Err(fail(format!("a parameter is a finite number, not {value}")));
+            }
+            parameter.value = value;
+            out.overrides.insert(name.to_string(), value);
+        }
+        Ok(out)
     }
 
     /// The catalogue's identity: id, names, version, description and source.

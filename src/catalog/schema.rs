@@ -1,5 +1,9 @@
 //! The catalogue's TOML schema, as serde types. indicators/README.md documents every field.
 
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::provenance::Status;
@@ -15,6 +19,69 @@ pub(crate) struct CatalogFile {
     pub indicators: Vec<Indicator>,
     #[serde(default)]
     pub judgements: Vec<Judgement>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, Parameter>,
+}
+
+/// A number that formulas read as `$name` (`[parameters]`): a norm such as the elderly-care
+/// space per 100 households that new compounds must provide. A province overrides it without
+/// editing formulas ([`super::Catalog::with_parameters`]).
+///
+/// Written either as a bare number (`elderly_norm_new = 20`) or as a table with a description
+/// and a source (`[parameters.elderly_norm_new]` with `value = 20`, `description = "…"`,
+/// `source = "…"`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Parameter {
+    /// The value.
+    pub value: f64,
+    /// What the number is, with its unit (e.g. `m² of elderly-care space per 100 households`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where the number comes from (standard, clause, province).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The table form of a [`Parameter`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParameterTable {
+    value: f64,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Parameter {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Form;
+        impl<'de> Visitor<'de> for Form {
+            type Value = Parameter;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number, or a table with value, description and source")
+            }
+
+            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Parameter, E> {
+                Ok(Parameter { value, description: None, source: None })
+            }
+
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Parameter, E> {
+                self.visit_f64(value as f64)
+            }
+
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Parameter, E> {
+                self.visit_f64(value as f64)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Parameter, A::Error> {
+                let t = ParameterTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Parameter { value: t.value, description: t.description, source: t.source })
+            }
+        }
+        deserializer.deserialize_any(Form)
+    }
 }
 
 /// An AHP pairwise comparison matrix (判断矩阵) for the children of one node, on Saaty's 1–9

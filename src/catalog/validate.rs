@@ -72,6 +72,22 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
         }
     }
 
+    for (name, parameter) in &file.parameters {
+        let ascii = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if name.is_empty() || !ascii || name.starts_with(|c: char| c.is_ascii_digit()) {
+            return Err(fail(
+                Some(name.as_str()),
+                "a parameter name is ASCII letters, digits and '_', not starting with a digit".into(),
+            ));
+        }
+        if !parameter.value.is_finite() {
+            return Err(fail(
+                Some(name.as_str()),
+                format!("parameter value {} must be a finite number", parameter.value),
+            ));
+        }
+    }
+
     let has_subgroups: HashSet<&str> = file.groups.iter().filter_map(|g| g.parent.as_deref()).collect();
     let indicator_ids: HashSet<&str> = file.indicators.iter().map(|i| i.id.as_str()).collect();
     let mut names: HashMap<&str, &str> = file.indicators.iter().map(|i| (i.id.as_str(), i.id.as_str())).collect();
@@ -129,7 +145,7 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
             }
         }
         if let Some(formula) = &ind.formula {
-            super::formula::parse_formula(&formula.expr)
+            super::formula::parse_formula_with(&formula.expr, &file.parameters)
                 .map_err(|e| fail(entry, e.to_string().trim_start_matches("invalid spec: ").to_string()))?;
             if formula.scale.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
                 return Err(fail(entry, "formula scale must be a positive number".to_string()));

@@ -116,6 +116,7 @@ struct Job {
 /// The formulas of `catalog`, parsed, by object type.
 fn jobs(catalog: &Catalog) -> Result<BTreeMap<ObjectLevel, Vec<Job>>> {
     let mut out: BTreeMap<ObjectLevel, Vec<Job>> = BTreeMap::new();
+    let values: BTreeMap<String, f64> = catalog.parameters().iter().map(|(k, p)| (k.clone(), p.value)).collect();
     for ind in catalog.indicators() {
         let Some(spec) = &ind.formula else { continue };
         let formula = parse_formula(&spec.expr).map_err(|e| Error::Catalog {
@@ -123,6 +124,8 @@ fn jobs(catalog: &Catalog) -> Result<BTreeMap<ObjectLevel, Vec<Job>>> {
             entry: Some(ind.id.clone()),
             message: e.to_string().trim_start_matches("invalid spec: ").to_string(),
         })?;
+        // Parameters (checked to exist when the catalogue loaded) become numbers.
+        let formula = formula.bind(&values);
         let scale = spec.scale.unwrap_or_else(|| formula.default_scale());
         out.entry(spec.object).or_default().push(Job { indicator: ind.id.clone(), formula, scale });
     }
@@ -172,20 +175,40 @@ fn number(column: &str) -> Expr {
     col(column).cast(DataType::Float64)
 }
 
+/// Arithmetic per record; a division by 0 is unknown (null), never inf or NaN.
+fn arith(operand: &Operand) -> Expr {
+    match operand {
+        Operand::Column(c) => number(c),
+        Operand::Number(v) => lit(*v),
+        // Parameters are bound to numbers before (`jobs`); one without a value is unknown.
+        Operand::Param(_) => null_f64(),
+        Operand::Neg(a) => lit(0.0) - arith(a),
+        Operand::Add(a, b) => arith(a) + arith(b),
+        Operand::Sub(a, b) => arith(a) - arith(b),
+        Operand::Mul(a, b) => arith(a) * arith(b),
+        Operand::Div(a, b) => {
+            let divisor = arith(b);
+            when(divisor.clone().eq(lit(0.0))).then(null_f64()).otherwise(arith(a) / divisor)
+        }
+    }
+}
+
+fn compare(x: Expr, op: Op, v: Expr) -> Expr {
+    match op {
+        Op::Eq => x.eq(v),
+        Op::Ne => x.neq(v),
+        Op::Lt => x.lt(v),
+        Op::Le => x.lt_eq(v),
+        Op::Gt => x.gt(v),
+        Op::Ge => x.gt_eq(v),
+    }
+}
+
 fn condition(table: &RecordTable, cond: &Cond) -> Expr {
     match cond {
         Cond::Flag(c) => flag(table, c),
-        Cond::Compare(c, op, Literal::Number(v)) => {
-            let (x, v) = (number(c), lit(*v));
-            match op {
-                Op::Eq => x.eq(v),
-                Op::Ne => x.neq(v),
-                Op::Lt => x.lt(v),
-                Op::Le => x.lt_eq(v),
-                Op::Gt => x.gt(v),
-                Op::Ge => x.gt_eq(v),
-            }
-        }
+        Cond::Compare(c, op, Literal::Number(v)) => compare(number(c), *op, lit(*v)),
+        Cond::Numeric(a, op, b) => compare(arith(a), *op, arith(b)),
         Cond::Compare(c, op, Literal::Bool(b)) => {
             let e = flag(table, c).eq(lit(*b));
             if *op == Op::Ne {
@@ -244,11 +267,7 @@ fn per_record(table: &RecordTable, formula: &Formula) -> (Expr, Expr, Expr) {
             (num, known_then(known.clone(), w), known.not().cast(DataType::Float64))
         }
         Formula::Shortfall(r, p) => {
-            let operand = |o: &Operand| match o {
-                Operand::Column(c) => number(c),
-                Operand::Number(v) => lit(*v),
-            };
-            let d = operand(r) - operand(p);
+            let d = arith(r) - arith(p);
             let v = when(d.clone().is_null())
                 .then(null_f64())
                 .when(d.clone().gt(lit(0.0)))

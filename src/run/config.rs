@@ -1,5 +1,6 @@
 //! The run configuration of `citycheck run`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -49,6 +50,10 @@ pub struct ComputeConfig {
     /// Write the object ledger (`object_ledger.csv`: which object has which problem).
     #[serde(default = "default_true")]
     pub ledger: bool,
+    /// Values of the catalogue's `[parameters]` for this run (`parameters = { elderly_norm_new
+    /// = 25 }`): a province's norms without editing formulas; run.json records them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, f64>,
 }
 
 fn default_score_level() -> ObjectLevel {

@@ -13,6 +13,7 @@ mod config;
 
 pub use config::{ComputeConfig, DataConfig, OutputConfig, ReconcileConfig, RunConfig, SurveyConfig, EMBEDDED_CONFIG};
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -139,6 +140,10 @@ pub struct CatalogRef {
     pub version: String,
     /// SHA-256 of the TOML text it was read from, lower-case hex.
     pub sha256: String,
+    /// The formula parameters set for the run (`[compute] parameters`), name → value: the
+    /// catalogue file's own values apply to the others.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, f64>,
 }
 
 /// Everything a run produced.
@@ -285,11 +290,17 @@ fn read_panel(config: &RunConfig, data: &DataConfig) -> Result<(Panel, Vec<Input
 /// Runs a whole config: read (or compute from records), validate, score, evaluate when the config asks, and write the
 /// output folder `out` (the config's own output folder when `None`).
 pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
-    let catalog = Arc::new(if Catalog::builtin_ids().any(|id| id == config.catalog) {
+    let catalog = if Catalog::builtin_ids().any(|id| id == config.catalog) {
         Catalog::builtin(&config.catalog)?
     } else {
         Catalog::load(config.resolve(&config.catalog))?
-    });
+    };
+    // A province's values of the formula parameters, applied before the catalogue is shared.
+    let catalog = match &config.compute {
+        Some(c) if !c.parameters.is_empty() => catalog.with_parameters(c.parameters.clone())?,
+        _ => catalog,
+    };
+    let catalog = Arc::new(catalog);
     let (panel, inputs, validation_mode, computed) = match (&config.data, &config.compute) {
         (Some(data), _) => {
             let (panel, inputs) = read_panel(config, data)?;
@@ -408,6 +419,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
                     id: tasks.id().to_string(),
                     version: tasks.meta().version.clone(),
                     sha256: tasks.sha256().to_string(),
+                    parameters: BTreeMap::new(),
                 },
                 problems: d.ledger.len(),
                 reserve: d.reserve.len(),
@@ -422,6 +434,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             id: catalog.id().to_string(),
             version: catalog.meta().version.clone(),
             sha256: catalog.sha256().to_string(),
+            parameters: catalog.parameter_overrides().clone(),
         },
         spec,
         comparable_across_years: outcome.spec().scope != Scope::Year,

@@ -13,6 +13,7 @@ mod core;
 mod diagnose;
 mod evaluate;
 mod formats;
+mod formula_norms;
 mod golden;
 mod layers;
 mod mcda;

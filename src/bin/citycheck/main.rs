@@ -129,6 +129,10 @@ enum Command {
         /// Skip the object ledger (one row per object and problem).
         #[arg(long)]
         no_ledger: bool,
+        /// Set a formula parameter of the catalogue's [parameters] (e.g. a province's norm):
+        /// NAME=VALUE, repeatable.
+        #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+        param: Vec<(String, f64)>,
         /// Output folder.
         #[arg(long, default_value = "citycheck-out")]
         out: PathBuf,
@@ -372,8 +376,11 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
         }
         Command::Diagnose(args) => run_and_report(&args.config()?, None),
         Command::Survey(args) => survey::run(&args),
-        Command::Compute { catalog, records, level, no_ledger, out, format } => {
-            let catalog = Catalog::resolve(&catalog)?;
+        Command::Compute { catalog, records, level, no_ledger, param, out, format } => {
+            let catalog = Catalog::resolve(&catalog)?.with_parameters(param.iter().cloned())?;
+            for (name, value) in catalog.parameter_overrides() {
+                eprintln!("parameter {name} = {value}");
+            }
             let levels = if level.is_empty() {
                 ComputeOptions::default().levels
             } else {
@@ -445,6 +452,13 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `NAME=VALUE` of `--param`.
+fn parse_param(text: &str) -> Result<(String, f64), String> {
+    let (name, value) = text.split_once('=').ok_or_else(|| format!("'{text}' is not NAME=VALUE"))?;
+    let value: f64 = value.trim().parse().map_err(|_| format!("'{}' is not a number", value.trim()))?;
+    Ok((name.trim().to_string(), value))
 }
 
 /// A spec TOML file, named in its errors.
