@@ -68,7 +68,8 @@ fn every_group_and_target_quotes_the_plan_with_its_section() {
 #[test]
 fn groups_are_the_rows_of_the_plans_table() {
     // 共建城市更新先导区主要预期目标（2025年）: the five row headings, as the plan writes them.
-    let names: Vec<(&str, &str)> = pilot().groups().iter().map(|g| (g.id.as_str(), g.name_zh.as_str())).collect();
+    let pilot = pilot();
+    let names: Vec<(&str, &str)> = pilot.groups().iter().map(|g| (g.id.as_str(), g.name_zh.as_str())).collect();
     assert_eq!(
         names,
         [
@@ -79,8 +80,7 @@ fn groups_are_the_rows_of_the_plans_table() {
             ("heritage", "城市文脉丰富新内涵"),
         ]
     );
-    let c = pilot();
-    let row = c.group("low_carbon").unwrap().quote.as_deref().unwrap();
+    let row = pilot.group("low_carbon").unwrap().quote.as_deref().unwrap();
     assert_eq!(
         row,
         "城镇绿色建筑占新建建筑比重达到100%。推进26个生活垃圾焚烧处理设施建设，实现城区原生生活垃圾“零填埋”。培育20家钢结构等装配式示范产业基地。"
