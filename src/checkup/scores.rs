@@ -226,9 +226,8 @@ impl Scores {
         let numbers = || -> [Column; 4] {
             let cells = || (0..rows).flat_map(|r| (0..k).map(move |j| (r, j)));
             let year: Vec<i32> = (0..rows).flat_map(|r| std::iter::repeat_n(self.row_year[r], k)).collect();
-            let score: Float64Chunked = cells()
-                .map(|(r, j)| Some(self.values[[r, j]]).filter(|v| !v.is_nan()))
-                .collect();
+            let score: Float64Chunked =
+                cells().map(|(r, j)| Some(self.values[[r, j]]).filter(|v| !v.is_nan())).collect();
             let rank: UInt32Chunked = cells().map(|(r, j)| self.rank(r, j)).collect();
             let imputed: BooleanChunked = cells().map(|(r, j)| Some(self.imputed(r, j))).collect();
             [
