@@ -84,6 +84,9 @@ pub enum IssueKind {
     MissingKey,
     /// A source cell that is not self, third_party or survey; or an object under two parents.
     InvalidSource,
+    /// A value given where the catalogue's `not_applicable` rule says the indicator does not
+    /// apply to the unit (e.g. a rail-transit indicator of a city without rail); left out.
+    NotApplicableValue,
 }
 
 /// One data problem found while reading or validating a panel.
@@ -167,6 +170,9 @@ pub enum WarningCode {
     /// Scored indicators whose catalogue status is `proposed` (not from an official, confirmed
     /// or local source).
     ProposedIndicators,
+    /// Cells marked `not_applicable` in the data or by a catalogue rule: left out of the
+    /// scores with their weight renormalised, never imputed, never judged as problems.
+    NotApplicable,
 }
 
 impl WarningCode {
@@ -183,6 +189,7 @@ impl WarningCode {
             WarningCode::NoScore => "no_score",
             WarningCode::NotComparable => "not_comparable",
             WarningCode::ProposedIndicators => "proposed_indicators",
+            WarningCode::NotApplicable => "not_applicable",
         }
     }
 }

@@ -141,6 +141,16 @@ fn required(found: Option<usize>, table: &RawTable, role: &str, candidates: &[&s
     })
 }
 
+/// Cell texts read as "not applicable" (不适用): the indicator does not apply to the unit
+/// (e.g. rail-transit indicators of a city without rail). Such a cell is neither a value nor
+/// missing: it is left out of the scores by design, never imputed, never judged.
+pub const NOT_APPLICABLE_MARKS: &[&str] = &["not_applicable", "不适用"];
+
+/// Whether a value cell holds a not-applicable mark ([`NOT_APPLICABLE_MARKS`]).
+pub(crate) fn is_not_applicable(cell: CellRef<'_>) -> bool {
+    matches!(cell, CellRef::Text(s) if NOT_APPLICABLE_MARKS.contains(&s.trim()))
+}
+
 /// Reads a value cell: a number, a missing mark (→ `NaN`), or a problem description.
 pub(crate) fn parse_value(cell: CellRef<'_>) -> std::result::Result<f64, String> {
     match cell {
@@ -245,6 +255,13 @@ impl Builder {
         p.source.push(source);
         p.row.push(row as u32);
         p.column.push(column as u32);
+    }
+
+    /// Marks the observation pushed last as not applicable (its value is `NaN`).
+    pub fn mark_last_not_applicable(&mut self) {
+        let k = self.panel.value.len() - 1;
+        self.panel.value[k] = f64::NAN;
+        self.panel.not_applicable.push(k);
     }
 
     pub fn finish(
@@ -377,6 +394,11 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
             };
             let cell = table.cell(vc, r);
             if layout == Layout::Wide && cell == CellRef::Empty {
+                continue;
+            }
+            if is_not_applicable(cell) {
+                builder.push(&unit, year, &indicator, f64::NAN, source, r + 2, vc);
+                builder.mark_last_not_applicable();
                 continue;
             }
             let value = match parse_value(cell) {

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Issue, Result};
 pub(crate) use layout::parse_value;
-pub use layout::{Layout, ReadOptions};
+pub use layout::{Layout, ReadOptions, NOT_APPLICABLE_MARKS};
 pub use matrix::{read_decision_matrix, DecisionMatrix};
 pub use series::{read_series, NamedSeries};
 pub(crate) use table::{Cell, CellRef, RawTable};
@@ -96,6 +96,8 @@ pub struct Panel {
     row: Vec<u32>,
     column: Vec<u32>,
     column_names: Vec<String>,
+    /// Observations marked not applicable (ascending; their values are `NaN`).
+    not_applicable: Vec<usize>,
     /// Problems found while reading (cells that could not be read, …).
     issues: Vec<Issue>,
 }
@@ -175,6 +177,13 @@ impl Panel {
             row: pick(&self.row, &keep),
             column: pick(&self.column, &keep),
             column_names: self.column_names.clone(),
+            // Positions among the kept observations (both lists ascending).
+            not_applicable: keep
+                .iter()
+                .enumerate()
+                .filter(|(_, &k)| self.not_applicable.binary_search(&k).is_ok())
+                .map(|(i, _)| i)
+                .collect(),
             issues: self
                 .issues
                 .iter()
@@ -324,6 +333,32 @@ impl Panel {
             self.source.push(Some(source));
             self.row.push(k as u32 + 2);
             self.column.push(column);
+        }
+    }
+
+    /// Whether observation `k` is marked not applicable (`not_applicable` or `不适用` in the
+    /// value cell, or [`Panel::mark_not_applicable`]): the indicator does not apply to the unit.
+    /// Its value is `NaN`, but it is not missing: it is left out of the scores by design (the
+    /// weights renormalised over the other parts), never imputed and never judged.
+    pub fn is_not_applicable(&self, k: usize) -> bool {
+        self.not_applicable.binary_search(&k).is_ok()
+    }
+
+    /// Number of observations marked not applicable.
+    pub fn not_applicable_count(&self) -> usize {
+        self.not_applicable.len()
+    }
+
+    /// Marks observation `k` as not applicable (its value becomes `NaN`): for panels built from
+    /// records, where a cell cannot hold the `not_applicable` text.
+    ///
+    /// # Panics
+    /// If `k` is not an observation of the panel.
+    pub fn mark_not_applicable(&mut self, k: usize) {
+        assert!(k < self.len(), "observation {k} of a panel of {}", self.len());
+        self.value[k] = f64::NAN;
+        if let Err(at) = self.not_applicable.binary_search(&k) {
+            self.not_applicable.insert(at, k);
         }
     }
 
