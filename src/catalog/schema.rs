@@ -239,6 +239,38 @@ pub struct Indicator {
     /// How to compute the indicator from object records ([`crate::compute`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formula: Option<super::formula::FormulaSpec>,
+    /// Where the indicator does not apply (不适用): listed units, or unit-years whose context
+    /// indicator is 0 or itself not applicable. Such cells are left out, never missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<NotApplicable>,
+}
+
+/// The catalogue's rule of where an indicator does not apply (`[indicators.not_applicable]`):
+/// e.g. a rail-transit indicator for a city without rail. A cell the rule covers is not
+/// missing: it is left out of the scores with the weights renormalised over the other parts,
+/// never imputed and never judged; a value given there is reported by validation.
+///
+/// The indicator is not applicable for a unit-year when the unit is in `units`, or when
+/// `unless` names a context indicator whose value for that unit-year is 0 or marked not
+/// applicable. A missing context value decides nothing (the cell stays as the data say).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NotApplicable {
+    /// Units (as named in the data) to which the indicator never applies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
+    /// Id of another indicator of the catalogue (usually a context variable, e.g. the length
+    /// of rail lines): where it is 0 or not applicable, this indicator is not applicable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unless: Option<String>,
+}
+
+impl NotApplicable {
+    /// Whether the rule covers `unit`, given the value of the `unless` indicator for the
+    /// unit-year (`(value, marked not applicable)`; `None` when there is none, `NaN` when missing).
+    pub fn applies(&self, unit: &str, context: Option<(f64, bool)>) -> bool {
+        self.units.iter().any(|u| u == unit) || matches!(context, Some((x, na)) if na || x == 0.0)
+    }
 }
 
 impl Indicator {

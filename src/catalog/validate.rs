@@ -156,6 +156,22 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
                 return Err(fail(entry, format!("denominator '{den}' is not another indicator of this catalogue")));
             }
         }
+        if let Some(rule) = &ind.not_applicable {
+            if rule.units.is_empty() && rule.unless.is_none() {
+                return Err(fail(entry, "not_applicable needs units, unless or both".into()));
+            }
+            if let Some(unless) = &rule.unless {
+                if !indicator_ids.contains(unless.as_str()) || unless == &ind.id {
+                    return Err(fail(
+                        entry,
+                        format!("not_applicable.unless '{unless}' is not another indicator of this catalogue"),
+                    ));
+                }
+            }
+            if rule.units.iter().any(|u| u.trim().is_empty()) {
+                return Err(fail(entry, "not_applicable.units has an empty unit name".into()));
+            }
+        }
         if let Some(task) = ind.tasks.iter().find(|t| !(1..=RENEWAL_TASKS).contains(*t)) {
             return Err(fail(entry, format!("task {task} is not one of the {RENEWAL_TASKS} renewal tasks")));
         }
