@@ -1,11 +1,11 @@
 //! Validation of a panel against a catalogue.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
 use super::Panel;
-use crate::catalog::{units, Catalog};
+use crate::catalog::{units, Catalog, NotApplicable};
 use crate::error::{Error, Issue, IssueKind, Location, Result};
 
 /// Strict validation fails on any data problem; lenient validation reports them and goes on
@@ -49,6 +49,8 @@ impl Validation {
 impl Panel {
     /// Checks the panel against `catalog`: unknown indicators (with the closest id suggested),
     /// duplicate unit-year-indicator rows, unreadable cells, values outside the valid range,
+    /// values given where the catalogue's `not_applicable` rule says the indicator does not
+    /// apply (left out in lenient mode),
     /// percentages given as fractions, and units with missing years (reported, never fatal).
     ///
     /// # Errors
@@ -115,6 +117,8 @@ impl Panel {
             }
         }
 
+        not_applicable_values(self, catalog, &resolved, &mut keep, &mut issues);
+
         // Percentages given as fractions: every value of a % indicator within [0, 1].
         // Per catalogue position: (largest |x|, count, observation holding the largest).
         let mut by_indicator: Vec<(f64, usize, usize)> = vec![(f64::NEG_INFINITY, 0, 0); catalog.indicators().len()];
@@ -165,6 +169,69 @@ impl Panel {
             return Err(Error::Validation { issues: validation.fatal().cloned().collect() });
         }
         Ok(validation)
+    }
+}
+
+/// Values given where an indicator's `not_applicable` rule says it does not apply: each is an
+/// issue, and the value is left out (the cell is not applicable, as the catalogue says).
+/// Cells marked not applicable in the data are never an issue, and never missing.
+fn not_applicable_values(
+    panel: &Panel,
+    catalog: &Catalog,
+    resolved: &[Option<usize>],
+    keep: &mut [bool],
+    issues: &mut Vec<Issue>,
+) {
+    let mut rule_of: Vec<Option<&NotApplicable>> = vec![None; catalog.indicators().len()];
+    for (i, ind) in catalog.indicators().iter().enumerate() {
+        rule_of[i] = ind.not_applicable.as_ref();
+    }
+    if rule_of.iter().all(Option::is_none) {
+        return;
+    }
+    // The values the rules' `unless` indicators take: (catalogue position, unit, year) →
+    // (value, marked not applicable).
+    let wanted: HashSet<usize> = rule_of
+        .iter()
+        .flatten()
+        .filter_map(|r| r.unless.as_deref())
+        .filter_map(|id| catalog.position(id))
+        .collect();
+    let mut context: HashMap<(usize, u32, i32), (f64, bool)> = HashMap::new();
+    for k in (0..panel.len()).filter(|&k| keep[k]) {
+        let pos = resolved[panel.indicator[k] as usize].expect("kept rows are resolved");
+        if wanted.contains(&pos) {
+            context.insert((pos, panel.unit[k], panel.year[k]), (panel.value[k], panel.is_not_applicable(k)));
+        }
+    }
+    for k in 0..panel.len() {
+        if !keep[k] || panel.value[k].is_nan() {
+            continue;
+        }
+        let pos = resolved[panel.indicator[k] as usize].expect("kept rows are resolved");
+        let Some(rule) = rule_of[pos] else { continue };
+        let unless = rule.unless.as_deref().and_then(|id| catalog.position(id).map(|p| (id, p)));
+        let ctx = unless.and_then(|(_, p)| context.get(&(p, panel.unit[k], panel.year[k])).copied());
+        let unit = &panel.units[panel.unit[k] as usize];
+        if !rule.applies(unit, ctx) {
+            continue;
+        }
+        keep[k] = false;
+        let why = match unless {
+            Some((id, _)) if !rule.units.iter().any(|u| u == unit) => format!("'{id}' is 0 or not applicable"),
+            _ => "the unit is listed in the rule".to_string(),
+        };
+        let ind = &catalog.indicators()[pos];
+        issues.push(Issue::new(
+            IssueKind::NotApplicableValue,
+            panel.location(k),
+            format!(
+                "{} is given, but catalogue '{}' says '{}' does not apply here ({why}): the value is left out",
+                panel.value[k],
+                catalog.id(),
+                ind.id
+            ),
+        ));
     }
 }
 
