@@ -74,6 +74,10 @@ pub struct Dataset {
     pub(crate) raw: Array2<f64>,
     /// Cells of `raw` filled by imputation (column-major, as `raw`).
     pub(crate) imputed: Vec<bool>,
+    /// Cells of `raw` that are not applicable (column-major, as `raw`): marked in the data or
+    /// by the catalogue's `not_applicable` rule. They are `NaN` but not missing: never imputed,
+    /// left out of aggregation by design, never judged.
+    pub(crate) not_applicable: Vec<bool>,
     /// Unit attributes (province, tier, …), for group-wise imputation.
     pub(crate) attributes: Vec<Attribute>,
     /// Catalogue indicators that have no data and were left out of the tree.
@@ -98,6 +102,9 @@ impl Dataset {
             data.notes.extend(notes.into_iter().map(|n| Warning::new(WarningCode::DenominatorMissing, n)));
         }
         let filled = data.impute(&preparation.imputation)?;
+        if let Some(message) = data.not_applicable_message() {
+            data.notes.push(Warning::new(WarningCode::NotApplicable, message));
+        }
         if filled > 0 {
             data.notes.push(Warning::new(
                 WarningCode::Imputed,
@@ -180,6 +187,15 @@ impl Dataset {
                 by_column[c * rows + row_of[year_pos[k] as usize * n_units + u] as usize] = value;
             }
         }
+        let not_applicable = not_applicable_cells(
+            &catalog,
+            panel,
+            validation,
+            &column_of_indicator,
+            |k| row_of[year_pos[k] as usize * n_units + panel.observation(k).0] as usize,
+            &row_unit,
+            &mut by_column,
+        );
         let raw = kernels::from_columns(rows, width, by_column).expect("sizes match");
         Dataset {
             catalog: Arc::clone(&catalog),
@@ -195,6 +211,7 @@ impl Dataset {
             columns,
             positions,
             imputed: vec![false; raw.len()],
+            not_applicable,
             raw,
             attributes: panel.attributes().to_vec(),
             left_out,
@@ -273,10 +290,64 @@ impl Dataset {
         let rows = PanelRows { unit: &self.row_unit, year: &self.row_year, group: groups.as_deref() };
         let filled = treat::impute(self.raw.slice_mut(s![.., ..scored]), method, rows)?;
         let n_rows = self.rows();
+        let mut count = 0;
         for &(r, c) in &filled {
-            self.imputed[c * n_rows + r] = true;
+            if self.not_applicable[c * n_rows + r] {
+                // Not applicable is not missing: the cell stays empty, whatever the method.
+                self.raw[[r, c]] = f64::NAN;
+            } else {
+                self.imputed[c * n_rows + r] = true;
+                count += 1;
+            }
         }
-        Ok(filled.len())
+        Ok(count)
+    }
+
+    /// "N cell(s) of K indicator(s) are not applicable …" for the warnings; `None` when no
+    /// scored cell is.
+    fn not_applicable_message(&self) -> Option<String> {
+        let n_rows = self.rows();
+        let per_column: Vec<usize> = (0..self.columns.len())
+            .map(|c| self.not_applicable[c * n_rows..(c + 1) * n_rows].iter().filter(|&&na| na).count())
+            .collect();
+        let cells: usize = per_column.iter().sum();
+        if cells == 0 {
+            return None;
+        }
+        let ids: Vec<&str> = per_column
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(c, _)| self.catalog.indicators()[self.positions[c]].id.as_str())
+            .collect();
+        Some(format!(
+            "{cells} cell(s) of {} indicator(s) are not applicable ({}): left out, weights renormalised \
+             (never imputed; note 'not_applicable' in the diagnosis)",
+            ids.len(),
+            ids.join(", ")
+        ))
+    }
+
+    /// Whether the cell at `row` of column `c` is not applicable.
+    pub(crate) fn is_not_applicable(&self, row: usize, c: usize) -> bool {
+        self.not_applicable[c * self.rows() + row]
+    }
+
+    /// Number of scored cells (unit-year × indicator) that are not applicable: marked in the
+    /// data (`not_applicable`, `不适用`) or by the catalogue's `not_applicable` rule.
+    pub fn not_applicable_cells(&self) -> usize {
+        self.not_applicable[..self.columns.len() * self.rows()].iter().filter(|&&na| na).count()
+    }
+
+    /// Whether `unit`'s value of `indicator` (an id) in `year` is not applicable; `false` when
+    /// the data have no such cell.
+    pub fn is_not_applicable_at(&self, unit: &str, year: i32, indicator: &str) -> bool {
+        let Some(c) = self.positions.iter().position(|&p| self.catalog.indicators()[p].id == indicator) else {
+            return false;
+        };
+        (0..self.rows())
+            .find(|&r| self.row_year[r] == year && self.unit_name(r) == unit)
+            .is_some_and(|r| self.is_not_applicable(r, c))
     }
 
     /// The catalogue the data were laid out and prepared with.
@@ -339,4 +410,45 @@ impl Dataset {
         debug_assert_eq!(self.tree.node(node).kind, NodeKind::Indicator);
         self.columns.iter().position(|&n| n == node)
     }
+}
+
+/// The not-applicable cells of the dense columns (column-major, as `by_column`): observations
+/// marked in the data, then the catalogue's rules (a listed unit; an `unless` indicator that is
+/// 0 or not applicable in the unit-year). A value under a rule is emptied: the rule wins
+/// (validation has reported it).
+fn not_applicable_cells(
+    catalog: &Catalog,
+    panel: &Panel,
+    validation: &Validation,
+    column_of_indicator: &[Option<usize>],
+    row_of_observation: impl Fn(usize) -> usize,
+    row_unit: &[u32],
+    by_column: &mut [f64],
+) -> Vec<bool> {
+    let rows = row_unit.len();
+    let mut mask = vec![false; by_column.len()];
+    if panel.not_applicable_count() > 0 {
+        for k in (0..panel.len()).filter(|&k| validation.keep[k] && panel.is_not_applicable(k)) {
+            let (_, _, ind, _, _) = panel.observation(k);
+            let pos = validation.resolved[ind].expect("kept rows are resolved");
+            if let Some(c) = column_of_indicator[pos] {
+                let cell = c * rows + row_of_observation(k);
+                mask[cell] = true;
+                by_column[cell] = f64::NAN;
+            }
+        }
+    }
+    for (pos, ind) in catalog.indicators().iter().enumerate() {
+        let (Some(rule), Some(c)) = (&ind.not_applicable, column_of_indicator[pos]) else { continue };
+        let context = rule.unless.as_deref().and_then(|id| catalog.position(id)).and_then(|p| column_of_indicator[p]);
+        for r in 0..rows {
+            let unit = &panel.units()[row_unit[r] as usize];
+            let at = context.map(|d| (by_column[d * rows + r], mask[d * rows + r]));
+            if rule.applies(unit, at) {
+                mask[c * rows + r] = true;
+                by_column[c * rows + r] = f64::NAN;
+            }
+        }
+    }
+    mask
 }
