@@ -196,15 +196,7 @@ impl Aggregate {
     ) -> Result<Vec<f64>> {
         check_weights(x, w)?;
         if missing == MissingPolicy::Error {
-            for j in 0..x.ncols() {
-                if let Some(i) = column(x, j).iter().position(|v| v.is_nan()) {
-                    return Err(Error::method(
-                        "missing = \"error\"",
-                        Some(labels.locate(i, j)),
-                        "value missing; choose missing = \"renormalize\" or an imputation to score it",
-                    ));
-                }
-            }
+            refuse_missing(x, labels, |_, _| false)?;
         }
         match self {
             Aggregate::Arithmetic => Ok(arithmetic(x, w)),
@@ -224,6 +216,25 @@ impl Aggregate {
             Aggregate::WeightedProduct => weighted_product(x, w, &vec![Direction::Higher; x.ncols()], labels),
         }
     }
+}
+
+/// The error of [`MissingPolicy::Error`] at the first missing cell of `x`, cells for which
+/// `absent_by_design(row, column)` holds excepted (not applicable: left out, not missing).
+pub(crate) fn refuse_missing(
+    x: ArrayView2<'_, f64>,
+    labels: Labels<'_>,
+    absent_by_design: impl Fn(usize, usize) -> bool,
+) -> Result<()> {
+    for j in 0..x.ncols() {
+        if let Some(i) = column(x, j).iter().enumerate().position(|(i, v)| v.is_nan() && !absent_by_design(i, j)) {
+            return Err(Error::method(
+                "missing = \"error\"",
+                Some(labels.locate(i, j)),
+                "value missing; choose missing = \"renormalize\" or an imputation to score it",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// One finite weight ≥ 0 per column.

@@ -25,7 +25,7 @@ pub use fitted::{Fitted, FittedSet, IndicatorParams, IndicatorTreatment, NodeWei
 pub use scores::{Ranked, Scores};
 pub use spec::{Scope, Spec, Staged};
 
-use crate::aggregate::Labels;
+use crate::aggregate::{Labels, MissingPolicy};
 use crate::catalog::{Catalog, NodeKind};
 use crate::direction::Direction;
 use crate::error::{Error, Result, Warning, WarningCode};
@@ -417,6 +417,7 @@ impl Engine<'_> {
         }
 
         // 2. Weight and aggregate each group, children first.
+        let absent = absent_by_design(data, &rows);
         let mut local = vec![1.0; tree.nodes().len()];
         let row_names: Vec<String> = rows.clone().map(|r| data.unit_name(r).to_string()).collect();
         for &g in tree.bottom_up() {
@@ -494,8 +495,16 @@ impl Engine<'_> {
                         .collect::<Result<Vec<f64>>>()?,
                 };
                 let labels = Labels { rows: &row_names, columns: &names, year };
-                let aggregated =
-                    self.spec.aggregate.at(node.level).apply(scores.view(), &w, self.spec.missing, labels)?;
+                // A not-applicable part is absent by design: left out (weights renormalised)
+                // even where missing parts are refused.
+                let missing = match (&absent, self.spec.missing) {
+                    (Some(na), MissingPolicy::Error) => {
+                        crate::aggregate::refuse_missing(scores.view(), labels, |i, j| na[children[j]][i])?;
+                        MissingPolicy::Renormalize
+                    }
+                    (_, policy) => policy,
+                };
+                let aggregated = self.spec.aggregate.at(node.level).apply(scores.view(), &w, missing, labels)?;
                 (w, aggregated)
             };
             for (&c, &wc) in children.iter().zip(&w) {
@@ -519,6 +528,31 @@ impl Engine<'_> {
             weights,
         })
     }
+}
+
+/// The not-applicable cells of every node in `rows` (offsets from `rows.start`): an indicator's
+/// from the dataset, a group's where every part is not applicable. `None` when no cell of
+/// these rows is not applicable (the usual case: nothing to compute).
+fn absent_by_design(data: &Dataset, rows: &Range<usize>) -> Option<Vec<Vec<bool>>> {
+    let n_rows = data.rows();
+    let span = |c: usize| c * n_rows + rows.start..c * n_rows + rows.end;
+    let mask: &[bool] = &data.not_applicable;
+    if !(0..data.columns.len()).any(|c| mask[span(c)].iter().any(|&na| na)) {
+        return None;
+    }
+    let tree = &data.tree;
+    let mut na = vec![vec![false; rows.len()]; tree.nodes().len()];
+    for (c, &node) in data.columns.iter().enumerate() {
+        na[node] = mask[span(c)].to_vec();
+    }
+    for &g in tree.bottom_up() {
+        let children = &tree.node(g).children;
+        if tree.node(g).kind != NodeKind::Indicator && !children.is_empty() {
+            let group: Vec<bool> = (0..rows.len()).map(|i| children.iter().all(|&c| na[c][i])).collect();
+            na[g] = group;
+        }
+    }
+    Some(na)
 }
 
 /// What outlier treatment did, for the warnings; `None` when nothing was done.
