@@ -51,10 +51,18 @@ impl Scores {
                 data.year_rows.iter().flat_map(move |rows| rank_best_first(&scores[rows.clone()]))
             })
             .collect();
+        // Groups whose every part is not applicable have no score by design: not counted here
+        // (the not_applicable warning counts them).
+        let absent = super::absent_by_design(data, &(0..data.rows()));
         for n in 0..nodes {
             let node = data.tree.node(n);
             if node.kind != NodeKind::Indicator {
-                let missing = values.column(n).iter().filter(|v| v.is_nan()).count();
+                let missing = values
+                    .column(n)
+                    .iter()
+                    .enumerate()
+                    .filter(|&(r, v)| v.is_nan() && !absent.as_ref().is_some_and(|na| na[n][r]))
+                    .count();
                 if missing > 0 {
                     warnings.push(Warning::new(
                         WarningCode::NoScore,
