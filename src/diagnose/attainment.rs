@@ -19,6 +19,8 @@
 //!
 //! # Edge cases
 //! - Missing value: a row with empty value, `met` and gap, note "no value"; not judged.
+//! - Not applicable (marked in the data or by the catalogue's rule): a row with empty value,
+//!   `met` and gap, note "not_applicable"; not judged, and not counted as unjudged in the rates.
 //! - Imputed value: not an observation, so it is not judged against the standard: a row with
 //!   empty value and the note "imputed"; the count goes into [`super::Diagnosis::notes`].
 //! - A value the standard cannot judge (a negative value against a ratio standard): empty,
@@ -85,6 +87,9 @@ pub(crate) fn has_standard(ind: &Indicator, unit: &str) -> bool {
         || (ind.standard.is_some() && ind.direction.and_then(|d| d.band()).is_some())
 }
 
+/// The note of a not-applicable cell, in every output that has a note column.
+pub(crate) const NOT_APPLICABLE: &str = "not_applicable";
+
 /// Every indicator with a standard, for every unit of the year.
 pub(crate) fn judge(view: &View<'_>, notes: &mut Vec<String>) -> Vec<AttainmentRow> {
     let mut out = Vec::new();
@@ -98,7 +103,11 @@ pub(crate) fn judge(view: &View<'_>, notes: &mut Vec<String>) -> Vec<AttainmentR
             }
             let (x, was_imputed) = view.value(row, node);
             imputed += usize::from(was_imputed && !x.is_nan());
-            out.push(judge_one(view, row, node, ind, x, was_imputed));
+            let mut judged = judge_one(view, row, node, ind, x, was_imputed);
+            if view.not_applicable(row, node) {
+                judged.note = Some(NOT_APPLICABLE.to_string());
+            }
+            out.push(judged);
         }
     }
     if imputed > 0 {
@@ -159,7 +168,7 @@ pub(crate) fn rates(view: &View<'_>, rows: &[AttainmentRow]) -> Vec<AttainmentRa
     let mut out = Vec::new();
     for (row, judged_here) in view.rows.clone().zip(&by_row) {
         let (mut judged, mut met, mut unjudged) = (vec![0u32; nodes], vec![0u32; nodes], vec![0u32; nodes]);
-        for a in judged_here {
+        for a in judged_here.iter().filter(|a| a.note.as_deref() != Some(NOT_APPLICABLE)) {
             for g in view.ancestors(a.node) {
                 match a.met {
                     Some(m) => {

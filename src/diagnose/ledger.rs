@@ -151,6 +151,10 @@ pub(crate) fn ledger(
     for row in view.rows.clone() {
         let unit = view.unit(row);
         for n in view.indicator_nodes() {
+            // Not applicable is never a problem.
+            if view.not_applicable(row, n) {
+                continue;
+            }
             let ind = view.indicator(n);
             let a = judged.get(&(row, n)).copied();
             let o = obstacle.get(&(row, n)).copied();

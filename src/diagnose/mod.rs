@@ -53,6 +53,12 @@
 //! No output holds NaN: a value that cannot be computed is empty, with the reason in a `note`
 //! column or in [`Diagnosis::notes`].
 //!
+//! # Not applicable
+//! A cell that is not applicable (marked `not_applicable` / `不适用` in the data, or covered by
+//! the catalogue's `not_applicable` rule) is never a problem: the ledger and the reserve never
+//! list it, it counts in no attainment rate, and the outputs that list missing values with a
+//! note (attainment, obstacle degree) list it with the note `not_applicable`.
+//!
 //! # References
 //! - METHODS.md §6 (the numerical contract) and POLICY.md (the 18 key tasks).
 //! - Obstacle degree: the 障碍度模型 of Chinese urban-evaluation practice, with factor
@@ -422,6 +428,13 @@ impl<'a> View<'a> {
     pub fn value(&self, row: usize, node: usize) -> (f64, bool) {
         let c = self.column[node].expect("every indicator node has a column");
         (self.data.raw[[row, c]], self.data.imputed[c * self.data.rows() + row])
+    }
+
+    /// Whether the value of indicator node `node` at `row` is not applicable (marked in the data
+    /// or by the catalogue's rule): never a problem, never judged.
+    pub fn not_applicable(&self, row: usize, node: usize) -> bool {
+        let c = self.column[node].expect("every indicator node has a column");
+        self.data.is_not_applicable(row, c)
     }
 
     /// The score of `node` rescaled to [0, 1] (module docs); `NaN` when it has none.

@@ -134,7 +134,9 @@ pub(crate) fn obstacles(view: &View<'_>) -> Vec<ObstacleRow> {
 
         for n in groups.iter().chain(&indicators).copied() {
             let v = value[n];
-            let note = if v.is_nan() {
+            let note = if v.is_nan() && tree.node(n).kind == NodeKind::Indicator && view.not_applicable(row, n) {
+                Some(super::attainment::NOT_APPLICABLE.to_string())
+            } else if v.is_nan() {
                 Some("no score: left out of this unit-year".to_string())
             } else if no_shortfall {
                 Some("no weighted shortfall: every scored indicator at its best".to_string())

@@ -15,6 +15,9 @@
 //! - Warnings: every unit × year × indicator with a standard, from [`alert`], where the trend
 //!   that may raise the level is the Mann-Kendall verdict over the window up to that year — what
 //!   was known then.
+//! - Not applicable (marked in the data or by the catalogue's rule): those cells are left out,
+//!   never imputed, never warned about; trend and progress rows note `not_applicable`, and a
+//!   unit to which an indicator applies in no year has no progress row.
 
 mod alert;
 mod output;
@@ -362,6 +365,12 @@ pub fn worsening(data: &Dataset, to: Option<i32>, alpha: f64) -> Result<Worsenin
     Ok(out)
 }
 
+/// The note of a trend or progress row whose indicator is not applicable in some years of the
+/// window (marked in the data or by the catalogue's rule): those years are left out. A unit
+/// for which the indicator applies in no year has no progress row (nothing to measure) and
+/// no warning row.
+const NOT_APPLICABLE_NOTE: &str = "not_applicable: years where the indicator does not apply are left out";
+
 /// Trends, progress and warnings of one unit; `rows` are its dataset rows in the window.
 fn evaluate_unit(
     catalog: &Catalog,
@@ -396,6 +405,11 @@ fn evaluate_unit(
         if rows.iter().any(|&r| data.imputed[c * n_rows + r]) {
             summary.notes.push("imputed values left out: trends use observations only".into());
         }
+        // Not applicable is not missing: those years are left out of the series (never imputed).
+        let not_applicable = rows.iter().any(|&r| data.is_not_applicable(r, c));
+        if not_applicable {
+            summary.notes.push(NOT_APPLICABLE_NOTE.into());
+        }
         let (start_rank, end_rank) = ranks(node, &summary);
         trends.push(TrendRow {
             unit: unit.clone(),
@@ -419,6 +433,9 @@ fn evaluate_unit(
                             "the trend's value at the deadline, {v:.4}, is clipped to the valid range [{lo}, {hi}]"
                         ));
                     }
+                }
+                if not_applicable {
+                    p.notes.push(NOT_APPLICABLE_NOTE.into());
                 }
                 progress_rows.push(ProgressRow { unit: unit.clone(), indicator: ind.id.clone(), progress: p });
             }

@@ -64,8 +64,10 @@ use crate::panel::Cell;
 pub const DEFAULT_LEVELS: [(&str, f64); 5] =
     [("很满意", 100.0), ("满意", 80.0), ("一般", 60.0), ("不满意", 40.0), ("很不满意", 20.0)];
 
-/// Answers read as "no answer" when a scale does not say otherwise (an empty cell always is).
-pub const DEFAULT_MISSING: [&str; 1] = ["不清楚"];
+/// Answers read as "no answer" when a scale does not say otherwise (an empty cell always is):
+/// 不清楚 (don't know) and 不适用 / `not_applicable` (the item does not apply to the
+/// respondent). Either is left out of the means and the satisfied shares, never scored 0.
+pub const DEFAULT_MISSING: [&str; 3] = ["不清楚", "不适用", "not_applicable"];
 
 /// Relative tolerance of the step check: 7.000000000001 is on a step of 1.
 const STEP_TOLERANCE: f64 = 1e-9;
