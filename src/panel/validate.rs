@@ -191,12 +191,8 @@ fn not_applicable_values(
     }
     // The values the rules' `unless` indicators take: (catalogue position, unit, year) →
     // (value, marked not applicable).
-    let wanted: HashSet<usize> = rule_of
-        .iter()
-        .flatten()
-        .filter_map(|r| r.unless.as_deref())
-        .filter_map(|id| catalog.position(id))
-        .collect();
+    let wanted: HashSet<usize> =
+        rule_of.iter().flatten().filter_map(|r| r.unless.as_deref()).filter_map(|id| catalog.position(id)).collect();
     let mut context: HashMap<(usize, u32, i32), (f64, bool)> = HashMap::new();
     for k in (0..panel.len()).filter(|&k| keep[k]) {
         let pos = resolved[panel.indicator[k] as usize].expect("kept rows are resolved");

@@ -19,6 +19,7 @@ mod layers;
 mod mcda;
 mod mcda_weighted;
 mod names;
+mod not_applicable;
 mod normalize;
 mod pipeline;
 mod plan;
