@@ -441,8 +441,8 @@ fn not_applicable_cells(
     for (pos, ind) in catalog.indicators().iter().enumerate() {
         let (Some(rule), Some(c)) = (&ind.not_applicable, column_of_indicator[pos]) else { continue };
         let context = rule.unless.as_deref().and_then(|id| catalog.position(id)).and_then(|p| column_of_indicator[p]);
-        for r in 0..rows {
-            let unit = &panel.units()[row_unit[r] as usize];
+        for (r, &u) in row_unit.iter().enumerate() {
+            let unit = &panel.units()[u as usize];
             let at = context.map(|d| (by_column[d * rows + r], mask[d * rows + r]));
             if rule.applies(unit, at) {
                 mask[c * rows + r] = true;
