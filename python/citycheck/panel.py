@@ -79,6 +79,11 @@ class Panel:
         column per indicator); ``layout`` is ``"auto"``, ``"long"`` or ``"wide"``.
         ``attributes`` names unit attributes to keep (a province, a peer group, …).
 
+        An indicator that does not apply to a unit (不适用, e.g. rail transit in a city without
+        rail) is marked by the text ``"not_applicable"`` (or ``"不适用"``) in a value column of
+        strings: it is left out with the weights renormalised, never imputed, never a problem.
+        A numeric column cannot hold the mark; there is no boolean mark column.
+
         >>> import pandas as pd
         >>> df = pd.DataFrame({"city": ["沈阳市", "沈阳市"], "year": [2011, 2012],
         ...                    "indicator": ["gdp", "gdp"], "value": [4500.0, 5000.0]})
