@@ -21,7 +21,7 @@
 //!   B = (½ · 75)/(½) = 75: its i1 score, the weight of i2 renormalised away. Imputing i2 by the
 //!   mean (35 → 50) would give B 62.5; penalising it as 0 would give 37.5.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use citycheck::aggregate::MissingPolicy;
 use citycheck::diagnose::{diagnose, DiagnoseOptions};
@@ -98,7 +98,7 @@ impl Files {
     }
 }
 
-fn read(path: &PathBuf) -> Panel {
+fn read(path: &Path) -> Panel {
     Panel::read(path, &ReadOptions::default().attribute("province")).expect("the panel reads")
 }
 
