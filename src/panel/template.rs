@@ -101,8 +101,8 @@ pub struct TemplateInfo {
 /// Writes the fill-in template of `catalog` for `options` to `path` (an `.xlsx` file).
 ///
 /// # Errors
-/// [`Error::Spec`] when no unit or no year is given, a unit or year is given twice, or the
-/// level is not one of the catalogue's; [`Error::Data`] naming the file when the workbook
+/// [`Error::Spec`] when no unit or no year is given, a unit or year is given twice, the
+/// level is not one of the catalogue's, or `path` does not end in `.xlsx`; [`Error::Data`] naming the file when the workbook
 /// cannot be written.
 ///
 /// # Examples
@@ -310,6 +310,13 @@ fn prefill(catalog: &Catalog, values: Option<&Panel>) -> HashMap<(usize, String,
 
 fn write_workbook(catalog: &Catalog, options: &TemplateOptions, values: Option<&Panel>, path: &Path) -> Result<()> {
     check_options(options)?;
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if ext.as_deref() != Some("xlsx") {
+        return Err(Error::Spec(format!(
+            "{}: a template is an .xlsx workbook; name the file with .xlsx",
+            path.display()
+        )));
+    }
     let sheets = plan(catalog, options.level.as_deref())?;
     let filled = prefill(catalog, values);
     let units: Vec<String> = options.units.iter().map(|u| u.trim().to_string()).collect();
