@@ -17,7 +17,9 @@ use std::path::Path;
 
 pub use crate::direction::{Criterion, Direction, Standard};
 pub use provenance::{Status, StatusCounts};
-pub use schema::{CatalogMeta, Group, Indicator, IndicatorType, Judgement, NotApplicable, Parameter, Warning};
+pub use schema::{
+    CatalogMeta, Group, Indicator, IndicatorType, Judgement, NotApplicable, Parameter, SubItem, Warning,
+};
 pub use tree::{Node, NodeKind, Tree, ROOT_ID};
 
 use crate::error::{Error, Result};

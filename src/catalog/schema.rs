@@ -243,6 +243,37 @@ pub struct Indicator {
     /// indicator is 0 or itself not applicable. Such cells are left out, never missing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_applicable: Option<NotApplicable>,
+    /// The indicator's number in the official table (e.g. `1.1.3`), shown in fill-in templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The statistical definition (统计口径): what is counted and how.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+    /// Where the value comes from (数据来源): a yearbook, a department's ledger, a survey.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_source: Option<String>,
+    /// The department responsible for the value (责任部门).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// The sub-items (细项) a city reports under the indicator, e.g. the hazard types of a
+    /// count of unsafe buildings: rows of the fill-in template, not scored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<SubItem>,
+}
+
+/// A sub-item (细项) of an indicator: a breakdown the city fills in under the indicator's row
+/// of a template (`[[indicators.items]]`). Sub-items are not scored and not read into a panel.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SubItem {
+    /// Lowercase `a-z`, `0-9`, `_`, unique among the indicator's sub-items; `None`: numbered
+    /// by position (1, 2, …) in templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The Chinese name (e.g. `燃气安全隐患`).
+    pub name_zh: String,
+    /// The unit of measurement, one of the known units ([`super::units`]).
+    pub unit: String,
 }
 
 /// The catalogue's rule of where an indicator does not apply (`[indicators.not_applicable]`):

@@ -50,6 +50,7 @@ pub const KNOWN_UNITS: &[&str] = &[
     "km/h",
     "m³",
     "kWh",
+    "yes/no",
 ];
 
 /// Whether `unit` is in [`KNOWN_UNITS`] (exact match).
@@ -60,4 +61,10 @@ pub fn is_known(unit: &str) -> bool {
 /// Units whose values are percentages (0–100), where a value of 0.42 is probably a fraction.
 pub fn is_percent(unit: &str) -> bool {
     unit == "%"
+}
+
+/// Units whose values are a yes/no flag (是/否, stored as 1/0): fill-in templates give such
+/// cells a 是/否 drop-down and read 是 as 1 and 否 as 0.
+pub fn is_yes_no(unit: &str) -> bool {
+    unit == "yes/no"
 }

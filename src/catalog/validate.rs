@@ -114,6 +114,34 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
             ));
         }
         check_weight(ind.weight).map_err(|m| fail(entry, m))?;
+        let mut item_ids: HashSet<&str> = HashSet::new();
+        for item in &ind.items {
+            if let Some(id) = item.id.as_deref() {
+                if !is_id(id) {
+                    return Err(fail(
+                        entry,
+                        format!("sub-item id '{id}' must be lowercase ASCII letters, digits and '_'"),
+                    ));
+                }
+                if !item_ids.insert(id) {
+                    return Err(fail(entry, format!("sub-item id '{id}' appears twice")));
+                }
+            }
+            if item.name_zh.trim().is_empty() {
+                return Err(fail(entry, "a sub-item needs a name_zh".into()));
+            }
+            if !units::is_known(&item.unit) {
+                return Err(fail(
+                    entry,
+                    format!(
+                        "sub-item '{}': unknown unit '{}'; known units: {}",
+                        item.name_zh,
+                        item.unit,
+                        units::KNOWN_UNITS.join(", ")
+                    ),
+                ));
+            }
+        }
         if let Some(Direction::Band([a, b])) = ind.direction {
             if !(a.is_finite() && b.is_finite() && a <= b) {
                 return Err(fail(entry, format!("band [{a}, {b}] must be finite with a <= b")));

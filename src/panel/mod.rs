@@ -10,6 +10,7 @@ mod layout;
 mod matrix;
 mod series;
 mod table;
+pub mod template;
 mod validate;
 
 use std::path::Path;
@@ -100,6 +101,8 @@ pub struct Panel {
     not_applicable: Vec<usize>,
     /// Problems found while reading (cells that could not be read, …).
     issues: Vec<Issue>,
+    /// The catalogue a fill-in template was written for, when the panel was read from one.
+    template: Option<template::TemplateInfo>,
 }
 
 /// Data sets compiled into citycheck (name, CSV bytes): `Panel::embedded(name, …)`, and
@@ -120,9 +123,26 @@ impl Panel {
     /// [`crate::Error::Io`] if the file cannot be opened; [`crate::Error::Data`] if it is empty,
     /// lacks the unit or year column, or the layout cannot be told. Cell-level problems are
     /// not errors here: they are collected and judged by [`Panel::validate`].
+    ///
+    /// A fill-in template ([`template`]: an `.xlsx` whose `README` sheet holds
+    /// [`template::MARKER`]) is read by its own layout, whatever `options` say; a text in one
+    /// of its number cells is an [`crate::Error::Data`] naming the sheet and the cell.
     pub fn read(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Panel> {
-        let table = RawTable::read(path.as_ref())?;
+        let path = path.as_ref();
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        if matches!(ext.as_deref(), Some("xlsx") | Some("xlsm")) {
+            if let Some(panel) = template::read_if_template(path)? {
+                return Ok(panel);
+            }
+        }
+        let table = RawTable::read(path)?;
         layout::panel_from_table(&table, options)
+    }
+
+    /// The catalogue id, version and digest of the fill-in template the panel was read from;
+    /// `None` for any other input.
+    pub fn template(&self) -> Option<&template::TemplateInfo> {
+        self.template.as_ref()
     }
 
     /// A data set compiled into citycheck, by name ([`EMBEDDED`]): the same panel wherever the
@@ -184,6 +204,7 @@ impl Panel {
                 .filter(|(_, &k)| self.not_applicable.binary_search(&k).is_ok())
                 .map(|(i, _)| i)
                 .collect(),
+            template: self.template.clone(),
             issues: self
                 .issues
                 .iter()

@@ -55,7 +55,22 @@ impl Panel {
     ///
     /// # Errors
     /// In [`ValidationMode::Strict`], [`Error::Validation`] listing every fatal issue.
+    ///
+    /// A panel read from a fill-in template written for another catalogue (id or version) is
+    /// refused with [`Error::Mismatch`].
     pub fn validate(&self, catalog: &Catalog, mode: ValidationMode) -> Result<Validation> {
+        if let Some(template) = &self.template {
+            if template.catalog != catalog.id() || template.version != catalog.meta().version {
+                return Err(Error::Mismatch(format!(
+                    "{}: the template was written for catalogue '{}' version '{}', not '{}' version '{}'",
+                    self.origin.as_deref().unwrap_or("template"),
+                    template.catalog,
+                    template.version,
+                    catalog.id(),
+                    catalog.meta().version
+                )));
+            }
+        }
         let mut issues: Vec<Issue> = self.issues.clone();
         let resolved: Vec<Option<usize>> = self.indicators.iter().map(|name| catalog.position(name)).collect();
 

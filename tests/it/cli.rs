@@ -450,3 +450,37 @@ fn score_with_a_spec_file_is_the_default_run() {
     let both = citycheck(&[&base[..], &["--spec", &spec, "--weights", "critic"]].concat());
     assert_eq!(both.status.code(), Some(2), "{}", text(&both.stderr));
 }
+
+/// `citycheck template` writes the workbook; `validate` reads it once filled (here: refuses the
+/// empty one, naming what to do).
+#[test]
+fn template_writes_the_fill_in_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = dir.path().join("units.csv");
+    std::fs::write(&units, "城市\n沈阳市\n\n# a comment\n大连市,省会以外\n").unwrap();
+    let out = dir.path().join("t.xlsx");
+    let result = citycheck(&[
+        "template",
+        "--catalog",
+        "mohurd-2023",
+        "--level",
+        "district",
+        "--units",
+        units.to_str().unwrap(),
+        "--unit",
+        "鞍山市",
+        "--years",
+        "2024,2025",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(result.status.success(), "exit {:?}\nstderr:\n{}", result.status, text(&result.stderr));
+    assert!(out.exists());
+    let result = citycheck(&["validate", "--catalog", "mohurd-2023", "--data", out.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(2), "an empty template has nothing to validate");
+    assert!(text(&result.stderr).contains("no value is filled in"), "{}", text(&result.stderr));
+    let result =
+        citycheck(&["template", "--catalog", "mohurd-2023", "--years", "2024", "--out", out.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(text(&result.stderr).contains("--unit"), "{}", text(&result.stderr));
+}

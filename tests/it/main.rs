@@ -29,6 +29,7 @@ mod provenance;
 mod published;
 mod reference_csv;
 mod survey;
+mod template;
 mod treat;
 mod trend;
 mod weights;

@@ -21,6 +21,7 @@ use citycheck::io::OutputFormat;
 use citycheck::names::Named;
 use citycheck::normalize::Normalize;
 use citycheck::panel::read_series;
+use citycheck::panel::template::{self, TemplateOptions};
 use citycheck::panel::{Layout, ReadOptions, ValidationMode};
 use citycheck::run::{self, DataConfig, OutputConfig, RunConfig};
 use citycheck::weight::{AhpMethod, Weight};
@@ -195,6 +196,30 @@ enum Command {
         /// Refuse given weights that do not sum to 1 instead of normalising them.
         #[arg(long)]
         strict: bool,
+    },
+    /// A fill-in template (填报模板): the .xlsx workbook a city's team fills, a sheet per level,
+    /// a row per indicator, an input column per unit and year; validate, score and run read the
+    /// filled workbook as it is.
+    Template {
+        /// Catalogue: a built-in id or a TOML path.
+        #[arg(long)]
+        catalog: String,
+        /// Only this level: a top-level group's id or Chinese name (e.g. district, 城区(城市)).
+        #[arg(long)]
+        level: Option<String>,
+        /// A unit to fill (city, district, …), as it is to be named in the data; repeatable.
+        #[arg(long = "unit", value_name = "NAME")]
+        unit: Vec<String>,
+        /// A text or CSV file of units to fill, one per line (the first field of a CSV line; a
+        /// header such as `unit` or `城市`, empty lines and lines starting with # are skipped).
+        #[arg(long, value_name = "FILE")]
+        units: Option<PathBuf>,
+        /// The years to fill, comma-separated (e.g. 2024,2025).
+        #[arg(long, value_delimiter = ',', required = true)]
+        years: Vec<i32>,
+        /// The workbook to write (.xlsx).
+        #[arg(long)]
+        out: PathBuf,
     },
     /// The indicator catalogues.
     Catalog {
@@ -439,6 +464,29 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             print!("{}", decision::rank(&matrix, types.as_deref(), &weights, &method, options)?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Template { catalog, level, unit, units, years, out } => {
+            let catalog = Catalog::resolve(&catalog)?;
+            let mut names = unit;
+            if let Some(path) = &units {
+                names.extend(read_unit_list(path)?);
+            }
+            if names.is_empty() {
+                return Err(Error::Spec(
+                    "no unit to fill: give --unit NAME (repeatable) or --units FILE (one unit per line)".into(),
+                ));
+            }
+            let options = TemplateOptions { units: names, years, level };
+            template::write(&catalog, &options, &out)?;
+            eprintln!(
+                "wrote {}: catalogue {} version {}, {} unit(s) × {} year(s)",
+                out.display(),
+                catalog.id(),
+                catalog.meta().version,
+                options.units.len(),
+                options.years.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Catalog { command: CatalogCommand::List } => {
             for id in Catalog::builtin_ids() {
                 let c = Catalog::builtin(id)?;
@@ -459,6 +507,28 @@ fn parse_param(text: &str) -> Result<(String, f64), String> {
     let (name, value) = text.split_once('=').ok_or_else(|| format!("'{text}' is not NAME=VALUE"))?;
     let value: f64 = value.trim().parse().map_err(|_| format!("'{}' is not a number", value.trim()))?;
     Ok((name.trim().to_string(), value))
+}
+
+/// The units of `--units FILE`: one per line, the first field of a CSV line; empty lines,
+/// `#` comments and a header line (`unit`, `city`, `城市`, …) are skipped.
+fn read_unit_list(path: &std::path::Path) -> citycheck::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    let mut units = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim_start_matches('\u{feff}').trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let name = line.split(',').next().unwrap_or("").trim().trim_matches('"').trim();
+        let header = ["unit", "units", "city", "城市", "单位", "地区", "城市名称"];
+        if n == 0 && header.iter().any(|h| name.eq_ignore_ascii_case(h)) {
+            continue;
+        }
+        if !name.is_empty() {
+            units.push(name.to_string());
+        }
+    }
+    Ok(units)
 }
 
 /// A spec TOML file, named in its errors.
