@@ -393,9 +393,8 @@ def facility_norms(city: City, seed: int, year: int, households: np.ndarray, has
     functions = 1 + latent.binomial(5, 0.5, n_c)
     norm = np.where(is_new, 20.0, 15.0)
     care = np.round(households / 100.0 * norm * elderly_factor * (1 + 0.02 * t), 1)
-    has = has_elderly.to_numpy(zero_copy_only=False)  # None where un-surveyed
-    known = np.array([v is not None for v in has])
-    present = np.array([bool(v) for v in has])
+    known = pc.is_valid(has_elderly).to_numpy(zero_copy_only=False)  # false where un-surveyed
+    present = pc.fill_null(has_elderly, False).to_numpy(zero_copy_only=False)
     care = np.where(present, care, 0.0)
     age = np.clip(year - c["built"], 0, None)
     without = u_complex < np.clip(0.35 + 0.005 * age - 0.04 * t, 0.05, 0.9)
