@@ -96,8 +96,7 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
                 format!(
                     "[[levels]] are listed finest first, each once (building, compound, community, block, district, \
                      city): '{}' cannot follow '{}'",
-                    pair[1].id,
-                    pair[0].id
+                    pair[1].id, pair[0].id
                 ),
             ));
         }

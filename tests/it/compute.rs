@@ -454,10 +454,12 @@ fn a_hierarchy_is_checked_when_the_catalogue_loads() {
     // A formula on community records needs the level declared.
     let err = Catalog::from_toml(&format!("{head}{indicator}"), "x.toml").unwrap_err().to_string();
     assert!(err.contains("community") && err.contains("[[levels]]"), "{err}");
-    let levels = "[[levels]]\nid = \"compound\"\nname_zh = \"小区\"\n[[levels]]\nid = \"community\"\nname_zh = \"社区\"\n";
+    let levels =
+        "[[levels]]\nid = \"compound\"\nname_zh = \"小区\"\n[[levels]]\nid = \"community\"\nname_zh = \"社区\"\n";
     assert!(Catalog::from_toml(&format!("{head}{levels}{indicator}"), "x.toml").is_ok());
     // Finest first, each once; a Chinese name; known level names.
-    let reversed = "[[levels]]\nid = \"community\"\nname_zh = \"社区\"\n[[levels]]\nid = \"compound\"\nname_zh = \"小区\"\n";
+    let reversed =
+        "[[levels]]\nid = \"community\"\nname_zh = \"社区\"\n[[levels]]\nid = \"compound\"\nname_zh = \"小区\"\n";
     let err = Catalog::from_toml(&format!("{head}{reversed}"), "x.toml").unwrap_err().to_string();
     assert!(err.contains("finest first"), "{err}");
     let unnamed = "[[levels]]\nid = \"compound\"\nname_zh = \"\"\n";
