@@ -74,7 +74,7 @@ pub struct FormulaSpec {
 /// community → 街区 block → 城区 district → 城市 city.
 ///
 /// Which of them a catalogue uses, in this order, is its hierarchy
-/// ([`crate::Catalog::levels`], TOML `[[levels]]`): the 2023 list's 小区(社区) is one level
+/// ([`super::Catalog::levels`], TOML `[[levels]]`): the 2023 list's 小区(社区) is one level
 /// (compound) and its catalogues need no community; practice since 2025 reports 社区 apart, and a
 /// catalogue that declares `community` rolls compounds up to communities where the records carry
 /// `community_id`.
