@@ -38,7 +38,7 @@ import duckdb
 LEVELS = ("compound", "block", "district", "city")  # output order, finest first
 RELATIVE_TOLERANCE = 1e-9
 
-# indicator -> (kind, inputs); kinds: true_count, false_count, sum, shortfall, coverage, ratio.
+# indicator -> (kind, inputs); kinds: true_count, false_count, sum, shortfall, coverage, ratio, condition (SQL).
 BUILDING_INDICATORS = {
     "structural_hazard_dwellings": ("true_count", ("structural_hazard",)),
     "gas_hazard_dwellings": ("true_count", ("gas_hazard",)),
