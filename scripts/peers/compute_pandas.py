@@ -55,7 +55,8 @@ import pyarrow.parquet as pq
 LEVELS = ("compound", "block", "district", "city")  # output order, finest first
 ID_OF = {level: f"{level}_id" for level in LEVELS}
 
-# indicator -> (kind, inputs); kinds: true_count, false_count, sum, shortfall, coverage, ratio, elderly_norm, complex_norm.
+# indicator -> (kind, inputs); kinds: true_count, false_count, sum, shortfall, coverage, ratio,
+# elderly_norm, complex_norm.
 BUILDING_INDICATORS = {
     "structural_hazard_dwellings": ("true_count", ("structural_hazard",)),
     "gas_hazard_dwellings": ("true_count", ("gas_hazard",)),
