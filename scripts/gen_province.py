@@ -23,7 +23,8 @@ has one row per object and check-up year; rows are ordered by year, then id.
                has_elderly_care, has_infant_care, has_kindergarten, has_ebike_charging,
                has_activity_space, waste_sorting, property_management, primary_places_required,
                primary_places_provided, parking_required, parking_provided, ev_chargers_required,
-               ev_chargers_provided, substandard_footpath_km, middle_school_distance_m, park_distance_m
+               ev_chargers_provided, substandard_footpath_km, middle_school_distance_m, park_distance_m,
+               is_new, elderly_care_area_m2, service_complex_area_m2, service_complex_functions
     blocks     year, city_id, district_id, block_id, roads, roads_disorderly_parking,
                has_sports_ground, has_culture_centre
     districts  year, city_id, district_id, population, area_km2, road_length_km, park_green_area_m2,
@@ -138,6 +139,13 @@ SCHEMAS = {
             for side in ("required", "provided")
         ]
         + [("substandard_footpath_km", F64), ("middle_school_distance_m", F64), ("park_distance_m", F64)]
+        # Facility norms (added later, last, from a stream of their own: the columns above are unchanged).
+        + [
+            ("is_new", BOOL),
+            ("elderly_care_area_m2", F64),
+            ("service_complex_area_m2", F64),
+            ("service_complex_functions", I32),
+        ]
     ),
     "blocks": pa.schema(
         KEYS
@@ -352,6 +360,53 @@ def survey_flag(truth: np.ndarray, rng: np.random.Generator) -> pa.Array:
     return pa.array(truth, mask=rng.random(len(truth)) < MISSING_SHARE)
 
 
+NEW_COMPOUND_FROM = 2014  # a compound built in or after this year is "new" (synthetic choice, not a norm)
+NORM_STREAM = 1_000_003  # tag of the facility-norm streams, apart from every other stream
+
+
+def facility_norms(city: City, seed: int, year: int, households: np.ndarray, has_elderly: pa.Array) -> dict:
+    """Compound columns of the facility-norm indicators, drawn from streams of their own.
+
+    They were added after the other columns, so they never touch the generator's other streams:
+    the latent draws come from a stream seeded by (seed, city, NORM_STREAM), the yearly ones from
+    (seed, city, year, NORM_STREAM); every other column keeps its values.
+        is_new                     construction year >= NEW_COMPOUND_FROM
+        elderly_care_area_m2       0 where has_elderly_care is false, missing where it is missing;
+                                   else households / 100 * (20 if new else 15) * a latent factor
+                                   (lognormal, median 1.1; about 40 % below the norm), growing
+                                   2 % per check-up year
+        service_complex_area_m2    floor area of the embedded community service complex serving the
+                                   compound: 0 for the 35-55 % without one (more in old districts),
+                                   else lognormal (median 650 m²); about 0.5 % missing per year
+        service_complex_functions  functions it houses (elderly care, child care, canteen, health,
+                                   culture, ...): 0 without one, else 1-6
+    """
+    c = city.compounds
+    n_c = len(c["built"])
+    latent = np.random.default_rng([seed, city.number, NORM_STREAM])
+    yearly = np.random.default_rng([seed, city.number, year, NORM_STREAM])
+    t = year - BASE_YEAR
+    is_new = c["built"] >= NEW_COMPOUND_FROM
+    elderly_factor = latent.lognormal(np.log(1.1), 0.35, n_c)
+    u_complex = latent.random(n_c)
+    complex_area = latent.lognormal(np.log(650.0), 0.35, n_c)
+    functions = 1 + latent.binomial(5, 0.5, n_c)
+    norm = np.where(is_new, 20.0, 15.0)
+    care = np.round(households / 100.0 * norm * elderly_factor * (1 + 0.02 * t), 1)
+    known = pc.is_valid(has_elderly).to_numpy(zero_copy_only=False)  # false where un-surveyed
+    present = pc.fill_null(has_elderly, False).to_numpy(zero_copy_only=False)
+    care = np.where(present, care, 0.0)
+    age = np.clip(year - c["built"], 0, None)
+    without = u_complex < np.clip(0.35 + 0.005 * age - 0.04 * t, 0.05, 0.9)
+    area = np.where(without, 0.0, np.round(complex_area, 1))
+    return {
+        "is_new": pa.array(is_new),
+        "elderly_care_area_m2": pa.array(care, mask=~known),
+        "service_complex_area_m2": pa.array(area, mask=yearly.random(n_c) < MISSING_SHARE),
+        "service_complex_functions": pa.array(np.where(without, 0, functions).astype(np.int32)),
+    }
+
+
 def city_year(city: City, seed: int, year: int) -> dict[str, pa.Table]:
     rng = np.random.default_rng([seed, city.number, year])
     t = year - BASE_YEAR
@@ -433,7 +488,8 @@ def city_year(city: City, seed: int, year: int) -> dict[str, pa.Table]:
             "substandard_footpath_km": np.round(c["footpath_len"] * c["footpath_share"] * max(0.5, 1 - 0.05 * t), 3),
             "middle_school_distance_m": c["school_dist"],
             "park_distance_m": c["park_dist"],
-        },
+        }
+        | facility_norms(city, seed, year, households, facility["has_elderly_care"]),
         schema=SCHEMAS["compounds"],
     )
 

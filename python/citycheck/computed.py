@@ -89,9 +89,10 @@ def compute(
 
     ``records`` is a file or folder path (CSV / Parquet; a folder's files and subfolders),
     a polars / pandas / pyarrow frame, or a list of them; each table holds one object type
-    (building, compound, block, district), named by its finest id column (``building_id`` …
-    ``city_id``) and has a ``year`` column. ``levels`` are the output levels (default compound,
-    block, district, city). Ratios are ratios of sums: the city's road-network density is its
+    (building, compound, community, block, district), named by its finest id column
+    (``building_id`` … ``city_id``) and has a ``year`` column. ``levels`` are the output levels
+    (default compound, block, district, city; ``community`` where the catalogue declares it and
+    the records carry ``community_id``). Ratios are ratios of sums: the city's road-network density is its
     districts' road length over their area.
 
     ``parameters`` sets numbers of the catalogue's ``[parameters]`` table that formulas read as

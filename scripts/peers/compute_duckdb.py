@@ -38,7 +38,7 @@ import duckdb
 LEVELS = ("compound", "block", "district", "city")  # output order, finest first
 RELATIVE_TOLERANCE = 1e-9
 
-# indicator -> (kind, inputs); kinds: true_count, false_count, sum, shortfall, coverage, ratio.
+# indicator -> (kind, inputs); kinds: true_count, false_count, sum, shortfall, coverage, ratio, condition (SQL).
 BUILDING_INDICATORS = {
     "structural_hazard_dwellings": ("true_count", ("structural_hazard",)),
     "gas_hazard_dwellings": ("true_count", ("gas_hazard",)),
@@ -65,6 +65,20 @@ COMPOUND_INDICATORS = {
     "substandard_footpath_length": ("sum", ("substandard_footpath_km",)),
     "middle_school_coverage": ("coverage", ("residents", "middle_school_distance_m", 1000.0)),
     "park_activity_space_coverage": ("coverage", ("residents", "park_distance_m", 500.0)),
+    # Facility norms with the catalogue's default [parameters] (mohurd-2023), as SQL conditions
+    # (three-valued logic); the first input is read as a boolean.
+    "compounds_below_elderly_care_norm": (
+        "condition",
+        (
+            "is_new",
+            "(is_new AND elderly_care_area_m2 * 100.0 / nullif(households, 0) < 20.0)"
+            " OR (NOT is_new AND elderly_care_area_m2 * 100.0 / nullif(households, 0) < 15.0)",
+        ),
+    ),
+    "compounds_below_service_complex_norm": (
+        "condition",
+        (None, "service_complex_area_m2 < 600.0 OR service_complex_functions < 3"),
+    ),
 }
 BLOCK_INDICATORS = {
     "roads_with_disorderly_parking": ("sum", ("roads_disorderly_parking",)),
@@ -110,6 +124,7 @@ def source(folder: Path, name: str) -> str:
         return f"read_parquet({paths})"
     ids, indicators, _ = TABLES[name]
     flags = {c for kind, spec in indicators.values() if kind.endswith("_count") for c in spec}
+    flags |= {spec[0] for kind, spec in indicators.values() if kind == "condition" and spec[0]}
     types = ", ".join(f"{lit(c)}: 'VARCHAR'" for c in ids) + "".join(f", {lit(c)}: 'BOOLEAN'" for c in sorted(flags))
     return f"read_csv({paths}, header = true, types = {{{types}}})"
 
@@ -126,6 +141,14 @@ def finest_aggregates(indicators: dict) -> list[str]:
                 f"coalesce(count_if({hit}), 0) AS {num}",
                 f"count({flag}) AS {den}",
                 f"count(*) - count({flag}) AS {unk}",
+            ]
+            continue
+        if kind == "condition":
+            cond = f"({spec[1]})"
+            out += [
+                f"coalesce(count_if({cond}), 0) AS {num}",
+                f"count({cond}) AS {den}",
+                f"count(*) - count({cond}) AS {unk}",
             ]
             continue
         if kind == "sum":
@@ -167,7 +190,7 @@ def level_query(name: str) -> str:
             value = f"CASE WHEN {den} > 0 THEN {scale!r} * {num} / {den} END"
         else:
             value = num
-        denominator = den if kind in ("true_count", "false_count", "coverage", "ratio") else "NULL"
+        denominator = den if kind in ("true_count", "false_count", "condition", "coverage", "ratio") else "NULL"
         names = [q(f"{ind}|{part}") for part in ("value", "numerator", "denominator", "unknown")]
         cols += [
             f"({value})::DOUBLE AS {names[0]}",

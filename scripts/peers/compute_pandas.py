@@ -55,7 +55,8 @@ import pyarrow.parquet as pq
 LEVELS = ("compound", "block", "district", "city")  # output order, finest first
 ID_OF = {level: f"{level}_id" for level in LEVELS}
 
-# indicator -> (kind, inputs); kinds: true_count, false_count, sum, shortfall, coverage, ratio.
+# indicator -> (kind, inputs); kinds: true_count, false_count, sum, shortfall, coverage, ratio,
+# elderly_norm, complex_norm.
 BUILDING_INDICATORS = {
     "structural_hazard_dwellings": ("true_count", ("structural_hazard",)),
     "gas_hazard_dwellings": ("true_count", ("gas_hazard",)),
@@ -82,6 +83,13 @@ COMPOUND_INDICATORS = {
     "substandard_footpath_length": ("sum", ("substandard_footpath_km",)),
     "middle_school_coverage": ("coverage", ("residents", "middle_school_distance_m", 1000.0)),
     "park_activity_space_coverage": ("coverage", ("residents", "park_distance_m", 500.0)),
+    # Facility norms with the catalogue's default [parameters] (mohurd-2023): m² of elderly-care
+    # space per 100 households, new / existing compounds; service complex floor area and functions.
+    "compounds_below_elderly_care_norm": ("elderly_norm", ("is_new", "elderly_care_area_m2", "households", 20.0, 15.0)),
+    "compounds_below_service_complex_norm": (
+        "complex_norm",
+        ("service_complex_area_m2", "service_complex_functions", 600.0, 3.0),
+    ),
 }
 BLOCK_INDICATORS = {
     "roads_with_disorderly_parking": ("sum", ("roads_disorderly_parking",)),
@@ -100,7 +108,7 @@ TABLES = {
     "blocks": (("city_id", "district_id", "block_id"), BLOCK_INDICATORS, LEVELS[1:]),
     "districts": (("city_id", "district_id"), DISTRICT_INDICATORS, LEVELS[2:]),
 }
-WITH_DENOMINATOR = {"true_count", "false_count", "coverage", "ratio"}
+WITH_DENOMINATOR = {"true_count", "false_count", "coverage", "ratio", "elderly_norm", "complex_norm"}
 # Categoricals whose category order is the output order (levels finest first, indicators by id).
 LEVEL_TYPE = pd.CategoricalDtype(LEVELS, ordered=True)
 INDICATOR_TYPE = pd.CategoricalDtype(sorted(i for _, inds, _ in TABLES.values() for i in inds), ordered=True)
@@ -130,6 +138,7 @@ def read_table(folder: Path, name: str) -> pd.DataFrame:
         table = pq.read_table(files if len(files) > 1 else files[0], columns=columns, read_dictionary=list(ids))
         return table.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
     flags = {c for kind, spec in indicators.values() if kind.endswith("_count") for c in spec}
+    flags |= {spec[0] for kind, spec in indicators.values() if kind == "elderly_norm"}
     dtype = {c: "boolean" for c in flags} | {c: "str" for c in ids}
     frames = [pd.read_csv(f, usecols=columns, dtype=dtype) for f in files]
     df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -137,6 +146,24 @@ def read_table(folder: Path, name: str) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- compute
+
+
+def below(x: pd.Series, bound: float) -> pd.Series:
+    """x < bound as a nullable boolean: missing where x is missing."""
+    return pd.Series(x < bound, dtype="boolean").mask(x.isna())
+
+
+def norm_condition(df: pd.DataFrame, kind: str, spec: tuple) -> pd.Series:
+    """Whether a compound misses a facility norm, in three-valued (Kleene) logic: missing only when
+    the missing input decides it (pandas' nullable booleans: NA | True is True, NA & False is False)."""
+    if kind == "elderly_norm":
+        new_col, area, households, norm_new, norm_existing = spec
+        is_new = df[new_col].astype("boolean")
+        hh = df[households].astype("float64")
+        per_100 = (df[area].astype("float64") * 100.0 / hh).where(hh != 0)  # / 0: unknown
+        return (is_new & below(per_100, norm_new)) | (~is_new & below(per_100, norm_existing))
+    area, functions, min_area, min_functions = spec
+    return below(df[area].astype("float64"), min_area) | below(df[functions].astype("float64"), min_functions)
 
 
 def contributions(df: pd.DataFrame, indicators: dict) -> pd.DataFrame:
@@ -148,6 +175,11 @@ def contributions(df: pd.DataFrame, indicators: dict) -> pd.DataFrame:
             known = flag.notna().to_numpy()
             hit = (flag if kind == "true_count" else ~flag).fillna(False).to_numpy(dtype=bool)
             out[f"{ind}|num"] = hit.astype(np.int8)
+            out[f"{ind}|den"] = known.astype(np.int8)
+        elif kind in ("elderly_norm", "complex_norm"):
+            cond = norm_condition(df, kind, spec)
+            known = cond.notna().to_numpy()
+            out[f"{ind}|num"] = cond.fillna(False).to_numpy(dtype=bool).astype(np.int8)
             out[f"{ind}|den"] = known.astype(np.int8)
         elif kind == "sum":
             x = df[spec[0]].astype("float64")

@@ -70,14 +70,24 @@ pub struct FormulaSpec {
     pub scale: Option<f64>,
 }
 
-/// The levels of the 2023 check-up's object hierarchy, finest first.
+/// The object levels a check-up may use, finest first: 住房 building → 小区 compound → 社区
+/// community → 街区 block → 城区 district → 城市 city.
+///
+/// Which of them a catalogue uses, in this order, is its hierarchy
+/// ([`super::Catalog::levels`], TOML `[[levels]]`): the 2023 list's 小区(社区) is one level
+/// (compound) and its catalogues need no community; practice since 2025 reports 社区 apart, and a
+/// catalogue that declares `community` rolls compounds up to communities where the records carry
+/// `community_id`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ObjectLevel {
-    /// 住房: a dwelling building.
+    /// 住房: a dwelling building (TOML also `dwelling`).
+    #[serde(alias = "dwelling")]
     Building,
-    /// 小区(社区): a residential compound or community.
+    /// 小区: a residential compound (the 2023 list's 小区(社区)).
     Compound,
+    /// 社区: a community (a residents' committee area of one or more compounds).
+    Community,
     /// 街区: a block.
     Block,
     /// 城区: a district.
@@ -88,14 +98,21 @@ pub enum ObjectLevel {
 
 impl ObjectLevel {
     /// Every level, finest first.
-    pub const ALL: [ObjectLevel; 5] =
-        [ObjectLevel::Building, ObjectLevel::Compound, ObjectLevel::Block, ObjectLevel::District, ObjectLevel::City];
+    pub const ALL: [ObjectLevel; 6] = [
+        ObjectLevel::Building,
+        ObjectLevel::Compound,
+        ObjectLevel::Community,
+        ObjectLevel::Block,
+        ObjectLevel::District,
+        ObjectLevel::City,
+    ];
 
-    /// `building`, `compound`, `block`, `district` or `city`.
+    /// `building`, `compound`, `community`, `block`, `district` or `city`.
     pub fn as_str(self) -> &'static str {
         match self {
             ObjectLevel::Building => "building",
             ObjectLevel::Compound => "compound",
+            ObjectLevel::Community => "community",
             ObjectLevel::Block => "block",
             ObjectLevel::District => "district",
             ObjectLevel::City => "city",
@@ -107,19 +124,21 @@ impl ObjectLevel {
         match self {
             ObjectLevel::Building => "building_id",
             ObjectLevel::Compound => "compound_id",
+            ObjectLevel::Community => "community_id",
             ObjectLevel::Block => "block_id",
             ObjectLevel::District => "district_id",
             ObjectLevel::City => "city_id",
         }
     }
 
-    /// The level from its name.
+    /// The level from its name (`dwelling` is read as `building`).
     ///
     /// # Errors
     /// [`Error::Spec`] for an unknown name, listing the known ones.
     pub fn from_name(name: &str) -> Result<ObjectLevel> {
+        let name = if name == "dwelling" { "building" } else { name };
         ObjectLevel::ALL.into_iter().find(|l| l.as_str() == name).ok_or_else(|| {
-            Error::Spec(format!("unknown level '{name}'; levels: building, compound, block, district, city"))
+            Error::Spec(format!("unknown level '{name}'; levels: building, compound, community, block, district, city"))
         })
     }
 

@@ -18,7 +18,7 @@ use std::path::Path;
 pub use crate::direction::{Criterion, Direction, Standard};
 pub use provenance::{Status, StatusCounts};
 pub use schema::{
-    CatalogMeta, Group, Indicator, IndicatorType, Judgement, NotApplicable, Parameter, SubItem, Warning,
+    CatalogMeta, Group, Indicator, IndicatorType, Judgement, LevelSpec, NotApplicable, Parameter, SubItem, Warning,
 };
 pub use tree::{Node, NodeKind, Tree, ROOT_ID};
 
@@ -63,6 +63,8 @@ pub struct Catalog {
     parameters: BTreeMap<String, Parameter>,
     /// The parameters set by [`Catalog::with_parameters`], name → value.
     overrides: BTreeMap<String, f64>,
+    /// The object hierarchy, finest first: `[[levels]]`, or the default.
+    levels: Vec<LevelSpec>,
 }
 
 impl Catalog {
@@ -131,6 +133,7 @@ impl Catalog {
             names,
             parameters: file.parameters,
             overrides: BTreeMap::new(),
+            levels: if file.levels.is_empty() { LevelSpec::default_hierarchy() } else { file.levels },
         })
     }
 
@@ -209,6 +212,32 @@ impl Catalog {
             out.overrides.insert(name.to_string(), value);
         }
         Ok(out)
+    }
+
+    /// The object hierarchy whose records the catalogue's formulas read and whose levels
+    /// indicators are computed at, finest first: the `[[levels]]` it declares, or else
+    /// [`LevelSpec::default_hierarchy`] (building, compound, block, district, city).
+    ///
+    /// # Examples
+    /// ```
+    /// # fn main() -> citycheck::Result<()> {
+    /// use citycheck::compute::ObjectLevel;
+    /// use citycheck::Catalog;
+    /// let ids = |c: &Catalog| c.levels().iter().map(|l| l.id).collect::<Vec<_>>();
+    /// let mohurd = Catalog::builtin("mohurd-2023")?;
+    /// assert!(ids(&mohurd).contains(&ObjectLevel::Community));
+    /// assert!(!mohurd.level(ObjectLevel::Community).unwrap().required);
+    /// let plain = Catalog::builtin("ccsy-example")?;
+    /// assert!(!ids(&plain).contains(&ObjectLevel::Community));
+    /// # Ok(()) }
+    /// ```
+    pub fn levels(&self) -> &[LevelSpec] {
+        &self.levels
+    }
+
+    /// The declaration of `level` in the hierarchy, `None` when the catalogue does not use it.
+    pub fn level(&self, level: formula::ObjectLevel) -> Option<&LevelSpec> {
+        self.levels.iter().find(|l| l.id == level)
     }
 
     /// The catalogue's identity: id, names, version, description and source.

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+use super::formula::ObjectLevel;
 use super::provenance::Status;
 use crate::direction::{Criterion, Direction, Standard};
 
@@ -21,6 +22,61 @@ pub(crate) struct CatalogFile {
     pub judgements: Vec<Judgement>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, Parameter>,
+    /// The object hierarchy (`[[levels]]`), finest first; empty: [`LevelSpec::default_hierarchy`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<LevelSpec>,
+}
+
+/// One level of a catalogue's object hierarchy (`[[levels]]`, finest first): which object
+/// type, its names, and whether records must carry its id column.
+///
+/// The id column of a level in the records is `<id>_id` (`community_id` for `community`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LevelSpec {
+    /// The object type (`building` or `dwelling`, `compound`, `community`, `block`, `district`,
+    /// `city`).
+    pub id: ObjectLevel,
+    /// The Chinese name (e.g. `社区`).
+    pub name_zh: String,
+    /// The English name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// Whether records finer than this level must carry its id column to be rolled up past it
+    /// (default true). An optional level (`required = false`) is used where the records carry
+    /// its id and skipped where they do not: records without `community_id` roll compounds
+    /// straight up to blocks.
+    #[serde(default = "default_required", skip_serializing_if = "is_true")]
+    pub required: bool,
+}
+
+fn default_required() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+impl LevelSpec {
+    /// The hierarchy of a catalogue that declares none — the 2023 check-up's, as before
+    /// levels could be declared: building (住房), compound (小区(社区)), block (街区), district
+    /// (城区), city (城市), every one required.
+    pub fn default_hierarchy() -> Vec<LevelSpec> {
+        let level = |id, name_zh: &str, name_en: &str| LevelSpec {
+            id,
+            name_zh: name_zh.to_string(),
+            name_en: Some(name_en.to_string()),
+            required: true,
+        };
+        vec![
+            level(ObjectLevel::Building, "住房", "dwelling building"),
+            level(ObjectLevel::Compound, "小区(社区)", "residential compound"),
+            level(ObjectLevel::Block, "街区", "block"),
+            level(ObjectLevel::District, "城区", "district"),
+            level(ObjectLevel::City, "城市", "city"),
+        ]
+    }
 }
 
 /// A number that formulas read as `$name` (`[parameters]`): a norm such as the elderly-care

@@ -88,6 +88,28 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
         }
     }
 
+    // The hierarchy: known levels, finest first, each once; formulas read only its levels.
+    for pair in file.levels.windows(2) {
+        if pair[0].id >= pair[1].id {
+            return Err(fail(
+                Some(pair[1].id.as_str()),
+                format!(
+                    "[[levels]] are listed finest first, each once (building, compound, community, block, district, \
+                     city): '{}' cannot follow '{}'",
+                    pair[1].id, pair[0].id
+                ),
+            ));
+        }
+    }
+    if let Some(level) = file.levels.iter().find(|l| l.name_zh.trim().is_empty()) {
+        return Err(fail(Some(level.id.as_str()), "a level needs its Chinese name (name_zh)".into()));
+    }
+    let hierarchy: Vec<super::formula::ObjectLevel> = if file.levels.is_empty() {
+        super::schema::LevelSpec::default_hierarchy().into_iter().map(|l| l.id).collect()
+    } else {
+        file.levels.iter().map(|l| l.id).collect()
+    };
+
     let has_subgroups: HashSet<&str> = file.groups.iter().filter_map(|g| g.parent.as_deref()).collect();
     let indicator_ids: HashSet<&str> = file.indicators.iter().map(|i| i.id.as_str()).collect();
     let mut names: HashMap<&str, &str> = file.indicators.iter().map(|i| (i.id.as_str(), i.id.as_str())).collect();
@@ -177,6 +199,18 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
                 .map_err(|e| fail(entry, e.to_string().trim_start_matches("invalid spec: ").to_string()))?;
             if formula.scale.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
                 return Err(fail(entry, "formula scale must be a positive number".to_string()));
+            }
+            if !hierarchy.contains(&formula.object) {
+                let levels: Vec<&str> = hierarchy.iter().map(|l| l.as_str()).collect();
+                return Err(fail(
+                    entry,
+                    format!(
+                        "the formula reads {} records, a level the catalogue's hierarchy does not have ({}); \
+                         declare it in [[levels]]",
+                        formula.object,
+                        levels.join(", ")
+                    ),
+                ));
             }
         }
         if let Some(den) = &ind.denominator {

@@ -1,11 +1,16 @@
-//! Check-up indicators computed from raw object records (体检指标计算), on the four levels of
-//! the 2023 check-up: 住房 building → 小区(社区) compound → 街区 block → 城区 district → city.
+//! Check-up indicators computed from raw object records (体检指标计算), on the levels of the
+//! catalogue's object hierarchy ([`Catalog::levels`], `[[levels]]`): by default the four of the
+//! 2023 check-up, 住房 building → 小区(社区) compound → 街区 block → 城区 district → city; a
+//! catalogue may add 社区 community between compound and block (practice since 2025).
 //!
 //! Each catalogue indicator with a `[indicators.formula]` ([`FormulaSpec`]) is computed from
 //! the records of its object type: problem counts, shares, sums, ratios, per-capita values,
 //! coverage and shortfalls ([`formula`] documents the expression form and what each kind
 //! sums). Every record names its own id and its parents' ids (`building_id`, `compound_id`,
-//! `block_id`, `district_id`, `city_id`) and the check-up `year`.
+//! `block_id`, `district_id`, `city_id`; `community_id` where the catalogue declares that level)
+//! and the check-up `year`. A level the catalogue declares optional (`required = false`, as
+//! mohurd-2023's community) is skipped for records that lack its id column: compounds without
+//! `community_id` roll straight up to blocks, and no community rows are produced from them.
 //!
 //! # How it runs
 //! One polars lazy query per record table, run on the streaming engine (files larger than
@@ -42,7 +47,9 @@ use crate::panel::Panel;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComputeOptions {
     /// Output levels (default: compound, block, district and city). An indicator is produced at
-    /// every requested level at or above its object type (building counts from compound up).
+    /// every requested level at or above its object type (building counts from compound up)
+    /// that the catalogue's hierarchy has; `community` is produced when the catalogue declares
+    /// it and the records carry `community_id` (ask for it: it is not among the defaults).
     pub levels: Vec<ObjectLevel>,
     /// Also list the problem ledger: one row per object and problem (count and share formulas).
     pub ledger: bool,
@@ -339,6 +346,23 @@ pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptio
         return Err(Error::Spec("compute: no output level requested".into()));
     }
     let mut issues = Vec::new();
+    // The requested levels the catalogue's hierarchy has, finest first.
+    let hierarchy = catalog.levels();
+    let declared = |l: &ObjectLevel| hierarchy.iter().any(|h| h.id == *l);
+    let mut requested: Vec<ObjectLevel> = options.levels.iter().copied().filter(declared).collect();
+    requested.sort_unstable();
+    requested.dedup();
+    for level in options.levels.iter().filter(|l| !declared(*l)) {
+        let known: Vec<&str> = hierarchy.iter().map(|h| h.id.as_str()).collect();
+        issues.push(issue(
+            IssueKind::IgnoredColumn,
+            "records",
+            format!(
+                "the catalogue's hierarchy has no {level} level ({}): nothing is produced at {level} level",
+                known.join(", ")
+            ),
+        ));
+    }
     for (level, jobs) in &by_level {
         if !tables.iter().any(|t| t.level == *level) {
             let ids: Vec<&str> = jobs.iter().map(|j| j.indicator.as_str()).collect();
@@ -350,6 +374,15 @@ pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptio
         }
     }
 
+    // The parent columns of the ledger: the hierarchy's levels above building, an optional one
+    // only when some table carries its id (so records without community_id give the same
+    // columns as before levels could be declared).
+    let ledger_levels: Vec<ObjectLevel> = hierarchy
+        .iter()
+        .filter(|h| h.id > ObjectLevel::Building)
+        .filter(|h| h.required || tables.iter().any(|t| t.schema.contains(h.id.id_column())))
+        .map(|h| h.id)
+        .collect();
     let mut grouped = Vec::new();
     let mut ledgers = Vec::new();
     for table in tables {
@@ -367,7 +400,29 @@ pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptio
                 table.check_column(&job.indicator, &column, usage)?;
             }
         }
-        let finest = options.levels.iter().copied().filter(|l| *l >= table.level && *l > ObjectLevel::Building).min();
+        // The levels this table rolls up through: the hierarchy's above its own, an optional
+        // level only where the table carries its id column.
+        let through: Vec<ObjectLevel> = hierarchy
+            .iter()
+            .filter(|h| h.id >= table.level && h.id > ObjectLevel::Building)
+            .filter(|h| h.required || table.schema.contains(h.id.id_column()))
+            .map(|h| h.id)
+            .collect();
+        for h in hierarchy.iter().filter(|h| !h.required && h.id > table.level && requested.contains(&h.id)) {
+            if !table.schema.contains(h.id.id_column()) {
+                issues.push(issue(
+                    IssueKind::MissingKey,
+                    &table.origin,
+                    format!(
+                        "{} records carry no '{}': their indicators are not produced at {} level",
+                        table.level,
+                        h.id.id_column(),
+                        h.id
+                    ),
+                ));
+            }
+        }
+        let finest = requested.iter().copied().filter(|l| through.contains(l)).min();
         let Some(finest) = finest else {
             issues.push(issue(
                 IssueKind::IgnoredColumn,
@@ -376,7 +431,7 @@ pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptio
             ));
             continue;
         };
-        let keys: Vec<ObjectLevel> = finest.and_above().collect();
+        let keys: Vec<ObjectLevel> = through.iter().copied().filter(|l| *l >= finest).collect();
         for l in &keys {
             if !table.schema.contains(l.id_column()) {
                 return Err(Error::data(
@@ -391,13 +446,13 @@ pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptio
         }
         grouped.push(group(table, jobs, &keys, &mut issues)?);
         if options.ledger {
-            ledgers.extend(ledger(table, &grouped.last().expect("pushed").jobs));
+            ledgers.extend(ledger(table, &grouped.last().expect("pushed").jobs, &ledger_levels));
         }
     }
     check_parents(&grouped, tables, &mut issues)?;
 
     let mut levels = Vec::new();
-    for level in ObjectLevel::ALL.into_iter().filter(|l| options.levels.contains(l)) {
+    for level in requested {
         if let Some(sums) = level_sums(&grouped, level)? {
             levels.push(sums);
         }
@@ -626,7 +681,9 @@ fn level_sums(grouped: &[Grouped], level: ObjectLevel) -> Result<Option<LevelSum
     let id = level.id_column();
     let mut frame: Option<LazyFrame> = None;
     let mut jobs = Vec::new();
-    for (t, g) in grouped.iter().enumerate().filter(|(_, g)| g.level <= level) {
+    // A table reaches `level` when its finest output level is at or below it and its sums carry
+    // the level's id (an optional level the table lacks is skipped).
+    for (t, g) in grouped.iter().enumerate().filter(|(_, g)| g.level <= level && g.sums.column(id).is_ok()) {
         let objects = format!("t{t}_objects");
         let mut aggs = vec![col("objects").sum().alias(objects.as_str())];
         for (k, job) in g.jobs.iter().enumerate() {
@@ -735,11 +792,11 @@ impl LevelSums {
 }
 
 /// The problem ledger of a table, as query plans (one per count/share formula): one row per
-/// object that the formula flags.
-fn ledger(table: &RecordTable, jobs: &[Job]) -> Vec<LazyFrame> {
+/// object that the formula flags. `levels` are the parent columns, the same for every table.
+fn ledger(table: &RecordTable, jobs: &[Job], levels: &[ObjectLevel]) -> Vec<LazyFrame> {
     let own = table.level.id_column();
     // The same columns for every table: the parents above the object, empty at or below it.
-    let parents: Vec<Expr> = ObjectLevel::ALL[1..]
+    let parents: Vec<Expr> = levels
         .iter()
         .map(|l| {
             if *l > table.level && table.schema.contains(l.id_column()) {
@@ -787,7 +844,8 @@ impl Computed {
     }
 
     /// The problem ledger (year, level, object_id, compound_id, block_id, district_id, city_id,
-    /// indicator); `None` when it was not asked for.
+    /// indicator; `community_id` after `compound_id` when the catalogue declares that level and
+    /// the records carry it); `None` when it was not asked for.
     pub fn ledger(&self) -> Result<Option<DataFrame>> {
         let Some(plans) = &self.ledger else { return Ok(None) };
         if plans.is_empty() {

@@ -73,7 +73,7 @@ fn level_of(schema: &Schema, origin: &str) -> Result<ObjectLevel> {
         Error::data(
             Location { file: Some(origin.to_string()), ..Default::default() },
             "a record table needs the id column of its object and its parents: building_id, compound_id, \
-             block_id, district_id, city_id (the finest present names the object type)",
+             community_id, block_id, district_id, city_id (the finest present names the object type)",
         )
     })
 }

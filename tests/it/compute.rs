@@ -353,3 +353,119 @@ fn a_run_scores_the_indicators_it_computes() {
     assert!(citycheck::run::RunConfig::from_toml(both).unwrap_err().to_string().contains("not both"));
     assert!(citycheck::run::RunConfig::from_toml("catalog = \"x\"\n").is_err());
 }
+
+/// A catalogue whose hierarchy (`[[levels]]`) has an optional community level between compound
+/// and block, and the two indicators of the tiny hierarchy above.
+fn community_catalog() -> Catalog {
+    let mut toml = String::from(
+        "[catalog]\nid = \"communities\"\nname = \"c\"\nversion = \"1\"\n[[groups]]\nid = \"g\"\nname_zh = \"组\"\nname_en = \"g\"\n",
+    );
+    for (id, zh, required) in [
+        ("dwelling", "住房", ""),
+        ("compound", "小区", ""),
+        ("community", "社区", "required = false\n"),
+        ("block", "街区", ""),
+        ("district", "城区", ""),
+        ("city", "城市", ""),
+    ] {
+        toml.push_str(&format!("[[levels]]\nid = \"{id}\"\nname_zh = \"{zh}\"\n{required}"));
+    }
+    let formulas = [("gas", "building", "count(gas_hazard)"), ("no_elderly", "compound", "count(!has_elderly_care)")];
+    for (id, object, expr) in formulas {
+        toml.push_str(&format!(
+            "[[indicators]]\nid = \"{id}\"\nname_zh = \"{id}\"\nname_en = \"{id}\"\ngroup = \"g\"\nunit = \"count\"\ndirection = \"lower\"\n[indicators.formula]\nobject = \"{object}\"\nexpr = \"{expr}\"\n"
+        ));
+    }
+    Catalog::from_toml(&toml, "communities.toml").unwrap()
+}
+
+/// Issue 14 item 6: the hierarchy is the catalogue's. Compounds r1, r2 form community m1, r3
+/// m2, r4 m3; the buildings carry no community_id.
+#[test]
+fn the_community_level_comes_from_the_catalogue() {
+    let declared = community_catalog();
+    let levels: Vec<ObjectLevel> = declared.levels().iter().map(|l| l.id).collect();
+    assert_eq!(levels, ObjectLevel::ALL, "`dwelling` is read as building");
+    let with_community = compounds().lazy().with_column(
+        when(col("compound_id").eq(lit("r3")))
+            .then(lit("m2"))
+            .when(col("compound_id").eq(lit("r4")))
+            .then(lit("m3"))
+            .otherwise(lit("m1"))
+            .alias("community_id"),
+    );
+    let tables = vec![
+        RecordTable::from_frame(buildings(), "buildings").unwrap(),
+        RecordTable::from_frame(with_community.collect().unwrap(), "compounds").unwrap(),
+    ];
+    assert_eq!(tables[1].level, ObjectLevel::Compound, "the finest id names the object");
+    let wanted = vec![ObjectLevel::Compound, ObjectLevel::Community, ObjectLevel::Block];
+    let options = ComputeOptions { levels: wanted, ledger: true };
+    let out = compute(&declared, &tables, &options).unwrap();
+    assert_eq!(out.levels(), options.levels);
+    let df = out.indicators().unwrap();
+    // m1 = r1 (是: has care) + r2 (否); m2 = r3 (unknown); m3 = r4 (false).
+    assert_eq!(row(&df, "community", "m1", "no_elderly"), (Some(1.0), Some(1.0), Some(2.0), 0));
+    assert_eq!(row(&df, "community", "m2", "no_elderly"), (Some(0.0), Some(0.0), Some(0.0), 1));
+    assert_eq!(row(&df, "community", "m3", "no_elderly"), (Some(1.0), Some(1.0), Some(1.0), 0));
+    // Blocks as without communities: k1 = r1 + r2.
+    assert_eq!(row(&df, "block", "k1", "no_elderly"), (Some(1.0), Some(1.0), Some(2.0), 0));
+    // Buildings without community_id: no community rows for them, and an issue says so.
+    let gas = col("indicator").eq(lit("gas"));
+    let community_gas = df.clone().lazy().filter(col("level").eq(lit("community")).and(gas)).collect().unwrap();
+    assert_eq!(community_gas.height(), 0);
+    assert_eq!(row(&df, "block", "k1", "gas"), (Some(1.0), Some(1.0), Some(2.0), 1));
+    let text: Vec<String> = out.issues.iter().map(|i| i.to_string()).collect();
+    assert!(out.issues.iter().any(|i| i.message.contains("building records carry no 'community_id'")), "{text:?}");
+    assert_eq!(out.issues.len(), 1, "{text:?}");
+    // The ledger gains community_id after compound_id.
+    let ledger = out.ledger().unwrap().unwrap();
+    let names: Vec<&str> = ledger.get_column_names().into_iter().map(|n| n.as_str()).collect();
+    assert_eq!(names.join(","), "year,level,object_id,compound_id,community_id,block_id,district_id,city_id,indicator");
+
+    // Compounds without community_id: the optional level is skipped, compounds roll up to blocks.
+    let plain = vec![
+        RecordTable::from_frame(buildings(), "buildings").unwrap(),
+        RecordTable::from_frame(compounds(), "compounds").unwrap(),
+    ];
+    let out = compute(&declared, &plain, &options).unwrap();
+    assert_eq!(out.levels(), [ObjectLevel::Compound, ObjectLevel::Block]);
+    let df = out.indicators().unwrap();
+    assert_eq!(row(&df, "block", "k1", "no_elderly"), (Some(1.0), Some(1.0), Some(2.0), 0));
+    assert!(out.issues.iter().any(|i| i.message.contains("compound records carry no 'community_id'")));
+    let ledger = out.ledger().unwrap().unwrap();
+    assert!(ledger.column("community_id").is_err(), "no table carries community_id");
+    // Without the community among the requested levels: no issue at all.
+    let out = compute(&declared, &plain, &ComputeOptions::default()).unwrap();
+    assert!(out.issues.is_empty(), "{:?}", out.issues);
+
+    // A catalogue without [[levels]] has today's hierarchy: no community.
+    assert!(catalog().level(ObjectLevel::Community).is_none());
+    let out = compute(&catalog(), &tables, &options).unwrap();
+    assert!(!out.levels().contains(&ObjectLevel::Community));
+    assert!(out.issues.iter().any(|i| i.message.contains("has no community level")));
+}
+
+#[test]
+fn a_hierarchy_is_checked_when_the_catalogue_loads() {
+    let head = "[catalog]\nid = \"x\"\nname = \"x\"\nversion = \"1\"\n[[groups]]\nid = \"g\"\nname_zh = \"g\"\nname_en = \"g\"\n";
+    let indicator = "[[indicators]]\nid = \"i\"\nname_zh = \"i\"\nname_en = \"i\"\ngroup = \"g\"\nunit = \"count\"\n\
+                     direction = \"lower\"\n[indicators.formula]\nobject = \"community\"\nexpr = \"count(a)\"\n";
+    // A formula on community records needs the level declared.
+    let err = Catalog::from_toml(&format!("{head}{indicator}"), "x.toml").unwrap_err().to_string();
+    assert!(err.contains("community") && err.contains("[[levels]]"), "{err}");
+    let levels =
+        "[[levels]]\nid = \"compound\"\nname_zh = \"小区\"\n[[levels]]\nid = \"community\"\nname_zh = \"社区\"\n";
+    assert!(Catalog::from_toml(&format!("{head}{levels}{indicator}"), "x.toml").is_ok());
+    // Finest first, each once; a Chinese name; known level names.
+    let reversed =
+        "[[levels]]\nid = \"community\"\nname_zh = \"社区\"\n[[levels]]\nid = \"compound\"\nname_zh = \"小区\"\n";
+    let err = Catalog::from_toml(&format!("{head}{reversed}"), "x.toml").unwrap_err().to_string();
+    assert!(err.contains("finest first"), "{err}");
+    let unnamed = "[[levels]]\nid = \"compound\"\nname_zh = \"\"\n";
+    assert!(Catalog::from_toml(&format!("{head}{unnamed}"), "x.toml").is_err());
+    let unknown = "[[levels]]\nid = \"town\"\nname_zh = \"镇\"\n";
+    assert!(Catalog::from_toml(&format!("{head}{unknown}"), "x.toml").is_err());
+    assert_eq!(ObjectLevel::from_name("community").unwrap(), ObjectLevel::Community);
+    assert_eq!(ObjectLevel::from_name("dwelling").unwrap(), ObjectLevel::Building);
+}

@@ -124,7 +124,9 @@ enum Command {
         /// A record file (.csv, .parquet) or a folder of them; repeat for each table.
         #[arg(long = "records", required = true)]
         records: Vec<PathBuf>,
-        /// Output levels, comma-separated: compound, block, district, city (default all four).
+        /// Output levels, comma-separated: compound, community, block, district, city (default compound,
+        /// block, district, city; community when the catalogue declares it and the records carry
+        /// community_id).
         #[arg(long, value_delimiter = ',')]
         level: Vec<String>,
         /// Skip the object ledger (one row per object and problem).
