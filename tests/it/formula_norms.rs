@@ -306,7 +306,7 @@ fn unknown_overrides_are_refused() {
     let err = catalog.with_parameters([("elderly_norm", 25.0)]).unwrap_err().to_string();
     assert!(err.contains("'elderly_norm'") && err.contains("did you mean 'elderly_norm_new'"), "{err}");
     assert!(catalog.with_parameters([("elderly_norm_new", f64::NAN)]).is_err());
-    let builtin = Catalog::builtin("mohurd-2023").unwrap();
+    let builtin = Catalog::builtin("ccsy-example").unwrap();
     let err = builtin.with_parameters([("elderly_norm_new", 25.0)]).unwrap_err().to_string();
     assert!(err.contains("no [parameters]"), "{err}");
 }
@@ -336,7 +336,7 @@ fn a_run_applies_and_records_its_parameters() {
         serde_json::from_str(&std::fs::read_to_string(out_dir.join("run.json")).unwrap()).unwrap();
     assert_eq!(json["catalog"]["parameters"]["elderly_norm_new"], 25.0);
     // The same run against a catalogue without that parameter stops before reading records.
-    let wrong = config.replace("norms.toml", "mohurd-2023");
+    let wrong = config.replace("norms.toml", "ccsy-example");
     let err = citycheck::run::run(&citycheck::run::RunConfig::from_toml(&wrong).unwrap(), Some(&out_dir))
         .unwrap_err()
         .to_string();
