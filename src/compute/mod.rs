@@ -352,7 +352,7 @@ pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptio
     let mut requested: Vec<ObjectLevel> = options.levels.iter().copied().filter(declared).collect();
     requested.sort_unstable();
     requested.dedup();
-    for level in options.levels.iter().filter(|l| !declared(*l)) {
+    for level in options.levels.iter().filter(|l| !declared(l)) {
         let known: Vec<&str> = hierarchy.iter().map(|h| h.id.as_str()).collect();
         issues.push(issue(
             IssueKind::IgnoredColumn,
