@@ -10,9 +10,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
-    /// 正向: more is better.
+    /// 正向: more is better (also written `正向`, `+` or `benefit` in a catalogue).
+    #[serde(alias = "正向", alias = "+", alias = "benefit")]
     Higher,
-    /// 负向: less is better.
+    /// 负向: less is better (also written `负向`, `-`, `−` or `cost` in a catalogue).
+    #[serde(alias = "负向", alias = "-", alias = "−", alias = "cost")]
     Lower,
     /// 区间型: best anywhere inside `[a, b]`.
     Band([f64; 2]),
@@ -20,7 +22,41 @@ pub enum Direction {
     Target(f64),
 }
 
+/// The spellings of a benefit criterion that [`Direction::from_type`] reads.
+pub const BENEFIT_TYPES: &[&str] = &["1", "+1", "+", "benefit", "max", "higher", "正向", "正"];
+/// The spellings of a cost criterion that [`Direction::from_type`] reads.
+pub const COST_TYPES: &[&str] = &["-1", "-", "−", "cost", "min", "lower", "负向", "负"];
+
 impl Direction {
+    /// A criterion type as papers and tools write it: `1`, `+`, `benefit`, `max`, `正向` (more is
+    /// better) or `-1`, `-`, `cost`, `min`, `负向` (less is better), the notation of R's MCDM
+    /// packages, pymcdm and Chinese tools; surrounding spaces and case are ignored.
+    ///
+    /// # Errors
+    /// A message listing the accepted spellings.
+    ///
+    /// # Examples
+    /// ```
+    /// use citycheck::direction::Direction;
+    /// assert_eq!(Direction::from_type("+").unwrap(), Direction::Higher);
+    /// assert_eq!(Direction::from_type("负向").unwrap(), Direction::Lower);
+    /// assert!(Direction::from_type("0").is_err());
+    /// ```
+    pub fn from_type(text: &str) -> std::result::Result<Direction, String> {
+        let t = text.trim().to_lowercase();
+        if BENEFIT_TYPES.contains(&t.as_str()) {
+            Ok(Direction::Higher)
+        } else if COST_TYPES.contains(&t.as_str()) {
+            Ok(Direction::Lower)
+        } else {
+            Err(format!(
+                "criterion type '{text}' is neither a benefit ({}) nor a cost ({})",
+                BENEFIT_TYPES.join(", "),
+                COST_TYPES.join(", ")
+            ))
+        }
+    }
+
     /// The best interval `[a, b]` of band and target directions (`[T, T]` for a target).
     pub fn band(&self) -> Option<(f64, f64)> {
         match *self {

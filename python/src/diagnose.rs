@@ -17,7 +17,7 @@ use pyo3::prelude::*;
 use crate::arrow::ArrowStream;
 use crate::catalog::PyCatalog;
 use crate::checkup::spec_from_py;
-use crate::error::{citycheck_error, polars_error, SpecError};
+use crate::error::{citycheck_error, polars_error, MethodError, SpecError};
 use crate::kernels::{slice, vector_out};
 use crate::panel::PyPanel;
 use crate::{from_name, from_py, to_py};
@@ -165,6 +165,12 @@ fn diagnose_coupling(
     let (u, beta) = (slice(&u)?, slice(&beta)?);
     if u.len() != beta.len() {
         return Err(SpecError::new_err(format!("coupling: {} weight(s) for {} subsystem(s)", beta.len(), u.len())));
+    }
+    if let Some((i, x)) = u.iter().enumerate().find(|(_, x)| !(0.0..=1.0).contains(*x) && !x.is_nan()) {
+        return Err(MethodError::new_err(format!(
+            "coupling: u[{i}] = {x} is outside [0, 1]: the subsystem indices U are scores in [0, 1] \
+             (divide scores on 0–100 by 100)"
+        )));
     }
     let k = coupling(u, beta);
     Ok((k.c, k.t, k.d, k.grade().map(|g| g.as_str())))

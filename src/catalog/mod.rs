@@ -124,6 +124,17 @@ impl Catalog {
                 names.insert(alias.clone(), i);
             }
         }
+        // The Chinese name matches a data column too, unless two indicators share it or it is
+        // already an id or alias (those win).
+        let mut name_zh: HashMap<&str, Option<usize>> = HashMap::new();
+        for (i, indicator) in file.indicators.iter().enumerate() {
+            name_zh.entry(indicator.name_zh.trim()).and_modify(|seen| *seen = None).or_insert(Some(i));
+        }
+        for (name, i) in name_zh {
+            if let Some(i) = i {
+                names.entry(name.to_string()).or_insert(i);
+            }
+        }
         Ok(Catalog {
             meta: file.catalog,
             groups: file.groups,
@@ -265,12 +276,13 @@ impl Catalog {
         &self.indicators
     }
 
-    /// Position of the indicator named by `name` (its id or any alias, exact match).
+    /// Position of the indicator named by `name` (exact match): its id, any alias, or its
+    /// `name_zh` when no other indicator has the same Chinese name.
     pub fn position(&self, name: &str) -> Option<usize> {
         self.names.get(name.trim()).copied()
     }
 
-    /// The indicator named by `name` (id or alias).
+    /// The indicator named by `name` (id, alias or unambiguous `name_zh`).
     pub fn indicator(&self, name: &str) -> Option<&Indicator> {
         self.position(name).map(|i| &self.indicators[i])
     }

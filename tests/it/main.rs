@@ -9,6 +9,7 @@ mod catalogs;
 mod cli;
 mod coinr;
 mod compute;
+mod conventions;
 mod core;
 mod diagnose;
 mod evaluate;

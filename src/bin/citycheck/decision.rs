@@ -13,19 +13,12 @@ use citycheck::panel::{read_decision_matrix, DecisionMatrix};
 use citycheck::weight::{ahp, AhpMethod, Criteria, Weight, SAATY_RI};
 use citycheck::{Error, Result};
 
-fn directions(types: Option<&[i8]>, n: usize) -> Result<Vec<Direction>> {
+fn directions(types: Option<&[Direction]>, n: usize) -> Result<Vec<Direction>> {
     let Some(types) = types else { return Ok(vec![Direction::Higher; n]) };
     if types.len() != n {
         return Err(Error::Spec(format!("--types has {} entries for {n} criteria", types.len())));
     }
-    types
-        .iter()
-        .map(|&t| match t {
-            1 => Ok(Direction::Higher),
-            -1 => Ok(Direction::Lower),
-            other => Err(Error::Spec(format!("--types: {other} is neither 1 (benefit) nor -1 (cost)"))),
-        })
-        .collect()
+    Ok(types.to_vec())
 }
 
 fn compute_weights(m: &DecisionMatrix, method: &Weight, dirs: &[Direction]) -> Result<(Vec<f64>, Vec<String>)> {
@@ -59,7 +52,7 @@ pub fn parse_rank_method(name: &str) -> std::result::Result<String, String> {
 pub fn weights(
     matrix: Option<&Path>,
     method: &Weight,
-    types: Option<&[i8]>,
+    types: Option<&[Direction]>,
     pairwise: Option<&Path>,
     derivation: AhpMethod,
 ) -> Result<String> {
@@ -168,7 +161,7 @@ pub struct RankOptions<'a> {
 /// `alternative,score,rank` for a matrix, weights and a ranking method.
 pub fn rank(
     matrix: &Path,
-    types: Option<&[i8]>,
+    types: Option<&[Direction]>,
     weights: &str,
     method: &str,
     options: RankOptions<'_>,

@@ -159,9 +159,10 @@ enum Command {
         #[arg(long, value_parser = parse_method::<Weight>,
               help = method_help::<Weight>("Weight method (ahp reads --pairwise, the others --matrix)"))]
         method: Weight,
-        /// Criterion directions: 1 benefit (higher), -1 cost (lower); default all 1.
-        #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
-        types: Option<Vec<i8>>,
+        /// Criterion types, one per criterion: 1, +, benefit, max or 正向 (higher is better);
+        /// -1, -, cost, min or 负向 (lower is better); default all benefit.
+        #[arg(long, value_delimiter = ',', allow_hyphen_values = true, value_parser = Direction::from_type)]
+        types: Option<Vec<Direction>>,
         /// AHP pairwise comparison matrix (CSV, criteria as header and first column).
         #[arg(long)]
         pairwise: Option<PathBuf>,
@@ -173,9 +174,10 @@ enum Command {
     Rank {
         #[arg(long)]
         matrix: PathBuf,
-        /// Criterion directions: 1 benefit, -1 cost; default all 1.
-        #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
-        types: Option<Vec<i8>>,
+        /// Criterion types, one per criterion: 1, +, benefit, max or 正向 (higher is better);
+        /// -1, -, cost, min or 负向 (lower is better); default all benefit.
+        #[arg(long, value_delimiter = ',', allow_hyphen_values = true, value_parser = Direction::from_type)]
+        types: Option<Vec<Direction>>,
         #[arg(long, default_value = "equal", help = format!(
             "Weights: a weight method ({}), weights `w1,w2,…`, or a CSV `criterion,weight`",
             Weight::NAMING.help_list()

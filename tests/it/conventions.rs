@@ -1,0 +1,117 @@
+//! The notations of the literature and of Chinese tools (issue 17, item 5 and the catalogue
+//! findings): criterion types `+,-`, directions `正向`/`负向`/`+`/`-`, Chinese units, and a data
+//! column named by the indicator's own `name_zh`.
+
+use std::process::Command;
+
+use citycheck::direction::Direction;
+use citycheck::{Catalog, Panel, ValidationMode};
+
+fn citycheck(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_citycheck")).args(args).output().expect("the citycheck binary runs")
+}
+
+#[test]
+fn criterion_types_in_every_notation() {
+    for t in ["1", "+1", "+", "benefit", "MAX", "higher", "正向", " 正 "] {
+        assert_eq!(Direction::from_type(t), Ok(Direction::Higher), "{t}");
+    }
+    for t in ["-1", "-", "−", "cost", "min", "lower", "负向", "负"] {
+        assert_eq!(Direction::from_type(t), Ok(Direction::Lower), "{t}");
+    }
+    let err = Direction::from_type("0").unwrap_err();
+    assert!(err.contains("'0'") && err.contains("benefit") && err.contains("cost"), "{err}");
+}
+
+#[test]
+fn rank_reads_plus_minus_types_as_it_reads_one_minus_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.csv");
+    std::fs::write(&m, "alternative,cost,quality\nA,10,7\nB,12,9\nC,8,5\n").unwrap();
+    let m = m.to_str().unwrap();
+    let numeric = citycheck(&["rank", "--matrix", m, "--types", "-1,1", "--method", "topsis"]);
+    let signs = citycheck(&["rank", "--matrix", m, "--types", "-,+", "--method", "topsis"]);
+    let words = citycheck(&["rank", "--matrix", m, "--types", "cost,benefit", "--method", "topsis"]);
+    assert!(numeric.status.success(), "{}", String::from_utf8_lossy(&numeric.stderr));
+    assert_eq!(numeric.stdout, signs.stdout);
+    assert_eq!(numeric.stdout, words.stdout);
+    let bad = citycheck(&["rank", "--matrix", m, "--types", "-,0", "--method", "topsis"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("criterion type '0'"));
+}
+
+const CHINESE: &str = r#"
+[catalog]
+id = "chinese-notation"
+name = "中文写法"
+version = "1"
+
+[[groups]]
+id = "economy"
+name_zh = "经济"
+name_en = "Economy"
+
+[[indicators]]
+id = "gdp"
+name_zh = "地区生产总值"
+name_en = "GDP"
+group = "economy"
+unit = "亿元"
+direction = "正向"
+
+[[indicators]]
+id = "so2"
+name_zh = "工业二氧化硫排放量"
+name_en = "Industrial SO2"
+group = "economy"
+unit = "万吨"
+direction = "负向"
+
+[[indicators]]
+id = "income"
+name_zh = "人均可支配收入"
+name_en = "Disposable income per person"
+group = "economy"
+unit = "元/人"
+direction = "+"
+
+[[indicators]]
+id = "twin"
+name_zh = "同名指标"
+name_en = "Twin a"
+group = "economy"
+unit = "万元"
+direction = "-"
+
+[[indicators]]
+id = "twin_b"
+name_zh = "同名指标"
+name_en = "Twin b"
+group = "economy"
+unit = "万人"
+direction = "higher"
+"#;
+
+#[test]
+fn a_catalogue_written_in_chinese_loads() {
+    let c = Catalog::from_toml(CHINESE, "chinese.toml").unwrap();
+    let dir = |id: &str| c.indicator(id).unwrap().direction;
+    assert_eq!(dir("gdp"), Some(Direction::Higher));
+    assert_eq!(dir("so2"), Some(Direction::Lower));
+    assert_eq!(dir("income"), Some(Direction::Higher));
+    assert_eq!(dir("twin"), Some(Direction::Lower));
+    assert_eq!(c.indicator("gdp").unwrap().unit, "亿元");
+}
+
+#[test]
+fn a_data_column_named_by_name_zh_is_the_indicator_unless_the_name_is_shared() {
+    let c = Catalog::from_toml(CHINESE, "chinese.toml").unwrap();
+    assert_eq!(c.indicator("地区生产总值").map(|i| i.id.as_str()), Some("gdp"));
+    // Two indicators share 同名指标: it names neither.
+    assert!(c.indicator("同名指标").is_none());
+    // Through a panel: the Chinese column name validates without an alias.
+    let panel =
+        Panel::from_records([("沈阳市", 2012, "地区生产总值", 6606.8), ("大连市", 2012, "地区生产总值", 7002.8)]);
+    let validation = panel.validate(&c, ValidationMode::Strict).unwrap();
+    assert!(validation.issues.is_empty(), "{:?}", validation.issues);
+}
