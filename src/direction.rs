@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
-    /// 正向: more is better (also written `正向`, `+` or `benefit` in a catalogue).
-    #[serde(alias = "正向", alias = "+", alias = "benefit")]
+    /// 正向: more is better (also written `正向`, `正`, `+`, `benefit` or `max`).
+    #[serde(alias = "正向", alias = "正", alias = "+", alias = "benefit", alias = "max")]
     Higher,
-    /// 负向: less is better (also written `负向`, `-`, `−` or `cost` in a catalogue).
-    #[serde(alias = "负向", alias = "-", alias = "−", alias = "cost")]
+    /// 负向: less is better (also written `负向`, `负`, `-`, `−`, `cost` or `min`).
+    #[serde(alias = "负向", alias = "负", alias = "-", alias = "−", alias = "cost", alias = "min")]
     Lower,
     /// 区间型: best anywhere inside `[a, b]`.
     Band([f64; 2]),

@@ -552,8 +552,9 @@ def names(given: Sequence[Any] | None, n: int, prefix: str, what: str = "names")
 
 
 def directions(types: Any, n: int) -> list[Any]:
-    """Criterion types as catalogue directions, one per column: ``1`` / ``"higher"``
-    (benefit), ``-1`` / ``"lower"`` (cost), or a direction table such as ``{"band": [a, b]}``.
+    """Criterion types as catalogue directions, one per column: ``1`` / ``"higher"`` / ``"+"`` /
+    ``"benefit"`` / ``"max"`` / ``"正向"`` (benefit), ``-1`` / ``"lower"`` / ``"-"`` / ``"cost"`` /
+    ``"min"`` / ``"负向"`` (cost), or a direction table such as ``{"band": [a, b]}``.
     A list, numpy array (of ±1 or of text), pandas / polars Series or pyarrow array; ``None`` is
     every column higher (an empty list for the native module).
 

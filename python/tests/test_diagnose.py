@@ -131,3 +131,12 @@ def test_coupling_refuses_scores_outside_zero_one() -> None:
         cc.coupling_coordination([0.4, 90.0])
     # The bounds themselves are allowed: a zero subsystem gives C = 0.
     assert cc.coupling_coordination([0.0, 1.0]).c == 0.0
+
+
+def test_criterion_types_in_the_notation_of_papers() -> None:
+    # R's MCDM packages and Chinese tools write "+" / "-" or 正向 / 负向 for benefit / cost.
+    x = np.array([[10.0, 7.0], [12.0, 9.0], [8.0, 5.0]])
+    w = [0.5, 0.5]
+    numeric = cc.mcda.topsis(x, w, [-1, 1])
+    for types in (["-", "+"], ["cost", "benefit"], ["负向", "正向"], ["min", "max"]):
+        assert np.array_equal(cc.mcda.topsis(x, w, types), numeric), types
