@@ -10,7 +10,8 @@
 //! priority of every task it points to. Within a unit, tasks are ordered by priority
 //! (descending), then task id; `rank` is 1 for the highest priority, equal priorities sharing
 //! the lowest rank. A problem that points to no task is in no reserve row (a note counts
-//! them); a task the catalogue names but the task file lacks is kept, with an empty name.
+//! them); a task the catalogue names but the task file lacks is kept, with an empty name. A
+//! catalogue with no link at all to the task file has no reserve (one note says so).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,6 +46,22 @@ pub(crate) fn reserve(
     notes: &mut Vec<String>,
 ) -> Vec<ReserveItem> {
     let mut out = Vec::new();
+    // A catalogue with no link at all to this task file (a study of another province, say):
+    // one note, no reserve, rather than every problem reported as pointing to no task.
+    let catalog = view.catalog;
+    let linked_at_all =
+        catalog.indicators().iter().any(|i| !i.tasks.is_empty() || tasks.tasks_of(&i.id).next().is_some());
+    if !linked_at_all {
+        if !ledger.is_empty() {
+            notes.push(format!(
+                "no reserve: catalogue '{}' has no link to the renewal tasks of task file '{}' (link indicators with \
+                 `tasks`, or name another task file)",
+                catalog.id(),
+                tasks.id()
+            ));
+        }
+        return out;
+    }
     let mut untasked = 0;
     let mut start = 0;
     // The ledger holds each unit's problems together, units in the data's order.

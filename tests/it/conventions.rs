@@ -115,3 +115,91 @@ fn a_data_column_named_by_name_zh_is_the_indicator_unless_the_name_is_shared() {
     let validation = panel.validate(&c, ValidationMode::Strict).unwrap();
     assert!(validation.issues.is_empty(), "{:?}", validation.issues);
 }
+
+/// `diagnose --year 2010` prints the 2010 scores above the 2010 diagnosis (it printed the
+/// latest year's table before).
+#[test]
+fn diagnose_prints_the_table_of_the_year_it_diagnoses() {
+    let dir = tempfile::tempdir().unwrap();
+    let data =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv");
+    let out = citycheck(&[
+        "diagnose",
+        "--catalog",
+        "ccsy-example",
+        "--data",
+        data,
+        "--unit-column",
+        "city",
+        "--year",
+        "2010",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("Check-up scores, 2010"), "{stdout}");
+    assert!(!stdout.contains("Check-up scores, 2012"), "{stdout}");
+}
+
+/// A catalogue with no link to the Liaoning task file gets no reserve and one note, not a
+/// count of problems "pointing to no renewal task" under the Liaoning tasks.
+#[test]
+fn a_catalogue_unrelated_to_the_task_file_has_no_reserve_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("other.toml");
+    std::fs::write(
+        &catalog,
+        r#"
+[catalog]
+id = "other-province"
+name = "其他省份"
+version = "1"
+
+[[groups]]
+id = "economy"
+name_zh = "经济"
+name_en = "Economy"
+
+[[indicators]]
+id = "gdp"
+name_zh = "地区生产总值"
+name_en = "GDP"
+group = "economy"
+unit = "10k CNY"
+direction = "higher"
+
+[[indicators]]
+id = "beds"
+name_zh = "医院床位数"
+name_en = "Beds"
+group = "economy"
+unit = "beds"
+direction = "higher"
+aliases = ["hospital_beds"]
+"#,
+    )
+    .unwrap();
+    let data = dir.path().join("data.csv");
+    std::fs::write(
+        &data,
+        "city,year,indicator,value\nA,2012,gdp,10\nB,2012,gdp,20\nC,2012,gdp,30\nA,2012,beds,3\nB,2012,beds,1\nC,2012,beds,2\n",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    let out = citycheck(&[
+        "diagnose",
+        "--catalog",
+        catalog.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("no reserve: catalogue 'other-province' has no link"), "{stderr}");
+    assert!(!stderr.contains("point to no renewal task"), "{stderr}");
+    let reserve = std::fs::read_to_string(out_dir.join("reserve.csv")).unwrap();
+    assert_eq!(reserve.lines().count(), 1, "header only:\n{reserve}");
+}

@@ -553,7 +553,8 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
     eprintln!("citycheck {}: catalogue {}, data {source}", env!("CARGO_PKG_VERSION"), config.catalog);
     let run::RunOutput { outcome, report, evaluation, diagnosis, .. } = run::run(config, out.as_deref())?;
     let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
-    print!("{}", table::latest_year(&outcome.scores));
+    // The year diagnosed, when there is a diagnosis: its table, not the latest year's.
+    print!("{}", table::year_table(&outcome.scores, diagnosis.as_ref().map(|d| d.year)));
     if let Some(evaluation) = &evaluation {
         print!("{}", table::evaluation(evaluation));
     }

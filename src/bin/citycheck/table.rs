@@ -18,13 +18,13 @@ fn pad(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
 }
 
-/// Rank, unit, index and top-level group scores of the latest year.
+/// Rank, unit, index and top-level group scores of `year` (`None`: the latest year).
 /// Units shown in the terminal ranking; scores.csv holds every unit.
 const SHOWN_ROWS: usize = 50;
 
-pub fn latest_year(scores: &Scores) -> String {
+pub fn year_table(scores: &Scores, year: Option<i32>) -> String {
     let mut out = String::new();
-    let Some(year) = (0..scores.rows()).map(|r| scores.year(r)).max() else {
+    let Some(year) = year.or_else(|| (0..scores.rows()).map(|r| scores.year(r)).max()) else {
         return "no scores\n".into();
     };
     let tree = scores.tree();
