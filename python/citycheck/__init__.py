@@ -6,7 +6,8 @@ ranks, and the :class:`Fitted` parameters that score new years the same way
 (:class:`Checkup` fits, :meth:`Fitted.transform` scores). :func:`evaluate` runs the five-year
 evaluation, :func:`diagnose` the diagnosis of one year, :func:`compute` computes indicators from
 object records and :func:`run` runs a whole run config (the yearly batch) and writes its output
-folder. The method kernels work on numpy matrices: :mod:`citycheck.weights`,
+folder; :func:`template` writes the fill-in workbook a city's team fills, which
+:meth:`Panel.read` reads back. The method kernels work on numpy matrices: :mod:`citycheck.weights`,
 :mod:`citycheck.mcda` and :mod:`citycheck.trend`; :mod:`citycheck.survey` scores satisfaction
 surveys.
 
@@ -50,6 +51,7 @@ from .diagnosis import renewal_tasks as renewal_tasks
 from .evaluation import Evaluation as Evaluation
 from .evaluation import evaluate as evaluate
 from .panel import Panel as Panel
+from .panel import template as template
 from .result import Result as Result
 
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "score",
     "run",
     "checkup_default_spec",
+    "template",
     # Evaluation, diagnosis, indicators from records
     "evaluate",
     "Evaluation",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 import polars as pl
 
 from . import _citycheck as _native
-from ._convert import PathLike, to_polars
+from ._convert import PathLike, to_float, to_polars
 
 __all__ = ["Catalog"]
 
@@ -144,6 +145,71 @@ class Catalog:
     def groups(self) -> pl.DataFrame:
         """One row per group: ``id, name_zh, name_en, parent, weight, status, source``."""
         return to_polars(self._native.groups())
+
+    @property
+    def parameters(self) -> pl.DataFrame:
+        """One row per formula parameter (``[parameters]``, the numbers formulas read as
+        ``$name``), overrides of :meth:`with_parameters` applied: ``name, value, description,
+        source``, by name. No rows when the catalogue defines none.
+
+        >>> norms = Catalog.builtin("mohurd-2023").parameters
+        >>> norms.filter(norms["name"] == "elderly_norm_new")["value"].to_list()
+        [20.0]
+        >>> Catalog.builtin("ccsy-example").parameters.height
+        0
+        """
+        return to_polars(self._native.parameters())
+
+    @property
+    def parameter_overrides(self) -> dict[str, float]:
+        """The parameters set by :meth:`with_parameters` (name → value); empty for the catalogue
+        as written.
+
+        >>> Catalog.builtin("mohurd-2023").with_parameters({"elderly_norm_new": 30}).parameter_overrides
+        {'elderly_norm_new': 30.0}
+        """
+        return dict(self._native.parameter_overrides())
+
+    def with_parameters(self, overrides: Mapping[str, float]) -> Catalog:
+        """The catalogue with some ``[parameters]`` set to other values (a province's norms)
+        without editing any formula; this catalogue is left as it is. Names may be written with
+        or without the ``$``; overrides add up over repeated calls. An unknown name (the message
+        lists the known ones) or a value that is not a finite number raises
+        :class:`~citycheck.CatalogError`.
+
+        >>> import citycheck as cc
+        >>> mohurd = cc.Catalog.builtin("mohurd-2023")
+        >>> anhui = mohurd.with_parameters({"elderly_norm_new": 30, "$elderly_norm_existing": 20})
+        >>> values = dict(anhui.parameters.select("name", "value").iter_rows())
+        >>> values["elderly_norm_new"], values["elderly_norm_existing"]
+        (30.0, 20.0)
+        >>> anhui.parameter_overrides == {"elderly_norm_new": 30.0, "elderly_norm_existing": 20.0}
+        True
+        >>> try:
+        ...     mohurd.with_parameters({"elderly_norm": 30})
+        ... except cc.CatalogError as e:
+        ...     print("did you mean 'elderly_norm_new'?" in str(e))
+        True
+        """
+        if not isinstance(overrides, Mapping):
+            raise _native.SpecError(f"parameter overrides are a dict of name → number, got {type(overrides).__name__}")
+        pairs = [(str(name), to_float(value, f"parameter '{name}'")) for name, value in overrides.items()]
+        return Catalog(self._native.with_parameters(pairs))
+
+    @property
+    def levels(self) -> pl.DataFrame:
+        """The record hierarchy whose objects the formulas count, finest first (``[[levels]]``,
+        or the default building, compound, block, district, city): ``id, name_zh, name_en,
+        required, id_column``. An optional level (``required`` false) is used where the records
+        carry its ``id_column`` and skipped where they do not.
+
+        >>> levels = Catalog.builtin("mohurd-2023").levels
+        >>> levels["id"].to_list()
+        ['building', 'compound', 'community', 'block', 'district', 'city']
+        >>> levels.filter(levels["id"] == "community").select("required", "id_column").row(0)
+        (False, 'community_id')
+        """
+        return to_polars(self._native.levels())
 
     def __repr__(self) -> str:
         return repr(self._native)

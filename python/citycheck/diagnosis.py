@@ -64,7 +64,9 @@ class Diagnosis:
     notes : list of str
         What the user should know (units without peers, problems that point to no task, …).
     warnings : list of str
-        The check-up's warnings.
+        The check-up's warnings (messages).
+    warnings_table : polars.DataFrame
+        The check-up's warnings with their codes: ``code, message`` (codes as in ``run.json``).
     options : dict
         The options used (the ``[diagnose]`` table of a run config).
 
@@ -90,6 +92,7 @@ class Diagnosis:
         self.reserve: pl.DataFrame = to_polars(native.table("reserve"))
         self.notes: list[str] = list(native.notes)
         self.warnings: list[str] = list(native.warnings)
+        self.warnings_table: pl.DataFrame = to_polars(native.warnings_table())
         self.options: dict[str, Any] = native.options
 
     def top_obstacles(self, k: IntLike | None = None) -> pl.DataFrame:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from . import _citycheck as _native
-from ._convert import PathLike, arrow_source
+from ._convert import IntLike, PathLike, arrow_source, to_int
 from .catalog import Catalog
 
-__all__ = ["Panel"]
+__all__ = ["Panel", "template"]
 
 
 def _read_options(
@@ -128,6 +129,12 @@ class Panel:
         """From a CSV, Parquet or Excel ``.xlsx`` file. Every CSV cell is read as text and
         parsed by citycheck, so that a bad cell is reported with its row and column.
 
+        A filled fill-in template (填报模板, written by :func:`~citycheck.template`) is read by
+        its own layout, whatever the column options say: empty cells are missing, 是/否 read as
+        1/0, and text in a number cell raises :class:`~citycheck.DataError` naming the sheet
+        and the cell, as does a template with nothing filled in. :attr:`template` then names
+        the catalogue it was written for (validation refuses another).
+
         >>> import pathlib, tempfile
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "panel.csv"
         >>> _ = path.write_text("城市,年份,指标,数值\\n沈阳市,2012,gdp,5000\\n大连市,2012,gdp,-\\n", encoding="utf-8")
@@ -163,6 +170,41 @@ class Panel:
         return self._native.indicators
 
     @property
+    def template(self) -> dict[str, str] | None:
+        """The catalogue a fill-in template was written for (``catalog``, ``version``,
+        ``sha256``) when the panel was read from one, else None.
+
+        >>> import pathlib, tempfile
+        >>> import polars as pl
+        >>> import citycheck as cc
+        >>> values = cc.Panel.from_frame(pl.DataFrame({"city": ["沈阳市"], "year": [2012],
+        ...                                           "indicator": ["gdp"], "value": [5000.0]}), unit="city")
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "filled.xlsx"
+        >>> filled = cc.Panel.read(cc.template(cc.Catalog.builtin(), ["沈阳市"], [2012], out, values=values))
+        >>> filled.template["catalog"], values.template
+        ('ccsy-example', None)
+        """
+        return self._native.template
+
+    def filter_years(self, first: IntLike | None = None, last: IntLike | None = None) -> Panel:
+        """The observations of the years ``first`` to ``last``, both included (None leaves that
+        end open): fit on the earlier years, :meth:`Fitted.transform
+        <citycheck.Fitted.transform>` a later one. Reading issues of other years are left out
+        with their observations.
+
+        >>> import polars as pl
+        >>> import citycheck as cc
+        >>> df = pl.DataFrame({"city": ["沈阳市"] * 3, "year": [2010, 2011, 2012],
+        ...                    "indicator": ["gdp"] * 3, "value": [4000.0, 4500.0, 5000.0]})
+        >>> panel = cc.Panel.from_frame(df, unit="city")
+        >>> panel.filter_years(2011).years, panel.filter_years(last=2011).years, panel.filter_years(2012, 2012).years
+        ([2011, 2012], [2010, 2011], [2012])
+        """
+        first_year = None if first is None else to_int(first, "first year")
+        last_year = None if last is None else to_int(last, "last year")
+        return Panel(self._native.filter_years(first_year, last_year))
+
+    @property
     def issues(self) -> list[dict[str, Any]]:
         """Problems found while reading (cells that could not be read, …), one dict each."""
         return self._native.read_issues()
@@ -193,3 +235,46 @@ def as_panel(panel: Any) -> Panel:
     if isinstance(panel, (str, os.PathLike)):
         return Panel.read(panel)
     return Panel.from_frame(panel)
+
+
+def template(
+    catalog: Catalog,
+    units: Sequence[str] | str,
+    years: Iterable[IntLike],
+    out: PathLike,
+    level: str | None = None,
+    *,
+    values: Panel | None = None,
+) -> Path:
+    """Writes the fill-in template (填报模板) of ``catalog`` to ``out`` (an ``.xlsx``) and
+    returns its path: the workbook a city's team fills, one yellow input column per unit and
+    year (``沈阳市 2024``), one row per indicator (and per sub-item) with its definition, unit,
+    data source, department, type and standard, a 是/否 drop-down for yes/no indicators and a
+    README sheet naming the catalogue. A catalogue whose top-level groups are levels
+    (``mohurd-2023``) gets a sheet per level; ``level`` (a top-level group's id or Chinese
+    name, e.g. ``"district"`` or ``"城区(城市)"``) keeps one. With ``values`` (a :class:`Panel`)
+    the cells it has are filled in: last year's values to correct.
+
+    :meth:`Panel.read` reads the filled workbook; one with nothing filled in raises
+    :class:`~citycheck.DataError`. No unit or year, a unit or year given twice, an unknown
+    ``level`` or a path not ending in ``.xlsx`` raise :class:`~citycheck.SpecError`.
+
+    >>> import pathlib, tempfile
+    >>> import citycheck as cc
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "template.xlsx"
+    >>> path = cc.template(cc.Catalog.builtin("ccsy-example"), ["沈阳市", "大连市"], [2011, 2012], out)
+    >>> path == out and path.is_file()
+    True
+    >>> try:
+    ...     cc.Panel.read(path)
+    ... except cc.DataError as e:
+    ...     print("no value is filled in" in str(e))
+    True
+    """
+    if not isinstance(catalog, Catalog):
+        raise _native.SpecError(f"catalog must be a citycheck Catalog, got {type(catalog).__name__}")
+    unit_names = [units] if isinstance(units, str) else [str(u) for u in units]
+    year_numbers = [to_int(y, "year") for y in years]
+    native_values = None if values is None else values._native
+    written = _native.write_template(catalog._native, unit_names, year_numbers, os.fspath(out), level, native_values)
+    return Path(written)

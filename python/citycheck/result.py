@@ -36,7 +36,12 @@ class Result:
     spec : dict
         The spec used (round-trips to TOML: :meth:`spec_toml`).
     warnings : list of str
-        Values beyond the fitted bounds, indicators left out, outliers treated, ….
+        Values beyond the fitted bounds, indicators left out, outliers treated, … (messages).
+    warnings_table : polars.DataFrame
+        The same warnings with their codes: ``code, message``, one row each in the order of
+        ``warnings``. The code is stable across versions and as in ``run.json``
+        (``beyond_fitted_bounds``, ``imputed``, ``indicators_left_out``, ``not_applicable``, …):
+        filter and count by it.
     issues : list of dict
         Data issues that did not stop the run (missing years, ignored columns, …).
     report : dict or None
@@ -56,6 +61,10 @@ class Result:
     ['B', 'C', 'A']
     >>> result.spec == cc.checkup_default_spec()
     True
+    >>> result.warnings_table.columns
+    ['code', 'message']
+    >>> result.warnings_table["message"].to_list() == result.warnings
+    True
     """
 
     def __init__(self, native: _native.Outcome) -> None:
@@ -67,6 +76,7 @@ class Result:
         self.fitted: Fitted = Fitted(native.fitted)
         self.spec: dict[str, Any] = native.spec
         self.warnings: list[str] = list(native.warnings)
+        self.warnings_table: pl.DataFrame = to_polars(native.warnings_table())
         self.issues: list[dict[str, Any]] = native.issues
         self.report: dict[str, Any] | None = native.report
         self.evaluation: Evaluation | None = None

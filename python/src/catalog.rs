@@ -1,5 +1,6 @@
 //! `Catalog`: the indicator catalogue (指标体系), with its indicators and groups as tables.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -77,6 +78,29 @@ impl PyCatalog {
         groups_frame(&self.0).map(ArrowStream::from).map_err(polars_error)
     }
 
+    /// One row per formula parameter (`[parameters]`, overrides applied): name, value,
+    /// description, source.
+    fn parameters(&self) -> PyResult<ArrowStream> {
+        parameters_frame(&self.0).map(ArrowStream::from).map_err(polars_error)
+    }
+
+    /// The parameters set by `with_parameters` (name → value); empty as written.
+    fn parameter_overrides(&self) -> BTreeMap<String, f64> {
+        self.0.parameter_overrides().clone()
+    }
+
+    /// The catalogue with `overrides` (name, value pairs, in order) applied to its
+    /// `[parameters]`; an unknown name or a value that is not finite is a `CatalogError`.
+    fn with_parameters(&self, overrides: Vec<(String, f64)>) -> PyResult<Self> {
+        Ok(self.0.with_parameters(overrides).map_err(citycheck_error)?.into())
+    }
+
+    /// One row per level of the record hierarchy, finest first: id, name_zh, name_en,
+    /// required, id_column.
+    fn levels(&self) -> PyResult<ArrowStream> {
+        levels_frame(&self.0).map(ArrowStream::from).map_err(polars_error)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Catalog('{}', version {}, {} groups, {} indicators)",
@@ -136,5 +160,29 @@ fn groups_frame(catalog: &Catalog) -> PolarsResult<DataFrame> {
         Column::new("weight".into(), groups.iter().map(|g| g.weight).collect::<Vec<_>>()),
         Column::new("status".into(), groups.iter().map(|g| g.status.as_str()).collect::<Vec<_>>()),
         Column::new("source".into(), groups.iter().map(|g| g.source.as_deref()).collect::<Vec<_>>()),
+    ])
+}
+
+fn parameters_frame(catalog: &Catalog) -> PolarsResult<DataFrame> {
+    let parameters = catalog.parameters();
+    DataFrame::new_infer_height(vec![
+        Column::new("name".into(), parameters.keys().map(String::as_str).collect::<Vec<_>>()),
+        Column::new("value".into(), parameters.values().map(|p| p.value).collect::<Vec<f64>>()),
+        Column::new(
+            "description".into(),
+            parameters.values().map(|p| p.description.as_deref()).collect::<Vec<Option<&str>>>(),
+        ),
+        Column::new("source".into(), parameters.values().map(|p| p.source.as_deref()).collect::<Vec<Option<&str>>>()),
+    ])
+}
+
+fn levels_frame(catalog: &Catalog) -> PolarsResult<DataFrame> {
+    let levels = catalog.levels();
+    DataFrame::new_infer_height(vec![
+        Column::new("id".into(), levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>()),
+        Column::new("name_zh".into(), levels.iter().map(|l| l.name_zh.as_str()).collect::<Vec<_>>()),
+        Column::new("name_en".into(), levels.iter().map(|l| l.name_en.as_deref()).collect::<Vec<Option<&str>>>()),
+        Column::new("required".into(), levels.iter().map(|l| l.required).collect::<Vec<bool>>()),
+        Column::new("id_column".into(), levels.iter().map(|l| l.id.id_column()).collect::<Vec<_>>()),
     ])
 }

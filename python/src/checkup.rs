@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use citycheck::error::Issue;
-use citycheck::polars::prelude::DataFrame;
+use citycheck::polars::prelude::{Column, DataFrame, PolarsResult};
 use citycheck::run::{weights_dataframe, RunConfig, RunReport};
-use citycheck::{Catalog, Checkup, Error, Fitted, Outcome, Panel, Spec, ValidationMode};
+use citycheck::{Catalog, Checkup, Error, Fitted, Outcome, Panel, Spec, ValidationMode, Warning};
 use pyo3::basic::CompareOp;
 use pyo3::prelude::*;
 
@@ -38,9 +38,8 @@ pub struct PyOutcome {
     weights: DataFrame,
     fitted: Fitted,
     catalog: Arc<Catalog>,
-    /// The warnings' messages (their codes stay in `run.json`).
-    #[pyo3(get)]
-    warnings: Vec<String>,
+    /// The warnings, with their codes.
+    warnings: Vec<Warning>,
     issues: Vec<Issue>,
     report: Option<RunReport>,
 }
@@ -56,7 +55,7 @@ impl PyOutcome {
         Ok(PyOutcome {
             scores: outcome.scores.to_dataframe().map_err(polars_error)?,
             weights: weights_dataframe(&outcome.fitted).map_err(polars_error)?,
-            warnings: outcome.warnings.iter().map(|w| w.message.clone()).collect(),
+            warnings: outcome.warnings.clone(),
             fitted: outcome.fitted,
             catalog,
             issues,
@@ -89,6 +88,17 @@ impl PyOutcome {
         to_py(py, &self.fitted.spec)
     }
 
+    /// The warnings' messages, in order.
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.iter().map(|w| w.message.clone()).collect()
+    }
+
+    /// The warnings as a table: `code, message` (the code as in `run.json`).
+    fn warnings_table(&self) -> PyResult<ArrowStream> {
+        warnings_frame(&self.warnings).map(ArrowStream::from).map_err(polars_error)
+    }
+
     /// Validation issues that did not stop the check-up (a list of dicts).
     #[getter]
     fn issues(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -104,6 +114,14 @@ impl PyOutcome {
     fn __repr__(&self) -> String {
         format!("Outcome({} score rows, {} warnings)", self.scores.height(), self.warnings.len())
     }
+}
+
+/// Warnings as a table `code, message`, in order (both text; no rows: no warning).
+pub(crate) fn warnings_frame(warnings: &[Warning]) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new("code".into(), warnings.iter().map(|w| w.code.as_str()).collect::<Vec<&str>>()),
+        Column::new("message".into(), warnings.iter().map(|w| w.message.as_str()).collect::<Vec<&str>>()),
+    ])
 }
 
 /// Validates `panel` against the check-up's catalogue, prepares and fits it.
@@ -278,7 +296,7 @@ fn run(
             citycheck::run::run(&config, out.as_deref()).map_err(citycheck_error)?;
         let evaluation = evaluation.as_ref().map(PyEvaluation::new).transpose()?;
         let diagnosis = diagnosis
-            .map(|d| PyDiagnosis::new(d, outcome.warnings.iter().map(|w| w.message.clone()).collect()))
+            .map(|d| PyDiagnosis::new(d, outcome.warnings.clone()))
             .transpose()?;
         let issues = report.issues.clone();
         Ok((PyOutcome::new(outcome, catalog, issues, Some(report))?, evaluation, diagnosis))

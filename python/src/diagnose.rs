@@ -10,13 +10,13 @@ use citycheck::diagnose::{coupling, diagnose_with, obstacle_degree, DiagnoseOpti
 use citycheck::evaluate::{self, DEFAULT_ALPHA};
 use citycheck::io::OutputFormat;
 use citycheck::polars::prelude::DataFrame;
-use citycheck::{Checkup, ValidationMode};
+use citycheck::{Checkup, ValidationMode, Warning};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 use crate::arrow::ArrowStream;
 use crate::catalog::PyCatalog;
-use crate::checkup::spec_from_py;
+use crate::checkup::{spec_from_py, warnings_frame};
 use crate::error::{citycheck_error, polars_error, MethodError, SpecError};
 use crate::kernels::{slice, vector_out};
 use crate::panel::PyPanel;
@@ -34,13 +34,12 @@ pub struct PyDiagnosis {
     year: i32,
     #[pyo3(get)]
     notes: Vec<String>,
-    /// The check-up's warnings.
-    #[pyo3(get)]
-    warnings: Vec<String>,
+    /// The check-up's warnings, with their codes.
+    warnings: Vec<Warning>,
 }
 
 impl PyDiagnosis {
-    pub(crate) fn new(diagnosis: Diagnosis, warnings: Vec<String>) -> PyResult<Self> {
+    pub(crate) fn new(diagnosis: Diagnosis, warnings: Vec<Warning>) -> PyResult<Self> {
         Ok(PyDiagnosis {
             tables: diagnosis.tables().map_err(polars_error)?,
             year: diagnosis.year,
@@ -60,6 +59,17 @@ impl PyDiagnosis {
             let known: Vec<&str> = self.tables.iter().map(|(n, _)| *n).collect();
             SpecError::new_err(format!("no diagnosis table '{name}'; tables: {}", known.join(", ")))
         })
+    }
+
+    /// The check-up's warning messages, in order.
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.iter().map(|w| w.message.clone()).collect()
+    }
+
+    /// The check-up's warnings as a table: `code, message`.
+    fn warnings_table(&self) -> PyResult<ArrowStream> {
+        warnings_frame(&self.warnings).map(ArrowStream::from).map_err(polars_error)
     }
 
     /// The options used (a dict of `DiagnoseOptions`).
@@ -127,7 +137,7 @@ fn diagnose(
         };
         let worsening = computed.as_ref().or(given.as_ref());
         let diagnosis = diagnose_with(&data, &outcome, &tasks, worsening, &options).map_err(citycheck_error)?;
-        PyDiagnosis::new(diagnosis, outcome.warnings.into_iter().map(|w| w.message).collect())
+        PyDiagnosis::new(diagnosis, outcome.warnings)
     })
 }
 

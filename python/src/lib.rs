@@ -33,7 +33,7 @@ fn _citycheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
     error::register(m)?;
     m.add_class::<arrow::ArrowStream>()?;
     m.add_class::<catalog::PyCatalog>()?;
-    m.add_class::<panel::PyPanel>()?;
+    panel::register(m)?;
     checkup::register(m)?;
     compute::register(m)?;
     evaluate::register(m)?;

@@ -1,7 +1,10 @@
 //! `Panel`: observations of units over years, from a table or a file.
 
+use std::collections::BTreeMap;
+use std::ops::Bound as RangeBound;
 use std::path::PathBuf;
 
+use citycheck::panel::template::{self, TemplateOptions};
 use citycheck::panel::ReadOptions;
 use citycheck::{Panel, ValidationMode};
 use pyo3::prelude::*;
@@ -75,6 +78,27 @@ impl PyPanel {
         to_py(py, self.0.read_issues())
     }
 
+    /// The catalogue (id, version, sha256) of the fill-in template the panel was read from;
+    /// `None` for any other input.
+    #[getter]
+    fn template(&self) -> Option<BTreeMap<&'static str, String>> {
+        self.0.template().map(|t| {
+            BTreeMap::from([
+                ("catalog", t.catalog.clone()),
+                ("version", t.version.clone()),
+                ("sha256", t.sha256.clone()),
+            ])
+        })
+    }
+
+    /// The observations of the years from `first` to `last`, both included; `None` leaves
+    /// that end open.
+    #[pyo3(signature = (first=None, last=None))]
+    fn filter_years(&self, first: Option<i32>, last: Option<i32>) -> Self {
+        let bound = |year: Option<i32>| year.map_or(RangeBound::Unbounded, RangeBound::Included);
+        self.0.filter_years((bound(first), bound(last))).into()
+    }
+
     /// Validates against `catalog`; returns every issue as a list of dicts. In `strict`
     /// mode, fatal issues raise `DataError` instead.
     #[pyo3(signature = (catalog, mode="strict"))]
@@ -96,4 +120,38 @@ impl PyPanel {
             self.0.indicator_names().len()
         )
     }
+}
+
+/// Writes the fill-in template (填报模板, an `.xlsx`) of `catalog` for `units` and `years` to
+/// `path`: every level, or only `level` (the id or Chinese name of a top-level group). With
+/// `values`, the cells that panel has are filled in.
+#[pyfunction]
+#[pyo3(signature = (catalog, units, years, path, level=None, values=None))]
+fn write_template(
+    py: Python<'_>,
+    catalog: PyRef<'_, PyCatalog>,
+    units: Vec<String>,
+    years: Vec<i32>,
+    path: PathBuf,
+    level: Option<String>,
+    values: Option<PyRef<'_, PyPanel>>,
+) -> PyResult<PathBuf> {
+    let mut options = TemplateOptions::new(units, years);
+    if let Some(level) = level {
+        options = options.level(level);
+    }
+    let catalog = &catalog.0;
+    let values = values.as_ref().map(|v| &v.0);
+    py.detach(|| match values {
+        Some(values) => template::write_prefilled(catalog, &options, values, &path),
+        None => template::write(catalog, &options, &path),
+    })
+    .map_err(citycheck_error)?;
+    Ok(path)
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyPanel>()?;
+    m.add_function(wrap_pyfunction!(write_template, m)?)?;
+    Ok(())
 }
