@@ -120,6 +120,24 @@ pub(super) struct Tallies {
 /// Groups of one problem: (unit, level), (indicator, level), (task, level) for each task.
 type Groups<K> = BTreeMap<K, RecheckCounts>;
 
+/// The counts of one year: by (unit, level), (indicator, level) and (task, level).
+struct Grouped<'a> {
+    units: Groups<(&'a str, &'a str)>,
+    indicators: Groups<(&'a str, &'a str)>,
+    tasks: Groups<(u32, &'a str)>,
+}
+
+impl<'a> Grouped<'a> {
+    /// Applies `apply` to every group of the problem `id` (under each of its `tasks`).
+    fn add(&mut self, id: &'a ProblemId, tasks: &[u32], apply: &dyn Fn(&mut RecheckCounts)) {
+        apply(self.units.entry((id.unit.as_str(), id.level.as_str())).or_default());
+        apply(self.indicators.entry((id.indicator.as_str(), id.level.as_str())).or_default());
+        for &t in tasks {
+            apply(self.tasks.entry((t, id.level.as_str())).or_default());
+        }
+    }
+}
+
 pub(super) fn tally(ledgers: &[&YearLedger], rows: &[RecheckRow]) -> Tallies {
     let tasks: BTreeMap<&ProblemId, &[u32]> = rows.iter().map(|r| (&r.id, r.tasks.as_slice())).collect();
     let mut ever: BTreeSet<&ProblemId> = BTreeSet::new();
@@ -137,29 +155,21 @@ pub(super) fn tally(ledgers: &[&YearLedger], rows: &[RecheckRow]) -> Tallies {
         for p in &ledger.problems {
             closed.remove(&p.id);
         }
-        let mut units: Groups<(&str, &str)> = BTreeMap::new();
-        let mut indicators: Groups<(&str, &str)> = BTreeMap::new();
-        let mut by_task: Groups<(u32, &str)> = BTreeMap::new();
-        let mut each = |id: &ProblemId, apply: &dyn Fn(&mut RecheckCounts)| {
-            apply(units.entry((id.unit.as_str(), id.level.as_str())).or_default());
-            apply(indicators.entry((id.indicator.as_str(), id.level.as_str())).or_default());
-            for &t in tasks.get(id).copied().unwrap_or(&[]) {
-                apply(by_task.entry((t, id.level.as_str())).or_default());
-            }
-        };
+        let mut groups = Grouped { units: BTreeMap::new(), indicators: BTreeMap::new(), tasks: BTreeMap::new() };
         for r in &now {
             let status = r.status;
-            each(&r.id, &|c: &mut RecheckCounts| c.count(status));
+            groups.add(&r.id, tasks.get(&r.id).copied().unwrap_or(&[]), &|c: &mut RecheckCounts| c.count(status));
         }
         for &id in &ever {
             let is_closed = closed.contains(id);
-            each(id, &|c: &mut RecheckCounts| {
+            groups.add(id, tasks.get(id).copied().unwrap_or(&[]), &|c: &mut RecheckCounts| {
                 c.listed += 1;
                 if is_closed {
                     c.closed += 1;
                 }
             });
         }
+        let Grouped { units, indicators, tasks: by_task } = groups;
         out.units.extend(units.into_iter().map(|((unit, level), counts)| UnitSummary {
             unit: unit.to_string(),
             level: level.to_string(),
