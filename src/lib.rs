@@ -49,6 +49,7 @@ pub mod names;
 pub mod normalize;
 pub mod panel;
 pub mod pipeline;
+pub mod recheck;
 pub mod run;
 pub mod survey;
 pub mod treat;
@@ -64,6 +65,7 @@ pub use pipeline::{Pipeline, Report};
 // is the function and `citycheck::evaluate::EvaluateOptions` the module's type.
 pub use diagnose::diagnose;
 pub use evaluate::evaluate;
+pub use recheck::recheck;
 
 /// The polars version citycheck's tables are made of (`Scores::to_dataframe`,
 /// `Panel::from_dataframe`, …): `citycheck::polars::prelude::DataFrame` needs no second,

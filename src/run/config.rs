@@ -116,6 +116,32 @@ impl Default for ReconcileConfig {
     }
 }
 
+/// The `[recheck]` table: the re-check (复查) of a run over a multi-year panel. Every year
+/// (or the `years` given) is diagnosed with the `[diagnose]` options (the defaults without
+/// `[diagnose]`), each year's ledger is re-checked against the previous one, and the data of
+/// each year tell a resolved problem from one not assessed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecheckConfig {
+    /// The ledger years to re-check (at least two, each in the data); empty = every year of the
+    /// data.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub years: Vec<i32>,
+    /// The level name of the diagnosed units in `recheck.csv` (default `city`).
+    #[serde(default = "default_recheck_level")]
+    pub level: String,
+}
+
+fn default_recheck_level() -> String {
+    crate::recheck::CITY_LEVEL.to_string()
+}
+
+impl Default for RecheckConfig {
+    fn default() -> Self {
+        RecheckConfig { years: Vec::new(), level: default_recheck_level() }
+    }
+}
+
 /// The `[output]` table: where and in what format a run writes its tables.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -197,6 +223,10 @@ pub struct RunConfig {
     /// ledger and reserve.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnose: Option<DiagnoseOptions>,
+    /// The re-check across years (`[recheck]`): every year diagnosed, each ledger followed into
+    /// the next; recheck.csv, recheck_summary.csv, recheck_indicators.csv, recheck_tasks.csv.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recheck: Option<RecheckConfig>,
     /// A satisfaction survey scored with the run (`[survey]`): its tables are written, its
     /// dimension and item scores that name an indicator join the panel as `survey` values, and
     /// with a `weight` the survey score is combined with the objective index.

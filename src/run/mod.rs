@@ -11,7 +11,9 @@
 
 mod config;
 
-pub use config::{ComputeConfig, DataConfig, OutputConfig, ReconcileConfig, RunConfig, SurveyConfig, EMBEDDED_CONFIG};
+pub use config::{
+    ComputeConfig, DataConfig, OutputConfig, RecheckConfig, ReconcileConfig, RunConfig, SurveyConfig, EMBEDDED_CONFIG,
+};
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -29,6 +31,7 @@ use crate::error::{Error, Issue, Location, Result, Warning, WarningCode};
 use crate::evaluate::{evaluate, worsening, Evaluation, EvaluationSummary, DEFAULT_ALPHA};
 use crate::io::{sha256_file, sha256_hex, write_table, OutputFormat};
 use crate::panel::{Panel, Source, ValidationMode};
+use crate::recheck::{observations_of, recheck, Recheck, YearLedger};
 use crate::survey::{
     combine, reconcile, score as score_survey, Reconciliation, Responses, SourceValue, SurveyDefinition, SurveyOptions,
     SurveyReport,
@@ -96,6 +99,21 @@ pub struct RunReport {
     /// The diagnosed year, its options and notes, when the run has a diagnosis.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnosis: Option<DiagnosisSummary>,
+    /// The re-check's years, counts and reported problems, when the run has `[recheck]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recheck: Option<RecheckSummary>,
+}
+
+/// The re-check part of run.json.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct RecheckSummary {
+    /// The ledger years re-checked.
+    pub years: Vec<i32>,
+    /// Rows of recheck.csv.
+    pub rows: usize,
+    /// What was found in the ledgers (indicators not in the catalogue).
+    pub issues: Vec<Issue>,
 }
 
 /// The reconciliation part of run.json.
@@ -158,6 +176,8 @@ pub struct RunOutput {
     pub evaluation: Option<Evaluation>,
     /// The diagnosis, when the config has `[diagnose]`.
     pub diagnosis: Option<Diagnosis>,
+    /// The re-check across years, when the config has `[recheck]`.
+    pub recheck: Option<Recheck>,
     /// The indicators computed from records, when the run has a `[compute]` table.
     pub computed: Option<Computed>,
     /// The catalogue of the run (its fitted parameters apply to panels of it).
@@ -398,11 +418,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     let diagnosis = match &config.diagnose {
         None => None,
         Some(options) => {
-            let tasks = if TaskCatalog::builtin_ids().any(|id| id == options.tasks) {
-                TaskCatalog::builtin(&options.tasks)?
-            } else {
-                TaskCatalog::load(config.resolve(&options.tasks))?
-            };
+            let tasks = load_tasks(config, &options.tasks)?;
             let worsening = if options.trends || config.evaluate.is_some() {
                 Some(worsening(&data, options.year, DEFAULT_ALPHA)?)
             } else {
@@ -426,6 +442,43 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
                 notes: d.notes.clone(),
             });
             Some(d)
+        }
+    };
+    let rechecked = match &config.recheck {
+        None => None,
+        Some(rc) => {
+            let options = config.diagnose.clone().unwrap_or_default();
+            let tasks = load_tasks(config, &options.tasks)?;
+            let years: Vec<i32> = if rc.years.is_empty() {
+                data.years().to_vec()
+            } else {
+                let mut years = rc.years.clone();
+                years.sort_unstable();
+                years.dedup();
+                years
+            };
+            if years.len() < 2 {
+                return Err(Error::Spec(format!(
+                    "[recheck] needs at least two years to diagnose; the run has {}",
+                    years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+                )));
+            }
+            let (mut ledgers, mut observations) = (Vec::new(), Vec::new());
+            for &year in &years {
+                let options = DiagnoseOptions { year: Some(year), ..options.clone() };
+                let trends = if options.trends || config.evaluate.is_some() {
+                    Some(worsening(&data, Some(year), DEFAULT_ALPHA)?)
+                } else {
+                    None
+                };
+                let mut d = diagnose_with(&data, &outcome, &tasks, trends.as_ref(), &options)?;
+                if let Some(reconciliation) = &reconciliation {
+                    d.confirm(&catalog, reconciliation, config.reconcile.confirm);
+                }
+                ledgers.push(YearLedger::from_diagnosis(&d, &rc.level));
+                observations.extend(observations_of(&data, &d, &rc.level));
+            }
+            Some(recheck(&ledgers, &observations, Some(catalog.as_ref()), Some(&tasks))?)
         }
     };
     let report = RunReport {
@@ -452,6 +505,11 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         issues: validation.issues.into_iter().chain(computed.iter().flat_map(|c| c.issues.iter().cloned())).collect(),
         evaluation: evaluation.as_ref().map(Evaluation::summary),
         diagnosis: diagnosis_summary,
+        recheck: rechecked.as_ref().map(|r| RecheckSummary {
+            years: r.years.clone(),
+            rows: r.rows.len(),
+            issues: r.issues.clone(),
+        }),
         reconciliation: reconciliation.as_ref().map(|r| ReconciliationSummary {
             choice: config.reconcile.choice,
             tolerances: config.reconcile.tolerances.clone(),
@@ -489,7 +547,19 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     if let Some(computed) = &computed {
         computed.write(&dir, config.output.format, "object_ledger")?;
     }
-    Ok(RunOutput { outcome, report, evaluation, diagnosis, computed, catalog })
+    if let Some(r) = &rechecked {
+        r.write(&dir, config.output.format)?;
+    }
+    Ok(RunOutput { outcome, report, evaluation, diagnosis, recheck: rechecked, computed, catalog })
+}
+
+/// The task file a `[diagnose]` names: a built-in id or a path relative to the config.
+fn load_tasks(config: &RunConfig, tasks: &str) -> Result<TaskCatalog> {
+    if TaskCatalog::builtin_ids().any(|id| id == tasks) {
+        TaskCatalog::builtin(tasks)
+    } else {
+        TaskCatalog::load(config.resolve(tasks))
+    }
 }
 
 /// `weights.csv`: year (null when fitted on the whole panel), node, parent, weight (within its

@@ -27,6 +27,8 @@ const LAYERS: &[(&str, u32, &[&str])] = &[
     ("compute", 5, &[]),
     // The diagnosis reads the evaluation's trends and the survey's reconciliation.
     ("diagnose", 5, &["evaluate", "survey"]),
+    // The re-check (复查) follows the diagnosis's ledgers across years.
+    ("recheck", 5, &["diagnose"]),
     ("pipeline", 6, &[]),
     ("run", 7, &["pipeline"]),
 ];

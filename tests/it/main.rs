@@ -28,6 +28,7 @@ mod prec;
 mod properties;
 mod provenance;
 mod published;
+mod recheck;
 mod reference_csv;
 mod survey;
 mod template;

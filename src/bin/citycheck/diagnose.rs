@@ -69,6 +69,7 @@ impl DiagnoseArgs {
                 trends: self.trends,
                 ..DiagnoseOptions::default()
             }),
+            recheck: None,
             reconcile: Default::default(),
             survey: None,
             base_dir: PathBuf::new(),

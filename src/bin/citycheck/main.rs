@@ -4,6 +4,7 @@
 
 mod decision;
 mod diagnose;
+mod recheck;
 mod survey;
 mod table;
 
@@ -115,6 +116,10 @@ enum Command {
     /// The diagnosis (诊断) of one year: attainment, obstacle degree (障碍度), weaknesses,
     /// coupling coordination (耦合协调度), problem ledger (问题台账) and project reserve (项目储备库).
     Diagnose(diagnose::DiagnoseArgs),
+    /// The re-check across years (复查): every problem of the yearly ledgers followed into the
+    /// next ledger year (new, persisting, resolved with evidence, recurring, not assessed),
+    /// with the rectification rate (整改率) and the closure rate (销号率).
+    Recheck(recheck::RecheckArgs),
     /// Check-up indicators computed from object records (buildings, compounds, blocks,
     /// districts) at the levels asked for: indicators.csv and ledger.csv.
     Compute {
@@ -372,6 +377,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 output: OutputConfig { dir: out, format: format.into() },
                 evaluate: None,
                 diagnose: None,
+                recheck: None,
                 reconcile: Default::default(),
                 survey: None,
                 base_dir: PathBuf::new(),
@@ -392,6 +398,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 output: OutputConfig { dir: out, format: format.into() },
                 evaluate: Some(EvaluateOptions { from, to, alpha, ..EvaluateOptions::default() }),
                 diagnose: None,
+                recheck: None,
                 reconcile: Default::default(),
                 survey: None,
                 base_dir: PathBuf::new(),
@@ -405,6 +412,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
         }
         Command::Diagnose(args) => run_and_report(&args.config()?, None),
         Command::Survey(args) => survey::run(&args),
+        Command::Recheck(args) => recheck::run(&args),
         Command::Compute { catalog, records, level, no_ledger, param, out, format } => {
             let catalog = Catalog::resolve(&catalog)?.with_parameters(param.iter().cloned())?;
             for (name, value) in catalog.parameter_overrides() {
@@ -551,7 +559,7 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
         (None, None) => String::new(),
     };
     eprintln!("citycheck {}: catalogue {}, data {source}", env!("CARGO_PKG_VERSION"), config.catalog);
-    let run::RunOutput { outcome, report, evaluation, diagnosis, .. } = run::run(config, out.as_deref())?;
+    let run::RunOutput { outcome, report, evaluation, diagnosis, recheck, .. } = run::run(config, out.as_deref())?;
     let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     // The year diagnosed, when there is a diagnosis: its table, not the latest year's.
     print!("{}", table::year_table(&outcome.scores, diagnosis.as_ref().map(|d| d.year)));
@@ -563,6 +571,17 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
         for note in &diagnosis.notes {
             eprintln!("note: {note}");
         }
+    }
+    if let Some(r) = &recheck {
+        let (carried, resolved) = r
+            .summary
+            .iter()
+            .filter(|s| r.years.last() == Some(&s.year))
+            .fold((0, 0), |(c, v), s| (c + s.counts.carried_over, v + s.counts.resolved));
+        eprintln!(
+            "re-check {}: {resolved} of {carried} problem(s) carried into the last year resolved",
+            r.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+        );
     }
     let c = &report.counts;
     eprintln!(

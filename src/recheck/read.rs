@@ -1,0 +1,160 @@
+//! Reading the tables a re-check reads: the ledgers `diagnose` and `compute` write
+//! (`ledger.csv`, `object_ledger.csv`) and the values of a year (`attainment.csv`, or any long
+//! table with unit, year, indicator and value columns).
+//!
+//! | table | columns read |
+//! |---|---|
+//! | ledger of a diagnosis | unit, year, indicator; value, standard, severity when present |
+//! | object ledger of `compute` | year, level, object_id, indicator; city_id (the unit) when present |
+//! | values | unit, year, indicator, value; standard, met, level, object_id when present |
+//!
+//! A file may hold several years: each year is one ledger. Values that are empty are not
+//! observations (the row is skipped).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::{ListedProblem, Observation, ProblemId, YearLedger};
+use crate::error::{Error, Result};
+use crate::panel::{parse_value, CellRef, RawTable};
+
+/// The ledgers of a `ledger.csv` (a diagnosis's: unit, year, indicator, …; its problems at
+/// `level`) or an `object_ledger.csv` of `compute` (year, level, object_id, …, indicator), one
+/// per year of the file, in year order. `.csv`, `.parquet` and `.xlsx` are read.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read; [`Error::Data`] naming the file, row and column
+/// for an empty table, a missing column, an empty id or a year that is not an integer.
+pub fn read_ledger(path: impl AsRef<Path>, level: &str) -> Result<Vec<YearLedger>> {
+    let path = path.as_ref();
+    let table = RawTable::read(path)?;
+    let source = path.display().to_string();
+    let objects = column(&table, "object_id").is_some();
+    let year = required(&table, "year")?;
+    let indicator = required(&table, "indicator")?;
+    let (unit, level_column, object) = if objects {
+        (column(&table, "city_id"), Some(required(&table, "level")?), Some(required(&table, "object_id")?))
+    } else {
+        (Some(required(&table, "unit")?), None, None)
+    };
+    let (value, standard, severity) = (column(&table, "value"), column(&table, "standard"), column(&table, "severity"));
+    let mut years: BTreeMap<i32, Vec<ListedProblem>> = BTreeMap::new();
+    for r in 0..table.rows() {
+        let id = ProblemId {
+            unit: match unit {
+                Some(c) => text(&table, c, r).unwrap_or_default(),
+                None => String::new(),
+            },
+            level: match level_column {
+                Some(c) => id_text(&table, c, r, "level")?,
+                None => level.to_string(),
+            },
+            object_id: object.map(|c| id_text(&table, c, r, "object_id")).transpose()?,
+            indicator: id_text(&table, indicator, r, "indicator")?,
+        };
+        if object.is_none() && id.unit.is_empty() {
+            return Err(Error::data(table.location(Some(r), Some("unit")), "empty unit"));
+        }
+        let problem = ListedProblem {
+            id,
+            value: number(&table, value, r, "value")?,
+            standard: number(&table, standard, r, "standard")?,
+            severity: number(&table, severity, r, "severity")?,
+            row: Some(r + 2),
+        };
+        years.entry(year_of(&table, year, r)?).or_default().push(problem);
+    }
+    Ok(years.into_iter().map(|(year, problems)| YearLedger { year, source: source.clone(), problems }).collect())
+}
+
+/// The observed values of a table with unit, year, indicator and value columns — the
+/// `attainment.csv` of a diagnosis, or a panel in long layout — as observations at `level`
+/// (or the table's own `level` and `object_id` columns). Rows with an empty value are skipped.
+///
+/// # Errors
+/// As [`read_ledger`]; [`Error::Data`] for a value that is not a number, or a `met` that is not
+/// true or false.
+pub fn read_observations(path: impl AsRef<Path>, level: &str) -> Result<Vec<Observation>> {
+    let path = path.as_ref();
+    let table = RawTable::read(path)?;
+    let (unit, year, indicator) =
+        (required(&table, "unit")?, required(&table, "year")?, required(&table, "indicator")?);
+    let value = Some(required(&table, "value")?);
+    let (standard, met, level_column, object) =
+        (column(&table, "standard"), column(&table, "met"), column(&table, "level"), column(&table, "object_id"));
+    let mut out = Vec::new();
+    for r in 0..table.rows() {
+        let Some(x) = number(&table, value, r, "value")? else { continue };
+        let met = match met.map(|c| table.cell(c, r)) {
+            None | Some(CellRef::Empty) => None,
+            Some(CellRef::Text(s)) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" => Some(true),
+                "false" | "0" => Some(false),
+                "" => None,
+                other => {
+                    return Err(Error::data(
+                        table.location(Some(r), Some("met")),
+                        format!("expected true or false, found '{other}'"),
+                    ))
+                }
+            },
+            Some(CellRef::Number(n)) => Some(n != 0.0),
+        };
+        out.push(Observation {
+            id: ProblemId {
+                unit: id_text(&table, unit, r, "unit")?,
+                level: match level_column.and_then(|c| text(&table, c, r)) {
+                    Some(l) => l,
+                    None => level.to_string(),
+                },
+                object_id: object.and_then(|c| text(&table, c, r)),
+                indicator: id_text(&table, indicator, r, "indicator")?,
+            },
+            year: year_of(&table, year, r)?,
+            value: x,
+            standard: number(&table, standard, r, "standard")?,
+            met,
+            source: format!("{} row {}", path.display(), r + 2),
+        });
+    }
+    Ok(out)
+}
+
+fn column(table: &RawTable, name: &str) -> Option<usize> {
+    table.names.iter().position(|n| n.trim() == name)
+}
+
+fn required(table: &RawTable, name: &str) -> Result<usize> {
+    column(table, name).ok_or_else(|| {
+        Error::data(
+            table.location(None, Some(name)),
+            format!("no column '{name}' (columns: {})", table.names.join(", ")),
+        )
+    })
+}
+
+fn text(table: &RawTable, c: usize, r: usize) -> Option<String> {
+    match table.cell(c, r) {
+        CellRef::Empty => None,
+        CellRef::Text(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        CellRef::Number(x) => Some(x.to_string()),
+    }
+}
+
+fn id_text(table: &RawTable, c: usize, r: usize, name: &str) -> Result<String> {
+    text(table, c, r).ok_or_else(|| Error::data(table.location(Some(r), Some(name)), format!("empty {name}")))
+}
+
+fn number(table: &RawTable, c: Option<usize>, r: usize, name: &str) -> Result<Option<f64>> {
+    let Some(c) = c else { return Ok(None) };
+    let x = parse_value(table.cell(c, r)).map_err(|m| Error::data(table.location(Some(r), Some(name)), m))?;
+    Ok((!x.is_nan()).then_some(x))
+}
+
+fn year_of(table: &RawTable, c: usize, r: usize) -> Result<i32> {
+    match number(table, Some(c), r, "year")? {
+        Some(y) if y.fract() == 0.0 && y.abs() < 1e6 => Ok(y as i32),
+        Some(y) => Err(Error::data(table.location(Some(r), Some("year")), format!("year {y} is not an integer"))),
+        None => Err(Error::data(table.location(Some(r), Some("year")), "empty year")),
+    }
+}
