@@ -295,9 +295,7 @@ fn run(
         let citycheck::run::RunOutput { outcome, report, evaluation, diagnosis, catalog, .. } =
             citycheck::run::run(&config, out.as_deref()).map_err(citycheck_error)?;
         let evaluation = evaluation.as_ref().map(PyEvaluation::new).transpose()?;
-        let diagnosis = diagnosis
-            .map(|d| PyDiagnosis::new(d, outcome.warnings.clone()))
-            .transpose()?;
+        let diagnosis = diagnosis.map(|d| PyDiagnosis::new(d, outcome.warnings.clone())).transpose()?;
         let issues = report.issues.clone();
         Ok((PyOutcome::new(outcome, catalog, issues, Some(report))?, evaluation, diagnosis))
     })
