@@ -151,7 +151,9 @@ pub struct Observation {
 /// attainment table: what a run re-checks with.
 pub fn observations_of(data: &Dataset, diagnosis: &Diagnosis, level: &str) -> Vec<Observation> {
     let Some(i) = data.years.iter().position(|&y| y == diagnosis.year) else { return Vec::new() };
-    let met: HashMap<(&str, &str), (Option<bool>, Option<f64>)> =
+    // (unit, indicator) → (met, standard) from the attainment table.
+    type Judged<'a> = HashMap<(&'a str, &'a str), (Option<bool>, Option<f64>)>;
+    let met: Judged<'_> =
         diagnosis.attainment.iter().map(|a| ((a.unit.as_str(), a.indicator.as_str()), (a.met, a.standard))).collect();
     let catalog = data.catalog();
     let n_rows = data.rows();
