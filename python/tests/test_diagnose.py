@@ -128,9 +128,9 @@ def test_bad_requests_raise(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None
 def test_coupling_refuses_scores_outside_zero_one() -> None:
     # Scores on 0–100 by mistake gave D = 7.7 before; U must be in [0, 1].
     with pytest.raises(cc.MethodError, match=r"u\[1\] = 90 is outside \[0, 1\]"):
-        cc.coupling_coordination([0.4, 90.0])
+        coupling_coordination([0.4, 90.0])
     # The bounds themselves are allowed: a zero subsystem gives C = 0.
-    assert cc.coupling_coordination([0.0, 1.0]).c == 0.0
+    assert coupling_coordination([0.0, 1.0]).c == 0.0
 
 
 def test_criterion_types_in_the_notation_of_papers() -> None:
