@@ -1,0 +1,137 @@
+//! Hostile input (issue 16): values at the limits of f64, blank columns, misspelt keys and text
+//! that would break a CSV or a spreadsheet. Nothing panics, nothing writes `NaN` or inf: a
+//! statistic that cannot be represented is an empty cell with a note, or the input is refused
+//! with a message saying where.
+
+use std::path::Path;
+#[cfg(feature = "cli")]
+use std::process::{Command, Output};
+
+use citycheck::direction::Direction;
+use citycheck::trend::{ols, summarize, Summary};
+
+#[cfg(feature = "cli")]
+fn citycheck(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_citycheck")).args(args).output().expect("the citycheck binary runs")
+}
+
+#[cfg(feature = "cli")]
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
+fn write(dir: &Path, name: &str, content: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path.display().to_string()
+}
+
+/// No cell of a CSV text is NaN or infinite (case-insensitive, as any reader would parse it).
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
+fn assert_no_non_finite(csv: &str) {
+    for (i, line) in csv.lines().enumerate() {
+        for cell in line.split(',') {
+            let c = cell.trim().trim_matches('"').to_ascii_lowercase();
+            assert!(
+                !matches!(c.as_str(), "nan" | "inf" | "-inf" | "+inf" | "infinity" | "-infinity"),
+                "non-finite cell {cell:?} on line {}: {line}",
+                i + 1
+            );
+        }
+    }
+}
+
+/// Every number of a trend summary is finite (or missing).
+fn assert_summary_finite(s: &Summary) {
+    let cells = [
+        s.change,
+        s.rel_change,
+        s.cagr,
+        s.ols_slope,
+        s.ols_intercept,
+        s.ols_r2,
+        s.ols_se,
+        s.ols_p,
+        s.ols_ci_low,
+        s.ols_ci_high,
+        s.mk_var_s,
+        s.mk_z,
+        s.mk_tau,
+        s.mk_p,
+        s.sen_slope,
+        s.sen_intercept,
+        s.sen_ci_low,
+        s.sen_ci_high,
+    ];
+    for (i, v) in cells.iter().enumerate() {
+        assert!(v.is_none_or(f64::is_finite), "statistic #{i} is {v:?} in {s:#?}");
+    }
+}
+
+const YEARS: [f64; 5] = [2021.0, 2022.0, 2023.0, 2024.0, 2025.0];
+
+#[test]
+fn ols_of_f64_max_values_does_not_panic() {
+    // Issue 16: f64::MAX reached an unwrap inside statrs' incomplete beta (the OLS p-value).
+    let y = [1.0, f64::MAX, 3.0, f64::MAX / 2.0, 5.0];
+    if let Ok(fit) = ols(&YEARS, &y) {
+        assert!(fit.slope.is_finite() && fit.intercept.is_finite(), "{fit:?}");
+        for v in [fit.r_squared, fit.slope_se, fit.p_value, fit.ci95.map(|c| c.0), fit.ci95.map(|c| c.1)] {
+            assert!(v.is_none_or(f64::is_finite), "{fit:?}");
+        }
+    }
+    let s = summarize(&YEARS, &y, 0.05, Direction::Higher).expect("a summary, not an error");
+    assert_summary_finite(&s);
+    // Every value at the maximum, and the extremes of both signs.
+    for y in [[f64::MAX; 5], [f64::MAX, -f64::MAX, f64::MAX, -f64::MAX, f64::MAX]] {
+        let s = summarize(&YEARS, &y, 0.05, Direction::Higher).expect("a summary, not an error");
+        assert_summary_finite(&s);
+    }
+}
+
+#[test]
+fn ols_of_huge_values_is_computed_in_scaled_units() {
+    // Issue 16: values above ~1e154 gave R² = NaN and se = inf. The fit is scale-equivariant:
+    // the same series times 1e250 has the same R² and p, and slope and se times 1e250.
+    let y = [2.0, 4.0, 5.0, 8.0, 9.0];
+    let big: Vec<f64> = y.iter().map(|v| v * 1e250).collect();
+    let (a, b) = (ols(&YEARS, &y).unwrap(), ols(&YEARS, &big).unwrap());
+    let close = |x: f64, y: f64| (x - y).abs() <= 1e-12 * x.abs().max(y.abs());
+    assert!(close(a.r_squared.unwrap(), b.r_squared.unwrap()), "{a:?} {b:?}");
+    assert!(close(a.p_value.unwrap(), b.p_value.unwrap()), "{a:?} {b:?}");
+    assert!(close(a.slope * 1e250, b.slope), "{a:?} {b:?}");
+    assert!(close(a.slope_se.unwrap() * 1e250, b.slope_se.unwrap()), "{a:?} {b:?}");
+    let s = summarize(&YEARS, &big, 0.05, Direction::Higher).unwrap();
+    assert_summary_finite(&s);
+    assert!(s.ols_r2.is_some() && s.ols_se.is_some() && s.ols_ci_low.is_some(), "{s:#?}");
+}
+
+#[test]
+fn subnormal_start_value_leaves_rel_change_and_cagr_empty_with_a_note() {
+    // Issue 16: a start value of 1e-320 gave infinite rel_change and cagr.
+    let s = summarize(&YEARS, &[1e-320, 1.0, 2.0, 3.0, 4.0], 0.05, Direction::Higher).unwrap();
+    assert_summary_finite(&s);
+    assert_eq!(s.rel_change, None, "{s:#?}");
+    assert!(s.notes.iter().any(|n| n.contains("rel_change") && n.contains("not representable")), "{:?}", s.notes);
+    assert!(s.cagr.is_none_or(f64::is_finite));
+    assert!(citycheck::trend::cagr(2021.0, 1e-320, 2022.0, 4.0).is_err(), "a rate beyond f64 is an error");
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn trend_command_with_f64_max_exits_0_without_nan() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "series.csv",
+        "series,t,y\na,2021,1\na,2022,1.7976931348623157e308\na,2023,3\na,2024,8e307\na,2025,5\n\
+         b,2021,1e200\nb,2022,2e200\nb,2023,2.5e200\nb,2024,4e200\nb,2025,4.5e200\n\
+         c,2021,1e-320\nc,2022,1\nc,2023,2\nc,2024,3\nc,2025,4\n",
+    );
+    let result = citycheck(&["trend", "--series", &path]);
+    assert_eq!(result.status.code(), Some(0), "stderr:\n{}", text(&result.stderr));
+    let stdout = text(&result.stdout);
+    assert_eq!(stdout.lines().count(), 4, "a header and three series:\n{stdout}");
+    assert_no_non_finite(&stdout);
+}
