@@ -135,3 +135,51 @@ fn trend_command_with_f64_max_exits_0_without_nan() {
     assert_eq!(stdout.lines().count(), 4, "a header and three series:\n{stdout}");
     assert_no_non_finite(&stdout);
 }
+
+#[test]
+fn survey_design_weights_of_1e200_give_the_same_estimate_as_small_ones() {
+    // Issue 16: a design weight of 1e200 gave n_eff = NaN and a zero-width interval. Every
+    // statistic but the sum of weights is invariant to the scale of the weights.
+    use citycheck::survey::estimate;
+    let y = [60.0, 80.0, 100.0, 40.0];
+    let small = estimate(&y, Some(&[1.0, 1.0, 2.0, 3.0]), None, None, 0.95).unwrap();
+    let huge = estimate(&y, Some(&[1e200, 1e200, 2e200, 3e200]), None, None, 0.95).unwrap();
+    let close = |a: Option<f64>, b: Option<f64>| {
+        let (a, b) = (a.unwrap(), b.unwrap());
+        (a - b).abs() <= 1e-12 * a.abs().max(b.abs())
+    };
+    assert!(close(small.n_eff, huge.n_eff), "{small:?} {huge:?}");
+    assert!(close(small.mean, huge.mean), "{small:?} {huge:?}");
+    assert!(close(small.se, huge.se) && close(small.ci_low, huge.ci_low), "{small:?} {huge:?}");
+    assert!(huge.weight_sum.is_finite());
+    // A sum of weights beyond f64 is refused, not written as inf.
+    assert!(estimate(&y, Some(&[f64::MAX; 4]), None, None, 0.95).is_err());
+}
+
+#[test]
+fn survey_scores_beyond_the_documented_magnitude_are_refused() {
+    // Issue 16: a scale score of 1e308 gave mean = NaN. Scores and scale bounds are limited to
+    // MAX_SCALE_MAGNITUDE (1e12) in magnitude, at load.
+    use citycheck::survey::{estimate, SurveyDefinition, MAX_SCALE_MAGNITUDE};
+    assert_eq!(MAX_SCALE_MAGNITUDE, 1e12);
+    let definition = |scale: &str| {
+        SurveyDefinition::from_toml(
+            &format!(
+                "[survey]\nid = \"t\"\nname = \"t\"\n[[scales]]\nid = \"s\"\n{scale}\n\
+                 [[dimensions]]\nid = \"d\"\n[[items]]\nid = \"q1\"\ndimension = \"d\"\nscale = \"s\"\n"
+            ),
+            "s.toml",
+        )
+    };
+    let e = definition(
+        "kind = \"labels\"\nlevels = [{ label = \"好\", score = 1e308 }, { label = \"差\", score = 0 }]\ntop = [\"好\"]",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("s.toml") && e.contains("magnitude"), "{e}");
+    let e = definition("kind = \"numeric\"\nmin = 0\nmax = 1e308\nrescale = \"keep\"\ntop = 1").unwrap_err().to_string();
+    assert!(e.contains("s.toml") && e.contains("magnitude"), "{e}");
+    assert!(definition("kind = \"numeric\"\nmin = 0\nmax = 10\nrescale = \"keep\"\ntop = 8").is_ok());
+    let e = estimate(&[1e308, 1e308, 5.0], None, None, None, 0.95).unwrap_err().to_string();
+    assert!(e.contains("magnitude"), "{e}");
+}
