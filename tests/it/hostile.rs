@@ -183,3 +183,36 @@ fn survey_scores_beyond_the_documented_magnitude_are_refused() {
     let e = estimate(&[1e308, 1e308, 5.0], None, None, None, 0.95).unwrap_err().to_string();
     assert!(e.contains("magnitude"), "{e}");
 }
+
+#[test]
+fn fixed_weights_of_1e308_normalise_to_one() {
+    // Issue 16: weights of 1e308 "normalised to 1" became NaN (their sum overflowed).
+    let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+    let mut warnings = Vec::new();
+    let w = citycheck::weight::fixed(&names, &[Some(1e308), Some(1e308), Some(5e307)], false, &mut warnings).unwrap();
+    let expected = [0.4, 0.4, 0.2];
+    for (got, want) in w.iter().zip(expected) {
+        assert!((got - want).abs() < 1e-12, "{w:?}");
+    }
+    assert!(warnings.iter().any(|m| m.contains("normalised to 1")), "{warnings:?}");
+    // The strict message prints the sum rounded: 0.9, not 0.8999999999999999.
+    let e = citycheck::weight::fixed(&names, &[Some(0.3), Some(0.3), Some(0.3)], true, &mut Vec::new())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("sum to 0.9,"), "{e}");
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn rank_with_weights_of_1e308_writes_finite_scores_and_ranks() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(dir.path(), "m.csv", "alternative,c1,c2,c3\nA1,5,8,4\nA2,7,6,8\nA3,8,8,6\nA4,7,4,6\n");
+    let out = citycheck(&["rank", "--matrix", &m, "--weights", "1e308,1e308,1e308", "--method", "topsis"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert_no_non_finite(&stdout);
+    let ranks: Vec<String> = stdout.lines().skip(1).map(|l| l.rsplit(',').next().unwrap().to_string()).collect();
+    let mut sorted = ranks.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["1", "2", "3", "4"], "{stdout}");
+}
