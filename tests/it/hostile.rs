@@ -216,3 +216,20 @@ fn rank_with_weights_of_1e308_writes_finite_scores_and_ranks() {
     sorted.sort();
     assert_eq!(sorted, ["1", "2", "3", "4"], "{stdout}");
 }
+
+#[test]
+fn a_misspelt_key_next_to_a_method_without_parameters_is_refused() {
+    // Issue 16: `levles` in [spec.weights] was dropped and the run fell back to equal weights
+    // (serde does not enforce deny_unknown_fields on unit variants of a tagged enum).
+    use citycheck::Spec;
+    let e = Spec::from_toml("[weights]\nmethod = \"equal\"\nlevles = { \"2\" = { method = \"entropy\" } }\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown key 'levles'") && e.contains("equal"), "{e}");
+    let e = Spec::from_toml("normalize = { method = \"rank\", lo = 1 }\n").unwrap_err().to_string();
+    assert!(e.contains("unknown key 'lo'"), "{e}");
+    // Parameters a method takes are still read.
+    let spec = Spec::from_toml("weights = { method = \"entropy_normalized\", shift = 0.0001 }\n").unwrap();
+    assert_eq!(spec.weights.at(2).to_string(), "entropy_normalized");
+    assert!(Spec::from_toml("weights = { method = \"fixed\", strict = true }\n").is_ok());
+}
