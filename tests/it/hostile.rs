@@ -233,3 +233,73 @@ fn a_misspelt_key_next_to_a_method_without_parameters_is_refused() {
     assert_eq!(spec.weights.at(2).to_string(), "entropy_normalized");
     assert!(Spec::from_toml("weights = { method = \"fixed\", strict = true }\n").is_ok());
 }
+
+fn read_error(dir: &Path, name: &str, content: &str) -> String {
+    let path = write(dir, name, content);
+    match citycheck::Panel::read(&path, &citycheck::ReadOptions::default()) {
+        Ok(panel) => panic!("{name} should be refused, read {} observation(s)", panel.len()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn a_value_column_entirely_blank_is_refused() {
+    // Issue 16: it passed strict validation and scored "0 indicators" with exit 0.
+    let dir = tempfile::tempdir().unwrap();
+    let e = read_error(
+        dir.path(),
+        "blank.csv",
+        "city,year,indicator,value\n沈阳市,2012,green_coverage_builtup,\n大连市,2012,green_coverage_builtup,\n",
+    );
+    assert!(e.contains("every value is empty") && e.contains("'value'") && e.contains("blank.csv"), "{e}");
+    // One value present is a file with missing values, not a blank one.
+    let path = write(
+        dir.path(),
+        "one.csv",
+        "city,year,indicator,value\n沈阳市,2012,green_coverage_builtup,42.2\n大连市,2012,green_coverage_builtup,\n",
+    );
+    assert!(citycheck::Panel::read(&path, &citycheck::ReadOptions::default()).is_ok());
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn score_of_a_blank_value_column_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(
+        dir.path(),
+        "blank.csv",
+        "city,year,indicator,value\n沈阳市,2012,green_coverage_builtup,\n大连市,2012,green_coverage_builtup,\n",
+    );
+    let out = dir.path().join("out");
+    for command in ["validate", "score"] {
+        let mut args = vec![command, "--catalog", "ccsy-example", "--data", &data];
+        if command == "score" {
+            args.extend(["--out", out.to_str().unwrap()]);
+        }
+        let result = citycheck(&args);
+        assert_eq!(result.status.code(), Some(2), "{command}: stdout:\n{}", text(&result.stdout));
+        assert!(text(&result.stderr).contains("every value is empty"), "{}", text(&result.stderr));
+    }
+}
+
+#[test]
+fn a_unit_column_of_measurement_units_is_not_taken_for_the_city() {
+    // Issue 16: a long file without its city column took `unit` (%, 万人) as the unit column
+    // and reported 440 "duplicates" of unit '%'.
+    let dir = tempfile::tempdir().unwrap();
+    let e = read_error(
+        dir.path(),
+        "no_city.csv",
+        "year,indicator,value,unit\n2012,green_coverage_builtup,42.2,%\n2012,green_coverage_builtup,45,%\n\
+         2012,population,120,万人\n",
+    );
+    assert!(e.contains("units of measurement") && e.contains("'%'") && e.contains("unit-column"), "{e}");
+    assert!(e.contains("city"), "the message lists the unit-column names: {e}");
+    // A `unit` column of city names is still the unit column.
+    let path = write(
+        dir.path(),
+        "units.csv",
+        "unit,year,indicator,value\n沈阳市,2012,green_coverage_builtup,42.2\n大连市,2012,green_coverage_builtup,45\n",
+    );
+    assert!(citycheck::Panel::read(&path, &citycheck::ReadOptions::default()).is_ok());
+}
