@@ -303,3 +303,95 @@ fn a_unit_column_of_measurement_units_is_not_taken_for_the_city() {
     );
     assert!(citycheck::Panel::read(&path, &citycheck::ReadOptions::default()).is_ok());
 }
+
+/// Fields of one RFC 4180 line (quoted fields with doubled quotes).
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
+fn csv_fields(line: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted, mut chars) = (Vec::new(), String::new(), false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+#[test]
+fn csv_text_quotes_and_neutralises_formulas() {
+    use citycheck::io::{csv_text, neutralize_formula};
+    assert_eq!(csv_text("A, Inc."), "\"A, Inc.\"");
+    assert_eq!(csv_text("=1+1"), "'=1+1");
+    assert_eq!(csv_text("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+    assert_eq!(csv_text("@SUM(A1:A9)"), "'@SUM(A1:A9)");
+    assert_eq!(csv_text("=A1,B1"), "\"'=A1,B1\"");
+    // Numbers as text are numbers, not formulas.
+    assert_eq!(neutralize_formula("-1.5"), "-1.5");
+    assert_eq!(neutralize_formula("+3"), "+3");
+    assert_eq!(neutralize_formula("沈阳市"), "沈阳市");
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn rank_and_weights_output_quotes_commas_and_neutralises_formulas() {
+    // Issue 16: a name with a comma shifted the columns; a name starting with = passed through.
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(
+        dir.path(),
+        "m.csv",
+        "alternative,\"c1, cost\",c2,c3\n\"A, Inc.\",5,8,4\n=1+2,7,6,8\nA3,8,8,6\n-A4,7,4,6\n",
+    );
+    let out = citycheck(&["rank", "--matrix", &m, "--method", "topsis"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let rows: Vec<Vec<String>> = stdout.lines().skip(1).map(csv_fields).collect();
+    assert!(rows.iter().all(|r| r.len() == 3), "three fields per row:\n{stdout}");
+    let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(names, ["A, Inc.", "'=1+2", "A3", "'-A4"], "{stdout}");
+
+    let out = citycheck(&["weights", "--matrix", &m, "--method", "entropy"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let rows: Vec<Vec<String>> = stdout.lines().skip(1).map(csv_fields).collect();
+    assert!(rows.iter().all(|r| r.len() == 2), "two fields per row:\n{stdout}");
+    assert_eq!(rows[0][0], "c1, cost", "{stdout}");
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn output_files_and_trend_output_neutralise_formula_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv"
+    ))
+    .unwrap();
+    let data = write(dir.path(), "data.csv", &example.replace("丹东市", "=丹东市"));
+    let out = dir.path().join("out");
+    let result = citycheck(&[
+        "score",
+        "--catalog",
+        "ccsy-example",
+        "--data",
+        &data,
+        "--unit-column",
+        "city",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let scores = std::fs::read_to_string(out.join("scores.csv")).unwrap();
+    assert!(scores.lines().any(|l| l.starts_with("'=丹东市,")), "{}", &scores[..scores.len().min(400)]);
+    assert!(!scores.lines().any(|l| l.starts_with('=')), "no cell starts with =");
+
+    let series = write(dir.path(), "series.csv", "series,t,y\n=1+2,2021,1\n=1+2,2022,2\n=1+2,2023,4\n");
+    let result = citycheck(&["trend", "--series", &series]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    assert!(text(&result.stdout).lines().nth(1).is_some_and(|l| l.starts_with("'=1+2,")), "{}", text(&result.stdout));
+}
