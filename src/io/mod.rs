@@ -97,6 +97,33 @@ fn neutralize_text_columns(df: &mut DataFrame) -> polars::prelude::PolarsResult<
     Ok(())
 }
 
+/// Writes `path` whole or not at all: `write` fills a new temporary file beside it (same
+/// folder, so same file system), which is flushed and renamed over `path` only when `write`
+/// succeeded. A run that fails or is killed midway leaves the earlier file (or none), never a
+/// file cut mid-row; a symlink planted at `path` is replaced, not followed. The temporary file
+/// is opened with `create_new`, which does not follow a symlink either.
+pub(crate) fn write_atomic(path: &Path, write: impl FnOnce(&mut fs::File) -> Result<()>) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.{}.partial", std::process::id()));
+    // A leftover of a killed run with the same process id.
+    let _ = fs::remove_file(&temporary);
+    let result = fill_and_rename(&temporary, path, write);
+    if result.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    result
+}
+
+fn fill_and_rename(temporary: &Path, path: &Path, write: impl FnOnce(&mut fs::File) -> Result<()>) -> Result<()> {
+    let mut file =
+        fs::OpenOptions::new().write(true).create_new(true).open(temporary).map_err(|e| Error::io(temporary, e))?;
+    write(&mut file)?;
+    file.sync_all().map_err(|e| Error::io(temporary, e))?;
+    drop(file);
+    fs::rename(temporary, path).map_err(|e| Error::io(path, e))
+}
+
 /// Writes `df` as `dir/name.csv` (or `.parquet`); returns the path. In a CSV, text cells that
 /// a spreadsheet would run as a formula are neutralised ([`neutralize_formula`]); cells with a
 /// comma, a quote or a line break are quoted.
@@ -105,15 +132,16 @@ pub(crate) fn write_table(dir: &Path, name: &str, format: OutputFormat, df: &mut
         OutputFormat::Csv => format!("{name}.csv"),
         OutputFormat::Parquet => format!("{name}.parquet"),
     });
-    let file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-    let written = match format {
-        OutputFormat::Csv => {
-            neutralize_text_columns(df).and_then(|()| CsvWriter::new(file).include_header(true).finish(df))
-        }
-        OutputFormat::Parquet => ParquetWriter::new(file).finish(df).map(|_| ()),
-    };
-    written.map_err(|e| {
-        Error::data(Location { file: Some(path.display().to_string()), ..Default::default() }, e.to_string())
+    write_atomic(&path, |file| {
+        let written = match format {
+            OutputFormat::Csv => {
+                neutralize_text_columns(df).and_then(|()| CsvWriter::new(file).include_header(true).finish(df))
+            }
+            OutputFormat::Parquet => ParquetWriter::new(file).finish(df).map(|_| ()),
+        };
+        written.map_err(|e| {
+            Error::data(Location { file: Some(path.display().to_string()), ..Default::default() }, e.to_string())
+        })
     })?;
     Ok(path)
 }

@@ -15,6 +15,7 @@ pub use config::{ComputeConfig, DataConfig, OutputConfig, ReconcileConfig, RunCo
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -27,7 +28,7 @@ use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
 use crate::diagnose::{diagnose_with, DiagnoseOptions, Diagnosis, TaskCatalog};
 use crate::error::{Error, Issue, Location, Result, Warning, WarningCode};
 use crate::evaluate::{evaluate, worsening, Evaluation, EvaluationSummary, DEFAULT_ALPHA};
-use crate::io::{sha256_file, sha256_hex, write_table, OutputFormat};
+use crate::io::{sha256_file, sha256_hex, write_atomic, write_table, OutputFormat};
 use crate::panel::{Panel, Source, ValidationMode};
 use crate::survey::{
     combine, reconcile, score as score_survey, Reconciliation, Responses, SourceValue, SurveyDefinition, SurveyOptions,
@@ -460,11 +461,12 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         }),
     };
     let dir = out.map(Path::to_path_buf).unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
+    refuse_self_overwrite(&dir, &report.inputs)?;
     // The big tables are independent files: written side by side.
     fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let format = config.output.format;
     let (written, (evaluated, diagnosed)) = rayon::join(
-        || write_outputs(&dir, format, &outcome, &report),
+        || write_outputs(&dir, format, &outcome),
         || {
             rayon::join(
                 || evaluation.as_ref().map(|e| e.write(&dir, format)).transpose(),
@@ -489,6 +491,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     if let Some(computed) = &computed {
         computed.write(&dir, config.output.format, "object_ledger")?;
     }
+    write_run_json(&dir, &report)?;
     Ok(RunOutput { outcome, report, evaluation, diagnosis, computed, catalog })
 }
 
@@ -518,8 +521,59 @@ pub fn weights_dataframe(fitted: &Fitted) -> PolarsResult<DataFrame> {
     ])
 }
 
-/// Writes `scores`, `weights`, `fitted.json` and `run.json` into `dir` (created if needed).
-fn write_outputs(dir: &Path, format: OutputFormat, outcome: &Outcome, report: &RunReport) -> Result<()> {
+/// The tables a run may write (each as `.csv` or `.parquet`).
+const OUTPUT_TABLES: &[&str] = &[
+    "scores",
+    "weights",
+    "trends",
+    "progress",
+    "warnings",
+    "attainment",
+    "obstacles",
+    "weaknesses",
+    "coupling",
+    "ledger",
+    "reserve",
+    "survey_items",
+    "survey_dimensions",
+    "reliability",
+    "bad_answers",
+    "combined",
+    "reconciliation",
+    "indicators",
+    "object_ledger",
+];
+
+/// The JSON files a run may write.
+const OUTPUT_JSON: &[&str] = &["fitted.json", "run.json", "survey.json"];
+
+/// Refuses an output folder holding an input of the same run under a name the run writes
+/// (`--data OUT/scores.csv --out OUT`, `--fitted OUT/fitted.json --out OUT`): the run would
+/// overwrite its own input.
+fn refuse_self_overwrite(dir: &Path, inputs: &[InputDigest]) -> Result<()> {
+    // A folder that does not exist yet holds no input.
+    let Ok(out) = dir.canonicalize() else { return Ok(()) };
+    for input in inputs {
+        let Ok(path) = Path::new(&input.path).canonicalize() else { continue };
+        if path.parent() != Some(out.as_path()) {
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let is_output = OUTPUT_JSON.contains(&name)
+            || OUTPUT_TABLES.iter().any(|t| name == format!("{t}.csv") || name == format!("{t}.parquet"));
+        if is_output {
+            return Err(Error::Spec(format!(
+                "the output folder {} holds '{name}', an input of this run that the run would overwrite: \
+                 write to another folder (--out) or move the input",
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `scores`, `weights` and `fitted.json` into `dir` (created if needed).
+fn write_outputs(dir: &Path, format: OutputFormat, outcome: &Outcome) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let polars_err = |e: PolarsError| {
         Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
@@ -529,9 +583,14 @@ fn write_outputs(dir: &Path, format: OutputFormat, outcome: &Outcome, report: &R
     let mut weights = weights_dataframe(&outcome.fitted).map_err(polars_err)?;
     write_table(dir, "weights", format, &mut weights)?;
     let fitted_path = dir.join("fitted.json");
-    fs::write(&fitted_path, outcome.fitted.to_json()).map_err(|e| Error::io(&fitted_path, e))?;
+    let fitted_json = outcome.fitted.to_json();
+    write_atomic(&fitted_path, |f| f.write_all(fitted_json.as_bytes()).map_err(|e| Error::io(&fitted_path, e)))
+}
+
+/// Writes `run.json`, last of a run: a folder whose run.json is new has every table of the run
+/// (a run that fails before leaves no new run.json).
+fn write_run_json(dir: &Path, report: &RunReport) -> Result<()> {
     let run_path = dir.join("run.json");
     let json = serde_json::to_string_pretty(report).expect("the report always serialises");
-    fs::write(&run_path, json).map_err(|e| Error::io(&run_path, e))?;
-    Ok(())
+    write_atomic(&run_path, |f| f.write_all(json.as_bytes()).map_err(|e| Error::io(&run_path, e)))
 }

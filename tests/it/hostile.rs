@@ -395,3 +395,69 @@ fn output_files_and_trend_output_neutralise_formula_names() {
     assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
     assert!(text(&result.stdout).lines().nth(1).is_some_and(|l| l.starts_with("'=1+2,")), "{}", text(&result.stdout));
 }
+
+#[cfg(feature = "cli")]
+fn example_data() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv"
+    ))
+    .unwrap()
+}
+
+#[cfg(feature = "cli")]
+fn score_into(data: &str, out: &Path) -> Output {
+    citycheck(&[
+        "score",
+        "--catalog",
+        "ccsy-example",
+        "--data",
+        data,
+        "--unit-column",
+        "city",
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn a_run_refuses_to_overwrite_its_own_input() {
+    // Issue 16: `--data DIR/scores.csv --out DIR` overwrote its own input.
+    let dir = tempfile::tempdir().unwrap();
+    let content = example_data();
+    let data = write(dir.path(), "scores.csv", &content);
+    let result = score_into(&data, dir.path());
+    assert_eq!(result.status.code(), Some(2), "stdout:\n{}", text(&result.stdout));
+    assert!(text(&result.stderr).contains("would overwrite"), "{}", text(&result.stderr));
+    assert_eq!(std::fs::read_to_string(&data).unwrap(), content, "the input is untouched");
+    // The same file under another name in the same folder is fine.
+    let data = write(dir.path(), "data.csv", &content);
+    let result = score_into(&data, dir.path());
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+}
+
+#[cfg(all(feature = "cli", unix))]
+#[test]
+fn outputs_replace_a_planted_symlink_instead_of_following_it() {
+    // Issue 16: a symlink scores.csv → elsewhere was followed and its target overwritten.
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "data.csv", &example_data());
+    let target = write(dir.path(), "precious.txt", "do not overwrite\n");
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(&target, out.join("scores.csv")).unwrap();
+    let result = score_into(&data, &out);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "do not overwrite\n");
+    let meta = std::fs::symlink_metadata(out.join("scores.csv")).unwrap();
+    assert!(meta.file_type().is_file(), "scores.csv is now a file of its own");
+    // Written whole through temporary files, none of which is left behind.
+    let leftovers: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(out.join("run.json").is_file());
+}
