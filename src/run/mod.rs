@@ -97,6 +97,24 @@ pub struct RunReport {
     /// The diagnosed year, its options and notes, when the run has a diagnosis.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnosis: Option<DiagnosisSummary>,
+    /// Every file the run wrote (but run.json) with its digest, in the order written: the
+    /// output set of this run. Empty until the files are written.
+    pub outputs: Vec<OutputDigest>,
+    /// Files of an earlier run's output set (same names: scores.csv, trends.csv, …) that this
+    /// run did not write and removed, so that the folder holds one run's outputs only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed_stale: Vec<String>,
+    /// True in a run.json on disk: it is written last, after every other file of the run.
+    pub complete: bool,
+}
+
+/// An output file of a run and its digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputDigest {
+    /// The file name within the output folder.
+    pub file: String,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
 }
 
 /// The reconciliation part of run.json.
@@ -429,7 +447,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             Some(d)
         }
     };
-    let report = RunReport {
+    let mut report = RunReport {
         citycheck_version: env!("CARGO_PKG_VERSION"),
         catalog: CatalogRef {
             id: catalog.id().to_string(),
@@ -459,6 +477,9 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             cells: r.cells.len(),
             flagged: r.flagged().count(),
         }),
+        outputs: Vec::new(),
+        removed_stale: Vec::new(),
+        complete: false,
     };
     let dir = out.map(Path::to_path_buf).unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     refuse_self_overwrite(&dir, &report.inputs)?;
@@ -474,23 +495,29 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             )
         },
     );
-    written?;
-    evaluated?;
-    diagnosed?;
+    let mut paths = written?;
+    paths.extend(evaluated?.unwrap_or_default());
+    paths.extend(diagnosed?.unwrap_or_default());
     if let Some(report) = &survey {
-        report.write(&dir, config.output.format)?;
+        paths.extend(report.write(&dir, config.output.format)?);
         if let Some(weight) = config.survey.as_ref().and_then(|s| s.weight) {
             let mut df = combined_dataframe(&outcome.scores, report, weight)?;
-            write_table(&dir, "combined", config.output.format, &mut df)?;
+            paths.push(write_table(&dir, "combined", config.output.format, &mut df)?);
         }
     }
     if let Some(reconciliation) = &reconciliation {
         let mut df = reconciliation.to_dataframe().map_err(|e| Error::Spec(format!("reconciliation: {e}")))?;
-        write_table(&dir, "reconciliation", config.output.format, &mut df)?;
+        paths.push(write_table(&dir, "reconciliation", config.output.format, &mut df)?);
     }
     if let Some(computed) = &computed {
-        computed.write(&dir, config.output.format, "object_ledger")?;
+        paths.extend(computed.write(&dir, config.output.format, "object_ledger")?);
     }
+    for path in &paths {
+        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        report.outputs.push(OutputDigest { file, sha256: sha256_file(path)? });
+    }
+    report.removed_stale = remove_stale(&dir, &report.outputs)?;
+    report.complete = true;
     write_run_json(&dir, &report)?;
     Ok(RunOutput { outcome, report, evaluation, diagnosis, computed, catalog })
 }
@@ -572,19 +599,43 @@ fn refuse_self_overwrite(dir: &Path, inputs: &[InputDigest]) -> Result<()> {
     Ok(())
 }
 
-/// Writes `scores`, `weights` and `fitted.json` into `dir` (created if needed).
-fn write_outputs(dir: &Path, format: OutputFormat, outcome: &Outcome) -> Result<()> {
+/// Removes the files of `dir` that belong to a run's output set (by name: [`OUTPUT_TABLES`]
+/// as CSV or Parquet, [`OUTPUT_JSON`]) but are not among `written`: leftovers of an earlier
+/// run (a trends.csv beside fresh scores). run.json is rewritten, not removed. Returns the
+/// names removed, sorted.
+fn remove_stale(dir: &Path, written: &[OutputDigest]) -> Result<Vec<String>> {
+    let mut removed = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let in_set = OUTPUT_JSON.contains(&name.as_str())
+            || OUTPUT_TABLES.iter().any(|t| name == format!("{t}.csv") || name == format!("{t}.parquet"));
+        if !in_set || name == "run.json" || written.iter().any(|w| w.file == name) {
+            continue;
+        }
+        let path = entry.path();
+        fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        removed.push(name);
+    }
+    removed.sort();
+    Ok(removed)
+}
+
+/// Writes `scores`, `weights` and `fitted.json` into `dir` (created if needed); returns the
+/// paths.
+fn write_outputs(dir: &Path, format: OutputFormat, outcome: &Outcome) -> Result<Vec<PathBuf>> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let polars_err = |e: PolarsError| {
         Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
     };
     let mut scores = outcome.scores.to_dataframe().map_err(polars_err)?;
-    write_table(dir, "scores", format, &mut scores)?;
+    let scores_path = write_table(dir, "scores", format, &mut scores)?;
     let mut weights = weights_dataframe(&outcome.fitted).map_err(polars_err)?;
-    write_table(dir, "weights", format, &mut weights)?;
+    let weights_path = write_table(dir, "weights", format, &mut weights)?;
     let fitted_path = dir.join("fitted.json");
     let fitted_json = outcome.fitted.to_json();
-    write_atomic(&fitted_path, |f| f.write_all(fitted_json.as_bytes()).map_err(|e| Error::io(&fitted_path, e)))
+    write_atomic(&fitted_path, |f| f.write_all(fitted_json.as_bytes()).map_err(|e| Error::io(&fitted_path, e)))?;
+    Ok(vec![scores_path, weights_path, fitted_path])
 }
 
 /// Writes `run.json`, last of a run: a folder whose run.json is new has every table of the run

@@ -461,3 +461,27 @@ fn outputs_replace_a_planted_symlink_instead_of_following_it() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
     assert!(out.join("run.json").is_file());
 }
+
+#[cfg(feature = "cli")]
+#[test]
+fn a_run_removes_stale_outputs_of_an_earlier_run_and_lists_its_outputs() {
+    // Issue 16: a stale trends.csv of an earlier run stayed next to fresh scores, no warning.
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "data.csv", &example_data());
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    write(&out, "trends.csv", "unit,node\nold,old\n");
+    write(&out, "notes.txt", "mine\n");
+    let result = score_into(&data, &out);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    assert!(!out.join("trends.csv").exists(), "the stale trends.csv is removed");
+    assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "mine\n", "other files are left alone");
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["complete"], true);
+    assert_eq!(run["removed_stale"], serde_json::json!(["trends.csv"]));
+    let outputs: Vec<&str> = run["outputs"].as_array().unwrap().iter().map(|o| o["file"].as_str().unwrap()).collect();
+    assert_eq!(outputs, ["scores.csv", "weights.csv", "fitted.json"]);
+    let digest = citycheck::io::sha256_file(&out.join("scores.csv")).unwrap();
+    assert_eq!(run["outputs"][0]["sha256"], digest.as_str());
+}
