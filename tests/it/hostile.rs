@@ -485,3 +485,44 @@ fn a_run_removes_stale_outputs_of_an_earlier_run_and_lists_its_outputs() {
     let digest = citycheck::io::sha256_file(&out.join("scores.csv")).unwrap();
     assert_eq!(run["outputs"][0]["sha256"], digest.as_str());
 }
+
+#[test]
+fn a_config_output_folder_stays_inside_the_config_folder() {
+    // Issue 16: containment of a relative `dir` in a config to the config's folder.
+    use citycheck::run::RunConfig;
+    let config = |dir: &str| {
+        RunConfig::from_toml(&format!(
+            "catalog = \"ccsy-example\"\n[data]\npath = \"data.csv\"\n[output]\ndir = \"{dir}\"\n"
+        ))
+        .unwrap()
+    };
+    for escaping in ["../elsewhere", "out/../../elsewhere", ".."] {
+        let e = config(escaping).check_output_contained().unwrap_err().to_string();
+        assert!(e.contains("leads out of the config's folder") && e.contains("--out"), "{e}");
+    }
+    for inside in ["out", "out/2025", "out/../results", "./out"] {
+        assert!(config(inside).check_output_contained().is_ok(), "{inside}");
+    }
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn run_refuses_a_config_dir_escaping_its_folder_unless_out_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg_dir = dir.path().join("cfg");
+    std::fs::create_dir(&cfg_dir).unwrap();
+    write(&cfg_dir, "data.csv", &example_data());
+    let cfg = write(
+        &cfg_dir,
+        "run.toml",
+        "catalog = \"ccsy-example\"\n[data]\npath = \"data.csv\"\nunit_column = \"city\"\n[output]\ndir = \"../escaped\"\n",
+    );
+    let result = citycheck(&["run", &cfg]);
+    assert_eq!(result.status.code(), Some(2), "stdout:\n{}", text(&result.stdout));
+    assert!(text(&result.stderr).contains("leads out of the config's folder"), "{}", text(&result.stderr));
+    assert!(!dir.path().join("escaped").exists());
+    let out = dir.path().join("chosen");
+    let result = citycheck(&["run", &cfg, "--out", out.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    assert!(out.join("run.json").is_file());
+}
