@@ -84,11 +84,11 @@ fn neutralize_text_columns(df: &mut DataFrame) -> polars::prelude::PolarsResult<
             continue;
         }
         let texts = column.str()?;
-        if !texts.into_iter().any(|cell| cell.is_some_and(needs)) {
+        if !texts.iter().any(|cell| cell.is_some_and(needs)) {
             continue;
         }
         let values: Vec<Option<String>> =
-            texts.into_iter().map(|cell| cell.map(|s| neutralize_formula(s).into_owned())).collect();
+            texts.iter().map(|cell| cell.map(|s| neutralize_formula(s).into_owned())).collect();
         replaced.push(Column::new(column.name().clone(), values));
     }
     for column in replaced {
