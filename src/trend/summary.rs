@@ -242,13 +242,14 @@ fn summarize_unguarded(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> R
             s.ols_p = fit.p_value;
             s.ols_ci_low = fit.ci95.map(|ci| ci.0);
             s.ols_ci_high = fit.ci95.map(|ci| ci.1);
-            let constant = y.iter().all(|&v| v == y1);
             if n < 3 {
                 s.notes.push(format!("n = {n}: OLS without inference (needs 3 points)"));
-            } else if constant {
-                s.notes.push("constant series: no R² (nothing to explain)".into());
             } else if fit.r_squared.is_none() {
-                s.notes.push("ols_r2 not representable in f64 (values too large or too small): left empty".into());
+                if y.iter().all(|&v| v == y1) {
+                    s.notes.push("constant series: no R² (nothing to explain)".into());
+                } else {
+                    s.notes.push("ols_r2 not representable in f64 (values too large or small): left empty".into());
+                }
             }
             if n >= 3 && (fit.slope_se.is_none() || fit.ci95.is_none() || fit.p_value.is_none()) {
                 s.notes.push("OLS inference not representable in f64 (values too large or small): left empty".into());

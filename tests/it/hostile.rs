@@ -177,7 +177,9 @@ fn survey_scores_beyond_the_documented_magnitude_are_refused() {
     .unwrap_err()
     .to_string();
     assert!(e.contains("s.toml") && e.contains("magnitude"), "{e}");
-    let e = definition("kind = \"numeric\"\nmin = 0\nmax = 1e308\nrescale = \"keep\"\ntop = 1").unwrap_err().to_string();
+    let e = definition("kind = \"numeric\"\nmin = 0\nmax = 1e308\nrescale = \"keep\"\ntop = 1")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("s.toml") && e.contains("magnitude"), "{e}");
     assert!(definition("kind = \"numeric\"\nmin = 0\nmax = 10\nrescale = \"keep\"\ntop = 8").is_ok());
     let e = estimate(&[1e308, 1e308, 5.0], None, None, None, 0.95).unwrap_err().to_string();
@@ -515,7 +517,8 @@ fn run_refuses_a_config_dir_escaping_its_folder_unless_out_is_given() {
     let cfg = write(
         &cfg_dir,
         "run.toml",
-        "catalog = \"ccsy-example\"\n[data]\npath = \"data.csv\"\nunit_column = \"city\"\n[output]\ndir = \"../escaped\"\n",
+        "catalog = \"ccsy-example\"\n[data]\npath = \"data.csv\"\nunit_column = \"city\"\n\
+         [output]\ndir = \"../escaped\"\n",
     );
     let result = citycheck(&["run", &cfg]);
     assert_eq!(result.status.code(), Some(2), "stdout:\n{}", text(&result.stdout));
