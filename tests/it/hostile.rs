@@ -529,3 +529,19 @@ fn run_refuses_a_config_dir_escaping_its_folder_unless_out_is_given() {
     assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
     assert!(out.join("run.json").is_file());
 }
+
+#[test]
+fn progress_at_the_limits_of_f64_is_empty_with_a_note_not_a_panic() {
+    // The OLS line of evaluate's progress met the same f64::MAX values as the trend table.
+    use citycheck::evaluate::{progress_with, PaceCutoffs, TrendFit};
+    let cut = PaceCutoffs::default();
+    let y = [1.0, f64::MAX, 3.0, f64::MAX / 2.0, 5.0];
+    for fit in [TrendFit::Ols, TrendFit::RecencyWeighted { half_life: 1.0 }] {
+        let p = progress_with(&YEARS, &y, f64::MAX, Some(2030), Direction::Higher, &cut, fit)
+            .expect("a progress row, not an error")
+            .expect("five observations");
+        for v in [p.progress, p.anticipated, p.pace] {
+            assert!(v.is_none_or(f64::is_finite), "{p:?}");
+        }
+    }
+}
