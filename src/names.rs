@@ -209,6 +209,11 @@ pub(crate) fn parse<T>(naming: &Naming, name: &str, derived: impl FnOnce(Value) 
 /// name (so that a misspelt name gets the message of [`unknown_message`], not serde's), then
 /// deserialises the enum from the tree by the enum's serde-derived `derived` function; its
 /// errors are prefixed with the method's kind and name.
+///
+/// A key the method does not take is refused also for a method without parameters: serde's
+/// `deny_unknown_fields` is not enforced on the unit variants of an internally tagged enum,
+/// so `{ method = "equal", levles = ... }` would otherwise be read as `equal` with the typo
+/// dropped. A key is unknown when the method, written back, does not have it.
 pub(crate) fn deserialize<'de, D, T>(
     deserializer: D,
     naming: &Naming,
@@ -216,10 +221,15 @@ pub(crate) fn deserialize<'de, D, T>(
 ) -> std::result::Result<T, D::Error>
 where
     D: Deserializer<'de>,
+    T: serde::Serialize,
 {
     let value = Value::deserialize(deserializer)?;
     let name = naming.name_in(&value).map_err(D::Error::custom)?.to_string();
-    derived(value).map_err(|e| {
+    let given: Vec<String> = match (&value, naming.tag) {
+        (Value::Object(table), Some(tag)) => table.keys().filter(|k| k.as_str() != tag).cloned().collect(),
+        _ => Vec::new(),
+    };
+    let parsed = derived(value).map_err(|e| {
         // The tree a spec is read into has no NaN or infinity: such a number arrives as null
         // (TOML has no null), so say what it was.
         let e = e.to_string();
@@ -230,7 +240,20 @@ where
             None => e,
         };
         D::Error::custom(format!("{} '{name}': {e}", naming.kind))
-    })
+    })?;
+    if !given.is_empty() {
+        if let Ok(Value::Object(written)) = serde_json::to_value(&parsed) {
+            if let Some(key) = given.iter().find(|k| !written.contains_key(k.as_str())) {
+                let takes: Vec<&str> = written.keys().map(String::as_str).filter(|k| Some(*k) != naming.tag).collect();
+                let takes = if takes.is_empty() { "no parameters".to_string() } else { takes.join(", ") };
+                return Err(D::Error::custom(format!(
+                    "{} '{name}': unknown key '{key}' (it takes {takes})",
+                    naming.kind
+                )));
+            }
+        }
+    }
+    Ok(parsed)
 }
 
 /// Implements [`Named`], `FromStr` (the method with default parameters), `Display` (the

@@ -919,18 +919,20 @@ fn write_csv_chunks(
     chunks: impl Iterator<Item = Result<DataFrame>>,
 ) -> Result<std::path::PathBuf> {
     let path = dir.join(format!("{name}.csv"));
-    let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-    let mut writer = std::io::BufWriter::new(file);
-    let mut header = true;
-    for chunk in chunks {
-        let mut df = chunk?;
-        if df.width() == 0 {
-            continue;
+    crate::io::write_atomic(&path, |file| {
+        let mut writer = std::io::BufWriter::new(file);
+        let mut header = true;
+        for chunk in chunks {
+            let mut df = chunk?;
+            if df.width() == 0 {
+                continue;
+            }
+            CsvWriter::new(&mut writer).include_header(header).finish(&mut df).map_err(|e| {
+                Error::data(Location { file: Some(path.display().to_string()), ..Default::default() }, e.to_string())
+            })?;
+            header = false;
         }
-        CsvWriter::new(&mut writer).include_header(header).finish(&mut df).map_err(|e| {
-            Error::data(Location { file: Some(path.display().to_string()), ..Default::default() }, e.to_string())
-        })?;
-        header = false;
-    }
+        std::io::Write::flush(&mut writer).map_err(|e| Error::io(&path, e))
+    })?;
     Ok(path)
 }

@@ -95,6 +95,9 @@ impl PaceCutoffs {
     }
 }
 
+/// Why a progress statistic is empty at the limits of f64.
+const NOT_REPRESENTABLE: &str = "values too large or too small";
+
 /// How the trend line of a progress assessment is fitted (METHODS.md §7).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
@@ -302,15 +305,36 @@ pub fn progress_with(
     if already {
         p.notes.push("the baseline already meets the target: no distance to cover".into());
     } else if n > 1 {
-        p.progress = Some((latest - base) / distance);
+        let progress = (latest - base) / distance;
+        if progress.is_finite() {
+            p.progress = Some(progress);
+        } else {
+            p.notes.push(format!("progress not representable in f64: {NOT_REPRESENTABLE}"));
+        }
     } else {
         p.notes.push("one observation: no progress or trend".into());
     }
 
     // (slope, intercept) of the trend line.
-    let fit = if n >= 2 { Some(fit.line(t, y)?) } else { None };
+    // A line beyond f64 (values near its limits) is no line, with a note: never NaN or inf.
+    let fit = if n >= 2 {
+        match fit.line(t, y) {
+            Ok((slope, intercept)) if slope.is_finite() && intercept.is_finite() => Some((slope, intercept)),
+            Ok(_) => {
+                p.notes.push(format!("no trend line: {NOT_REPRESENTABLE}"));
+                None
+            }
+            Err(Error::Method { message, .. }) => {
+                p.notes.push(format!("no trend line: {message}"));
+                None
+            }
+            Err(other) => return Err(other),
+        }
+    } else {
+        None
+    };
     if let (Some((slope, intercept)), Some(d)) = (fit, deadline) {
-        p.anticipated = Some(intercept + slope * f64::from(d));
+        p.anticipated = Some(intercept + slope * f64::from(d)).filter(|v| v.is_finite());
     }
     if met(latest) {
         p.projected_year = Some(p.latest_year);
@@ -318,7 +342,11 @@ pub fn progress_with(
     } else if let Some((slope, intercept)) = fit {
         if sign * slope > 0.0 {
             let crossing = (target - intercept) / slope;
-            p.projected_year = Some((crossing.ceil() as i32).max(p.latest_year + 1));
+            if crossing.is_finite() {
+                p.projected_year = Some((crossing.ceil() as i32).max(p.latest_year + 1));
+            } else {
+                p.notes.push(format!("projected year not representable: {NOT_REPRESENTABLE}"));
+            }
         } else {
             p.notes.push("the trend does not move towards the target: never reached at this trend".into());
         }
@@ -334,11 +362,17 @@ pub fn progress_with(
             if !already && n > 1 {
                 let years_left = f64::from(d) - t_base;
                 if years_left > 0.0 {
-                    let observed = fit.expect("n > 1 has a trend line").0;
-                    let required = distance / years_left;
-                    let pace = observed / required;
-                    p.pace = Some(pace);
-                    p.pace_label = Some(cutoffs.label(pace));
+                    // No line (noted above): no pace.
+                    if let Some((observed, _)) = fit {
+                        let required = distance / years_left;
+                        let pace = observed / required;
+                        if pace.is_finite() {
+                            p.pace = Some(pace);
+                            p.pace_label = Some(cutoffs.label(pace));
+                        } else {
+                            p.notes.push(format!("pace not representable in f64: {NOT_REPRESENTABLE}"));
+                        }
+                    }
                 } else {
                     p.notes.push(format!("the deadline {d} is not after the baseline year: no pace"));
                 }

@@ -33,19 +33,115 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     Ok(sha256_hex(&bytes))
 }
 
-/// Writes `df` as `dir/name.csv` (or `.parquet`); returns the path.
+/// A text cell made safe to open in a spreadsheet: text starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return, which Excel and LibreOffice would run as a formula, gets a
+/// leading single quote (`'=cmd`), as OWASP recommends for CSV injection. Text that reads as
+/// a plain number (`-1.5`, `+3`) is left as it is; numbers written as numbers never pass here.
+///
+/// # Examples
+/// ```
+/// use citycheck::io::neutralize_formula;
+/// assert_eq!(neutralize_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+/// assert_eq!(neutralize_formula("-1.5"), "-1.5");
+/// assert_eq!(neutralize_formula("沈阳市"), "沈阳市");
+/// ```
+pub fn neutralize_formula(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && text.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A text cell of a CSV line (RFC 4180): [`neutralize_formula`], then quoted with `"` (inner
+/// quotes doubled) when it holds a comma, a quote or a line break.
+///
+/// # Examples
+/// ```
+/// use citycheck::io::csv_text;
+/// assert_eq!(csv_text("A, Inc."), "\"A, Inc.\"");
+/// assert_eq!(csv_text("say \"hi\""), "\"say \"\"hi\"\"\"");
+/// assert_eq!(csv_text("@SUM(A1)"), "'@SUM(A1)");
+/// ```
+pub fn csv_text(text: &str) -> String {
+    let safe = neutralize_formula(text);
+    if safe.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", safe.replace('"', "\"\""))
+    } else {
+        safe.into_owned()
+    }
+}
+
+/// `df` with [`neutralize_formula`] applied to its text columns (only those with a cell that
+/// needs it are rebuilt).
+fn neutralize_text_columns(df: &mut DataFrame) -> polars::prelude::PolarsResult<()> {
+    use polars::prelude::{Column, DataType};
+    let needs = |s: &str| matches!(neutralize_formula(s), std::borrow::Cow::Owned(_));
+    let mut replaced = Vec::new();
+    for column in df.columns() {
+        if column.dtype() != &DataType::String {
+            continue;
+        }
+        let texts = column.str()?;
+        if !texts.iter().any(|cell| cell.is_some_and(needs)) {
+            continue;
+        }
+        let values: Vec<Option<String>> =
+            texts.iter().map(|cell| cell.map(|s| neutralize_formula(s).into_owned())).collect();
+        replaced.push(Column::new(column.name().clone(), values));
+    }
+    for column in replaced {
+        df.with_column(column)?;
+    }
+    Ok(())
+}
+
+/// Writes `path` whole or not at all: `write` fills a new temporary file beside it (same
+/// folder, so same file system), which is flushed and renamed over `path` only when `write`
+/// succeeded. A run that fails or is killed midway leaves the earlier file (or none), never a
+/// file cut mid-row; a symlink planted at `path` is replaced, not followed. The temporary file
+/// is opened with `create_new`, which does not follow a symlink either.
+pub(crate) fn write_atomic(path: &Path, write: impl FnOnce(&mut fs::File) -> Result<()>) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.{}.partial", std::process::id()));
+    // A leftover of a killed run with the same process id.
+    let _ = fs::remove_file(&temporary);
+    let result = fill_and_rename(&temporary, path, write);
+    if result.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    result
+}
+
+fn fill_and_rename(temporary: &Path, path: &Path, write: impl FnOnce(&mut fs::File) -> Result<()>) -> Result<()> {
+    let mut file =
+        fs::OpenOptions::new().write(true).create_new(true).open(temporary).map_err(|e| Error::io(temporary, e))?;
+    write(&mut file)?;
+    file.sync_all().map_err(|e| Error::io(temporary, e))?;
+    drop(file);
+    fs::rename(temporary, path).map_err(|e| Error::io(path, e))
+}
+
+/// Writes `df` as `dir/name.csv` (or `.parquet`); returns the path. In a CSV, text cells that
+/// a spreadsheet would run as a formula are neutralised ([`neutralize_formula`]); cells with a
+/// comma, a quote or a line break are quoted.
 pub(crate) fn write_table(dir: &Path, name: &str, format: OutputFormat, df: &mut DataFrame) -> Result<PathBuf> {
     let path = dir.join(match format {
         OutputFormat::Csv => format!("{name}.csv"),
         OutputFormat::Parquet => format!("{name}.parquet"),
     });
-    let file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-    let written = match format {
-        OutputFormat::Csv => CsvWriter::new(file).include_header(true).finish(df),
-        OutputFormat::Parquet => ParquetWriter::new(file).finish(df).map(|_| ()),
-    };
-    written.map_err(|e| {
-        Error::data(Location { file: Some(path.display().to_string()), ..Default::default() }, e.to_string())
+    write_atomic(&path, |file| {
+        let written = match format {
+            OutputFormat::Csv => {
+                neutralize_text_columns(df).and_then(|()| CsvWriter::new(file).include_header(true).finish(df))
+            }
+            OutputFormat::Parquet => ParquetWriter::new(file).finish(df).map(|_| ()),
+        };
+        written.map_err(|e| {
+            Error::data(Location { file: Some(path.display().to_string()), ..Default::default() }, e.to_string())
+        })
     })?;
     Ok(path)
 }

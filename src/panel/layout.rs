@@ -128,6 +128,91 @@ fn find_column(
     }
 }
 
+/// Measurement units (计量单位) as catalogues and yearbooks write them: a column called `unit`
+/// holding these is the indicators' unit of measurement, not the unit checked (city, district).
+const MEASUREMENT_UNITS: &[&str] = &[
+    "%",
+    "‰",
+    "人",
+    "万人",
+    "元",
+    "万元",
+    "亿元",
+    "个",
+    "处",
+    "家",
+    "辆",
+    "吨",
+    "天",
+    "年",
+    "小时",
+    "分钟",
+    "米",
+    "公里",
+    "千米",
+    "km",
+    "m",
+    "平方米",
+    "平方公里",
+    "公顷",
+    "张",
+    "床",
+    "所",
+    "户",
+    "万户",
+    "次",
+    "件",
+    "座",
+    "条",
+    "分",
+    "岁",
+    "倍",
+    "dB",
+    "dB(A)",
+    "人/万人",
+    "元/人",
+    "万元/人",
+    "个/万人",
+    "床/千人",
+    "mg/L",
+    "μg/m³",
+    "km²",
+    "m²",
+    "hm²",
+];
+
+fn is_measurement_unit(text: &str) -> bool {
+    MEASUREMENT_UNITS.contains(&text) || text.contains(['%', '‰', '²', '³'])
+}
+
+/// Refuses a unit column found by its name `unit` (not named by the user) whose values are
+/// mostly measurement units (%, 万人, …): a long file without its city column would otherwise
+/// take the indicators' unit of measurement as the unit checked.
+fn check_unit_column(table: &RawTable, unit_col: usize, given: Option<&str>) -> Result<()> {
+    if given.is_some() || !table.names[unit_col].trim().eq_ignore_ascii_case("unit") {
+        return Ok(());
+    }
+    let mut distinct: Vec<String> =
+        (0..table.rows()).filter_map(|r| text(table.cell(unit_col, r)).map(|t| t.into_owned())).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let measurement: Vec<&String> = distinct.iter().filter(|t| is_measurement_unit(t)).collect();
+    if distinct.is_empty() || 2 * measurement.len() < distinct.len() {
+        return Ok(());
+    }
+    Err(Error::data(
+        table.location(None, Some(&table.names[unit_col])),
+        format!(
+            "column '{}' holds units of measurement ({}), not the units checked (cities, districts): \
+             add the unit column (one of {}) or name it with unit_column (--unit-column); columns are: {}",
+            table.names[unit_col],
+            measurement.iter().take(5).map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", "),
+            UNIT_NAMES.iter().filter(|n| **n != "unit").copied().collect::<Vec<_>>().join(", "),
+            table.names.join(", ")
+        ),
+    ))
+}
+
 fn required(found: Option<usize>, table: &RawTable, role: &str, candidates: &[&str], option: &str) -> Result<usize> {
     found.ok_or_else(|| {
         Error::data(
@@ -288,6 +373,7 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
         UNIT_NAMES,
         "unit_column",
     )?;
+    check_unit_column(table, unit_col, o.unit_column.as_deref())?;
     let year_col = required(
         find_column(table, o.year_column.as_deref(), YEAR_NAMES, "year", "year_column")?,
         table,
@@ -449,6 +535,30 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
         }
         return Err(Error::data(table.location(None, None), "no observation could be read"));
     }
+    // Every value empty (a blank value column): nothing to check or score, which a run must not
+    // report as a success with 0 indicators.
+    if builder.panel.not_applicable.is_empty() && builder.panel.value.iter().all(|v| v.is_nan()) {
+        if issues.iter().any(Issue::is_fatal) {
+            return Err(Error::Validation { issues });
+        }
+        let names: Vec<String> = value_columns.iter().take(5).map(|&j| format!("'{}'", table.names[j])).collect();
+        let more = match value_columns.len() {
+            n if n > 5 => format!(" and {} more", n - 5),
+            _ => String::new(),
+        };
+        let column = match value_columns.as_slice() {
+            [one] => Some(table.names[*one].as_str()),
+            _ => None,
+        };
+        return Err(Error::data(
+            table.location(None, column),
+            format!(
+                "every value is empty ({} rows read; value column(s) {}{more}): nothing to check or score",
+                table.rows(),
+                names.join(", ")
+            ),
+        ));
+    }
     Ok(builder.finish(table.origin.clone(), table.names.clone(), attributes, issues))
 }
 
@@ -460,6 +570,7 @@ pub(crate) fn attach_attributes(panel: &mut Panel, table: &RawTable, unit_column
         UNIT_NAMES,
         "unit_column",
     )?;
+    check_unit_column(table, unit_col, unit_column)?;
     let index: HashMap<&str, usize> = panel.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
     // Row of each panel unit in the table; units the panel does not have are not needed.
     let mut row_of = vec![None; panel.units.len()];

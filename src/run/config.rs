@@ -284,6 +284,37 @@ impl RunConfig {
         RunConfig::from_toml(EMBEDDED_CONFIG).expect("the embedded config is valid")
     }
 
+    /// Refuses a relative output `dir` that leads out of the config's folder
+    /// (`dir = "../../elsewhere"`): a config written by someone else must not choose where a
+    /// run writes beyond its own folder. An absolute `dir` is the config's explicit choice, and
+    /// an output folder given on the command line (`--out`) is not checked (the caller skips
+    /// this check then).
+    ///
+    /// # Errors
+    /// [`Error::Spec`] naming the `dir` when it climbs out of the config's folder.
+    pub fn check_output_contained(&self) -> Result<()> {
+        let dir = &self.output.dir;
+        if dir.is_absolute() {
+            return Ok(());
+        }
+        let mut depth = 0i64;
+        for component in dir.components() {
+            match component {
+                std::path::Component::ParentDir => depth -= 1,
+                std::path::Component::Normal(_) => depth += 1,
+                _ => {}
+            }
+            if depth < 0 {
+                return Err(Error::Spec(format!(
+                    "[output] dir = '{}' leads out of the config's folder: name a folder inside it, an absolute \
+                     path, or give --out",
+                    dir.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// `p` resolved against the config's folder.
     pub fn resolve(&self, p: &str) -> PathBuf {
         let path = Path::new(p);

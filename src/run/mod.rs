@@ -17,6 +17,7 @@ pub use config::{
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -29,7 +30,7 @@ use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
 use crate::diagnose::{diagnose_with, DiagnoseOptions, Diagnosis, TaskCatalog};
 use crate::error::{Error, Issue, Location, Result, Warning, WarningCode};
 use crate::evaluate::{evaluate, worsening, Evaluation, EvaluationSummary, DEFAULT_ALPHA};
-use crate::io::{sha256_file, sha256_hex, write_table, OutputFormat};
+use crate::io::{sha256_file, sha256_hex, write_atomic, write_table, OutputFormat};
 use crate::panel::{Panel, Source, ValidationMode};
 use crate::recheck::{observations_of, recheck, Recheck, YearLedger};
 use crate::survey::{
@@ -102,6 +103,24 @@ pub struct RunReport {
     /// The re-check's years, counts and reported problems, when the run has `[recheck]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recheck: Option<RecheckSummary>,
+    /// Every file the run wrote (but run.json) with its digest, in the order written: the
+    /// output set of this run. Empty until the files are written.
+    pub outputs: Vec<OutputDigest>,
+    /// Files of an earlier run's output set (same names: scores.csv, trends.csv, …) that this
+    /// run did not write and removed, so that the folder holds one run's outputs only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed_stale: Vec<String>,
+    /// True in a run.json on disk: it is written last, after every other file of the run.
+    pub complete: bool,
+}
+
+/// An output file of a run and its digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputDigest {
+    /// The file name within the output folder.
+    pub file: String,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
 }
 
 /// The re-check part of run.json.
@@ -481,7 +500,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             Some(recheck(&ledgers, &observations, Some(catalog.as_ref()), Some(&tasks))?)
         }
     };
-    let report = RunReport {
+    let mut report = RunReport {
         citycheck_version: env!("CARGO_PKG_VERSION"),
         catalog: CatalogRef {
             id: catalog.id().to_string(),
@@ -516,13 +535,17 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             cells: r.cells.len(),
             flagged: r.flagged().count(),
         }),
+        outputs: Vec::new(),
+        removed_stale: Vec::new(),
+        complete: false,
     };
     let dir = out.map(Path::to_path_buf).unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
+    refuse_self_overwrite(&dir, &report.inputs)?;
     // The big tables are independent files: written side by side.
     fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let format = config.output.format;
     let (written, (evaluated, diagnosed)) = rayon::join(
-        || write_outputs(&dir, format, &outcome, &report),
+        || write_outputs(&dir, format, &outcome),
         || {
             rayon::join(
                 || evaluation.as_ref().map(|e| e.write(&dir, format)).transpose(),
@@ -530,26 +553,33 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             )
         },
     );
-    written?;
-    evaluated?;
-    diagnosed?;
+    let mut paths = written?;
+    paths.extend(evaluated?.unwrap_or_default());
+    paths.extend(diagnosed?.unwrap_or_default());
     if let Some(report) = &survey {
-        report.write(&dir, config.output.format)?;
+        paths.extend(report.write(&dir, config.output.format)?);
         if let Some(weight) = config.survey.as_ref().and_then(|s| s.weight) {
             let mut df = combined_dataframe(&outcome.scores, report, weight)?;
-            write_table(&dir, "combined", config.output.format, &mut df)?;
+            paths.push(write_table(&dir, "combined", config.output.format, &mut df)?);
         }
     }
     if let Some(reconciliation) = &reconciliation {
         let mut df = reconciliation.to_dataframe().map_err(|e| Error::Spec(format!("reconciliation: {e}")))?;
-        write_table(&dir, "reconciliation", config.output.format, &mut df)?;
+        paths.push(write_table(&dir, "reconciliation", config.output.format, &mut df)?);
     }
     if let Some(computed) = &computed {
-        computed.write(&dir, config.output.format, "object_ledger")?;
+        paths.extend(computed.write(&dir, config.output.format, "object_ledger")?);
     }
     if let Some(r) = &rechecked {
-        r.write(&dir, config.output.format)?;
+        paths.extend(r.write(&dir, config.output.format)?);
     }
+    for path in &paths {
+        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        report.outputs.push(OutputDigest { file, sha256: sha256_file(path)? });
+    }
+    report.removed_stale = remove_stale(&dir, &report.outputs)?;
+    report.complete = true;
+    write_run_json(&dir, &report)?;
     Ok(RunOutput { outcome, report, evaluation, diagnosis, recheck: rechecked, computed, catalog })
 }
 
@@ -588,20 +618,104 @@ pub fn weights_dataframe(fitted: &Fitted) -> PolarsResult<DataFrame> {
     ])
 }
 
-/// Writes `scores`, `weights`, `fitted.json` and `run.json` into `dir` (created if needed).
-fn write_outputs(dir: &Path, format: OutputFormat, outcome: &Outcome, report: &RunReport) -> Result<()> {
+/// The tables a run may write (each as `.csv` or `.parquet`).
+const OUTPUT_TABLES: &[&str] = &[
+    "scores",
+    "weights",
+    "trends",
+    "progress",
+    "warnings",
+    "attainment",
+    "obstacles",
+    "weaknesses",
+    "coupling",
+    "ledger",
+    "reserve",
+    "survey_items",
+    "survey_dimensions",
+    "reliability",
+    "bad_answers",
+    "combined",
+    "reconciliation",
+    "indicators",
+    "object_ledger",
+    "recheck",
+    "recheck_summary",
+    "recheck_indicators",
+    "recheck_tasks",
+];
+
+/// The JSON files a run may write.
+const OUTPUT_JSON: &[&str] = &["fitted.json", "run.json", "survey.json"];
+
+/// Refuses an output folder holding an input of the same run under a name the run writes
+/// (`--data OUT/scores.csv --out OUT`, `--fitted OUT/fitted.json --out OUT`): the run would
+/// overwrite its own input.
+fn refuse_self_overwrite(dir: &Path, inputs: &[InputDigest]) -> Result<()> {
+    // A folder that does not exist yet holds no input.
+    let Ok(out) = dir.canonicalize() else { return Ok(()) };
+    for input in inputs {
+        let Ok(path) = Path::new(&input.path).canonicalize() else { continue };
+        if path.parent() != Some(out.as_path()) {
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let is_output = OUTPUT_JSON.contains(&name)
+            || OUTPUT_TABLES.iter().any(|t| name == format!("{t}.csv") || name == format!("{t}.parquet"));
+        if is_output {
+            return Err(Error::Spec(format!(
+                "the output folder {} holds '{name}', an input of this run that the run would overwrite: \
+                 write to another folder (--out) or move the input",
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Removes the files of `dir` that belong to a run's output set (by name: [`OUTPUT_TABLES`]
+/// as CSV or Parquet, [`OUTPUT_JSON`]) but are not among `written`: leftovers of an earlier
+/// run (a trends.csv beside fresh scores). run.json is rewritten, not removed. Returns the
+/// names removed, sorted.
+fn remove_stale(dir: &Path, written: &[OutputDigest]) -> Result<Vec<String>> {
+    let mut removed = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let in_set = OUTPUT_JSON.contains(&name.as_str())
+            || OUTPUT_TABLES.iter().any(|t| name == format!("{t}.csv") || name == format!("{t}.parquet"));
+        if !in_set || name == "run.json" || written.iter().any(|w| w.file == name) {
+            continue;
+        }
+        let path = entry.path();
+        fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        removed.push(name);
+    }
+    removed.sort();
+    Ok(removed)
+}
+
+/// Writes `scores`, `weights` and `fitted.json` into `dir` (created if needed); returns the
+/// paths.
+fn write_outputs(dir: &Path, format: OutputFormat, outcome: &Outcome) -> Result<Vec<PathBuf>> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let polars_err = |e: PolarsError| {
         Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
     };
     let mut scores = outcome.scores.to_dataframe().map_err(polars_err)?;
-    write_table(dir, "scores", format, &mut scores)?;
+    let scores_path = write_table(dir, "scores", format, &mut scores)?;
     let mut weights = weights_dataframe(&outcome.fitted).map_err(polars_err)?;
-    write_table(dir, "weights", format, &mut weights)?;
+    let weights_path = write_table(dir, "weights", format, &mut weights)?;
     let fitted_path = dir.join("fitted.json");
-    fs::write(&fitted_path, outcome.fitted.to_json()).map_err(|e| Error::io(&fitted_path, e))?;
+    let fitted_json = outcome.fitted.to_json();
+    write_atomic(&fitted_path, |f| f.write_all(fitted_json.as_bytes()).map_err(|e| Error::io(&fitted_path, e)))?;
+    Ok(vec![scores_path, weights_path, fitted_path])
+}
+
+/// Writes `run.json`, last of a run: a folder whose run.json is new has every table of the run
+/// (a run that fails before leaves no new run.json).
+fn write_run_json(dir: &Path, report: &RunReport) -> Result<()> {
     let run_path = dir.join("run.json");
     let json = serde_json::to_string_pretty(report).expect("the report always serialises");
-    fs::write(&run_path, json).map_err(|e| Error::io(&run_path, e))?;
-    Ok(())
+    write_atomic(&run_path, |f| f.write_all(json.as_bytes()).map_err(|e| Error::io(&run_path, e)))
 }

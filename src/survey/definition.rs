@@ -60,6 +60,11 @@ use super::responses::{cell_text, BadReason};
 use crate::error::{Error, Result};
 use crate::panel::Cell;
 
+/// The largest magnitude of a scale's scores and bounds (1e12): answers are scored and summed
+/// with design weights, and scores near the limits of f64 would overflow the weighted means
+/// (issue 16). Real scales (1–5, 0–10, 0–100) are far below it.
+pub const MAX_SCALE_MAGNITUDE: f64 = 1e12;
+
 /// The default five-point labels scale (METHODS.md §8): label and score.
 pub const DEFAULT_LEVELS: [(&str, f64); 5] =
     [("很满意", 100.0), ("满意", 80.0), ("一般", 60.0), ("不满意", 40.0), ("很不满意", 20.0)];
@@ -583,8 +588,12 @@ fn scale(entry: &ScaleEntry) -> std::result::Result<Scale, String> {
                 if label != level.label {
                     return Err(format!("label '{}' starts or ends with a space", level.label));
                 }
-                if !level.score.is_finite() {
-                    return Err(format!("the score of '{label}' is not a finite number"));
+                if !(level.score.is_finite() && level.score.abs() <= MAX_SCALE_MAGNITUDE) {
+                    return Err(format!(
+                        "the score of '{label}' is {}: expected a finite number of magnitude at most \
+                         {MAX_SCALE_MAGNITUDE:e}",
+                        level.score
+                    ));
                 }
                 let mut keys = vec![label.to_string()];
                 keys.extend(level.code.map(|c| c.to_string()));
@@ -633,6 +642,11 @@ fn scale(entry: &ScaleEntry) -> std::result::Result<Scale, String> {
             };
             if !(min.is_finite() && max.is_finite() && min < max) {
                 return Err(format!("min = {min}, max = {max}: expected finite numbers with min < max"));
+            }
+            if min.abs().max(max.abs()) > MAX_SCALE_MAGNITUDE {
+                return Err(format!(
+                    "min = {min}, max = {max}: a scale's bounds are at most {MAX_SCALE_MAGNITUDE:e} in magnitude"
+                ));
             }
             if let Some(step) = entry.step {
                 if !(step.is_finite() && step > 0.0) {

@@ -76,6 +76,7 @@ mod score;
 
 pub use definition::{
     Dimension, Item, Level, Rescale, Scale, ScaleKind, SurveyDefinition, SurveyMeta, DEFAULT_LEVELS, DEFAULT_MISSING,
+    MAX_SCALE_MAGNITUDE,
 };
 pub use reconcile::{
     combine, confirmed, reconcile, ReconciledCell, Reconciliation, Resolution, SourceChoice, SourceValue, Tolerances,

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::reconcile::Reconciliation;
 use super::score::{Estimate, SurveyReport, SurveySummary};
 use crate::error::{Error, Location, Result};
-use crate::io::{write_table, OutputFormat};
+use crate::io::{write_atomic, write_table, OutputFormat};
 
 fn notes(v: &[String]) -> Option<String> {
     (!v.is_empty()).then(|| v.join("; "))
@@ -118,7 +118,10 @@ impl SurveyReport {
             paths.push(write_table(dir, name, format, &mut df)?);
         }
         let json_path = dir.join("survey.json");
-        fs::write(&json_path, self.summary_json()).map_err(|e| Error::io(&json_path, e))?;
+        let json = self.summary_json();
+        write_atomic(&json_path, |f| {
+            std::io::Write::write_all(f, json.as_bytes()).map_err(|e| Error::io(&json_path, e))
+        })?;
         paths.push(json_path);
         Ok(paths)
     }

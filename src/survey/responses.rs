@@ -396,6 +396,15 @@ impl Responses {
             stratum.push(s);
         }
         drop((unit_cells, year_cells, weight_cells, strata_cells));
+        // Each weight is finite; their sum must be too (it is reported as weight_sum). Summed
+        // relative to the largest, so that 1e200 is fine and only a sum beyond f64 is refused.
+        let largest = responses.weight.iter().fold(0.0f64, |m, &w| m.max(w));
+        if largest > 0.0 && !(responses.weight.iter().map(|&w| w / largest).sum::<f64>() * largest).is_finite() {
+            return Err(Error::data(
+                Location { file: responses.origin.clone(), column: spec.weight_column.clone(), ..Default::default() },
+                format!("the design weights sum beyond the largest number (largest weight {largest:e}): rescale them"),
+            ));
+        }
 
         let kept = responses.unit.len();
         for (name, cells) in names.into_iter().zip(columns) {

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
-use super::definition::{Judged, SurveyDefinition};
+use super::definition::{Judged, SurveyDefinition, MAX_SCALE_MAGNITUDE};
 use super::reliability::{self, ReliabilityRow};
 use super::responses::{cell_text, AnswerColumn, BadAnswer, Design, Responses};
 use crate::error::{Error, Result};
@@ -434,8 +434,10 @@ fn group_major(
 ///
 /// # Errors
 /// [`Error::Spec`] when the slices differ in length or `confidence` is not in (0, 1);
-/// [`Error::Method`] for a weight that is not a finite number > 0, an infinite value, or a
-/// satisfied share outside [0, 1].
+/// [`Error::Method`] for a weight that is not a finite number > 0, weights whose sum is beyond
+/// f64, an infinite value or one beyond [`MAX_SCALE_MAGNITUDE`] (1e12), or a satisfied share
+/// outside [0, 1]. Weights of any finite size (1e200) are fine: they are summed relative to a
+/// power of two near the largest.
 ///
 /// # Examples
 /// ```
@@ -474,6 +476,13 @@ pub fn estimate(
     if let Some(r) = y.iter().position(|v| v.is_infinite()) {
         return Err(Error::method(METHOD, None, format!("value {} at position {r} is not finite", y[r])));
     }
+    if let Some(r) = y.iter().position(|v| v.abs() > MAX_SCALE_MAGNITUDE) {
+        return Err(Error::method(
+            METHOD,
+            None,
+            format!("value {:e} at position {r} is beyond a score's magnitude {MAX_SCALE_MAGNITUDE:e}", y[r]),
+        ));
+    }
     let ones;
     let weight = match weights {
         Some(w) => {
@@ -484,6 +493,10 @@ pub fn estimate(
                     None,
                     format!("weight {} at position {r} is not a finite number > 0", w[r]),
                 ));
+            }
+            let largest = w.iter().fold(0.0f64, |m, &v| m.max(v));
+            if !(w.iter().map(|&v| v / largest).sum::<f64>() * largest).is_finite() {
+                return Err(Error::method(METHOD, None, format!("the weights sum beyond f64 (largest {largest:e})")));
             }
             w
         }
@@ -661,14 +674,15 @@ struct Partial {
     notes: Vec<String>,
 }
 
-fn partial(m: &Moments, strata: &Strata) -> Partial {
+/// The statistics of one group from its sums; `scale` is the unit of the weights in them.
+fn partial(m: &Moments, strata: &Strata, scale: f64) -> Partial {
     if m.n == 0 {
         return Partial { notes: vec!["no answers".into()], ..Partial::default() };
     }
     let w = m.w.get();
     let mut out = Partial {
         n: m.n,
-        weight_sum: w,
+        weight_sum: w * scale,
         n_eff: Some(w * w / m.w2.get()),
         mean: Some(m.wy.get() / w),
         satisfaction: Some(m.ws.get() / w),
@@ -697,24 +711,39 @@ fn estimate_groups<F>(design: &Design<'_>, value: F) -> Vec<Partial>
 where
     F: Fn(usize) -> Option<(f64, f64)>,
 {
+    // Weights far from 1 (1e200, say) are summed in power-of-two units, exact and with the
+    // same bits otherwise: every statistic but Σw is invariant to the scale of the weights.
+    let scale = weight_scale(design.weight);
     let mut moments = vec![Moments::default(); design.groups];
     for (r, (&g, &w)) in design.group.iter().zip(design.weight).enumerate() {
         if let Some((y, s)) = value(r) {
-            moments[g as usize].add(w, y, s);
+            moments[g as usize].add(w / scale, y, s);
         }
     }
     let means: Vec<f64> = moments.iter().map(|m| if m.n > 0 { m.wy.get() / m.w.get() } else { 0.0 }).collect();
     let mut spreads = vec![Spread::default(); design.cells()];
     for (r, ((&g, &c), &w)) in design.group.iter().zip(design.cell).zip(design.weight).enumerate() {
         if let Some((y, _)) = value(r) {
-            spreads[c as usize].add(w, y - means[g as usize]);
+            spreads[c as usize].add(w / scale, y - means[g as usize]);
         }
     }
     let mut strata = vec![Strata::default(); design.groups];
     for (spread, &g) in spreads.iter().zip(design.cell_group) {
         strata[g as usize].add(spread);
     }
-    moments.iter().zip(&strata).map(|(m, s)| partial(m, s)).collect()
+    moments.iter().zip(&strata).map(|(m, s)| partial(m, s, scale)).collect()
+}
+
+/// 1 for weights whose largest is within 2^±256 of 1, else the power of two nearest below it
+/// (kept a normal number), by which the weights are divided exactly before they are summed.
+fn weight_scale(weights: &[f64]) -> f64 {
+    let limit = 2f64.powi(256);
+    let max = weights.iter().fold(0.0f64, |m, w| if w.is_finite() { m.max(w.abs()) } else { m });
+    if max == 0.0 || (1.0 / limit..=limit).contains(&max) {
+        return 1.0;
+    }
+    let exponent = (max.log2().floor() as i64).clamp(-1022, 1023);
+    f64::from_bits(((exponent + 1023) as u64) << 52)
 }
 
 /// t quantiles of every df in a run (computed once each: statrs inverts the incomplete beta

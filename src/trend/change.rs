@@ -48,7 +48,8 @@ pub fn change(y_first: f64, y_last: f64) -> Change {
 /// t (per year with years): 0.1 is 10% a year.
 ///
 /// # Errors
-/// [`Error::Method`] when a value is ≤ 0 or not finite (CAGR is undefined there);
+/// [`Error::Method`] when a value is ≤ 0 or not finite (CAGR is undefined there) or the rate
+/// is beyond f64 (e.g. from a subnormal start such as 1e-320);
 /// [`Error::Spec`] when a time is not finite or `t_last` is not after `t_first`.
 ///
 /// # Examples
@@ -76,5 +77,16 @@ pub fn cagr(t_first: f64, y_first: f64, t_last: f64, y_last: f64) -> Result<f64>
             ));
         }
     }
-    Ok(((y_last / y_first).ln() / (t_last - t_first)).exp_m1())
+    let ratio = y_last / y_first;
+    // A ratio beyond f64 (a start of 1e-320, say): the difference of the logarithms instead.
+    let log_ratio = if ratio.is_finite() && ratio > 0.0 { ratio.ln() } else { y_last.ln() - y_first.ln() };
+    let rate = (log_ratio / (t_last - t_first)).exp_m1();
+    if !rate.is_finite() {
+        return Err(Error::method(
+            "cagr",
+            None,
+            format!("CAGR from {y_first:e} to {y_last:e} over {} is not representable in f64", t_last - t_first),
+        ));
+    }
+    Ok(rate)
 }

@@ -37,13 +37,16 @@ pub struct Ols {
     pub slope: f64,
     /// a, the line's value at t = 0.
     pub intercept: f64,
-    /// R², in [0, 1]; `None` for a constant series (S_yy = 0). 1 at n = 2.
+    /// R², in [0, 1]; `None` for a constant series (S_yy = 0) or when not representable in
+    /// f64 (values near its limits). 1 at n = 2.
     pub r_squared: Option<f64>,
-    /// Standard error of the slope; `None` for n < 3.
+    /// Standard error of the slope; `None` for n < 3 or when not representable in f64.
     pub slope_se: Option<f64>,
-    /// 95% confidence interval of the slope from Student t with n − 2 df; `None` for n < 3.
+    /// 95% confidence interval of the slope from Student t with n − 2 df; `None` for n < 3
+    /// or when not representable in f64.
     pub ci95: Option<(f64, f64)>,
-    /// Two-sided p-value of slope = 0 from Student t with n − 2 df; `None` for n < 3.
+    /// Two-sided p-value of slope = 0 from Student t with n − 2 df; `None` for n < 3 or when
+    /// not representable.
     pub p_value: Option<f64>,
 }
 
@@ -54,7 +57,9 @@ pub struct Ols {
 ///
 /// # Errors
 /// [`Error::Spec`] for times that are repeated, out of order or infinite, or slices of
-/// different lengths; [`Error::Method`] for an infinite value or fewer than 2 present pairs.
+/// different lengths; [`Error::Method`] for an infinite value, fewer than 2 present pairs, or
+/// a line whose slope or intercept is not representable in f64 (values near its limits).
+/// Values beyond 2^±256 are fitted in scaled units, so 1e300 is fine; never `NaN` or a panic.
 ///
 /// # Examples
 /// ```
@@ -74,6 +79,17 @@ pub fn ols(t: &[f64], y: &[f64]) -> Result<Ols> {
     if n < 2 {
         return Err(Error::method("ols", None, format!("needs at least 2 present (t, y) pairs, got {n}")));
     }
+    // Values far from 1 are fitted in units of a power of two (exact: the same bits as an
+    // unscaled fit wherever that one is finite), so that squares and sums do not overflow or
+    // underflow; what is still not representable afterwards is missing (`None`) or an error.
+    let scale = power_of_two_scale(y);
+    let scaled: Vec<f64>;
+    let y: &[f64] = if scale == 1.0 {
+        y
+    } else {
+        scaled = y.iter().map(|&v| v / scale).collect();
+        &scaled
+    };
     let nf = n as f64;
     let t_mean = t.iter().sum::<f64>() / nf;
     let y_mean = y.iter().sum::<f64>() / nf;
@@ -85,9 +101,21 @@ pub fn ols(t: &[f64], y: &[f64]) -> Result<Ols> {
         s_yy += dy * dy;
     }
     // Strictly increasing times: s_tt > 0.
-    let slope = s_ty / s_tt;
-    let intercept = y_mean - slope * t_mean;
-    let r_squared = (s_yy > 0.0).then(|| (s_ty * s_ty / (s_tt * s_yy)).clamp(0.0, 1.0));
+    let slope_scaled = s_ty / s_tt;
+    let slope = slope_scaled * scale;
+    let intercept = (y_mean - slope_scaled * t_mean) * scale;
+    if !(slope.is_finite() && intercept.is_finite()) {
+        return Err(Error::method(
+            "ols",
+            None,
+            format!(
+                "the trend line is not representable in f64 (slope {slope}, intercept {intercept}): \
+                 values or times too large"
+            ),
+        ));
+    }
+    let r_squared =
+        (s_yy > 0.0).then(|| s_ty * s_ty / (s_tt * s_yy)).filter(|r| r.is_finite()).map(|r| r.clamp(0.0, 1.0));
     if n < 3 {
         return Ok(Ols { n, slope, intercept, r_squared, slope_se: None, ci95: None, p_value: None });
     }
@@ -96,22 +124,48 @@ pub fn ols(t: &[f64], y: &[f64]) -> Result<Ols> {
         .iter()
         .zip(y)
         .map(|(&ti, &yi)| {
-            let e = yi - (y_mean + slope * (ti - t_mean));
+            let e = yi - (y_mean + slope_scaled * (ti - t_mean));
             e * e
         })
         .sum();
     let df = n - 2;
-    let se = (sse / df as f64 / s_tt).sqrt();
-    let (ci95, p_value) = if se > 0.0 {
-        let half = t_quantile_975(df) * se;
-        let t_stat = slope / se;
-        let p = 2.0 * students_t(df).sf(t_stat.abs());
-        ((slope - half, slope + half), p.min(1.0))
+    let se_scaled = (sse / df as f64 / s_tt).sqrt();
+    let se = se_scaled * scale;
+    if !(se_scaled.is_finite() && se.is_finite()) {
+        // No inference rather than an infinite or NaN standard error.
+        return Ok(Ols { n, slope, intercept, r_squared, slope_se: None, ci95: None, p_value: None });
+    }
+    let (ci95, p_value) = if se_scaled > 0.0 {
+        let half = t_quantile_975(df) * se_scaled;
+        let ci = ((slope_scaled - half) * scale, (slope_scaled + half) * scale);
+        let t_stat = slope_scaled / se_scaled;
+        // statrs panics on a NaN argument (its incomplete beta unwraps); an infinite t is p = 0.
+        let p = if t_stat.is_nan() {
+            None
+        } else if t_stat.is_infinite() {
+            Some(0.0)
+        } else {
+            Some((2.0 * students_t(df).sf(t_stat.abs())).min(1.0)).filter(|p| p.is_finite())
+        };
+        (Some(ci).filter(|(lo, hi)| lo.is_finite() && hi.is_finite()), p)
     } else {
         // An exact line: certain of its slope; p = 0 unless it is flat (a constant series).
-        ((slope, slope), if slope == 0.0 { 1.0 } else { 0.0 })
+        (Some((slope, slope)), Some(if slope == 0.0 { 1.0 } else { 0.0 }))
     };
-    Ok(Ols { n, slope, intercept, r_squared, slope_se: Some(se), ci95: Some(ci95), p_value: Some(p_value) })
+    Ok(Ols { n, slope, intercept, r_squared, slope_se: Some(se), ci95, p_value })
+}
+
+/// 1 for values whose largest magnitude is within 2^±256 of 1 (every real indicator), else the
+/// power of two nearest below that magnitude (kept a normal number), by which the values are
+/// divided exactly.
+fn power_of_two_scale(y: &[f64]) -> f64 {
+    let limit = 2f64.powi(256);
+    let max = y.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if max == 0.0 || !max.is_finite() || (1.0 / limit..=limit).contains(&max) {
+        return 1.0;
+    }
+    let exponent = (max.log2().floor() as i64).clamp(-1022, 1023);
+    f64::from_bits(((exponent + 1023) as u64) << 52)
 }
 
 fn students_t(df: usize) -> StudentsT {

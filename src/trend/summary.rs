@@ -134,6 +134,49 @@ pub struct Summary {
 /// # Ok(()) }
 /// ```
 pub fn summarize(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> Result<Summary> {
+    let mut s = summarize_unguarded(t, y, alpha, better)?;
+    drop_non_finite(&mut s);
+    Ok(s)
+}
+
+/// Empties every statistic that is not a finite number (values near the limits of f64, e.g.
+/// a start of 1e-320 or values of 1e308) and says which in a note: never `NaN` or inf.
+fn drop_non_finite(s: &mut Summary) {
+    let mut dropped = Vec::new();
+    for (name, cell) in [
+        ("change", &mut s.change),
+        ("rel_change", &mut s.rel_change),
+        ("cagr", &mut s.cagr),
+        ("ols_slope", &mut s.ols_slope),
+        ("ols_intercept", &mut s.ols_intercept),
+        ("ols_r2", &mut s.ols_r2),
+        ("ols_se", &mut s.ols_se),
+        ("ols_p", &mut s.ols_p),
+        ("ols_ci_low", &mut s.ols_ci_low),
+        ("ols_ci_high", &mut s.ols_ci_high),
+        ("mk_var_s", &mut s.mk_var_s),
+        ("mk_z", &mut s.mk_z),
+        ("mk_tau", &mut s.mk_tau),
+        ("mk_p", &mut s.mk_p),
+        ("sen_slope", &mut s.sen_slope),
+        ("sen_intercept", &mut s.sen_intercept),
+        ("sen_ci_low", &mut s.sen_ci_low),
+        ("sen_ci_high", &mut s.sen_ci_high),
+    ] {
+        if cell.is_some_and(|v| !v.is_finite()) {
+            *cell = None;
+            dropped.push(name);
+        }
+    }
+    if !dropped.is_empty() {
+        s.notes.push(format!(
+            "{} not representable in f64 (values too large or too small): left empty",
+            dropped.join(", ")
+        ));
+    }
+}
+
+fn summarize_unguarded(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> Result<Summary> {
     check_alpha(alpha)?;
     let series = Series::check("trend", t, y)?;
     let (t, y) = (series.t(), series.y());
@@ -184,21 +227,37 @@ pub fn summarize(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> Result<
     }
     match cagr(t[0], y1, t[n - 1], yn) {
         Ok(rate) => s.cagr = Some(rate),
+        Err(_) if y1 > 0.0 && yn > 0.0 => {
+            s.notes.push("cagr not representable in f64 (start or end value too small or too large)".into())
+        }
         Err(_) => s.notes.push("cagr undefined: a start or end value is <= 0".into()),
     }
 
-    let fit = ols(t, y)?;
-    s.ols_slope = Some(fit.slope);
-    s.ols_intercept = Some(fit.intercept);
-    s.ols_r2 = fit.r_squared;
-    s.ols_se = fit.slope_se;
-    s.ols_p = fit.p_value;
-    s.ols_ci_low = fit.ci95.map(|ci| ci.0);
-    s.ols_ci_high = fit.ci95.map(|ci| ci.1);
-    if n < 3 {
-        s.notes.push(format!("n = {n}: OLS without inference (needs 3 points)"));
-    } else if fit.r_squared.is_none() {
-        s.notes.push("constant series: no R² (nothing to explain)".into());
+    match ols(t, y) {
+        Ok(fit) => {
+            s.ols_slope = Some(fit.slope);
+            s.ols_intercept = Some(fit.intercept);
+            s.ols_r2 = fit.r_squared;
+            s.ols_se = fit.slope_se;
+            s.ols_p = fit.p_value;
+            s.ols_ci_low = fit.ci95.map(|ci| ci.0);
+            s.ols_ci_high = fit.ci95.map(|ci| ci.1);
+            if n < 3 {
+                s.notes.push(format!("n = {n}: OLS without inference (needs 3 points)"));
+            } else if fit.r_squared.is_none() {
+                if y.iter().all(|&v| v == y1) {
+                    s.notes.push("constant series: no R² (nothing to explain)".into());
+                } else {
+                    s.notes.push("ols_r2 not representable in f64 (values too large or small): left empty".into());
+                }
+            }
+            if n >= 3 && (fit.slope_se.is_none() || fit.ci95.is_none() || fit.p_value.is_none()) {
+                s.notes.push("OLS inference not representable in f64 (values too large or small): left empty".into());
+            }
+        }
+        // The series was checked above: what is left is a line beyond f64.
+        Err(crate::Error::Method { message, .. }) => s.notes.push(format!("no OLS line: {message}")),
+        Err(other) => return Err(other),
     }
 
     let sen = sen_slope(t, y, alpha)?;

@@ -19,19 +19,41 @@ pub fn fixed(names: &[String], expert: &[Option<f64>], strict: bool, warnings: &
             )
         })?);
     }
-    let total: f64 = w.iter().sum();
+    // Weights near the limits of f64 (1e308) are summed relative to a power of two near the
+    // largest, so that their sum does not overflow; other weights as they are (same bits).
+    let largest = w.iter().fold(0.0f64, |m, &x| m.max(x.abs()));
+    let scale = if largest > 2f64.powi(256) {
+        let exponent = (largest.log2().floor() as i64).clamp(-1022, 1023);
+        f64::from_bits(((exponent + 1023) as u64) << 52)
+    } else {
+        1.0
+    };
+    let total: f64 = w.iter().map(|&x| x / scale).sum();
     if total.is_nan() || total <= 0.0 {
         return Err(Error::method("fixed", None, format!("the weights of {} are all 0", names.join(", "))));
     }
-    if (total - 1.0).abs() > 1e-9 {
+    if (total * scale - 1.0).abs() > 1e-9 {
+        let shown = rounded(total * scale);
         if strict {
             return Err(Error::method(
                 "fixed",
                 None,
-                format!("the weights of {} sum to {total}, not 1 (strict)", names.join(", ")),
+                format!("the weights of {} sum to {shown}, not 1 (strict)", names.join(", ")),
             ));
         }
-        warnings.push(format!("fixed weights of {} sum to {total}; normalised to 1", names.join(", ")));
+        warnings.push(format!("fixed weights of {} sum to {shown}; normalised to 1", names.join(", ")));
     }
-    Ok(w.into_iter().map(|x| x / total).collect())
+    Ok(w.into_iter().map(|x| x / scale / total).collect())
+}
+
+/// A sum of weights for a message: rounded to 9 decimals (0.9, not 0.8999999999999999);
+/// in exponent form beyond 1e12 or beyond f64.
+fn rounded(x: f64) -> String {
+    if x.is_finite() && x.abs() < 1e12 {
+        format!("{}", (x * 1e9).round() / 1e9)
+    } else if x.is_finite() {
+        format!("{x:e}")
+    } else {
+        "more than the largest f64".to_string()
+    }
 }

@@ -16,6 +16,7 @@ mod evaluate;
 mod formats;
 mod formula_norms;
 mod golden;
+mod hostile;
 mod layers;
 mod mcda;
 mod mcda_weighted;

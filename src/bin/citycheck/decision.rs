@@ -5,6 +5,7 @@ use std::path::Path;
 
 use citycheck::aggregate::{vikor, Aggregate, Labels, MissingPolicy, TopsisNormalization, WeightedSumNormalization};
 use citycheck::direction::{Criterion, Direction};
+use citycheck::io::csv_text;
 use citycheck::kernels::rank::rank_best_first;
 use citycheck::kernels::{column, Array2};
 use citycheck::names;
@@ -64,7 +65,7 @@ pub fn weights(
         let cr = result.cr.map_or(String::new(), |c| c.to_string());
         let _ = writeln!(out, "criterion,weight,lambda_max,ci,cr");
         for (c, w) in p.criteria.iter().zip(&result.weights) {
-            let _ = writeln!(out, "{c},{w},{},{},{cr}", result.lambda_max, result.ci);
+            let _ = writeln!(out, "{},{w},{},{},{cr}", csv_text(c), result.lambda_max, result.ci);
         }
         if !result.consistent {
             eprintln!("warning: the pairwise matrix is inconsistent (CR = {cr} >= 0.1): revise the judgements");
@@ -80,7 +81,7 @@ pub fn weights(
     }
     let _ = writeln!(out, "criterion,weight");
     for (c, w) in m.criteria.iter().zip(&w) {
-        let _ = writeln!(out, "{c},{w}");
+        let _ = writeln!(out, "{},{w}", csv_text(c));
     }
     Ok(out)
 }
@@ -191,7 +192,7 @@ pub fn rank(
             let _ = writeln!(out, "alternative,score,rank,s,r,q");
             for (i, alternative) in m.alternatives.iter().enumerate() {
                 let (s, r, q) = (result.s[i], result.r[i], result.q[i]);
-                let _ = writeln!(out, "{alternative},{q},{},{s},{r},{q}", ranks[i]);
+                let _ = writeln!(out, "{},{q},{},{s},{r},{q}", csv_text(alternative), ranks[i]);
             }
             return Ok(out);
         }
@@ -217,7 +218,7 @@ pub fn rank(
     let ranks = rank_best_first(&scores);
     let _ = writeln!(out, "alternative,score,rank");
     for ((a, s), r) in m.alternatives.iter().zip(&scores).zip(&ranks) {
-        let _ = writeln!(out, "{a},{s},{r}");
+        let _ = writeln!(out, "{},{s},{r}", csv_text(a));
     }
     Ok(out)
 }

@@ -352,6 +352,11 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 Some(path) => RunConfig::load(path)?,
                 None => RunConfig::embedded(),
             };
+            // A config's relative output folder stays inside the config's folder; --out is
+            // the user's explicit choice.
+            if out.is_none() {
+                config.check_output_contained()?;
+            }
             if let Some(f) = format {
                 config.output.format = f.into();
             }

@@ -167,7 +167,9 @@ pub fn trends_csv(series: &[NamedSeries], alpha: f64, better: Direction) -> city
             })
         })
         .collect::<citycheck::Result<Vec<_>>>()?;
-    let mut columns = vec![Column::new("series".into(), series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>())];
+    // Names a spreadsheet would run as a formula get a leading ' (CSV injection).
+    let names: Vec<String> = series.iter().map(|s| citycheck::io::neutralize_formula(&s.name).into_owned()).collect();
+    let mut columns = vec![Column::new("series".into(), names)];
     columns.extend(summary_columns(summaries.iter()));
     columns.push(Column::new("note".into(), summaries.iter().map(|s| note_cell(&s.notes)).collect::<Vec<_>>()));
     let to_error = |e: PolarsError| Error::Spec(format!("cannot write the trend table: {e}"));
