@@ -87,6 +87,8 @@ pub enum IssueKind {
     /// A value given where the catalogue's `not_applicable` rule says the indicator does not
     /// apply to the unit (e.g. a rail-transit indicator of a city without rail); left out.
     NotApplicableValue,
+    /// A CSV that is not UTF-8 and was read as GB18030 (GBK) (never fatal).
+    Encoding,
 }
 
 /// One data problem found while reading or validating a panel.
@@ -110,7 +112,7 @@ impl Issue {
     /// Issues that strict validation refuses. Missing years and ignored columns are facts
     /// about the input, reported but never fatal: real panels have gaps.
     pub fn is_fatal(&self) -> bool {
-        !matches!(self.kind, IssueKind::MissingYears | IssueKind::IgnoredColumn)
+        !matches!(self.kind, IssueKind::MissingYears | IssueKind::IgnoredColumn | IssueKind::Encoding)
     }
 }
 

@@ -136,7 +136,15 @@ impl Panel {
             }
         }
         let table = RawTable::read(path)?;
-        layout::panel_from_table(&table, options)
+        let mut panel = layout::panel_from_table(&table, options)?;
+        if let Some(encoding) = table.encoding {
+            panel.issues.push(Issue::new(
+                crate::error::IssueKind::Encoding,
+                table.location(None, None),
+                format!("the file is not UTF-8: read as {encoding} (GBK), as Excel on Chinese Windows saves CSV"),
+            ));
+        }
+        Ok(panel)
     }
 
     /// The catalogue id, version and digest of the fill-in template the panel was read from;

@@ -75,6 +75,9 @@ pub(crate) struct RawTable {
     pub origin: Option<String>,
     pub names: Vec<String>,
     pub columns: Vec<RawColumn>,
+    /// The text encoding a CSV was decoded from when it was not UTF-8 (`GB18030`); `None`
+    /// for UTF-8 and for binary formats.
+    pub encoding: Option<&'static str>,
 }
 
 impl RawTable {
@@ -137,7 +140,7 @@ impl RawTable {
             names.push(name);
             columns.push(cells);
         }
-        Ok(RawTable { origin, names, columns })
+        Ok(RawTable { origin, names, columns, encoding: None })
     }
 }
 
@@ -167,16 +170,38 @@ fn read_csv(path: &Path) -> Result<RawTable> {
             "the file is empty",
         ));
     }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    // UTF-8 (with or without a BOM) is read as it is; anything else is tried as GB18030, the
+    // superset of GBK that Excel on Chinese Windows saves "CSV" in.
+    let (text, encoding) = match std::str::from_utf8(&bytes) {
+        Ok(_) => (bytes, None),
+        Err(e) => {
+            let decoded = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes);
+            let Some(decoded) = decoded else {
+                return Err(Error::data(
+                    Location { file: Some(path.display().to_string()), ..Default::default() },
+                    format!(
+                        "the file is neither UTF-8 (invalid byte at offset {}) nor GB18030/GBK: save it as \
+                         'CSV UTF-8'",
+                        e.valid_up_to()
+                    ),
+                ));
+            };
+            (decoded.into_owned().into_bytes(), Some("GB18030"))
+        }
+    };
     // Every column as text: numbers are parsed by citycheck so that a bad cell is reported
     // with its row and column instead of turning a whole column into text or nulls.
     let df = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
-        .try_into_reader_with_file_path(Some(path.into()))
-        .and_then(|r| r.finish())
+        .into_reader_with_file_handle(std::io::Cursor::new(text))
+        .finish()
         .map_err(|e| polars_error(path, e))?;
     refuse_duplicate_headers(&df, path)?;
-    RawTable::from_dataframe(&df, Some(path.display().to_string()))
+    let mut table = RawTable::from_dataframe(&df, Some(path.display().to_string()))?;
+    table.encoding = encoding;
+    Ok(table)
 }
 
 /// polars renames a repeated header `x` to `x_duplicated_0`; a repeated header is an input
@@ -247,5 +272,6 @@ fn read_xlsx(path: &Path) -> Result<RawTable> {
         origin: Some(format!("{origin} [{sheet}]")),
         names,
         columns: columns.into_iter().map(RawColumn::Cells).collect(),
+        encoding: None,
     })
 }

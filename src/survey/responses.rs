@@ -263,7 +263,7 @@ impl Responses {
     /// are freed as soon as it is interned.
     pub(crate) fn from_table(table: RawTable, spec: &ReadSpec) -> Result<Responses> {
         let n = table.rows();
-        let RawTable { origin, names, columns } = table;
+        let RawTable { origin, names, columns, .. } = table;
         let find = |name: &str, role: &str, option: &str| -> Result<usize> {
             names.iter().position(|c| c == name).ok_or_else(|| {
                 Error::data(

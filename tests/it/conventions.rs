@@ -203,3 +203,30 @@ aliases = ["hospital_beds"]
     let reserve = std::fs::read_to_string(out_dir.join("reserve.csv")).unwrap();
     assert_eq!(reserve.lines().count(), 1, "header only:\n{reserve}");
 }
+
+/// A CSV saved by Excel on Chinese Windows is GBK: read as GB18030 with a note, and the same
+/// panel as the UTF-8 file.
+#[test]
+fn a_gbk_csv_is_read_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        "城市,年份,指标,数值\n沈阳市,2012,green_coverage_builtup,42.2\n大连市,2012,green_coverage_builtup,45.0\n";
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(text);
+    assert!(!unmappable);
+    assert!(std::str::from_utf8(&gbk).is_err(), "the bytes are not UTF-8");
+    let gbk_path = dir.path().join("gbk.csv");
+    std::fs::write(&gbk_path, &gbk).unwrap();
+    let utf8_path = dir.path().join("utf8.csv");
+    std::fs::write(&utf8_path, text).unwrap();
+    let options = citycheck::panel::ReadOptions::default();
+    let from_gbk = Panel::read(&gbk_path, &options).unwrap();
+    let from_utf8 = Panel::read(&utf8_path, &options).unwrap();
+    assert_eq!(from_gbk.units(), from_utf8.units());
+    assert_eq!(from_gbk.units(), ["沈阳市", "大连市"]);
+    let notes: Vec<String> = from_gbk.read_issues().iter().map(|i| i.message.clone()).collect();
+    assert!(notes.iter().any(|m| m.contains("read as GB18030")), "{notes:?}");
+    assert!(from_utf8.read_issues().is_empty());
+    // Validation goes on: the note is not fatal.
+    let catalog = Catalog::builtin("ccsy-example").unwrap();
+    assert!(from_gbk.validate(&catalog, ValidationMode::Strict).is_ok());
+}
