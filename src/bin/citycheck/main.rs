@@ -66,9 +66,11 @@ enum Command {
         /// Fitting scope: year, panel, or a reference year (e.g. 2010).
         #[arg(long, default_value = "panel")]
         scope: String,
-        #[arg(long, default_value = "equal", value_parser = parse_method::<Weight>,
-              help = method_help::<Weight>("Weights at every level, with default parameters"))]
-        weights: Weight,
+        #[arg(long, value_parser = parse_method::<Weight>,
+              help = method_help::<Weight>(
+                  "Weights at every level, with default parameters [default: the check-up default: \
+                   equal across dimensions, entropy_normalized within each]"))]
+        weights: Option<Weight>,
         #[arg(long, default_value = "arithmetic", value_parser = parse_method::<Aggregate>,
               help = method_help::<Aggregate>("Aggregation at every level, with default parameters"))]
         aggregate: Aggregate,
@@ -368,7 +370,8 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 None => Spec {
                     normalize,
                     scope: parse_scope(&scope)?,
-                    weights: Staged::uniform(weights),
+                    // One default spec for score, run, evaluate, diagnose and Python.
+                    weights: weights.map_or_else(|| Spec::checkup_default().weights, Staged::uniform),
                     aggregate: Staged::uniform(aggregate),
                     ..Spec::default()
                 },
@@ -563,7 +566,15 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
         (None, Some(c)) => format!("records {}", c.records.join(", ")),
         (None, None) => String::new(),
     };
-    eprintln!("citycheck {}: catalogue {}, data {source}", env!("CARGO_PKG_VERSION"), config.catalog);
+    // Which spec scores: the default is named, so that nobody mistakes it for another.
+    let spec = match &config.fitted {
+        Some(path) => format!("fitted parameters {path}"),
+        None if config.spec == Spec::checkup_default() => {
+            "spec checkup_default (equal weights across dimensions, entropy_normalized within each)".to_string()
+        }
+        None => "spec as given".to_string(),
+    };
+    eprintln!("citycheck {}: catalogue {}, data {source}, {spec}", env!("CARGO_PKG_VERSION"), config.catalog);
     let run::RunOutput { outcome, report, evaluation, diagnosis, recheck, .. } = run::run(config, out.as_deref())?;
     let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     // The year diagnosed, when there is a diagnosis: its table, not the latest year's.
