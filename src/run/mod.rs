@@ -5,7 +5,9 @@
 //! - [`run`]: the whole config, into an output folder — `scores.csv`, `weights.csv`,
 //!   `fitted.json`, `run.json` (or Parquet tables with `format = "parquet"`), and the tables
 //!   of the evaluation, the diagnosis, the survey and the computation when the config has
-//!   them. Downstream scripts rely on these file and column names.
+//!   them. Downstream scripts rely on these file and column names. With `format = "xlsx"`
+//!   the tables are the sheets of one workbook, [`WORKBOOK`], after a README sheet of what
+//!   `run.json` says; `fitted.json` and `run.json` are written beside it.
 //!
 //! The top of the library: it may use every other module, and none uses it.
 
@@ -29,13 +31,17 @@ use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
 use crate::diagnose::{diagnose_with, DiagnoseOptions, Diagnosis, TaskCatalog};
 use crate::error::{Error, Issue, Location, Result, Warning, WarningCode};
 use crate::evaluate::{evaluate, worsening, Evaluation, EvaluationSummary, DEFAULT_ALPHA};
-use crate::io::{sha256_file, sha256_hex, write_table, OutputFormat};
+use crate::io::{sha256_file, sha256_hex, utc_timestamp, write_table, write_workbook, OutputFormat};
 use crate::panel::{Panel, Source, ValidationMode};
 use crate::recheck::{observations_of, recheck, Recheck, YearLedger};
 use crate::survey::{
     combine, reconcile, score as score_survey, Reconciliation, Responses, SourceValue, SurveyDefinition, SurveyOptions,
     SurveyReport,
 };
+
+/// The workbook a run writes with `format = "xlsx"`: every table a sheet (named as its CSV
+/// file would be), after a README sheet of the run's provenance.
+pub const WORKBOOK: &str = "citycheck.xlsx";
 
 /// One input file and its SHA-256.
 #[derive(Debug, Clone, Serialize)]
@@ -521,6 +527,48 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     // The big tables are independent files: written side by side.
     fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let format = config.output.format;
+    if format == OutputFormat::Xlsx {
+        // One workbook instead of a file per table; the JSON files stay files.
+        write_json(&dir, &outcome, &report)?;
+        let polars_err = |e: PolarsError| {
+            Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
+        };
+        let mut tables: Vec<(&'static str, DataFrame)> = vec![
+            ("scores", outcome.scores.to_dataframe().map_err(polars_err)?),
+            ("weights", weights_dataframe(&outcome.fitted).map_err(polars_err)?),
+        ];
+        if let Some(e) = &evaluation {
+            tables.push(("trends", e.trends_dataframe().map_err(polars_err)?));
+            tables.push(("progress", e.progress_dataframe().map_err(polars_err)?));
+            tables.push(("warnings", e.warnings_dataframe().map_err(polars_err)?));
+        }
+        if let Some(d) = &diagnosis {
+            tables.extend(d.tables().map_err(polars_err)?);
+        }
+        if let Some(report) = &survey {
+            tables.extend(report.tables().map_err(polars_err)?);
+            let json_path = dir.join("survey.json");
+            fs::write(&json_path, report.summary_json()).map_err(|e| Error::io(&json_path, e))?;
+            if let Some(weight) = config.survey.as_ref().and_then(|s| s.weight) {
+                tables.push(("combined", combined_dataframe(&outcome.scores, report, weight)?));
+            }
+        }
+        if let Some(reconciliation) = &reconciliation {
+            tables.push(("reconciliation", reconciliation.to_dataframe().map_err(polars_err)?));
+        }
+        if let Some(computed) = &computed {
+            tables.push(("indicators", computed.indicators()?));
+            if let Some(ledger) = computed.ledger()? {
+                tables.push(("object_ledger", ledger));
+            }
+        }
+        if let Some(r) = &rechecked {
+            tables.extend(r.tables().map_err(polars_err)?);
+        }
+        let sheets: Vec<(&str, &DataFrame)> = tables.iter().map(|(name, df)| (*name, df)).collect();
+        write_workbook(&dir.join(WORKBOOK), &sheets, &readme(&report), config.output.lang)?;
+        return Ok(RunOutput { outcome, report, evaluation, diagnosis, recheck: rechecked, computed, catalog });
+    }
     let (written, (evaluated, diagnosed)) = rayon::join(
         || write_outputs(&dir, format, &outcome, &report),
         || {
@@ -598,10 +646,68 @@ fn write_outputs(dir: &Path, format: OutputFormat, outcome: &Outcome, report: &R
     write_table(dir, "scores", format, &mut scores)?;
     let mut weights = weights_dataframe(&outcome.fitted).map_err(polars_err)?;
     write_table(dir, "weights", format, &mut weights)?;
+    write_json(dir, outcome, report)
+}
+
+/// Writes `fitted.json` and `run.json` into `dir`.
+fn write_json(dir: &Path, outcome: &Outcome, report: &RunReport) -> Result<()> {
     let fitted_path = dir.join("fitted.json");
     fs::write(&fitted_path, outcome.fitted.to_json()).map_err(|e| Error::io(&fitted_path, e))?;
     let run_path = dir.join("run.json");
     let json = serde_json::to_string_pretty(report).expect("the report always serialises");
     fs::write(&run_path, json).map_err(|e| Error::io(&run_path, e))?;
     Ok(())
+}
+
+/// The README sheet of a run's workbook: the citycheck version, the date, the catalogue, the
+/// spec (as TOML), then everything else `run.json` holds, one row per field (`inputs[1].path`,
+/// `counts.units`, …).
+fn readme(report: &RunReport) -> Vec<(String, String)> {
+    use serde_json::Value;
+    let mut rows = vec![
+        ("citycheck_version".to_string(), report.citycheck_version.to_string()),
+        ("date".to_string(), utc_timestamp()),
+        ("catalog.id".to_string(), report.catalog.id.clone()),
+        ("catalog.version".to_string(), report.catalog.version.clone()),
+        ("catalog.sha256".to_string(), report.catalog.sha256.clone()),
+        ("spec".to_string(), report.spec.to_toml()),
+    ];
+    let mut rest = serde_json::to_value(report).expect("the report always serialises");
+    if let Value::Object(map) = &mut rest {
+        map.remove("citycheck_version");
+        map.remove("spec");
+        if let Some(Value::Object(catalog)) = map.get_mut("catalog") {
+            for key in ["id", "version", "sha256"] {
+                catalog.remove(key);
+            }
+        }
+    }
+    flatten_json("", &rest, &mut rows);
+    rows
+}
+
+/// One row per scalar of `value`, keyed by its path (`a.b`, `a[1].c`); an array of scalars is
+/// one row, its items joined by commas.
+fn flatten_json(prefix: &str, value: &serde_json::Value, rows: &mut Vec<(String, String)>) {
+    use serde_json::Value;
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                let key = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                flatten_json(&key, v, rows);
+            }
+        }
+        Value::Array(items) if items.iter().any(|v| v.is_object() || v.is_array()) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten_json(&format!("{prefix}[{}]", i + 1), v, rows);
+            }
+        }
+        Value::Array(items) => rows.push((prefix.to_string(), items.iter().map(text).collect::<Vec<_>>().join(", "))),
+        other => rows.push((prefix.to_string(), text(other))),
+    }
 }
