@@ -34,7 +34,7 @@ pub const README_SHEET_NAME: &str = "README";
 const MAX_ROWS: usize = 1_048_576;
 /// Columns of a sheet (Excel's limit).
 const MAX_COLUMNS: usize = 16_384;
-/// Characters of a cell (Excel's limit).
+/// UTF-16 code units of a cell's text (Excel's limit).
 const MAX_CELL_CHARS: usize = 32_767;
 /// Characters of a sheet name (Excel's limit).
 const MAX_SHEET_NAME: usize = 31;
@@ -252,15 +252,21 @@ fn cells(series: &Series) -> std::result::Result<Cells, Box<dyn std::error::Erro
     Ok(Cells::Text(out))
 }
 
-/// A cell's text within Excel's limit of characters.
+/// A cell's text within Excel's limit (32,767 UTF-16 code units), cut with `…` beyond it.
 fn cell_text(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().count() <= MAX_CELL_CHARS {
-        std::borrow::Cow::Borrowed(text)
-    } else {
-        let mut cut: String = text.chars().take(MAX_CELL_CHARS - 1).collect();
-        cut.push('…');
-        std::borrow::Cow::Owned(cut)
+    if text.encode_utf16().count() <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(text);
     }
+    let (mut cut, mut units) = (String::new(), 0);
+    for c in text.chars() {
+        if units + c.len_utf16() > MAX_CELL_CHARS - 1 {
+            break;
+        }
+        units += c.len_utf16();
+        cut.push(c);
+    }
+    cut.push('…');
+    std::borrow::Cow::Owned(cut)
 }
 
 /// A number as its format shows it, for the column width.
