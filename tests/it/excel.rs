@@ -191,3 +191,19 @@ fn cells_of_every_kind() {
     assert_eq!(sheet.get_value((3, 4)), Some(&Data::String("green".into())));
     assert_eq!(workbook.worksheet_formula(&names[0]).unwrap().used_cells().count(), 0);
 }
+
+#[cfg(feature = "cli")]
+#[test]
+fn the_command_line_writes_the_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_citycheck"))
+        .args(["run", "--format", "xlsx", "--lang", "zh", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut workbook = open_workbook_auto(dir.path().join(WORKBOOK)).unwrap();
+    assert_eq!(workbook.sheet_names()[..2], ["README", "scores"]);
+    let scores = workbook.worksheet_range("scores").unwrap();
+    assert_eq!(text(&scores, 0, 0), "单位");
+}
