@@ -83,7 +83,8 @@ impl PyDiagnosis {
         self.tables.iter().map(|(n, _)| *n).collect()
     }
 
-    /// Writes the seven tables into `dir` (`format` "csv" or "parquet"); returns the paths.
+    /// Writes the seven tables into `dir` (`format` "csv", "parquet", or "xlsx": one workbook
+    /// `diagnosis.xlsx`); returns the paths.
     #[pyo3(signature = (dir, format="csv"))]
     fn write(&self, py: Python<'_>, dir: PathBuf, format: &str) -> PyResult<Vec<PathBuf>> {
         let format: OutputFormat = from_name("output format", format)?;

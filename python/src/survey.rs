@@ -204,7 +204,8 @@ impl PySurveyReport {
         to_py(py, &self.0.summary)
     }
 
-    /// Writes the tables and `survey.json` into `dir`; `format` is "csv" or "parquet".
+    /// Writes the tables and `survey.json` into `dir`; `format` is "csv", "parquet" or "xlsx"
+    /// (one workbook `survey.xlsx`).
     /// Returns the paths written.
     #[pyo3(signature = (dir, format="csv"))]
     fn write(&self, py: Python<'_>, dir: PathBuf, format: &str) -> PyResult<Vec<String>> {

@@ -858,6 +858,8 @@ impl Computed {
     /// Writes `indicators` and the ledger (as `ledger_name`, e.g. `ledger` or `object_ledger`)
     /// into `dir`; returns the paths. CSV is written in chunks of units and one ledger formula
     /// at a time, so memory stays bounded by the sums and the largest single formula's ledger.
+    /// With `OutputFormat::Xlsx`, one workbook `compute.xlsx` holds both as sheets (a sheet
+    /// holds at most 1,048,575 rows).
     pub fn write(
         &self,
         dir: &std::path::Path,
@@ -873,6 +875,13 @@ impl Computed {
                 if let Some(mut ledger) = self.ledger()? {
                     paths.push(crate::io::write_table(dir, ledger_name, format, &mut ledger)?);
                 }
+            }
+            OutputFormat::Xlsx => {
+                let mut tables = vec![("indicators", self.indicators()?)];
+                if let Some(ledger) = self.ledger()? {
+                    tables.push((ledger_name, ledger));
+                }
+                paths.push(crate::io::write_sheets(dir, "compute", &tables)?);
             }
             OutputFormat::Csv => {
                 const UNITS_PER_CHUNK: usize = 50_000;

@@ -164,7 +164,8 @@ impl Diagnosis {
     }
 
     /// Writes the seven tables into `dir` (created if needed) as CSV or Parquet; returns the
-    /// paths in the order of [`Diagnosis::tables`].
+    /// paths in the order of [`Diagnosis::tables`]. With [`OutputFormat::Xlsx`], one workbook
+    /// `diagnosis.xlsx` holds them as sheets.
     ///
     /// # Errors
     /// [`Error::Io`] when the folder or a file cannot be written; [`Error::Data`] naming the
@@ -174,6 +175,9 @@ impl Diagnosis {
         let tables = self.tables().map_err(|e| {
             Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
         })?;
+        if format == OutputFormat::Xlsx {
+            return Ok(vec![crate::io::write_sheets(dir, "diagnosis", &tables)?]);
+        }
         tables.into_par_iter().map(|(name, mut df)| crate::io::write_table(dir, name, format, &mut df)).collect()
     }
 }

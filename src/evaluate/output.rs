@@ -116,18 +116,22 @@ impl Evaluation {
         ])
     }
 
-    /// Writes trends, progress and warnings into `dir`; returns the paths.
+    /// Writes trends, progress and warnings into `dir`; returns the paths. With
+    /// [`OutputFormat::Xlsx`], one workbook `evaluation.xlsx` holds the three as sheets.
     pub fn write(&self, dir: &Path, format: OutputFormat) -> Result<Vec<PathBuf>> {
         let polars_err = |e: PolarsError| {
             Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
         };
+        let tables = [
+            ("trends", self.trends_dataframe().map_err(polars_err)?),
+            ("progress", self.progress_dataframe().map_err(polars_err)?),
+            ("warnings", self.warnings_dataframe().map_err(polars_err)?),
+        ];
+        if format == OutputFormat::Xlsx {
+            return Ok(vec![crate::io::write_sheets(dir, "evaluation", &tables)?]);
+        }
         let mut paths = Vec::new();
-        for (name, df) in [
-            ("trends", self.trends_dataframe()),
-            ("progress", self.progress_dataframe()),
-            ("warnings", self.warnings_dataframe()),
-        ] {
-            let mut df = df.map_err(polars_err)?;
+        for (name, mut df) in tables {
             paths.push(write_table(dir, name, format, &mut df)?);
         }
         Ok(paths)

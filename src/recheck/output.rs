@@ -117,7 +117,8 @@ impl Recheck {
         Ok(tables)
     }
 
-    /// Writes the tables into `dir` (created if needed); returns the paths.
+    /// Writes the tables into `dir` (created if needed); returns the paths. With
+    /// [`OutputFormat::Xlsx`], one workbook `recheck.xlsx` holds them as sheets.
     ///
     /// # Errors
     /// [`Error::Io`] when the folder or a file cannot be written; [`Error::Data`] naming the
@@ -127,6 +128,9 @@ impl Recheck {
         let tables = self.tables().map_err(|e| {
             Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
         })?;
+        if format == OutputFormat::Xlsx {
+            return Ok(vec![crate::io::write_sheets(dir, "recheck", &tables)?]);
+        }
         tables.into_iter().map(|(name, mut df)| crate::io::write_table(dir, name, format, &mut df)).collect()
     }
 }

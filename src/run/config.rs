@@ -10,7 +10,7 @@ use crate::compute::{ComputeOptions, ObjectLevel};
 use crate::diagnose::DiagnoseOptions;
 use crate::error::{Error, Result};
 use crate::evaluate::EvaluateOptions;
-use crate::io::OutputFormat;
+use crate::io::{Lang, OutputFormat};
 use crate::panel::{ReadOptions, ValidationMode};
 use crate::survey::{ReadSpec, SourceChoice, Tolerances};
 
@@ -149,9 +149,14 @@ pub struct OutputConfig {
     /// The output folder, relative to the config file (default `citycheck-out`).
     #[serde(default = "default_out_dir")]
     pub dir: PathBuf,
-    /// `csv` (default) or `parquet` tables.
+    /// `csv` (default) or `parquet` tables, or `xlsx`: one workbook `citycheck.xlsx` with
+    /// every table as a sheet and a README sheet of the run's provenance.
     #[serde(default)]
     pub format: OutputFormat,
+    /// The language of the workbook's headers (`xlsx` only): `en` (default, the column names)
+    /// or `zh` (Chinese headers for the common columns).
+    #[serde(default)]
+    pub lang: Lang,
 }
 
 fn default_out_dir() -> PathBuf {
@@ -160,7 +165,7 @@ fn default_out_dir() -> PathBuf {
 
 impl Default for OutputConfig {
     fn default() -> Self {
-        OutputConfig { dir: default_out_dir(), format: OutputFormat::Csv }
+        OutputConfig { dir: default_out_dir(), format: OutputFormat::Csv, lang: Lang::En }
     }
 }
 

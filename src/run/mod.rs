@@ -5,7 +5,9 @@
 //! - [`run`]: the whole config, into an output folder — `scores.csv`, `weights.csv`,
 //!   `fitted.json`, `run.json` (or Parquet tables with `format = "parquet"`), and the tables
 //!   of the evaluation, the diagnosis, the survey and the computation when the config has
-//!   them. Downstream scripts rely on these file and column names.
+//!   them. Downstream scripts rely on these file and column names. With `format = "xlsx"`
+//!   the tables are the sheets of one workbook, [`WORKBOOK`], after a README sheet of what
+//!   `run.json` says; `fitted.json` and `run.json` are written beside it.
 //!
 //! The top of the library: it may use every other module, and none uses it.
 
@@ -30,13 +32,17 @@ use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
 use crate::diagnose::{diagnose_with, DiagnoseOptions, Diagnosis, TaskCatalog};
 use crate::error::{Error, Issue, Location, Result, Warning, WarningCode};
 use crate::evaluate::{evaluate, worsening, Evaluation, EvaluationSummary, DEFAULT_ALPHA};
-use crate::io::{sha256_file, sha256_hex, write_atomic, write_table, OutputFormat};
+use crate::io::{sha256_file, sha256_hex, utc_timestamp, write_atomic, write_table, write_workbook, OutputFormat};
 use crate::panel::{Panel, Source, ValidationMode};
 use crate::recheck::{observations_of, recheck, Recheck, YearLedger};
 use crate::survey::{
     combine, reconcile, score as score_survey, Reconciliation, Responses, SourceValue, SurveyDefinition, SurveyOptions,
     SurveyReport,
 };
+
+/// The workbook a run writes with `format = "xlsx"`: every table a sheet (named as its CSV
+/// file would be), after a README sheet of the run's provenance.
+pub const WORKBOOK: &str = "citycheck.xlsx";
 
 /// One input file and its SHA-256.
 #[derive(Debug, Clone, Serialize)]
@@ -544,6 +550,56 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     // The big tables are independent files: written side by side.
     fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let format = config.output.format;
+    if format == OutputFormat::Xlsx {
+        // One workbook instead of a file per table; the JSON files stay files.
+        let fitted_path = dir.join("fitted.json");
+        let fitted_json = outcome.fitted.to_json();
+        write_atomic(&fitted_path, |f| f.write_all(fitted_json.as_bytes()).map_err(|e| Error::io(&fitted_path, e)))?;
+        let mut paths = vec![fitted_path];
+        let polars_err = |e: PolarsError| {
+            Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
+        };
+        let mut tables: Vec<(&'static str, DataFrame)> = vec![
+            ("scores", outcome.scores.to_dataframe().map_err(polars_err)?),
+            ("weights", weights_dataframe(&outcome.fitted).map_err(polars_err)?),
+        ];
+        if let Some(e) = &evaluation {
+            tables.push(("trends", e.trends_dataframe().map_err(polars_err)?));
+            tables.push(("progress", e.progress_dataframe().map_err(polars_err)?));
+            tables.push(("warnings", e.warnings_dataframe().map_err(polars_err)?));
+        }
+        if let Some(d) = &diagnosis {
+            tables.extend(d.tables().map_err(polars_err)?);
+        }
+        if let Some(report) = &survey {
+            tables.extend(report.tables().map_err(polars_err)?);
+            let json_path = dir.join("survey.json");
+            let json = report.summary_json();
+            write_atomic(&json_path, |f| f.write_all(json.as_bytes()).map_err(|e| Error::io(&json_path, e)))?;
+            paths.push(json_path);
+            if let Some(weight) = config.survey.as_ref().and_then(|s| s.weight) {
+                tables.push(("combined", combined_dataframe(&outcome.scores, report, weight)?));
+            }
+        }
+        if let Some(reconciliation) = &reconciliation {
+            tables.push(("reconciliation", reconciliation.to_dataframe().map_err(polars_err)?));
+        }
+        if let Some(computed) = &computed {
+            tables.push(("indicators", computed.indicators()?));
+            if let Some(ledger) = computed.ledger()? {
+                tables.push(("object_ledger", ledger));
+            }
+        }
+        if let Some(r) = &rechecked {
+            tables.extend(r.tables().map_err(polars_err)?);
+        }
+        let sheets: Vec<(&str, &DataFrame)> = tables.iter().map(|(name, df)| (*name, df)).collect();
+        let workbook = dir.join(WORKBOOK);
+        write_workbook(&workbook, &sheets, &readme(&report), config.output.lang)?;
+        paths.push(workbook);
+        seal(&dir, &mut report, &paths)?;
+        return Ok(RunOutput { outcome, report, evaluation, diagnosis, recheck: rechecked, computed, catalog });
+    }
     let (written, (evaluated, diagnosed)) = rayon::join(
         || write_outputs(&dir, format, &outcome),
         || {
@@ -573,14 +629,20 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     if let Some(r) = &rechecked {
         paths.extend(r.write(&dir, config.output.format)?);
     }
-    for path in &paths {
+    seal(&dir, &mut report, &paths)?;
+    Ok(RunOutput { outcome, report, evaluation, diagnosis, recheck: rechecked, computed, catalog })
+}
+
+/// Ends a run's output: the digest of every file written, the removal of an earlier run's
+/// files that this run did not write, then run.json, last.
+fn seal(dir: &Path, report: &mut RunReport, paths: &[PathBuf]) -> Result<()> {
+    for path in paths {
         let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         report.outputs.push(OutputDigest { file, sha256: sha256_file(path)? });
     }
-    report.removed_stale = remove_stale(&dir, &report.outputs)?;
+    report.removed_stale = remove_stale(dir, &report.outputs)?;
     report.complete = true;
-    write_run_json(&dir, &report)?;
-    Ok(RunOutput { outcome, report, evaluation, diagnosis, recheck: rechecked, computed, catalog })
+    write_run_json(dir, report)
 }
 
 /// The task file a `[diagnose]` names: a built-in id or a path relative to the config.
@@ -683,6 +745,7 @@ fn remove_stale(dir: &Path, written: &[OutputDigest]) -> Result<Vec<String>> {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let in_set = OUTPUT_JSON.contains(&name.as_str())
+            || name == WORKBOOK
             || OUTPUT_TABLES.iter().any(|t| name == format!("{t}.csv") || name == format!("{t}.parquet"));
         if !in_set || name == "run.json" || written.iter().any(|w| w.file == name) {
             continue;
@@ -718,4 +781,57 @@ fn write_run_json(dir: &Path, report: &RunReport) -> Result<()> {
     let run_path = dir.join("run.json");
     let json = serde_json::to_string_pretty(report).expect("the report always serialises");
     write_atomic(&run_path, |f| f.write_all(json.as_bytes()).map_err(|e| Error::io(&run_path, e)))
+}
+
+/// The README sheet of a run's workbook: the citycheck version, the date, the catalogue, the
+/// spec (as TOML), then everything else `run.json` holds, one row per field (`inputs[1].path`,
+/// `counts.units`, …).
+fn readme(report: &RunReport) -> Vec<(String, String)> {
+    use serde_json::Value;
+    let mut rows = vec![
+        ("citycheck_version".to_string(), report.citycheck_version.to_string()),
+        ("date".to_string(), utc_timestamp()),
+        ("catalog.id".to_string(), report.catalog.id.clone()),
+        ("catalog.version".to_string(), report.catalog.version.clone()),
+        ("catalog.sha256".to_string(), report.catalog.sha256.clone()),
+        ("spec".to_string(), report.spec.to_toml()),
+    ];
+    let mut rest = serde_json::to_value(report).expect("the report always serialises");
+    if let Value::Object(map) = &mut rest {
+        map.remove("citycheck_version");
+        map.remove("spec");
+        if let Some(Value::Object(catalog)) = map.get_mut("catalog") {
+            for key in ["id", "version", "sha256"] {
+                catalog.remove(key);
+            }
+        }
+    }
+    flatten_json("", &rest, &mut rows);
+    rows
+}
+
+/// One row per scalar of `value`, keyed by its path (`a.b`, `a[1].c`); an array of scalars is
+/// one row, its items joined by commas.
+fn flatten_json(prefix: &str, value: &serde_json::Value, rows: &mut Vec<(String, String)>) {
+    use serde_json::Value;
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                let key = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                flatten_json(&key, v, rows);
+            }
+        }
+        Value::Array(items) if items.iter().any(|v| v.is_object() || v.is_array()) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten_json(&format!("{prefix}[{}]", i + 1), v, rows);
+            }
+        }
+        Value::Array(items) => rows.push((prefix.to_string(), items.iter().map(text).collect::<Vec<_>>().join(", "))),
+        other => rows.push((prefix.to_string(), text(other))),
+    }
 }

@@ -97,8 +97,19 @@ impl SurveyReport {
         serde_json::to_string_pretty(&json).expect("the summary always serialises")
     }
 
+    /// The four tables with their file stems, in the order of the files.
+    pub fn tables(&self) -> PolarsResult<Vec<(&'static str, DataFrame)>> {
+        Ok(vec![
+            ("survey_items", self.items_dataframe()?),
+            ("survey_dimensions", self.dimensions_dataframe()?),
+            ("reliability", self.reliability_dataframe()?),
+            ("bad_answers", self.bad_answers_dataframe()?),
+        ])
+    }
+
     /// Writes `survey_items`, `survey_dimensions`, `reliability`, `bad_answers` (CSV or
-    /// Parquet) and `survey.json` into `dir`, created if needed; returns the paths.
+    /// Parquet; with [`OutputFormat::Xlsx`] the sheets of one workbook `survey.xlsx`) and
+    /// `survey.json` into `dir`, created if needed; returns the paths.
     ///
     /// # Errors
     /// [`Error::Io`] if the folder or a file cannot be written.
@@ -108,14 +119,13 @@ impl SurveyReport {
             Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
         };
         let mut paths = Vec::new();
-        for (name, df) in [
-            ("survey_items", self.items_dataframe()),
-            ("survey_dimensions", self.dimensions_dataframe()),
-            ("reliability", self.reliability_dataframe()),
-            ("bad_answers", self.bad_answers_dataframe()),
-        ] {
-            let mut df = df.map_err(polars_err)?;
-            paths.push(write_table(dir, name, format, &mut df)?);
+        let tables = self.tables().map_err(polars_err)?;
+        if format == OutputFormat::Xlsx {
+            paths.push(crate::io::write_sheets(dir, "survey", &tables)?);
+        } else {
+            for (name, mut df) in tables {
+                paths.push(write_table(dir, name, format, &mut df)?);
+            }
         }
         let json_path = dir.join("survey.json");
         let json = self.summary_json();

@@ -13,6 +13,7 @@ mod conventions;
 mod core;
 mod diagnose;
 mod evaluate;
+mod excel;
 mod formats;
 mod formula_norms;
 mod golden;

@@ -12,7 +12,7 @@ use citycheck::diagnose::{DiagnoseOptions, Diagnosis, ReserveItem};
 use citycheck::run::{OutputConfig, RunConfig};
 use citycheck::Spec;
 
-use super::{Format, Input};
+use super::{Format, Input, LangArg};
 
 /// The flags of `citycheck diagnose`.
 #[derive(Args)]
@@ -42,8 +42,12 @@ pub struct DiagnoseArgs {
     /// Output folder.
     #[arg(long, default_value = "citycheck-out")]
     out: PathBuf,
+    /// Table format; xlsx: one workbook citycheck.xlsx with a README sheet.
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
+    /// Language of the workbook's headers (xlsx).
+    #[arg(long, value_enum, default_value = "en")]
+    lang: LangArg,
 }
 
 impl DiagnoseArgs {
@@ -59,7 +63,7 @@ impl DiagnoseArgs {
             compute: None,
             spec,
             fitted: None,
-            output: OutputConfig { dir: self.out.clone(), format: self.format.into() },
+            output: OutputConfig { dir: self.out.clone(), format: self.format.into(), lang: self.lang.into() },
             evaluate: None,
             diagnose: Some(DiagnoseOptions {
                 year: self.year,

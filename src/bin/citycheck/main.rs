@@ -18,7 +18,7 @@ use citycheck::checkup::{Scope, Staged};
 use citycheck::compute::{compute, ComputeOptions, ObjectLevel, RecordTable};
 use citycheck::direction::Direction;
 use citycheck::evaluate::EvaluateOptions;
-use citycheck::io::OutputFormat;
+use citycheck::io::{Lang, OutputFormat};
 use citycheck::names::Named;
 use citycheck::normalize::Normalize;
 use citycheck::panel::read_series;
@@ -44,8 +44,12 @@ enum Command {
         /// Output folder (overrides the config's).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Table format (overrides the config's); xlsx: one workbook citycheck.xlsx.
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// Language of the workbook's headers (overrides the config's).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// Score a data file with a catalogue: fit the methods on it, or apply the parameters an
     /// earlier run fitted (`--fitted OUT/fitted.json`) to new data, e.g. a new year.
@@ -77,8 +81,12 @@ enum Command {
         /// Output folder.
         #[arg(long, default_value = "citycheck-out")]
         out: PathBuf,
+        /// Table format; xlsx: one workbook citycheck.xlsx with a README sheet.
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
+        /// Language of the workbook's headers (xlsx).
+        #[arg(long, value_enum, default_value = "en")]
+        lang: LangArg,
     },
     /// The five-year evaluation (五年一评估): trends of every indicator, group and the index per
     /// unit, progress to the catalogue's targets, and warnings (监测预警).
@@ -101,8 +109,12 @@ enum Command {
         /// Output folder.
         #[arg(long, default_value = "citycheck-out")]
         out: PathBuf,
+        /// Table format; xlsx: one workbook citycheck.xlsx with a README sheet.
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
+        /// Language of the workbook's headers (xlsx).
+        #[arg(long, value_enum, default_value = "en")]
+        lang: LangArg,
     },
     /// Trend statistics of any series (no catalogue): SERIES has columns series,t,y; prints
     /// one CSV row per series.
@@ -275,6 +287,25 @@ struct Input {
 enum Format {
     Csv,
     Parquet,
+    Xlsx,
+}
+
+/// The language of a workbook's headers.
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    /// The column names, as in the CSV files.
+    En,
+    /// Chinese headers (单位, 年份, 得分, …) for the common columns.
+    Zh,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::En => Lang::En,
+            LangArg::Zh => Lang::Zh,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -289,6 +320,7 @@ impl From<Format> for OutputFormat {
         match f {
             Format::Csv => OutputFormat::Csv,
             Format::Parquet => OutputFormat::Parquet,
+            Format::Xlsx => OutputFormat::Xlsx,
         }
     }
 }
@@ -349,7 +381,7 @@ fn main() -> ExitCode {
 
 fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
     match cli.command {
-        Command::Run { config, out, format } => {
+        Command::Run { config, out, format, lang } => {
             let mut config = match &config {
                 Some(path) => RunConfig::load(path)?,
                 None => RunConfig::embedded(),
@@ -362,9 +394,12 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             if let Some(f) = format {
                 config.output.format = f.into();
             }
+            if let Some(l) = lang {
+                config.output.lang = l.into();
+            }
             run_and_report(&config, out)
         }
-        Command::Score { input, fitted, spec, normalize, scope, weights, aggregate, out, format } => {
+        Command::Score { input, fitted, spec, normalize, scope, weights, aggregate, out, format, lang } => {
             let spec = match spec {
                 Some(path) => read_spec(&path)?,
                 None => Spec {
@@ -382,7 +417,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 compute: None,
                 spec: if fitted.is_some() { Spec::default() } else { spec },
                 fitted: fitted.map(|p| p.display().to_string()),
-                output: OutputConfig { dir: out, format: format.into() },
+                output: OutputConfig { dir: out, format: format.into(), lang: lang.into() },
                 evaluate: None,
                 diagnose: None,
                 recheck: None,
@@ -392,7 +427,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             };
             run_and_report(&config, None)
         }
-        Command::Evaluate { input, from, to, alpha, spec, out, format } => {
+        Command::Evaluate { input, from, to, alpha, spec, out, format, lang } => {
             let spec = match spec {
                 Some(path) => read_spec(&path)?,
                 None => Spec::checkup_default(),
@@ -403,7 +438,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 compute: None,
                 spec,
                 fitted: None,
-                output: OutputConfig { dir: out, format: format.into() },
+                output: OutputConfig { dir: out, format: format.into(), lang: lang.into() },
                 evaluate: Some(EvaluateOptions { from, to, alpha, ..EvaluateOptions::default() }),
                 diagnose: None,
                 recheck: None,
