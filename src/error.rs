@@ -87,6 +87,11 @@ pub enum IssueKind {
     /// A value given where the catalogue's `not_applicable` rule says the indicator does not
     /// apply to the unit (e.g. a rail-transit indicator of a city without rail); left out.
     NotApplicableValue,
+    /// A project names a task, unit or problem that is not known (or an object of another
+    /// unit), or a status that is none of the known ones.
+    UnknownReference,
+    /// A project's date that cannot be read, or a `plan_end` before its `plan_start`.
+    InvalidSchedule,
 }
 
 /// One data problem found while reading or validating a panel.
