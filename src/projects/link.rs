@@ -16,7 +16,7 @@ use crate::recheck::YearLedger;
 ///
 /// # Examples
 /// ```
-/// use citycheck::projects::{link, Date, LinkOptions, ProjectTable};
+/// use citycheck::projects::{link, Date, LinkOptions};
 /// use citycheck::recheck::{ListedProblem, ProblemId, YearLedger};
 /// # fn main() -> citycheck::Result<()> {
 /// let dir = std::env::temp_dir().join(format!("citycheck-doc-projects-{}", std::process::id()));

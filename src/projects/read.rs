@@ -62,7 +62,7 @@ fn projects_of(table: &RawTable, source: String) -> Result<ProjectTable> {
         if !COLUMNS.contains(&name.trim()) {
             issues.push(Issue::new(
                 IssueKind::IgnoredColumn,
-                table.location(None, Some(name)),
+                table.location(None, Some(name.as_str())),
                 format!("column '{name}' is not read (columns read: {})", COLUMNS.join(", ")),
             ));
         }

@@ -59,7 +59,7 @@ pub fn run(args: &ProjectsArgs) -> citycheck::Result<ExitCode> {
         .as_deref()
         .map(|s| Date::parse(s, false).map_err(|m| Error::Spec(format!("--as-of: {m}"))))
         .transpose()?;
-    let ledgers = read_ledger(&args.ledger, &args.level)?;
+    let mut ledgers = read_ledger(&args.ledger, &args.level)?;
     let ledger = match args.year {
         Some(year) => ledgers.into_iter().find(|l| l.year == year).ok_or_else(|| Error::Data {
             location: Box::new(Location {
@@ -69,7 +69,7 @@ pub fn run(args: &ProjectsArgs) -> citycheck::Result<ExitCode> {
             }),
             message: format!("no problem of year {year} in the ledger"),
         })?,
-        None => ledgers.into_iter().last().expect("read_ledger refuses an empty table"),
+        None => ledgers.pop().expect("read_ledger refuses an empty table"),
     };
     let table = read_projects(&args.projects)?;
     let catalog = args.catalog.as_deref().map(Catalog::resolve).transpose()?;
