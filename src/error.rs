@@ -89,6 +89,11 @@ pub enum IssueKind {
     NotApplicableValue,
     /// A CSV that is not UTF-8 and was read as GB18030 (GBK) (never fatal).
     Encoding,
+    /// A project names a task, unit or problem that is not known (or an object of another
+    /// unit), or a status that is none of the known ones.
+    UnknownReference,
+    /// A project's date that cannot be read, or a `plan_end` before its `plan_start`.
+    InvalidSchedule,
 }
 
 /// One data problem found while reading or validating a panel.

@@ -49,6 +49,7 @@ pub mod names;
 pub mod normalize;
 pub mod panel;
 pub mod pipeline;
+pub mod projects;
 pub mod recheck;
 pub mod run;
 pub mod survey;

@@ -4,7 +4,8 @@ An indicator :class:`Catalog`, a :class:`Panel` of observations and :func:`score
 weight and aggregate over the catalogue's hierarchy — give dimension and overall scores with
 ranks, and the :class:`Fitted` parameters that score new years the same way
 (:class:`Checkup` fits, :meth:`Fitted.transform` scores). :func:`evaluate` runs the five-year
-evaluation, :func:`diagnose` the diagnosis of one year, :func:`compute` computes indicators from
+evaluation, :func:`diagnose` the diagnosis of one year, :func:`recheck` the re-check of
+its ledgers across years (复查), :func:`compute` computes indicators from
 object records and :func:`run` runs a whole run config (the yearly batch) and writes its output
 folder; :func:`template` writes the fill-in workbook a city's team fills, which
 :meth:`Panel.read` reads back. The method kernels work on numpy matrices: :mod:`citycheck.weights`,
@@ -52,6 +53,8 @@ from .evaluation import Evaluation as Evaluation
 from .evaluation import evaluate as evaluate
 from .panel import Panel as Panel
 from .panel import template as template
+from .recheck_result import Recheck as Recheck
+from .recheck_result import recheck as recheck
 from .result import Result as Result
 
 __all__ = [
@@ -71,6 +74,8 @@ __all__ = [
     "diagnose",
     "Diagnosis",
     "renewal_tasks",
+    "recheck",
+    "Recheck",
     "compute",
     "Computed",
     # The method kernels and the survey

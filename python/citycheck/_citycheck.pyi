@@ -48,6 +48,8 @@ __all__ = [
     "renewal_tasks",
     "diagnose_obstacle_degree",
     "diagnose_coupling",
+    "Recheck",
+    "recheck",
     "checkup_default_spec",
     "spec_to_toml",
     "weights_ahp",
@@ -212,6 +214,23 @@ def diagnose(
 def renewal_tasks(tasks: str = "renewal-tasks-liaoning") -> ArrowStream: ...
 def diagnose_obstacle_degree(weights: _F64, scores01: _F64) -> _F64: ...
 def diagnose_coupling(u: _F64, beta: _F64) -> tuple[float, float, float, str | None]: ...
+@final
+class Recheck:
+    def table(self, name: str) -> ArrowStream: ...
+    def table_names(self) -> list[str]: ...
+    @property
+    def years(self) -> list[int]: ...
+    @property
+    def issues(self) -> list[dict[str, Any]]: ...
+    def write(self, dir: str | os.PathLike[str], format: str = "csv") -> list[Path]: ...
+
+def recheck(
+    ledgers: list[Path],
+    attainment: list[Path],
+    catalog: Catalog | None = None,
+    tasks: str | None = None,
+    level: str = "city",
+) -> Recheck: ...
 @final
 class Computed:
     @property

@@ -19,6 +19,7 @@ mod error;
 mod evaluate;
 mod kernels;
 mod panel;
+mod recheck;
 mod survey;
 mod trend;
 
@@ -38,6 +39,7 @@ fn _citycheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
     compute::register(m)?;
     evaluate::register(m)?;
     diagnose::register(m)?;
+    recheck::register(m)?;
     kernels::register(m)?;
     trend::register(m)?;
     survey::register(m)?;

@@ -142,6 +142,21 @@ impl Default for RecheckConfig {
     }
 }
 
+/// The `[projects]` table: a projects table a city registers (项目生成), validated and linked to
+/// the run's diagnosis ledger (the `[diagnose]` year; the default diagnosis of the last year
+/// without `[diagnose]`): projects.csv, project_reserve.csv, project_implementation.csv,
+/// problem_coverage.csv and gaps.csv.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectsConfig {
+    /// The projects table (.csv, .parquet, .xlsx), relative to the config file.
+    pub path: String,
+    /// The reference date of progress against plan and of the overdue flag, a string
+    /// `"YYYY-MM-DD"`; none: no planned progress and no flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<crate::projects::Date>,
+}
+
 /// The `[output]` table: where and in what format a run writes its tables.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -232,6 +247,10 @@ pub struct RunConfig {
     /// the next; recheck.csv, recheck_summary.csv, recheck_indicators.csv, recheck_tasks.csv.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recheck: Option<RecheckConfig>,
+    /// Projects (`[projects]`): a projects table linked to the diagnosis ledger; projects.csv,
+    /// project_reserve.csv, project_implementation.csv, problem_coverage.csv, gaps.csv.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<ProjectsConfig>,
     /// A satisfaction survey scored with the run (`[survey]`): its tables are written, its
     /// dimension and item scores that name an indicator join the panel as `survey` values, and
     /// with a `weight` the survey score is combined with the objective index.

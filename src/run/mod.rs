@@ -14,7 +14,8 @@
 mod config;
 
 pub use config::{
-    ComputeConfig, DataConfig, OutputConfig, RecheckConfig, ReconcileConfig, RunConfig, SurveyConfig, EMBEDDED_CONFIG,
+    ComputeConfig, DataConfig, OutputConfig, ProjectsConfig, RecheckConfig, ReconcileConfig, RunConfig, SurveyConfig,
+    EMBEDDED_CONFIG,
 };
 
 use std::collections::BTreeMap;
@@ -34,7 +35,8 @@ use crate::error::{Error, Issue, Location, Result, Warning, WarningCode};
 use crate::evaluate::{evaluate, worsening, Evaluation, EvaluationSummary, DEFAULT_ALPHA};
 use crate::io::{sha256_file, sha256_hex, utc_timestamp, write_atomic, write_table, write_workbook, OutputFormat};
 use crate::panel::{Panel, Source, ValidationMode};
-use crate::recheck::{observations_of, recheck, Recheck, YearLedger};
+use crate::projects::{link, read_projects, Date, LinkOptions, Projects};
+use crate::recheck::{observations_of, recheck, Recheck, YearLedger, CITY_LEVEL};
 use crate::survey::{
     combine, reconcile, score as score_survey, Reconciliation, Responses, SourceValue, SurveyDefinition, SurveyOptions,
     SurveyReport,
@@ -109,6 +111,9 @@ pub struct RunReport {
     /// The re-check's years, counts and reported problems, when the run has `[recheck]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recheck: Option<RecheckSummary>,
+    /// The projects' ledger year, counts and reported problems, when the run has `[projects]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub projects: Option<ProjectsSummary>,
     /// Every file the run wrote (but run.json) with its digest, in the order written: the
     /// output set of this run. Empty until the files are written.
     pub outputs: Vec<OutputDigest>,
@@ -127,6 +132,30 @@ pub struct OutputDigest {
     pub file: String,
     /// SHA-256 of the file's bytes, lower-case hex.
     pub sha256: String,
+}
+
+/// The projects part of run.json.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct ProjectsSummary {
+    /// The ledger year the projects are linked to.
+    pub year: i32,
+    /// The reference date of progress against plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Date>,
+    /// Rows of projects.csv.
+    pub projects: usize,
+    /// Problems of the ledger (rows of problem_coverage.csv).
+    pub problems: usize,
+    /// Problems no project addresses (rows of gaps.csv).
+    pub gaps: usize,
+    /// Projects that address no recorded problem.
+    pub unlinked: usize,
+    /// Projects past their plan_end and not completed at `as_of`.
+    pub overdue: usize,
+    /// What was found in the table (unknown units, tasks, problems; bad cells), with file, row
+    /// and column.
+    pub issues: Vec<Issue>,
 }
 
 /// The re-check part of run.json.
@@ -203,6 +232,8 @@ pub struct RunOutput {
     pub diagnosis: Option<Diagnosis>,
     /// The re-check across years, when the config has `[recheck]`.
     pub recheck: Option<Recheck>,
+    /// The projects linked to the diagnosis ledger, when the config has `[projects]`.
+    pub projects: Option<Projects>,
     /// The indicators computed from records, when the run has a `[compute]` table.
     pub computed: Option<Computed>,
     /// The catalogue of the run (its fitted parameters apply to panels of it).
@@ -506,6 +537,31 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             Some(recheck(&ledgers, &observations, Some(catalog.as_ref()), Some(&tasks))?)
         }
     };
+    let (linked, projects_input) = match &config.projects {
+        None => (None, None),
+        Some(pc) => {
+            let path = config.resolve(&pc.path);
+            let table = read_projects(&path)?;
+            let digest = InputDigest { path: path.display().to_string(), sha256: sha256_file(&path)? };
+            let options = config.diagnose.clone().unwrap_or_default();
+            let tasks = load_tasks(config, &options.tasks)?;
+            // The run's diagnosis, or the default diagnosis (of the last year) without one.
+            let ledger = match &diagnosis {
+                Some(d) => YearLedger::from_diagnosis(d, CITY_LEVEL),
+                None => {
+                    let trends = if options.trends || config.evaluate.is_some() {
+                        Some(worsening(&data, options.year, DEFAULT_ALPHA)?)
+                    } else {
+                        None
+                    };
+                    let d = diagnose_with(&data, &outcome, &tasks, trends.as_ref(), &options)?;
+                    YearLedger::from_diagnosis(&d, CITY_LEVEL)
+                }
+            };
+            let link_options = LinkOptions { as_of: pc.as_of, units: data.units().to_vec() };
+            (Some(link(&table, &ledger, Some(catalog.as_ref()), Some(&tasks), &link_options)), Some(digest))
+        }
+    };
     let mut report = RunReport {
         citycheck_version: env!("CARGO_PKG_VERSION"),
         catalog: CatalogRef {
@@ -516,7 +572,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         },
         spec,
         comparable_across_years: outcome.spec().scope != Scope::Year,
-        inputs,
+        inputs: inputs.into_iter().chain(projects_input).collect(),
         counts: Counts {
             units: data.units().len(),
             years: data.years().len(),
@@ -534,6 +590,16 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             years: r.years.clone(),
             rows: r.rows.len(),
             issues: r.issues.clone(),
+        }),
+        projects: linked.as_ref().map(|p| ProjectsSummary {
+            year: p.year,
+            as_of: p.as_of,
+            projects: p.projects.len(),
+            problems: p.coverage.len(),
+            gaps: p.gaps().len(),
+            unlinked: p.unlinked().count(),
+            overdue: p.projects.iter().filter(|r| r.overdue == Some(true)).count(),
+            issues: p.issues.clone(),
         }),
         reconciliation: reconciliation.as_ref().map(|r| ReconciliationSummary {
             choice: config.reconcile.choice,
@@ -593,12 +659,24 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         if let Some(r) = &rechecked {
             tables.extend(r.tables().map_err(polars_err)?);
         }
+        if let Some(p) = &linked {
+            tables.extend(p.tables().map_err(polars_err)?);
+        }
         let sheets: Vec<(&str, &DataFrame)> = tables.iter().map(|(name, df)| (*name, df)).collect();
         let workbook = dir.join(WORKBOOK);
         write_workbook(&workbook, &sheets, &readme(&report), config.output.lang)?;
         paths.push(workbook);
         seal(&dir, &mut report, &paths)?;
-        return Ok(RunOutput { outcome, report, evaluation, diagnosis, recheck: rechecked, computed, catalog });
+        return Ok(RunOutput {
+            outcome,
+            report,
+            evaluation,
+            diagnosis,
+            recheck: rechecked,
+            projects: linked,
+            computed,
+            catalog,
+        });
     }
     let (written, (evaluated, diagnosed)) = rayon::join(
         || write_outputs(&dir, format, &outcome),
@@ -629,8 +707,11 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     if let Some(r) = &rechecked {
         paths.extend(r.write(&dir, config.output.format)?);
     }
+    if let Some(p) = &linked {
+        paths.extend(p.write(&dir, config.output.format)?);
+    }
     seal(&dir, &mut report, &paths)?;
-    Ok(RunOutput { outcome, report, evaluation, diagnosis, recheck: rechecked, computed, catalog })
+    Ok(RunOutput { outcome, report, evaluation, diagnosis, recheck: rechecked, projects: linked, computed, catalog })
 }
 
 /// Ends a run's output: the digest of every file written, the removal of an earlier run's
@@ -705,6 +786,11 @@ const OUTPUT_TABLES: &[&str] = &[
     "recheck_summary",
     "recheck_indicators",
     "recheck_tasks",
+    "projects",
+    "problem_coverage",
+    "gaps",
+    "project_reserve",
+    "project_implementation",
 ];
 
 /// The JSON files a run may write.

@@ -29,6 +29,7 @@ const LAYERS: &[(&str, u32, &[&str])] = &[
     ("diagnose", 5, &["evaluate", "survey"]),
     // The re-check (复查) follows the diagnosis's ledgers across years.
     ("recheck", 5, &["diagnose"]),
+    ("projects", 5, &["diagnose", "recheck"]),
     ("pipeline", 6, &[]),
     ("run", 7, &["pipeline"]),
 ];

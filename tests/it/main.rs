@@ -27,6 +27,7 @@ mod not_applicable;
 mod pipeline;
 mod plan;
 mod prec;
+mod projects;
 mod properties;
 mod provenance;
 mod published;

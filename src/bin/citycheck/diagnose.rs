@@ -74,6 +74,7 @@ impl DiagnoseArgs {
                 ..DiagnoseOptions::default()
             }),
             recheck: None,
+            projects: None,
             reconcile: Default::default(),
             survey: None,
             base_dir: PathBuf::new(),

@@ -4,6 +4,7 @@
 
 mod decision;
 mod diagnose;
+mod projects;
 mod recheck;
 mod survey;
 mod table;
@@ -134,6 +135,10 @@ enum Command {
     /// next ledger year (new, persisting, resolved with evidence, recurring, not assessed),
     /// with the rectification rate (整改率) and the closure rate (销号率).
     Recheck(recheck::RecheckArgs),
+    /// Projects (项目生成): a projects table validated and linked to a year's ledger — the
+    /// project reserve (项目储备库) with priorities, the implementation library (项目实施库) with
+    /// progress against plan and overdue flags, problem coverage and the gaps no project addresses.
+    Projects(projects::ProjectsArgs),
     /// Check-up indicators computed from object records (buildings, compounds, blocks,
     /// districts) at the levels asked for: indicators.csv and ledger.csv.
     Compute {
@@ -421,6 +426,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 evaluate: None,
                 diagnose: None,
                 recheck: None,
+                projects: None,
                 reconcile: Default::default(),
                 survey: None,
                 base_dir: PathBuf::new(),
@@ -442,6 +448,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 evaluate: Some(EvaluateOptions { from, to, alpha, ..EvaluateOptions::default() }),
                 diagnose: None,
                 recheck: None,
+                projects: None,
                 reconcile: Default::default(),
                 survey: None,
                 base_dir: PathBuf::new(),
@@ -456,6 +463,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
         Command::Diagnose(args) => run_and_report(&args.config()?, None),
         Command::Survey(args) => survey::run(&args),
         Command::Recheck(args) => recheck::run(&args),
+        Command::Projects(args) => projects::run(&args),
         Command::Compute { catalog, records, level, no_ledger, param, out, format } => {
             let catalog = Catalog::resolve(&catalog)?.with_parameters(param.iter().cloned())?;
             for (name, value) in catalog.parameter_overrides() {
@@ -610,7 +618,8 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
         None => "spec as given".to_string(),
     };
     eprintln!("citycheck {}: catalogue {}, data {source}, {spec}", env!("CARGO_PKG_VERSION"), config.catalog);
-    let run::RunOutput { outcome, report, evaluation, diagnosis, recheck, .. } = run::run(config, out.as_deref())?;
+    let run::RunOutput { outcome, report, evaluation, diagnosis, recheck, projects: linked, .. } =
+        run::run(config, out.as_deref())?;
     let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     // The year diagnosed, when there is a diagnosis: its table, not the latest year's.
     print!("{}", table::year_table(&outcome.scores, diagnosis.as_ref().map(|d| d.year)));
@@ -633,6 +642,21 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
             "re-check {}: {resolved} of {carried} problem(s) carried into the last year resolved",
             r.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
         );
+    }
+    if let Some(p) = &linked {
+        eprintln!(
+            "projects (ledger {}): {} project(s), {} of {} problem(s) without a project, {} project(s) address no \
+             recorded problem, {} overdue",
+            p.year,
+            p.projects.len(),
+            p.gaps().len(),
+            p.coverage.len(),
+            p.unlinked().count(),
+            p.projects.iter().filter(|r| r.overdue == Some(true)).count()
+        );
+        for issue in &p.issues {
+            eprintln!("problem: {issue}");
+        }
     }
     let c = &report.counts;
     eprintln!(
