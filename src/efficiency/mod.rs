@@ -318,7 +318,11 @@ pub fn validate(data: &DeaData<'_>, model: Model) -> Result<Vec<String>> {
                     return Err(Error::method("dea", at(), format!("{kind} '{name}' is missing")));
                 }
                 if v < 0.0 {
-                    return Err(Error::method("dea", at(), format!("{kind} '{name}' is negative ({v}): DEA takes values ≥ 0")));
+                    return Err(Error::method(
+                        "dea",
+                        at(),
+                        format!("{kind} '{name}' is negative ({v}): DEA takes values ≥ 0"),
+                    ));
                 }
                 if v == 0.0 && model == Model::Sbm {
                     return Err(Error::method(
