@@ -67,17 +67,10 @@ pub fn malmquist(from: &DeaData<'_>, to: &DeaData<'_>, model: Model) -> Result<V
         .map(|(k, l)| {
             let p_from = Point { x: row(from.x, k), y: row(from.y, k) };
             let p_to = Point { x: row(to.x, l), y: row(to.y, l) };
-            let d = |frontier: &DeaData<'_>, refs: &[usize], point: &Point, label: &str| {
-                let r = radial::solve(frontier.x, frontier.y, refs, point, returns, Orientation::Input, false, 1e-9);
-                match (r.score, &r.status) {
-                    (Some(v), Status::Optimal) => (Some(v), None),
-                    (_, status) => (None, Some(format!("{label}: {}", status.as_str()))),
-                }
-            };
-            let (ff, n1) = d(from, &all_from, &p_from, "D^t(x^t)");
-            let (ft, n2) = d(from, &all_from, &p_to, "D^t(x^t+1)");
-            let (tf, n3) = d(to, &all_to, &p_from, "D^t+1(x^t)");
-            let (tt, n4) = d(to, &all_to, &p_to, "D^t+1(x^t+1)");
+            let (ff, n1) = distance(from, &all_from, &p_from, returns, "D^t(x^t)");
+            let (ft, n2) = distance(from, &all_from, &p_to, returns, "D^t(x^t+1)");
+            let (tf, n3) = distance(to, &all_to, &p_from, returns, "D^t+1(x^t)");
+            let (tt, n4) = distance(to, &all_to, &p_to, returns, "D^t+1(x^t+1)");
             let notes: Vec<String> = [n1, n2, n3, n4].into_iter().flatten().collect();
             let (malmquist, ec, tc) = match (ff, ft, tf, tt) {
                 (Some(ff), Some(ft), Some(tf), Some(tt)) => {
@@ -100,4 +93,19 @@ pub fn malmquist(from: &DeaData<'_>, to: &DeaData<'_>, model: Model) -> Result<V
             }
         })
         .collect())
+}
+
+/// The input distance (θ) of `point` against `frontier`, or a note saying why there is none.
+fn distance(
+    frontier: &DeaData<'_>,
+    refs: &[usize],
+    point: &Point,
+    returns: Returns,
+    label: &str,
+) -> (Option<f64>, Option<String>) {
+    let r = radial::solve(frontier.x, frontier.y, refs, point, returns, Orientation::Input, false, 1e-9);
+    match (r.score, &r.status) {
+        (Some(v), Status::Optimal) => (Some(v), None),
+        (_, status) => (None, Some(format!("{label}: {}", status.as_str()))),
+    }
 }

@@ -313,7 +313,7 @@ pub fn validate(data: &DeaData<'_>, model: Model) -> Result<Vec<String>> {
             let mut all_zero = true;
             for (j, name) in names.iter().enumerate() {
                 let v = values[[k, j]];
-                let at = || Some(location(unit, Some(name)));
+                let at = || Some(location(unit, Some(name.as_str())));
                 if !v.is_finite() {
                     return Err(Error::method("dea", at(), format!("{kind} '{name}' is missing")));
                 }
@@ -361,7 +361,8 @@ pub fn validate(data: &DeaData<'_>, model: Model) -> Result<Vec<String>> {
 /// As [`validate`]; [`Error::Spec`] for a tolerance outside (0, 0.01], CCR or BCC without an
 /// orientation, and SBM with super-efficiency (not implemented).
 pub fn dea(data: &DeaData<'_>, options: &DeaOptions) -> Result<Efficiency> {
-    if !(options.tolerance > 0.0 && options.tolerance <= 0.01) {
+    let tolerance_ok = options.tolerance > 0.0 && options.tolerance <= 0.01;
+    if !tolerance_ok {
         return Err(Error::Spec(format!("DEA tolerance {} is not in (0, 0.01]", options.tolerance)));
     }
     let warnings = validate(data, options.model)?;

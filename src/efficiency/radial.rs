@@ -72,7 +72,8 @@ pub(crate) fn solve(
         }
         Outcome::Failed(why) => return UnitEfficiency::unsolved(Status::Failed(why.clone()), format!("solver: {why}")),
     };
-    if !(factor.is_finite() && factor > 0.0) {
+    let positive = factor.is_finite() && factor > 0.0;
+    if !positive {
         return UnitEfficiency::unsolved(
             Status::Unbounded,
             format!("the optimal {} is {factor}: no finite positive efficiency", if input { "θ" } else { "φ" }),

@@ -62,7 +62,8 @@ pub(crate) fn solve(
         Outcome::Failed(why) => return UnitEfficiency::unsolved(Status::Failed(why.clone()), format!("solver: {why}")),
     };
     let t = solution[0];
-    if !(t.is_finite() && t > 0.0) {
+    let positive = t.is_finite() && t > 0.0;
+    if !positive {
         return UnitEfficiency::unsolved(Status::Failed(format!("t = {t}")), format!("the SBM LP gave t = {t}"));
     }
     let clean = |v: f64, scale: f64| if v / t <= tolerance * scale.max(1.0) { 0.0 } else { v / t };

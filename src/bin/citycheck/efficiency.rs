@@ -143,7 +143,11 @@ fn read(args: &EfficiencyArgs) -> Result<BTreeMap<Option<i32>, Year>> {
             None => format!("no data row in {}", path.display()),
         }));
     }
-    rows.into_iter().map(|(y, (units, x, yv))| Ok((y, Year { units, x: from_rows(&x)?, y: from_rows(&yv)? }))).collect()
+    rows.into_iter()
+        .map(|(y, (units, x, yv))| -> Result<(Option<i32>, Year)> {
+            Ok((y, Year { units, x: from_rows(&x)?, y: from_rows(&yv)? }))
+        })
+        .collect()
 }
 
 /// The header of efficiency.csv.
