@@ -41,6 +41,7 @@ pub mod checkup;
 pub mod compute;
 pub mod diagnose;
 pub mod direction;
+pub mod efficiency;
 pub mod error;
 pub mod evaluate;
 pub mod io;

@@ -484,3 +484,58 @@ fn template_writes_the_fill_in_workbook() {
     assert_eq!(result.status.code(), Some(2));
     assert!(text(&result.stderr).contains("--unit"), "{}", text(&result.stderr));
 }
+
+#[test]
+fn efficiency_writes_scores_and_the_malmquist_index() {
+    // The two-year example of tests/it/efficiency.rs: A's productivity doubles, B's grows by 1.5.
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "d.csv", "unit,year,staff,served\nA,2020,1,1\nB,2020,2,1\nA,2021,1,2\nB,2021,2,1.5\n");
+    let out = dir.path().join("out");
+    let result = citycheck(&[
+        "efficiency",
+        "--data",
+        &data,
+        "--inputs",
+        "staff",
+        "--outputs",
+        "served",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(result.status.success(), "stderr: {}", text(&result.stderr));
+    let efficiency = std::fs::read_to_string(out.join("efficiency.csv")).unwrap();
+    let mut lines = efficiency.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "unit,year,model,orientation,super_efficiency,score,expansion,status,efficient,scale_efficiency,\
+         returns_to_scale,peers,lambdas,slack_staff,slack_served,target_staff,target_served,note"
+    );
+    let b2020: Vec<&str> = lines.nth(1).unwrap().split(',').collect();
+    assert_eq!(&b2020[..4], ["B", "2020", "ccr", "input"]);
+    assert!((b2020[5].parse::<f64>().unwrap() - 0.5).abs() < 1e-6, "{b2020:?}");
+    assert_eq!(b2020[7], "optimal");
+    assert_eq!(b2020[11], "A");
+    let malmquist = std::fs::read_to_string(out.join("malmquist.csv")).unwrap();
+    let b: Vec<&str> = malmquist.lines().nth(2).unwrap().split(',').collect();
+    assert_eq!(&b[..3], ["B", "2020", "2021"]);
+    for (value, expected) in b[3..6].iter().zip([1.5, 0.75, 2.0]) {
+        assert!((value.parse::<f64>().unwrap() - expected).abs() < 1e-6, "{b:?}");
+    }
+    // A missing value names the unit and the column.
+    let bad = write(dir.path(), "bad.csv", "unit,staff,served\nA,1,1\nB,,1\n");
+    let bad_out = dir.path().join("bad");
+    let result = citycheck(&[
+        "efficiency",
+        "--data",
+        &bad,
+        "--inputs",
+        "staff",
+        "--outputs",
+        "served",
+        "--out",
+        bad_out.to_str().unwrap(),
+    ]);
+    assert_eq!(result.status.code(), Some(2));
+    let err = text(&result.stderr);
+    assert!(err.contains("unit 'B'") && err.contains("staff") && err.contains("missing"), "{err}");
+}

@@ -20,6 +20,8 @@ const LAYERS: &[(&str, u32, &[&str])] = &[
     ("normalize", 3, &[]),
     ("weight", 3, &[]),
     ("aggregate", 3, &[]),
+    // Efficiency (DEA, Malmquist): plain arrays and the LP solver, like the other methods.
+    ("efficiency", 3, &[]),
     ("checkup", 4, &[]),
     ("trend", 4, &[]),
     ("evaluate", 5, &[]),

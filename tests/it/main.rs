@@ -12,6 +12,7 @@ mod compute;
 mod conventions;
 mod core;
 mod diagnose;
+mod efficiency;
 mod evaluate;
 mod excel;
 mod formats;

@@ -40,3 +40,7 @@ pub fn assert_all_close(actual: &[f64], expected: &[f64], tol: f64, what: &str) 
         }
     }
 }
+
+/// Optimal values of linear programmes solved by the interior-point solver (clarabel, its
+/// tolerances 1e-8) against simplex (scipy HiGHS) or hand values.
+pub const LP: f64 = 1e-6;

@@ -4,6 +4,7 @@
 
 mod decision;
 mod diagnose;
+mod efficiency;
 mod projects;
 mod recheck;
 mod survey;
@@ -194,6 +195,41 @@ enum Command {
               help = method_help::<AhpMethod>("AHP derivation"))]
         derivation: AhpMethod,
     },
+    /// Efficiency (效能评价) by data envelopment analysis of a CSV table (a row per unit, or per
+    /// unit and year): OUT/efficiency.csv, and OUT/malmquist.csv (consecutive years) when the
+    /// table has two or more years.
+    Efficiency {
+        /// The CSV table.
+        #[arg(long)]
+        data: PathBuf,
+        /// Input columns, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        inputs: Vec<String>,
+        /// Output columns, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        outputs: Vec<String>,
+        /// ccr (constant returns), bcc (variable returns) or sbm (Tone's slacks-based measure).
+        #[arg(long, default_value = "ccr", value_parser = parse_model)]
+        model: citycheck::efficiency::Model,
+        /// input or output (default input; sbm: non_oriented by default, or input or output).
+        #[arg(long, value_parser = parse_orientation)]
+        orientation: Option<citycheck::efficiency::Orientation>,
+        /// Andersen–Petersen super-efficiency (ccr, bcc): each unit left out of its own reference set.
+        #[arg(long = "super")]
+        super_efficiency: bool,
+        /// The column of unit names.
+        #[arg(long, default_value = "unit")]
+        unit_column: String,
+        /// The column of years (optional in the table).
+        #[arg(long, default_value = "year")]
+        year_column: String,
+        /// Only this year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Output folder.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
     /// Rank the alternatives of a decision matrix; prints `alternative,score,rank` (1 = best).
     Rank {
         #[arg(long)]
@@ -364,6 +400,14 @@ fn method_help<T: Named>(what: &str) -> String {
     format!("{what}: {}", T::NAMING.help_list())
 }
 
+fn parse_model(s: &str) -> std::result::Result<citycheck::efficiency::Model, String> {
+    s.parse().map_err(|e: Error| e.to_string())
+}
+
+fn parse_orientation(s: &str) -> std::result::Result<citycheck::efficiency::Orientation, String> {
+    s.parse().map_err(|e: Error| e.to_string())
+}
+
 fn parse_scope(s: &str) -> citycheck::Result<Scope> {
     match s {
         "year" => Ok(Scope::Year),
@@ -520,6 +564,35 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 "{}",
                 decision::weights(matrix.as_deref(), &method, types.as_deref(), pairwise.as_deref(), derivation)?
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Efficiency {
+            data,
+            inputs,
+            outputs,
+            model,
+            orientation,
+            super_efficiency,
+            unit_column,
+            year_column,
+            year,
+            out,
+        } => {
+            let args = efficiency::EfficiencyArgs {
+                data,
+                inputs,
+                outputs,
+                model,
+                orientation,
+                super_efficiency,
+                unit_column,
+                year_column,
+                year,
+                out,
+            };
+            for path in efficiency::run(&args)? {
+                eprintln!("wrote {}", path.display());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Rank { matrix, types, weights, method, normalize, parameter, strict } => {

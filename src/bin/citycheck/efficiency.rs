@@ -1,0 +1,269 @@
+//! `citycheck efficiency`: data envelopment analysis of a plain CSV table (a row per unit, or
+//! per unit and year), written as efficiency.csv and, with two or more years, malmquist.csv.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use citycheck::efficiency::{dea, malmquist, DeaData, DeaOptions, Efficiency, MalmquistUnit, Model, Orientation};
+use citycheck::error::Location;
+use citycheck::kernels::{from_rows, Array2};
+use citycheck::{Error, Result};
+
+/// What `citycheck efficiency` was asked.
+pub struct EfficiencyArgs {
+    /// The CSV table.
+    pub data: PathBuf,
+    /// Input columns.
+    pub inputs: Vec<String>,
+    /// Output columns.
+    pub outputs: Vec<String>,
+    /// CCR, BCC or SBM.
+    pub model: Model,
+    /// The orientation (default input; SBM non-oriented).
+    pub orientation: Option<Orientation>,
+    /// Andersen–Petersen super-efficiency.
+    pub super_efficiency: bool,
+    /// The column of unit names.
+    pub unit_column: String,
+    /// The column of years, when the table has one.
+    pub year_column: String,
+    /// Only this year.
+    pub year: Option<i32>,
+    /// The output folder.
+    pub out: PathBuf,
+}
+
+/// Splits one CSV line (double quotes around fields with commas; "" inside quotes).
+fn split_csv(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields.into_iter().map(|f| f.trim().to_string()).collect()
+}
+
+fn quote(field: &str) -> String {
+    if field.contains([',', '"', '\n']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+fn number(v: Option<f64>) -> String {
+    v.map_or(String::new(), |v| v.to_string())
+}
+
+fn data_error(location: Location, message: impl Into<String>) -> Error {
+    Error::Data { location: Box::new(location), message: message.into() }
+}
+
+/// One year's rows: unit names, inputs and outputs.
+struct Year {
+    units: Vec<String>,
+    x: Array2<f64>,
+    y: Array2<f64>,
+}
+
+/// Reads the table: rows grouped by year (`None` without a year column).
+fn read(args: &EfficiencyArgs) -> Result<BTreeMap<Option<i32>, Year>> {
+    let path = &args.data;
+    let at = |row: Option<usize>, column: Option<&str>| Location {
+        file: Some(path.display().to_string()),
+        row,
+        column: column.map(str::to_string),
+        ..Default::default()
+    };
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.clone(), source })?;
+    let text = text.trim_start_matches('\u{feff}');
+    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let (_, header) = lines.next().ok_or_else(|| data_error(at(None, None), "the table is empty"))?;
+    let header = split_csv(header);
+    let find = |name: &str| header.iter().position(|h| h == name);
+    let unit = find(&args.unit_column).ok_or_else(|| {
+        data_error(at(Some(1), None), format!("no unit column '{}' (--unit-column)", args.unit_column))
+    })?;
+    let year = find(&args.year_column);
+    if args.year.is_some() && year.is_none() {
+        return Err(data_error(at(Some(1), None), format!("--year needs a year column '{}'", args.year_column)));
+    }
+    let columns = |names: &[String]| -> Result<Vec<usize>> {
+        names
+            .iter()
+            .map(|n| {
+                find(n)
+                    .ok_or_else(|| data_error(at(Some(1), Some(n.as_str())), format!("no column '{n}' in the table")))
+            })
+            .collect()
+    };
+    let (xc, yc) = (columns(&args.inputs)?, columns(&args.outputs)?);
+    let mut rows: BTreeMap<Option<i32>, (Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>)> = BTreeMap::new();
+    for (n, line) in lines {
+        let fields = split_csv(line);
+        let row = n + 1;
+        let cell = |c: usize| fields.get(c).map_or("", String::as_str);
+        let y = match year {
+            Some(c) => {
+                Some(cell(c).parse::<f64>().ok().filter(|v| v.fract() == 0.0).map(|v| v as i32).ok_or_else(|| {
+                    data_error(at(Some(row), Some(args.year_column.as_str())), format!("'{}' is not a year", cell(c)))
+                })?)
+            }
+            None => None,
+        };
+        if args.year.is_some() && y != args.year {
+            continue;
+        }
+        let name = cell(unit).to_string();
+        if name.is_empty() {
+            return Err(data_error(at(Some(row), Some(args.unit_column.as_str())), "no unit name"));
+        }
+        // A missing or non-numeric value is NaN here; the library refuses it naming the unit.
+        let values = |cs: &[usize]| -> Vec<f64> { cs.iter().map(|&c| cell(c).parse().unwrap_or(f64::NAN)).collect() };
+        let entry = rows.entry(y).or_default();
+        entry.0.push(name);
+        entry.1.push(values(&xc));
+        entry.2.push(values(&yc));
+    }
+    if rows.is_empty() {
+        return Err(Error::NotInData(match args.year {
+            Some(y) => format!("no row of year {y} in {}", path.display()),
+            None => format!("no data row in {}", path.display()),
+        }));
+    }
+    rows.into_iter()
+        .map(|(y, (units, x, yv))| -> Result<(Option<i32>, Year)> {
+            Ok((y, Year { units, x: from_rows(&x)?, y: from_rows(&yv)? }))
+        })
+        .collect()
+}
+
+/// The header of efficiency.csv.
+fn header(inputs: &[String], outputs: &[String]) -> String {
+    let mut h = String::from(
+        "unit,year,model,orientation,super_efficiency,score,expansion,status,efficient,scale_efficiency,\
+         returns_to_scale,peers,lambdas",
+    );
+    for prefix in ["slack", "target"] {
+        for v in inputs.iter().chain(outputs) {
+            let _ = write!(h, ",{}", quote(&format!("{prefix}_{v}")));
+        }
+    }
+    h.push_str(",note\n");
+    h
+}
+
+fn rows(out: &mut String, year: Option<i32>, r: &Efficiency) {
+    let model = r.options.model.as_str();
+    for (k, u) in r.results.iter().enumerate() {
+        let peers: Vec<&str> = u.lambdas.iter().map(|(j, _)| r.units[*j].as_str()).collect();
+        let lambdas: Vec<String> = u.lambdas.iter().map(|(j, l)| format!("{}:{l}", r.units[*j])).collect();
+        let _ = write!(
+            out,
+            "{},{},{model},{},{},{},{},{},{},{},{},{},{}",
+            quote(&r.units[k]),
+            year.map_or(String::new(), |y| y.to_string()),
+            r.options.orientation,
+            r.options.super_efficiency,
+            number(u.score),
+            number(u.expansion),
+            u.status.as_str(),
+            u.efficient.map_or(String::new(), |e| e.to_string()),
+            number(u.scale_efficiency),
+            u.returns_to_scale.map_or("", |t| t.as_str()),
+            quote(&peers.join(";")),
+            quote(&lambdas.join(";")),
+        );
+        let width = r.inputs.len() + r.outputs.len();
+        for values in [u.input_slacks.iter().chain(&u.output_slacks), u.input_targets.iter().chain(&u.output_targets)] {
+            let values: Vec<&f64> = values.collect();
+            for i in 0..width {
+                let _ = write!(out, ",{}", number(values.get(i).map(|v| **v)));
+            }
+        }
+        let _ = writeln!(out, ",{}", quote(u.note.as_deref().unwrap_or("")));
+    }
+}
+
+fn malmquist_rows(out: &mut String, from: i32, to: i32, units: &[MalmquistUnit]) {
+    for u in units {
+        let _ = writeln!(
+            out,
+            "{},{from},{to},{},{},{},{},{},{},{},{}",
+            quote(&u.unit),
+            number(u.malmquist),
+            number(u.efficiency_change),
+            number(u.technical_change),
+            number(u.d_from_from),
+            number(u.d_from_to),
+            number(u.d_to_from),
+            number(u.d_to_to),
+            quote(u.note.as_deref().unwrap_or("")),
+        );
+    }
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|source| Error::Io { path: path.to_path_buf(), source })
+}
+
+/// Runs the command; returns the files written.
+pub fn run(args: &EfficiencyArgs) -> Result<Vec<PathBuf>> {
+    let orientation = args.orientation.unwrap_or(match args.model {
+        Model::Sbm => Orientation::NonOriented,
+        _ => Orientation::Input,
+    });
+    let options =
+        DeaOptions { model: args.model, orientation, super_efficiency: args.super_efficiency, ..Default::default() };
+    let years = read(args)?;
+    std::fs::create_dir_all(&args.out).map_err(|source| Error::Io { path: args.out.clone(), source })?;
+    let mut out = header(&args.inputs, &args.outputs);
+    for (year, data) in &years {
+        let d = DeaData {
+            units: &data.units,
+            inputs: &args.inputs,
+            outputs: &args.outputs,
+            x: data.x.view(),
+            y: data.y.view(),
+        };
+        let r = dea(&d, &options)?;
+        for w in &r.warnings {
+            eprintln!("warning{}: {w}", year.map_or(String::new(), |y| format!(" ({y})")));
+        }
+        rows(&mut out, *year, &r);
+    }
+    let mut written = vec![args.out.join("efficiency.csv")];
+    write(&written[0], &out)?;
+    let dated: Vec<(i32, &Year)> = years.iter().filter_map(|(y, d)| y.map(|y| (y, d))).collect();
+    if dated.len() >= 2 {
+        // Malmquist with the model's returns (CCR, METHODS' default; BCC when asked; SBM → CCR).
+        let model = if args.model == Model::Bcc { Model::Bcc } else { Model::Ccr };
+        let mut out = String::from(
+            "unit,from_year,to_year,malmquist,efficiency_change,technical_change,d_from_from,d_from_to,d_to_from,\
+             d_to_to,note\n",
+        );
+        for pair in dated.windows(2) {
+            let ((y0, a), (y1, b)) = (pair[0], pair[1]);
+            let da =
+                DeaData { units: &a.units, inputs: &args.inputs, outputs: &args.outputs, x: a.x.view(), y: a.y.view() };
+            let db =
+                DeaData { units: &b.units, inputs: &args.inputs, outputs: &args.outputs, x: b.x.view(), y: b.y.view() };
+            malmquist_rows(&mut out, y0, y1, &malmquist(&da, &db, model)?);
+        }
+        written.push(args.out.join("malmquist.csv"));
+        write(&written[1], &out)?;
+    }
+    Ok(written)
+}

@@ -1,0 +1,157 @@
+//! CCR and BCC, input- or output-oriented, in envelopment form (Cooper, Seiford & Tone,
+//! chapters 3–4), with the second phase for the slacks.
+//!
+//! Input orientation, unit o, reference units J:
+//! phase one  min θ  s.t.  Σ_J λ_j x_ij ≤ θ x_io,  Σ_J λ_j y_rj ≥ y_ro,  λ ≥ 0  (BCC: Σλ = 1);
+//! phase two  max Σ s⁻ + Σ s⁺  s.t.  Σ λ_j x_ij + s⁻_i = θ* x_io,  Σ λ_j y_rj − s⁺_r = y_ro.
+//! Output orientation: max φ s.t. Σ λ_j x_ij ≤ x_io, Σ λ_j y_rj ≥ φ y_ro; phase two at φ*.
+//! Targets: input (θ* x_o − s⁻, y_o + s⁺); output (x_o − s⁻, φ* y_o + s⁺).
+
+use super::lp::{Lp, Outcome, Row};
+use super::{Orientation, Point, Returns, Status, UnitEfficiency};
+use crate::kernels::ArrayView2;
+
+/// The phase-two right-hand side is moved by this relative amount towards feasibility, so
+/// that round-off in θ* (or φ*) cannot make the second LP infeasible.
+const PHASE_TWO_RELAX: f64 = 1e-9;
+
+/// Solves one unit's LP against the reference units `refs` (rows of `x` and `y`); `point` is
+/// the evaluated unit (a row of the data, or another year's observation). Without `slacks`,
+/// phase one only (slacks and targets from its λ).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn solve(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    refs: &[usize],
+    point: &Point,
+    returns: Returns,
+    orientation: Orientation,
+    slacks: bool,
+    tolerance: f64,
+) -> UnitEfficiency {
+    let input = orientation == Orientation::Input;
+    let k = refs.len();
+    let (m, s) = (point.x.len(), point.y.len());
+    // Phase one: variables [θ or φ, λ_1 … λ_k].
+    let mut lp = Lp::new(1 + k);
+    lp.cost[0] = if input { 1.0 } else { -1.0 };
+    for (i, &xo) in point.x.iter().enumerate() {
+        let mut terms: Vec<(usize, f64)> = refs.iter().enumerate().map(|(c, &j)| (1 + c, x[[j, i]])).collect();
+        if input {
+            terms.push((0, -xo));
+            lp.le.push(Row { terms, rhs: 0.0 });
+        } else {
+            lp.le.push(Row { terms, rhs: xo });
+        }
+    }
+    for (r, &yo) in point.y.iter().enumerate() {
+        let mut terms: Vec<(usize, f64)> = refs.iter().enumerate().map(|(c, &j)| (1 + c, -y[[j, r]])).collect();
+        if input {
+            lp.le.push(Row { terms, rhs: -yo });
+        } else {
+            terms.push((0, yo));
+            lp.le.push(Row { terms, rhs: 0.0 });
+        }
+    }
+    if returns == Returns::Variable {
+        lp.eq.push(Row { terms: (0..k).map(|c| (1 + c, 1.0)).collect(), rhs: 1.0 });
+    }
+    let (first, factor) = match lp.solve() {
+        Outcome::Solved { x: solution, .. } => {
+            let factor = solution[0];
+            (solution[1..].to_vec(), factor)
+        }
+        Outcome::Infeasible => {
+            return UnitEfficiency::unsolved(
+                Status::Infeasible,
+                "the envelopment LP is infeasible: no combination of the reference units reaches this unit".into(),
+            )
+        }
+        Outcome::Unbounded => {
+            return UnitEfficiency::unsolved(Status::Unbounded, "the envelopment LP is unbounded".into())
+        }
+        Outcome::Failed(why) => return UnitEfficiency::unsolved(Status::Failed(why.clone()), format!("solver: {why}")),
+    };
+    let positive = factor.is_finite() && factor > 0.0;
+    if !positive {
+        return UnitEfficiency::unsolved(
+            Status::Unbounded,
+            format!("the optimal {} is {factor}: no finite positive efficiency", if input { "θ" } else { "φ" }),
+        );
+    }
+    let mut note = None;
+    let mut lambdas = first;
+    let mut second: Option<(Vec<f64>, Vec<f64>)> = None;
+    if slacks {
+        // Phase two: variables [λ_1 … λ_k, s⁻_1 … s⁻_m, s⁺_1 … s⁺_s].
+        let mut lp = Lp::new(k + m + s);
+        lp.cost[k..].iter_mut().for_each(|c| *c = -1.0);
+        for (i, &xo) in point.x.iter().enumerate() {
+            let mut terms: Vec<(usize, f64)> = refs.iter().enumerate().map(|(c, &j)| (c, x[[j, i]])).collect();
+            terms.push((k + i, 1.0));
+            let rhs = if input { factor * (1.0 + PHASE_TWO_RELAX) * xo } else { xo };
+            lp.eq.push(Row { terms, rhs });
+        }
+        for (r, &yo) in point.y.iter().enumerate() {
+            let mut terms: Vec<(usize, f64)> = refs.iter().enumerate().map(|(c, &j)| (c, y[[j, r]])).collect();
+            terms.push((k + m + r, -1.0));
+            let rhs = if input { yo } else { factor * (1.0 - PHASE_TWO_RELAX) * yo };
+            lp.eq.push(Row { terms, rhs });
+        }
+        if returns == Returns::Variable {
+            lp.eq.push(Row { terms: (0..k).map(|c| (c, 1.0)).collect(), rhs: 1.0 });
+        }
+        match lp.solve() {
+            Outcome::Solved { x: solution, .. } => {
+                lambdas = solution[..k].to_vec();
+                second = Some((solution[k..k + m].to_vec(), solution[k + m..].to_vec()));
+            }
+            other => {
+                note = Some(format!("the second phase (slacks) did not solve ({other:?}): slacks from the first phase"))
+            }
+        }
+    }
+    // Slacks from phase two, or the residuals of phase one.
+    let (mut s_in, mut s_out) = second.unwrap_or_else(|| {
+        let s_in = (0..m)
+            .map(|i| {
+                let used: f64 = refs.iter().zip(&lambdas).map(|(&j, l)| l * x[[j, i]]).sum();
+                let level = if input { factor * point.x[i] } else { point.x[i] };
+                (level - used).max(0.0)
+            })
+            .collect();
+        let s_out = (0..s)
+            .map(|r| {
+                let made: f64 = refs.iter().zip(&lambdas).map(|(&j, l)| l * y[[j, r]]).sum();
+                let level = if input { point.y[r] } else { factor * point.y[r] };
+                (made - level).max(0.0)
+            })
+            .collect();
+        (s_in, s_out)
+    });
+    for (v, scale) in s_in.iter_mut().zip(&point.x).chain(s_out.iter_mut().zip(&point.y)) {
+        if *v <= tolerance * scale.abs().max(1.0) {
+            *v = 0.0;
+        }
+    }
+    let (score, expansion) = if input { (factor, None) } else { (1.0 / factor, Some(factor)) };
+    let input_targets: Vec<f64> =
+        point.x.iter().zip(&s_in).map(|(xi, si)| if input { factor * xi - si } else { xi - si }).collect();
+    let output_targets: Vec<f64> =
+        point.y.iter().zip(&s_out).map(|(yr, sr)| if input { yr + sr } else { factor * yr + sr }).collect();
+    let efficient = (score - 1.0).abs() <= tolerance && s_in.iter().chain(&s_out).all(|v| *v == 0.0);
+    UnitEfficiency {
+        score: Some(score),
+        expansion,
+        status: Status::Optimal,
+        efficient: Some(efficient),
+        lambdas: refs.iter().zip(&lambdas).filter(|(_, l)| **l > tolerance).map(|(&j, &l)| (j, l)).collect(),
+        input_slacks: s_in,
+        output_slacks: s_out,
+        input_targets,
+        output_targets,
+        scale_efficiency: None,
+        returns_to_scale: None,
+        note,
+    }
+}
