@@ -51,6 +51,7 @@ pub mod panel;
 pub mod pipeline;
 pub mod recheck;
 pub mod run;
+pub mod sensitivity;
 pub mod survey;
 pub mod treat;
 pub mod trend;

@@ -13,6 +13,8 @@ const LAYERS: &[(&str, u32, &[&str])] = &[
     ("io", 0, &["error"]),
     // Method names: parsing, the closest known name, serde.
     ("names", 0, &["error"]),
+    // Sobol sensitivity: a generic kernel on a model closure, with the seeded generator.
+    ("sensitivity", 0, &["error", "kernels"]),
     ("catalog", 1, &[]),
     ("panel", 2, &[]),
     // Methods: plain arrays, directions and criteria, never the catalogue or one another.

@@ -34,4 +34,5 @@ mod survey;
 mod template;
 mod treat;
 mod trend;
+mod uncertainty;
 mod weights;
