@@ -55,6 +55,7 @@ pub mod sensitivity;
 pub mod survey;
 pub mod treat;
 pub mod trend;
+pub mod uncertainty;
 pub mod weight;
 
 pub use catalog::Catalog;

@@ -130,7 +130,11 @@ where
                 if y.is_finite() {
                     Ok(y)
                 } else {
-                    Err(Error::method("sobol", None, format!("the model gave {y} on row {j} of {which} (inputs {x:?})")))
+                    Err(Error::method(
+                        "sobol",
+                        None,
+                        format!("the model gave {y} on row {j} of {which} (inputs {x:?})"),
+                    ))
                 }
             };
             let mut out = Vec::with_capacity(width);
@@ -198,9 +202,8 @@ fn estimate(rows: &[Vec<f64>], pick: &[usize], k: usize) -> (Vec<f64>, Vec<f64>,
     if variance == 0.0 {
         return (vec![f64::NAN; k], vec![f64::NAN; k], 0.0);
     }
-    let first = (0..k)
-        .map(|i| sum(pick.iter().map(|&j| rows[j][1] * (rows[j][2 + i] - rows[j][0]))) / n / variance)
-        .collect();
+    let first =
+        (0..k).map(|i| sum(pick.iter().map(|&j| rows[j][1] * (rows[j][2 + i] - rows[j][0]))) / n / variance).collect();
     let total = (0..k)
         .map(|i| {
             sum(pick.iter().map(|&j| {

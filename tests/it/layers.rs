@@ -31,6 +31,8 @@ const LAYERS: &[(&str, u32, &[&str])] = &[
     ("diagnose", 5, &["evaluate", "survey"]),
     // The re-check (复查) follows the diagnosis's ledgers across years.
     ("recheck", 5, &["diagnose"]),
+    // Monte Carlo uncertainty and the Sobol sensitivity of a spec's ranks.
+    ("uncertainty", 5, &[]),
     ("pipeline", 6, &[]),
     ("run", 7, &["pipeline"]),
 ];

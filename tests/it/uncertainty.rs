@@ -1,9 +1,13 @@
 //! Monte Carlo uncertainty and Sobol sensitivity (METHODS.md §11): the generic Sobol kernel on
-//! the Ishigami function, whose indices are known analytically.
+//! the Ishigami function, whose indices are known analytically; the uncertainty analysis of a
+//! spec on the embedded Liaoning example.
 
 use std::f64::consts::PI;
 
+use citycheck::io::OutputFormat;
 use citycheck::sensitivity::{sobol, SobolOptions};
+use citycheck::uncertainty::{analyze, Exclusion, InputSpec, SensitivityConfig, Uncertainty, UncertaintyConfig};
+use citycheck::{Catalog, Checkup, Error, Panel, ReadOptions, Spec, Validation, ValidationMode};
 
 /// Ishigami (a = 7, b = 0.1), inputs uniform on [−π, π], from uniforms on [0, 1).
 fn ishigami(u: &[f64]) -> f64 {
@@ -73,4 +77,163 @@ fn sobol_refuses_bad_sizes_and_reports_a_constant_model() {
     let s = sobol(2, &SobolOptions { n: 16, ..options }, |_| Ok(3.0)).expect("runs");
     assert_eq!(s.variance, 0.0);
     assert!(s.first.iter().chain(&s.total).all(|e| e.value.is_nan()));
+}
+
+/// The check-up default spec on the embedded Liaoning example (14 cities, 2008–2012).
+fn liaoning() -> (Checkup, Panel, Validation) {
+    let checkup =
+        Checkup::new(Catalog::builtin("ccsy-example").expect("builtin"), Spec::checkup_default()).expect("valid spec");
+    let read = ReadOptions::default().unit_column("city");
+    let panel =
+        Panel::embedded("cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv", &read).expect("embedded example");
+    let validation = panel.validate(checkup.catalog(), ValidationMode::Strict).expect("valid");
+    (checkup, panel, validation)
+}
+
+/// Real uncertainty: two normalisations, two weight methods, a ±20 % perturbation and every
+/// indicator dropped in turn.
+fn uncertain(draws: usize, seed: u64) -> UncertaintyConfig {
+    UncertaintyConfig::from_toml(&format!(
+        r#"
+        draws = {draws}
+        seed = {seed}
+        sensitivity = {{ rows = 8, bootstrap = 50 }}
+        [[inputs]]
+        stage = "normalize"
+        alternatives = ["min_max", "rank"]
+        probabilities = [0.7, 0.3]
+        [[inputs]]
+        stage = "weights"
+        alternatives = ["equal", {{ default = {{ method = "equal" }}, levels = {{ "2" = {{ method = "entropy_normalized", shift = 0.0001 }} }} }}]
+        [[inputs]]
+        stage = "weights"
+        perturb = 0.2
+        [[inputs]]
+        stage = "exclude"
+        indicators = "each"
+        "#
+    ))
+    .expect("a valid config")
+}
+
+#[test]
+fn one_alternative_per_input_reproduces_the_nominal_ranks_with_zero_width() {
+    let (checkup, panel, validation) = liaoning();
+    let spec = checkup.spec().clone();
+    let config = UncertaintyConfig {
+        draws: 5,
+        seed: 3,
+        inputs: vec![
+            InputSpec::Normalize { alternatives: vec![spec.normalize.clone()], probabilities: None },
+            InputSpec::Weights {
+                alternatives: vec![spec.weights.clone()],
+                probabilities: Some(vec![1.0]),
+                perturb: None,
+            },
+            InputSpec::Weights { alternatives: Vec::new(), probabilities: None, perturb: Some(0.0) },
+            InputSpec::Aggregate { alternatives: vec![spec.aggregate.clone()], probabilities: None },
+            InputSpec::Impute { alternatives: vec![spec.impute.clone()], probabilities: None },
+            InputSpec::Exclude { indicators: Exclusion::List(Vec::new()), probabilities: None },
+        ],
+        sensitivity: SensitivityConfig { rows: 4, bootstrap: 10, confidence: 0.95 },
+    };
+    let result = analyze(&checkup, &panel, &validation, &config).expect("runs");
+    let nominal = checkup.fit(&checkup.prepare(&panel, &validation).unwrap()).unwrap();
+    assert!(result.rows.iter().any(|r| r.node == "index"));
+    for row in &result.rows {
+        // Every draw is the nominal run: every quantile is the nominal rank, the mean the
+        // nominal score and the spread 0.
+        assert_eq!(
+            row.nominal_rank,
+            nominal.scores.ranking(row.year, &row.node).iter().find(|x| x.unit == row.unit).map(|x| x.rank)
+        );
+        assert_eq!(row.q05_rank, row.nominal_rank, "{row:?}");
+        assert_eq!(row.median_rank, row.nominal_rank, "{row:?}");
+        assert_eq!(row.q95_rank, row.nominal_rank, "{row:?}");
+        assert_eq!(row.mean_score, row.nominal_score, "{row:?}");
+        if row.nominal_score.is_some() {
+            assert_eq!(row.sd_score, Some(0.0), "{row:?}");
+        }
+    }
+    // The rank shift never changes: no variance to apportion, so no index (empty cells).
+    assert_eq!(result.sensitivity.len(), 6);
+    assert!(result.sensitivity.iter().all(|s| s.s1.value.is_nan() && s.st.value.is_nan()));
+}
+
+#[test]
+fn quantiles_are_ordered_and_within_the_ranks() {
+    let (checkup, panel, validation) = liaoning();
+    let result = analyze(&checkup, &panel, &validation, &uncertain(60, 11)).expect("runs");
+    let mut moved = false;
+    for row in &result.rows {
+        let (Some(q05), Some(median), Some(q95)) = (row.q05_rank, row.median_rank, row.q95_rank) else {
+            continue;
+        };
+        assert!(1 <= q05 && q05 <= median && median <= q95 && q95 <= 14, "{row:?}");
+        assert!(row.sd_score.is_some_and(|sd| sd >= 0.0));
+        moved |= q05 < q95;
+    }
+    assert!(moved, "some rank moves under these choices");
+    // Four inputs, in order, each with indices.
+    let inputs: Vec<&str> = result.sensitivity.iter().map(|s| s.input.as_str()).collect();
+    assert_eq!(inputs, ["normalize", "weights", "weights_perturb", "exclude"]);
+    assert!(result.sensitivity.iter().all(|s| s.target == "mean_abs_rank_shift" && s.st.value.is_finite()));
+}
+
+/// Debug text compares NaN equal to NaN (a constant target's indices).
+fn text(u: &Uncertainty) -> String {
+    format!("{u:?}")
+}
+
+#[test]
+fn the_same_seed_gives_the_same_output_whatever_the_threads() {
+    let (checkup, panel, validation) = liaoning();
+    let config = uncertain(70, 5); // more than one block of draws
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a pool");
+        pool.install(|| analyze(&checkup, &panel, &validation, &config).expect("runs"))
+    };
+    let one = on(1);
+    assert_eq!(text(&one), text(&on(3)));
+    assert_eq!(text(&one), text(&analyze(&checkup, &panel, &validation, &config).unwrap()));
+    let other = analyze(&checkup, &panel, &validation, &uncertain(70, 6)).unwrap();
+    assert_ne!(text(&one), text(&other), "another seed draws other choices");
+}
+
+#[test]
+fn the_tables_have_the_documented_columns() {
+    let (checkup, panel, validation) = liaoning();
+    let result = analyze(&checkup, &panel, &validation, &uncertain(8, 1)).expect("runs");
+    let dir = tempfile::tempdir().unwrap();
+    let paths = result.write(dir.path(), OutputFormat::Csv).expect("written");
+    assert_eq!(paths.len(), 2);
+    let header =
+        |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap().lines().next().unwrap().to_string();
+    assert_eq!(
+        header("uncertainty.csv"),
+        "unit,year,node,nominal_score,nominal_rank,median_rank,q05_rank,q95_rank,mean_score,sd_score"
+    );
+    assert_eq!(header("sensitivity.csv"), "target,input,s1,s1_ci_low,s1_ci_high,st,st_ci_low,st_ci_high");
+}
+
+#[test]
+fn bad_uncertainty_inputs_are_refused_naming_the_input() {
+    let (checkup, panel, validation) = liaoning();
+    let run = |body: &str| -> citycheck::Result<Uncertainty> {
+        let config = UncertaintyConfig::from_toml(body)?;
+        analyze(&checkup, &panel, &validation, &config)
+    };
+    let message = |body: &str| run(body).expect_err(body).to_string();
+    let m = message(
+        "[[inputs]]\nstage = \"normalize\"\nalternatives = [\"min_max\", \"rank\"]\nprobabilities = [0.5, 0.6]",
+    );
+    assert!(m.contains("input 1 (normalize)") && m.contains("sum to"), "{m}");
+    let m = message("[[inputs]]\nstage = \"normalize\"\nalternatives = [\"min_maxx\"]");
+    assert!(m.contains("min_max"), "{m}");
+    let m = message("[[inputs]]\nstage = \"weights\"\nperturb = 1.0");
+    assert!(m.contains("perturb"), "{m}");
+    let m = message("[[inputs]]\nstage = \"exclude\"\nindicators = [\"no_such_indicator\"]");
+    assert!(m.contains("no_such_indicator"), "{m}");
+    assert!(matches!(run("draws = 0"), Err(Error::Spec(_))));
+    assert!(run("draws = 3\nunknown = 1").is_err());
 }
