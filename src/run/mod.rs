@@ -36,6 +36,7 @@ use crate::survey::{
     combine, reconcile, score as score_survey, Reconciliation, Responses, SourceValue, SurveyDefinition, SurveyOptions,
     SurveyReport,
 };
+use crate::uncertainty::{analyze, Uncertainty};
 
 /// One input file and its SHA-256.
 #[derive(Debug, Clone, Serialize)]
@@ -182,6 +183,8 @@ pub struct RunOutput {
     pub computed: Option<Computed>,
     /// The catalogue of the run (its fitted parameters apply to panels of it).
     pub catalog: Arc<Catalog>,
+    /// The uncertainty and sensitivity analysis, when the config has `[uncertainty]`.
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// Cells that hold values from more than one source (self-check, third party, survey) are
@@ -414,6 +417,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         ));
     }
     let evaluation = config.evaluate.as_ref().map(|options| evaluate(&data, &outcome, options)).transpose()?;
+    let uncertainty = config.uncertainty.as_ref().map(|u| analyze(&checkup, &panel, &validation, u)).transpose()?;
     let mut diagnosis_summary = None;
     let diagnosis = match &config.diagnose {
         None => None,
@@ -550,7 +554,10 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     if let Some(r) = &rechecked {
         r.write(&dir, config.output.format)?;
     }
-    Ok(RunOutput { outcome, report, evaluation, diagnosis, recheck: rechecked, computed, catalog })
+    if let Some(u) = &uncertainty {
+        u.write(&dir, config.output.format)?;
+    }
+    Ok(RunOutput { outcome, report, evaluation, diagnosis, recheck: rechecked, computed, catalog, uncertainty })
 }
 
 /// The task file a `[diagnose]` names: a built-in id or a path relative to the config.

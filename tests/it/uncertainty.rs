@@ -237,3 +237,66 @@ fn bad_uncertainty_inputs_are_refused_naming_the_input() {
     assert!(matches!(run("draws = 0"), Err(Error::Spec(_))));
     assert!(run("draws = 3\nunknown = 1").is_err());
 }
+
+/// A run config over the embedded Liaoning example with an `[uncertainty]` table.
+fn run_config(out: &std::path::Path, extra: &str) -> String {
+    format!(
+        r#"
+catalog = "ccsy-example"
+[data]
+path = "embedded:cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv"
+unit_column = "city"
+[output]
+dir = "{}"
+[uncertainty]
+draws = 12
+seed = 4
+sensitivity = {{ rows = 4, bootstrap = 20 }}
+{extra}
+[[uncertainty.inputs]]
+stage = "normalize"
+alternatives = ["min_max", "rank"]
+"#,
+        out.display().to_string().replace('\\', "/")
+    )
+}
+
+#[test]
+fn a_run_with_uncertainty_writes_both_tables_and_refuses_unknown_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = citycheck::run::RunConfig::from_toml(&run_config(dir.path(), "")).expect("valid config");
+    let output = citycheck::run::run(&config, None).expect("runs");
+    let u = output.uncertainty.expect("analysed");
+    assert_eq!(u.draws, 12);
+    assert!(dir.path().join("uncertainty.csv").is_file());
+    assert!(dir.path().join("sensitivity.csv").is_file());
+    assert!(dir.path().join("scores.csv").is_file());
+    let err = citycheck::run::RunConfig::from_toml(&run_config(dir.path(), "drawz = 3")).unwrap_err();
+    assert!(err.to_string().contains("drawz"), "{err}");
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn the_uncertainty_command_overrides_draws_and_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.toml");
+    std::fs::write(&path, run_config(&dir.path().join("out"), "")).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_citycheck"))
+        .args(["uncertainty", path.to_str().unwrap(), "--draws", "7", "--seed", "9"])
+        .output()
+        .expect("the citycheck binary runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("uncertainty: 7 draws, seed 9"));
+    let table = std::fs::read_to_string(dir.path().join("out").join("uncertainty.csv")).unwrap();
+    assert!(table.starts_with("unit,year,node,nominal_score,nominal_rank,median_rank,q05_rank,q95_rank"));
+    // Without [uncertainty] the command refuses, naming the table.
+    let plain = dir.path().join("plain.toml");
+    let text = run_config(&dir.path().join("out"), "");
+    std::fs::write(&plain, &text[..text.find("[uncertainty]").unwrap()]).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_citycheck"))
+        .args(["uncertainty", plain.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("[uncertainty]"));
+}

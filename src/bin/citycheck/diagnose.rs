@@ -72,6 +72,7 @@ impl DiagnoseArgs {
             recheck: None,
             reconcile: Default::default(),
             survey: None,
+            uncertainty: None,
             base_dir: PathBuf::new(),
         })
     }
