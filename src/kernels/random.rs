@@ -11,7 +11,10 @@
 
 /// SplitMix64 (Steele, Lea and Flood, 2014): the generator that seeds [`Xoshiro256`].
 #[derive(Debug, Clone)]
-pub struct SplitMix64(pub u64);
+pub struct SplitMix64(
+    /// The state: the seed, then advanced by each call.
+    pub u64,
+);
 
 impl SplitMix64 {
     /// The next 64 random bits.

@@ -22,8 +22,9 @@ impl RankHistogram {
             self.low = rank;
             self.counts.push(0);
         } else if rank < self.low {
-            let grow = (self.low - rank) as usize;
-            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            let mut widened = vec![0; (self.low - rank) as usize];
+            widened.append(&mut self.counts);
+            self.counts = widened;
             self.low = rank;
         }
         let at = (rank - self.low) as usize;

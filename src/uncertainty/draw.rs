@@ -124,10 +124,7 @@ impl Rescorer {
     /// The tracked cells of `scores` (row by row, tracked nodes within a row), through the
     /// node positions of dataset `d`.
     fn cells(&self, scores: &Scores, d: usize) -> Vec<Cell> {
-        let positions = &self.positions[d];
-        (0..scores.rows())
-            .flat_map(|r| positions.iter().map(move |&n| (scores.value(r, n), scores.rank(r, n).unwrap_or(0))))
-            .collect()
+        cells_at(scores, &self.positions[d])
     }
 
     /// The tracked cells of the nominal scores (of the nominal dataset, whose tree is the one
@@ -135,9 +132,7 @@ impl Rescorer {
     pub fn nominal_cells(&self, scores: &Scores) -> Vec<Cell> {
         let positions: Vec<usize> =
             self.tracked.iter().map(|id| scores.node(id).expect("the nominal tree has every tracked node")).collect();
-        (0..scores.rows())
-            .flat_map(|r| positions.iter().map(move |&n| (scores.value(r, n), scores.rank(r, n).unwrap_or(0))))
-            .collect()
+        cells_at(scores, &positions)
     }
 
     /// Re-scores the panel at `u` (one uniform per input, in input order) and returns the
@@ -175,6 +170,13 @@ impl Rescorer {
         }
         Ok(self.cells(&outcome.scores, dataset))
     }
+}
+
+/// The cells of `scores` at the node `positions`, row by row.
+fn cells_at(scores: &Scores, positions: &[usize]) -> Vec<Cell> {
+    (0..scores.rows())
+        .flat_map(move |r| positions.iter().map(move |&n| (scores.value(r, n), scores.rank(r, n).unwrap_or(0))))
+        .collect()
 }
 
 /// Drops `exclude` (weight 0), multiplies every weight by 1 − a + 2a·v (v uniform from the
