@@ -53,9 +53,11 @@ pub mod pipeline;
 pub mod projects;
 pub mod recheck;
 pub mod run;
+pub mod sensitivity;
 pub mod survey;
 pub mod treat;
 pub mod trend;
+pub mod uncertainty;
 pub mod weight;
 
 pub use catalog::Catalog;

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use crate::error::{Error, Result};
 
 pub mod linalg;
+pub mod random;
 pub mod rank;
 pub mod scale;
 pub mod stats;

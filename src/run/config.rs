@@ -13,6 +13,7 @@ use crate::evaluate::EvaluateOptions;
 use crate::io::{Lang, OutputFormat};
 use crate::panel::{ReadOptions, ValidationMode};
 use crate::survey::{ReadSpec, SourceChoice, Tolerances};
+use crate::uncertainty::UncertaintyConfig;
 
 /// The embedded default run: 14 Liaoning cities, 2008–2012, the `ccsy-example` catalogue.
 pub const EMBEDDED_CONFIG: &str = include_str!("../../datasets/default-run.toml");
@@ -260,6 +261,10 @@ pub struct RunConfig {
     /// reconciled and which value is scored (`[reconcile]`; defaults apply without it).
     #[serde(default)]
     pub reconcile: ReconcileConfig,
+    /// The uncertainty and sensitivity analysis of the spec (`[uncertainty]`, with
+    /// `[[uncertainty.inputs]]`): uncertainty.csv and sensitivity.csv.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<UncertaintyConfig>,
     /// Folder that relative paths are resolved against (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -288,6 +293,16 @@ impl RunConfig {
     pub fn from_toml(text: &str) -> Result<RunConfig> {
         let config: RunConfig = toml::from_str(text).map_err(|e| Error::Spec(e.to_string()))?;
         config.spec.check()?;
+        if let Some(u) = &config.uncertainty {
+            u.check()?;
+            if config.fitted.is_some() {
+                return Err(Error::Spec(
+                    "[uncertainty] fits the spec's alternatives in every draw; it cannot run with fitted parameters \
+                     (`fitted`)"
+                        .into(),
+                ));
+            }
+        }
         match (&config.data, &config.compute) {
             (None, None) => return Err(Error::Spec("a run config needs a [data] or a [compute] table".into())),
             (Some(_), Some(_)) => {

@@ -41,6 +41,7 @@ use crate::survey::{
     combine, reconcile, score as score_survey, Reconciliation, Responses, SourceValue, SurveyDefinition, SurveyOptions,
     SurveyReport,
 };
+use crate::uncertainty::{analyze, Uncertainty};
 
 /// The workbook a run writes with `format = "xlsx"`: every table a sheet (named as its CSV
 /// file would be), after a README sheet of the run's provenance.
@@ -238,6 +239,8 @@ pub struct RunOutput {
     pub computed: Option<Computed>,
     /// The catalogue of the run (its fitted parameters apply to panels of it).
     pub catalog: Arc<Catalog>,
+    /// The uncertainty and sensitivity analysis, when the config has `[uncertainty]`.
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// Cells that hold values from more than one source (self-check, third party, survey) are
@@ -470,6 +473,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         ));
     }
     let evaluation = config.evaluate.as_ref().map(|options| evaluate(&data, &outcome, options)).transpose()?;
+    let uncertainty = config.uncertainty.as_ref().map(|u| analyze(&checkup, &panel, &validation, u)).transpose()?;
     let mut diagnosis_summary = None;
     let diagnosis = match &config.diagnose {
         None => None,
@@ -662,6 +666,10 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         if let Some(p) = &linked {
             tables.extend(p.tables().map_err(polars_err)?);
         }
+        if let Some(u) = &uncertainty {
+            tables.push(("uncertainty", u.to_dataframe().map_err(polars_err)?));
+            tables.push(("sensitivity", u.sensitivity_dataframe().map_err(polars_err)?));
+        }
         let sheets: Vec<(&str, &DataFrame)> = tables.iter().map(|(name, df)| (*name, df)).collect();
         let workbook = dir.join(WORKBOOK);
         write_workbook(&workbook, &sheets, &readme(&report), config.output.lang)?;
@@ -676,6 +684,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             projects: linked,
             computed,
             catalog,
+            uncertainty,
         });
     }
     let (written, (evaluated, diagnosed)) = rayon::join(
@@ -710,8 +719,21 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     if let Some(p) = &linked {
         paths.extend(p.write(&dir, config.output.format)?);
     }
+    if let Some(u) = &uncertainty {
+        paths.extend(u.write(&dir, config.output.format)?);
+    }
     seal(&dir, &mut report, &paths)?;
-    Ok(RunOutput { outcome, report, evaluation, diagnosis, recheck: rechecked, projects: linked, computed, catalog })
+    Ok(RunOutput {
+        outcome,
+        report,
+        evaluation,
+        diagnosis,
+        recheck: rechecked,
+        projects: linked,
+        computed,
+        catalog,
+        uncertainty,
+    })
 }
 
 /// Ends a run's output: the digest of every file written, the removal of an earlier run's
@@ -791,6 +813,8 @@ const OUTPUT_TABLES: &[&str] = &[
     "gaps",
     "project_reserve",
     "project_implementation",
+    "uncertainty",
+    "sensitivity",
 ];
 
 /// The JSON files a run may write.

@@ -13,6 +13,8 @@ const LAYERS: &[(&str, u32, &[&str])] = &[
     ("io", 0, &["error"]),
     // Method names: parsing, the closest known name, serde.
     ("names", 0, &["error"]),
+    // Sobol sensitivity: a generic kernel on a model closure, with the seeded generator.
+    ("sensitivity", 0, &["error", "kernels"]),
     ("catalog", 1, &[]),
     ("panel", 2, &[]),
     // Methods: plain arrays, directions and criteria, never the catalogue or one another.
@@ -32,6 +34,8 @@ const LAYERS: &[(&str, u32, &[&str])] = &[
     // The re-check (复查) follows the diagnosis's ledgers across years.
     ("recheck", 5, &["diagnose"]),
     ("projects", 5, &["diagnose", "recheck"]),
+    // Monte Carlo uncertainty and the Sobol sensitivity of a spec's ranks.
+    ("uncertainty", 5, &[]),
     ("pipeline", 6, &[]),
     ("run", 7, &["pipeline"]),
 ];

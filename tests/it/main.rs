@@ -38,4 +38,5 @@ mod survey;
 mod template;
 mod treat;
 mod trend;
+mod uncertainty;
 mod weights;

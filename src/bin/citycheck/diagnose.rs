@@ -77,6 +77,7 @@ impl DiagnoseArgs {
             projects: None,
             reconcile: Default::default(),
             survey: None,
+            uncertainty: None,
             base_dir: PathBuf::new(),
         })
     }

@@ -53,6 +53,23 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
+    /// How robust the ranking is: the run CONFIG with its `[uncertainty]` table (required),
+    /// whose draws re-score the panel under the named alternatives; writes uncertainty.csv and
+    /// sensitivity.csv beside the run's tables.
+    Uncertainty {
+        config: PathBuf,
+        /// Monte Carlo draws (overrides `[uncertainty] draws`).
+        #[arg(long)]
+        draws: Option<usize>,
+        /// Seed of the draws (overrides `[uncertainty] seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output folder (overrides the config's).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
     /// Score a data file with a catalogue: fit the methods on it, or apply the parameters an
     /// earlier run fitted (`--fitted OUT/fitted.json`) to new data, e.g. a new year.
     Score {
@@ -448,6 +465,26 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             }
             run_and_report(&config, out)
         }
+        Command::Uncertainty { config: path, draws, seed, out, format } => {
+            let mut config = RunConfig::load(&path)?;
+            let Some(u) = config.uncertainty.as_mut() else {
+                return Err(Error::Spec(format!(
+                    "{}: no [uncertainty] table; add one with its [[uncertainty.inputs]] (see the README)",
+                    path.display()
+                )));
+            };
+            if let Some(n) = draws {
+                u.draws = n;
+            }
+            if let Some(s) = seed {
+                u.seed = s;
+            }
+            u.check()?;
+            if let Some(f) = format {
+                config.output.format = f.into();
+            }
+            run_and_report(&config, out)
+        }
         Command::Score { input, fitted, spec, normalize, scope, weights, aggregate, out, format, lang } => {
             let spec = match spec {
                 Some(path) => read_spec(&path)?,
@@ -473,6 +510,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 projects: None,
                 reconcile: Default::default(),
                 survey: None,
+                uncertainty: None,
                 base_dir: PathBuf::new(),
             };
             run_and_report(&config, None)
@@ -495,6 +533,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 projects: None,
                 reconcile: Default::default(),
                 survey: None,
+                uncertainty: None,
                 base_dir: PathBuf::new(),
             };
             run_and_report(&config, None)
@@ -691,7 +730,7 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
         None => "spec as given".to_string(),
     };
     eprintln!("citycheck {}: catalogue {}, data {source}, {spec}", env!("CARGO_PKG_VERSION"), config.catalog);
-    let run::RunOutput { outcome, report, evaluation, diagnosis, recheck, projects: linked, .. } =
+    let run::RunOutput { outcome, report, evaluation, diagnosis, recheck, projects: linked, uncertainty, .. } =
         run::run(config, out.as_deref())?;
     let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     // The year diagnosed, when there is a diagnosis: its table, not the latest year's.
@@ -729,6 +768,23 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
         );
         for issue in &p.issues {
             eprintln!("problem: {issue}");
+        }
+    }
+    if let Some(u) = &uncertainty {
+        eprintln!("uncertainty: {} draws, seed {}", u.draws, u.seed);
+        let cell = |x: f64| if x.is_finite() { format!("{x:.3}") } else { "-".to_string() };
+        for s in &u.sensitivity {
+            eprintln!(
+                "  {} on {}: S1 {} [{}, {}], ST {} [{}, {}]",
+                s.input,
+                s.target,
+                cell(s.s1.value),
+                cell(s.s1.ci_low),
+                cell(s.s1.ci_high),
+                cell(s.st.value),
+                cell(s.st.ci_low),
+                cell(s.st.ci_high)
+            );
         }
     }
     let c = &report.counts;

@@ -1,0 +1,211 @@
+//! One draw: a point `u` ∈ [0, 1)^k (one uniform per uncertain input) → the spec and the
+//! weights it fixes → the panel re-scored.
+//!
+//! Each discrete input's uniform picks its alternative by the inverse CDF of its
+//! probabilities. The weight perturbation is one input whatever the number of weights: its
+//! uniform's 64 bits select the generator (stream `bits` of `seed ⊕ PERTURB_KEY`) of the whole
+//! vector of factors U(1 − a, 1 + a), one per node in tree order — so the Sobol matrices `A`
+//! and `AB_i` that share the uniform share the factors.
+//!
+//! A draw fits its spec on the data prepared with its imputation (prepared once per
+//! imputation alternative, before any draw), as the nominal run does. When it perturbs the
+//! weights or drops an indicator, the fitted weights are changed — the dropped indicator's
+//! weight set to 0, every weight multiplied by its factor, then the weights of each parent's
+//! children renormalised to sum 1 — and the data are scored again with those parameters
+//! ([`Fitted::transform`](crate::checkup::Fitted::transform)). A dropped indicator thus leaves its group's remaining indicators
+//! with their fitted weights, renormalised (data-driven weights are not re-fitted without it).
+
+use std::sync::Arc;
+
+use crate::catalog::{Catalog, NodeKind};
+use crate::checkup::{Checkup, Dataset, NodeWeight, Scores, Spec};
+use crate::error::{Error, Result};
+use crate::kernels::random::Xoshiro256;
+use crate::panel::{Panel, Validation};
+
+use super::inputs::{Input, Kind};
+
+/// Keys the generators of the weight factors apart from those of the draws.
+const PERTURB_KEY: u64 = 0x5745_4947_4854_5321;
+
+/// The score and rank (0 = none) of one unit-year and tracked node in one draw.
+pub(crate) type Cell = (f64, u32);
+
+/// Re-scores the panel for any point of the inputs' space.
+pub(crate) struct Rescorer {
+    catalog: Arc<Catalog>,
+    base: Spec,
+    seed: u64,
+    pub inputs: Vec<Input>,
+    /// One dataset per imputation alternative, or the nominal one when imputation is certain.
+    datasets: Vec<Dataset>,
+    /// Per dataset: the tree position of each tracked node.
+    positions: Vec<Vec<usize>>,
+    /// The tracked nodes' ids (the index and every group), in the nominal tree's order.
+    pub tracked: Vec<String>,
+}
+
+impl Rescorer {
+    pub fn new(
+        checkup: &Checkup,
+        panel: &Panel,
+        validation: &Validation,
+        nominal: &Dataset,
+        inputs: Vec<Input>,
+        seed: u64,
+    ) -> Result<Rescorer> {
+        let tree = nominal.tree();
+        let tracked: Vec<String> =
+            tree.nodes().iter().filter(|n| n.kind != NodeKind::Indicator).map(|n| n.id.clone()).collect();
+        // Every alternative's method parameters, checked before any draw.
+        for input in &inputs {
+            let specs: Vec<Spec> = match &input.kind {
+                Kind::Normalize(alts) => {
+                    alts.iter().map(|m| Spec { normalize: m.clone(), ..checkup.spec().clone() }).collect()
+                }
+                Kind::Weights(alts) => {
+                    alts.iter().map(|m| Spec { weights: m.clone(), ..checkup.spec().clone() }).collect()
+                }
+                _ => Vec::new(),
+            };
+            for spec in specs {
+                spec.check().map_err(|e| Error::Spec(format!("uncertainty input '{}': {e}", input.label)))?;
+            }
+        }
+        let mut datasets = Vec::new();
+        match inputs.iter().find_map(|i| if let Kind::Impute(alts) = &i.kind { Some(alts) } else { None }) {
+            None => datasets.push(nominal.clone()),
+            Some(alternatives) => {
+                for imputation in alternatives {
+                    let spec = Spec { impute: imputation.clone(), ..checkup.spec().clone() };
+                    let data = Checkup::new(Arc::clone(checkup.catalog()), spec)?.prepare(panel, validation)?;
+                    if data.units() != nominal.units()
+                        || data.row_unit != nominal.row_unit
+                        || data.row_year != nominal.row_year
+                    {
+                        return Err(Error::Mismatch(format!(
+                            "imputation '{imputation}' gives other unit-years than the nominal spec's; \
+                             the uncertainty analysis compares ranks row by row"
+                        )));
+                    }
+                    datasets.push(data);
+                }
+            }
+        }
+        let positions = datasets
+            .iter()
+            .map(|d| {
+                tracked
+                    .iter()
+                    .map(|id| {
+                        d.tree().nodes().iter().position(|n| n.id == *id).ok_or_else(|| {
+                            Error::Mismatch(format!("node '{id}' is not scored under every imputation alternative"))
+                        })
+                    })
+                    .collect::<Result<Vec<usize>>>()
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Rescorer {
+            catalog: Arc::clone(checkup.catalog()),
+            base: checkup.spec().clone(),
+            seed,
+            inputs,
+            datasets,
+            positions,
+            tracked,
+        })
+    }
+
+    /// Unit-years scored (the same in every draw).
+    pub fn rows(&self) -> usize {
+        self.datasets[0].rows()
+    }
+
+    /// The tracked cells of `scores` (row by row, tracked nodes within a row), through the
+    /// node positions of dataset `d`.
+    fn cells(&self, scores: &Scores, d: usize) -> Vec<Cell> {
+        cells_at(scores, &self.positions[d])
+    }
+
+    /// The tracked cells of the nominal scores (of the nominal dataset, whose tree is the one
+    /// the tracked nodes were read from).
+    pub fn nominal_cells(&self, scores: &Scores) -> Vec<Cell> {
+        let positions: Vec<usize> =
+            self.tracked.iter().map(|id| scores.node(id).expect("the nominal tree has every tracked node")).collect();
+        cells_at(scores, &positions)
+    }
+
+    /// Re-scores the panel at `u` (one uniform per input, in input order) and returns the
+    /// tracked cells.
+    pub fn draw(&self, u: &[f64]) -> Result<Vec<Cell>> {
+        let mut spec = self.base.clone();
+        let mut dataset = 0;
+        let mut perturb: Option<(f64, u64)> = None;
+        let mut exclude: Option<&str> = None;
+        for (input, &ui) in self.inputs.iter().zip(u) {
+            match &input.kind {
+                Kind::Normalize(alternatives) => spec.normalize = alternatives[input.pick(ui)].clone(),
+                Kind::Weights(alternatives) => spec.weights = alternatives[input.pick(ui)].clone(),
+                Kind::Aggregate(alternatives) => spec.aggregate = alternatives[input.pick(ui)].clone(),
+                Kind::Impute(alternatives) => {
+                    dataset = input.pick(ui);
+                    spec.impute = alternatives[dataset].clone();
+                }
+                Kind::Perturb(a) => perturb = Some((*a, ui.to_bits())),
+                Kind::Exclude(options) => exclude = options[input.pick(ui)].as_deref(),
+            }
+        }
+        let data = &self.datasets[dataset];
+        let mut outcome = Checkup::new(Arc::clone(&self.catalog), spec)?.fit(data)?;
+        if perturb.is_some_and(|(a, _)| a > 0.0) || exclude.is_some() {
+            let mut fitted = outcome.fitted;
+            for set in &mut fitted.sets {
+                adjust(
+                    &mut set.weights,
+                    perturb.map(|(a, bits)| (a, Xoshiro256::stream(self.seed ^ PERTURB_KEY, bits))),
+                    exclude,
+                )?;
+            }
+            outcome = fitted.transform(data)?;
+        }
+        Ok(self.cells(&outcome.scores, dataset))
+    }
+}
+
+/// The cells of `scores` at the node `positions`, row by row.
+fn cells_at(scores: &Scores, positions: &[usize]) -> Vec<Cell> {
+    (0..scores.rows())
+        .flat_map(move |r| positions.iter().map(move |&n| (scores.value(r, n), scores.rank(r, n).unwrap_or(0))))
+        .collect()
+}
+
+/// Drops `exclude` (weight 0), multiplies every weight by 1 − a + 2a·v (v uniform from the
+/// generator, one per node in order) and renormalises the weights of each parent's children.
+fn adjust(weights: &mut [NodeWeight], perturb: Option<(f64, Xoshiro256)>, exclude: Option<&str>) -> Result<()> {
+    if let Some((a, mut rng)) = perturb {
+        for w in weights.iter_mut() {
+            w.weight *= 1.0 - a + 2.0 * a * rng.uniform();
+        }
+    }
+    if let Some(id) = exclude {
+        for w in weights.iter_mut().filter(|w| w.node == id) {
+            w.weight = 0.0;
+        }
+    }
+    let mut parents: Vec<String> = weights.iter().map(|w| w.parent.clone()).collect();
+    parents.sort();
+    parents.dedup();
+    for parent in parents {
+        let total: f64 = weights.iter().filter(|w| w.parent == parent).map(|w| w.weight).sum();
+        if !(total > 0.0 && total.is_finite()) {
+            return Err(Error::Spec(format!(
+                "the weights of the children of '{parent}' sum to {total} in a draw{}; nothing is left to aggregate",
+                exclude.map(|id| format!(" that drops '{id}'")).unwrap_or_default()
+            )));
+        }
+        for w in weights.iter_mut().filter(|w| w.parent == parent) {
+            w.weight /= total;
+        }
+    }
+    Ok(())
+}
