@@ -110,7 +110,9 @@ fn read(args: &EfficiencyArgs) -> Result<BTreeMap<Option<i32>, Year>> {
             .collect()
     };
     let (xc, yc) = (columns(&args.inputs)?, columns(&args.outputs)?);
-    let mut rows: BTreeMap<Option<i32>, (Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>)> = BTreeMap::new();
+    // Per year (None without a year column): unit names, input rows, output rows.
+    type Rows = (Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>);
+    let mut rows: BTreeMap<Option<i32>, Rows> = BTreeMap::new();
     for (n, line) in lines {
         let fields = split_csv(line);
         let row = n + 1;
