@@ -291,7 +291,10 @@ pub fn assess(data: &AssessData, catalog: &Catalog, options: &AssessOptions) -> 
     }
     let panel = Panel::from_records(known.iter().map(|v| (v.unit.as_str(), v.year, v.indicator, v.value)));
     let checkup = Checkup::new(catalog.clone(), options.spec.clone())?;
-    let validation = panel.validate(checkup.catalog(), ValidationMode::Strict)?;
+    // Lenient: the values are made here, in the catalogue's units; what validation would
+    // refuse (e.g. every share of an indicator below 1 %, read as fractions) is kept and noted.
+    let validation = panel.validate(checkup.catalog(), ValidationMode::Lenient)?;
+    notes.extend(validation.issues.iter().filter(|i| i.is_fatal()).map(|i| format!("validation: {i}")));
     let (_, outcome) = checkup.run(&panel, &validation)?;
 
     let indicators: Vec<String> =
