@@ -113,7 +113,10 @@ impl AssessData {
             let year = match (year, latest) {
                 (Some(y), _) => *y,
                 (None, Some(y)) => {
-                    data.notes.push(format!("{}: projects counted in {y}, the latest year of the other tables", path.display()));
+                    data.notes.push(format!(
+                        "{}: projects counted in {y}, the latest year of the other tables",
+                        path.display()
+                    ));
                     y
                 }
                 (None, None) => {

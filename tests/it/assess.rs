@@ -99,9 +99,11 @@ fn two_cities_two_years_by_hand() {
             assert!(close(value(&a, unit, year, id), x), "{id} {unit} {year}: {:?}", value(&a, unit, year, id));
         }
     }
-    for (id, a24, b24) in
-        [("red_warnings_reduced", 2.0, 0.0), ("projects_completed_share", 50.0, 0.0), ("investment_executed_share", 62.5, 25.0)]
-    {
+    for (id, a24, b24) in [
+        ("red_warnings_reduced", 2.0, 0.0),
+        ("projects_completed_share", 50.0, 0.0),
+        ("investment_executed_share", 62.5, 25.0),
+    ] {
         assert!(close(value(&a, A, 2024, id), a24), "{id} A");
         assert!(close(value(&a, B, 2024, id), b24), "{id} B");
         assert_eq!((value(&a, A, 2023, id), value(&a, B, 2023, id)), (None, None), "{id}: 2023 missing");
