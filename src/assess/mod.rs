@@ -186,7 +186,7 @@ impl Incentive {
     /// The rule in words, for messages and tables.
     pub fn describe(&self) -> String {
         match *self {
-            Incentive::TopShare(s) => format!("top {}% of each year's ranking", 100.0 * s),
+            Incentive::TopShare(s) => format!("top {}% of each year's ranking", (100.0 * s * 1e6).round() / 1e6),
             Incentive::Threshold(t) => format!("index score at least {t}"),
         }
     }
