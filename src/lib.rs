@@ -36,6 +36,7 @@
 #![warn(missing_docs)]
 
 pub mod aggregate;
+pub mod assess;
 pub mod catalog;
 pub mod checkup;
 pub mod compute;

@@ -2,7 +2,7 @@
 //! units, valid ranges, standards and aliases.
 //!
 //! A catalogue is loaded from TOML (schema in `indicators/README.md`), validated once, and
-//! immutable afterwards. Four catalogues are compiled in ([`Catalog::builtin`]); any other is
+//! immutable afterwards. Five catalogues are compiled in ([`Catalog::builtin`]); any other is
 //! read from disk ([`Catalog::load`]).
 
 pub mod formula;
@@ -30,6 +30,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("mohurd-2021", include_str!("../../indicators/mohurd-2021.toml")),
     ("mohurd-2023", include_str!("../../indicators/mohurd-2023.toml")),
     ("liaoning-pilot-2025", include_str!("../../indicators/liaoning-pilot-2025.toml")),
+    ("liaoning-assessment", include_str!("../../indicators/liaoning-assessment.toml")),
 ];
 
 /// A validated indicator catalogue (指标体系): its groups, indicators and AHP judgements.

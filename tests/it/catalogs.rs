@@ -7,7 +7,7 @@ use citycheck::{Catalog, Error};
 #[test]
 fn every_builtin_catalogue_loads() {
     let ids: Vec<&str> = Catalog::builtin_ids().collect();
-    assert_eq!(ids, ["ccsy-example", "mohurd-2021", "mohurd-2023", "liaoning-pilot-2025"]);
+    assert_eq!(ids, ["ccsy-example", "mohurd-2021", "mohurd-2023", "liaoning-pilot-2025", "liaoning-assessment"]);
     for id in ids {
         let c = Catalog::builtin(id).unwrap_or_else(|e| panic!("{id}: {e}"));
         assert_eq!(c.id(), id);
@@ -24,17 +24,24 @@ fn every_builtin_catalogue_loads() {
 fn builtin_catalogue_sizes_match_the_readme() {
     // indicators/README.md, "Shipped catalogues": mohurd-2021 41 indicators (39 scored, 2
     // context variables); mohurd-2023 53 (52 scored, 1 context); liaoning-pilot-2025 20
-    // indicators, all scored, 16 with a standard. ccsy-example's own description: 17 indicators, of which
-    // 4 context variables (population, enrolment, public green area, public toilets).
-    for (id, total, scored) in
-        [("ccsy-example", 17, 13), ("mohurd-2021", 41, 39), ("mohurd-2023", 53, 52), ("liaoning-pilot-2025", 20, 20)]
-    {
+    // indicators, all scored, 16 with a standard; liaoning-assessment 7, all scored, none with a
+    // standard. ccsy-example's own description: 17 indicators, of which 4 context variables
+    // (population, enrolment, public green area, public toilets).
+    for (id, total, scored) in [
+        ("ccsy-example", 17, 13),
+        ("mohurd-2021", 41, 39),
+        ("mohurd-2023", 53, 52),
+        ("liaoning-pilot-2025", 20, 20),
+        ("liaoning-assessment", 7, 7),
+    ] {
         let c = Catalog::builtin(id).unwrap();
         assert_eq!(c.indicators().len(), total, "{id}: indicators");
         assert_eq!(c.indicators().iter().filter(|i| i.is_scored()).count(), scored, "{id}: scored indicators");
     }
     let liaoning = Catalog::builtin("liaoning-pilot-2025").unwrap();
     assert_eq!(liaoning.indicators().iter().filter(|i| i.standard.is_some()).count(), 16);
+    let assessment = Catalog::builtin("liaoning-assessment").unwrap();
+    assert!(assessment.indicators().iter().all(|i| i.standard.is_none()), "the plan sets no assessment standard");
 }
 
 #[test]

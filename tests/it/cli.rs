@@ -71,10 +71,10 @@ fn catalog_list_names_the_builtin_catalogues() {
     let result = citycheck(&["catalog", "list"]);
     assert!(result.status.success(), "{}", text(&result.stderr));
     let stdout = text(&result.stdout);
-    for id in ["ccsy-example", "mohurd-2021", "mohurd-2023", "liaoning-pilot-2025"] {
+    for id in ["ccsy-example", "mohurd-2021", "mohurd-2023", "liaoning-pilot-2025", "liaoning-assessment"] {
         assert!(stdout.contains(id), "lists {id}:\n{stdout}");
     }
-    assert_eq!(stdout.lines().count(), 4, "one line per catalogue:\n{stdout}");
+    assert_eq!(stdout.lines().count(), 5, "one line per catalogue:\n{stdout}");
 }
 
 #[test]

@@ -34,6 +34,8 @@ const LAYERS: &[(&str, u32, &[&str])] = &[
     // The re-check (复查) follows the diagnosis's ledgers across years.
     ("recheck", 5, &["diagnose"]),
     ("projects", 5, &["diagnose", "recheck"]),
+    // The annual assessment (年度考核评估) reads the projects table and the re-check's level name.
+    ("assess", 5, &["projects", "recheck"]),
     // Monte Carlo uncertainty and the Sobol sensitivity of a spec's ranks.
     ("uncertainty", 5, &[]),
     ("pipeline", 6, &[]),

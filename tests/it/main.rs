@@ -3,6 +3,7 @@
 //! [`prec`].
 
 mod aggregate;
+mod assess;
 mod bad_input;
 mod catalogs;
 #[cfg(feature = "cli")]

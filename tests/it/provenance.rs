@@ -23,6 +23,8 @@ fn status_counts_of_the_shipped_catalogues() {
         ("mohurd-2023", counts(0, 31, 16, 6), counts(0, 18, 0, 0)),
         // Every target and row of the plan's table is quoted from the plan.
         ("liaoning-pilot-2025", counts(20, 0, 0, 0), counts(5, 0, 0, 0)),
+        // The plan asks for the annual assessment but names no indicator or dimension of it.
+        ("liaoning-assessment", counts(0, 0, 0, 7), counts(0, 0, 0, 1)),
     ] {
         let c = Catalog::builtin(id).unwrap();
         assert_eq!(c.indicator_status(false), indicators, "{id}: indicators");
@@ -60,7 +62,7 @@ fn every_row_that_is_not_proposed_cites_a_source() {
         }
     }
     // The shipped catalogues cite a source on every row, proposed or not.
-    for id in ["ccsy-example", "mohurd-2021", "mohurd-2023", "liaoning-pilot-2025"] {
+    for id in ["ccsy-example", "mohurd-2021", "mohurd-2023", "liaoning-pilot-2025", "liaoning-assessment"] {
         let c = Catalog::builtin(id).unwrap();
         assert!(c.groups().iter().all(|g| g.source.is_some()), "{id}: a group without source");
         assert!(c.indicators().iter().all(|i| i.source.is_some()), "{id}: an indicator without source");

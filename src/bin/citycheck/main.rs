@@ -2,6 +2,7 @@
 //!
 //! Raw flags (clap) are turned into a checked [`RunConfig`] or library calls, then run.
 
+mod assess;
 mod decision;
 mod diagnose;
 mod efficiency;
@@ -157,6 +158,10 @@ enum Command {
     /// project reserve (项目储备库) with priorities, the implementation library (项目实施库) with
     /// progress against plan and overdue flags, problem coverage and the gaps no project addresses.
     Projects(projects::ProjectsArgs),
+    /// The annual assessment (年度考核评估) of each city's renewal work, scored with the
+    /// assessment catalogue from the tables of a run: assessment.csv, the published ranking
+    /// (通报) in English and Chinese with rank changes, and incentive tiers (以奖代补).
+    Assess(assess::AssessArgs),
     /// Check-up indicators computed from object records (buildings, compounds, blocks,
     /// districts) at the levels asked for: indicators.csv and ledger.csv.
     Compute {
@@ -547,6 +552,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
         Command::Survey(args) => survey::run(&args),
         Command::Recheck(args) => recheck::run(&args),
         Command::Projects(args) => projects::run(&args),
+        Command::Assess(args) => assess::run(&args),
         Command::Compute { catalog, records, level, no_ledger, param, out, format } => {
             let catalog = Catalog::resolve(&catalog)?.with_parameters(param.iter().cloned())?;
             for (name, value) in catalog.parameter_overrides() {
