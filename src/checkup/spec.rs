@@ -226,7 +226,8 @@ impl Spec {
     /// weights for the dimensions, arithmetic means.
     pub fn checkup_default() -> Spec {
         Spec {
-            weights: Staged::uniform(Weight::Equal).with_level(2, Weight::EntropyNormalized { shift: 1e-4, rescale: None }),
+            weights: Staged::uniform(Weight::Equal)
+                .with_level(2, Weight::EntropyNormalized { shift: 1e-4, rescale: None }),
             ..Spec::default()
         }
     }

@@ -153,9 +153,9 @@ impl<'de> Deserialize<'de> for RandomIndex {
             Table(Vec<f64>),
         }
         match Repr::deserialize(deserializer)? {
-            Repr::Name(name) if name.contains(',') => Err(serde::de::Error::custom(format!(
-                "random_index: write a table as a list, random_index = [{name}]"
-            ))),
+            Repr::Name(name) if name.contains(',') => {
+                Err(serde::de::Error::custom(format!("random_index: write a table as a list, random_index = [{name}]")))
+            }
             Repr::Name(name) => name.parse().map_err(serde::de::Error::custom),
             Repr::Table(t) => Ok(RandomIndex::Table(t)),
         }

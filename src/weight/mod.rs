@@ -25,8 +25,8 @@ use crate::error::{Error, Result};
 use crate::kernels::{self, ArrayView2};
 use crate::names::Naming;
 
-pub use ahp::{ahp, ahp_within, parse_judgement, AhpMethod, AhpResult, RandomIndex, SAATY_RI};
 pub(crate) use ahp::deserialize_judgements;
+pub use ahp::{ahp, ahp_within, parse_judgement, AhpMethod, AhpResult, RandomIndex, SAATY_RI};
 pub use combined::{combine, Combination};
 pub use critic::critic;
 pub use cv::cv;
@@ -303,8 +303,7 @@ fn ahp_from_judgement(
     let rows: Vec<Vec<f64>> =
         positions.iter().map(|&i| positions.iter().map(|&j| judgement.matrix[i][j]).collect()).collect();
     let AhpChoices { derivation, random_index, reciprocal_tolerance } = choices;
-    let result =
-        ahp_within(kernels::from_rows(&rows)?.view(), derivation, random_index.table(), reciprocal_tolerance)?;
+    let result = ahp_within(kernels::from_rows(&rows)?.view(), derivation, random_index.table(), reciprocal_tolerance)?;
     let cr = result.cr.map_or("undefined (n ≤ 2)".to_string(), |c| format!("{c:.4}"));
     let summary = format!(
         "AHP ({}) for '{}': lambda_max {:.4}, CI {:.4}, CR {cr}",

@@ -56,7 +56,9 @@ fn from_str_names_the_closest_method() {
     assert!(group_mean.contains("needs parameters") && group_mean.contains("by = "), "{group_mean}");
     // A name gives the method with default parameters, and Display writes the name.
     assert_eq!("min_max".parse::<Normalize>().unwrap(), Normalize::MinMax { lo: 0.0, hi: 100.0 });
-    assert_eq!("ahp".parse::<Weight>().unwrap(), Weight::Ahp {
+    assert_eq!(
+        "ahp".parse::<Weight>().unwrap(),
+        Weight::Ahp {
             derivation: AhpMethod::Eigenvector,
             strict: false,
             random_index: Default::default(),
