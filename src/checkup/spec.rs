@@ -226,7 +226,8 @@ impl Spec {
     /// weights for the dimensions, arithmetic means.
     pub fn checkup_default() -> Spec {
         Spec {
-            weights: Staged::uniform(Weight::Equal).with_level(2, Weight::EntropyNormalized { shift: 1e-4 }),
+            weights: Staged::uniform(Weight::Equal)
+                .with_level(2, Weight::EntropyNormalized { shift: 1e-4, rescale: None }),
             ..Spec::default()
         }
     }
@@ -247,7 +248,7 @@ impl Spec {
     pub fn check(&self) -> Result<()> {
         self.normalize.check()?;
         for w in std::iter::once(&self.weights.default).chain(self.weights.levels.values()) {
-            if let Weight::EntropyNormalized { shift } = w {
+            if let Weight::EntropyNormalized { shift, .. } = w {
                 if !(shift.is_finite() && *shift >= 0.0) {
                     return Err(Error::Spec(format!("entropy_normalized: shift {shift} must be >= 0")));
                 }

@@ -351,8 +351,9 @@ pub fn solve(a: ArrayView2<'_, f64>, b: &[f64]) -> Option<Vec<f64>> {
     x.iter().all(|v| v.is_finite()).then(|| x.iter().copied().collect())
 }
 
-/// |a_ij · a_ji − 1| allowed: accepts reciprocals rounded to three decimals.
-const RECIPROCITY_TOL: f64 = 5e-3;
+/// |a_ij · a_ji − 1| allowed by default: accepts reciprocals rounded to three decimals
+/// (the default of `reciprocal_tolerance`).
+pub const RECIPROCITY_TOL: f64 = 5e-3;
 
 /// Checks that `a` is a non-empty square positive reciprocal matrix (an AHP pairwise
 /// comparison matrix); returns n.
@@ -361,6 +362,22 @@ const RECIPROCITY_TOL: f64 = 5e-3;
 /// [`Error::Spec`] naming the cell that is not positive, or the pair that is not reciprocal
 /// (|a_ij · a_ji − 1| > 0.005: reciprocals rounded to three decimals pass).
 pub fn check_pairwise(a: ArrayView2<'_, f64>) -> Result<usize> {
+    check_pairwise_within(a, RECIPROCITY_TOL)
+}
+
+/// [`check_pairwise`] with the reciprocity tolerance `tolerance`: a pair passes when
+/// |a_ij · a_ji − 1| ≤ `tolerance` (0.005 accepts three-decimal reciprocals such as 0.333;
+/// 0.01 also accepts two decimals, 0.33 × 3 = 0.99, 0.17 × 6 = 1.02 needs 0.02).
+///
+/// # Errors
+/// As [`check_pairwise`]; [`Error::Spec`] also when `tolerance` is not finite and in [0, 1).
+pub fn check_pairwise_within(a: ArrayView2<'_, f64>, tolerance: f64) -> Result<usize> {
+    if !(tolerance.is_finite() && (0.0..1.0).contains(&tolerance)) {
+        return Err(Error::Spec(format!(
+            "ahp: reciprocal_tolerance {tolerance} must be a finite number >= 0 and < 1 \
+             (default 0.005: three-decimal reciprocals; 0.01 for two decimals)"
+        )));
+    }
     let n = a.nrows();
     if n == 0 || a.ncols() != n {
         return Err(Error::Spec(format!(
@@ -384,7 +401,7 @@ pub fn check_pairwise(a: ArrayView2<'_, f64>) -> Result<usize> {
     }
     for i in 0..n {
         let d = a[[i, i]];
-        if (d * d - 1.0).abs() > RECIPROCITY_TOL {
+        if (d * d - 1.0).abs() > tolerance.max(RECIPROCITY_TOL) {
             return Err(Error::Spec(format!(
                 "ahp: diagonal cell ({k}, {k}) is {d}; a criterion compared with itself must be 1",
                 k = i + 1
@@ -392,11 +409,12 @@ pub fn check_pairwise(a: ArrayView2<'_, f64>) -> Result<usize> {
         }
         for j in i + 1..n {
             let (aij, aji) = (a[[i, j]], a[[j, i]]);
-            if (aij * aji - 1.0).abs() > RECIPROCITY_TOL {
+            if (aij * aji - 1.0).abs() > tolerance {
                 return Err(Error::Spec(format!(
                     "ahp: cells ({r}, {c}) = {aij} and ({c}, {r}) = {aji} are not reciprocal \
                      (a({c}, {r}) should be 1/{aij} = {:.4}); write reciprocals with at least \
-                     three decimals",
+                     three decimals or as fractions (1/3), or set reciprocal_tolerance \
+                     (now {tolerance}; 0.01 accepts two decimals)",
                     1.0 / aij,
                     r = i + 1,
                     c = j + 1

@@ -24,7 +24,20 @@ pub struct DecisionMatrix {
 /// [`Error::Data`] naming the file, row and column of a cell that is not a number, or when the
 /// table has no criterion column.
 pub fn read_decision_matrix(path: impl AsRef<Path>) -> Result<DecisionMatrix> {
-    let table = RawTable::read(path.as_ref())?;
+    read_matrix(path.as_ref(), false)
+}
+
+/// Reads an AHP pairwise comparison matrix as [`read_decision_matrix`] does, with cells also
+/// written as fractions, `1/3` ([`crate::weight::parse_judgement`]), as papers print them.
+///
+/// # Errors
+/// As [`read_decision_matrix`].
+pub fn read_pairwise_matrix(path: impl AsRef<Path>) -> Result<DecisionMatrix> {
+    read_matrix(path.as_ref(), true)
+}
+
+fn read_matrix(path: &Path, fractions: bool) -> Result<DecisionMatrix> {
+    let table = RawTable::read(path)?;
     if table.names.len() < 2 {
         return Err(Error::data(
             table.location(None, None),
@@ -42,8 +55,16 @@ pub fn read_decision_matrix(path: impl AsRef<Path>) -> Result<DecisionMatrix> {
     let mut data = Vec::with_capacity(alternatives.len() * criteria.len());
     for (j, criterion) in criteria.iter().enumerate() {
         for r in 0..table.rows() {
-            let value = parse_value(table.cell(j + 1, r))
-                .map_err(|message| Error::data(table.location(Some(r), Some(criterion)), message))?;
+            let cell = table.cell(j + 1, r);
+            let fraction = match cell {
+                CellRef::Text(t) if fractions && t.contains('/') => crate::weight::parse_judgement(t),
+                _ => None,
+            };
+            let value = match fraction {
+                Some(v) => v,
+                None => parse_value(cell)
+                    .map_err(|message| Error::data(table.location(Some(r), Some(criterion)), message))?,
+            };
             if value.is_nan() {
                 return Err(Error::data(
                     table.location(Some(r), Some(criterion)),

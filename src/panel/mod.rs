@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Issue, Result};
 pub(crate) use layout::parse_value;
 pub use layout::{Layout, ReadOptions, NOT_APPLICABLE_MARKS};
-pub use matrix::{read_decision_matrix, DecisionMatrix};
+pub use matrix::{read_decision_matrix, read_pairwise_matrix, DecisionMatrix};
 pub use series::{read_series, NamedSeries};
 pub(crate) use table::{Cell, CellRef, RawTable};
 pub use validate::{Validation, ValidationMode};

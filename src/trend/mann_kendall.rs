@@ -27,6 +27,13 @@
 //!   = 2(1 − Φ(|Z|)) for s ≠ 0 (pyMannKendall's `original_test`) and 1 for s = 0. A constant
 //!   series (Var(S) = 0) has p = 1.
 //!
+//! The choice is `p_value` ([`PValue`], [`mann_kendall_with`]): `"auto"` (default) as above;
+//! `"exact"` at n ≤ 10 only; `"normal_cc"` the corrected normal approximation at any n (what
+//! pyMannKendall prints for short series too); `"normal"` without continuity correction,
+//! Z = S/σ, p two-sided = 2(1 − Φ(|Z|)) (scipy.stats.kendalltau's asymptotic p), reported as
+//! [`PMethod::NormalUncorrected`]. `tau = "b"` ([`Tau`]) reports τ_b, which R's `Kendall`
+//! package prints, instead of τ_a.
+//!
 //! [`MannKendall::min_attainable_p`] is the smallest p that any series of n values could give
 //! for the alternative by the method used at that n (exact: 1/n! one-sided, 2/n! two-sided),
 //! so that a report can say "n too small to reach α" rather than over-claim: five annual
@@ -78,6 +85,80 @@ const fn mahonian() -> [[u64; MAX_INV + 1]; EXACT_MAX_N + 1] {
     table
 }
 
+/// Which p-value to compute (`p_value` in Python and the library; see the module
+/// documentation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PValue {
+    /// Exact for n ≤ [`EXACT_MAX_N`], else the normal approximation with continuity
+    /// correction (default; what every earlier version computed).
+    #[default]
+    Auto,
+    /// The exact permutation distribution (n ≤ [`EXACT_MAX_N`] only: an error above).
+    Exact,
+    /// The normal approximation without continuity correction, Z = S/√Var(S), at any n: the
+    /// asymptotic p of Kendall's τ test of y on time (scipy.stats.kendalltau,
+    /// `method="asymptotic"`).
+    Normal,
+    /// The normal approximation with continuity correction, Z = (S ∓ 1)/√Var(S), at any n
+    /// (pyMannKendall's `original_test`).
+    NormalCc,
+}
+
+impl PValue {
+    /// Every name, the default first.
+    pub const NAMES: &'static [&'static str] = &["auto", "exact", "normal", "normal_cc"];
+}
+
+impl std::str::FromStr for PValue {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<PValue> {
+        match name.trim() {
+            "auto" => Ok(PValue::Auto),
+            "exact" => Ok(PValue::Exact),
+            "normal" => Ok(PValue::Normal),
+            "normal_cc" => Ok(PValue::NormalCc),
+            other => Err(crate::names::unknown("Mann-Kendall p-value", other, PValue::NAMES)),
+        }
+    }
+}
+
+/// Which Kendall's τ [`MannKendall::tau`] reports (`tau`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Tau {
+    /// τ_a = S / (n(n−1)/2) (default; pyMannKendall).
+    #[default]
+    #[serde(rename = "a")]
+    A,
+    /// τ_b = S / √((n0 − n1)(n0 − n2)), n0 = n(n−1)/2, n1 = Σ_g m_g(m_g−1)/2 over the tie
+    /// groups of y, n2 = 0 (times do not tie): the τ of R's `Kendall::MannKendall` and of
+    /// scipy.stats.kendalltau (variant "b"). Equal to τ_a without ties.
+    #[serde(rename = "b")]
+    B,
+}
+
+impl std::str::FromStr for Tau {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Tau> {
+        match name.trim() {
+            "a" => Ok(Tau::A),
+            "b" => Ok(Tau::B),
+            other => Err(crate::names::unknown("Kendall's tau", other, &["a", "b"])),
+        }
+    }
+}
+
+/// The conventions of [`mann_kendall_with`]; the default is [`mann_kendall`]'s.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MannKendallOptions {
+    /// How the p-value is computed.
+    pub p_value: PValue,
+    /// τ_a or τ_b.
+    pub tau: Tau,
+}
+
 /// How a Mann-Kendall p-value was computed (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -88,6 +169,9 @@ pub enum PMethod {
     ExactTies,
     /// Normal approximation with the tie-corrected variance and a continuity correction.
     Normal,
+    /// Normal approximation with the tie-corrected variance, without continuity correction
+    /// ([`PValue::Normal`]).
+    NormalUncorrected,
 }
 
 impl PMethod {
@@ -97,12 +181,13 @@ impl PMethod {
             PMethod::Exact => "exact",
             PMethod::ExactTies => "exact_ties",
             PMethod::Normal => "normal",
+            PMethod::NormalUncorrected => "normal_uncorrected",
         }
     }
 
     /// Both exact variants.
     pub fn is_exact(self) -> bool {
-        !matches!(self, PMethod::Normal)
+        !matches!(self, PMethod::Normal | PMethod::NormalUncorrected)
     }
 }
 
@@ -154,6 +239,26 @@ pub struct MannKendall {
 /// # References
 /// Mann (1945); Kendall (1975); pyMannKendall 1.4.3 `original_test` (identical for n > 10).
 pub fn mann_kendall(y: &[f64], alternative: Alternative) -> Result<MannKendall> {
+    mann_kendall_with(y, alternative, MannKendallOptions::default())
+}
+
+/// [`mann_kendall`] with the p-value and τ conventions of `options` (`p_value`, `tau`).
+///
+/// # Errors
+/// As [`mann_kendall`]; [`Error::Spec`] for `p_value = exact` with more than
+/// [`EXACT_MAX_N`] present values.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::trend::{mann_kendall_with, Alternative, MannKendallOptions, PMethod, PValue, Tau};
+/// let options = MannKendallOptions { p_value: PValue::NormalCc, tau: Tau::B };
+/// let mk = mann_kendall_with(&[1.0, 2.0, 2.0, 3.0], Alternative::TwoSided, options)?;
+/// assert_eq!(mk.method, PMethod::Normal);
+/// assert!((mk.tau - 5.0 / 30f64.sqrt()).abs() < 1e-15); // S = 5, n0 = 6, n1 = 1
+/// # Ok(()) }
+/// ```
+pub fn mann_kendall_with(y: &[f64], alternative: Alternative, options: MannKendallOptions) -> Result<MannKendall> {
     if let Some(&bad) = y.iter().find(|v| v.is_infinite()) {
         return Err(Error::method("mann_kendall", None, format!("value {bad} is not finite")));
     }
@@ -180,17 +285,44 @@ pub fn mann_kendall(y: &[f64], alternative: Alternative) -> Result<MannKendall> 
         s => (s + 1) as f64 / sd,
     };
     let pairs = n * (n - 1) / 2;
-    let tau = s as f64 / pairs as f64;
-    let (p_value, method) = if n <= EXACT_MAX_N {
+    let tau = match options.tau {
+        Tau::A => s as f64 / pairs as f64,
+        Tau::B => {
+            let tied: usize = ties.iter().map(|&m| m * (m - 1) / 2).sum();
+            let denominator = (pairs as f64 * (pairs - tied) as f64).sqrt();
+            // A constant series: S = 0 and no untied pair; τ_b is 0/0, reported as 0.
+            if denominator > 0.0 {
+                s as f64 / denominator
+            } else {
+                0.0
+            }
+        }
+    };
+    let exact = match options.p_value {
+        PValue::Auto => n <= EXACT_MAX_N,
+        PValue::Exact if n > EXACT_MAX_N => {
+            return Err(Error::Spec(format!(
+                "mann_kendall: p_value = \"exact\" is tabulated for n <= {EXACT_MAX_N}, the series has \
+                 {n} values; use \"normal_cc\" or \"normal\""
+            )))
+        }
+        PValue::Exact => true,
+        PValue::Normal | PValue::NormalCc => false,
+    };
+    let corrected = options.p_value != PValue::Normal;
+    let normal_method = if corrected { PMethod::Normal } else { PMethod::NormalUncorrected };
+    let (p_value, method) = if exact {
         if ties.is_empty() {
             (exact_p_no_ties(n, s, alternative), PMethod::Exact)
         } else {
             (exact_p_ties(n, &ties, s, alternative), PMethod::ExactTies)
         }
     } else if var_s <= 0.0 {
-        (1.0, PMethod::Normal)
-    } else {
+        (1.0, normal_method)
+    } else if corrected {
         (normal_p(s, sd, alternative), PMethod::Normal)
+    } else {
+        (normal_p_uncorrected(s, sd, alternative), PMethod::NormalUncorrected)
     };
     Ok(MannKendall {
         n,
@@ -345,6 +477,17 @@ fn normal_p(s: i64, sd: f64, alternative: Alternative) -> f64 {
         Alternative::Decreasing => normal.cdf((s + 1.0) / sd),
         Alternative::TwoSided if s == 0.0 => 1.0,
         Alternative::TwoSided => (2.0 * normal.sf((s.abs() - 1.0) / sd)).min(1.0),
+    }
+}
+
+/// p from Z = S/σ, without continuity correction.
+fn normal_p_uncorrected(s: i64, sd: f64, alternative: Alternative) -> f64 {
+    let normal = Normal::standard();
+    let z = s as f64 / sd;
+    match alternative {
+        Alternative::Increasing => normal.sf(z),
+        Alternative::Decreasing => normal.cdf(z),
+        Alternative::TwoSided => (2.0 * normal.sf(z.abs())).min(1.0),
     }
 }
 

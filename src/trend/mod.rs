@@ -35,9 +35,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 pub use change::{cagr, change, Change};
-pub use mann_kendall::{mann_kendall, min_attainable_p, MannKendall, PMethod, EXACT_MAX_N};
+pub use mann_kendall::{
+    mann_kendall, mann_kendall_with, min_attainable_p, MannKendall, MannKendallOptions, PMethod, PValue, Tau,
+    EXACT_MAX_N,
+};
 pub use ols::{ols, Ols};
-pub use sen::{sen_slope, SenSlope};
+pub use sen::{sen_slope, sen_slope_with, SenIntercept, SenSlope};
 pub use summary::{summarize, verdict_of, Summary, Verdict};
 
 /// The alternative hypothesis of a trend test.
@@ -47,9 +50,11 @@ pub enum Alternative {
     /// A trend in either direction (default): p = P(|S| ≥ |s|).
     #[default]
     TwoSided,
-    /// An increasing trend: p = P(S ≥ s).
+    /// An increasing trend: p = P(S ≥ s) (also read as `greater`, R's and scipy's name).
+    #[serde(alias = "greater")]
     Increasing,
-    /// A decreasing trend: p = P(S ≤ s).
+    /// A decreasing trend: p = P(S ≤ s) (also read as `less`).
+    #[serde(alias = "less")]
     Decreasing,
 }
 

@@ -17,6 +17,10 @@
 //! gives the range of the ten slopes).
 //!
 //! # Intercept convention
+//! `sen_intercept = "medians"` (default) is the formula above; `"residuals"` is
+//! a = median(y − slope · t), the median residual (scipy.stats.theilslopes `method="joint"`),
+//! [`sen_slope_with`].
+//!
 //! With real years, `a` is the line's value in year 0. pyMannKendall's `sens_slope` uses the
 //! positions 0, 1, …, including those of missing values: [`sen_slope`] with t = 0..len − 1
 //! and the `NaN`s left in place reproduces its slope and intercept exactly.
@@ -26,12 +30,37 @@
 //! Pollution Monitoring*, §16.5; Conover (1980), *Practical Nonparametric Statistics*, 2nd ed.,
 //! §5.5; Pohlert, R package `trend`, `sens.slope`; Hussain & Mahmud (2019), pyMannKendall.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::mann_kendall::variance_s;
 use super::{median_in_place, median_sorted, Series};
 use crate::error::{Error, Result};
+
+/// How Sen's intercept is computed (`sen_intercept`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SenIntercept {
+    /// a = median(y) − slope · median(t) (default; Conover 1980, pyMannKendall's
+    /// `sens_slope`, scipy.stats.theilslopes `method="separate"`).
+    #[default]
+    Medians,
+    /// a = median(y − slope · t), the median residual (scipy.stats.theilslopes
+    /// `method="joint"`, R's `zyp.sen`).
+    Residuals,
+}
+
+impl std::str::FromStr for SenIntercept {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<SenIntercept> {
+        match name.trim() {
+            "medians" => Ok(SenIntercept::Medians),
+            "residuals" => Ok(SenIntercept::Residuals),
+            other => Err(crate::names::unknown("Sen intercept", other, &["medians", "residuals"])),
+        }
+    }
+}
 
 /// Sen's slope of one series.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -75,6 +104,28 @@ pub struct SenSlope {
 /// # References
 /// Sen (1968); Gilbert (1987), §16.5.
 pub fn sen_slope(t: &[f64], y: &[f64], alpha: f64) -> Result<SenSlope> {
+    sen_slope_with(t, y, alpha, SenIntercept::Medians)
+}
+
+/// [`sen_slope`] with the intercept convention `intercept` ([`SenIntercept`]); the slope and
+/// the interval do not depend on it.
+///
+/// # Errors
+/// As [`sen_slope`].
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::trend::{sen_slope_with, SenIntercept};
+/// let (t, y) = ([0.0, 1.0, 2.0, 3.0, 4.0], [5.0, 1.0, 2.0, 3.0, 10.0]);
+/// // Slope 1; residuals y − t = 5, 0, 0, 0, 6: median 0, where median(y) − 1 · median(t) = 1.
+/// let joint = sen_slope_with(&t, &y, 0.05, SenIntercept::Residuals)?;
+/// assert_eq!((joint.slope, joint.intercept), (1.0, 0.0));
+/// let separate = sen_slope_with(&t, &y, 0.05, SenIntercept::Medians)?;
+/// assert_eq!(separate.intercept, 1.0);
+/// # Ok(()) }
+/// ```
+pub fn sen_slope_with(t: &[f64], y: &[f64], alpha: f64, intercept: SenIntercept) -> Result<SenSlope> {
     if !(alpha > 0.0 && alpha < 1.0) {
         return Err(Error::Spec(format!("sen_slope: alpha {alpha} must be in (0, 1)")));
     }
@@ -93,8 +144,16 @@ pub fn sen_slope(t: &[f64], y: &[f64], alpha: f64) -> Result<SenSlope> {
     // Times strictly increasing and values finite: every slope is finite.
     slopes.sort_unstable_by(f64::total_cmp);
     let slope = median_sorted(&slopes);
-    let mut y_sorted = y.to_vec();
-    let intercept = median_in_place(&mut y_sorted) - slope * median_sorted(t);
+    let intercept = match intercept {
+        SenIntercept::Medians => {
+            let mut y_sorted = y.to_vec();
+            median_in_place(&mut y_sorted) - slope * median_sorted(t)
+        }
+        SenIntercept::Residuals => {
+            let mut residuals: Vec<f64> = y.iter().zip(t).map(|(yi, ti)| yi - slope * ti).collect();
+            median_in_place(&mut residuals)
+        }
+    };
 
     let pairs = slopes.len() as f64;
     let c = Normal::standard().inverse_cdf(1.0 - alpha / 2.0) * variance_s(y).sqrt();

@@ -16,9 +16,15 @@
 //! every positive reciprocal matrix of order ≤ 2 is consistent) CR is undefined (`None`) and
 //! `consistent` says whether CI = 0 (within 1e-9).
 //!
-//! Reciprocity is checked with a tolerance, |a_ij · a_ji − 1| ≤ 0.005, so that reciprocals
-//! written with three decimals pass (0.333 × 3 = 0.999; the worst case on Saaty's scale is
-//! 0.167 × 6 = 1.002); two decimals (0.33, 0.17) do not. The entries are used as given, not
+//! Reciprocity is checked with a tolerance, |a_ij · a_ji − 1| ≤ 0.005 by default
+//! (`reciprocal_tolerance`, [`ahp_within`]), so that reciprocals written with three decimals
+//! pass (0.333 × 3 = 0.999; the worst case on Saaty's scale is 0.167 × 6 = 1.002); two
+//! decimals (0.33, 0.17) do not unless the tolerance is raised (0.01 for 0.33). Cells may be
+//! written as fractions, `1/3` ([`parse_judgement`]: in a pairwise CSV and as TOML strings
+//! `"1/3"` in a catalogue's `[[judgements]]`), which are exact.
+//!
+//! The random index is a table ([`RandomIndex`], `random_index`): Saaty's 1980 table by
+//! default, or a list given in full. The entries are used as given, not
 //! replaced by exact reciprocals, so published examples with rounded entries are reproduced.
 //! Rounded reciprocals can make λmax a hair below n, hence CI slightly negative: it is
 //! reported as computed.
@@ -37,6 +43,171 @@ use crate::names::Naming;
 /// Saaty's random consistency index RI(n) for n = 1..15 (index n − 1).
 pub const SAATY_RI: [f64; 15] =
     [0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59];
+
+/// The random-index table RI(n) that divides CI into CR (`random_index` in a run spec's
+/// `{ method = "ahp" }`, `--random-index` on `citycheck weights`).
+///
+/// - `"saaty1980"` (default): [`SAATY_RI`], Saaty (1980) for n ≤ 10 (0, 0, 0.58, 0.90, 1.12,
+///   1.24, 1.32, 1.41, 1.45, 1.49), continued to n = 15 from Saaty (2000). The table of most
+///   Chinese textbooks and of R's `ahpsurvey` (Saaty's 1–10 values).
+/// - a list `[RI(1), RI(2), …]`: any other published table, as the paper prints it (an
+///   explicit table, so that the numbers used are in the spec).
+///
+/// `"saaty2005"` and `"donegan_dodd"` (Donegan & Dodd 1991) are names other tools use; their
+/// tables are not shipped because their values could not be checked against the
+/// publications here: the names are refused with a message asking for the list form.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum RandomIndex {
+    /// Saaty's table, [`SAATY_RI`].
+    #[default]
+    Saaty1980,
+    /// A table given in full, `ri[n − 1]` = RI(n).
+    Table(Vec<f64>),
+}
+
+impl RandomIndex {
+    /// The named tables.
+    pub const NAMES: &'static [&'static str] = &["saaty1980"];
+
+    /// Names of other tools' tables that are recognised but not shipped.
+    const NOT_SHIPPED: &'static [&'static str] = &["saaty2005", "donegan_dodd", "alonso_lamata"];
+
+    /// RI(n) for n = 1, 2, … (`table()[n − 1]`).
+    pub fn table(&self) -> &[f64] {
+        match self {
+            RandomIndex::Saaty1980 => &SAATY_RI,
+            RandomIndex::Table(t) => t,
+        }
+    }
+
+    /// `"saaty1980"`, or `"table"` for a list.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RandomIndex::Saaty1980 => "saaty1980",
+            RandomIndex::Table(_) => "table",
+        }
+    }
+
+    /// Whether this is the default table (left out when a spec is written).
+    pub fn is_default(&self) -> bool {
+        *self == RandomIndex::Saaty1980
+    }
+}
+
+impl std::str::FromStr for RandomIndex {
+    type Err = Error;
+
+    /// A table name, or a comma-separated list of RI(1), RI(2), … (`0,0,0.58,0.9`).
+    fn from_str(name: &str) -> Result<RandomIndex> {
+        let t = name.trim();
+        if t == "saaty1980" {
+            return Ok(RandomIndex::Saaty1980);
+        }
+        if RandomIndex::NOT_SHIPPED.contains(&t) {
+            return Err(Error::Spec(format!(
+                "random_index '{t}' is not shipped: citycheck carries only Saaty's 1980 table, whose \
+                 values it can cite; give the table of your source as a list of RI(1), RI(2), … \
+                 (random_index = [0, 0, …] in a spec, --random-index 0,0,… on the command line)"
+            )));
+        }
+        if t.contains(',') {
+            let table = t
+                .split(',')
+                .map(|v| {
+                    v.trim().parse::<f64>().map_err(|_| Error::Spec(format!("random_index: '{v}' is not a number")))
+                })
+                .collect::<Result<Vec<f64>>>()?;
+            return Ok(RandomIndex::Table(table));
+        }
+        Err(crate::names::unknown("random index table", t, RandomIndex::NAMES))
+    }
+}
+
+impl std::fmt::Display for RandomIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RandomIndex::Saaty1980 => f.write_str("saaty1980"),
+            RandomIndex::Table(t) => {
+                let parts: Vec<String> = t.iter().map(f64::to_string).collect();
+                f.write_str(&parts.join(","))
+            }
+        }
+    }
+}
+
+impl Serialize for RandomIndex {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            RandomIndex::Saaty1980 => serializer.serialize_str("saaty1980"),
+            RandomIndex::Table(t) => t.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RandomIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<RandomIndex, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            Name(String),
+            Table(Vec<f64>),
+        }
+        match Repr::deserialize(deserializer)? {
+            Repr::Name(name) if name.contains(',') => {
+                Err(serde::de::Error::custom(format!("random_index: write a table as a list, random_index = [{name}]")))
+            }
+            Repr::Name(name) => name.parse().map_err(serde::de::Error::custom),
+            Repr::Table(t) => Ok(RandomIndex::Table(t)),
+        }
+    }
+}
+
+/// One cell of a pairwise comparison matrix as people write it: a number (`3`, `0.333`) or a
+/// fraction `a/b` (`1/3`, as in Saaty's scale and most papers' tables). `None` if it is
+/// neither.
+///
+/// # Examples
+/// ```
+/// use citycheck::weight::parse_judgement;
+/// assert_eq!(parse_judgement("1/3"), Some(1.0 / 3.0));
+/// assert_eq!(parse_judgement(" 5 "), Some(5.0));
+/// assert_eq!(parse_judgement("1/0"), None);
+/// ```
+pub fn parse_judgement(cell: &str) -> Option<f64> {
+    let t = cell.trim();
+    let value = match t.split_once('/') {
+        Some((a, b)) => a.trim().parse::<f64>().ok()? / b.trim().parse::<f64>().ok()?,
+        None => t.parse::<f64>().ok()?,
+    };
+    value.is_finite().then_some(value)
+}
+
+/// Serde helper: a judgement matrix whose cells are numbers or fraction strings (`"1/3"`).
+pub(crate) fn deserialize_judgements<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Vec<Vec<f64>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Cell {
+        Number(f64),
+        Text(String),
+    }
+    let rows = Vec::<Vec<Cell>>::deserialize(deserializer)?;
+    rows.into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|cell| match cell {
+                    Cell::Number(x) => Ok(x),
+                    Cell::Text(t) => parse_judgement(&t).ok_or_else(|| {
+                        serde::de::Error::custom(format!(
+                            "judgement '{t}' is neither a number nor a fraction such as \"1/3\""
+                        ))
+                    }),
+                })
+                .collect()
+        })
+        .collect()
+}
 
 /// CR below this is consistent (Saaty's 10% rule).
 const CR_THRESHOLD: f64 = 0.1;
@@ -127,7 +298,34 @@ pub struct AhpResult {
 /// # Ok(()) }
 /// ```
 pub fn ahp(a: ArrayView2<'_, f64>, method: AhpMethod, ri: &[f64]) -> Result<AhpResult> {
-    let n = linalg::check_pairwise(a)?;
+    ahp_within(a, method, ri, linalg::RECIPROCITY_TOL)
+}
+
+/// [`ahp`] with the reciprocity tolerance `reciprocal_tolerance` (default 0.005, which
+/// [`ahp`] uses): a pair passes when |a_ij · a_ji − 1| ≤ the tolerance. 0.01 accepts
+/// reciprocals typed with two decimals for 1/3 (0.33 × 3 = 0.99) and 1/9 (0.11); 1/6 as
+/// 0.17 needs 0.02 and 1/8 as 0.13 needs 0.04. The entries are used as given.
+///
+/// # Errors
+/// As [`ahp`]; [`Error::Spec`] also for a tolerance that is not finite and in [0, 1).
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::kernels::array;
+/// use citycheck::weight::{ahp, ahp_within, AhpMethod, SAATY_RI};
+/// let a = array![[1.0, 3.0], [0.33, 1.0]];
+/// assert!(ahp(a.view(), AhpMethod::Eigenvector, &SAATY_RI).is_err());
+/// assert!(ahp_within(a.view(), AhpMethod::Eigenvector, &SAATY_RI, 0.01).is_ok());
+/// # Ok(()) }
+/// ```
+pub fn ahp_within(
+    a: ArrayView2<'_, f64>,
+    method: AhpMethod,
+    ri: &[f64],
+    reciprocal_tolerance: f64,
+) -> Result<AhpResult> {
+    let n = linalg::check_pairwise_within(a, reciprocal_tolerance)?;
     let ri_n = match ri.get(n - 1) {
         Some(&v) if v.is_finite() && v >= 0.0 => v,
         Some(&v) => {

@@ -7,7 +7,9 @@
 //! d_j  = 1 − E_j,   w_j = d_j / Σ_k d_k
 //! ```
 //! `entropy`: v = x, the raw values (≥ 0). `entropy_normalized`: v = r + shift, where r is the
-//! direction-aware min-max of x in [0, 1] (a constant column has r = 1).
+//! direction-aware min-max of x in [0, 1] (a constant column has r = 1); with
+//! `rescale = [lo, hi]`, v = lo + (hi − lo)·r instead (R scripts use [0.002, 0.996]; Chinese
+//! papers use a shift of 0, 1e-4 or 0.01). See [`entropy_rescaled`].
 //! m_j counts the present cells of column j: missing cells are left out of that column.
 //! A column with fewer than two present cells, or constant (all zeros included), carries no
 //! information: E = 1 exactly.
@@ -21,6 +23,9 @@ use rayon::prelude::*;
 use crate::direction::Direction;
 use crate::error::{Error, Location, Result};
 use crate::kernels::{column, columns, scale, stats, ArrayView2};
+
+/// The default `shift` of `entropy_normalized`.
+pub(crate) const DEFAULT_SHIFT: f64 = 1e-4;
 
 /// Raw-sum entropy weights of the columns of `x`.
 ///
@@ -65,9 +70,62 @@ pub fn entropy_normalized(
     names: &[String],
     warnings: &mut Vec<String>,
 ) -> Result<Vec<f64>> {
+    entropy_rescaled(x, directions, shift, None, names, warnings)
+}
+
+/// [`entropy_normalized`] with the min-max scores mapped to `rescale = [lo, hi]` instead of
+/// shifted: v = lo + (hi − lo)·r. `[0.002, 0.996]` is the range of the R scripts of the
+/// entropy method (`scales::rescale(x, to = c(0.002, 0.996))`), which keeps p > 0 without a
+/// shift. `None` is [`entropy_normalized`]: v = r + `shift`.
+///
+/// `rescale` replaces the shift: with it, `shift` must be 0 or its default 0.0001 and is not
+/// applied.
+///
+/// # Errors
+/// [`Error::Spec`] for a shift < 0 or not finite, for `lo` < 0 or `hi` ≤ `lo` (or either not
+/// finite), and for a shift other than 0 or 0.0001 given with `rescale`.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::direction::Direction;
+/// use citycheck::kernels::array;
+/// use citycheck::weight::entropy_rescaled;
+/// let x = array![[1.0, 10.0], [2.0, 30.0], [4.0, 20.0]];
+/// let names = vec!["a".to_string(), "b".to_string()];
+/// let dirs = [Direction::Higher, Direction::Lower];
+/// let w = entropy_rescaled(x.view(), &dirs, 0.0, Some([0.002, 0.996]), &names, &mut Vec::new())?;
+/// assert!((w[0] + w[1] - 1.0).abs() < 1e-12);
+/// # Ok(()) }
+/// ```
+pub fn entropy_rescaled(
+    x: ArrayView2<'_, f64>,
+    directions: &[Direction],
+    shift: f64,
+    rescale: Option<[f64; 2]>,
+    names: &[String],
+    warnings: &mut Vec<String>,
+) -> Result<Vec<f64>> {
     if !(shift.is_finite() && shift >= 0.0) {
         return Err(Error::Spec(format!("entropy_normalized: shift {shift} must be >= 0")));
     }
+    if let Some([lo, hi]) = rescale {
+        if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && hi > lo) {
+            return Err(Error::Spec(format!(
+                "entropy_normalized: rescale [{lo}, {hi}] must have 0 <= lo < hi (e.g. [0.002, 0.996])"
+            )));
+        }
+        if shift != 0.0 && shift != DEFAULT_SHIFT {
+            return Err(Error::Spec(format!(
+                "entropy_normalized: give rescale or shift, not both (shift {shift} with rescale [{lo}, {hi}]); \
+                 rescale maps the min-max scores to [lo, hi] and replaces the shift"
+            )));
+        }
+    }
+    let (offset, span, shift) = match rescale {
+        Some([lo, hi]) => (lo, hi - lo, 0.0),
+        None => (0.0, 1.0, shift),
+    };
     // Columns are independent: in parallel, each with its own scratch (the same numbers on
     // any number of threads).
     let d: Vec<f64> = (0..x.ncols())
@@ -80,7 +138,8 @@ pub fn entropy_normalized(
             // r = (o − lo)/(hi − lo), then + shift; a constant column has E = 1.
             let e = if scale::oriented_min_max(dir, &present, &mut scaled, 1.0) {
                 for v in scaled.iter_mut() {
-                    *v += shift;
+                    // Without rescale: r + shift exactly as before (offset 0, span 1).
+                    *v = if rescale.is_some() { offset + span * *v } else { *v + shift };
                 }
                 column_entropy(&scaled)
             } else {

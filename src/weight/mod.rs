@@ -25,19 +25,28 @@ use crate::error::{Error, Result};
 use crate::kernels::{self, ArrayView2};
 use crate::names::Naming;
 
-pub use ahp::{ahp, AhpMethod, AhpResult, SAATY_RI};
+pub(crate) use ahp::deserialize_judgements;
+pub use ahp::{ahp, ahp_within, parse_judgement, AhpMethod, AhpResult, RandomIndex, SAATY_RI};
 pub use combined::{combine, Combination};
 pub use critic::critic;
 pub use cv::cv;
 pub use deviation_max::deviation_max;
-pub use entropy::{entropy, entropy_normalized};
+pub use entropy::{entropy, entropy_normalized, entropy_rescaled};
 pub use equal::equal;
 pub use fixed::fixed;
 pub use pca::pca;
 pub use std_dev::std;
 
 fn default_shift() -> f64 {
-    1e-4
+    entropy::DEFAULT_SHIFT
+}
+
+fn default_reciprocal_tolerance() -> f64 {
+    crate::kernels::linalg::RECIPROCITY_TOL
+}
+
+fn is_default_reciprocal_tolerance(t: &f64) -> bool {
+    *t == crate::kernels::linalg::RECIPROCITY_TOL
 }
 
 /// The weighting method of one level of a run.
@@ -70,6 +79,11 @@ pub enum Weight {
         /// that the worst unit's p is not 0; finite and ≥ 0 (default 1e-4).
         #[serde(default = "default_shift")]
         shift: f64,
+        /// Map the min-max scores to `[lo, hi]` instead of shifting them (R scripts use
+        /// `[0.002, 0.996]`); the shift is then 0 or left at its default, and not applied
+        /// (default: none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rescale: Option<[f64; 2]>,
     },
     /// CRITIC (Diakoulaki et al. 1995): contrast × conflict.
     Critic,
@@ -93,6 +107,14 @@ pub enum Weight {
         /// `false`).
         #[serde(default)]
         strict: bool,
+        /// The random-index table of CR = CI/RI(n) (default `"saaty1980"`, Saaty 1980; or a
+        /// list `[RI(1), RI(2), …]` as a paper prints it).
+        #[serde(default, skip_serializing_if = "RandomIndex::is_default")]
+        random_index: RandomIndex,
+        /// |a_ij · a_ji − 1| allowed for a reciprocal pair (default 0.005: three-decimal
+        /// reciprocals such as 0.333; 0.01 accepts 0.33 for 1/3).
+        #[serde(default = "default_reciprocal_tolerance", skip_serializing_if = "is_default_reciprocal_tolerance")]
+        reciprocal_tolerance: f64,
     },
     /// 组合赋权: two or more weight sets over the same children, combined by a rule.
     Combined {
@@ -217,15 +239,20 @@ impl Weight {
             Weight::Equal => Ok(equal(raw.ncols())),
             Weight::Fixed { strict } => fixed(names, criteria.expert, *strict, warnings),
             Weight::Entropy => entropy(raw, names, warnings),
-            Weight::EntropyNormalized { shift } => {
-                entropy_normalized(raw, criteria.directions, *shift, names, warnings)
+            Weight::EntropyNormalized { shift, rescale } => {
+                entropy_rescaled(raw, criteria.directions, *shift, *rescale, names, warnings)
             }
             Weight::Critic => critic(raw, names, warnings),
             Weight::Cv => cv(raw, names, warnings),
             Weight::Std => std(scores, names, warnings),
             Weight::Pca => pca(raw, names, warnings),
             Weight::DeviationMax => deviation_max(scores, names, warnings),
-            Weight::Ahp { derivation, strict } => ahp_from_judgement(criteria, *derivation, *strict, warnings),
+            Weight::Ahp { derivation, strict, random_index, reciprocal_tolerance } => ahp_from_judgement(
+                criteria,
+                AhpChoices { derivation: *derivation, random_index, reciprocal_tolerance: *reciprocal_tolerance },
+                *strict,
+                warnings,
+            ),
             Weight::Combined { combination, of } => {
                 if of.len() < 2 {
                     return Err(Error::Spec("combined weights need two or more methods in `of`".into()));
@@ -238,11 +265,18 @@ impl Weight {
     }
 }
 
+/// The parameters of `{ method = "ahp" }` that shape the computation.
+struct AhpChoices<'a> {
+    derivation: AhpMethod,
+    random_index: &'a RandomIndex,
+    reciprocal_tolerance: f64,
+}
+
 /// AHP weights of the columns `criteria.names` from the judgement matrix: the rows and columns
 /// of the children present (a pruned tree may have fewer than the catalogue lists).
 fn ahp_from_judgement(
     criteria: Criteria<'_>,
-    derivation: AhpMethod,
+    choices: AhpChoices<'_>,
     strict: bool,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<f64>> {
@@ -268,7 +302,8 @@ fn ahp_from_judgement(
         .collect::<Result<_>>()?;
     let rows: Vec<Vec<f64>> =
         positions.iter().map(|&i| positions.iter().map(|&j| judgement.matrix[i][j]).collect()).collect();
-    let result = ahp(kernels::from_rows(&rows)?.view(), derivation, &SAATY_RI)?;
+    let AhpChoices { derivation, random_index, reciprocal_tolerance } = choices;
+    let result = ahp_within(kernels::from_rows(&rows)?.view(), derivation, random_index.table(), reciprocal_tolerance)?;
     let cr = result.cr.map_or("undefined (n ≤ 2)".to_string(), |c| format!("{c:.4}"));
     let summary = format!(
         "AHP ({}) for '{}': lambda_max {:.4}, CI {:.4}, CR {cr}",

@@ -11,6 +11,7 @@ mod cli;
 mod coinr;
 mod compute;
 mod conventions;
+mod conventions_options;
 mod core;
 mod diagnose;
 mod efficiency;

@@ -56,7 +56,15 @@ fn from_str_names_the_closest_method() {
     assert!(group_mean.contains("needs parameters") && group_mean.contains("by = "), "{group_mean}");
     // A name gives the method with default parameters, and Display writes the name.
     assert_eq!("min_max".parse::<Normalize>().unwrap(), Normalize::MinMax { lo: 0.0, hi: 100.0 });
-    assert_eq!("ahp".parse::<Weight>().unwrap(), Weight::Ahp { derivation: AhpMethod::Eigenvector, strict: false });
+    assert_eq!(
+        "ahp".parse::<Weight>().unwrap(),
+        Weight::Ahp {
+            derivation: AhpMethod::Eigenvector,
+            strict: false,
+            random_index: Default::default(),
+            reciprocal_tolerance: 0.005,
+        }
+    );
     assert_eq!(Aggregate::GreyRelational { rho: 0.3 }.to_string(), "grey_relational");
     assert_eq!(AhpMethod::GeometricMean.to_string(), "geometric_mean");
     // NAMES lists every method, the parameterised ones too.

@@ -400,7 +400,7 @@ missing = "renormalize"
     let spec = Spec::from_toml(text)?;
     assert_eq!(spec.normalize, Normalize::MinMax { lo: 0.0, hi: 100.0 });
     assert_eq!(spec.scope, Scope::Year);
-    assert_eq!(spec.weights.at(2), &Weight::EntropyNormalized { shift: 1e-4 });
+    assert_eq!(spec.weights.at(2), &Weight::EntropyNormalized { shift: 1e-4, rescale: None });
     assert_eq!(spec.weights.at(3), &Weight::Equal);
     assert_eq!(spec.weights.at(1), &Weight::Equal);
     assert_eq!(Spec::from_toml(&spec.to_toml())?, spec);
@@ -413,7 +413,7 @@ missing = "renormalize"
         normalize: Normalize::Goalposts { lo: 1.0, hi: 5.0 },
         scope: Scope::ReferenceYear(2020),
         weights: Staged::uniform(Weight::Fixed { strict: false })
-            .with_level(2, Weight::EntropyNormalized { shift: 0.001 }),
+            .with_level(2, Weight::EntropyNormalized { shift: 0.001, rescale: None }),
         aggregate: Staged::uniform(Aggregate::Arithmetic).with_level(3, Aggregate::Geometric),
         missing: MissingPolicy::Error,
     };
@@ -461,7 +461,7 @@ fn every_method_runs_on_the_liaoning_example() {
     let weights = [
         Weight::Equal,
         Weight::Entropy,
-        Weight::EntropyNormalized { shift: 1e-4 },
+        Weight::EntropyNormalized { shift: 1e-4, rescale: None },
         Weight::Critic,
         Weight::Cv,
         Weight::Std,
@@ -469,7 +469,7 @@ fn every_method_runs_on_the_liaoning_example() {
         Weight::DeviationMax,
         Weight::Combined {
             combination: Combination::GameTheory,
-            of: vec![Weight::Critic, Weight::EntropyNormalized { shift: 1e-4 }],
+            of: vec![Weight::Critic, Weight::EntropyNormalized { shift: 1e-4, rescale: None }],
         },
     ];
     let aggregations = [
@@ -706,7 +706,12 @@ matrix = [[1, 3], [0.3333333333333333, 1]]
         ("v", 2020, "y", 0.0),
     ]);
     let validation = panel.validate(&catalog, ValidationMode::Strict)?;
-    let ahp = Weight::Ahp { derivation: Default::default(), strict: true };
+    let ahp = Weight::Ahp {
+        derivation: Default::default(),
+        strict: true,
+        random_index: Default::default(),
+        reciprocal_tolerance: 0.005,
+    };
     let spec = Spec { weights: Staged::uniform(ahp), ..Spec::default() };
     let checkup = Checkup::new(catalog.clone(), spec)?;
     let data = checkup.prepare(&panel, &validation)?;

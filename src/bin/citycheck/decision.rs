@@ -10,8 +10,8 @@ use citycheck::kernels::rank::rank_best_first;
 use citycheck::kernels::{column, Array2};
 use citycheck::names;
 use citycheck::normalize::Normalize;
-use citycheck::panel::{read_decision_matrix, DecisionMatrix};
-use citycheck::weight::{ahp, AhpMethod, Criteria, Weight, SAATY_RI};
+use citycheck::panel::{read_decision_matrix, read_pairwise_matrix, DecisionMatrix};
+use citycheck::weight::{ahp_within, AhpMethod, Criteria, RandomIndex, Weight};
 use citycheck::{Error, Result};
 
 fn directions(types: Option<&[Direction]>, n: usize) -> Result<Vec<Direction>> {
@@ -34,6 +34,12 @@ fn compute_weights(m: &DecisionMatrix, method: &Weight, dirs: &[Direction]) -> R
 pub const RANK_METHODS: &[&str] =
     &["topsis", "grey_relational", "vikor", "weighted_sum", "weighted_product", "arithmetic", "geometric", "harmonic"];
 
+/// The ranking methods that read `--normalize`; the others refuse it.
+pub const NORMALIZING_METHODS: &[&str] = &["topsis", "weighted_sum", "arithmetic", "geometric", "harmonic"];
+
+/// The ranking methods that read `--parameter` (grey_relational's ρ, vikor's v).
+pub const PARAMETER_METHODS: &[&str] = &["grey_relational", "vikor"];
+
 /// The normalisations of `rank --method topsis --normalize`, the default first.
 pub const TOPSIS_NORMALIZATIONS: &[&str] = &["vector", "min_max"];
 
@@ -49,19 +55,115 @@ pub fn parse_rank_method(name: &str) -> std::result::Result<String, String> {
     }
 }
 
+/// The method parameters of `citycheck weights` given as flags: each belongs to one method and
+/// is refused with any other (no flag is silently ignored).
+#[derive(Default)]
+pub struct WeightFlags {
+    /// `--types`: read by entropy_normalized only (the others weigh the columns as they are).
+    pub types_given: bool,
+    /// `--shift` (entropy_normalized).
+    pub shift: Option<f64>,
+    /// `--rescale lo,hi` (entropy_normalized).
+    pub rescale: Option<[f64; 2]>,
+    /// `--random-index` (ahp).
+    pub random_index: Option<RandomIndex>,
+    /// `--reciprocal-tolerance` (ahp).
+    pub reciprocal_tolerance: Option<f64>,
+    /// `--derivation` (ahp).
+    pub derivation: Option<AhpMethod>,
+}
+
+/// `--rescale lo,hi`: two numbers.
+pub fn parse_rescale(text: &str) -> std::result::Result<[f64; 2], String> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    match parts.as_slice() {
+        [lo, hi] => match (lo.parse::<f64>(), hi.parse::<f64>()) {
+            (Ok(lo), Ok(hi)) => Ok([lo, hi]),
+            _ => Err(format!("--rescale '{text}': two numbers lo,hi, e.g. 0.002,0.996")),
+        },
+        _ => Err(format!("--rescale '{text}': two numbers lo,hi, e.g. 0.002,0.996")),
+    }
+}
+
+/// The error for `flag` given with a method that does not read it.
+fn ignored_flag(flag: &str, method: &str, takers: &str) -> Error {
+    Error::Spec(format!(
+        "{flag} is not read by {method}; it is an option of {takers} (leave it out or change --method)"
+    ))
+}
+
+/// `method` with the parameters given as flags, or an error for a flag the method ignores.
+pub fn weight_with_flags(method: Weight, flags: &WeightFlags) -> Result<Weight> {
+    let name = method.name();
+    match method {
+        Weight::EntropyNormalized { shift, rescale } => {
+            for (given, flag) in [
+                (flags.random_index.is_some(), "--random-index"),
+                (flags.reciprocal_tolerance.is_some(), "--reciprocal-tolerance"),
+                (flags.derivation.is_some(), "--derivation"),
+            ] {
+                if given {
+                    return Err(ignored_flag(flag, name, "--method ahp"));
+                }
+            }
+            Ok(Weight::EntropyNormalized { shift: flags.shift.unwrap_or(shift), rescale: flags.rescale.or(rescale) })
+        }
+        Weight::Ahp { derivation, strict, random_index, reciprocal_tolerance } => {
+            for (given, flag) in [
+                (flags.types_given, "--types"),
+                (flags.shift.is_some(), "--shift"),
+                (flags.rescale.is_some(), "--rescale"),
+            ] {
+                if given {
+                    let takers = if flag == "--types" {
+                        "--method entropy_normalized (ahp reads --pairwise only)"
+                    } else {
+                        "--method entropy_normalized"
+                    };
+                    return Err(ignored_flag(flag, name, takers));
+                }
+            }
+            Ok(Weight::Ahp {
+                derivation: flags.derivation.unwrap_or(derivation),
+                strict,
+                random_index: flags.random_index.clone().unwrap_or(random_index),
+                reciprocal_tolerance: flags.reciprocal_tolerance.unwrap_or(reciprocal_tolerance),
+            })
+        }
+        other => {
+            for (given, flag, takers) in [
+                (
+                    flags.types_given,
+                    "--types",
+                    "--method entropy_normalized (the other methods weigh the columns as they are)",
+                ),
+                (flags.shift.is_some(), "--shift", "--method entropy_normalized"),
+                (flags.rescale.is_some(), "--rescale", "--method entropy_normalized"),
+                (flags.random_index.is_some(), "--random-index", "--method ahp"),
+                (flags.reciprocal_tolerance.is_some(), "--reciprocal-tolerance", "--method ahp"),
+                (flags.derivation.is_some(), "--derivation", "--method ahp"),
+            ] {
+                if given {
+                    return Err(ignored_flag(flag, name, takers));
+                }
+            }
+            Ok(other)
+        }
+    }
+}
+
 /// `criterion,weight` (AHP: plus lambda_max, ci, cr) for a matrix and a weight method.
 pub fn weights(
     matrix: Option<&Path>,
     method: &Weight,
     types: Option<&[Direction]>,
     pairwise: Option<&Path>,
-    derivation: AhpMethod,
 ) -> Result<String> {
     let mut out = String::new();
-    if let Weight::Ahp { .. } = method {
+    if let Weight::Ahp { derivation, random_index, reciprocal_tolerance, .. } = method {
         let path = pairwise.ok_or_else(|| Error::Spec("ahp needs --pairwise P.csv".into()))?;
-        let p = read_decision_matrix(path)?;
-        let result = ahp(p.values.view(), derivation, &SAATY_RI)?;
+        let p = read_pairwise_matrix(path)?;
+        let result = ahp_within(p.values.view(), *derivation, random_index.table(), *reciprocal_tolerance)?;
         let cr = result.cr.map_or(String::new(), |c| c.to_string());
         let _ = writeln!(out, "criterion,weight,lambda_max,ci,cr");
         for (c, w) in p.criteria.iter().zip(&result.weights) {
@@ -168,6 +270,12 @@ pub fn rank(
     options: RankOptions<'_>,
 ) -> Result<String> {
     let RankOptions { normalize, parameter, strict } = options;
+    if normalize.is_some() && !NORMALIZING_METHODS.contains(&method) {
+        return Err(ignored_flag("--normalize", method, &format!("--method {}", NORMALIZING_METHODS.join(", "))));
+    }
+    if parameter.is_some() && !PARAMETER_METHODS.contains(&method) {
+        return Err(ignored_flag("--parameter", method, "--method grey_relational (ρ) and vikor (v)"));
+    }
     let m = read_decision_matrix(matrix)?;
     let dirs = directions(types, m.criteria.len())?;
     let w = parse_weights(weights, &m, &dirs, strict)?;

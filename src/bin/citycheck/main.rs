@@ -28,7 +28,7 @@ use citycheck::panel::read_series;
 use citycheck::panel::template::{self, TemplateOptions};
 use citycheck::panel::{Layout, ReadOptions, ValidationMode};
 use citycheck::run::{self, DataConfig, OutputConfig, RunConfig};
-use citycheck::weight::{AhpMethod, Weight};
+use citycheck::weight::{AhpMethod, RandomIndex, Weight};
 use citycheck::{Catalog, Error, Spec};
 
 #[derive(Parser)]
@@ -207,15 +207,32 @@ enum Command {
               help = method_help::<Weight>("Weight method (ahp reads --pairwise, the others --matrix)"))]
         method: Weight,
         /// Criterion types, one per criterion: 1, +, benefit, max or 正向 (higher is better);
-        /// -1, -, cost, min or 负向 (lower is better); default all benefit.
+        /// -1, -, cost, min or 负向 (lower is better); default all benefit. Read by
+        /// entropy_normalized only (an error with the other methods).
         #[arg(long, value_delimiter = ',', allow_hyphen_values = true, value_parser = Direction::from_type)]
         types: Option<Vec<Direction>>,
-        /// AHP pairwise comparison matrix (CSV, criteria as header and first column).
+        /// AHP pairwise comparison matrix (CSV, criteria as header and first column; cells
+        /// numbers or fractions such as 1/3).
         #[arg(long)]
         pairwise: Option<PathBuf>,
-        #[arg(long, default_value = "eigenvector", value_parser = parse_method::<AhpMethod>,
-              help = method_help::<AhpMethod>("AHP derivation"))]
-        derivation: AhpMethod,
+        #[arg(long, value_parser = parse_method::<AhpMethod>,
+              help = method_help::<AhpMethod>("AHP derivation [default: eigenvector]"))]
+        derivation: Option<AhpMethod>,
+        /// AHP random-index table: saaty1980 (default, Saaty 1980) or the list RI(1),RI(2),… of
+        /// another source.
+        #[arg(long, value_parser = parse_method::<RandomIndex>)]
+        random_index: Option<RandomIndex>,
+        /// AHP: |a_ij·a_ji − 1| allowed for a reciprocal pair [default: 0.005, three-decimal
+        /// reciprocals; 0.01 accepts 0.33 for 1/3].
+        #[arg(long)]
+        reciprocal_tolerance: Option<f64>,
+        /// entropy_normalized: added to the min-max scores before p = r/Σr [default: 0.0001].
+        #[arg(long)]
+        shift: Option<f64>,
+        /// entropy_normalized: map the min-max scores to lo,hi instead of shifting them (R
+        /// scripts: 0.002,0.996).
+        #[arg(long, allow_hyphen_values = true, value_parser = decision::parse_rescale)]
+        rescale: Option<[f64; 2]>,
     },
     /// Efficiency (效能评价) by data envelopment analysis of a CSV table (a row per unit, or per
     /// unit and year): OUT/efficiency.csv, and OUT/malmquist.csv (consecutive years) when the
@@ -276,7 +293,7 @@ enum Command {
             Normalize::NAMES.join(", ")
         ))]
         normalize: Option<String>,
-        /// grey_relational ρ or vikor v (default 0.5).
+        /// grey_relational ρ or vikor v (default 0.5); an error with the other methods.
         #[arg(long)]
         parameter: Option<f64>,
         /// Refuse given weights that do not sum to 1 instead of normalising them.
@@ -604,11 +621,27 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             );
             Ok(if fatal > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Weights { matrix, method, types, pairwise, derivation } => {
-            print!(
-                "{}",
-                decision::weights(matrix.as_deref(), &method, types.as_deref(), pairwise.as_deref(), derivation)?
-            );
+        Command::Weights {
+            matrix,
+            method,
+            types,
+            pairwise,
+            derivation,
+            random_index,
+            reciprocal_tolerance,
+            shift,
+            rescale,
+        } => {
+            let flags = decision::WeightFlags {
+                types_given: types.is_some(),
+                shift,
+                rescale,
+                random_index,
+                reciprocal_tolerance,
+                derivation,
+            };
+            let method = decision::weight_with_flags(method, &flags)?;
+            print!("{}", decision::weights(matrix.as_deref(), &method, types.as_deref(), pairwise.as_deref())?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Efficiency {
