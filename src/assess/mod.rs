@@ -104,9 +104,8 @@ impl AssessData {
             None => data.notes.push("no survey table: satisfaction is missing".into()),
         }
         if inputs.projects.is_empty() {
-            data.notes.push(
-                "no projects table: projects_completed_share and investment_executed_share are missing".into(),
-            );
+            data.notes
+                .push("no projects table: projects_completed_share and investment_executed_share are missing".into());
         }
         let latest = data.values.iter().map(|v| v.year).max();
         for (year, path) in &inputs.projects {
@@ -300,8 +299,7 @@ pub fn assess(data: &AssessData, catalog: &Catalog, options: &AssessOptions) -> 
     notes.extend(validation.issues.iter().filter(|i| i.is_fatal()).map(|i| format!("validation: {i}")));
     let (_, outcome) = checkup.run(&panel, &validation)?;
 
-    let indicators: Vec<String> =
-        catalog.indicators().iter().filter(|i| i.is_scored()).map(|i| i.id.clone()).collect();
+    let indicators: Vec<String> = catalog.indicators().iter().filter(|i| i.is_scored()).map(|i| i.id.clone()).collect();
     let value_of: BTreeMap<(&str, i32, &str), f64> =
         known.iter().map(|v| ((v.unit.as_str(), v.year, v.indicator), v.value)).collect();
     let unit_years: BTreeSet<(i32, &str)> = known.iter().map(|v| (v.year, v.unit.as_str())).collect();

@@ -150,8 +150,8 @@ pub struct Judgement {
     /// Every child of `node`, in the order of the matrix rows and columns.
     pub order: Vec<String>,
     /// The n × n matrix: positive and reciprocal (a_ji = 1/a_ij within 3-decimal rounding).
-    /// Cells are numbers or fraction strings, `"1/3"` ([`crate::weight::parse_judgement`]).
-    #[serde(deserialize_with = "crate::weight::deserialize_judgements")]
+    /// Cells are numbers or fraction strings, `"1/3"` ([`crate::kernels::judgement::parse_judgement`]).
+    #[serde(deserialize_with = "crate::kernels::judgement::deserialize_judgements")]
     pub matrix: Vec<Vec<f64>>,
     /// Whose judgements, and when.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -409,7 +409,9 @@ pub fn check_pairwise_within(a: ArrayView2<'_, f64>, tolerance: f64) -> Result<u
         }
         for j in i + 1..n {
             let (aij, aji) = (a[[i, j]], a[[j, i]]);
-            if (aij * aji - 1.0).abs() > tolerance {
+            // 1e-12: a product on the boundary (3 × 0.33 = 0.99 at tolerance 0.01) is within it,
+            // whatever the last bit of the floating-point product.
+            if (aij * aji - 1.0).abs() > tolerance + 1e-12 {
                 return Err(Error::Spec(format!(
                     "ahp: cells ({r}, {c}) = {aij} and ({c}, {r}) = {aji} are not reciprocal \
                      (a({c}, {r}) should be 1/{aij} = {:.4}); write reciprocals with at least \

@@ -15,6 +15,7 @@ use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 
+pub mod judgement;
 pub mod linalg;
 pub mod random;
 pub mod rank;

@@ -28,7 +28,7 @@ pub fn read_decision_matrix(path: impl AsRef<Path>) -> Result<DecisionMatrix> {
 }
 
 /// Reads an AHP pairwise comparison matrix as [`read_decision_matrix`] does, with cells also
-/// written as fractions, `1/3` ([`crate::weight::parse_judgement`]), as papers print them.
+/// written as fractions, `1/3` ([`crate::kernels::judgement::parse_judgement`]), as papers print them.
 ///
 /// # Errors
 /// As [`read_decision_matrix`].
@@ -57,7 +57,7 @@ fn read_matrix(path: &Path, fractions: bool) -> Result<DecisionMatrix> {
         for r in 0..table.rows() {
             let cell = table.cell(j + 1, r);
             let fraction = match cell {
-                CellRef::Text(t) if fractions && t.contains('/') => crate::weight::parse_judgement(t),
+                CellRef::Text(t) if fractions && t.contains('/') => crate::kernels::judgement::parse_judgement(t),
                 _ => None,
             };
             let value = match fraction {

@@ -25,8 +25,8 @@ use crate::error::{Error, Result};
 use crate::kernels::{self, ArrayView2};
 use crate::names::Naming;
 
-pub(crate) use ahp::deserialize_judgements;
-pub use ahp::{ahp, ahp_within, parse_judgement, AhpMethod, AhpResult, RandomIndex, SAATY_RI};
+pub use crate::kernels::judgement::parse_judgement;
+pub use ahp::{ahp, ahp_within, AhpMethod, AhpResult, RandomIndex, SAATY_RI};
 pub use combined::{combine, Combination};
 pub use critic::critic;
 pub use cv::cv;

@@ -167,11 +167,8 @@ fn a_file_missing_a_column_names_the_file_and_the_column() {
     assert!(err.contains("bad_progress.csv") && err.contains("'progress'"), "{err}");
     // A rate that is not a fraction names the file, row and column.
     let mut bad = inputs(dir.path());
-    bad.recheck_summary = Some(write(
-        dir.path(),
-        "bad_summary.csv",
-        "unit,year,rectification_rate,closure_rate\n沈阳市,2023,80,0.5\n",
-    ));
+    bad.recheck_summary =
+        Some(write(dir.path(), "bad_summary.csv", "unit,year,rectification_rate,closure_rate\n沈阳市,2023,80,0.5\n"));
     let err = AssessData::read(&bad).unwrap_err().to_string();
     assert!(err.contains("bad_summary.csv") && err.contains("rectification_rate") && err.contains("[0, 1]"), "{err}");
     // A bad incentive rule.

@@ -56,7 +56,6 @@ fn message<T: std::fmt::Debug>(r: citycheck::Result<T>) -> String {
 
 /// Eight years with two ties (n1 = 2 tied pairs).
 const Y8: [f64; 8] = [3.1, 3.4, 3.4, 3.9, 3.7, 4.2, 4.2, 4.5];
-const T8: [f64; 8] = [2008.0, 2009.0, 2010.0, 2011.0, 2012.0, 2013.0, 2014.0, 2015.0];
 
 /// ```text
 /// r = pymannkendall.original_test(y)   # y = Y8
@@ -70,7 +69,9 @@ fn normal_cc_is_pymannkendall_original_test_at_any_n() -> citycheck::Result<()> 
     assert_eq!((mk.s, mk.method), (24, PMethod::Normal));
     close(mk.var_s, 63.333333333333336, 1e-12, "var_s");
     close(mk.z, 2.890091967212699, 1e-12, "z");
-    close(mk.p_value, 0.0038512913785901937, 1e-14, "p");
+    // z agrees to 1e-12; the p-values then differ only by the normal tail functions (statrs's
+    // erfc against scipy's ndtr), which agree to ~4e-11 relative at z ≈ 2.9: 1e-12 absolute.
+    close(mk.p_value, 0.0038512913785901937, 1e-12, "p");
     close(mk.tau, 0.8571428571428571, 1e-15, "tau_a");
     // The default at n = 8 is the exact permutation p, unchanged.
     let default = mann_kendall(&Y8, Alternative::TwoSided)?;
@@ -97,7 +98,8 @@ fn normal_without_correction_and_tau_b_are_scipy_kendalltau() -> citycheck::Resu
         let mk = mann_kendall_with(&Y8, alternative, options)?;
         assert_eq!(mk.method, PMethod::NormalUncorrected);
         assert_eq!(mk.method.as_str(), "normal_uncorrected");
-        close(mk.p_value, p, 1e-14, alternative.as_str());
+        // The normal tail functions of statrs and scipy agree to ~4e-11 relative here.
+        close(mk.p_value, p, 1e-12, alternative.as_str());
         close(mk.tau, 0.8894991799933215, 1e-15, "tau_b");
     }
     // Without ties τ_b = τ_a.
