@@ -113,7 +113,9 @@ fn two_cities_two_years_by_hand() {
     // 10 / 32 = 31.25, and 0 on the three others; 沈阳市 2024 is best everywhere: 100.
     let b24 = a.rows.iter().find(|r| r.unit == B && r.year == 2024).unwrap();
     assert!(close(b24.score, (20.0 + 100.0 / 7.0 + 200.0 / 7.0 + 31.25) / 7.0), "{:?}", b24.score);
-    let ranked: Vec<(i32, &str, Option<u32>, Option<i64>, Option<Tier>)> =
+    // (year, unit, rank, rank change, tier)
+    type Ranked<'a> = (i32, &'a str, Option<u32>, Option<i64>, Option<Tier>);
+    let ranked: Vec<Ranked<'_>> =
         a.rows.iter().map(|r| (r.year, r.unit.as_str(), r.rank, r.rank_change, r.tier)).collect();
     assert_eq!(
         ranked,
