@@ -86,10 +86,8 @@ impl Efficiency {
                 columns.push(Column::new(format!("{prefix}_{variable}").into(), values));
             }
         }
-        columns.push(Column::new(
-            "note".into(),
-            results.iter().map(|u| u.note.as_deref()).collect::<Vec<Option<&str>>>(),
-        ));
+        columns
+            .push(Column::new("note".into(), results.iter().map(|u| u.note.as_deref()).collect::<Vec<Option<&str>>>()));
         DataFrame::new_infer_height(columns)
     }
 }
