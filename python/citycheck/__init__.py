@@ -5,7 +5,9 @@ weight and aggregate over the catalogue's hierarchy — give dimension and overa
 ranks, and the :class:`Fitted` parameters that score new years the same way
 (:class:`Checkup` fits, :meth:`Fitted.transform` scores). :func:`evaluate` runs the five-year
 evaluation, :func:`diagnose` the diagnosis of one year, :func:`recheck` the re-check of
-its ledgers across years (复查), :func:`compute` computes indicators from
+its ledgers across years (复查), :func:`uncertainty` how robust the ranking is (Monte Carlo
+over the spec's choices, Sobol sensitivity), :func:`efficiency` and :func:`malmquist` the
+efficiency of facilities (data envelopment analysis), :func:`compute` computes indicators from
 object records and :func:`run` runs a whole run config (the yearly batch) and writes its output
 folder; :func:`template` writes the fill-in workbook a city's team fills, which
 :meth:`Panel.read` reads back. The method kernels work on numpy matrices: :mod:`citycheck.weights`,
@@ -46,6 +48,8 @@ from .checkup import run as run
 from .checkup import score as score
 from .computed import Computed as Computed
 from .computed import compute as compute
+from .dea import efficiency as efficiency
+from .dea import malmquist as malmquist
 from .diagnosis import Diagnosis as Diagnosis
 from .diagnosis import diagnose as diagnose
 from .diagnosis import renewal_tasks as renewal_tasks
@@ -56,6 +60,8 @@ from .panel import template as template
 from .recheck_result import Recheck as Recheck
 from .recheck_result import recheck as recheck
 from .result import Result as Result
+from .uncertainty_analysis import Uncertainty as Uncertainty
+from .uncertainty_analysis import uncertainty as uncertainty
 
 __all__ = [
     # The check-up
@@ -78,6 +84,11 @@ __all__ = [
     "Recheck",
     "compute",
     "Computed",
+    # How robust the ranking is; efficiency of facilities (DEA)
+    "uncertainty",
+    "Uncertainty",
+    "efficiency",
+    "malmquist",
     # The method kernels and the survey
     "weights",
     "mcda",

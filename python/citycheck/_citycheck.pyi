@@ -67,6 +67,10 @@ __all__ = [
     "trend_mann_kendall",
     "trend_sen_slope",
     "trend_cagr",
+    "efficiency_dea",
+    "efficiency_malmquist",
+    "Uncertainty",
+    "uncertainty",
 ]
 
 class CitycheckError(Exception): ...
@@ -323,3 +327,40 @@ def trend_ols(t: _F64, y: _F64) -> dict[str, Any]: ...
 def trend_mann_kendall(y: _F64, alternative: str) -> dict[str, Any]: ...
 def trend_sen_slope(t: _F64, y: _F64, alpha: float) -> dict[str, Any]: ...
 def trend_cagr(t_first: float, y_first: float, t_last: float, y_last: float) -> float: ...
+def efficiency_dea(
+    units: list[str],
+    inputs: list[str],
+    outputs: list[str],
+    x: _F64,
+    y: _F64,
+    model_name: str,
+    orientation: str | None = None,
+    super_efficiency: bool = False,
+    year: int | None = None,
+) -> tuple[ArrowStream, list[str]]: ...
+def efficiency_malmquist(
+    inputs: list[str],
+    outputs: list[str],
+    from_year: int,
+    from_units: list[str],
+    from_x: _F64,
+    from_y: _F64,
+    to_year: int,
+    to_units: list[str],
+    to_x: _F64,
+    to_y: _F64,
+    model_name: str = "ccr",
+) -> ArrowStream: ...
+@final
+class Uncertainty:
+    def table(self) -> ArrowStream: ...
+    def sensitivity(self) -> ArrowStream: ...
+    @property
+    def draws(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
+    def write(self, dir: str | os.PathLike[str], format: str = "csv") -> list[Path]: ...
+
+def uncertainty(
+    panel: Panel, catalog: Catalog, config: _Json = None, spec: _Json = None, validation: str = "strict"
+) -> Uncertainty: ...

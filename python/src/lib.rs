@@ -15,6 +15,7 @@ mod catalog;
 mod checkup;
 mod compute;
 mod diagnose;
+mod efficiency;
 mod error;
 mod evaluate;
 mod kernels;
@@ -22,6 +23,7 @@ mod panel;
 mod recheck;
 mod survey;
 mod trend;
+mod uncertainty;
 
 use pyo3::prelude::*;
 use pythonize::{depythonize, pythonize};
@@ -43,6 +45,8 @@ fn _citycheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
     kernels::register(m)?;
     trend::register(m)?;
     survey::register(m)?;
+    efficiency::register(m)?;
+    uncertainty::register(m)?;
     Ok(())
 }
 

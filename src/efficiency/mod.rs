@@ -6,7 +6,9 @@
 //!   output-oriented, envelopment form, with slacks by a second phase, peers, λ and targets;
 //!   super-efficiency (Andersen–Petersen) leaves the unit out of its own reference set;
 //! - `sbm.rs`: the slacks-based measure (Tone 2001) by the Charnes–Cooper transformation;
-//! - `malmquist.rs`: the Malmquist index between two years and its decomposition.
+//! - `malmquist.rs`: the Malmquist index between two years and its decomposition;
+//! - `output.rs`: the tables `efficiency.csv` ([`Efficiency::to_dataframe`]) and
+//!   `malmquist.csv` ([`malmquist_dataframe`]).
 //!
 //! Scores are in (0, 1] for every orientation (output-oriented: 1/φ, φ kept as `expansion`);
 //! super-efficiency scores may exceed 1. An LP without a solution (an infeasible
@@ -15,6 +17,7 @@
 
 mod lp;
 mod malmquist;
+mod output;
 mod radial;
 mod sbm;
 
@@ -29,6 +32,7 @@ use crate::error::{Error, Location, Result};
 use crate::kernels::ArrayView2;
 
 pub use malmquist::{malmquist, MalmquistUnit};
+pub use output::{malmquist_dataframe, write_csv, MALMQUIST_COLUMNS};
 
 /// The DEA model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,12 +2,12 @@
 //! per unit and year), written as efficiency.csv and, with two or more years, malmquist.csv.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use citycheck::efficiency::{dea, malmquist, DeaData, DeaOptions, Efficiency, MalmquistUnit, Model, Orientation};
+use citycheck::efficiency::{dea, malmquist, malmquist_dataframe, write_csv, DeaData, DeaOptions, Model, Orientation};
 use citycheck::error::Location;
 use citycheck::kernels::{from_rows, Array2};
+use citycheck::polars::prelude::{DataFrame, PolarsError, PolarsResult};
 use citycheck::{Error, Result};
 
 /// What `citycheck efficiency` was asked.
@@ -53,18 +53,6 @@ fn split_csv(line: &str) -> Vec<String> {
     }
     fields.push(field);
     fields.into_iter().map(|f| f.trim().to_string()).collect()
-}
-
-fn quote(field: &str) -> String {
-    if field.contains([',', '"', '\n']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
-    }
-}
-
-fn number(v: Option<f64>) -> String {
-    v.map_or(String::new(), |v| v.to_string())
 }
 
 fn data_error(location: Location, message: impl Into<String>) -> Error {
@@ -152,73 +140,19 @@ fn read(args: &EfficiencyArgs) -> Result<BTreeMap<Option<i32>, Year>> {
         .collect()
 }
 
-/// The header of efficiency.csv.
-fn header(inputs: &[String], outputs: &[String]) -> String {
-    let mut h = String::from(
-        "unit,year,model,orientation,super_efficiency,score,expansion,status,efficient,scale_efficiency,\
-         returns_to_scale,peers,lambdas",
-    );
-    for prefix in ["slack", "target"] {
-        for v in inputs.iter().chain(outputs) {
-            let _ = write!(h, ",{}", quote(&format!("{prefix}_{v}")));
-        }
-    }
-    h.push_str(",note\n");
-    h
+fn table_error(e: PolarsError) -> Error {
+    data_error(Location::default(), format!("cannot assemble the table: {e}"))
 }
 
-fn rows(out: &mut String, year: Option<i32>, r: &Efficiency) {
-    let model = r.options.model.as_str();
-    for (k, u) in r.results.iter().enumerate() {
-        let peers: Vec<&str> = u.lambdas.iter().map(|(j, _)| r.units[*j].as_str()).collect();
-        let lambdas: Vec<String> = u.lambdas.iter().map(|(j, l)| format!("{}:{l}", r.units[*j])).collect();
-        let _ = write!(
-            out,
-            "{},{},{model},{},{},{},{},{},{},{},{},{},{}",
-            quote(&r.units[k]),
-            year.map_or(String::new(), |y| y.to_string()),
-            r.options.orientation,
-            r.options.super_efficiency,
-            number(u.score),
-            number(u.expansion),
-            u.status.as_str(),
-            u.efficient.map_or(String::new(), |e| e.to_string()),
-            number(u.scale_efficiency),
-            u.returns_to_scale.map_or("", |t| t.as_str()),
-            quote(&peers.join(";")),
-            quote(&lambdas.join(";")),
-        );
-        let width = r.inputs.len() + r.outputs.len();
-        for values in [u.input_slacks.iter().chain(&u.output_slacks), u.input_targets.iter().chain(&u.output_targets)] {
-            let values: Vec<&f64> = values.collect();
-            for i in 0..width {
-                let _ = write!(out, ",{}", number(values.get(i).map(|v| **v)));
-            }
-        }
-        let _ = writeln!(out, ",{}", quote(u.note.as_deref().unwrap_or("")));
+/// Adds `part`'s rows under `table` (the first part is the table).
+fn append(table: &mut Option<DataFrame>, part: PolarsResult<DataFrame>) -> Result<()> {
+    let part = part.map_err(table_error)?;
+    if let Some(df) = table.as_mut() {
+        df.vstack_mut(&part).map_err(table_error)?;
+    } else {
+        *table = Some(part);
     }
-}
-
-fn malmquist_rows(out: &mut String, from: i32, to: i32, units: &[MalmquistUnit]) {
-    for u in units {
-        let _ = writeln!(
-            out,
-            "{},{from},{to},{},{},{},{},{},{},{},{}",
-            quote(&u.unit),
-            number(u.malmquist),
-            number(u.efficiency_change),
-            number(u.technical_change),
-            number(u.d_from_from),
-            number(u.d_from_to),
-            number(u.d_to_from),
-            number(u.d_to_to),
-            quote(u.note.as_deref().unwrap_or("")),
-        );
-    }
-}
-
-fn write(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|source| Error::Io { path: path.to_path_buf(), source })
+    Ok(())
 }
 
 /// Runs the command; returns the files written.
@@ -231,7 +165,7 @@ pub fn run(args: &EfficiencyArgs) -> Result<Vec<PathBuf>> {
         DeaOptions { model: args.model, orientation, super_efficiency: args.super_efficiency, ..Default::default() };
     let years = read(args)?;
     std::fs::create_dir_all(&args.out).map_err(|source| Error::Io { path: args.out.clone(), source })?;
-    let mut out = header(&args.inputs, &args.outputs);
+    let mut table = None;
     for (year, data) in &years {
         let d = DeaData {
             units: &data.units,
@@ -244,28 +178,26 @@ pub fn run(args: &EfficiencyArgs) -> Result<Vec<PathBuf>> {
         for w in &r.warnings {
             eprintln!("warning{}: {w}", year.map_or(String::new(), |y| format!(" ({y})")));
         }
-        rows(&mut out, *year, &r);
+        append(&mut table, r.to_dataframe(*year))?;
     }
-    let mut written = vec![args.out.join("efficiency.csv")];
-    write(&written[0], &out)?;
+    let mut table = table.ok_or_else(|| Error::NotInData("no data row".into()))?;
+    let mut written = vec![write_csv(&args.out, "efficiency", &mut table)?];
     let dated: Vec<(i32, &Year)> = years.iter().filter_map(|(y, d)| y.map(|y| (y, d))).collect();
     if dated.len() >= 2 {
         // Malmquist with the model's returns (CCR, METHODS' default; BCC when asked; SBM → CCR).
         let model = if args.model == Model::Bcc { Model::Bcc } else { Model::Ccr };
-        let mut out = String::from(
-            "unit,from_year,to_year,malmquist,efficiency_change,technical_change,d_from_from,d_from_to,d_to_from,\
-             d_to_to,note\n",
-        );
+        let mut table = None;
         for pair in dated.windows(2) {
             let ((y0, a), (y1, b)) = (pair[0], pair[1]);
             let da =
                 DeaData { units: &a.units, inputs: &args.inputs, outputs: &args.outputs, x: a.x.view(), y: a.y.view() };
             let db =
                 DeaData { units: &b.units, inputs: &args.inputs, outputs: &args.outputs, x: b.x.view(), y: b.y.view() };
-            malmquist_rows(&mut out, y0, y1, &malmquist(&da, &db, model)?);
+            append(&mut table, malmquist_dataframe(y0, y1, &malmquist(&da, &db, model)?))?;
         }
-        written.push(args.out.join("malmquist.csv"));
-        write(&written[1], &out)?;
+        if let Some(mut table) = table {
+            written.push(write_csv(&args.out, "malmquist", &mut table)?);
+        }
     }
     Ok(written)
 }

@@ -1,0 +1,219 @@
+"""Efficiency of facilities (效能评价) by data envelopment analysis: the Rust
+``citycheck::efficiency`` module.
+
+:func:`efficiency` scores each unit (a facility, a city) of a table — a row per unit, or per
+unit and year — on how well it turns its inputs into its outputs: CCR (constant returns), BCC
+(variable returns) or SBM (slacks-based), input- or output-oriented, optionally
+Andersen–Petersen super-efficiency; one LP per unit, year by year. :func:`malmquist` gives the
+Malmquist productivity index between consecutive years and its decomposition M = EC × TC.
+The tables are those of ``citycheck efficiency`` (``efficiency.csv``, ``malmquist.csv``).
+
+>>> import warnings
+>>> import polars as pl
+>>> import citycheck as cc
+>>> df = pl.DataFrame({"unit": ["A", "B", "C"], "staff": [2, 4, 4], "served": [2, 2, 4]})
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("ignore")  # three units for one input and one output: a warning
+...     t = cc.efficiency(df, ["staff"], ["served"])
+>>> t["score"].round(6).to_list()
+[1.0, 0.5, 1.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple, Union
+
+import numpy as np
+import polars as pl
+
+from . import _citycheck as _native
+from ._convert import F64Array, arrow_source, to_int, to_polars, warn_all
+
+__all__ = ["efficiency", "malmquist"]
+
+#: Column names: a list, or one name as text.
+Names = Union[str, Sequence[str]]
+
+
+class _Year(NamedTuple):
+    """One year's units (or the whole table without a year column) and their matrices."""
+
+    year: int | None
+    units: list[str]
+    x: F64Array
+    y: F64Array
+
+
+def _frame(table: Any) -> pl.DataFrame:
+    if isinstance(table, pl.LazyFrame):
+        table = table.collect()
+    if isinstance(table, pl.DataFrame):
+        return table
+    return pl.DataFrame(arrow_source(table))
+
+
+def _names(names: Names, what: str) -> list[str]:
+    out = [names] if isinstance(names, str) else [str(n) for n in names]
+    if not out:
+        raise _native.SpecError(f"efficiency: name at least one {what} column")
+    return out
+
+
+def _column(df: pl.DataFrame, name: str, what: str) -> pl.Series:
+    if name not in df.columns:
+        raise _native.SpecError(
+            f"efficiency: no {what} column '{name}' in the table (columns: {', '.join(df.columns)})"
+        )
+    return df[name]
+
+
+def _years(df: pl.DataFrame, column: str, units: list[str]) -> list[int]:
+    out: list[int] = []
+    for i, value in enumerate(_column(df, column, "year").to_list()):
+        try:
+            out.append(to_int(value, "year"))
+        except _native.SpecError:
+            raise _native.DataError(
+                f"efficiency: unit '{units[i]}' (row {i + 1}): '{value}' in column '{column}' is not a year"
+            ) from None
+    return out
+
+
+def _values(df: pl.DataFrame, name: str, kind: str, units: list[str], years: list[int] | None) -> F64Array:
+    series = _column(df, name, kind)
+    if not series.dtype.is_numeric():
+        raise _native.DataError(
+            f"efficiency: {kind} column '{name}' is not numeric ({series.dtype}); DEA takes numbers ≥ 0"
+        )
+    values = np.ascontiguousarray(series.cast(pl.Float64).to_numpy(), dtype=np.float64)
+    missing = np.flatnonzero(np.isnan(values))
+    if missing.size:
+        i = int(missing[0])
+        when = "" if years is None else f" in {years[i]}"
+        raise _native.DataError(f"efficiency: unit '{units[i]}'{when} has no value for {kind} '{name}' (missing)")
+    return values
+
+
+def _read(table: Any, inputs: list[str], outputs: list[str], unit: str, year: str | None) -> list[_Year]:
+    """The table grouped by year (ascending; one group without a year column)."""
+    df = _frame(table)
+    if df.height == 0:
+        raise _native.DataError("efficiency: the table has no rows")
+    unit_column = _column(df, unit, "unit")
+    if unit_column.null_count():
+        row = int(np.flatnonzero(unit_column.is_null().to_numpy())[0])
+        raise _native.DataError(f"efficiency: row {row + 1} has no unit name (column '{unit}')")
+    units = [str(u) for u in unit_column.to_list()]
+    years = None if year is None else _years(df, year, units)
+
+    def matrix(names: list[str], kind: str) -> F64Array:
+        columns = [_values(df, name, kind, units, years) for name in names]
+        return np.ascontiguousarray(np.column_stack(columns), dtype=np.float64)
+
+    x, y = matrix(inputs, "input"), matrix(outputs, "output")
+    if years is None:
+        return [_Year(None, units, x, y)]
+    groups: list[_Year] = []
+    for label in sorted(set(years)):
+        rows = np.array([i for i, v in enumerate(years) if v == label], dtype=np.intp)
+        groups.append(_Year(label, [units[i] for i in rows.tolist()], x[rows], y[rows]))
+    return groups
+
+
+def _concat(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    return parts[0] if len(parts) == 1 else pl.concat(parts, how="vertical")
+
+
+def efficiency(
+    frame: Any,
+    inputs: Names,
+    outputs: Names,
+    unit: str = "unit",
+    year: str | None = None,
+    model: str = "ccr",
+    orientation: str | None = None,
+    super_efficiency: bool = False,
+) -> pl.DataFrame:
+    """Data envelopment analysis of every unit of ``frame`` (polars, pandas or pyarrow), year
+    by year when ``year`` names a year column.
+
+    ``inputs`` and ``outputs`` name the columns (numbers ≥ 0; SBM needs > 0); ``unit`` the
+    column of unit names. ``model`` is ``"ccr"``, ``"bcc"`` or ``"sbm"``; ``orientation``
+    ``"input"`` (default for CCR and BCC), ``"output"`` or ``"non_oriented"`` (SBM's default);
+    ``super_efficiency`` leaves each unit out of its own reference set (CCR and BCC). A missing
+    value raises :class:`~citycheck.DataError` naming the unit and the column; a warning of
+    the analysis (too few units to discriminate) is a :class:`~citycheck.CitycheckWarning`.
+
+    Returns the rows of ``efficiency.csv``: unit, year, model, orientation, super_efficiency,
+    score (θ, 1/φ or ρ), expansion (φ), status, efficient (score 1 and no slack),
+    scale_efficiency, returns_to_scale, peers, lambdas, ``slack_<column>`` and
+    ``target_<column>`` for every input then output, note.
+
+    Cooper, Seiford & Tone's Example 3.2 (six stores; F has θ = 1 but a slack: only weakly
+    efficient):
+
+    >>> import warnings
+    >>> import polars as pl
+    >>> import citycheck as cc
+    >>> stores = pl.DataFrame({"unit": list("ABCDEF"), "employees": [4, 7, 8, 4, 2, 10],
+    ...                        "area": [3, 3, 1, 2, 4, 1], "sales": [1] * 6})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # six units for three variables: a warning
+    ...     t = cc.efficiency(stores, ["employees", "area"], ["sales"])
+    >>> t["score"].round(4).to_list()
+    [0.8571, 0.6316, 1.0, 1.0, 1.0, 1.0]
+    >>> t["efficient"].to_list(), t["peers"][0]
+    ([False, False, True, True, True, False], 'D;E')
+    """
+    ins, outs = _names(inputs, "input"), _names(outputs, "output")
+    parts: list[pl.DataFrame] = []
+    for group in _read(frame, ins, outs, unit, year):
+        table, warnings = _native.efficiency_dea(
+            group.units, ins, outs, group.x, group.y, model, orientation, bool(super_efficiency), group.year
+        )
+        warn_all([w if group.year is None else f"{group.year}: {w}" for w in warnings])
+        parts.append(to_polars(table))
+    return _concat(parts)
+
+
+def malmquist(
+    frame: Any,
+    inputs: Names,
+    outputs: Names,
+    unit: str = "unit",
+    year: str = "year",
+    model: str = "ccr",
+) -> pl.DataFrame:
+    """The Malmquist productivity index of every unit between consecutive years of ``frame``
+    (units matched by name; a unit missing from either year is left out).
+
+    ``model`` is ``"ccr"`` (constant returns, the default) or ``"bcc"``; with BCC a
+    cross-period LP may have no solution, which leaves the index null and says so in ``note``.
+    Returns the rows of ``malmquist.csv``: unit, from_year, to_year, malmquist (> 1:
+    productivity grew), efficiency_change (catching up), technical_change (the frontier's
+    shift; M = EC × TC), the four distances d_from_from, d_from_to, d_to_from, d_to_to, note.
+
+    >>> import polars as pl
+    >>> import citycheck as cc
+    >>> df = pl.DataFrame({"unit": ["A", "B", "A", "B"], "year": [2020, 2020, 2021, 2021],
+    ...                    "staff": [1, 2, 1, 2], "served": [1.0, 1.0, 2.0, 1.5]})
+    >>> m = cc.malmquist(df, ["staff"], ["served"])
+    >>> [(u, round(mi, 6), round(ec, 6), round(tc, 6))
+    ...  for u, mi, ec, tc in m.select("unit", "malmquist", "efficiency_change", "technical_change").iter_rows()]
+    [('A', 2.0, 1.0, 2.0), ('B', 1.5, 0.75, 2.0)]
+    """
+    ins, outs = _names(inputs, "input"), _names(outputs, "output")
+    groups = _read(frame, ins, outs, unit, year)
+    if len(groups) < 2:
+        found = ", ".join(str(g.year) for g in groups)
+        raise _native.SpecError(f"malmquist needs two or more years in column '{year}', found {found}")
+    parts: list[pl.DataFrame] = []
+    for a, b in zip(groups, groups[1:]):
+        assert a.year is not None and b.year is not None
+        parts.append(
+            to_polars(
+                _native.efficiency_malmquist(ins, outs, a.year, a.units, a.x, a.y, b.year, b.units, b.x, b.y, model)
+            )
+        )
+    return _concat(parts)

@@ -1,0 +1,174 @@
+"""cc.efficiency and cc.malmquist: data envelopment analysis from Python, against the hand-worked
+examples of tests/it/efficiency.rs (Cooper, Seiford & Tone, Example 3.2; a two-year toy)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import polars as pl
+import pytest
+
+import citycheck as cc
+
+LP = 1e-6
+
+
+def stores() -> pl.DataFrame:
+    """Example 3.2: six stores, inputs employees and floor area, output 1."""
+    return pl.DataFrame(
+        {
+            "unit": ["A", "B", "C", "D", "E", "F"],
+            "employees": [4, 7, 8, 4, 2, 10],
+            "area": [3.0, 3.0, 1.0, 2.0, 4.0, 1.0],
+            "sales": [1] * 6,
+        }
+    )
+
+
+def two_years() -> pl.DataFrame:
+    """Year t: A (1, 1), B (2, 1); year t+1: A (1, 2), B (2, 1.5)."""
+    return pl.DataFrame(
+        {
+            "unit": ["A", "B", "A", "B"],
+            "year": [2020, 2020, 2021, 2021],
+            "staff": [1, 2, 1, 2],
+            "served": [1.0, 1.0, 2.0, 1.5],
+        }
+    )
+
+
+def ccr(frame: Any, **kwargs: Any) -> pl.DataFrame:
+    """Example 3.2 with `kwargs`: six units for three variables, which the analysis warns of."""
+    with pytest.warns(cc.CitycheckWarning, match="discriminates"):
+        return cc.efficiency(frame, ["employees", "area"], ["sales"], **kwargs)
+
+
+def test_ccr_input_scores_peers_slacks_and_targets_of_example_3_2() -> None:
+    t = ccr(stores())
+    assert t.columns == [
+        "unit", "year", "model", "orientation", "super_efficiency", "score", "expansion", "status", "efficient",
+        "scale_efficiency", "returns_to_scale", "peers", "lambdas", "slack_employees", "slack_area", "slack_sales",
+        "target_employees", "target_area", "target_sales", "note",
+    ]  # fmt: skip
+    expected = [6 / 7, 12 / 19, 1.0, 1.0, 1.0, 1.0]
+    assert t["score"].to_list() == pytest.approx(expected, abs=LP)
+    # F has θ = 1 but an employee slack of 2 (C uses 8 where F uses 10): weakly efficient only.
+    assert t["efficient"].to_list() == [False, False, True, True, True, False]
+    assert t["status"].unique().to_list() == ["optimal"]
+    assert t["year"].null_count() == t.height
+    assert set(t["model"]) == {"ccr"} and set(t["orientation"]) == {"input"}
+    a = t.row(0, named=True)
+    assert a["peers"] == "D;E"
+    lambdas = dict(item.split(":") for item in a["lambdas"].split(";"))
+    assert float(lambdas["D"]) == pytest.approx(5 / 7, abs=LP)
+    assert float(lambdas["E"]) == pytest.approx(2 / 7, abs=LP)
+    assert a["target_employees"] == pytest.approx(24 / 7, abs=LP)
+    assert a["target_area"] == pytest.approx(18 / 7, abs=LP)
+    f = t.row(5, named=True)
+    assert f["slack_employees"] == pytest.approx(2.0, abs=LP)
+    assert f["slack_area"] == pytest.approx(0.0, abs=LP)
+    assert f["target_employees"] == pytest.approx(8.0, abs=LP)
+    assert f["peers"] == "C"
+    # Efficient units are their own peers.
+    assert t["peers"].to_list()[2:5] == ["C", "D", "E"]
+
+
+def test_pandas_and_a_single_column_name_give_the_same_table() -> None:
+    from_polars = ccr(stores())
+    from_pandas = ccr(stores().to_pandas())
+    assert from_pandas["score"].to_list() == pytest.approx(from_polars["score"].to_list(), abs=1e-12)
+    with pytest.warns(cc.CitycheckWarning):
+        one = cc.efficiency(stores(), "employees", "sales")
+    assert one.columns[-3:] == ["target_employees", "target_sales", "note"]
+
+
+def test_output_orientation_bcc_and_super_efficiency() -> None:
+    out = ccr(stores(), orientation="output")
+    assert out["score"].to_list() == pytest.approx([6 / 7, 12 / 19, 1.0, 1.0, 1.0, 1.0], abs=LP)
+    for score, expansion in out.select("score", "expansion").iter_rows():
+        assert expansion == pytest.approx(1 / score, abs=LP)
+    bcc = ccr(stores(), model="bcc")
+    assert all(b >= c - LP for b, c in zip(bcc["score"], ccr(stores())["score"]))
+    sup = ccr(stores(), super_efficiency=True)
+    assert set(sup["super_efficiency"]) == {True}
+    # Super-efficiency: inefficient units keep their score, efficient ones may exceed 1.
+    assert sup["score"].to_list()[:2] == pytest.approx([6 / 7, 12 / 19], abs=LP)
+    assert max(sup["score"]) > 1.0
+    sbm = ccr(stores(), model="sbm")
+    assert set(sbm["orientation"]) == {"non_oriented"}
+
+
+def test_a_missing_value_names_the_unit_and_the_column() -> None:
+    gap = stores().with_columns(pl.when(pl.col("unit") == "B").then(None).otherwise(pl.col("area")).alias("area"))
+    with pytest.raises(cc.DataError, match=r"unit 'B'.*'area'.*missing"):
+        cc.efficiency(gap, ["employees", "area"], ["sales"])
+    nan = stores().to_pandas()
+    nan["employees"] = nan["employees"].astype(float)
+    nan.loc[3, "employees"] = float("nan")
+    with pytest.raises(cc.DataError, match=r"unit 'D'.*'employees'"):
+        cc.efficiency(nan, ["employees", "area"], ["sales"])
+    text = stores().with_columns(pl.col("area").cast(pl.String))
+    with pytest.raises(cc.DataError, match="area"):
+        cc.efficiency(text, ["employees", "area"], ["sales"])
+
+
+def test_bad_requests_raise() -> None:
+    with pytest.raises(cc.SpecError, match="floor"):
+        cc.efficiency(stores(), ["employees", "floor"], ["sales"])
+    with pytest.raises(cc.SpecError, match="store"):
+        cc.efficiency(stores(), ["employees"], ["sales"], unit="store")
+    with pytest.raises(cc.SpecError, match="model"):
+        cc.efficiency(stores(), ["employees"], ["sales"], model="dea")
+    with pytest.raises(cc.SpecError, match="orientation"):
+        cc.efficiency(stores(), ["employees"], ["sales"], orientation="sideways")
+    with pytest.raises(cc.SpecError):
+        cc.efficiency(stores(), [], ["sales"])
+    negative = stores().with_columns(pl.col("sales") * -1)
+    with pytest.raises(cc.MethodError, match="negative"):
+        cc.efficiency(negative, ["employees"], ["sales"])
+    with pytest.raises(cc.SpecError, match="two or more years"):
+        cc.malmquist(two_years().filter(pl.col("year") == 2020), ["staff"], ["served"])
+
+
+@pytest.mark.filterwarnings("ignore::citycheck.CitycheckWarning")
+def test_efficiency_year_by_year() -> None:
+    t = cc.efficiency(two_years(), ["staff"], ["served"], year="year")
+    assert t.select("unit", "year").rows() == [("A", 2020), ("B", 2020), ("A", 2021), ("B", 2021)]
+    # Year t: B = (1/2) / 1; year t+1: B = (1.5/2) / 2.
+    assert t["score"].to_list() == pytest.approx([1.0, 0.5, 1.0, 0.375], abs=LP)
+    # A pandas frame whose years are floats (as a column with a gap holds them).
+    frame = two_years().to_pandas()
+    frame["year"] = frame["year"].astype(float)
+    assert cc.efficiency(frame, ["staff"], ["served"], year="year")["year"].to_list() == [2020, 2020, 2021, 2021]
+    broken = pd.DataFrame({"unit": ["A"], "year": ["2020a"], "staff": [1], "served": [1]})
+    with pytest.raises(cc.DataError, match="not a year"):
+        cc.efficiency(broken, ["staff"], ["served"], year="year")
+
+
+def test_malmquist_is_the_efficiency_change_times_the_technical_change() -> None:
+    m = cc.malmquist(two_years(), ["staff"], ["served"])
+    assert m.columns == [
+        "unit", "from_year", "to_year", "malmquist", "efficiency_change", "technical_change",
+        "d_from_from", "d_from_to", "d_to_from", "d_to_to", "note",
+    ]  # fmt: skip
+    assert m.select("unit", "from_year", "to_year").rows() == [("A", 2020, 2021), ("B", 2020, 2021)]
+    # A: M = √(2 · 2) = 2, EC 1, TC 2; B: M = 1.5, EC 3/4, TC 2.
+    assert m["malmquist"].to_list() == pytest.approx([2.0, 1.5], abs=LP)
+    assert m["efficiency_change"].to_list() == pytest.approx([1.0, 0.75], abs=LP)
+    assert m["technical_change"].to_list() == pytest.approx([2.0, 2.0], abs=LP)
+    for mi, ec, tc in m.select("malmquist", "efficiency_change", "technical_change").iter_rows():
+        assert math.isclose(mi, ec * tc, rel_tol=1e-12)
+    assert m["d_to_from"][1] == pytest.approx(0.25, abs=LP)
+    assert m["note"].null_count() == 2
+    # Under variable returns A's 2021 output is beyond 2020's technology: no index, and why.
+    v = cc.malmquist(two_years(), ["staff"], ["served"], model="bcc")
+    assert v["malmquist"][0] is None and v["d_from_to"][0] is None
+    assert "D^t(x^t+1): infeasible" in v["note"][0]
+
+
+def test_malmquist_over_three_years_pairs_consecutive_years() -> None:
+    third = pl.DataFrame({"unit": ["A", "B"], "year": [2022, 2022], "staff": [1, 2], "served": [2.0, 3.0]})
+    m = cc.malmquist(pl.concat([third, two_years()]), ["staff"], ["served"], "unit", "year")
+    assert m.select("from_year", "to_year").unique(maintain_order=True).rows() == [(2020, 2021), (2021, 2022)]

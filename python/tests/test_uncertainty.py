@@ -1,0 +1,106 @@
+"""cc.uncertainty: the Monte Carlo uncertainty analysis of the ranking from Python, on the
+shipped Liaoning example (tests/it/uncertainty.rs has the full set)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+import citycheck as cc
+
+
+def panel(liaoning: pl.DataFrame) -> cc.Panel:
+    return cc.Panel.from_frame(liaoning, unit="city")
+
+
+def one_alternative_each() -> list[dict[str, Any]]:
+    """Every input fixed to the nominal spec's own choice: every draw is the nominal run."""
+    spec = cc.checkup_default_spec()
+    return [
+        {"stage": "normalize", "alternatives": [spec["normalize"]]},
+        {"stage": "weights", "alternatives": [spec["weights"]], "probabilities": [1.0]},
+        {"stage": "weights", "perturb": 0.0},
+        {"stage": "aggregate", "alternatives": [spec["aggregate"]]},
+        {"stage": "impute", "alternatives": [spec["impute"]]},
+        {"stage": "exclude", "indicators": []},
+    ]
+
+
+def uncertain(seed: int) -> dict[str, Any]:
+    return {
+        "draws": 30,
+        "seed": seed,
+        "sensitivity": {"rows": 4, "bootstrap": 20},
+        "inputs": [
+            {"stage": "normalize", "alternatives": ["min_max", "rank"], "probabilities": [0.7, 0.3]},
+            {"stage": "weights", "perturb": 0.2},
+        ],
+    }
+
+
+def test_one_alternative_per_input_reproduces_the_nominal_ranks(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
+    config = {"draws": 50, "seed": 1, "inputs": one_alternative_each(), "sensitivity": {"rows": 4, "bootstrap": 10}}
+    u = cc.uncertainty(panel(liaoning), catalog, config)
+    assert (u.draws, u.seed) == (50, 1)
+    assert u.table.columns == [
+        "unit", "year", "node", "nominal_score", "nominal_rank", "median_rank", "q05_rank", "q95_rank",
+        "mean_score", "sd_score",
+    ]  # fmt: skip
+    index = u.table.filter(pl.col("node") == "index")
+    # 14 cities × 5 years.
+    assert index.height == 14 * 5
+    ranked = u.table.filter(pl.col("nominal_rank").is_not_null())
+    assert ranked.height > 0
+    # Zero-width intervals: every quantile is the nominal rank, the spread 0.
+    for column in ("median_rank", "q05_rank", "q95_rank"):
+        assert (ranked[column] == ranked["nominal_rank"]).all(), column
+    assert (ranked["sd_score"] == 0.0).all()
+    assert ranked["mean_score"].to_list() == pytest.approx(ranked["nominal_score"].to_list(), abs=1e-12)
+    # The nominal ranks are those of cc.score with the same spec.
+    scores = cc.score(panel(liaoning), catalog).scores.filter(pl.col("kind") == "index").select("unit", "year", "rank")
+    joined = index.join(scores, on=["unit", "year"])
+    assert joined.height == index.height
+    assert (joined["nominal_rank"].cast(pl.Int64) == joined["rank"].cast(pl.Int64)).all()
+    # The rank shift never changes: one row per input, no index to apportion.
+    assert u.sensitivity.columns[:3] == ["target", "input", "s1"]
+    assert u.sensitivity.height == 6
+    assert u.sensitivity["s1"].null_count() == 6 and u.sensitivity["st"].null_count() == 6
+
+
+def test_the_same_seed_gives_the_same_tables(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
+    first = cc.uncertainty(panel(liaoning), catalog, uncertain(5))
+    second = cc.uncertainty(panel(liaoning), catalog, uncertain(5))
+    assert_frame_equal(first.table, second.table)
+    assert_frame_equal(first.sensitivity, second.sensitivity)
+    assert first.sensitivity["input"].to_list() == ["normalize", "weights_perturb"]
+    # Real uncertainty: the quantiles are ordered and within the 14 ranks, and some unit moves.
+    ranked = first.table.filter(pl.col("median_rank").is_not_null())
+    assert ((ranked["q05_rank"] <= ranked["median_rank"]) & (ranked["median_rank"] <= ranked["q95_rank"])).all()
+    assert ranked["q05_rank"].min() >= 1 and ranked["q95_rank"].max() <= 14
+    assert (ranked["q05_rank"] < ranked["q95_rank"]).any()
+    # draws= and seed= override the config's.
+    other = cc.uncertainty(panel(liaoning), catalog, uncertain(5), draws=10, seed=6)
+    assert (other.draws, other.seed) == (10, 6)
+
+
+def test_write_and_repr(catalog: cc.Catalog, liaoning: pl.DataFrame, tmp_path: Path) -> None:
+    u = cc.uncertainty(panel(liaoning), catalog, {"draws": 5, "inputs": [{"stage": "weights", "perturb": 0.1}]})
+    paths = u.write(tmp_path)
+    assert sorted(p.name for p in paths) == ["sensitivity.csv", "uncertainty.csv"]
+    assert pl.read_csv(tmp_path / "uncertainty.csv").height == u.table.height
+    assert "5 draws" in repr(u) and "<b>" in u._repr_html_()
+
+
+def test_bad_configs_raise(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
+    with pytest.raises(cc.SpecError, match="draws"):
+        cc.uncertainty(panel(liaoning), catalog, {"draws": 0})
+    with pytest.raises(cc.SpecError, match="drawz"):
+        cc.uncertainty(panel(liaoning), catalog, {"drawz": 10})
+    with pytest.raises(cc.SpecError, match="min_maxx"):
+        cc.uncertainty(panel(liaoning), catalog, {"inputs": [{"stage": "normalize", "alternatives": ["min_maxx"]}]})
+    with pytest.raises(cc.SpecError):
+        cc.uncertainty(panel(liaoning), catalog, {"draws": 5, "inputs": [{"stage": "exclude", "indicators": ["nope"]}]})
