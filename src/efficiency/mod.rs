@@ -32,7 +32,7 @@ use crate::error::{Error, Location, Result};
 use crate::kernels::ArrayView2;
 
 pub use malmquist::{malmquist, MalmquistUnit};
-pub use output::{malmquist_dataframe, write_csv, MALMQUIST_COLUMNS};
+pub use output::{malmquist_dataframe, MALMQUIST_COLUMNS};
 
 /// The DEA model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,12 +2,7 @@
 //! `malmquist.csv` (a row per unit and consecutive pair of years), built once here for the
 //! command line and the Python binding.
 
-use std::path::{Path, PathBuf};
-
 use polars::prelude::*;
-
-use crate::error::Result;
-use crate::io::{write_table, OutputFormat};
 
 use super::{Efficiency, MalmquistUnit};
 
@@ -115,13 +110,4 @@ pub fn malmquist_dataframe(from_year: i32, to_year: i32, units: &[MalmquistUnit]
         numbers("d_to_to", |u| u.d_to_to),
         Column::new("note".into(), units.iter().map(|u| u.note.as_deref()).collect::<Vec<Option<&str>>>()),
     ])
-}
-
-/// Writes `df` as `dir/name.csv` (text cells a spreadsheet would run as a formula
-/// neutralised, as every citycheck table); returns the path. `dir` must exist.
-///
-/// # Errors
-/// [`crate::Error::Io`] or [`crate::Error::Data`] when the file cannot be written.
-pub fn write_csv(dir: &Path, name: &str, df: &mut DataFrame) -> Result<PathBuf> {
-    write_table(dir, name, OutputFormat::Csv, df)
 }

@@ -134,8 +134,12 @@ fn fill_and_rename(temporary: &Path, path: &Path, write: impl FnOnce(&mut fs::Fi
 
 /// Writes `df` as `dir/name.csv` (or `.parquet`, or `.xlsx`: a workbook of one sheet); returns
 /// the path. In a CSV, text cells that a spreadsheet would run as a formula are neutralised
-/// ([`neutralize_formula`]); cells with a comma, a quote or a line break are quoted.
-pub(crate) fn write_table(dir: &Path, name: &str, format: OutputFormat, df: &mut DataFrame) -> Result<PathBuf> {
+/// ([`neutralize_formula`]); cells with a comma, a quote or a line break are quoted. Every file
+/// is written whole or not at all (a temporary file renamed into place). `dir` must exist.
+///
+/// # Errors
+/// [`Error::Io`] or [`Error::Data`] when the file cannot be written.
+pub fn write_table(dir: &Path, name: &str, format: OutputFormat, df: &mut DataFrame) -> Result<PathBuf> {
     let path = dir.join(match format {
         OutputFormat::Csv => format!("{name}.csv"),
         OutputFormat::Parquet => format!("{name}.parquet"),

@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use citycheck::efficiency::{dea, malmquist, malmquist_dataframe, write_csv, DeaData, DeaOptions, Model, Orientation};
+use citycheck::efficiency::{dea, malmquist, malmquist_dataframe, DeaData, DeaOptions, Model, Orientation};
 use citycheck::error::Location;
+use citycheck::io::{write_table, OutputFormat};
 use citycheck::kernels::{from_rows, Array2};
 use citycheck::polars::prelude::{DataFrame, PolarsError, PolarsResult};
 use citycheck::{Error, Result};
@@ -181,7 +182,7 @@ pub fn run(args: &EfficiencyArgs) -> Result<Vec<PathBuf>> {
         append(&mut table, r.to_dataframe(*year))?;
     }
     let mut table = table.ok_or_else(|| Error::NotInData("no data row".into()))?;
-    let mut written = vec![write_csv(&args.out, "efficiency", &mut table)?];
+    let mut written = vec![write_table(&args.out, "efficiency", OutputFormat::Csv, &mut table)?];
     let dated: Vec<(i32, &Year)> = years.iter().filter_map(|(y, d)| y.map(|y| (y, d))).collect();
     if dated.len() >= 2 {
         // Malmquist with the model's returns (CCR, METHODS' default; BCC when asked; SBM → CCR).
@@ -196,7 +197,7 @@ pub fn run(args: &EfficiencyArgs) -> Result<Vec<PathBuf>> {
             append(&mut table, malmquist_dataframe(y0, y1, &malmquist(&da, &db, model)?))?;
         }
         if let Some(mut table) = table {
-            written.push(write_csv(&args.out, "malmquist", &mut table)?);
+            written.push(write_table(&args.out, "malmquist", OutputFormat::Csv, &mut table)?);
         }
     }
     Ok(written)
