@@ -11,6 +11,7 @@ mod matrix;
 mod series;
 mod table;
 pub mod template;
+mod unit_rows;
 mod validate;
 
 use std::path::Path;
@@ -23,6 +24,7 @@ pub use layout::{Layout, ReadOptions, NOT_APPLICABLE_MARKS};
 pub use matrix::{read_decision_matrix, read_pairwise_matrix, DecisionMatrix};
 pub use series::{read_series, NamedSeries};
 pub(crate) use table::{Cell, CellRef, RawTable};
+pub use unit_rows::{read_unit_rows, UnitRows};
 pub use validate::{Validation, ValidationMode};
 
 /// Which of the three evidence sources an observation comes from.

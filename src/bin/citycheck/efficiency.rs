@@ -8,6 +8,7 @@ use citycheck::efficiency::{dea, malmquist, malmquist_dataframe, DeaData, DeaOpt
 use citycheck::error::Location;
 use citycheck::io::{write_table, OutputFormat};
 use citycheck::kernels::{from_rows, Array2};
+use citycheck::panel::read_unit_rows;
 use citycheck::polars::prelude::{DataFrame, PolarsError, PolarsResult};
 use citycheck::{Error, Result};
 
@@ -35,27 +36,6 @@ pub struct EfficiencyArgs {
     pub out: PathBuf,
 }
 
-/// Splits one CSV line (double quotes around fields with commas; "" inside quotes).
-fn split_csv(line: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => fields.push(std::mem::take(&mut field)),
-            _ => field.push(c),
-        }
-    }
-    fields.push(field);
-    fields.into_iter().map(|f| f.trim().to_string()).collect()
-}
-
 fn data_error(location: Location, message: impl Into<String>) -> Error {
     Error::Data { location: Box::new(location), message: message.into() }
 }
@@ -67,66 +47,30 @@ struct Year {
     y: Array2<f64>,
 }
 
-/// Reads the table: rows grouped by year (`None` without a year column).
+/// Reads the table (the library's reader: CSV, Parquet or `.xlsx`): rows grouped by year
+/// (`None` without a year column).
 fn read(args: &EfficiencyArgs) -> Result<BTreeMap<Option<i32>, Year>> {
     let path = &args.data;
-    let at = |row: Option<usize>, column: Option<&str>| Location {
-        file: Some(path.display().to_string()),
-        row,
-        column: column.map(str::to_string),
-        ..Default::default()
-    };
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.clone(), source })?;
-    let text = text.trim_start_matches('\u{feff}');
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines.next().ok_or_else(|| data_error(at(None, None), "the table is empty"))?;
-    let header = split_csv(header);
-    let find = |name: &str| header.iter().position(|h| h == name);
-    let unit = find(&args.unit_column).ok_or_else(|| {
-        data_error(at(Some(1), None), format!("no unit column '{}' (--unit-column)", args.unit_column))
-    })?;
-    let year = find(&args.year_column);
-    if args.year.is_some() && year.is_none() {
-        return Err(data_error(at(Some(1), None), format!("--year needs a year column '{}'", args.year_column)));
+    let columns: Vec<String> = args.inputs.iter().chain(&args.outputs).cloned().collect();
+    let table = read_unit_rows(path, &args.unit_column, &args.year_column, &columns)?;
+    if args.year.is_some() && table.years.iter().all(Option::is_none) {
+        let at = Location { file: Some(path.display().to_string()), ..Default::default() };
+        return Err(data_error(at, format!("--year needs a year column '{}'", args.year_column)));
     }
-    let columns = |names: &[String]| -> Result<Vec<usize>> {
-        names
-            .iter()
-            .map(|n| {
-                find(n)
-                    .ok_or_else(|| data_error(at(Some(1), Some(n.as_str())), format!("no column '{n}' in the table")))
-            })
-            .collect()
-    };
-    let (xc, yc) = (columns(&args.inputs)?, columns(&args.outputs)?);
     // Per year (None without a year column): unit names, input rows, output rows.
     type Rows = (Vec<String>, Vec<Vec<f64>>, Vec<Vec<f64>>);
     let mut rows: BTreeMap<Option<i32>, Rows> = BTreeMap::new();
-    for (n, line) in lines {
-        let fields = split_csv(line);
-        let row = n + 1;
-        let cell = |c: usize| fields.get(c).map_or("", String::as_str);
-        let y = match year {
-            Some(c) => {
-                Some(cell(c).parse::<f64>().ok().filter(|v| v.fract() == 0.0).map(|v| v as i32).ok_or_else(|| {
-                    data_error(at(Some(row), Some(args.year_column.as_str())), format!("'{}' is not a year", cell(c)))
-                })?)
-            }
-            None => None,
-        };
-        if args.year.is_some() && y != args.year {
+    let m = args.inputs.len();
+    for ((unit, year), mut values) in table.units.into_iter().zip(table.years).zip(table.values) {
+        if args.year.is_some() && year != args.year {
             continue;
         }
-        let name = cell(unit).to_string();
-        if name.is_empty() {
-            return Err(data_error(at(Some(row), Some(args.unit_column.as_str())), "no unit name"));
-        }
-        // A missing or non-numeric value is NaN here; the library refuses it naming the unit.
-        let values = |cs: &[usize]| -> Vec<f64> { cs.iter().map(|&c| cell(c).parse().unwrap_or(f64::NAN)).collect() };
-        let entry = rows.entry(y).or_default();
-        entry.0.push(name);
-        entry.1.push(values(&xc));
-        entry.2.push(values(&yc));
+        // An empty value is NaN here; the library refuses it naming the unit.
+        let outputs = values.split_off(m);
+        let entry = rows.entry(year).or_default();
+        entry.0.push(unit);
+        entry.1.push(values);
+        entry.2.push(outputs);
     }
     if rows.is_empty() {
         return Err(Error::NotInData(match args.year {
