@@ -1,8 +1,9 @@
 //! Long and wide layouts: a [`RawTable`] → a [`Panel`].
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
+use polars::prelude::{PlHashMap, PlHashSet};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::table::{CellRef, RawTable};
@@ -192,11 +193,19 @@ fn check_unit_column(table: &RawTable, unit_col: usize, given: Option<&str>) -> 
     if given.is_some() || !table.names[unit_col].trim().eq_ignore_ascii_case("unit") {
         return Ok(());
     }
-    let mut distinct: Vec<String> =
-        (0..table.rows()).filter_map(|r| text(table.cell(unit_col, r)).map(|t| t.into_owned())).collect();
+    // Distinct names borrowed from the table (a long table repeats each unit on many rows).
+    let mut seen: PlHashSet<Cow<'_, str>> = PlHashSet::default();
+    let mut last: Option<Cow<'_, str>> = None;
+    for r in 0..table.rows() {
+        let Some(t) = text(table.cell(unit_col, r)) else { continue };
+        if last.as_ref() != Some(&t) {
+            seen.insert(t.clone());
+            last = Some(t);
+        }
+    }
+    let mut distinct: Vec<Cow<'_, str>> = seen.into_iter().collect();
     distinct.sort_unstable();
-    distinct.dedup();
-    let measurement: Vec<&String> = distinct.iter().filter(|t| is_measurement_unit(t)).collect();
+    let measurement: Vec<&Cow<'_, str>> = distinct.iter().filter(|t| is_measurement_unit(t)).collect();
     if distinct.is_empty() || 2 * measurement.len() < distinct.len() {
         return Ok(());
     }
@@ -238,6 +247,14 @@ pub(crate) fn is_not_applicable(cell: CellRef<'_>) -> bool {
 
 /// Reads a value cell: a number, a missing mark (→ `NaN`), or a problem description.
 pub(crate) fn parse_value(cell: CellRef<'_>) -> std::result::Result<f64, String> {
+    // The common case first: a number written plainly (no mark parses to a finite number).
+    if let CellRef::Text(s) = cell {
+        if let Ok(x) = s.parse::<f64>() {
+            if x.is_finite() {
+                return Ok(x);
+            }
+        }
+    }
     match cell {
         CellRef::Empty => Ok(f64::NAN),
         CellRef::Number(x) if x.is_finite() => Ok(x),
@@ -270,6 +287,10 @@ fn parse_year(cell: CellRef<'_>) -> std::result::Result<i32, String> {
         CellRef::Empty => Err("the year is empty".to_string()),
         CellRef::Number(x) if x.fract() == 0.0 && (1000.0..=9999.0).contains(&x) => Ok(x as i32),
         CellRef::Number(x) => bad(x.to_string()),
+        // The common case first: four ASCII digits.
+        CellRef::Text(s) if s.len() == 4 && !s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(s.bytes().fold(0, |y, b| y * 10 + i32::from(b - b'0')))
+        }
         CellRef::Text(s) => {
             // "2024" and "2024年" are years; "2024.0" comes from spreadsheets that store years as floats.
             let t = s.trim().trim_end_matches('年');
@@ -296,12 +317,23 @@ fn text(cell: CellRef<'_>) -> Option<Cow<'_, str>> {
 #[derive(Default)]
 pub(crate) struct Builder {
     panel: Panel,
-    unit_index: HashMap<String, u32>,
-    indicator_index: HashMap<String, u32>,
+    unit_index: PlHashMap<String, u32>,
+    indicator_index: PlHashMap<String, u32>,
+    /// The unit of the row pushed last (long tables hold a unit's rows together).
+    last_unit: Option<u32>,
 }
 
 impl Builder {
     fn unit(&mut self, name: &str) -> u32 {
+        if let Some(u) = self.last_unit.filter(|&u| self.panel.units[u as usize] == name) {
+            return u;
+        }
+        let u = self.unit_lookup(name);
+        self.last_unit = Some(u);
+        u
+    }
+
+    fn unit_lookup(&mut self, name: &str) -> u32 {
         if let Some(&u) = self.unit_index.get(name) {
             return u;
         }
@@ -309,6 +341,16 @@ impl Builder {
         self.panel.units.push(name.to_string());
         self.unit_index.insert(name.to_string(), u);
         u
+    }
+
+    fn indicator(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.indicator_index.get(name) {
+            return i;
+        }
+        let i = self.panel.indicators.len() as u32;
+        self.panel.indicators.push(name.to_string());
+        self.indicator_index.insert(name.to_string(), i);
+        i
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -323,15 +365,7 @@ impl Builder {
         column: usize,
     ) {
         let u = self.unit(unit);
-        let i = match self.indicator_index.get(indicator) {
-            Some(&i) => i,
-            None => {
-                let i = self.panel.indicators.len() as u32;
-                self.panel.indicators.push(indicator.to_string());
-                self.indicator_index.insert(indicator.to_string(), i);
-                i
-            }
-        };
+        let i = self.indicator(indicator);
         let p = &mut self.panel;
         p.unit.push(u);
         p.year.push(year);
@@ -340,6 +374,25 @@ impl Builder {
         p.source.push(source);
         p.row.push(row as u32);
         p.column.push(column as u32);
+    }
+
+    /// Appends the observations of `other` (read from the rows after this builder's),
+    /// numbering its new units and indicators after this builder's.
+    fn append(&mut self, other: Builder) {
+        let o = other.panel;
+        let units: Vec<u32> = o.units.iter().map(|name| self.unit_lookup(name)).collect();
+        let indicators: Vec<u32> = o.indicators.iter().map(|name| self.indicator(name)).collect();
+        let offset = self.panel.value.len();
+        let p = &mut self.panel;
+        p.unit.extend(o.unit.iter().map(|&u| units[u as usize]));
+        p.indicator.extend(o.indicator.iter().map(|&i| indicators[i as usize]));
+        p.year.extend_from_slice(&o.year);
+        p.value.extend_from_slice(&o.value);
+        p.source.extend_from_slice(&o.source);
+        p.row.extend_from_slice(&o.row);
+        p.column.extend_from_slice(&o.column);
+        p.not_applicable.extend(o.not_applicable.iter().map(|k| k + offset));
+        self.last_unit = None;
     }
 
     /// Marks the observation pushed last as not applicable (its value is `NaN`).
@@ -364,69 +417,23 @@ impl Builder {
     }
 }
 
-pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Result<Panel> {
-    let o = options;
-    let unit_col = required(
-        find_column(table, o.unit_column.as_deref(), UNIT_NAMES, "unit", "unit_column")?,
-        table,
-        "unit",
-        UNIT_NAMES,
-        "unit_column",
-    )?;
-    check_unit_column(table, unit_col, o.unit_column.as_deref())?;
-    let year_col = required(
-        find_column(table, o.year_column.as_deref(), YEAR_NAMES, "year", "year_column")?,
-        table,
-        "year",
-        YEAR_NAMES,
-        "year_column",
-    )?;
-    let indicator_col =
-        find_column(table, o.indicator_column.as_deref(), INDICATOR_NAMES, "indicator", "indicator_column")?;
-    let value_col = find_column(table, o.value_column.as_deref(), VALUE_NAMES, "value", "value_column")?;
-    let source_col = find_column(table, o.source_column.as_deref(), SOURCE_NAMES, "source", "source_column")?;
-    let layout = match o.layout {
-        Layout::Auto if indicator_col.is_some() && value_col.is_some() => Layout::Long,
-        Layout::Auto => Layout::Wide,
-        explicit => explicit,
-    };
-    let mut attribute_cols = Vec::new();
-    for name in &o.attributes {
-        attribute_cols.push(find_column(table, Some(name), &[], "attribute", "attributes")?.expect("named column"));
-    }
+/// The columns the row reader needs, found once for the whole table.
+struct RowColumns<'c> {
+    layout: Layout,
+    unit_col: usize,
+    year_col: usize,
+    indicator_col: Option<usize>,
+    source_col: Option<usize>,
+    value_columns: &'c [usize],
+}
 
+/// Reads the observations of the data rows `rows` into a builder of their own, with the
+/// problems met (in row order).
+fn read_rows(table: &RawTable, columns: &RowColumns<'_>, rows: std::ops::Range<usize>) -> (Builder, Vec<Issue>) {
+    let RowColumns { layout, unit_col, year_col, indicator_col, source_col, value_columns } = *columns;
     let mut issues = Vec::new();
     let mut builder = Builder::default();
-    let mut used = vec![unit_col, year_col];
-    used.extend(&attribute_cols);
-    used.extend(source_col);
-
-    let value_columns: Vec<usize> = match layout {
-        Layout::Long => {
-            let ind = required(indicator_col, table, "indicator", INDICATOR_NAMES, "indicator_column")?;
-            let val = required(value_col, table, "value", VALUE_NAMES, "value_column")?;
-            used.extend([ind, val]);
-            vec![val]
-        }
-        _ => (0..table.names.len()).filter(|j| !used.contains(j)).collect(),
-    };
-    if value_columns.is_empty() {
-        return Err(Error::data(
-            table.location(None, None),
-            "no indicator columns: the table has only unit, year and attribute columns",
-        ));
-    }
-    if layout == Layout::Long {
-        for (j, name) in table.names.iter().enumerate().filter(|(j, _)| !used.contains(j)) {
-            issues.push(Issue::new(
-                IssueKind::IgnoredColumn,
-                table.location(None, Some(name)),
-                format!("column '{}' is not read (long layout; declare it in attributes to keep it)", table.names[j]),
-            ));
-        }
-    }
-
-    for r in 0..table.rows() {
+    for r in rows {
         let Some(unit) = text(table.cell(unit_col, r)) else {
             issues.push(Issue::new(
                 IssueKind::MissingKey,
@@ -460,7 +467,7 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
                 }
             },
         };
-        for &vc in &value_columns {
+        for &vc in value_columns {
             let indicator = match layout {
                 Layout::Long => {
                     let ic = indicator_col.expect("long layout has an indicator column");
@@ -500,6 +507,88 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
             };
             builder.push(&unit, year, &indicator, value, source, r + 2, vc);
         }
+    }
+
+    (builder, issues)
+}
+
+pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Result<Panel> {
+    let o = options;
+    let unit_col = required(
+        find_column(table, o.unit_column.as_deref(), UNIT_NAMES, "unit", "unit_column")?,
+        table,
+        "unit",
+        UNIT_NAMES,
+        "unit_column",
+    )?;
+    check_unit_column(table, unit_col, o.unit_column.as_deref())?;
+    let year_col = required(
+        find_column(table, o.year_column.as_deref(), YEAR_NAMES, "year", "year_column")?,
+        table,
+        "year",
+        YEAR_NAMES,
+        "year_column",
+    )?;
+    let indicator_col =
+        find_column(table, o.indicator_column.as_deref(), INDICATOR_NAMES, "indicator", "indicator_column")?;
+    let value_col = find_column(table, o.value_column.as_deref(), VALUE_NAMES, "value", "value_column")?;
+    let source_col = find_column(table, o.source_column.as_deref(), SOURCE_NAMES, "source", "source_column")?;
+    let layout = match o.layout {
+        Layout::Auto if indicator_col.is_some() && value_col.is_some() => Layout::Long,
+        Layout::Auto => Layout::Wide,
+        explicit => explicit,
+    };
+    let mut attribute_cols = Vec::new();
+    for name in &o.attributes {
+        attribute_cols.push(find_column(table, Some(name), &[], "attribute", "attributes")?.expect("named column"));
+    }
+
+    let mut issues = Vec::new();
+    let mut used = vec![unit_col, year_col];
+    used.extend(&attribute_cols);
+    used.extend(source_col);
+
+    let value_columns: Vec<usize> = match layout {
+        Layout::Long => {
+            let ind = required(indicator_col, table, "indicator", INDICATOR_NAMES, "indicator_column")?;
+            let val = required(value_col, table, "value", VALUE_NAMES, "value_column")?;
+            used.extend([ind, val]);
+            vec![val]
+        }
+        _ => (0..table.names.len()).filter(|j| !used.contains(j)).collect(),
+    };
+    if value_columns.is_empty() {
+        return Err(Error::data(
+            table.location(None, None),
+            "no indicator columns: the table has only unit, year and attribute columns",
+        ));
+    }
+    if layout == Layout::Long {
+        for (j, name) in table.names.iter().enumerate().filter(|(j, _)| !used.contains(j)) {
+            issues.push(Issue::new(
+                IssueKind::IgnoredColumn,
+                table.location(None, Some(name)),
+                format!("column '{}' is not read (long layout; declare it in attributes to keep it)", table.names[j]),
+            ));
+        }
+    }
+
+    // Blocks of rows read side by side, each into its own builder; joined in row order, so
+    // units and indicators are numbered by first appearance and problems listed by row, as
+    // one pass would.
+    let row_columns =
+        RowColumns { layout, unit_col, year_col, indicator_col, source_col, value_columns: &value_columns };
+    let rows = table.rows();
+    let blocks = if rows < 65_536 { 1 } else { 4 * rayon::current_num_threads() };
+    let size = rows.div_ceil(blocks).max(1);
+    let parts: Vec<(Builder, Vec<Issue>)> = (0..rows.div_ceil(size))
+        .into_par_iter()
+        .map(|b| read_rows(table, &row_columns, b * size..((b + 1) * size).min(rows)))
+        .collect();
+    let mut builder = Builder::default();
+    for (part, part_issues) in parts {
+        builder.append(part);
+        issues.extend(part_issues);
     }
 
     // Attributes: one value per unit; a unit with two different values is refused.
@@ -571,7 +660,7 @@ pub(crate) fn attach_attributes(panel: &mut Panel, table: &RawTable, unit_column
         "unit_column",
     )?;
     check_unit_column(table, unit_col, unit_column)?;
-    let index: HashMap<&str, usize> = panel.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
+    let index: PlHashMap<&str, usize> = panel.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
     // Row of each panel unit in the table; units the panel does not have are not needed.
     let mut row_of = vec![None; panel.units.len()];
     for r in 0..table.rows() {

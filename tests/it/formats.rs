@@ -98,3 +98,72 @@ fn parquet_output_folder() {
     assert!(dir.path().join("weights.parquet").exists());
     assert!(dir.path().join("run.json").exists());
 }
+
+/// A long file of more than 65,536 rows is read in blocks side by side; the panel must be the
+/// one a single pass gives: units and indicators numbered by first appearance (a unit whose
+/// rows are spread over several blocks keeps one number), every observation with its value and
+/// input row, not-applicable marks at their positions, and problems listed in row order.
+#[test]
+fn a_long_file_read_in_blocks_equals_one_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.csv");
+    let rows = 100_003usize;
+    let mut csv = String::from("city,year,indicator,value\n");
+    // (unit, year, indicator, expected value or None for missing/not applicable)
+    let mut expected: Vec<(String, i32, String, Option<f64>)> = Vec::new();
+    let mut not_applicable = Vec::new();
+    let mut problem_rows = Vec::new();
+    for r in 0..rows {
+        // Units cycle with a period prime to the block size, so each appears in every block;
+        // the first rows name them in a scrambled order.
+        let unit = format!("C{:03}", (r * 37) % 101);
+        let year = 2015 + (r % 7) as i32;
+        let indicator = format!("i{}", (r / 101) % 13);
+        let (cell, value) = match r {
+            _ if r % 9_973 == 17 => ("不适用".to_string(), None),
+            _ if r % 12_345 == 5 => ("12,5".to_string(), None),
+            _ if r % 4_099 == 0 => (format!(" {} ", r as f64 / 8.0), Some(r as f64 / 8.0)),
+            _ => (format!("{}", r as f64 * 0.25 - 7.0), Some(r as f64 * 0.25 - 7.0)),
+        };
+        if cell == "不适用" {
+            not_applicable.push(r);
+        }
+        if cell == "12,5" {
+            problem_rows.push(r + 2);
+        }
+        // Every tenth year written the way a Chinese spreadsheet writes it.
+        let year_cell = if r % 10 == 3 { format!("{year}年") } else { year.to_string() };
+        let cell = if cell.contains(',') { format!("\"{cell}\"") } else { cell };
+        csv.push_str(&format!("{unit},{year_cell},{indicator},{cell}\n"));
+        expected.push((unit, year, indicator, value));
+    }
+    std::fs::write(&path, csv).unwrap();
+    let panel = Panel::read(&path, &city()).unwrap();
+
+    assert_eq!(panel.len(), rows);
+    let mut units: Vec<String> = Vec::new();
+    let mut indicators: Vec<String> = Vec::new();
+    for (unit, _, indicator, _) in &expected {
+        if !units.contains(unit) {
+            units.push(unit.clone());
+        }
+        if !indicators.contains(indicator) {
+            indicators.push(indicator.clone());
+        }
+    }
+    assert_eq!(panel.units(), units.as_slice());
+    assert_eq!(panel.indicator_names(), indicators.as_slice());
+    for (k, (unit, year, indicator, value)) in expected.iter().enumerate() {
+        let (u, y, i, v, _) = panel.observation(k);
+        assert_eq!((&panel.units()[u], y, &panel.indicator_names()[i]), (unit, *year, indicator), "row {}", k + 2);
+        match value {
+            Some(x) => assert_eq!(v, *x, "row {}", k + 2),
+            None => assert!(v.is_nan(), "row {}", k + 2),
+        }
+        assert_eq!(panel.location(k).row, Some(k + 2));
+        assert_eq!(panel.is_not_applicable(k), not_applicable.contains(&k), "row {}", k + 2);
+    }
+    let rows_reported: Vec<usize> = panel.read_issues().iter().filter_map(|i| i.location.row).collect();
+    assert_eq!(rows_reported, problem_rows);
+    assert!(panel.read_issues()[0].message.contains("thousands separators"), "{}", panel.read_issues()[0].message);
+}
