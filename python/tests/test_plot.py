@@ -190,9 +190,9 @@ def test_radar_needs_three_groups(catalog: cc.Catalog) -> None:
 
 
 def test_unknown_units_nodes_and_languages_are_refused(result: cc.Result, diagnosis: cc.Diagnosis) -> None:
-    with pytest.raises(cc.SpecError, match="no unit '北京市'.*沈阳市"):
+    with pytest.raises(cc.SpecError, match=r"no unit '北京市'.*沈阳市"):
         result.plot.radar("北京市")
-    with pytest.raises(cc.SpecError, match="no node 'ecolgy'.*ecology"):
+    with pytest.raises(cc.SpecError, match=r"no node 'ecolgy'.*ecology"):
         result.plot.ranking(2012, "ecolgy")
     with pytest.raises(cc.SpecError, match="'en' or 'zh'"):
         result.plot.ranking(2012, lang="fr")
