@@ -31,6 +31,7 @@ Chinese characters would show as boxes.
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import warnings as _warnings
@@ -84,6 +85,8 @@ _PROBE = "城市体检评估综合指数排名得分"
 _FILE_HINTS = ("cjk", "sourcehan", "wqy", "msyh", "pingfang", "simhei", "hiragino", "heiti", "notosanssc")
 # The font chosen, once per process (the warning is given once).
 _chosen: dict[str, str | None] = {}
+# The figure class of the charts, made on the first chart.
+_figure_classes: dict[str, type[Figure]] = {}
 
 _LEVEL_COLORS = {"red": "#d62728", "yellow": "#f2c14e", "green": "#2ca02c"}
 _LEVEL_NAMES = {
@@ -193,11 +196,28 @@ def _chart_style() -> Iterator[None]:
         yield
 
 
+def _figure_class() -> type[Figure]:
+    """matplotlib's Figure with a PNG of itself for Jupyter (``_repr_png_``): a figure made
+    without pyplot is shown whether or not pyplot's inline backend was ever loaded. Made once,
+    on the first chart (matplotlib is imported only then)."""
+    if "class" not in _figure_classes:
+        from matplotlib.figure import Figure
+
+        class ChartFigure(Figure):
+            """A citycheck chart: a matplotlib Figure that Jupyter shows as a PNG."""
+
+            def _repr_png_(self) -> bytes:
+                buffer = io.BytesIO()
+                self.savefig(buffer, format="png")
+                return buffer.getvalue()
+
+        _figure_classes["class"] = ChartFigure
+    return _figure_classes["class"]
+
+
 def _figure(width: float, height: float) -> Figure:
     """A new figure (no pyplot: nothing global, no window), laid out when drawn."""
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), layout="constrained")
+    return _figure_class()(figsize=(width, height), layout="constrained")
 
 
 def _fix_tick_fonts(*axes: Axes) -> None:

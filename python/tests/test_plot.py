@@ -146,6 +146,19 @@ def test_ranking_has_a_bar_per_unit_with_its_score(result: cc.Result, tmp_path: 
     assert ax.title.get_fontfamily()[0] == font
 
 
+def test_jupyter_shows_a_chart_as_png_without_pyplot(result: cc.Result, no_tofu: None) -> None:
+    # Figures are made without pyplot, so Jupyter's inline backend may never have registered a
+    # display for them: the figure gives its own PNG.
+    code = (
+        "import sys, tempfile, citycheck as cc; r = cc.run(out=tempfile.mkdtemp()); "
+        "png = r.plot.ranking(2012)._repr_png_(); "
+        "print(png[:8] == b'\\x89PNG\\r\\n\\x1a\\n', 'matplotlib.pyplot' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"]
+    assert result.plot.radar("沈阳市")._repr_png_().startswith(PNG_SIGNATURE)
+
+
 def test_ranking_of_a_group_in_english(result: cc.Result, tmp_path: Path, no_tofu: None) -> None:
     figure = result.plot.ranking(2010, "ecology", lang="en")
     ax = figure.axes[0]
