@@ -4,9 +4,11 @@
 # builds the extension (maturin develop, debug) into the venv .venv, created here if absent,
 # checks the native stub against it (mypy stubtest), runs the pytest suite in python/tests
 # (with the README's Python quick start and the docstring examples) and executes the example
-# notebook python/examples/quickstart.ipynb.
+# notebook python/examples/quickstart.ipynb. The chart tests (python/tests/test_plot.py) save
+# PNGs with Chinese text: when matplotlib finds no CJK font, Debian's fonts-noto-cjk is
+# installed with apt-get (as root, or through sudo); without apt-get, install a CJK font by hand.
 # Needs only Rust and Python 3 (≥ 3.9); pip downloads maturin, pytest, polars, pandas,
-# pyarrow, numpy, mypy and ruff the first time.
+# pyarrow, numpy, matplotlib, mypy and ruff the first time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -20,14 +22,14 @@ fi
 # shellcheck disable=SC1091
 source "$venv/bin/activate"
 
-echo "== pip install maturin pytest polars pandas pyarrow numpy mypy ruff"
-python -m pip install --quiet --disable-pip-version-check maturin pytest polars pandas pyarrow numpy mypy ruff
+echo "== pip install maturin pytest polars pandas pyarrow numpy matplotlib mypy ruff"
+python -m pip install --quiet --disable-pip-version-check maturin pytest polars pandas pyarrow numpy matplotlib mypy ruff
 
 # Settings in pyproject.toml ([tool.ruff], [tool.mypy]).
 echo "== ruff check python (the package, its tests and the example notebook)"
 ruff check "$root/python"
 
-echo "== mypy --strict python/citycheck (inline hints; the native module through its stub)"
+echo "== mypy --strict python/citycheck (inline hints; the native module through its stub; matplotlib's own types)"
 python -m mypy --strict "$root/python/citycheck"
 
 # One target dir for cargo and maturin: polars is built once for both.
@@ -41,6 +43,42 @@ maturin develop --manifest-path "$root/python/Cargo.toml"
 
 echo "== mypy stubtest: the native module's stub against the built module (the rest is typed inline)"
 (cd "$root/python" && python -m mypy.stubtest --mypy-config-file "$root/pyproject.toml" citycheck._citycheck)
+
+# The charts write Chinese in the first font of citycheck.plot.CJK_FONTS that matplotlib finds.
+has_cjk_font() {
+    python - <<'PY'
+import sys
+import warnings
+
+warnings.simplefilter("ignore")  # the "no CJK font" warning: the exit status says it
+from citycheck.plot import cjk_font
+
+font = cjk_font()
+print(f"CJK font for the charts: {font}")
+sys.exit(0 if font else 1)
+PY
+}
+echo "== a CJK font for the charts (python/tests/test_plot.py fails on a missing glyph)"
+if ! has_cjk_font; then
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "no font with Chinese glyphs and no apt-get: install one of citycheck.plot.CJK_FONTS" \
+             "(Noto Sans CJK, Source Han Sans, WenQuanYi, …) and run again" >&2
+        exit 1
+    fi
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    echo "== apt-get install fonts-noto-cjk"
+    if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq fonts-noto-cjk; }; then
+        echo "apt-get could not install fonts-noto-cjk: the chart tests need a CJK font" >&2
+        exit 1
+    fi
+    # matplotlib caches its font list: forget it so that it sees the new font.
+    rm -f "$(python -c 'import matplotlib; print(matplotlib.get_cachedir())')"/fontlist-*.json
+    if ! has_cjk_font; then
+        echo "fonts-noto-cjk is installed but matplotlib finds no CJK font in it" >&2
+        exit 1
+    fi
+fi
 
 echo "== pytest python/tests and the docstring examples of python/citycheck"
 status=0

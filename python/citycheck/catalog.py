@@ -9,6 +9,7 @@ import polars as pl
 
 from . import _citycheck as _native
 from ._convert import PathLike, to_float, to_polars
+from ._tables import html_summary
 
 __all__ = ["Catalog"]
 
@@ -137,8 +138,16 @@ class Catalog:
     @property
     def indicators(self) -> pl.DataFrame:
         """One row per indicator: ``id, name_zh, name_en, group, unit, direction, type,
-        valid_min, valid_max, weight, aliases, status, source``. ``status`` is the provenance
-        of the row: ``official``, ``confirmed``, ``local`` or ``proposed``."""
+        valid_min, valid_max, weight, aliases, status, source``. ``aliases`` is a list of
+        strings (the column names that also mean the indicator; empty when it has none).
+        ``status`` is the provenance of the row: ``official``, ``confirmed``, ``local`` or
+        ``proposed``.
+
+        >>> import polars as pl
+        >>> table = Catalog.builtin("ccsy-example").indicators
+        >>> table.filter(pl.col("id") == "gdp")["aliases"].to_list()
+        [['地区生产总值_当年价格_全市_万元', 'GDP']]
+        """
         return to_polars(self._native.indicators())
 
     @property
@@ -213,3 +222,17 @@ class Catalog:
 
     def __repr__(self) -> str:
         return repr(self._native)
+
+    def _repr_html_(self) -> str:
+        indicators = self.indicators
+        groups = self.groups
+        counts = dict(indicators.group_by("group").len().iter_rows())
+        table = groups.select("id", "name_zh", "name_en", "parent").with_columns(
+            pl.Series("indicators", [counts.get(g, 0) for g in groups["id"].to_list()], dtype=pl.UInt32)
+        )
+        ungrouped = indicators.filter(pl.col("group").is_null()).height
+        headline = (
+            f"citycheck catalogue {self.id} ({self.name}), version {self.version}: {groups.height} group(s), "
+            f"{indicators.height} indicator(s)" + (f", {ungrouped} outside any group" if ungrouped else "")
+        )
+        return html_summary(headline, [("Groups and their indicators", table)])

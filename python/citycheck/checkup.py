@@ -342,5 +342,5 @@ def run(config: PathLike | None = None, out: PathLike | None = None) -> Result:
     outcome, evaluation, diagnosis = _native.run(config, None if out is None else Path(out))
     result = Result(outcome)
     result.evaluation = None if evaluation is None else Evaluation(evaluation, result)
-    result.diagnosis = None if diagnosis is None else Diagnosis(diagnosis)
+    result.diagnosis = None if diagnosis is None else Diagnosis(diagnosis, result.catalog)
     return result

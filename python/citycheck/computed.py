@@ -11,6 +11,7 @@ import polars as pl
 
 from . import _citycheck as _native
 from ._convert import PathLike, arrow_source, to_polars
+from ._tables import html_summary, write_tables
 from .catalog import Catalog
 from .panel import Panel
 
@@ -69,12 +70,46 @@ class Computed:
         rows = self.indicators.filter(pl.col("level") == level).select("unit", "year", "indicator", "value")
         return Panel.from_frame(rows, unit="unit", year="year", indicator="indicator", value="value")
 
-    def __repr__(self) -> str:
+    def write(self, out: PathLike, format: str = "csv", *, lang: str = "en") -> list[Path]:
+        """Writes ``indicators`` (and ``object_ledger`` when there is a ledger) into the folder
+        ``out`` (created if absent) as ``.csv`` or ``.parquet``, as a run names them; returns
+        the paths. ``lang="zh"`` writes each CSV with a UTF-8 byte order mark (Excel then
+        opens Chinese text correctly). A workbook comes from the command line
+        (``citycheck compute --format xlsx``).
+
+        >>> import tempfile
+        >>> import polars as pl
+        >>> import citycheck as cc
+        >>> districts = pl.DataFrame({"year": [2024], "city_id": ["C01"], "district_id": ["C01-D01"],
+        ...                           "area_km2": [2.0], "road_length_km": [8.0], "population": [14110],
+        ...                           "park_green_area_m2": [136516.0], "new_building_area_m2": [4080.0],
+        ...                           "green_new_building_area_m2": [3513.0]})
+        >>> out = cc.compute(districts, cc.Catalog.builtin("mohurd-2023"))
+        >>> [p.name for p in out.write(tempfile.mkdtemp())]
+        ['indicators.csv', 'object_ledger.csv']
+        """
+        tables = [("indicators", self.indicators)]
+        if self.ledger is not None:
+            tables.append(("object_ledger", self.ledger))
+        return write_tables(out, tables, format, lang, owner="computed indicators")
+
+    def _headline(self) -> str:
         levels = self.indicators["level"].unique().sort().to_list() if self.indicators.height else []
         return (
-            f"<citycheck computed indicators: {self.indicators.height} rows, levels {levels}, "
-            f"{len(self.issues)} issue(s)>"
+            f"citycheck computed indicators: {self.indicators.height} rows, levels {levels}, "
+            f"{len(self.issues)} issue(s)"
         )
+
+    def __repr__(self) -> str:
+        return f"<{self._headline()}>"
+
+    def _repr_html_(self) -> str:
+        counts = self.indicators.group_by("level", "year", maintain_order=True).agg(
+            pl.col("unit").n_unique().alias("units"), pl.col("indicator").n_unique().alias("indicators")
+        )
+        issues = [str(issue.get("message", issue)) for issue in self.issues]
+        sections = [("Units and indicators per level and year", counts)]
+        return html_summary(self._headline(), sections, issues, noun="issue")
 
 
 def compute(

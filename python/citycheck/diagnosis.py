@@ -15,7 +15,6 @@ Rust module docs and METHODS.md §6; the kernels are here too:
 
 from __future__ import annotations
 
-import html
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,8 +27,10 @@ import polars as pl
 from . import _citycheck as _native
 from ._convert import F64Array, IntLike, PathLike, to_float, to_int, to_polars, to_vector
 from ._spec import SpecLike, base_spec
+from ._tables import html_summary, write_tables
 from .catalog import Catalog
 from .panel import as_panel
+from .plot import DiagnosisPlot
 
 __all__ = ["diagnose", "Diagnosis", "obstacle_degree", "coupling_coordination", "Coupling", "renewal_tasks"]
 
@@ -69,6 +70,8 @@ class Diagnosis:
         The check-up's warnings with their codes: ``code, message`` (codes as in ``run.json``).
     options : dict
         The options used (the ``[diagnose]`` table of a run config).
+    catalog : Catalog or None
+        The catalogue diagnosed against (its names label the charts).
 
     >>> import polars as pl
     >>> import citycheck as cc
@@ -79,9 +82,10 @@ class Diagnosis:
     (2021, 5, ['A', 'B', 'C'])
     """
 
-    def __init__(self, native: _native.Diagnosis) -> None:
-        """Wraps a native diagnosis."""
+    def __init__(self, native: _native.Diagnosis, catalog: Catalog | None = None) -> None:
+        """Wraps a native diagnosis made with ``catalog``."""
         self._native = native
+        self.catalog: Catalog | None = catalog
         self.year: int = native.year
         self.attainment: pl.DataFrame = to_polars(native.table("attainment"))
         self.attainment_rates: pl.DataFrame = to_polars(native.table("attainment_rates"))
@@ -112,9 +116,17 @@ class Diagnosis:
             (pl.col("kind") == "indicator") & (pl.col("rank") <= top) & (pl.col("obstacle") > 0)
         ).sort(["unit", "rank"], maintain_order=True)
 
-    def write(self, dir: PathLike, format: str = "csv") -> list[Path]:
-        """Writes the seven tables (``attainment.csv`` … ``reserve.csv``, or Parquet with
-        ``format="parquet"``) into ``dir``; returns the paths.
+    @property
+    def plot(self) -> DiagnosisPlot:
+        """Charts of this diagnosis (matplotlib figures): ``.obstacles(unit)``
+        (:class:`~citycheck.plot.DiagnosisPlot`)."""
+        return DiagnosisPlot(self, self.catalog)
+
+    def write(self, out: PathLike, format: str = "csv", *, lang: str = "en") -> list[Path]:
+        """Writes the seven tables (``attainment.csv`` … ``reserve.csv``; Parquet with
+        ``format="parquet"``, or one workbook ``diagnosis.xlsx`` with ``format="xlsx"``) into
+        the folder ``out`` (created if absent); returns the paths. ``lang="zh"`` writes each
+        CSV with a UTF-8 byte order mark (Excel then opens Chinese text correctly).
 
         >>> import tempfile
         >>> import polars as pl
@@ -125,7 +137,7 @@ class Diagnosis:
         >>> [p.name for p in paths][:2]
         ['attainment.csv', 'attainment_rates.csv']
         """
-        return [Path(p) for p in self._native.write(Path(dir), format)]
+        return write_tables(out, format=format, lang=lang, native=self._native.write)
 
     def _headline(self) -> str:
         units = self.coupling["unit"].n_unique() if self.coupling.height else 0
@@ -138,22 +150,17 @@ class Diagnosis:
         return f"<{self._headline()}>"
 
     def _repr_html_(self) -> str:
-        parts = [f"<p><b>{html.escape(self._headline())}</b></p>"]
         top = self.top_obstacles()
-        if top.height:
-            parts.append(f"<p>Top-{self.options['top']} obstacles (障碍度, %)</p>")
-            parts.append(top.select("unit", "node", "obstacle", "rank")._repr_html_())
-        if self.coupling.height:
-            parts.append("<p>Coupling coordination (耦合协调度)</p>")
-            parts.append(self.coupling.select("unit", "c", "t", "d", "grade")._repr_html_())
         first = self.reserve.filter(pl.col("rank") == 1)
-        if first.height:
-            parts.append("<p>First task in each unit's reserve (项目储备库)</p>")
-            parts.append(first.select("unit", "task", "task_name", "priority", "problems")._repr_html_())
-        if self.notes:
-            items = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-            parts.append(f"<details><summary>{len(self.notes)} note(s)</summary><ul>{items}</ul></details>")
-        return "\n".join(parts)
+        sections = [
+            (f"Top-{self.options['top']} obstacles (障碍度, %)", top.select("unit", "node", "obstacle", "rank")),
+            ("Coupling coordination (耦合协调度)", self.coupling.select("unit", "c", "t", "d", "grade")),
+            (
+                "First task in each unit's reserve (项目储备库)",
+                first.select("unit", "task", "task_name", "priority", "problems"),
+            ),
+        ]
+        return html_summary(self._headline(), sections, self.notes)
 
 
 def _pairs(worsening: Worsening) -> list[tuple[str, str]] | None:
@@ -227,7 +234,7 @@ def diagnose(
         bool(trends),
         validation,
     )
-    return Diagnosis(native)
+    return Diagnosis(native, catalog)
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from . import _citycheck as _native
-from ._convert import IntLike, plain, to_float, to_int, to_polars
+from ._convert import IntLike, PathLike, plain, to_float, to_int, to_polars
 from ._spec import MethodLike, ScopeLike, SpecLike, method, resolve
+from ._tables import html_summary, write_tables
 from .catalog import Catalog
 from .panel import as_panel
+from .plot import EvaluationPlot
 from .result import Result
 
 __all__ = ["Evaluation", "evaluate"]
@@ -75,18 +77,42 @@ class Evaluation:
     def __repr__(self) -> str:
         return f"<{self._headline()}>"
 
+    @property
+    def plot(self) -> EvaluationPlot:
+        """Charts of this evaluation (matplotlib figures): ``.trend(unit, node)``,
+        ``.warnings()`` (:class:`~citycheck.plot.EvaluationPlot`)."""
+        return EvaluationPlot(self)
+
+    def write(self, out: PathLike, format: str = "csv", *, lang: str = "en") -> list[Path]:
+        """Writes ``trends``, ``progress`` and ``warnings`` (``.csv``, or ``.parquet`` with
+        ``format="parquet"``) into the folder ``out`` (created if absent), as a run names them;
+        returns the paths. ``lang="zh"`` writes each CSV with a UTF-8 byte order mark (Excel
+        then opens Chinese text correctly). A workbook comes from the command line
+        (``citycheck evaluate --format xlsx``).
+
+        >>> import tempfile
+        >>> import citycheck as cc
+        >>> evaluation = cc.run(out=tempfile.mkdtemp()).evaluation
+        >>> [p.name for p in evaluation.write(tempfile.mkdtemp(), format="parquet")]
+        ['trends.parquet', 'progress.parquet', 'warnings.parquet']
+        """
+        return write_tables(
+            out,
+            [("trends", self.trends), ("progress", self.progress), ("warnings", self.warnings)],
+            format,
+            lang,
+            owner="an evaluation",
+        )
+
     def _repr_html_(self) -> str:
-        parts = [f"<p><b>{html.escape(self._headline())}</b></p>"]
-        for note in self.summary.get("notes", []):
-            parts.append(f"<p>note: {html.escape(note)}</p>")
         index = self.trends.filter(pl.col("kind") == "index")
-        if index.height:
-            columns = ("unit", "n", "start_value", "end_value", "sen_slope", "mk_p", "verdict")
-            parts.append(index.select(*columns)._repr_html_())
+        columns = ("unit", "n", "start_value", "end_value", "sen_slope", "mk_p", "verdict")
         red = self.warnings.filter(pl.col("level") == "red")
-        if red.height:
-            parts.append(f"<details><summary>{red.height} red warning(s)</summary>{red._repr_html_()}</details>")
-        return "\n".join(parts)
+        sections = [
+            ("Trend of the index", index.select(*columns)),
+            (f"{red.height} red warning(s)", red.select("unit", "year", "indicator", "value", "attainment")),
+        ]
+        return html_summary(self._headline(), sections, self.summary.get("notes", []))
 
 
 def evaluate(

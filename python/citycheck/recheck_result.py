@@ -33,6 +33,7 @@ import polars as pl
 
 from . import _citycheck as _native
 from ._convert import PathLike, to_polars
+from ._tables import write_tables
 from .catalog import Catalog
 
 __all__ = ["Recheck", "recheck"]
@@ -97,10 +98,12 @@ class Recheck:
         )
         self.issues: list[dict[str, Any]] = native.issues
 
-    def write(self, out: PathLike, format: str = "csv") -> list[Path]:
+    def write(self, out: PathLike, format: str = "csv", *, lang: str = "en") -> list[Path]:
         """Writes ``recheck.csv``, ``recheck_summary.csv``, ``recheck_indicators.csv`` (and
-        ``recheck_tasks.csv`` when tasks are known) into ``out``, or Parquet with
-        ``format="parquet"``; returns the paths.
+        ``recheck_tasks.csv`` when tasks are known) into the folder ``out``, or Parquet with
+        ``format="parquet"``, or one workbook ``recheck.xlsx`` with ``format="xlsx"``; returns
+        the paths. ``lang="zh"`` writes each CSV with a UTF-8 byte order mark (Excel then opens
+        Chinese text correctly).
 
         >>> import tempfile
         >>> from pathlib import Path
@@ -110,7 +113,7 @@ class Recheck:
         >>> [p.name for p in cc.recheck(d / "ledger.csv").write(d / "out")]
         ['recheck.csv', 'recheck_summary.csv', 'recheck_indicators.csv']
         """
-        return [Path(p) for p in self._native.write(Path(out), format)]
+        return write_tables(out, format=format, lang=lang, native=self._native.write)
 
     def _headline(self) -> str:
         return (

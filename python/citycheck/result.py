@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import html
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from . import _citycheck as _native
-from ._convert import IntLike, to_int, to_polars
+from ._convert import IntLike, PathLike, to_int, to_polars
+from ._tables import UNIT_HEADERS, check_lang, html_summary, node_names, unique_headers, write_tables
+from .plot import ResultPlot
 
 if TYPE_CHECKING:
+    from .catalog import Catalog
     from .checkup import Fitted
     from .diagnosis import Diagnosis
     from .evaluation import Evaluation
@@ -113,6 +116,117 @@ class Result:
         """
         return _native.spec_to_toml(self.spec)
 
+    @property
+    def catalog(self) -> Catalog:
+        """The catalogue the result was scored with (its names label the tables and charts)."""
+        return self.fitted.catalog
+
+    @property
+    def plot(self) -> ResultPlot:
+        """Charts of this result (matplotlib figures): ``.ranking(year)``, ``.radar(unit, year)``
+        (:class:`~citycheck.plot.ResultPlot`)."""
+        return ResultPlot(self)
+
+    def to_wide(
+        self,
+        node: str | None = None,
+        *,
+        year: IntLike | None = None,
+        kind: str | None = None,
+        value: str = "score",
+        lang: str | None = None,
+    ) -> pl.DataFrame:
+        """The scores as a wide table, for a paper or a spreadsheet: give ``node`` *or* ``year``.
+
+        - ``to_wide(node="index")``: unit × year — a row per unit, a column per year (``"2008"``,
+          ``"2009"``, …) of that node's (index, group or indicator) scores;
+        - ``to_wide(year=2012)``: unit × node — a row per unit, a column per node of that year
+          (the index, the groups, the indicators, in the order of the scores; ``kind="group"``
+          keeps one kind: ``index``, ``group`` or ``indicator``).
+
+        Rows are the result's units, sorted; a unit-year or unit-node without a score is null
+        (a line plotted from a row breaks there instead of bridging the gap). ``value="rank"``
+        gives the ranks instead of the scores (integers, 1 = best). Headers: node ids and
+        ``unit`` by default; the catalogue's Chinese names and ``单位`` with ``lang="zh"``,
+        its English names with ``lang="en"`` (the index is 综合指数 / Index; two nodes of the
+        same name get their id after it).
+
+        >>> import tempfile
+        >>> import citycheck as cc
+        >>> result = cc.run(out=tempfile.mkdtemp())
+        >>> by_year = result.to_wide("index")
+        >>> by_year.columns
+        ['unit', '2008', '2009', '2010', '2011', '2012']
+        >>> by_year.filter(by_year["unit"] == "本溪市")["2012"].to_list()   # not scored in 2012
+        [None]
+        >>> result.to_wide(year=2012, kind="group", lang="zh").columns
+        ['单位', '创新活力', '健康舒适', '生态宜居']
+        """
+        if (node is None) == (year is None):
+            raise _native.SpecError(
+                "to_wide takes node= (a unit × year table of that node) or year= (a unit × node table of "
+                "that year), one of the two"
+            )
+        if value not in ("score", "rank"):
+            raise _native.SpecError(f"to_wide's value is 'score' or 'rank', got {value!r}")
+        if lang is not None:
+            check_lang(lang, "to_wide's lang")
+        if kind is not None and kind not in ("index", "group", "indicator"):
+            raise _native.SpecError(f"to_wide's kind is 'index', 'group' or 'indicator', got {kind!r}")
+        scores = self.scores
+        unit_header = UNIT_HEADERS[lang] if lang is not None else "unit"
+        units: list[str] = scores["unit"].unique().sort().to_list()
+        dtype = scores.schema[value]
+        names = node_names(self.catalog, lang)
+        if node is not None:
+            rows = scores.filter(pl.col("node") == node)
+            if rows.height == 0:
+                known = ", ".join(scores["node"].unique(maintain_order=True).to_list())
+                raise _native.SpecError(f"no node {node!r} in the scores; nodes: {known}")
+            keys: list[Any] = scores["year"].drop_nulls().unique().sort().to_list()
+            headers = [str(y) for y in keys]
+            cells = {(u, y): v for u, y, v in rows.select("unit", "year", value).iter_rows()}
+        else:
+            chosen = to_int(year, "year")
+            rows = scores.filter(pl.col("year") == chosen)
+            if kind is not None:
+                rows = rows.filter(pl.col("kind") == kind)
+            if rows.height == 0:
+                known = ", ".join(map(str, scores["year"].unique().sort().to_list()))
+                of_kind = f" of kind {kind!r}" if kind else ""
+                raise _native.SpecError(f"no scores in {chosen}{of_kind}; years: {known}")
+            keys = rows["node"].unique(maintain_order=True).to_list()
+            headers = unique_headers(keys, names, taken=[unit_header])
+            cells = {(u, n): v for u, n, v in rows.select("unit", "node", value).iter_rows()}
+        columns = [pl.Series(unit_header, units, dtype=pl.String)]
+        for key, header in zip(keys, headers):
+            columns.append(pl.Series(header, [cells.get((u, key)) for u in units], dtype=dtype))
+        return pl.DataFrame(columns)
+
+    def write(self, out: PathLike, format: str = "csv", *, lang: str = "en") -> list[Path]:
+        """Writes ``scores`` and ``weights`` (``.csv``, or ``.parquet`` with
+        ``format="parquet"``) and ``fitted.json`` into the folder ``out`` (created if absent),
+        as a run names them; returns the paths. ``lang="zh"`` writes each CSV with a UTF-8 byte
+        order mark, so that Excel opens Chinese text correctly (the headers stay the column
+        names). A workbook (``xlsx``) comes from the command line: ``citycheck score --format
+        xlsx`` or a run config's ``format = "xlsx"``.
+
+        >>> import tempfile
+        >>> import citycheck as cc
+        >>> result = cc.run(out=tempfile.mkdtemp())
+        >>> paths = result.write(tempfile.mkdtemp(), lang="zh")
+        >>> [p.name for p in paths], paths[0].read_bytes()[:3]
+        (['scores.csv', 'weights.csv', 'fitted.json'], b'\\xef\\xbb\\xbf')
+        """
+        return write_tables(
+            out,
+            [("scores", self.scores), ("weights", self.weights)],
+            format,
+            lang,
+            texts=[("fitted.json", self.fitted.to_json())],
+            owner="a check-up result",
+        )
+
     def _summary(self) -> str:
         years = self.scores["year"].unique().sort().to_list() if self.scores.height else []
         span = f"{years[0]}–{years[-1]}" if years else "no years"
@@ -128,13 +242,7 @@ class Result:
         return f"<{self._summary()}>"
 
     def _repr_html_(self) -> str:
-        parts = [f"<p><b>{html.escape(self._summary())}</b></p>"]
         index = self.index()
-        if index.height:
-            year = index["year"][0]
-            parts.append(f"<p>Index {year}, best first</p>")
-            parts.append(index.select("unit", "score", "rank")._repr_html_())
-        if self.warnings:
-            items = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings)
-            parts.append(f"<details><summary>{len(self.warnings)} warning(s)</summary><ul>{items}</ul></details>")
-        return "\n".join(parts)
+        caption = f"Index {index['year'][0]}, best first" if index.height else ""
+        sections = [(caption, index.select("unit", "score", "rank"))] if index.height else []
+        return html_summary(self._summary(), sections, self.warnings, noun="warning")

@@ -34,6 +34,7 @@ import polars as pl
 
 from . import _citycheck as _native
 from ._convert import IntLike, PathLike, arrow_source, plain, to_float, to_int, to_polars, to_vector
+from ._tables import write_tables
 
 __all__ = ["SurveyDefinition", "SurveyResult", "score", "reconcile", "combine", "confirmed"]
 
@@ -172,9 +173,11 @@ class SurveyResult:
         self.bad_answers: pl.DataFrame = to_polars(native.bad_answers())
         self.summary: dict[str, Any] = native.summary()
 
-    def write(self, out: PathLike, format: str = "csv") -> list[Path]:
+    def write(self, out: PathLike, format: str = "csv", *, lang: str = "en") -> list[Path]:
         """Writes ``survey_items``, ``survey_dimensions``, ``reliability``, ``bad_answers``
-        (``format`` ``"csv"`` or ``"parquet"``) and ``survey.json`` into ``out``.
+        (``format`` ``"csv"``, ``"parquet"`` or ``"xlsx"``: one workbook ``survey.xlsx``) and
+        ``survey.json`` into the folder ``out``; returns the paths. ``lang="zh"`` writes each
+        CSV with a UTF-8 byte order mark (Excel then opens Chinese text correctly).
 
         >>> import tempfile
         >>> definition = "\\n".join(['[survey]', 'id = "demo"', 'name = "demo"', '[[scales]]', 'id = "likert5"',
@@ -186,7 +189,7 @@ class SurveyResult:
         >>> "survey.json" in [p.name for p in paths]
         True
         """
-        return [Path(p) for p in self._native.write(Path(out), format)]
+        return write_tables(out, format=format, lang=lang, native=self._native.write)
 
     def _summary_line(self) -> str:
         s = self.summary

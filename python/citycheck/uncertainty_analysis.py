@@ -22,6 +22,7 @@ import polars as pl
 from . import _citycheck as _native
 from ._convert import IntLike, PathLike, plain, to_int, to_polars
 from ._spec import SpecLike, base_spec
+from ._tables import write_tables
 from .catalog import Catalog
 from .panel import as_panel
 
@@ -65,10 +66,11 @@ class Uncertainty:
         self.draws: int = native.draws
         self.seed: int = native.seed
 
-    def write(self, out: PathLike, format: str = "csv") -> list[Path]:
+    def write(self, out: PathLike, format: str = "csv", *, lang: str = "en") -> list[Path]:
         """Writes ``uncertainty`` and ``sensitivity`` into the folder ``out`` (created if
-        absent) as ``csv``, ``parquet`` or ``xlsx``; returns the paths."""
-        return [Path(p) for p in self._native.write(out, format)]
+        absent) as ``csv``, ``parquet`` or ``xlsx``; returns the paths. ``lang="zh"`` writes
+        each CSV with a UTF-8 byte order mark (Excel then opens Chinese text correctly)."""
+        return write_tables(out, format=format, lang=lang, native=self._native.write)
 
     def _headline(self) -> str:
         return (

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use citycheck::catalog::IndicatorType;
 use citycheck::direction::Direction;
-use citycheck::polars::prelude::{Column, DataFrame, PolarsResult};
+use citycheck::polars::prelude::{Column, DataFrame, PolarsResult, Series};
 use citycheck::Catalog;
 use pyo3::prelude::*;
 
@@ -124,7 +124,12 @@ fn direction_label(direction: &Direction) -> String {
 fn indicators_frame(catalog: &Catalog) -> PolarsResult<DataFrame> {
     let ind = catalog.indicators();
     let directions: Vec<Option<String>> = ind.iter().map(|i| i.direction.as_ref().map(direction_label)).collect();
-    let aliases: Vec<String> = ind.iter().map(|i| i.aliases.join("; ")).collect();
+    // A list of strings per indicator (empty when it has none), not one joined string: an
+    // alias may hold any character, the separator included.
+    let aliases: Vec<Series> = ind
+        .iter()
+        .map(|i| Series::new(i.id.as_str().into(), i.aliases.iter().map(String::as_str).collect::<Vec<&str>>()))
+        .collect();
     DataFrame::new_infer_height(vec![
         Column::new("id".into(), ind.iter().map(|i| i.id.as_str()).collect::<Vec<_>>()),
         Column::new("name_zh".into(), ind.iter().map(|i| i.name_zh.as_str()).collect::<Vec<_>>()),
@@ -144,7 +149,7 @@ fn indicators_frame(catalog: &Catalog) -> PolarsResult<DataFrame> {
         Column::new("valid_min".into(), ind.iter().map(|i| i.valid_range.map(|r| r[0])).collect::<Vec<_>>()),
         Column::new("valid_max".into(), ind.iter().map(|i| i.valid_range.map(|r| r[1])).collect::<Vec<_>>()),
         Column::new("weight".into(), ind.iter().map(|i| i.weight).collect::<Vec<_>>()),
-        Column::new("aliases".into(), aliases.iter().map(String::as_str).collect::<Vec<_>>()),
+        Column::new("aliases".into(), aliases),
         Column::new("status".into(), ind.iter().map(|i| i.status.as_str()).collect::<Vec<_>>()),
         Column::new("source".into(), ind.iter().map(|i| i.source.as_deref()).collect::<Vec<_>>()),
     ])
