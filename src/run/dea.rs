@@ -137,10 +137,7 @@ pub(crate) fn run_efficiency(
     // (year, unit index) → one value per variable (NaN until seen).
     let mut cells: BTreeMap<(i32, usize), Vec<f64>> = BTreeMap::new();
     let mut seen = vec![false; variables.len()];
-    for k in 0..panel.len() {
-        if !validation.keep[k] || panel.is_not_applicable(k) {
-            continue;
-        }
+    for k in (0..panel.len()).filter(|&k| validation.keep[k] && !panel.is_not_applicable(k)) {
         let (unit, year, indicator, value, _) = panel.observation(k);
         let Some(v) = position[indicator] else { continue };
         seen[v] = true;

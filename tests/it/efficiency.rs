@@ -608,9 +608,9 @@ fn sbm_under_variable_returns_lies_between_sbm_and_bcc() {
     let sbm = dea(&d.data(), &options(Model::Sbm, Orientation::Input, false)).unwrap();
     let sbm_vrs = dea(&d.data(), &options(Model::SbmVrs, Orientation::Input, false)).unwrap();
     let bcc = dea(&d.data(), &options(Model::Bcc, Orientation::Input, false)).unwrap();
-    for k in 0..d.units.len() {
-        let (c, v, b) =
-            (sbm.results[k].score.unwrap(), sbm_vrs.results[k].score.unwrap(), bcc.results[k].score.unwrap());
+    let all = sbm.results.iter().zip(&sbm_vrs.results).zip(&bcc.results);
+    for (k, ((c, v), b)) in all.enumerate() {
+        let (c, v, b) = (c.score.unwrap(), v.score.unwrap(), b.score.unwrap());
         assert!(c <= v + LP && v <= b + LP, "unit {}: sbm {c}, sbm_vrs {v}, bcc {b}", d.units[k]);
     }
     assert_eq!("sbm_vrs".parse::<Model>().unwrap(), Model::SbmVrs);
