@@ -186,7 +186,8 @@ pub struct ProjectsConfig {
 ///     path = "cities.csv"
 ///     [efficiency]
 ///     inputs = ["population"]
-///     output = ["gdp"]
+///     outputs = ["gdp"]
+///     modle = "bcc"
 /// "#).is_err());
 /// # Ok(()) }
 /// ```
