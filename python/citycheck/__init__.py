@@ -7,7 +7,8 @@ ranks, and the :class:`Fitted` parameters that score new years the same way
 evaluation, :func:`diagnose` the diagnosis of one year, :func:`recheck` the re-check of
 its ledgers across years (复查), :func:`uncertainty` how robust the ranking is (Monte Carlo
 over the spec's choices, Sobol sensitivity), :func:`efficiency` and :func:`malmquist` the
-efficiency of facilities (data envelopment analysis), :func:`compute` computes indicators from
+efficiency of facilities (data envelopment analysis; :func:`citycheck.dea.dea` on plain
+matrices), :func:`compute` computes indicators from
 object records and :func:`run` runs a whole run config (the yearly batch) and writes its output
 folder; :func:`template` writes the fill-in workbook a city's team fills, which
 :meth:`Panel.read` reads back. The method kernels work on numpy matrices: :mod:`citycheck.weights`,
@@ -27,6 +28,7 @@ Example
 ['沈阳市', '大连市', '营口市']
 """
 
+from . import dea as dea
 from . import diagnosis as diagnosis
 from . import mcda as mcda
 from . import survey as survey
@@ -92,6 +94,7 @@ __all__ = [
     # The method kernels and the survey
     "weights",
     "mcda",
+    "dea",
     "trend",
     "survey",
     "diagnosis",

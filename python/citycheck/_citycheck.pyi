@@ -337,6 +337,7 @@ def efficiency_dea(
     orientation: str | None = None,
     super_efficiency: bool = False,
     year: int | None = None,
+    undesirable: list[str] | None = None,
 ) -> tuple[ArrowStream, list[str]]: ...
 def efficiency_malmquist(
     inputs: list[str],
@@ -350,6 +351,7 @@ def efficiency_malmquist(
     to_x: _F64,
     to_y: _F64,
     model_name: str = "ccr",
+    orientation: str = "input",
 ) -> ArrowStream: ...
 @final
 class Uncertainty:

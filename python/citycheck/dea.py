@@ -3,10 +3,13 @@
 
 :func:`efficiency` scores each unit (a facility, a city) of a table — a row per unit, or per
 unit and year — on how well it turns its inputs into its outputs: CCR (constant returns), BCC
-(variable returns) or SBM (slacks-based), input- or output-oriented, optionally
-Andersen–Petersen super-efficiency; one LP per unit, year by year. :func:`malmquist` gives the
-Malmquist productivity index between consecutive years and its decomposition M = EC × TC.
-The tables are those of ``citycheck efficiency`` (``efficiency.csv``, ``malmquist.csv``).
+(variable returns) or SBM (slacks-based; ``sbm_vrs`` under variable returns, with undesirable
+outputs such as leakage or emissions), input- or output-oriented, optionally Andersen–Petersen
+super-efficiency; one LP per unit, year by year. :func:`malmquist` gives the Malmquist
+productivity index between consecutive years and over the whole window, and its decomposition
+M = EC × TC (with CCR, EC = pure efficiency change × scale efficiency change). :func:`dea`
+scores plain matrices (numpy arrays, lists, frames). The tables are those of
+``citycheck efficiency`` (``efficiency.csv``, ``malmquist.csv``).
 
 >>> import warnings
 >>> import polars as pl
@@ -28,9 +31,9 @@ import numpy as np
 import polars as pl
 
 from . import _citycheck as _native
-from ._convert import F64Array, arrow_source, to_int, to_polars, warn_all
+from ._convert import F64Array, arrow_source, to_int, to_matrix, to_polars, warn_all
 
-__all__ = ["efficiency", "malmquist"]
+__all__ = ["efficiency", "malmquist", "dea"]
 
 #: Column names: a list, or one name as text.
 Names = Union[str, Sequence[str]]
@@ -134,16 +137,20 @@ def efficiency(
     model: str = "ccr",
     orientation: str | None = None,
     super_efficiency: bool = False,
+    undesirable: Names | None = None,
 ) -> pl.DataFrame:
     """Data envelopment analysis of every unit of ``frame`` (polars, pandas or pyarrow), year
     by year when ``year`` names a year column.
 
     ``inputs`` and ``outputs`` name the columns (numbers ≥ 0; SBM needs > 0); ``unit`` the
-    column of unit names. ``model`` is ``"ccr"``, ``"bcc"`` or ``"sbm"``; ``orientation``
-    ``"input"`` (default for CCR and BCC), ``"output"`` or ``"non_oriented"`` (SBM's default);
-    ``super_efficiency`` leaves each unit out of its own reference set (CCR and BCC). A missing
-    value raises :class:`~citycheck.DataError` naming the unit and the column; a warning of
-    the analysis (too few units to discriminate) is a :class:`~citycheck.CitycheckWarning`.
+    column of unit names. ``model`` is ``"ccr"``, ``"bcc"``, ``"sbm"`` or ``"sbm_vrs"`` (SBM
+    under variable returns); ``orientation`` ``"input"`` (default for CCR and BCC),
+    ``"output"`` or ``"non_oriented"`` (SBM's default); ``super_efficiency`` leaves each unit
+    out of its own reference set (CCR and BCC); ``undesirable`` names outputs (among
+    ``outputs``) of which less is better — leakage, emissions — which SBM reduces (Tone 2003).
+    A missing value raises :class:`~citycheck.DataError` naming the unit and the column; a
+    warning of the analysis (too few units to discriminate) is a
+    :class:`~citycheck.CitycheckWarning`.
 
     Returns the rows of ``efficiency.csv``: unit, year, model, orientation, super_efficiency,
     score (θ, 1/φ or ρ), expansion (φ), status, efficient (score 1 and no slack),
@@ -167,10 +174,11 @@ def efficiency(
     ([False, False, True, True, True, False], 'D;E')
     """
     ins, outs = _names(inputs, "input"), _names(outputs, "output")
+    bad = None if undesirable is None else ([undesirable] if isinstance(undesirable, str) else list(undesirable))
     parts: list[pl.DataFrame] = []
     for group in _read(frame, ins, outs, unit, year):
         table, warnings = _native.efficiency_dea(
-            group.units, ins, outs, group.x, group.y, model, orientation, bool(super_efficiency), group.year
+            group.units, ins, outs, group.x, group.y, model, orientation, bool(super_efficiency), group.year, bad
         )
         warn_all([w if group.year is None else f"{group.year}: {w}" for w in warnings])
         parts.append(to_polars(table))
@@ -184,15 +192,20 @@ def malmquist(
     unit: str = "unit",
     year: str = "year",
     model: str = "ccr",
+    orientation: str = "input",
 ) -> pl.DataFrame:
-    """The Malmquist productivity index of every unit between consecutive years of ``frame``
-    (units matched by name; a unit missing from either year is left out).
+    """The Malmquist productivity index of every unit between consecutive years of ``frame``,
+    then between its first and last year when it has three or more (units matched by name; a
+    unit missing from either year is left out).
 
     ``model`` is ``"ccr"`` (constant returns, the default) or ``"bcc"``; with BCC a
     cross-period LP may have no solution, which leaves the index null and says so in ``note``.
+    ``orientation`` is ``"input"`` (θ, the default) or ``"output"`` (1/φ) distances.
     Returns the rows of ``malmquist.csv``: unit, from_year, to_year, malmquist (> 1:
     productivity grew), efficiency_change (catching up), technical_change (the frontier's
-    shift; M = EC × TC), the four distances d_from_from, d_from_to, d_to_from, d_to_to, note.
+    shift; M = EC × TC), pure_efficiency_change and scale_efficiency_change (CCR only: EC =
+    PEC × SEC by the variable-returns distances), the four distances d_from_from, d_from_to,
+    d_to_from, d_to_to, the variable-returns vrs_from_from and vrs_to_to, note.
 
     >>> import polars as pl
     >>> import citycheck as cc
@@ -208,12 +221,82 @@ def malmquist(
     if len(groups) < 2:
         found = ", ".join(str(g.year) for g in groups)
         raise _native.SpecError(f"malmquist needs two or more years in column '{year}', found {found}")
+    pairs = list(zip(groups, groups[1:]))
+    if len(groups) > 2:
+        pairs.append((groups[0], groups[-1]))
     parts: list[pl.DataFrame] = []
-    for a, b in zip(groups, groups[1:]):
+    for a, b in pairs:
         assert a.year is not None and b.year is not None
         parts.append(
             to_polars(
-                _native.efficiency_malmquist(ins, outs, a.year, a.units, a.x, a.y, b.year, b.units, b.x, b.y, model)
+                _native.efficiency_malmquist(
+                    ins, outs, a.year, a.units, a.x, a.y, b.year, b.units, b.x, b.y, model, orientation
+                )
             )
         )
     return _concat(parts)
+
+
+def dea(
+    x: Any,
+    y: Any,
+    *,
+    units: Sequence[Any] | None = None,
+    inputs: Sequence[str] | None = None,
+    outputs: Sequence[str] | None = None,
+    model: str = "ccr",
+    orientation: str | None = None,
+    super_efficiency: bool = False,
+    undesirable: Sequence[str | int] | None = None,
+) -> pl.DataFrame:
+    """Data envelopment analysis of plain matrices: ``x`` the inputs and ``y`` the outputs
+    (rows = units; numpy arrays of any numeric dtype, lists of rows, or polars, pandas or
+    pyarrow tables, whose column names name the variables).
+
+    ``units`` names the rows (default ``"1"``, ``"2"``, …, or a pandas index); ``inputs`` and
+    ``outputs`` the columns (default the frames' column names, else ``x1``, … and ``y1``, …);
+    ``undesirable`` the undesirable outputs, by name or by column position. ``model``,
+    ``orientation`` and ``super_efficiency`` as in :func:`efficiency`, whose table this
+    returns (``year`` null).
+
+    Cooper, Seiford & Tone's Example 3.2 (six stores, two inputs, one output of 1):
+
+    >>> import warnings
+    >>> import numpy as np
+    >>> import citycheck as cc
+    >>> x = np.array([[4, 3], [7, 3], [8, 1], [4, 2], [2, 4], [10, 1]])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # six units for three variables: a warning
+    ...     t = cc.dea.dea(x, np.ones((6, 1)), units=list("ABCDEF"))
+    >>> t["score"].round(4).to_list()
+    [0.8571, 0.6316, 1.0, 1.0, 1.0, 1.0]
+    """
+    mx, my = to_matrix(x, "x"), to_matrix(y, "y")
+    n = mx.values.shape[0]
+    if my.values.shape[0] != n:
+        raise _native.SpecError(f"dea: x has {n} rows (units) and y {my.values.shape[0]}")
+    default = mx.rows or my.rows or [str(k + 1) for k in range(n)]
+    labels = default if units is None else [str(u) for u in units]
+    ins = list(inputs) if inputs is not None else (mx.columns or [f"x{j + 1}" for j in range(mx.values.shape[1])])
+    outs = list(outputs) if outputs is not None else (my.columns or [f"y{r + 1}" for r in range(my.values.shape[1])])
+    bad: list[str] | None = None
+    if undesirable is not None:
+        bad = []
+        for b in undesirable:
+            if isinstance(b, int) and not isinstance(b, bool):
+                if not 0 <= b < len(outs):
+                    raise _native.SpecError(f"dea: undesirable output {b} is not a column of y ({len(outs)} columns)")
+                bad.append(outs[b])
+            else:
+                bad.append(str(b))
+    for what, values in (("x", mx.values), ("y", my.values)):
+        missing = np.argwhere(np.isnan(values))
+        if missing.size:
+            row, column = (int(v) for v in missing[0])
+            names = ins if what == "x" else outs
+            raise _native.DataError(f"dea: unit '{labels[row]}' has no value for '{names[column]}' (missing)")
+    table, warnings = _native.efficiency_dea(
+        labels, ins, outs, mx.values, my.values, model, orientation, bool(super_efficiency), None, bad
+    )
+    warn_all(warnings)
+    return to_polars(table)

@@ -1,5 +1,6 @@
-"""cc.efficiency and cc.malmquist: data envelopment analysis from Python, against the hand-worked
-examples of tests/it/efficiency.rs (Cooper, Seiford & Tone, Example 3.2; a two-year toy)."""
+"""cc.efficiency, cc.malmquist and cc.dea.dea: data envelopment analysis from Python, against the
+hand-worked and published examples of tests/it/efficiency.rs (Cooper, Seiford & Tone, Example
+3.2; a two-year toy; Tone 2003's undesirable output; Coelli's DEAP 2.1 example 4)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import math
 import warnings
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
@@ -154,7 +156,8 @@ def test_malmquist_is_the_efficiency_change_times_the_technical_change() -> None
     m = cc.malmquist(two_years(), ["staff"], ["served"])
     assert m.columns == [
         "unit", "from_year", "to_year", "malmquist", "efficiency_change", "technical_change",
-        "d_from_from", "d_from_to", "d_to_from", "d_to_to", "note",
+        "pure_efficiency_change", "scale_efficiency_change",
+        "d_from_from", "d_from_to", "d_to_from", "d_to_to", "vrs_from_from", "vrs_to_to", "note",
     ]  # fmt: skip
     assert m.select("unit", "from_year", "to_year").rows() == [("A", 2020, 2021), ("B", 2020, 2021)]
     # A: M = √(2 · 2) = 2, EC 1, TC 2; B: M = 1.5, EC 3/4, TC 2.
@@ -171,7 +174,77 @@ def test_malmquist_is_the_efficiency_change_times_the_technical_change() -> None
     assert "D^t(x^t+1): infeasible" in v["note"][0]
 
 
-def test_malmquist_over_three_years_pairs_consecutive_years() -> None:
+def test_malmquist_over_three_years_pairs_consecutive_years_then_the_window() -> None:
     third = pl.DataFrame({"unit": ["A", "B"], "year": [2022, 2022], "staff": [1, 2], "served": [2.0, 3.0]})
     m = cc.malmquist(pl.concat([third, two_years()]), ["staff"], ["served"], "unit", "year")
-    assert m.select("from_year", "to_year").unique(maintain_order=True).rows() == [(2020, 2021), (2021, 2022)]
+    pairs = m.select("from_year", "to_year").unique(maintain_order=True).rows()
+    assert pairs == [(2020, 2021), (2021, 2022), (2020, 2022)]
+
+
+def tone_2003() -> pl.DataFrame:
+    """Tone (2003)'s example: nine DMUs, input 1, a good and a bad output."""
+    return pl.DataFrame(
+        {
+            "unit": list("ABCDEFGHI"),
+            "x": [1] * 9,
+            "good": [1, 2, 6, 8, 9, 5, 4, 6, 4],
+            "bad": [1, 1, 2, 4, 7, 2, 3, 4, 6],
+        }
+    )
+
+
+def test_an_undesirable_output_is_reduced_by_sbm() -> None:
+    # Worked by hand in tests/it/efficiency.rs: ρ = 2/3, 1, 1, 1, 1, 10/11, 12/17, 4/5, 3/5.
+    t = cc.efficiency(tone_2003(), "x", ["good", "bad"], model="sbm_vrs", undesirable="bad")
+    assert t["score"].to_list() == pytest.approx([2 / 3, 1, 1, 1, 1, 10 / 11, 12 / 17, 0.8, 0.6], abs=LP)
+    assert set(t["model"]) == {"sbm_vrs"}
+    # I's target is D: good up to 8, bad down to 4.
+    assert t.filter(pl.col("unit") == "I").select("target_good", "target_bad").row(0) == pytest.approx((8, 4), abs=LP)
+    with pytest.raises(cc.SpecError, match="undesirable"):
+        cc.efficiency(tone_2003(), "x", ["good", "bad"], model="ccr", undesirable=["bad"])
+    with pytest.raises(cc.SpecError, match="not among the outputs"):
+        cc.efficiency(tone_2003(), "x", ["good", "bad"], model="sbm", undesirable="noise")
+
+
+def deap_example_4() -> pl.DataFrame:
+    """Coelli's DEAP 2.1 guide, example 4: five firms, input x, output y, years 1–3."""
+    x = {1: [2, 4, 3, 5, 6], 2: [2, 4, 3, 5, 5], 3: [2, 4, 3, 5, 5]}
+    y = {1: [1, 2, 3, 4, 5], 2: [1, 3, 4, 3, 5], 3: [1, 3, 4, 3, 5]}
+    rows = [(str(f + 1), year, x[year][f], y[year][f]) for year in (1, 2, 3) for f in range(5)]
+    return pl.DataFrame(rows, schema=["unit", "year", "x", "y"], orient="row")
+
+
+def test_malmquist_output_distances_match_deap() -> None:
+    m = cc.malmquist(deap_example_4(), "x", "y", orientation="output")
+    first = m.filter((pl.col("from_year") == 1) & (pl.col("to_year") == 2))
+    # Printed for year 2: effch, techch, pech, sech, tfpch per firm (exact fractions here).
+    assert first["efficiency_change"].to_list() == pytest.approx([3 / 4, 9 / 8, 1, 9 / 16, 9 / 10], abs=LP)
+    assert first["technical_change"].to_list() == pytest.approx([4 / 3] * 5, abs=LP)
+    assert first["pure_efficiency_change"].to_list() == pytest.approx([1, 11 / 9, 1, 13 / 20, 1], abs=LP)
+    assert first["scale_efficiency_change"].to_list() == pytest.approx([3 / 4, 81 / 88, 1, 45 / 52, 9 / 10], abs=LP)
+    assert first["malmquist"].to_list() == pytest.approx([1, 1.5, 4 / 3, 0.75, 1.2], abs=LP)
+    # The window 1 → 3 is there too (year 3 repeats year 2).
+    window = m.filter((pl.col("from_year") == 1) & (pl.col("to_year") == 3))
+    assert window["malmquist"].to_list() == pytest.approx(first["malmquist"].to_list(), abs=LP)
+    with pytest.raises(cc.SpecError, match="orientation"):
+        cc.malmquist(deap_example_4(), "x", "y", orientation="non_oriented")
+
+
+def test_dea_on_numpy_matrices_equals_the_frame_route() -> None:
+    x = np.array([[4, 3], [7, 3], [8, 1], [4, 2], [2, 4], [10, 1]])
+    with pytest.warns(cc.CitycheckWarning, match="discriminates"):
+        t = cc.dea.dea(x, np.ones((6, 1)), units=list("ABCDEF"), inputs=["employees", "area"], outputs=["sales"])
+    frame = ccr(stores())
+    assert t.columns == frame.columns
+    assert t["score"].to_list() == pytest.approx(frame["score"].to_list(), abs=LP)
+    assert t["peers"].to_list() == frame["peers"].to_list()
+    # Default names, and an undesirable output by position.
+    good_bad = tone_2003().select("good", "bad").to_numpy()
+    u = cc.dea.dea(np.ones((9, 1)), good_bad, model="sbm_vrs", undesirable=[1])
+    assert u["unit"].to_list() == [str(k) for k in range(1, 10)]
+    assert "target_y2" in u.columns
+    assert u["score"][8] == pytest.approx(0.6, abs=LP)
+    with pytest.raises(cc.SpecError, match="rows"):
+        cc.dea.dea(np.ones((3, 1)), np.ones((2, 1)))
+    with pytest.raises(cc.DataError, match=r"unit '2'.*'x1'"):
+        cc.dea.dea(np.array([[1.0], [np.nan]]), np.ones((2, 1)))

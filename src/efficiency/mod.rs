@@ -5,8 +5,12 @@
 //! - `radial.rs`: CCR (constant returns) and BCC (variable returns), input- or
 //!   output-oriented, envelopment form, with slacks by a second phase, peers, λ and targets;
 //!   super-efficiency (Andersen–Petersen) leaves the unit out of its own reference set;
-//! - `sbm.rs`: the slacks-based measure (Tone 2001) by the Charnes–Cooper transformation;
-//! - `malmquist.rs`: the Malmquist index between two years and its decomposition;
+//! - `sbm.rs`: the slacks-based measure (Tone 2001) by the Charnes–Cooper transformation,
+//!   under constant or variable returns, with undesirable outputs (leakage, emissions) after
+//!   Tone (2003): a bad output's slack is a reduction, counted in the denominator of ρ;
+//! - `malmquist.rs`: the Malmquist index between two years, input- or output-oriented, and its
+//!   decomposition (efficiency change × technical change; with CCR the efficiency change split
+//!   into pure technical efficiency change × scale efficiency change by BCC distances);
 //! - `output.rs`: the tables `efficiency.csv` ([`Efficiency::to_dataframe`]) and
 //!   `malmquist.csv` ([`malmquist_dataframe`]).
 //!
@@ -31,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Location, Result};
 use crate::kernels::ArrayView2;
 
-pub use malmquist::{malmquist, MalmquistUnit};
+pub use malmquist::{malmquist, malmquist_pairs, malmquist_with, MalmquistOptions, MalmquistUnit};
 pub use output::{malmquist_dataframe, MALMQUIST_COLUMNS};
 
 /// The DEA model.
@@ -44,6 +48,8 @@ pub enum Model {
     Bcc,
     /// Tone's slacks-based measure (constant returns), non-radial.
     Sbm,
+    /// Tone's slacks-based measure under variable returns (ΣΛ = t in the transformed LP).
+    SbmVrs,
 }
 
 impl Model {
@@ -53,6 +59,20 @@ impl Model {
             Model::Ccr => "ccr",
             Model::Bcc => "bcc",
             Model::Sbm => "sbm",
+            Model::SbmVrs => "sbm_vrs",
+        }
+    }
+
+    /// SBM under either returns (the models that take undesirable outputs).
+    pub fn is_sbm(self) -> bool {
+        matches!(self, Model::Sbm | Model::SbmVrs)
+    }
+
+    /// The returns to scale of the model's reference technology.
+    pub fn returns(self) -> Returns {
+        match self {
+            Model::Ccr | Model::Sbm => Returns::Constant,
+            Model::Bcc | Model::SbmVrs => Returns::Variable,
         }
     }
 }
@@ -70,7 +90,8 @@ impl FromStr for Model {
             "ccr" | "crs" => Ok(Model::Ccr),
             "bcc" | "vrs" => Ok(Model::Bcc),
             "sbm" => Ok(Model::Sbm),
-            _ => Err(Error::Spec(format!("unknown DEA model '{s}': expected ccr, bcc or sbm"))),
+            "sbm_vrs" | "sbm-vrs" | "sbmvrs" => Ok(Model::SbmVrs),
+            _ => Err(Error::Spec(format!("unknown DEA model '{s}': expected ccr, bcc, sbm or sbm_vrs"))),
         }
     }
 }
@@ -179,7 +200,7 @@ impl Status {
 /// The options of [`dea`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DeaOptions {
-    /// CCR, BCC or SBM.
+    /// CCR, BCC, SBM or SBM under variable returns.
     pub model: Model,
     /// Input or output for CCR and BCC; SBM takes all three (non-oriented is Tone's model).
     pub orientation: Orientation,
@@ -206,6 +227,9 @@ pub struct DeaData<'a> {
     pub inputs: &'a [String],
     /// One name per output column.
     pub outputs: &'a [String],
+    /// The outputs (by name, each one of `outputs`) that are undesirable — leakage, emissions,
+    /// complaints: less is better. Only SBM models them (Tone 2003); empty for none.
+    pub undesirable: &'a [String],
     /// Inputs: units × inputs, finite and ≥ 0.
     pub x: ArrayView2<'a, f64>,
     /// Outputs: units × outputs, finite and ≥ 0.
@@ -232,7 +256,8 @@ pub struct UnitEfficiency {
     pub output_slacks: Vec<f64>,
     /// Input targets (projection on the frontier): θx − s⁻ (input), x − s⁻ (output, SBM).
     pub input_targets: Vec<f64>,
-    /// Output targets: y + s⁺ (input, SBM), φy + s⁺ (output).
+    /// Output targets: y + s⁺ (input, SBM), φy + s⁺ (output); an undesirable output's target
+    /// is y − s (SBM).
     pub output_targets: Vec<f64>,
     /// CCR ÷ BCC in the same orientation (CCR and BCC without super-efficiency).
     pub scale_efficiency: Option<f64>,
@@ -278,6 +303,8 @@ pub struct Efficiency {
     pub inputs: Vec<String>,
     /// Output names.
     pub outputs: Vec<String>,
+    /// The undesirable outputs (names among `outputs`).
+    pub undesirable: Vec<String>,
     /// One result per unit.
     pub results: Vec<UnitEfficiency>,
     /// Notes on the whole analysis (too few units to discriminate, …).
@@ -291,9 +318,11 @@ fn location(unit: &str, variable: Option<&str>) -> Location {
 /// Checks the data for `model`; returns the warnings.
 ///
 /// # Errors
-/// [`Error::Shape`] for sizes that do not fit or no input, output or unit; [`Error::Method`]
-/// naming the unit and the variable for a missing (non-finite) or negative value, a zero where
-/// SBM divides by it, a unit with all inputs or all outputs 0, and a duplicated unit.
+/// [`Error::Shape`] for sizes that do not fit or no input, output or unit; [`Error::Spec`] for
+/// an undesirable output that is not among the outputs (or named twice), undesirable outputs
+/// only, and undesirable outputs with a radial model (CCR, BCC); [`Error::Method`] naming the
+/// unit and the variable for a missing (non-finite) or negative value, a zero where SBM divides
+/// by it, a unit with all inputs or all outputs 0, and a duplicated unit.
 pub fn validate(data: &DeaData<'_>, model: Model) -> Result<Vec<String>> {
     let (n, m, s) = (data.units.len(), data.inputs.len(), data.outputs.len());
     if n == 0 || m == 0 || s == 0 {
@@ -304,6 +333,14 @@ pub fn validate(data: &DeaData<'_>, model: Model) -> Result<Vec<String>> {
             "DEA: inputs are {:?} and outputs {:?} for {n} units × {m} inputs and {s} outputs",
             data.x.dim(),
             data.y.dim()
+        )));
+    }
+    undesirable_mask(data)?;
+    if !data.undesirable.is_empty() && !model.is_sbm() {
+        return Err(Error::Spec(format!(
+            "undesirable outputs ({}) are modelled by sbm and sbm_vrs (Tone's SBM with undesirable outputs), not by \
+             {model}, which would treat them as outputs to increase",
+            data.undesirable.join(", ")
         )));
     }
     let mut seen = HashSet::new();
@@ -328,7 +365,7 @@ pub fn validate(data: &DeaData<'_>, model: Model) -> Result<Vec<String>> {
                         format!("{kind} '{name}' is negative ({v}): DEA takes values ≥ 0"),
                     ));
                 }
-                if v == 0.0 && model == Model::Sbm {
+                if v == 0.0 && model.is_sbm() {
                     return Err(Error::method(
                         "dea",
                         at(),
@@ -353,13 +390,39 @@ pub fn validate(data: &DeaData<'_>, model: Model) -> Result<Vec<String>> {
     Ok(warnings)
 }
 
+/// One flag per output: undesirable or not.
+///
+/// # Errors
+/// [`Error::Spec`] for an undesirable name that is not an output or is named twice, and for
+/// outputs that are all undesirable (a facility exists to produce something).
+fn undesirable_mask(data: &DeaData<'_>) -> Result<Vec<bool>> {
+    let mut bad = vec![false; data.outputs.len()];
+    for name in data.undesirable {
+        let Some(r) = data.outputs.iter().position(|o| o == name) else {
+            return Err(Error::Spec(format!(
+                "undesirable output '{name}' is not among the outputs ({})",
+                data.outputs.join(", ")
+            )));
+        };
+        if bad[r] {
+            return Err(Error::Spec(format!("undesirable output '{name}' is named twice")));
+        }
+        bad[r] = true;
+    }
+    if bad.iter().all(|b| *b) {
+        return Err(Error::Spec("every output is undesirable: name at least one output to increase".into()));
+    }
+    Ok(bad)
+}
+
 /// Data envelopment analysis of every unit (METHODS §12), units in parallel.
 ///
 /// CCR and BCC: the envelopment LP per unit, then the second phase (the largest sum of slacks
 /// at the optimal θ or φ); without super-efficiency also the other of the two, for the scale
 /// efficiency CCR ÷ BCC and the returns to scale (constant when the scale efficiency is 1
 /// within the tolerance, else increasing when the CCR Σλ < 1 and decreasing when > 1).
-/// SBM: Tone's ρ (non-oriented, or the input- or output-oriented variant).
+/// SBM: Tone's ρ (non-oriented, or the input- or output-oriented variant), under constant
+/// (`sbm`) or variable (`sbm_vrs`) returns, with the data's undesirable outputs.
 ///
 /// # Errors
 /// As [`validate`]; [`Error::Spec`] for a tolerance outside (0, 0.01], CCR or BCC without an
@@ -371,40 +434,39 @@ pub fn dea(data: &DeaData<'_>, options: &DeaOptions) -> Result<Efficiency> {
     }
     let warnings = validate(data, options.model)?;
     let n = data.units.len();
-    let results: Vec<UnitEfficiency> = match options.model {
-        Model::Ccr | Model::Bcc => {
-            if options.orientation == Orientation::NonOriented {
-                return Err(Error::Spec(format!("{} needs an orientation: input or output", options.model)));
-            }
-            let returns = if options.model == Model::Ccr { Returns::Constant } else { Returns::Variable };
-            let mut results: Vec<UnitEfficiency> = (0..n)
-                .into_par_iter()
-                .map(|k| {
-                    let refs = reference(n, options.super_efficiency.then_some(k));
-                    let point = Point { x: row(data.x, k), y: row(data.y, k) };
-                    radial::solve(data.x, data.y, &refs, &point, returns, options.orientation, true, options.tolerance)
-                })
-                .collect();
-            if !options.super_efficiency {
-                scale(data, options, &mut results);
-            }
-            results
+    let returns = options.model.returns();
+    let results: Vec<UnitEfficiency> = if options.model.is_sbm() {
+        if options.super_efficiency {
+            return Err(Error::Spec("super-efficiency is implemented for ccr and bcc, not sbm".into()));
         }
-        Model::Sbm => {
-            if options.super_efficiency {
-                return Err(Error::Spec("super-efficiency is implemented for ccr and bcc, not sbm".into()));
-            }
-            (0..n)
-                .into_par_iter()
-                .map(|k| sbm::solve(data.x, data.y, k, Returns::Constant, options.orientation, options.tolerance))
-                .collect()
+        let bad = undesirable_mask(data)?;
+        (0..n)
+            .into_par_iter()
+            .map(|k| sbm::solve(data.x, data.y, &bad, k, returns, options.orientation, options.tolerance))
+            .collect()
+    } else {
+        if options.orientation == Orientation::NonOriented {
+            return Err(Error::Spec(format!("{} needs an orientation: input or output", options.model)));
         }
+        let mut results: Vec<UnitEfficiency> = (0..n)
+            .into_par_iter()
+            .map(|k| {
+                let refs = reference(n, options.super_efficiency.then_some(k));
+                let point = Point { x: row(data.x, k), y: row(data.y, k) };
+                radial::solve(data.x, data.y, &refs, &point, returns, options.orientation, true, options.tolerance)
+            })
+            .collect();
+        if !options.super_efficiency {
+            scale(data, options, &mut results);
+        }
+        results
     };
     Ok(Efficiency {
         options: *options,
         units: data.units.to_vec(),
         inputs: data.inputs.to_vec(),
         outputs: data.outputs.to_vec(),
+        undesirable: data.undesirable.to_vec(),
         results,
         warnings,
     })

@@ -7,17 +7,21 @@ use polars::prelude::*;
 use super::{Efficiency, MalmquistUnit};
 
 /// The columns of `malmquist.csv`, in order.
-pub const MALMQUIST_COLUMNS: [&str; 11] = [
+pub const MALMQUIST_COLUMNS: [&str; 15] = [
     "unit",
     "from_year",
     "to_year",
     "malmquist",
     "efficiency_change",
     "technical_change",
+    "pure_efficiency_change",
+    "scale_efficiency_change",
     "d_from_from",
     "d_from_to",
     "d_to_from",
     "d_to_to",
+    "vrs_from_from",
+    "vrs_to_to",
     "note",
 ];
 
@@ -88,7 +92,8 @@ impl Efficiency {
 }
 
 /// The rows of `malmquist.csv` for the index from `from_year` to `to_year`: the columns
-/// [`MALMQUIST_COLUMNS`]; a missing index or distance is null.
+/// [`MALMQUIST_COLUMNS`]; a missing index or distance is null (its note says why), and so are
+/// the decomposition and the `vrs_` distances of a BCC index, which has none.
 ///
 /// # Errors
 /// A polars error when the table cannot be assembled.
@@ -104,10 +109,14 @@ pub fn malmquist_dataframe(from_year: i32, to_year: i32, units: &[MalmquistUnit]
         numbers("malmquist", |u| u.malmquist),
         numbers("efficiency_change", |u| u.efficiency_change),
         numbers("technical_change", |u| u.technical_change),
+        numbers("pure_efficiency_change", |u| u.pure_efficiency_change),
+        numbers("scale_efficiency_change", |u| u.scale_efficiency_change),
         numbers("d_from_from", |u| u.d_from_from),
         numbers("d_from_to", |u| u.d_from_to),
         numbers("d_to_from", |u| u.d_to_from),
         numbers("d_to_to", |u| u.d_to_to),
+        numbers("vrs_from_from", |u| u.vrs_from_from),
+        numbers("vrs_to_to", |u| u.vrs_to_to),
         Column::new("note".into(), units.iter().map(|u| u.note.as_deref()).collect::<Vec<Option<&str>>>()),
     ])
 }

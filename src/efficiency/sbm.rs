@@ -6,15 +6,22 @@
 //! YΛ − S⁺ − t y_o = 0,  t, Λ, S⁻, S⁺ ≥ 0 (variable returns: ΣΛ = t); then λ = Λ/t, s = S/t.
 //! Input orientation drops the output term (ρ = 1 − (1/m) Σ s⁻/x); output orientation drops the
 //! input term (ρ = 1 / (1 + (1/s) Σ s⁺/y)). Targets: x_o − s⁻ and y_o + s⁺.
+//!
+//! Undesirable outputs (Tone 2003, GRIPS Research Report I-2003-0005): a bad output b is made
+//! no larger than observed, y^b_o = Y^b λ + s^b, its slack a reduction; it counts in the output
+//! term like a good one, ρ = (1 − (1/m) Σ s⁻/x) / (1 + (1/(s₁ + s₂)) (Σ s^g/y^g + Σ s^b/y^b)),
+//! and its target is y^b_o − s^b. In the transformed LP its row is Y^b Λ + S^b − t y^b_o = 0.
 
 use super::lp::{Lp, Outcome, Row};
 use super::{Orientation, Returns, Status, UnitEfficiency};
 use crate::kernels::ArrayView2;
 
-/// Unit `o`'s SBM against every unit (inputs and outputs are > 0: `validate` checks).
+/// Unit `o`'s SBM against every unit (inputs and outputs are > 0: `validate` checks); `bad`
+/// flags the undesirable outputs (one flag per column of `y`).
 pub(crate) fn solve(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
+    bad: &[bool],
     o: usize,
     returns: Returns,
     orientation: Orientation,
@@ -46,7 +53,7 @@ pub(crate) fn solve(
     }
     for (r, &v) in yo.iter().enumerate() {
         let mut terms: Vec<(usize, f64)> = (0..n).map(|j| (lam + j, y[[j, r]])).collect();
-        terms.push((sout + r, -1.0));
+        terms.push((sout + r, if bad[r] { 1.0 } else { -1.0 }));
         terms.push((0, -v));
         lp.eq.push(Row { terms, rhs: 0.0 });
     }
@@ -80,7 +87,7 @@ pub(crate) fn solve(
         efficient: Some(efficient),
         lambdas,
         input_targets: xo.iter().zip(&s_in).map(|(x, s)| x - s).collect(),
-        output_targets: yo.iter().zip(&s_out).map(|(y, s)| y + s).collect(),
+        output_targets: yo.iter().zip(&s_out).zip(bad).map(|((y, s), b)| if *b { y - s } else { y + s }).collect(),
         input_slacks: s_in,
         output_slacks: s_out,
         scale_efficiency: None,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::checkup::Spec;
 use crate::compute::{ComputeOptions, ObjectLevel};
 use crate::diagnose::DiagnoseOptions;
+use crate::efficiency::{Model, Orientation};
 use crate::error::{Error, Result};
 use crate::evaluate::EvaluateOptions;
 use crate::io::{Lang, OutputFormat};
@@ -158,6 +159,104 @@ pub struct ProjectsConfig {
     pub as_of: Option<crate::projects::Date>,
 }
 
+/// The `[efficiency]` table: data envelopment analysis (效能评价) of one facility class over
+/// the panel's values, with the options of `citycheck efficiency` — efficiency.csv (a row per
+/// unit and year) and, over two or more years, malmquist.csv (consecutive years, then the
+/// window). The variables are indicators of the catalogue (or of the data): a unit-year
+/// without a value for one of them is left out of that year's analysis, and run.json says so.
+///
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::run::RunConfig;
+/// let config = RunConfig::from_toml(r#"
+///     catalog = "ccsy-example"
+///     [data]
+///     path = "cities.csv"
+///     [efficiency]
+///     class = "hospitals"
+///     inputs = ["population", "hospital_beds"]
+///     outputs = ["gdp", "retail_sales"]
+///     model = "bcc"
+/// "#)?;
+/// assert_eq!(config.efficiency.unwrap().model, citycheck::efficiency::Model::Bcc);
+/// // A misspelt key is refused.
+/// assert!(RunConfig::from_toml(r#"
+///     catalog = "ccsy-example"
+///     [data]
+///     path = "cities.csv"
+///     [efficiency]
+///     inputs = ["population"]
+///     outputs = ["gdp"]
+///     modle = "bcc"
+/// "#).is_err());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EfficiencyConfig {
+    /// The facility class evaluated (water supply, drainage, sanitation, public transport,
+    /// hospitals, schools, …): a label carried into run.json.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    /// The input indicators (capacity, staff, investment, energy).
+    pub inputs: Vec<String>,
+    /// The output indicators (water delivered, patients served), undesirable ones included.
+    pub outputs: Vec<String>,
+    /// Outputs that are undesirable, less being better (leakage, emissions): `sbm` and
+    /// `sbm_vrs` only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undesirable: Vec<String>,
+    /// `ccr` (default), `bcc`, `sbm` or `sbm_vrs`.
+    #[serde(default = "default_dea_model")]
+    pub model: Model,
+    /// `input` or `output` (default input), or `non_oriented` (SBM's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<Orientation>,
+    /// Andersen–Petersen super-efficiency (`super = true`; ccr and bcc).
+    #[serde(default, rename = "super")]
+    pub super_efficiency: bool,
+    /// Only this year (no Malmquist index then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// The first year of the window (default: the data's first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i32>,
+    /// The last year of the window (default: the data's last).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<i32>,
+}
+
+fn default_dea_model() -> Model {
+    Model::Ccr
+}
+
+impl EfficiencyConfig {
+    /// The orientation asked, or the model's default (input; SBM non-oriented).
+    pub fn orientation(&self) -> Orientation {
+        self.orientation.unwrap_or(if self.model.is_sbm() { Orientation::NonOriented } else { Orientation::Input })
+    }
+
+    /// Checks what can be checked without the data.
+    ///
+    /// # Errors
+    /// [`Error::Spec`] for no input or no output, `year` with `from` or `to`, and a window
+    /// whose `from` is not before its `to`.
+    pub fn check(&self) -> Result<()> {
+        if self.inputs.is_empty() || self.outputs.is_empty() {
+            return Err(Error::Spec("[efficiency] needs at least one input and one output".into()));
+        }
+        if self.year.is_some() && (self.from.is_some() || self.to.is_some()) {
+            return Err(Error::Spec("[efficiency] takes either `year` or a window (`from`, `to`), not both".into()));
+        }
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            if from >= to {
+                return Err(Error::Spec(format!("[efficiency] from = {from} must come before to = {to}")));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The `[output]` table: where and in what format a run writes its tables.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -265,6 +364,10 @@ pub struct RunConfig {
     /// `[[uncertainty.inputs]]`): uncertainty.csv and sensitivity.csv.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<UncertaintyConfig>,
+    /// The efficiency of a facility class by data envelopment analysis (`[efficiency]`):
+    /// efficiency.csv and malmquist.csv.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub efficiency: Option<EfficiencyConfig>,
     /// Folder that relative paths are resolved against (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -293,6 +396,9 @@ impl RunConfig {
     pub fn from_toml(text: &str) -> Result<RunConfig> {
         let config: RunConfig = toml::from_str(text).map_err(|e| Error::Spec(e.to_string()))?;
         config.spec.check()?;
+        if let Some(e) = &config.efficiency {
+            e.check()?;
+        }
         if let Some(u) = &config.uncertainty {
             u.check()?;
             if config.fitted.is_some() {

@@ -5,18 +5,21 @@
 //! - [`run`]: the whole config, into an output folder — `scores.csv`, `weights.csv`,
 //!   `fitted.json`, `run.json` (or Parquet tables with `format = "parquet"`), and the tables
 //!   of the evaluation, the diagnosis, the survey and the computation when the config has
-//!   them. Downstream scripts rely on these file and column names. With `format = "xlsx"`
+//!   them (`[efficiency]`: efficiency.csv and malmquist.csv). Downstream scripts rely on these
+//!   file and column names. With `format = "xlsx"`
 //!   the tables are the sheets of one workbook, [`WORKBOOK`], after a README sheet of what
 //!   `run.json` says; `fitted.json` and `run.json` are written beside it.
 //!
 //! The top of the library: it may use every other module, and none uses it.
 
 mod config;
+mod dea;
 
 pub use config::{
-    ComputeConfig, DataConfig, OutputConfig, ProjectsConfig, RecheckConfig, ReconcileConfig, RunConfig, SurveyConfig,
-    EMBEDDED_CONFIG,
+    ComputeConfig, DataConfig, EfficiencyConfig, OutputConfig, ProjectsConfig, RecheckConfig, ReconcileConfig,
+    RunConfig, SurveyConfig, EMBEDDED_CONFIG,
 };
+pub use dea::EfficiencySummary;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -115,6 +118,9 @@ pub struct RunReport {
     /// The projects' ledger year, counts and reported problems, when the run has `[projects]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub projects: Option<ProjectsSummary>,
+    /// The efficiency analysis's model, years, counts and notes, when the run has `[efficiency]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub efficiency: Option<EfficiencySummary>,
     /// Every file the run wrote (but run.json) with its digest, in the order written: the
     /// output set of this run. Empty until the files are written.
     pub outputs: Vec<OutputDigest>,
@@ -439,6 +445,9 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     };
     let mut validation = panel.validate(&catalog, validation_mode)?;
     let reconciliation = reconcile_sources(&mut panel, &catalog, &mut validation, &config.reconcile)?;
+    // Efficiency reads the values as read (reconciled), not the prepared ones.
+    let efficiency =
+        config.efficiency.as_ref().map(|e| dea::run_efficiency(&panel, &validation, &catalog, e)).transpose()?;
     let (spec, fitted) = match &config.fitted {
         None => (config.spec.clone(), None),
         Some(path) => {
@@ -605,6 +614,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             overdue: p.projects.iter().filter(|r| r.overdue == Some(true)).count(),
             issues: p.issues.clone(),
         }),
+        efficiency: efficiency.as_ref().map(|e| e.summary.clone()),
         reconciliation: reconciliation.as_ref().map(|r| ReconciliationSummary {
             choice: config.reconcile.choice,
             tolerances: config.reconcile.tolerances.clone(),
@@ -670,6 +680,12 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
             tables.push(("uncertainty", u.to_dataframe().map_err(polars_err)?));
             tables.push(("sensitivity", u.sensitivity_dataframe().map_err(polars_err)?));
         }
+        if let Some(e) = &efficiency {
+            tables.push(("efficiency", e.efficiency.clone()));
+            if let Some(m) = &e.malmquist {
+                tables.push(("malmquist", m.clone()));
+            }
+        }
         let sheets: Vec<(&str, &DataFrame)> = tables.iter().map(|(name, df)| (*name, df)).collect();
         let workbook = dir.join(WORKBOOK);
         write_workbook(&workbook, &sheets, &readme(&report), config.output.lang)?;
@@ -721,6 +737,14 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
     }
     if let Some(u) = &uncertainty {
         paths.extend(u.write(&dir, config.output.format)?);
+    }
+    if let Some(e) = &efficiency {
+        let mut df = e.efficiency.clone();
+        paths.push(write_table(&dir, "efficiency", config.output.format, &mut df)?);
+        if let Some(m) = &e.malmquist {
+            let mut df = m.clone();
+            paths.push(write_table(&dir, "malmquist", config.output.format, &mut df)?);
+        }
     }
     seal(&dir, &mut report, &paths)?;
     Ok(RunOutput {
@@ -815,6 +839,8 @@ const OUTPUT_TABLES: &[&str] = &[
     "project_implementation",
     "uncertainty",
     "sensitivity",
+    "efficiency",
+    "malmquist",
 ];
 
 /// The JSON files a run may write.

@@ -539,3 +539,84 @@ fn efficiency_writes_scores_and_the_malmquist_index() {
     let err = text(&result.stderr);
     assert!(err.contains("unit 'B'") && err.contains("staff") && err.contains("missing"), "{err}");
 }
+
+#[test]
+fn malmquist_writes_consecutive_years_and_the_window() {
+    // Coelli's DEAP 2.1 example 4 (tests/it/efficiency.rs): five firms, one input x and one
+    // output y, three years (year 3 repeats year 2); output-oriented, firm 2's printed indices
+    // for year 2 are tfpch 1.5, effch 1.125, techch 1.333, pech 1.222 (11/9), sech 0.920 (81/88).
+    let dir = tempfile::tempdir().unwrap();
+    let mut table = String::from("unit,year,x,y\n");
+    for (year, x, y) in [(1, [2, 4, 3, 5, 6], [1, 2, 3, 4, 5]), (2, [2, 4, 3, 5, 5], [1, 3, 4, 3, 5])] {
+        for firm in 0..5 {
+            table.push_str(&format!("{},{year},{},{}\n", firm + 1, x[firm], y[firm]));
+            if year == 2 {
+                table.push_str(&format!("{},3,{},{}\n", firm + 1, x[firm], y[firm]));
+            }
+        }
+    }
+    let data = write(dir.path(), "eg4.csv", &table);
+    let out = dir.path().join("out");
+    let args = ["malmquist", "--data", &data, "--inputs", "x", "--outputs", "y", "--orientation", "output"];
+    let result = citycheck(&[&args[..], &["--out", out.to_str().unwrap()]].concat());
+    assert!(result.status.success(), "stderr: {}", text(&result.stderr));
+    let csv = std::fs::read_to_string(out.join("malmquist.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next().unwrap(), citycheck::efficiency::MALMQUIST_COLUMNS.join(","));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // 1 → 2, 2 → 3, then the window 1 → 3: five firms each.
+    let pairs: Vec<(&str, &str)> = rows.iter().map(|r| (r[1], r[2])).collect();
+    assert_eq!(pairs, [[("1", "2"); 5], [("2", "3"); 5], [("1", "3"); 5]].concat());
+    let firm2: Vec<f64> = rows[1][3..8].iter().map(|v| v.parse().unwrap()).collect();
+    for (got, expected) in firm2.iter().zip([1.5, 1.125, 4.0 / 3.0, 11.0 / 9.0, 81.0 / 88.0]) {
+        assert!((got - expected).abs() < 1e-6, "{firm2:?}");
+    }
+    // --from 2 --to 3: one pair; every index 1.
+    let result = citycheck(&[&args[..], &["--from", "2", "--to", "3", "--out", out.to_str().unwrap()]].concat());
+    assert!(result.status.success(), "stderr: {}", text(&result.stderr));
+    let csv = std::fs::read_to_string(out.join("malmquist.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 6);
+    for line in csv.lines().skip(1) {
+        let m: f64 = line.split(',').nth(3).unwrap().parse().unwrap();
+        assert!((m - 1.0).abs() < 1e-6, "{line}");
+    }
+    // A year the table lacks, and a window backwards: refused, saying why.
+    let result = citycheck(&[&args[..], &["--from", "4", "--out", out.to_str().unwrap()]].concat());
+    assert_eq!(result.status.code(), Some(2));
+    let err = text(&result.stderr);
+    assert!(err.contains("--from 4") && err.contains("years: 1, 2, 3"), "{err}");
+    let result = citycheck(&[&args[..], &["--from", "3", "--to", "2", "--out", out.to_str().unwrap()]].concat());
+    assert_eq!(result.status.code(), Some(2));
+    assert!(text(&result.stderr).contains("must come before"), "{}", text(&result.stderr));
+}
+
+#[test]
+fn efficiency_takes_undesirable_outputs_with_sbm() {
+    // Tone (2003)'s example (tests/it/efficiency.rs): I (good 4, bad 6) scores 3/5 under
+    // sbm_vrs, its target D (8, 4).
+    let dir = tempfile::tempdir().unwrap();
+    let mut table = String::from("unit,x,good,bad\n");
+    let good = [1, 2, 6, 8, 9, 5, 4, 6, 4];
+    let bad = [1, 1, 2, 4, 7, 2, 3, 4, 6];
+    for (k, unit) in ["A", "B", "C", "D", "E", "F", "G", "H", "I"].iter().enumerate() {
+        table.push_str(&format!("{unit},1,{},{}\n", good[k], bad[k]));
+    }
+    let data = write(dir.path(), "tone2003.csv", &table);
+    let out = dir.path().join("out");
+    let args = ["efficiency", "--data", &data, "--inputs", "x", "--outputs", "good,bad", "--undesirable", "bad"];
+    let result = citycheck(&[&args[..], &["--model", "sbm_vrs", "--out", out.to_str().unwrap()]].concat());
+    assert!(result.status.success(), "stderr: {}", text(&result.stderr));
+    let csv = std::fs::read_to_string(out.join("efficiency.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let i: Vec<&str> = csv.lines().nth(9).unwrap().split(',').collect();
+    let at = |name: &str| i[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!((i[0], at("model"), at("orientation")), ("I", "sbm_vrs", "non_oriented"));
+    for (column, expected) in [("score", 0.6), ("target_good", 8.0), ("target_bad", 4.0)] {
+        assert!((at(column).parse::<f64>().unwrap() - expected).abs() < 1e-6, "{column}: {}", at(column));
+    }
+    // A radial model would increase the bad output: refused, naming it.
+    let result = citycheck(&[&args[..], &["--model", "ccr", "--out", out.to_str().unwrap()]].concat());
+    assert_eq!(result.status.code(), Some(2));
+    let err = text(&result.stderr);
+    assert!(err.contains("undesirable") && err.contains("bad"), "{err}");
+}

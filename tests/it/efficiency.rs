@@ -2,16 +2,20 @@
 //!
 //! Reference values: Cooper, Seiford & Tone, *Data Envelopment Analysis* (2nd ed., 2007),
 //! Example 3.2 (six stores, two inputs, one output = 1) and a one-input one-output example in
-//! the spirit of their Table 1.1, each worked out by hand below; random data cross-checked with
-//! scipy.optimize.linprog (HiGHS) and pasted as literals (the script is described in the test).
+//! the spirit of their Table 1.1, each worked out by hand below; Tone (2001)'s SBM example with
+//! its printed scores; Tone (2003)'s example of undesirable outputs, worked out by hand; the
+//! Malmquist example of Coelli's DEAP 2.1 guide (1996) with its printed indices; random data
+//! cross-checked with scipy.optimize.linprog (HiGHS) and pasted as literals (the script is
+//! described in the test; scripts/peers/dea_scipy.py is the peer written since).
 
 use citycheck::efficiency::{
-    dea, malmquist, DeaData, DeaOptions, Model, Orientation, ReturnsToScale, Status, UnitEfficiency,
+    dea, malmquist, malmquist_dataframe, malmquist_pairs, malmquist_with, DeaData, DeaOptions, MalmquistOptions, Model,
+    Orientation, ReturnsToScale, Status, UnitEfficiency, MALMQUIST_COLUMNS,
 };
 use citycheck::kernels::{from_rows, Array2};
 use citycheck::Error;
 
-use crate::prec::{assert_close, LP};
+use crate::prec::{assert_close, LP, PUBLISHED_3DP};
 
 fn names(prefix: &str, n: usize) -> Vec<String> {
     (0..n).map(|k| format!("{prefix}{}", k + 1)).collect()
@@ -21,6 +25,7 @@ struct Owned {
     units: Vec<String>,
     inputs: Vec<String>,
     outputs: Vec<String>,
+    undesirable: Vec<String>,
     x: Array2<f64>,
     y: Array2<f64>,
 }
@@ -33,12 +38,20 @@ impl Owned {
             units: units.iter().map(|s| s.to_string()).collect(),
             inputs: names("x", x.ncols()),
             outputs: names("y", y.ncols()),
+            undesirable: Vec::new(),
             x,
             y,
         }
     }
     fn data(&self) -> DeaData<'_> {
-        DeaData { units: &self.units, inputs: &self.inputs, outputs: &self.outputs, x: self.x.view(), y: self.y.view() }
+        DeaData {
+            units: &self.units,
+            inputs: &self.inputs,
+            outputs: &self.outputs,
+            undesirable: &self.undesirable,
+            x: self.x.view(),
+            y: self.y.view(),
+        }
     }
 }
 
@@ -493,4 +506,408 @@ fn bad_input_is_refused_with_the_unit_and_variable() {
     // Six units for two inputs and one output: fewer than 3(m + s) = 9, warned.
     let r = dea(&stores().data(), &DeaOptions::default()).unwrap();
     assert!(r.warnings.iter().any(|w| w.contains("discriminates")), "{:?}", r.warnings);
+}
+
+/// Tone (2001), "A slacks-based measure of efficiency in data envelopment analysis", European
+/// Journal of Operational Research 130:498–509, the example of p. 505 (the data deaR ships as
+/// `Tone2001`): five DMUs A–E, inputs (x1, x2), outputs (y1, y2).
+fn tone_2001() -> Owned {
+    Owned::new(
+        &["A", "B", "C", "D", "E"],
+        &[vec![4.0, 3.0], vec![6.0, 3.0], vec![8.0, 1.0], vec![8.0, 1.0], vec![2.0, 4.0]],
+        &[vec![2.0, 3.0], vec![2.0, 3.0], vec![6.0, 2.0], vec![6.0, 1.0], vec![1.0, 4.0]],
+    )
+}
+
+#[test]
+fn sbm_of_tone_2001_matches_the_printed_scores() {
+    // Printed (p. 505): ρ* = 0.798, 0.568, 1, 0.667, 1. The exact optima of the same LP
+    // (solved in rational arithmetic) are 79/99, 25/44, 1, 2/3, 1. D by hand: C has D's inputs
+    // and one more y2, so λ_C = 1 with s⁺_2 = 1: ρ = 1 / (1 + (1/2)(0/6 + 1/1)) = 2/3.
+    let d = tone_2001();
+    let r = dea(&d.data(), &options(Model::Sbm, Orientation::NonOriented, false)).unwrap();
+    let printed = [0.798, 0.568, 1.0, 0.667, 1.0];
+    let exact = [79.0 / 99.0, 25.0 / 44.0, 1.0, 2.0 / 3.0, 1.0];
+    for (k, u) in r.results.iter().enumerate() {
+        let score = u.score.unwrap();
+        assert_close(score, printed[k], PUBLISHED_3DP, &format!("Tone's ρ* of {}", d.units[k]));
+        assert_close(score, exact[k], LP, &format!("exact ρ* of {}", d.units[k]));
+        // The slacks give the score back: ρ = (1 − (1/2) Σ s⁻/x) / (1 + (1/2) Σ s⁺/y).
+        let shrink: f64 = (0..2).map(|i| u.input_slacks[i] / d.x[[k, i]]).sum::<f64>() / 2.0;
+        let grow: f64 = (0..2).map(|r| u.output_slacks[r] / d.y[[k, r]]).sum::<f64>() / 2.0;
+        assert_close((1.0 - shrink) / (1.0 + grow), score, LP, &format!("ρ from the slacks of {}", d.units[k]));
+    }
+    let efficient: Vec<Option<bool>> = r.results.iter().map(|u| u.efficient).collect();
+    assert_eq!(efficient, [Some(false), Some(false), Some(true), Some(false), Some(true)]);
+    // CCR (input) scores D 1 although C beats it on y2: the radial score misses the slack.
+    let ccr = dea(&d.data(), &options(Model::Ccr, Orientation::Input, false)).unwrap();
+    assert_close(ccr.results[3].score.unwrap(), 1.0, LP, "D's CCR θ");
+    assert_close(ccr.results[3].output_slacks[1], 1.0, LP, "D's y2 slack");
+    assert_eq!(ccr.results[3].efficient, Some(false));
+}
+
+/// Tone (2003), "Dealing with undesirable outputs in DEA: a slacks-based measure (SBM)
+/// approach", GRIPS Research Report I-2003-0005, the example of pp. 10–11 (deaR's `Tone2003`):
+/// nine DMUs A–I, one input (1 for every DMU), a good output and a bad output.
+fn tone_2003() -> Owned {
+    let good = [1.0, 2.0, 6.0, 8.0, 9.0, 5.0, 4.0, 6.0, 4.0];
+    let bad = [1.0, 1.0, 2.0, 4.0, 7.0, 2.0, 3.0, 4.0, 6.0];
+    let y: Vec<Vec<f64>> = good.iter().zip(&bad).map(|(g, b)| vec![*g, *b]).collect();
+    let mut d = Owned::new(&["A", "B", "C", "D", "E", "F", "G", "H", "I"], &vec![vec![1.0]; 9], &y);
+    d.outputs = vec!["good".into(), "bad".into()];
+    d.undesirable = vec!["bad".into()];
+    d
+}
+
+#[test]
+fn sbm_with_an_undesirable_output_by_hand() {
+    // Variable returns, as in Tone's example. Every input is 1 and Σλ = 1, so the input has no
+    // slack and ρ = 1 / (1 + (1/2)(s^g/y^g_o + s^b/y^b_o)). The target is a point of the
+    // frontier B(2, 1) – C(6, 2) – D(8, 4) – E(9, 7) (good up, bad down; slopes 1/4, 1, 3: a
+    // convex frontier) with good ≥ y^g_o and bad ≤ y^b_o that maximises the sum; the sum is
+    // linear along each segment, so the best point is a vertex:
+    // A (1, 1): only B has bad ≤ 1: 1/1 + 0 = 1 → ρ = 1/(1 + 1/2) = 2/3;
+    // F (5, 2): C: 1/5 + 0 → ρ = 1/1.1 = 10/11;
+    // G (4, 3): C: 2/4 + 1/3 = 5/6 → ρ = 1/(1 + 5/12) = 12/17;
+    // H (6, 4): C: 0 + 2/4 = 1/2 (D: 2/6) → ρ = 1/(1 + 1/4) = 4/5;
+    // I (4, 6): D: 4/4 + 2/6 = 4/3 (C: 2/4 + 4/6 = 7/6) → ρ = 1/(1 + 2/3) = 3/5;
+    // B, C, D, E are on the frontier: 1.
+    let d = tone_2003();
+    let r = dea(&d.data(), &options(Model::SbmVrs, Orientation::NonOriented, false)).unwrap();
+    let expected = [2.0 / 3.0, 1.0, 1.0, 1.0, 1.0, 10.0 / 11.0, 12.0 / 17.0, 0.8, 0.6].map(Some);
+    assert_scores(&scores(&r.results), &expected, "sbm_vrs with a bad output");
+    assert_eq!(r.undesirable, ["bad"]);
+    // I's target is D: the good output up by 4, the bad one down by 2; A's is B.
+    let i = &r.results[8];
+    assert_eq!(i.lambdas.iter().map(|(j, _)| *j).collect::<Vec<_>>(), vec![3], "I's peer D");
+    assert_close(i.output_slacks[0], 4.0, LP, "I's good slack");
+    assert_close(i.output_slacks[1], 2.0, LP, "I's bad slack");
+    assert_close(i.output_targets[0], 8.0, LP, "I's good target");
+    assert_close(i.output_targets[1], 4.0, LP, "I's bad target");
+    assert_eq!(i.input_slacks, [0.0]);
+    let a = &r.results[0];
+    assert_eq!(a.lambdas.iter().map(|(j, _)| *j).collect::<Vec<_>>(), vec![1], "A's peer B");
+    assert_close(a.output_targets[0], 2.0, LP, "A's good target");
+    assert_close(a.output_targets[1], 1.0, LP, "A's bad target");
+    // A bad output's target never exceeds what was observed, a good one's never falls short.
+    for (k, u) in r.results.iter().enumerate() {
+        assert!(u.output_targets[0] >= d.y[[k, 0]] - LP && u.output_targets[1] <= d.y[[k, 1]] + LP);
+    }
+    // The table: the bad output's slack and target columns are there like any output's.
+    let table = r.to_dataframe(None).unwrap();
+    let names: Vec<String> = table.get_column_names().iter().map(|c| c.to_string()).collect();
+    assert!(names.contains(&"slack_bad".to_string()) && names.contains(&"target_bad".to_string()), "{names:?}");
+    assert_eq!(table.column("model").unwrap().str().unwrap().get(0), Some("sbm_vrs"));
+}
+
+#[test]
+fn sbm_under_variable_returns_lies_between_sbm_and_bcc() {
+    // The variable-returns technology is smaller than the constant-returns one (more units
+    // score higher), and SBM counts every slack where the radial BCC θ does not.
+    let d = random();
+    let sbm = dea(&d.data(), &options(Model::Sbm, Orientation::Input, false)).unwrap();
+    let sbm_vrs = dea(&d.data(), &options(Model::SbmVrs, Orientation::Input, false)).unwrap();
+    let bcc = dea(&d.data(), &options(Model::Bcc, Orientation::Input, false)).unwrap();
+    let all = sbm.results.iter().zip(&sbm_vrs.results).zip(&bcc.results);
+    for (k, ((c, v), b)) in all.enumerate() {
+        let (c, v, b) = (c.score.unwrap(), v.score.unwrap(), b.score.unwrap());
+        assert!(c <= v + LP && v <= b + LP, "unit {}: sbm {c}, sbm_vrs {v}, bcc {b}", d.units[k]);
+    }
+    assert_eq!("sbm_vrs".parse::<Model>().unwrap(), Model::SbmVrs);
+    assert_eq!(Model::SbmVrs.as_str(), "sbm_vrs");
+}
+
+#[test]
+fn undesirable_outputs_are_refused_where_no_model_takes_them() {
+    // A radial model would treat the bad output as one to increase: refused.
+    let d = tone_2003();
+    let e = dea(&d.data(), &options(Model::Ccr, Orientation::Input, false)).unwrap_err().to_string();
+    assert!(e.contains("undesirable") && e.contains("sbm"), "{e}");
+    assert!(matches!(malmquist(&d.data(), &d.data(), Model::Ccr), Err(Error::Spec(_))));
+    // A name that is not an output, a name given twice, every output undesirable.
+    let sbm = options(Model::Sbm, Orientation::NonOriented, false);
+    let mut d = tone_2003();
+    d.undesirable = vec!["noise".into()];
+    let e = dea(&d.data(), &sbm).unwrap_err().to_string();
+    assert!(e.contains("'noise'") && e.contains("not among the outputs"), "{e}");
+    d.undesirable = vec!["bad".into(), "bad".into()];
+    assert!(matches!(dea(&d.data(), &sbm), Err(Error::Spec(_))));
+    d.undesirable = vec!["good".into(), "bad".into()];
+    let e = dea(&d.data(), &sbm).unwrap_err().to_string();
+    assert!(e.contains("every output is undesirable"), "{e}");
+}
+
+/// Coelli (1996), *A Guide to DEAP Version 2.1*, CEPA Working Paper 96/08, example 4
+/// (eg4-dta.txt): five firms, one output and one input, three years (the third repeats the
+/// second); the output-oriented Malmquist DEA of eg4-out.txt.
+fn deap_example_4() -> [Owned; 3] {
+    let firms = ["1", "2", "3", "4", "5"];
+    let column = |v: [f64; 5]| v.map(|a| vec![a]);
+    let year1 = || Owned::new(&firms, &column([2.0, 4.0, 3.0, 5.0, 6.0]), &column([1.0, 2.0, 3.0, 4.0, 5.0]));
+    let year2 = || Owned::new(&firms, &column([2.0, 4.0, 3.0, 5.0, 5.0]), &column([1.0, 3.0, 4.0, 3.0, 5.0]));
+    [year1(), year2(), year2()]
+}
+
+#[test]
+fn malmquist_of_deap_example_4_matches_the_printed_indices() {
+    let [y1, y2, y3] = deap_example_4();
+    let output = MalmquistOptions { model: Model::Ccr, orientation: Orientation::Output };
+    let m = malmquist_with(&y1.data(), &y2.data(), &output).unwrap();
+    // Printed for year 2, per firm: effch, techch, pech, sech, tfpch; and the exact values of
+    // the same LPs: CRS distances y/x ÷ the best y/x (1 in year 1, 4/3 in year 2); VRS
+    // output distances from the frontiers (2,1)–(3,3)–(6,5) and (2,1)–(3,4)–(5,5), e.g. firm 2
+    // (x = 4): 2 / (3 + 2/3) = 6/11 in year 1 and 3 / 4.5 = 2/3 in year 2, pech = 11/9.
+    let printed = [
+        [0.750, 1.333, 1.000, 0.750, 1.000],
+        [1.125, 1.333, 1.222, 0.920, 1.500],
+        [1.000, 1.333, 1.000, 1.000, 1.333],
+        [0.562, 1.333, 0.650, 0.865, 0.750],
+        [0.900, 1.333, 1.000, 0.900, 1.200],
+    ];
+    let exact = [
+        [3.0 / 4.0, 4.0 / 3.0, 1.0, 3.0 / 4.0, 1.0],
+        [9.0 / 8.0, 4.0 / 3.0, 11.0 / 9.0, 81.0 / 88.0, 1.5],
+        [1.0, 4.0 / 3.0, 1.0, 1.0, 4.0 / 3.0],
+        [9.0 / 16.0, 4.0 / 3.0, 13.0 / 20.0, 45.0 / 52.0, 0.75],
+        [0.9, 4.0 / 3.0, 1.0, 0.9, 1.2],
+    ];
+    // The printed distances: CRS of year 1 against its own (t) and the next (t+1) technology,
+    // VRS of year 1; CRS of year 2 against the previous (t−1) and its own; VRS of year 2.
+    let distances = [
+        [0.5, 0.375, 1.0, 0.5, 0.375, 1.0],
+        [0.5, 0.375, 0.545, 0.75, 0.563, 0.667],
+        [1.0, 0.75, 1.0, 1.333, 1.0, 1.0],
+        [0.8, 0.6, 0.923, 0.6, 0.45, 0.6],
+        [0.833, 0.625, 1.0, 1.0, 0.75, 1.0],
+    ];
+    for (k, u) in m.iter().enumerate() {
+        let got = [
+            u.efficiency_change.unwrap(),
+            u.technical_change.unwrap(),
+            u.pure_efficiency_change.unwrap(),
+            u.scale_efficiency_change.unwrap(),
+            u.malmquist.unwrap(),
+        ];
+        for (c, name) in ["effch", "techch", "pech", "sech", "tfpch"].iter().enumerate() {
+            let what = format!("firm {} {name}", u.unit);
+            // 0.5625 is printed 0.562: half a unit of the last decimal, plus the LP's tolerance.
+            assert_close(got[c], printed[k][c], PUBLISHED_3DP + LP, &what);
+            assert_close(got[c], exact[k][c], LP, &what);
+        }
+        let d = [u.d_from_from, u.d_to_from, u.vrs_from_from, u.d_from_to, u.d_to_to, u.vrs_to_to].map(Option::unwrap);
+        for (c, value) in d.iter().enumerate() {
+            assert_close(*value, distances[k][c], PUBLISHED_3DP + LP, &format!("firm {} distance {c}", u.unit));
+        }
+        assert!(u.note.is_none(), "{:?}", u.note);
+    }
+    // Year 3 repeats year 2: every index of 2 → 3 is 1, as printed.
+    for u in malmquist_with(&y2.data(), &y3.data(), &output).unwrap() {
+        for v in [u.malmquist, u.efficiency_change, u.technical_change, u.pure_efficiency_change] {
+            assert_close(v.unwrap(), 1.0, LP, &format!("firm {}, year 3", u.unit));
+        }
+    }
+    // The window 1 → 3 compares year 1 with year 3 (= year 2) directly.
+    assert_eq!(malmquist_pairs(&[3, 1, 2]), [(1, 2), (2, 3), (1, 3)]);
+    let window = malmquist_with(&y1.data(), &y3.data(), &output).unwrap();
+    for (w, u) in window.iter().zip(&m) {
+        assert_close(w.malmquist.unwrap(), u.malmquist.unwrap(), LP, "window = 1 → 2 here");
+    }
+    // Input distances: with one input and one output under constant returns θ = 1/φ, so M, EC
+    // and TC are the same; the VRS split is not (firm 2: θ_v = 5/8 in year 1, 2/3 in year 2,
+    // pech = 16/15).
+    let input = malmquist(&y1.data(), &y2.data(), Model::Ccr).unwrap();
+    for (i, o) in input.iter().zip(&m) {
+        assert_close(i.malmquist.unwrap(), o.malmquist.unwrap(), LP, "M either way");
+        assert_close(i.efficiency_change.unwrap(), o.efficiency_change.unwrap(), LP, "EC either way");
+    }
+    assert_close(input[1].pure_efficiency_change.unwrap(), 16.0 / 15.0, LP, "firm 2's input pech");
+    // The table has every column, in order.
+    let table = malmquist_dataframe(1, 2, &m).unwrap();
+    let names: Vec<String> = table.get_column_names().iter().map(|c| c.to_string()).collect();
+    assert_eq!(names, MALMQUIST_COLUMNS);
+}
+
+#[test]
+fn malmquist_decomposes_into_pure_scale_and_technical_change() {
+    // Two years of the random data: year two's inputs scaled by 0.9 + 0.02k and outputs by
+    // 1.1 − 0.03k for unit k (so the units move differently).
+    let a = random();
+    let mut b = random();
+    for k in 0..b.units.len() {
+        for j in 0..2 {
+            b.x[[k, j]] *= 0.9 + 0.02 * k as f64;
+            b.y[[k, j]] *= 1.1 - 0.03 * k as f64;
+        }
+    }
+    for orientation in [Orientation::Input, Orientation::Output] {
+        let options = MalmquistOptions { model: Model::Ccr, orientation };
+        for u in malmquist_with(&a.data(), &b.data(), &options).unwrap() {
+            let what = format!("{} ({orientation})", u.unit);
+            let [m, ec, tc, pec, sec] = [
+                u.malmquist,
+                u.efficiency_change,
+                u.technical_change,
+                u.pure_efficiency_change,
+                u.scale_efficiency_change,
+            ]
+            .map(Option::unwrap);
+            assert_close(m, ec * tc, 1e-12, &format!("M = EC × TC, {what}"));
+            assert_close(m, pec * sec * tc, 1e-12, &format!("M = PEC × SEC × TC, {what}"));
+            // Own-frontier scores are efficiencies, the VRS one at least the CRS one.
+            let (crs, vrs) = (u.d_from_from.unwrap(), u.vrs_from_from.unwrap());
+            assert!(crs <= 1.0 + LP && vrs <= 1.0 + LP && vrs >= crs - LP, "{what}: {crs} {vrs}");
+        }
+    }
+    // A BCC index has no scale split: null, with no note needed.
+    let bcc = MalmquistOptions { model: Model::Bcc, orientation: Orientation::Input };
+    for u in malmquist_with(&a.data(), &b.data(), &bcc).unwrap() {
+        assert!(u.pure_efficiency_change.is_none() && u.scale_efficiency_change.is_none() && u.vrs_to_to.is_none());
+    }
+    // Refused: SBM, and no orientation.
+    let sbm = MalmquistOptions { model: Model::Sbm, orientation: Orientation::Input };
+    assert!(matches!(malmquist_with(&a.data(), &b.data(), &sbm), Err(Error::Spec(_))));
+    let none = MalmquistOptions { model: Model::Ccr, orientation: Orientation::NonOriented };
+    assert!(matches!(malmquist_with(&a.data(), &b.data(), &none), Err(Error::Spec(_))));
+}
+
+/// The embedded Liaoning example's values of `indicators` in `year`, read from the embedded CSV
+/// with a plain line split (not through the panel), rows in the file's city order.
+fn liaoning(year: &str, indicators: &[&str]) -> (Vec<String>, Vec<Vec<f64>>) {
+    let (_, bytes) = citycheck::panel::EMBEDDED[0];
+    let text = std::str::from_utf8(bytes).unwrap();
+    let mut cities: Vec<String> = Vec::new();
+    let mut values: Vec<Vec<f64>> = Vec::new();
+    for line in text.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let Some(j) = indicators.iter().position(|i| *i == cells[2]) else { continue };
+        if cells[1] != year {
+            continue;
+        }
+        let k = match cities.iter().position(|c| c == cells[0]) {
+            Some(k) => k,
+            None => {
+                cities.push(cells[0].to_string());
+                values.push(vec![f64::NAN; indicators.len()]);
+                cities.len() - 1
+            }
+        };
+        values[k][j] = cells[3].parse().unwrap();
+    }
+    (cities, values)
+}
+
+fn efficiency_config(outputs: &[&str], undesirable: &[&str], model: Model) -> citycheck::run::EfficiencyConfig {
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+    citycheck::run::EfficiencyConfig {
+        class: Some("city services".into()),
+        inputs: strings(&["population", "hospital_beds"]),
+        outputs: strings(outputs),
+        undesirable: strings(undesirable),
+        model,
+        orientation: None,
+        super_efficiency: false,
+        year: None,
+        from: None,
+        to: None,
+    }
+}
+
+#[test]
+fn a_run_config_writes_efficiency_and_malmquist_into_its_folder() {
+    use citycheck::run::{run, RunConfig};
+    // The embedded Liaoning run (60 city-years, every one with the five variables) with an
+    // [efficiency] table: SBM under variable returns, industrial SO2 an undesirable output.
+    let mut config = RunConfig::embedded();
+    config.diagnose = None;
+    config.evaluate = None;
+    config.efficiency =
+        Some(efficiency_config(&["gdp", "retail_sales", "industrial_so2"], &["industrial_so2"], Model::SbmVrs));
+    let dir = tempfile::tempdir().unwrap();
+    run(&config, Some(dir.path())).unwrap();
+    let table = std::fs::read_to_string(dir.path().join("efficiency.csv")).unwrap();
+    let header: Vec<&str> = table.lines().next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = table.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 60);
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    assert!(rows.iter().all(|r| r[col("model")] == "sbm_vrs" && r[col("orientation")] == "non_oriented"));
+    // 2010 against the library called on the year's matrix read independently from the CSV.
+    let variables = ["population", "hospital_beds", "gdp", "retail_sales", "industrial_so2"];
+    let (cities, values) = liaoning("2010", &variables);
+    let x: Vec<Vec<f64>> = values.iter().map(|v| v[..2].to_vec()).collect();
+    let y: Vec<Vec<f64>> = values.iter().map(|v| v[2..].to_vec()).collect();
+    let mut d = Owned::new(&cities.iter().map(String::as_str).collect::<Vec<_>>(), &x, &y);
+    d.inputs = vec!["population".into(), "hospital_beds".into()];
+    d.outputs = vec!["gdp".into(), "retail_sales".into(), "industrial_so2".into()];
+    d.undesirable = vec!["industrial_so2".into()];
+    let direct = dea(&d.data(), &options(Model::SbmVrs, Orientation::NonOriented, false)).unwrap();
+    let of_2010: Vec<&Vec<&str>> = rows.iter().filter(|r| r[col("year")] == "2010").collect();
+    assert_eq!(of_2010.len(), cities.len());
+    for (k, city) in cities.iter().enumerate() {
+        let row = of_2010.iter().find(|r| r[0] == city).unwrap();
+        let score: f64 = row[col("score")].parse().unwrap();
+        assert_close(score, direct.results[k].score.unwrap(), LP, &format!("{city} 2010"));
+    }
+    // run.json: the summary, and why there is no malmquist.csv (an undesirable output).
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("run.json")).unwrap()).unwrap();
+    let summary = &json["efficiency"];
+    assert_eq!(summary["model"], "sbm_vrs");
+    assert_eq!(summary["class"], "city services");
+    assert_eq!(summary["rows"], 60);
+    assert_eq!(summary["years"], serde_json::json!([2008, 2009, 2010, 2011, 2012]));
+    assert!(summary["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("malmquist.csv")));
+    assert!(!dir.path().join("malmquist.csv").exists());
+    let outputs: Vec<&str> = json["outputs"].as_array().unwrap().iter().map(|o| o["file"].as_str().unwrap()).collect();
+    assert!(outputs.contains(&"efficiency.csv"), "{outputs:?}");
+
+    // CCR without the bad output, 2009–2012: consecutive pairs, then the window 2009 → 2012.
+    let mut ccr = efficiency_config(&["gdp", "retail_sales"], &[], Model::Ccr);
+    ccr.from = Some(2009);
+    config.efficiency = Some(ccr);
+    run(&config, Some(dir.path())).unwrap();
+    let table = std::fs::read_to_string(dir.path().join("malmquist.csv")).unwrap();
+    let mut lines = table.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header, MALMQUIST_COLUMNS);
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let mut pairs: Vec<(&str, &str)> = rows.iter().map(|r| (r[1], r[2])).collect();
+    pairs.dedup();
+    assert_eq!(pairs, [("2009", "2010"), ("2010", "2011"), ("2011", "2012"), ("2009", "2012")]);
+    for r in &rows {
+        let [m, ec, tc, pec, sec] = [3, 4, 5, 6, 7].map(|c| r[c].parse::<f64>().unwrap());
+        assert_close(m, ec * tc, 1e-9, &format!("M = EC × TC for {r:?}"));
+        assert_close(ec, pec * sec, 1e-9, &format!("EC = PEC × SEC for {r:?}"));
+    }
+    let efficiency = std::fs::read_to_string(dir.path().join("efficiency.csv")).unwrap();
+    let years: Vec<&str> = efficiency.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert!(!years.contains(&"2008") && years.contains(&"2009"), "2008 is outside the window");
+}
+
+#[test]
+fn a_run_config_refuses_a_bad_efficiency_table() {
+    use citycheck::run::RunConfig;
+    let config = |table: &str| {
+        RunConfig::from_toml(&format!(
+            "catalog = \"ccsy-example\"\n[data]\npath = \"c.csv\"\n[efficiency]\ninputs = [\"population\"]\n{table}"
+        ))
+    };
+    assert!(config("outputs = [\"gdp\"]").is_ok());
+    // A misspelt key, an unknown model, a window backwards, a year with a window, no output.
+    for bad in [
+        "outputs = [\"gdp\"]\nsuper_efficiency = true",
+        "outputs = [\"gdp\"]\nmodel = \"sbm-crs\"",
+        "outputs = [\"gdp\"]\nfrom = 2012\nto = 2010",
+        "outputs = [\"gdp\"]\nyear = 2010\nfrom = 2008",
+        "outputs = []",
+    ] {
+        assert!(matches!(config(bad), Err(Error::Spec(_))), "{bad}");
+    }
+    // A variable the data never have, named.
+    let mut run = RunConfig::embedded();
+    run.diagnose = None;
+    run.evaluate = None;
+    run.efficiency = Some(efficiency_config(&["metro_length"], &[], Model::Ccr));
+    let dir = tempfile::tempdir().unwrap();
+    let e = citycheck::run::run(&run, Some(dir.path())).unwrap_err().to_string();
+    assert!(e.contains("'metro_length'") && e.contains("not in the data"), "{e}");
 }

@@ -5,6 +5,8 @@
 //! written with exact fractions and compared to 1e-9 (the library's summation order differs
 //! from the hand's). EXACT is for values that involve one or two roundings only.
 
+/// Published to 3 decimals (Tone 2001's SBM example; Coelli's DEAP 2.1 guide, example 4).
+pub const PUBLISHED_3DP: f64 = 5e-4;
 /// Published to 4 decimals (Xu 2004; Zavadskas & Podvezko 2016; Tzeng & Huang 2011).
 pub const PUBLISHED_4DP: f64 = 5e-5;
 /// Published to 6 decimals (pymcdm's entropy test, Elsayed 2017).

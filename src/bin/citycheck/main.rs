@@ -234,20 +234,25 @@ enum Command {
         #[arg(long, allow_hyphen_values = true, value_parser = decision::parse_rescale)]
         rescale: Option<[f64; 2]>,
     },
-    /// Efficiency (效能评价) by data envelopment analysis of a CSV table (a row per unit, or per
-    /// unit and year): OUT/efficiency.csv, and OUT/malmquist.csv (consecutive years) when the
-    /// table has two or more years.
+    /// Efficiency (效能评价) by data envelopment analysis of a table (CSV, Parquet, .xlsx; a row
+    /// per unit, or per unit and year): OUT/efficiency.csv, and OUT/malmquist.csv (consecutive
+    /// years, then the whole window) when the table has two or more years.
     Efficiency {
-        /// The CSV table.
+        /// The table.
         #[arg(long)]
         data: PathBuf,
         /// Input columns, comma-separated.
         #[arg(long, value_delimiter = ',', required = true)]
         inputs: Vec<String>,
-        /// Output columns, comma-separated.
+        /// Output columns, comma-separated (undesirable ones included).
         #[arg(long, value_delimiter = ',', required = true)]
         outputs: Vec<String>,
-        /// ccr (constant returns), bcc (variable returns) or sbm (Tone's slacks-based measure).
+        /// Outputs (among --outputs) that are undesirable, less being better: leakage,
+        /// emissions (sbm and sbm_vrs, Tone 2003).
+        #[arg(long, value_delimiter = ',')]
+        undesirable: Vec<String>,
+        /// ccr (constant returns), bcc (variable returns), sbm (Tone's slacks-based measure) or
+        /// sbm_vrs (SBM under variable returns).
         #[arg(long, default_value = "ccr", value_parser = parse_model)]
         model: citycheck::efficiency::Model,
         /// input or output (default input; sbm: non_oriented by default, or input or output).
@@ -265,6 +270,41 @@ enum Command {
         /// Only this year.
         #[arg(long)]
         year: Option<i32>,
+        /// Output folder.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
+    /// The Malmquist productivity index of a table with a year column: OUT/malmquist.csv, a row
+    /// per unit and consecutive pair of years from --from to --to, then the window --from →
+    /// --to itself; M = EC × TC, and with ccr EC = pure efficiency change × scale efficiency change.
+    Malmquist {
+        /// The table (CSV, Parquet, .xlsx): a row per unit and year.
+        #[arg(long)]
+        data: PathBuf,
+        /// Input columns, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        inputs: Vec<String>,
+        /// Output columns, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        outputs: Vec<String>,
+        /// ccr (constant returns, with the scale decomposition) or bcc (variable returns).
+        #[arg(long, default_value = "ccr", value_parser = parse_model)]
+        model: citycheck::efficiency::Model,
+        /// input (θ, the default) or output (1/φ) distances.
+        #[arg(long, default_value = "input", value_parser = parse_orientation)]
+        orientation: citycheck::efficiency::Orientation,
+        /// The first year of the window [default: the table's first].
+        #[arg(long)]
+        from: Option<i32>,
+        /// The last year of the window [default: the table's last].
+        #[arg(long)]
+        to: Option<i32>,
+        /// The column of unit names.
+        #[arg(long, default_value = "unit")]
+        unit_column: String,
+        /// The column of years.
+        #[arg(long, default_value = "year")]
+        year_column: String,
         /// Output folder.
         #[arg(long, default_value = ".")]
         out: PathBuf,
@@ -533,6 +573,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 reconcile: Default::default(),
                 survey: None,
                 uncertainty: None,
+                efficiency: None,
                 base_dir: PathBuf::new(),
             };
             run_and_report(&config, None)
@@ -556,6 +597,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 reconcile: Default::default(),
                 survey: None,
                 uncertainty: None,
+                efficiency: None,
                 base_dir: PathBuf::new(),
             };
             run_and_report(&config, None)
@@ -648,6 +690,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             data,
             inputs,
             outputs,
+            undesirable,
             model,
             orientation,
             super_efficiency,
@@ -657,18 +700,29 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             out,
         } => {
             let args = efficiency::EfficiencyArgs {
-                data,
-                inputs,
-                outputs,
+                table: efficiency::TableArgs { data, inputs, outputs, unit_column, year_column },
+                undesirable,
                 model,
                 orientation,
                 super_efficiency,
-                unit_column,
-                year_column,
                 year,
                 out,
             };
             for path in efficiency::run(&args)? {
+                eprintln!("wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Malmquist { data, inputs, outputs, model, orientation, from, to, unit_column, year_column, out } => {
+            let args = efficiency::MalmquistArgs {
+                table: efficiency::TableArgs { data, inputs, outputs, unit_column, year_column },
+                model,
+                orientation,
+                from,
+                to,
+                out,
+            };
+            for path in efficiency::run_malmquist(&args)? {
                 eprintln!("wrote {}", path.display());
             }
             Ok(ExitCode::SUCCESS)
