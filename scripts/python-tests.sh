@@ -5,8 +5,8 @@
 # checks the native stub against it (mypy stubtest), runs the pytest suite in python/tests
 # (with the README's Python quick start and the docstring examples) and executes the example
 # notebook python/examples/quickstart.ipynb.
-# Needs only Rust and Python 3 (≥ 3.9); pip downloads maturin, pytest, polars, pandas,
-# pyarrow, numpy, mypy and ruff the first time.
+# Needs only Rust, Python 3 (≥ 3.9) and Java 17 (for pyspark); pip downloads maturin,
+# pytest, polars, pandas, pyarrow, numpy, mypy, ruff and pyspark the first time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -20,8 +20,16 @@ fi
 # shellcheck disable=SC1091
 source "$venv/bin/activate"
 
-echo "== pip install maturin pytest polars pandas pyarrow numpy mypy ruff"
+echo "== pip install maturin pytest polars pandas pyarrow numpy mypy ruff pyspark"
 python -m pip install --quiet --disable-pip-version-check maturin pytest polars pandas pyarrow numpy mypy ruff
+# citycheck.spark's tests run Spark in local mode (python/tests/test_spark.py); pyspark needs
+# Java 17. CITYCHECK_SKIP_SPARK=1 skips them (and this install).
+if [ "${CITYCHECK_SKIP_SPARK:-0}" != "1" ]; then
+    python -m pip install --quiet --disable-pip-version-check "pyspark>=3.5"
+    if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
+        export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
+    fi
+fi
 
 # Settings in pyproject.toml ([tool.ruff], [tool.mypy]).
 echo "== ruff check python (the package, its tests and the example notebook)"
