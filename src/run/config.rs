@@ -373,10 +373,11 @@ impl RunConfig {
         Ok(())
     }
 
-    /// `p` resolved against the config's folder.
+    /// `p` resolved against the config's folder; an absolute path or a URI (`hdfs://…`,
+    /// `s3a://…`: record folders that Spark reads, `citycheck.spark.run`) as it is.
     pub fn resolve(&self, p: &str) -> PathBuf {
         let path = Path::new(p);
-        if path.is_absolute() {
+        if path.is_absolute() || p.contains("://") {
             path.to_path_buf()
         } else {
             self.base_dir.join(path)
