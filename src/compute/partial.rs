@@ -92,7 +92,8 @@ impl PartialSums {
     /// let options = ComputeOptions { ledger: false, ..ComputeOptions::default() };
     /// // Two machines, one district each.
     /// let (a, b) = (district("C01-D01", 8.0, 2.0)?, district("C01-D02", 12.0, 3.0)?);
-    /// let parts = [PartialSums::of(&catalog, &a, &options)?.unwrap(), PartialSums::of(&catalog, &b, &options)?.unwrap()];
+    /// let part = |t: &RecordTable| PartialSums::of(&catalog, t, &options).map(Option::unwrap);
+    /// let parts = [part(&a)?, part(&b)?];
     /// // The roll-up reads only the columns of the table it is given (here the first part's).
     /// let computed = roll_up(&catalog, &[a], &parts, &[], &options)?;
     /// let city = computed.indicators()?.lazy()
