@@ -7,8 +7,8 @@
 # notebook python/examples/quickstart.ipynb. The chart tests (python/tests/test_plot.py) save
 # PNGs with Chinese text: when matplotlib finds no CJK font, Debian's fonts-noto-cjk is
 # installed with apt-get (as root, or through sudo); without apt-get, install a CJK font by hand.
-# Needs only Rust and Python 3 (≥ 3.9); pip downloads maturin, pytest, polars, pandas,
-# pyarrow, numpy, matplotlib, mypy and ruff the first time.
+# Needs only Rust, Python 3 (≥ 3.9) and Java 17 (for pyspark); pip downloads maturin, pytest,
+# polars, pandas, pyarrow, numpy, matplotlib, mypy, ruff and pyspark the first time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -24,6 +24,14 @@ source "$venv/bin/activate"
 
 echo "== pip install maturin pytest polars pandas pyarrow numpy matplotlib mypy ruff"
 python -m pip install --quiet --disable-pip-version-check maturin pytest polars pandas pyarrow numpy matplotlib mypy ruff
+# citycheck.spark's tests run Spark in local mode (python/tests/test_spark.py); pyspark needs
+# Java 17. CITYCHECK_SKIP_SPARK=1 skips them (and this install).
+if [ "${CITYCHECK_SKIP_SPARK:-0}" != "1" ]; then
+    python -m pip install --quiet --disable-pip-version-check "pyspark>=3.5"
+    if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
+        export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
+    fi
+fi
 
 # Settings in pyproject.toml ([tool.ruff], [tool.mypy]).
 echo "== ruff check python (the package, its tests and the example notebook)"

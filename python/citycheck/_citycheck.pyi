@@ -33,6 +33,8 @@ __all__ = [
     "Evaluation",
     "score",
     "run",
+    "run_compute_config",
+    "run_computed",
     "evaluate",
     "SurveyDefinition",
     "Responses",
@@ -43,6 +45,10 @@ __all__ = [
     "survey_confirmed",
     "Computed",
     "compute",
+    "compute_partial",
+    "compute_ledger_part",
+    "compute_ledger_parents",
+    "compute_roll_up",
     "Diagnosis",
     "diagnose",
     "renewal_tasks",
@@ -105,6 +111,7 @@ class Catalog:
     def indicators(self) -> ArrowStream: ...
     def groups(self) -> ArrowStream: ...
     def parameters(self) -> ArrowStream: ...
+    def toml(self) -> str: ...
     def parameter_overrides(self) -> dict[str, float]: ...
     def with_parameters(self, overrides: list[tuple[str, float]]) -> Catalog: ...
     def levels(self) -> ArrowStream: ...
@@ -188,6 +195,15 @@ def score(panel: Panel, catalog: Catalog, spec: _Json = None, validation: str = 
 def run(
     config: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] | None = None
 ) -> tuple[Outcome, Evaluation | None, Diagnosis | None]: ...
+def run_compute_config(config: str | os.PathLike[str]) -> tuple[Catalog, dict[str, Any]]: ...
+def run_computed(
+    config: str | os.PathLike[str],
+    tables: list[tuple[Any, str]],
+    partials: list[tuple[str, str, Any]],
+    duplicates: list[tuple[str, int, list[str]]],
+    inputs: list[tuple[str, str]],
+    out: str | os.PathLike[str] | None = None,
+) -> tuple[Outcome, Evaluation | None, Diagnosis | None]: ...
 def evaluate(
     panel: Panel, catalog: Catalog, spec: _Json = None, options: _Json = None, validation: str = "strict"
 ) -> tuple[Outcome, Evaluation]: ...
@@ -249,6 +265,20 @@ def compute(
     levels: list[str],
     ledger: bool = True,
     parameters: dict[str, float] | None = None,
+) -> Computed: ...
+def compute_partial(
+    catalog: Catalog, frame: Any, levels: list[str], origin: str = "records"
+) -> tuple[str, ArrowStream] | None: ...
+def compute_ledger_part(
+    catalog: Catalog, frame: Any, levels: list[str], parents: list[str], origin: str = "records"
+) -> ArrowStream | None: ...
+def compute_ledger_parents(catalog: Catalog, frames: list[tuple[Any, str]]) -> list[str]: ...
+def compute_roll_up(
+    catalog: Catalog,
+    tables: list[tuple[Any, str]],
+    partials: list[tuple[str, str, Any]],
+    duplicates: list[tuple[str, int, list[str]]],
+    levels: list[str],
 ) -> Computed: ...
 @final
 class SurveyDefinition:

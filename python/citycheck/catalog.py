@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
 
 import polars as pl
 
@@ -220,6 +221,19 @@ class Catalog:
         """
         return to_polars(self._native.levels())
 
+    def __reduce__(self) -> tuple[Any, tuple[str, str, dict[str, float]]]:
+        """Pickles as the TOML text the catalogue was read from, its id and its parameter
+        overrides — what another process (a Spark executor, a worker of ``multiprocessing``)
+        rebuilds the same catalogue from, with the same :attr:`sha256`.
+
+        >>> import pickle
+        >>> anhui = Catalog.builtin("mohurd-2023").with_parameters({"elderly_norm_new": 30})
+        >>> again = pickle.loads(pickle.dumps(anhui))
+        >>> again.sha256 == anhui.sha256, again.parameter_overrides
+        (True, {'elderly_norm_new': 30.0})
+        """
+        return (_from_state, (self._native.toml(), self.id, self.parameter_overrides))
+
     def __repr__(self) -> str:
         return repr(self._native)
 
@@ -236,3 +250,9 @@ class Catalog:
             f"{indicators.height} indicator(s)" + (f", {ungrouped} outside any group" if ungrouped else "")
         )
         return html_summary(headline, [("Groups and their indicators", table)])
+
+
+def _from_state(text: str, name: str, overrides: dict[str, float]) -> Catalog:
+    """A pickled catalogue rebuilt (:meth:`Catalog.__reduce__`)."""
+    native = _native.Catalog.from_toml(text, name)
+    return Catalog(native.with_parameters(list(overrides.items())) if overrides else native)

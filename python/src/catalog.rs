@@ -84,6 +84,12 @@ impl PyCatalog {
         parameters_frame(&self.0).map(ArrowStream::from).map_err(polars_error)
     }
 
+    /// The TOML text the catalogue was read from (with `parameter_overrides`, enough to
+    /// rebuild it in another process).
+    fn toml(&self) -> &str {
+        self.0.toml()
+    }
+
     /// The parameters set by `with_parameters` (name → value); empty as written.
     fn parameter_overrides(&self) -> BTreeMap<String, f64> {
         self.0.parameter_overrides().clone()

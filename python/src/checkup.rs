@@ -5,15 +5,17 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use citycheck::compute::{roll_up, ComputeOptions};
 use citycheck::error::Issue;
 use citycheck::polars::prelude::{Column, DataFrame, PolarsResult};
-use citycheck::run::{weights_dataframe, RunConfig, RunReport};
+use citycheck::run::{weights_dataframe, InputDigest, RunConfig, RunReport};
 use citycheck::{Catalog, Checkup, Error, Fitted, Outcome, Panel, Spec, ValidationMode, Warning};
 use pyo3::basic::CompareOp;
 use pyo3::prelude::*;
 
 use crate::arrow::ArrowStream;
 use crate::catalog::PyCatalog;
+use crate::compute::{duplicates_of, partials_of, tables_of};
 use crate::diagnose::PyDiagnosis;
 use crate::error::{citycheck_error, polars_error};
 use crate::evaluate::PyEvaluation;
@@ -301,6 +303,68 @@ fn run(
     })
 }
 
+/// The `[compute]` table of a run config, for a run whose records are summed elsewhere
+/// (Spark): the run's catalogue (`[compute] parameters` applied) and a dict of `records`
+/// (paths resolved against the config's folder), `levels`, `score_level`, `ledger` and `out`
+/// (the config's output folder, resolved).
+#[pyfunction]
+fn run_compute_config(py: Python<'_>, config: PathBuf) -> PyResult<(PyCatalog, Py<PyAny>)> {
+    let config = RunConfig::load(config).map_err(citycheck_error)?;
+    let Some(c) = &config.compute else {
+        return Err(citycheck_error(Error::Spec(
+            "the run config has no [compute] table: there are no records to compute from".into(),
+        )));
+    };
+    let catalog = config.load_catalog().map_err(citycheck_error)?;
+    let plan = serde_json::json!({
+        "records": c.records.iter().map(|r| config.resolve(r).display().to_string()).collect::<Vec<_>>(),
+        "levels": c.levels.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        "score_level": c.score_level.as_str(),
+        "ledger": c.ledger,
+        "out": config.resolve(&config.output.dir.display().to_string()).display().to_string(),
+    });
+    Ok((catalog.into(), to_py(py, &plan)?))
+}
+
+/// Runs a run config whose `[compute]` records were summed elsewhere (on Spark executors):
+/// the partial sums rolled up with the run's catalogue and levels, then scored and written as
+/// `run` does (no object ledger: it was written in parts). `tables`, `partials` and
+/// `duplicates` as `compute_roll_up` takes them; `inputs` are the record files and their
+/// SHA-256.
+#[pyfunction]
+#[pyo3(signature = (config, tables, partials, duplicates, inputs, out=None))]
+fn run_computed(
+    py: Python<'_>,
+    config: PathBuf,
+    tables: Vec<(Bound<'_, PyAny>, String)>,
+    partials: Vec<(String, String, Bound<'_, PyAny>)>,
+    duplicates: Vec<(String, usize, Vec<String>)>,
+    inputs: Vec<(String, String)>,
+    out: Option<PathBuf>,
+) -> PyResult<(PyOutcome, Option<PyEvaluation>, Option<PyDiagnosis>)> {
+    let config = RunConfig::load(config).map_err(citycheck_error)?;
+    let Some(c) = &config.compute else {
+        return Err(citycheck_error(Error::Spec(
+            "the run config has no [compute] table: there are no computed indicators to score".into(),
+        )));
+    };
+    let options = ComputeOptions { levels: c.levels.clone(), ledger: false };
+    let tables = tables_of(&tables)?;
+    let partials = partials_of(&partials)?;
+    let duplicates = duplicates_of(duplicates)?;
+    let inputs: Vec<InputDigest> = inputs.into_iter().map(|(path, sha256)| InputDigest::new(path, sha256)).collect();
+    py.detach(move || {
+        let catalog = config.load_catalog().map_err(citycheck_error)?;
+        let computed = roll_up(&catalog, &tables, &partials, &duplicates, &options).map_err(citycheck_error)?;
+        let citycheck::run::RunOutput { outcome, report, evaluation, diagnosis, catalog, .. } =
+            citycheck::run::run_computed(&config, computed, inputs, out.as_deref()).map_err(citycheck_error)?;
+        let evaluation = evaluation.as_ref().map(PyEvaluation::new).transpose()?;
+        let diagnosis = diagnosis.map(|d| PyDiagnosis::new(d, outcome.warnings.clone())).transpose()?;
+        let issues = report.issues.clone();
+        Ok((PyOutcome::new(outcome, catalog, issues, Some(report))?, evaluation, diagnosis))
+    })
+}
+
 /// The spec of the embedded default run ([`Spec::checkup_default`]) as a dict.
 #[pyfunction]
 fn checkup_default_spec(py: Python<'_>) -> PyResult<Py<PyAny>> {
@@ -321,6 +385,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyFitted>()?;
     m.add_function(wrap_pyfunction!(score, m)?)?;
     m.add_function(wrap_pyfunction!(run, m)?)?;
+    m.add_function(wrap_pyfunction!(run_compute_config, m)?)?;
+    m.add_function(wrap_pyfunction!(run_computed, m)?)?;
     m.add_function(wrap_pyfunction!(checkup_default_spec, m)?)?;
     m.add_function(wrap_pyfunction!(spec_to_toml, m)?)?;
     Ok(())

@@ -7,6 +7,8 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import subprocess
+import sys
 import types
 from pathlib import Path
 from typing import Any
@@ -84,6 +86,14 @@ def test_no_function_shadows_a_module() -> None:
         importlib.import_module("citycheck.diagnose")
     for function in ("score", "run", "evaluate", "compute", "diagnose", "uncertainty", "efficiency", "malmquist"):
         assert function not in SUBMODULES
+
+
+def test_importing_citycheck_and_its_spark_module_does_not_import_pyspark() -> None:
+    # pyspark is optional (citycheck[spark]): citycheck.spark imports it only when a function
+    # runs. A fresh interpreter, so that no other test's import of pyspark counts.
+    code = "import sys, citycheck, citycheck.spark; print('pyspark' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_the_modules_are_one_per_class() -> None:

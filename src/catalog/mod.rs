@@ -66,6 +66,8 @@ pub struct Catalog {
     overrides: BTreeMap<String, f64>,
     /// The object hierarchy, finest first: `[[levels]]`, or the default.
     levels: Vec<LevelSpec>,
+    /// The TOML text it was read from.
+    text: std::sync::Arc<str>,
 }
 
 impl Catalog {
@@ -146,6 +148,7 @@ impl Catalog {
             parameters: file.parameters,
             overrides: BTreeMap::new(),
             levels: if file.levels.is_empty() { LevelSpec::default_hierarchy() } else { file.levels },
+            text: text.into(),
         })
     }
 
@@ -153,6 +156,13 @@ impl Catalog {
     /// [`Catalog::with_parameters`] applied.
     pub fn parameters(&self) -> &BTreeMap<String, Parameter> {
         &self.parameters
+    }
+
+    /// The TOML text the catalogue was read from (whose digest is [`Catalog::sha256`]). With
+    /// [`Catalog::parameter_overrides`] it rebuilds the same catalogue in another process — a
+    /// Spark executor, say: `Catalog::from_toml(text, id)?.with_parameters(overrides)`.
+    pub fn toml(&self) -> &str {
+        &self.text
     }
 
     /// The parameters set by [`Catalog::with_parameters`] (name → value), empty for the

@@ -20,6 +20,10 @@
 //! and every ratio is a ratio of sums (never a mean of ratios). A second streaming pass
 //! finds duplicate ids.
 //!
+//! The same sums can be made where the records lie — each Spark partition, file or batch
+//! summing its own part ([`PartialSums::of`]) — and rolled up from the parts ([`roll_up`])
+//! with the same plan, checks and roll-up as [`compute`].
+//!
 //! # What is checked and reported
 //! Before anything runs: every formula parses and every column it reads exists with a usable
 //! type (an error names the indicator, the column and the file). While running, as issues: a
@@ -28,6 +32,7 @@
 //! table does not list, and missing inputs — counted per unit in the `unknown` column, never
 //! as "no problem".
 
+mod partial;
 mod records;
 
 use std::collections::{BTreeMap, HashSet};
@@ -37,6 +42,7 @@ use polars::prelude::*;
 pub use crate::catalog::formula::{
     parse_formula, ColumnUse, Cond, Formula, FormulaSpec, Literal, ObjectLevel, Op, Operand,
 };
+pub use partial::{ledger_part, roll_up, DuplicateIds, PartialSums};
 pub use records::RecordTable;
 
 use crate::catalog::Catalog;
@@ -318,20 +324,81 @@ struct Grouped {
     object: ObjectLevel,
     /// The finest output level.
     level: ObjectLevel,
-    /// year, the id columns from the finest output level up, `{k}_num`, `{k}_den`, `{k}_unk`
-    /// for each job k, and `objects`.
+    /// year, the id columns from the finest output level up, per job its numerator, unknown
+    /// and (quotients of two sums) denominator columns ([`numerator_column`], …), and
+    /// `objects`.
     sums: DataFrame,
     jobs: Vec<Job>,
 }
 
-/// Computes every formula of `catalog` from `tables` at the requested levels.
+/// The column of a job's summed numerator in a table's sums (and in [`PartialSums`]).
+fn numerator_column(indicator: &str) -> String {
+    format!("{indicator}:numerator")
+}
+
+/// The column of a job's summed denominator (ratio, per capita and coverage only).
+fn denominator_column(indicator: &str) -> String {
+    format!("{indicator}:denominator")
+}
+
+/// The column of a job's count of objects with an unknown input.
+fn unknown_column(indicator: &str) -> String {
+    format!("{indicator}:unknown")
+}
+
+/// How many duplicate ids an issue names.
+const SHOWN: usize = 5;
+
+/// What is computed of one table, decided from its columns before any record is read.
+struct TableWork {
+    jobs: Vec<Job>,
+    /// The levels its records are grouped by, finest output level first.
+    keys: Vec<ObjectLevel>,
+}
+
+/// One table's part of a [`Plan`]: the issues found planning it, and its work (none when no
+/// formula reads it or no requested level is at or above it).
+struct TableStep {
+    /// The table's position among the tables planned.
+    index: usize,
+    issues: Vec<Issue>,
+    work: Option<TableWork>,
+}
+
+/// What a computation does, decided from the catalogue, the tables' columns and the options
+/// before any record is read. [`compute`], [`roll_up`] and [`PartialSums::of`] all start from
+/// it, so that they cannot decide differently.
+struct Plan {
+    /// The requested levels the catalogue's hierarchy has, finest first.
+    requested: Vec<ObjectLevel>,
+    /// The parent columns of the ledger ([`ledger_parents`]).
+    ledger_levels: Vec<ObjectLevel>,
+    /// Issues about the whole computation (levels the hierarchy lacks, object types without
+    /// records), reported first.
+    issues: Vec<Issue>,
+    /// One step per table, in the order given.
+    steps: Vec<TableStep>,
+}
+
+/// The parent columns of the problem ledger of `tables`: the catalogue's levels above
+/// building, an optional one only when some table carries its id (so records without
+/// `community_id` give the same columns as before levels could be declared). A ledger written
+/// in parts ([`ledger_part`], one per Spark partition) gives every part those of all tables.
+pub fn ledger_parents(catalog: &Catalog, tables: &[RecordTable]) -> Vec<ObjectLevel> {
+    catalog
+        .levels()
+        .iter()
+        .filter(|h| h.id > ObjectLevel::Building)
+        .filter(|h| h.required || tables.iter().any(|t| t.schema.contains(h.id.id_column())))
+        .map(|h| h.id)
+        .collect()
+}
+
+/// Plans the computation of `tables` (only their columns are read).
 ///
 /// # Errors
-/// [`Error::Catalog`] when a formula does not parse or no indicator has one; [`Error::Data`]
-/// naming the file, indicator and column when a formula reads a column the records lack or
-/// cannot use, when a table lacks a parent id column needed for a requested level, or two
-/// tables hold the same object type; [`Error::Spec`] when no requested level can be produced.
-pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptions) -> Result<Computed> {
+/// As [`compute`], for everything that can be known before the records are read.
+fn plan(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptions) -> Result<Plan> {
     let mut by_level = jobs(catalog)?;
     let mut seen = HashSet::new();
     for t in tables {
@@ -373,25 +440,17 @@ pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptio
             ));
         }
     }
-
-    // The parent columns of the ledger: the hierarchy's levels above building, an optional one
-    // only when some table carries its id (so records without community_id give the same
-    // columns as before levels could be declared).
-    let ledger_levels: Vec<ObjectLevel> = hierarchy
-        .iter()
-        .filter(|h| h.id > ObjectLevel::Building)
-        .filter(|h| h.required || tables.iter().any(|t| t.schema.contains(h.id.id_column())))
-        .map(|h| h.id)
-        .collect();
-    let mut grouped = Vec::new();
-    let mut ledgers = Vec::new();
-    for table in tables {
+    let ledger_levels = ledger_parents(catalog, tables);
+    let mut steps = Vec::with_capacity(tables.len());
+    for (index, table) in tables.iter().enumerate() {
+        let mut step = TableStep { index, issues: Vec::new(), work: None };
         let Some(jobs) = by_level.remove(&table.level) else {
-            issues.push(issue(
+            step.issues.push(issue(
                 IssueKind::IgnoredColumn,
                 &table.origin,
                 format!("no formula reads {} records", table.level),
             ));
+            steps.push(step);
             continue;
         };
         // Check every column before running anything.
@@ -410,7 +469,7 @@ pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptio
             .collect();
         for h in hierarchy.iter().filter(|h| !h.required && h.id > table.level && requested.contains(&h.id)) {
             if !table.schema.contains(h.id.id_column()) {
-                issues.push(issue(
+                step.issues.push(issue(
                     IssueKind::MissingKey,
                     &table.origin,
                     format!(
@@ -424,11 +483,12 @@ pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptio
         }
         let finest = requested.iter().copied().filter(|l| through.contains(l)).min();
         let Some(finest) = finest else {
-            issues.push(issue(
+            step.issues.push(issue(
                 IssueKind::IgnoredColumn,
                 &table.origin,
                 format!("no requested level is at or above {}: its indicators are not produced", table.level),
             ));
+            steps.push(step);
             continue;
         };
         let keys: Vec<ObjectLevel> = through.iter().copied().filter(|l| *l >= finest).collect();
@@ -444,50 +504,122 @@ pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptio
                 ));
             }
         }
-        grouped.push(group(table, jobs, &keys, &mut issues)?);
-        if options.ledger {
-            ledgers.extend(ledger(table, &grouped.last().expect("pushed").jobs, &ledger_levels));
-        }
+        step.work = Some(TableWork { jobs, keys });
+        steps.push(step);
     }
-    check_parents(&grouped, tables, &mut issues)?;
+    Ok(Plan { requested, ledger_levels, issues, steps })
+}
 
+/// Computes every formula of `catalog` from `tables` at the requested levels.
+///
+/// # Errors
+/// [`Error::Catalog`] when a formula does not parse or no indicator has one; [`Error::Data`]
+/// naming the file, indicator and column when a formula reads a column the records lack or
+/// cannot use, when a table lacks a parent id column needed for a requested level, or two
+/// tables hold the same object type; [`Error::Spec`] when no requested level can be produced.
+pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptions) -> Result<Computed> {
+    let Plan { requested, ledger_levels, mut issues, steps } = plan(catalog, tables, options)?;
+    let mut grouped = Vec::new();
+    let mut ledgers = Vec::new();
+    for step in steps {
+        issues.extend(step.issues);
+        let Some(TableWork { jobs, keys }) = step.work else { continue };
+        let table = &tables[step.index];
+        // One streaming pass: sums per year and finest-level unit; a second: duplicate ids.
+        let sums = run(sums_query(table, &jobs, &keys), &table.origin)?;
+        let own = table.level.id_column();
+        let duplicates = if table.schema.contains(own) {
+            let ids = duplicate_ids(table, own)?;
+            Some(DuplicateIds { object: table.level, count: ids.len(), first: ids.into_iter().take(SHOWN).collect() })
+        } else {
+            None
+        };
+        let g = checked(table.level, &table.origin, jobs, &keys, sums, duplicates.as_ref(), &mut issues)?;
+        if options.ledger {
+            ledgers.extend(ledger(table, &g.jobs, &ledger_levels));
+        }
+        grouped.push(g);
+    }
+    let listed: Vec<Listed> = tables
+        .iter()
+        .map(|t| Listed {
+            level: t.level,
+            origin: t.origin.clone(),
+            ids: t
+                .frame
+                .clone()
+                .select([col("year").cast(DataType::Int32), col(t.level.id_column()).cast(DataType::String)]),
+        })
+        .collect();
+    check_parents(&grouped, &listed, &mut issues)?;
+    assemble(&grouped, &requested, issues, options.ledger.then_some(ledgers))
+}
+
+/// The indicators of the grouped tables at the requested levels, finest first.
+///
+/// # Errors
+/// [`Error::Spec`] when none of the requested levels can be produced.
+fn assemble(
+    grouped: &[Grouped],
+    requested: &[ObjectLevel],
+    issues: Vec<Issue>,
+    ledger: Option<Vec<LazyFrame>>,
+) -> Result<Computed> {
     let mut levels = Vec::new();
-    for level in requested {
-        if let Some(sums) = level_sums(&grouped, level)? {
+    for &level in requested {
+        if let Some(sums) = level_sums(grouped, level)? {
             levels.push(sums);
         }
     }
     if levels.is_empty() {
         return Err(Error::Spec("compute: none of the requested levels can be produced from these records".into()));
     }
-    Ok(Computed { levels, ledger: options.ledger.then_some(ledgers), issues })
+    Ok(Computed { levels, ledger, issues })
 }
 
-/// One streaming pass: sums per year and finest-level unit; a second: duplicate ids.
-fn group(table: &RecordTable, jobs: Vec<Job>, keys: &[ObjectLevel], issues: &mut Vec<Issue>) -> Result<Grouped> {
+/// The query of a table's sums per year and finest-level unit (`keys`): per job the summed
+/// numerator, unknown count and (quotients of two sums) denominator, and the number of
+/// records. Records without a year or key id form groups of their own, which [`checked`]
+/// reports and leaves out.
+fn sums_query(table: &RecordTable, jobs: &[Job], keys: &[ObjectLevel]) -> LazyFrame {
     let id_cols: Vec<Expr> = keys.iter().map(|l| col(l.id_column()).cast(DataType::String)).collect();
     let mut aggs = Vec::with_capacity(3 * jobs.len() + 1);
     let mut select = vec![col("year").cast(DataType::Int32)];
     select.extend(id_cols);
-    for (k, job) in jobs.iter().enumerate() {
+    for job in jobs {
         let (num, den, unk) = per_record(table, &job.formula);
-        select.push(num.alias(format!("{k}_num")));
-        select.push(unk.alias(format!("{k}_unk")));
-        aggs.push(col(format!("{k}_num")).sum());
-        aggs.push(col(format!("{k}_unk")).sum());
+        let (num_name, unk_name) = (numerator_column(&job.indicator), unknown_column(&job.indicator));
+        select.push(num.alias(num_name.as_str()));
+        select.push(unk.alias(unk_name.as_str()));
+        aggs.push(col(num_name.as_str()).sum());
+        aggs.push(col(unk_name.as_str()).sum());
         // Count and share denominators are the known objects (objects − unknown): only the
         // quotients of two sums carry a summed denominator.
         if job.formula.sums_denominator() {
-            select.push(den.alias(format!("{k}_den")));
-            aggs.push(sum_or_null(&format!("{k}_den")).alias(format!("{k}_den")));
+            let den_name = denominator_column(&job.indicator);
+            select.push(den.alias(den_name.as_str()));
+            aggs.push(sum_or_null(&den_name).alias(den_name.as_str()));
         }
     }
-    aggs.push(len().alias("objects"));
+    // Int64, not the index type: partial sums cross to engines without unsigned integers.
+    aggs.push(len().cast(DataType::Int64).alias("objects"));
     let mut group_keys = vec![col("year")];
     group_keys.extend(keys.iter().map(|l| col(l.id_column())));
-    let lf = table.frame.clone().select(select).group_by(group_keys).agg(aggs);
-    let mut sums = run(lf, &table.origin)?;
+    table.frame.clone().select(select).group_by(group_keys).agg(aggs)
+}
 
+/// The checks of a table's sums over all its records: groups without a year or key id are
+/// reported and left out, the duplicates of its own ids (counted beforehand over the records)
+/// reported, and objects under two parents reported.
+fn checked(
+    object: ObjectLevel,
+    origin: &str,
+    jobs: Vec<Job>,
+    keys: &[ObjectLevel],
+    mut sums: DataFrame,
+    duplicates: Option<&DuplicateIds>,
+    issues: &mut Vec<Issue>,
+) -> Result<Grouped> {
     // Records with a missing year or id: reported and left out.
     let mut missing = col("year").is_null();
     for l in keys {
@@ -504,10 +636,9 @@ fn group(table: &RecordTable, jobs: Vec<Job>, keys: &[ObjectLevel], issues: &mut
     if bad_rows > 0 {
         issues.push(issue(
             IssueKind::MissingKey,
-            &table.origin,
+            origin,
             format!(
-                "{bad_rows} {} record(s) have no year or no {} id: left out",
-                table.level,
+                "{bad_rows} {object} record(s) have no year or no {} id: left out",
                 keys.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("/")
             ),
         ));
@@ -515,25 +646,20 @@ fn group(table: &RecordTable, jobs: Vec<Job>, keys: &[ObjectLevel], issues: &mut
     }
 
     // Duplicate ids of the table's own objects, per year.
-    let own = table.level.id_column();
-    if table.schema.contains(own) {
-        let duplicates = duplicate_ids(table, own)?;
-        if !duplicates.is_empty() {
-            let mut shown: Vec<&str> = duplicates.iter().take(5).map(String::as_str).collect();
-            if duplicates.len() > 5 {
-                shown.push("…");
-            }
-            issues.push(issue(
-                IssueKind::DuplicateObservation,
-                &table.origin,
-                format!(
-                    "{} {} id(s) appear more than once in a year (each record is counted): {}",
-                    duplicates.len(),
-                    table.level,
-                    shown.join(", ")
-                ),
-            ));
+    if let Some(d) = duplicates.filter(|d| d.count > 0) {
+        let mut shown: Vec<&str> = d.first.iter().take(SHOWN).map(String::as_str).collect();
+        if d.count > SHOWN {
+            shown.push("…");
         }
+        issues.push(issue(
+            IssueKind::DuplicateObservation,
+            origin,
+            format!(
+                "{} {object} id(s) appear more than once in a year (each record is counted): {}",
+                d.count,
+                shown.join(", ")
+            ),
+        ));
     }
 
     // An object under two different parents.
@@ -550,7 +676,7 @@ fn group(table: &RecordTable, jobs: Vec<Job>, keys: &[ObjectLevel], issues: &mut
         if conflicts.height() > 0 {
             issues.push(issue(
                 IssueKind::InvalidSource,
-                &table.origin,
+                origin,
                 format!(
                     "{} {} id(s) are under more than one {} in the same year (roll-ups count them under each): {}",
                     conflicts.height(),
@@ -561,7 +687,7 @@ fn group(table: &RecordTable, jobs: Vec<Job>, keys: &[ObjectLevel], issues: &mut
             ));
         }
     }
-    Ok(Grouped { object: table.level, level: keys[0], sums, jobs })
+    Ok(Grouped { object, level: keys[0], sums, jobs })
 }
 
 /// The ids that appear more than once in a year, sorted. Streams (year, id) batches through a
@@ -639,22 +765,28 @@ fn duplicate_ids(table: &RecordTable, own: &str) -> Result<Vec<String>> {
     Ok(duplicates)
 }
 
+/// The (year, id) pairs of one table's own objects, that finer tables' parents are checked
+/// against.
+struct Listed {
+    level: ObjectLevel,
+    origin: String,
+    /// `year` (Int32) and the level's id column (String): one row per record, or per group of
+    /// the table's sums.
+    ids: LazyFrame,
+}
+
 /// Parents named by a finer table that the parent's own table does not list.
-fn check_parents(grouped: &[Grouped], tables: &[RecordTable], issues: &mut Vec<Issue>) -> Result<()> {
+fn check_parents(grouped: &[Grouped], listed: &[Listed], issues: &mut Vec<Issue>) -> Result<()> {
     for g in grouped {
-        for t in tables.iter().filter(|t| t.level > g.object) {
+        for t in listed.iter().filter(|t| t.level > g.object) {
             let id = t.level.id_column();
             if g.sums.column(id).is_err() {
                 continue;
             }
-            let listed = t
-                .frame
-                .clone()
-                .select([col("year").cast(DataType::Int32), col(id).cast(DataType::String)])
-                .unique(None, UniqueKeepStrategy::Any);
+            let known = t.ids.clone().unique(None, UniqueKeepStrategy::Any);
             let named = g.sums.clone().lazy().select([col("year"), col(id)]).unique(None, UniqueKeepStrategy::Any);
             let orphans =
-                named.join(listed, [col("year"), col(id)], [col("year"), col(id)], JoinArgs::new(JoinType::Anti));
+                named.join(known, [col("year"), col(id)], [col("year"), col(id)], JoinArgs::new(JoinType::Anti));
             let orphans = run(orphans, &t.origin)?;
             if orphans.height() > 0 {
                 issues.push(issue(
@@ -688,11 +820,11 @@ fn level_sums(grouped: &[Grouped], level: ObjectLevel) -> Result<Option<LevelSum
         let mut aggs = vec![col("objects").sum().alias(objects.as_str())];
         for (k, job) in g.jobs.iter().enumerate() {
             let prefix = format!("t{t}_{k}");
-            aggs.push(col(format!("{k}_num")).sum().alias(format!("{prefix}_num")));
+            aggs.push(col(numerator_column(&job.indicator)).sum().alias(format!("{prefix}_num")));
             if job.formula.sums_denominator() {
-                aggs.push(sum_or_null(&format!("{k}_den")).alias(format!("{prefix}_den")));
+                aggs.push(sum_or_null(&denominator_column(&job.indicator)).alias(format!("{prefix}_den")));
             }
-            aggs.push(col(format!("{k}_unk")).sum().alias(format!("{prefix}_unk")));
+            aggs.push(col(unknown_column(&job.indicator)).sum().alias(format!("{prefix}_unk")));
             let has_denominator = job.formula.has_denominator();
             jobs.push(OutputJob {
                 indicator: job.indicator.clone(),
@@ -845,7 +977,8 @@ impl Computed {
 
     /// The problem ledger (year, level, object_id, compound_id, block_id, district_id, city_id,
     /// indicator; `community_id` after `compound_id` when the catalogue declares that level and
-    /// the records carry it); `None` when it was not asked for.
+    /// the records carry it); `None` when it was not asked for, and after [`roll_up`] (the
+    /// ledger of partial sums is made in parts: [`ledger_part`]).
     pub fn ledger(&self) -> Result<Option<DataFrame>> {
         let Some(plans) = &self.ledger else { return Ok(None) };
         if plans.is_empty() {

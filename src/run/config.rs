@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::Catalog;
 use crate::checkup::Spec;
 use crate::compute::{ComputeOptions, ObjectLevel};
 use crate::diagnose::DiagnoseOptions;
@@ -424,6 +425,24 @@ impl RunConfig {
         Ok(config)
     }
 
+    /// The catalogue the run scores with: a built-in id or a file (relative to the config),
+    /// with the values of `[compute] parameters` applied.
+    ///
+    /// # Errors
+    /// As [`Catalog::builtin`], [`Catalog::load`] and [`Catalog::with_parameters`].
+    pub fn load_catalog(&self) -> Result<Catalog> {
+        let catalog = if Catalog::builtin_ids().any(|id| id == self.catalog) {
+            Catalog::builtin(&self.catalog)?
+        } else {
+            Catalog::load(self.resolve(&self.catalog))?
+        };
+        // A province's values of the formula parameters, applied before the catalogue is shared.
+        match &self.compute {
+            Some(c) if !c.parameters.is_empty() => catalog.with_parameters(c.parameters.clone()),
+            _ => Ok(catalog),
+        }
+    }
+
     /// The embedded default run.
     pub fn embedded() -> RunConfig {
         RunConfig::from_toml(EMBEDDED_CONFIG).expect("the embedded config is valid")
@@ -460,10 +479,11 @@ impl RunConfig {
         Ok(())
     }
 
-    /// `p` resolved against the config's folder.
+    /// `p` resolved against the config's folder; an absolute path or a URI (`hdfs://…`,
+    /// `s3a://…`: record folders that Spark reads, `citycheck.spark.run`) as it is.
     pub fn resolve(&self, p: &str) -> PathBuf {
         let path = Path::new(p);
-        if path.is_absolute() {
+        if path.is_absolute() || p.contains("://") {
             path.to_path_buf()
         } else {
             self.base_dir.join(path)

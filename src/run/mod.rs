@@ -60,6 +60,13 @@ pub struct InputDigest {
     pub sha256: String,
 }
 
+impl InputDigest {
+    /// An input read elsewhere (by Spark executors, say) and its digest, for [`run_computed`].
+    pub fn new(path: impl Into<String>, sha256: impl Into<String>) -> InputDigest {
+        InputDigest { path: path.into(), sha256: sha256.into() }
+    }
+}
+
 /// Counts of what was scored.
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
@@ -375,17 +382,7 @@ fn read_panel(config: &RunConfig, data: &DataConfig) -> Result<(Panel, Vec<Input
 /// Runs a whole config: read (or compute from records), validate, score, evaluate when the config asks, and write the
 /// output folder `out` (the config's own output folder when `None`).
 pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
-    let catalog = if Catalog::builtin_ids().any(|id| id == config.catalog) {
-        Catalog::builtin(&config.catalog)?
-    } else {
-        Catalog::load(config.resolve(&config.catalog))?
-    };
-    // A province's values of the formula parameters, applied before the catalogue is shared.
-    let catalog = match &config.compute {
-        Some(c) if !c.parameters.is_empty() => catalog.with_parameters(c.parameters.clone())?,
-        _ => catalog,
-    };
-    let catalog = Arc::new(catalog);
+    let catalog = Arc::new(config.load_catalog()?);
     let (panel, inputs, validation_mode, computed) = match (&config.data, &config.compute) {
         (Some(data), _) => {
             let (panel, inputs) = read_panel(config, data)?;
@@ -406,6 +403,45 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
         }
         (None, None) => return Err(Error::Spec("a run config needs a [data] or a [compute] table".into())),
     };
+    score_and_write(config, catalog, panel, inputs, validation_mode, computed, out)
+}
+
+/// Runs a config whose `[compute]` indicators were computed elsewhere — rolled up from the
+/// partial sums of Spark executors (`compute::roll_up`) with the catalogue of
+/// [`RunConfig::load_catalog`] — as [`run`] runs it from there on: the `score_level` rows
+/// scored, every table and run.json written, the computation's issues reported. `computed`
+/// has no ledger (the ledger of parts is written in parts), so no `object_ledger` is written.
+/// `inputs` are the record files and their digests, as run.json lists them.
+///
+/// # Errors
+/// [`Error::Spec`] when the config has no `[compute]` table; as [`run`] otherwise.
+pub fn run_computed(
+    config: &RunConfig,
+    computed: Computed,
+    inputs: Vec<InputDigest>,
+    out: Option<&Path>,
+) -> Result<RunOutput> {
+    let Some(c) = &config.compute else {
+        return Err(Error::Spec(
+            "indicators computed elsewhere are scored by a run config with a [compute] table; this one has none".into(),
+        ));
+    };
+    let catalog = Arc::new(config.load_catalog()?);
+    let panel = computed.panel(c.score_level)?;
+    score_and_write(config, catalog, panel, inputs, ValidationMode::Strict, Some(computed), out)
+}
+
+/// The run from the panel on: survey, validation, scores, evaluation, diagnosis, re-check,
+/// projects, uncertainty, and the output folder.
+fn score_and_write(
+    config: &RunConfig,
+    catalog: Arc<Catalog>,
+    panel: Panel,
+    inputs: Vec<InputDigest>,
+    validation_mode: ValidationMode,
+    computed: Option<Computed>,
+    out: Option<&Path>,
+) -> Result<RunOutput> {
     let mut panel = panel;
     let mut inputs = inputs;
     let survey = match &config.survey {

@@ -3,7 +3,10 @@
 
 use polars::prelude::*;
 
-use citycheck::compute::{compute, parse_formula, ComputeOptions, ObjectLevel, RecordTable};
+use citycheck::compute::{
+    compute, ledger_parents, ledger_part, parse_formula, roll_up, ComputeOptions, DuplicateIds, ObjectLevel,
+    PartialSums, RecordTable,
+};
 use citycheck::error::IssueKind;
 use citycheck::Catalog;
 
@@ -330,6 +333,165 @@ fn the_defects_of_the_sample_are_reported() {
     assert!(has(IssueKind::MissingKey, "C01-D02-B003-R0099"), "{text:?}");
     assert!(has(IssueKind::InvalidSource, "under more than one district"), "{text:?}");
     assert_eq!(out.issues.len(), 3, "{text:?}");
+}
+
+/// The tables of a sample folder as frames (read as `RecordTable::read` infers CSV types).
+fn sample_frames(folder: &str) -> Vec<(String, DataFrame)> {
+    ["buildings", "compounds", "blocks", "districts"]
+        .iter()
+        .map(|t| {
+            let path = std::path::Path::new(folder).join(format!("{t}.csv"));
+            let df = CsvReadOptions::default()
+                .with_has_header(true)
+                .with_infer_schema_length(Some(10_000))
+                .try_into_reader_with_file_path(Some(path))
+                .unwrap()
+                .finish()
+                .unwrap();
+            (t.to_string(), df)
+        })
+        .collect()
+}
+
+/// Every table of `frames` cut in two by alternate rows, each half summed alone — as two
+/// Spark partitions would: every compound's buildings and every district's compounds lie in
+/// both halves.
+fn halves(catalog: &Catalog, frames: &[(String, DataFrame)], options: &ComputeOptions) -> Vec<PartialSums> {
+    let mut parts = Vec::new();
+    for (name, df) in frames {
+        for parity in [0, 1] {
+            let mask: BooleanChunked = (0..df.height()).map(|i| i % 2 == parity).collect();
+            let half = RecordTable::from_frame(df.filter(&mask).unwrap(), format!("{name} half {parity}")).unwrap();
+            parts.extend(PartialSums::of(catalog, &half, options).unwrap());
+        }
+    }
+    parts
+}
+
+/// The same indicator rows: keys, unknown and objects exactly, the sums within 1e-12 relative
+/// (the parts are added in another order: DESIGN.md, "how exact").
+fn assert_same_indicators(expected: &DataFrame, actual: &DataFrame) {
+    assert_eq!(expected.height(), actual.height());
+    for name in ["unit", "level", "year", "indicator", "unknown", "objects"] {
+        assert!(expected.column(name).unwrap().equals_missing(actual.column(name).unwrap()), "{name}");
+    }
+    for name in ["value", "numerator", "denominator"] {
+        let (e, a) = (expected.column(name).unwrap().f64().unwrap(), actual.column(name).unwrap().f64().unwrap());
+        for (k, (x, y)) in e.iter().zip(a.iter()).enumerate() {
+            match (x, y) {
+                (Some(x), Some(y)) => assert_close(y, x, EXACT * x.abs().max(1.0), &format!("{name} of row {k}")),
+                (x, y) => assert_eq!(x, y, "{name} of row {k}"),
+            }
+        }
+    }
+}
+
+/// Issue 21: partial sums of two halves of the shipped sample, rolled up together, give every
+/// indicator row `compute` gives from the whole, with the same issues (none).
+#[test]
+fn partial_sums_of_two_halves_roll_up_to_the_whole() {
+    let catalog = Catalog::builtin("mohurd-2023").unwrap();
+    let options = ComputeOptions::default();
+    let frames = sample_frames(SAMPLE);
+    let whole: Vec<RecordTable> =
+        frames.iter().map(|(name, df)| RecordTable::from_frame(df.clone(), name.as_str()).unwrap()).collect();
+    let expected = compute(&catalog, &whole, &options).unwrap();
+    let parts = halves(&catalog, &frames, &options);
+    assert_eq!(parts.len(), 8, "four tables, two halves each");
+    let actual = roll_up(&catalog, &whole, &parts, &[], &options).unwrap();
+    assert_same_indicators(&expected.indicators().unwrap(), &actual.indicators().unwrap());
+    assert_eq!(actual.issues, expected.issues);
+    assert!(actual.ledger().unwrap().is_none(), "the ledger of parts is made in parts");
+    // The parts may come in any order and number: each part given twice counts every record
+    // twice, in the same rows.
+    let mut quarters = parts.clone();
+    quarters.reverse();
+    quarters.extend(parts.iter().cloned());
+    let doubled = roll_up(&catalog, &whole, &quarters, &[], &options).unwrap().indicators().unwrap();
+    let twice = |c: &str| doubled.column(c).unwrap().cast(&DataType::Float64).unwrap();
+    let once = |c: &str| expected.indicators().unwrap().column(c).unwrap().cast(&DataType::Float64).unwrap();
+    let (o2, o1) = (twice("objects"), once("objects"));
+    assert!(o2.f64().unwrap().iter().zip(o1.f64().unwrap().iter()).all(|(a, b)| a == b.map(|b| 2.0 * b)));
+}
+
+/// Issue 21: the defects of the sample (a duplicate building, a building whose district
+/// disagrees with its compound's, a building under a compound the compound table lacks) are
+/// reported from partial sums exactly as `compute` reports them from the records, when the
+/// duplicates are counted over all records (as Spark counts them) and handed in; the ledger
+/// made in parts is the ledger of the whole.
+#[test]
+fn partial_sums_report_the_defects_as_compute_does() {
+    let catalog = Catalog::builtin("mohurd-2023").unwrap();
+    let options = ComputeOptions::default();
+    let frames = sample_frames(&format!("{SAMPLE}/defects"));
+    let whole: Vec<RecordTable> =
+        frames.iter().map(|(name, df)| RecordTable::from_frame(df.clone(), name.as_str()).unwrap()).collect();
+    let expected = compute(&catalog, &whole, &options).unwrap();
+    // The duplicates, counted independently: ids of a table seen more than once in a year.
+    let mut duplicates = Vec::new();
+    for (table, (_, df)) in whole.iter().zip(&frames) {
+        let id = table.level.id_column();
+        let ids = df
+            .clone()
+            .lazy()
+            .filter(col(id).is_not_null())
+            .group_by([col("year"), col(id).cast(DataType::String)])
+            .agg([len().alias("n")])
+            .filter(col("n").gt(lit(1)))
+            .select([col(id)])
+            .unique(None, UniqueKeepStrategy::Any)
+            .sort([id], SortMultipleOptions::default())
+            .collect()
+            .unwrap();
+        let first: Vec<String> =
+            ids.column(id).unwrap().str().unwrap().iter().take(5).map(|v| v.unwrap().to_string()).collect();
+        duplicates.push(DuplicateIds { object: table.level, count: ids.height(), first });
+    }
+    let actual = roll_up(&catalog, &whole, &halves(&catalog, &frames, &options), &duplicates, &options).unwrap();
+    assert_eq!(expected.issues.len(), 3, "{:?}", expected.issues);
+    assert_eq!(actual.issues, expected.issues);
+    assert_same_indicators(&expected.indicators().unwrap(), &actual.indicators().unwrap());
+
+    // The ledger, part by part with the parent columns of all tables.
+    let parents = ledger_parents(&catalog, &whole);
+    let mut parts: Option<DataFrame> = None;
+    for (name, df) in &frames {
+        for parity in [0, 1] {
+            let mask: BooleanChunked = (0..df.height()).map(|i| i % 2 == parity).collect();
+            let half = RecordTable::from_frame(df.filter(&mask).unwrap(), name.as_str()).unwrap();
+            if let Some(part) = ledger_part(&catalog, &half, &options, &parents).unwrap() {
+                match &mut parts {
+                    None => parts = Some(part),
+                    Some(all) => {
+                        all.vstack_mut(&part).unwrap();
+                    }
+                }
+            }
+        }
+    }
+    let columns = ["year", "level", "object_id", "compound_id", "block_id", "district_id", "city_id", "indicator"];
+    let sorted = |df: DataFrame| df.lazy().sort(columns, SortMultipleOptions::default()).collect().unwrap();
+    let (whole_ledger, parts) = (sorted(expected.ledger().unwrap().unwrap()), sorted(parts.unwrap()));
+    assert!(whole_ledger.height() > 0);
+    assert!(whole_ledger.equals_missing(&parts), "{whole_ledger}\n{parts}");
+}
+
+/// Parts made with other levels or another catalogue are refused, naming the column.
+#[test]
+fn partial_sums_of_another_plan_are_refused() {
+    let catalog = Catalog::builtin("mohurd-2023").unwrap();
+    let frames = sample_frames(SAMPLE);
+    let buildings = RecordTable::from_frame(frames[0].1.clone(), "buildings").unwrap();
+    let coarse = ComputeOptions { levels: vec![ObjectLevel::District, ObjectLevel::City], ledger: false };
+    let part = PartialSums::of(&catalog, &buildings, &coarse).unwrap().unwrap();
+    assert!(part.frame().column("compound_id").is_err(), "grouped by district: no compound ids");
+    let err = roll_up(&catalog, &[buildings.clone()], &[part], &[], &ComputeOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("compound_id"), "{err}");
+    // A part of a table the roll-up was not given.
+    let districts = RecordTable::from_frame(frames[3].1.clone(), "districts").unwrap();
+    let stray = PartialSums::of(&catalog, &districts, &coarse).unwrap().unwrap();
+    let err = roll_up(&catalog, &[buildings], &[stray], &[], &coarse).unwrap_err().to_string();
+    assert!(err.contains("no table of district records"), "{err}");
 }
 
 /// `[compute]` in a run config: the computed city indicators are scored like any panel.
