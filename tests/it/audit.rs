@@ -156,7 +156,7 @@ fn assert_no_nan(audit: &Audit) {
     let numbers = audit
         .coverage
         .iter()
-        .flat_map(|r| [r.share])
+        .map(|r| r.share)
         .chain(audit.outliers.iter().flat_map(|r| [r.skewness, r.kurtosis]))
         .chain(audit.correlations.iter().flat_map(|r| [r.pearson, r.spearman, r.p_value]))
         .chain(audit.groups.iter().flat_map(|r| [r.cronbach_alpha, r.first_component_share]))
@@ -233,9 +233,9 @@ fn alpha_components_and_verdicts_by_hand() {
     assert!(load.iter().all(|&l| l > 0.0), "{load:?}");
     assert_close(load.iter().map(|l| l * l).sum(), lambda1, HAND, "Σ loadings²");
     let r = [[1.0, r12, r13], [r12, 1.0, r23], [r13, r23, 1.0]];
-    for i in 0..3 {
-        let ra: f64 = (0..3).map(|j| r[i][j] * load[j]).sum();
-        assert_close(ra, lambda1 * load[i], HAND, &format!("(R a)_{i}"));
+    for (i, (row, &li)) in r.iter().zip(&load).enumerate() {
+        let ra: f64 = row.iter().zip(&load).map(|(x, l)| x * l).sum();
+        assert_close(ra, lambda1 * li, HAND, &format!("(R a)_{i}"));
     }
     assert_close(first[0].eigenvalue, lambda1, HAND, "λ1");
     // The eigenvalues of a correlation matrix sum to its size.
