@@ -37,6 +37,7 @@
 
 pub mod aggregate;
 pub mod assess;
+pub mod audit;
 pub mod catalog;
 pub mod checkup;
 pub mod compute;

@@ -6,7 +6,9 @@ ranks, and the :class:`Fitted` parameters that score new years the same way
 (:class:`Checkup` fits, :meth:`Fitted.transform` scores). :func:`evaluate` runs the five-year
 evaluation, :func:`diagnose` the diagnosis of one year, :func:`recheck` the re-check of
 its ledgers across years (复查), :func:`uncertainty` how robust the ranking is (Monte Carlo
-over the spec's choices, Sobol sensitivity), :func:`efficiency` and :func:`malmquist` the
+over the spec's choices, Sobol sensitivity), :func:`audit` whether the index holds together
+statistically (coverage, outliers, correlations, Cronbach's α, principal components),
+:func:`efficiency` and :func:`malmquist` the
 efficiency of facilities (data envelopment analysis; :func:`citycheck.dea.dea` on plain
 matrices), :func:`compute` computes indicators from
 object records and :func:`run` runs a whole run config (the yearly batch) and writes its output
@@ -62,6 +64,7 @@ from .panel import template as template
 from .recheck_result import Recheck as Recheck
 from .recheck_result import recheck as recheck
 from .result import Result as Result
+from .statistical_audit import audit as audit
 from .uncertainty_analysis import Uncertainty as Uncertainty
 from .uncertainty_analysis import uncertainty as uncertainty
 
@@ -86,9 +89,10 @@ __all__ = [
     "Recheck",
     "compute",
     "Computed",
-    # How robust the ranking is; efficiency of facilities (DEA)
+    # How robust the ranking is, the statistical audit; efficiency of facilities (DEA)
     "uncertainty",
     "Uncertainty",
+    "audit",
     "efficiency",
     "malmquist",
     # The method kernels and the survey

@@ -77,6 +77,7 @@ __all__ = [
     "efficiency_malmquist",
     "Uncertainty",
     "uncertainty",
+    "audit",
 ]
 
 class CitycheckError(Exception): ...
@@ -396,3 +397,6 @@ class Uncertainty:
 def uncertainty(
     panel: Panel, catalog: Catalog, config: _Json = None, spec: _Json = None, validation: str = "strict"
 ) -> Uncertainty: ...
+def audit(
+    panel: Panel, catalog: Catalog, config: _Json = None, spec: _Json = None, validation: str = "strict"
+) -> list[tuple[str, ArrowStream]]: ...

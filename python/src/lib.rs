@@ -11,6 +11,7 @@
 //! `python/citycheck/` is the user-facing API.
 
 mod arrow;
+mod audit;
 mod catalog;
 mod checkup;
 mod compute;
@@ -47,6 +48,7 @@ fn _citycheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
     survey::register(m)?;
     efficiency::register(m)?;
     uncertainty::register(m)?;
+    audit::register(m)?;
     Ok(())
 }
 

@@ -84,7 +84,9 @@ def test_no_function_shadows_a_module() -> None:
     assert k.c == pytest.approx(6 / 7, abs=1e-12)
     with pytest.raises(ModuleNotFoundError):
         importlib.import_module("citycheck.diagnose")
-    for function in ("score", "run", "evaluate", "compute", "diagnose", "uncertainty", "efficiency", "malmquist"):
+    for function in (
+        "score", "run", "evaluate", "compute", "diagnose", "uncertainty", "audit", "efficiency", "malmquist",
+    ):  # fmt: skip
         assert function not in SUBMODULES
 
 
@@ -106,6 +108,7 @@ def test_the_modules_are_one_per_class() -> None:
     assert cc.Computed.__module__ == cc.compute.__module__ == "citycheck.computed"
     assert cc.Uncertainty.__module__ == cc.uncertainty.__module__ == "citycheck.uncertainty_analysis"
     assert cc.efficiency.__module__ == cc.malmquist.__module__ == "citycheck.dea"
+    assert cc.audit.__module__ == "citycheck.statistical_audit"
 
 
 def test_only_the_native_module_has_a_stub() -> None:

@@ -1,5 +1,5 @@
-//! Dense linear algebra on the small matrices of weighting: pairwise-complete Pearson
-//! correlation of columns, the symmetric eigenproblem and square linear systems (both by
+//! Dense linear algebra on the small matrices of weighting: pairwise-complete Pearson and
+//! Spearman correlation of columns, the symmetric eigenproblem and square linear systems (both by
 //! nalgebra, with this crate's ordering, sign and singularity conventions on top), and the
 //! principal eigenvector of a positive matrix (power iteration).
 //!
@@ -9,7 +9,8 @@
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
 
 use crate::error::{Error, Result};
-use crate::kernels::{columns, missing, stats, Array2, ArrayView2, ShapeBuilder};
+use crate::kernels::rank::average_rank_ascending;
+use crate::kernels::{columns, from_columns, missing, stats, Array2, ArrayView2, ShapeBuilder};
 
 /// Largest number of implicit QR steps of the symmetric eigensolver; convergence takes a few
 /// steps per eigenvalue for the sizes met here, so reaching the cap means the input was not
@@ -148,6 +149,56 @@ fn complete_correlation(x: ArrayView2<'_, f64>) -> Array2<f64> {
                     f64::NAN
                 }
             };
+            r[[j, k]] = v;
+            r[[k, j]] = v;
+        }
+    }
+    r
+}
+
+/// Spearman rank correlation matrix of the columns of `x`, pairwise-complete.
+///
+/// # Formula
+/// ```text
+/// ρ_jk = r( rank(x_·j), rank(x_·k) )     (r: [`pearson_correlation`] of the two rank columns)
+/// ```
+/// where both columns are ranked 1..m_jk in ascending order over the m_jk rows where both are
+/// present, ties getting the mean of the ranks they span ([`average_rank_ascending`]): with
+/// ties this is the tie-corrected coefficient of scipy's `spearmanr` and R's `cor(method = "spearman")`,
+/// not the shortcut 1 − 6 Σ d² / (m (m² − 1)), which holds without ties only.
+///
+/// # Missing and degenerate columns
+/// As [`pearson_correlation`]: each entry ranks only the rows where both of its columns are
+/// present (scipy's `nan_policy = "omit"` on the pair), and ρ_jk is `NaN` when the pair has fewer
+/// than two complete rows or either column is constant on them.
+///
+/// # Examples
+/// ```
+/// use citycheck::kernels::{array, linalg::spearman_correlation};
+/// // Column 2 is a monotone but not linear function of column 1: ρ = 1, while Pearson's r < 1.
+/// let x = array![[1.0, 1.0], [2.0, 4.0], [3.0, 9.0], [4.0, 100.0]];
+/// assert_eq!(spearman_correlation(x.view())[[0, 1]], 1.0);
+/// ```
+///
+/// # References
+/// Spearman (1904), "The proof and measurement of association between two things", *American
+/// Journal of Psychology* 15(1):72–101.
+pub fn spearman_correlation(x: ArrayView2<'_, f64>) -> Array2<f64> {
+    let (m, n) = x.dim();
+    if x.iter().all(|v| v.is_finite()) {
+        let ranked: Vec<f64> = columns(x).flat_map(|c| average_rank_ascending(&c)).collect();
+        return pearson_correlation(from_columns(m, n, ranked).expect("m × n ranks").view());
+    }
+    let cols: Vec<_> = columns(x).collect();
+    let mut r = missing(n, n);
+    for j in 0..n {
+        for k in j..n {
+            let (a, b): (Vec<f64>, Vec<f64>) = complete_pairs(&cols[j], &cols[k]).unzip();
+            let mut ranks = average_rank_ascending(&a);
+            ranks.extend(average_rank_ascending(&b));
+            let rho = pearson_correlation(from_columns(a.len(), 2, ranks).expect("two rank columns").view());
+            // The diagonal as Pearson's: 1, or NaN for a constant column.
+            let v = if j == k { rho[[0, 0]] } else { rho[[0, 1]] };
             r[[j, k]] = v;
             r[[k, j]] = v;
         }

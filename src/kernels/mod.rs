@@ -1,5 +1,5 @@
-//! Pure numeric code on slices and column-major matrices: statistics, ranks and the
-//! normalisations the stages share ([`scale`]).
+//! Pure numeric code on slices and column-major matrices: statistics, ranks, correlations,
+//! Cronbach's α ([`reliability`]) and the normalisations the stages share ([`scale`]).
 //!
 //! No polars and no catalogue here: this is what the benchmarks stress and what the
 //! reference tests pin down. Missing values are `NaN`; every function says what it does
@@ -19,6 +19,7 @@ pub mod judgement;
 pub mod linalg;
 pub mod random;
 pub mod rank;
+pub mod reliability;
 pub mod scale;
 pub mod stats;
 

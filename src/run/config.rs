@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
+use crate::audit::AuditConfig;
 use crate::checkup::Spec;
 use crate::compute::{ComputeOptions, ObjectLevel};
 use crate::diagnose::DiagnoseOptions;
@@ -369,6 +370,10 @@ pub struct RunConfig {
     /// efficiency.csv and malmquist.csv.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub efficiency: Option<EfficiencyConfig>,
+    /// The statistical audit of the normalised indicators (`[audit]`, every key optional):
+    /// audit/coverage.csv, outliers.csv, correlations.csv, groups.csv and pca.csv.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<AuditConfig>,
     /// Folder that relative paths are resolved against (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -391,7 +396,8 @@ impl RunConfig {
     /// [`base_dir`](RunConfig::base_dir) is set.
     ///
     /// # Errors
-    /// [`Error::Spec`] for TOML that does not parse or an unknown key, a bad `[spec]`, and a
+    /// [`Error::Spec`] for TOML that does not parse or an unknown key, a bad `[spec]`,
+    /// `[uncertainty]` or `[audit]`, and a
     /// config with neither or both of `[data]` and `[compute]`, or a `[compute]` whose
     /// `score_level` is not among its levels.
     pub fn from_toml(text: &str) -> Result<RunConfig> {
@@ -409,6 +415,9 @@ impl RunConfig {
                         .into(),
                 ));
             }
+        }
+        if let Some(a) = &config.audit {
+            a.check()?;
         }
         match (&config.data, &config.compute) {
             (None, None) => return Err(Error::Spec("a run config needs a [data] or a [compute] table".into())),

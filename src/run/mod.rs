@@ -5,8 +5,8 @@
 //! - [`run`]: the whole config, into an output folder — `scores.csv`, `weights.csv`,
 //!   `fitted.json`, `run.json` (or Parquet tables with `format = "parquet"`), and the tables
 //!   of the evaluation, the diagnosis, the survey and the computation when the config has
-//!   them (`[efficiency]`: efficiency.csv and malmquist.csv). Downstream scripts rely on these
-//!   file and column names. With `format = "xlsx"`
+//!   them (`[efficiency]`: efficiency.csv and malmquist.csv), and the audit's tables under
+//!   `audit/` with `[audit]`. Downstream scripts rely on these file and column names. With `format = "xlsx"`
 //!   the tables are the sheets of one workbook, [`WORKBOOK`], after a README sheet of what
 //!   `run.json` says; `fitted.json` and `run.json` are written beside it.
 //!
@@ -30,6 +30,9 @@ use std::sync::Arc;
 use polars::prelude::*;
 use serde::Serialize;
 
+use crate::audit::{
+    audit as audit_scores, Audit, AuditConfig, FOLDER as AUDIT_FOLDER, SHEETS as AUDIT_SHEETS, TABLES as AUDIT_TABLES,
+};
 use crate::catalog::{Catalog, StatusCounts};
 use crate::checkup::{Checkup, Fitted, Outcome, Scope, Spec};
 use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
@@ -128,6 +131,9 @@ pub struct RunReport {
     /// The efficiency analysis's model, years, counts and notes, when the run has `[efficiency]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub efficiency: Option<EfficiencySummary>,
+    /// The audit's thresholds and counts, when the run has `[audit]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit: Option<AuditSummary>,
     /// Every file the run wrote (but run.json) with its digest, in the order written: the
     /// output set of this run. Empty until the files are written.
     pub outputs: Vec<OutputDigest>,
@@ -146,6 +152,41 @@ pub struct OutputDigest {
     pub file: String,
     /// SHA-256 of the file's bytes, lower-case hex.
     pub sha256: String,
+}
+
+/// The audit part of run.json: its thresholds and what it found (the tables under `audit/`
+/// have the details).
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct AuditSummary {
+    /// The thresholds the audit used.
+    pub config: AuditConfig,
+    /// Unit-years the coverage rule would drop.
+    pub dropped_units: usize,
+    /// Indicator-years the coverage rule would drop.
+    pub dropped_indicators: usize,
+    /// Indicator-years that the outlier rule flags.
+    pub outlying: usize,
+    /// Correlations with a flag (collinear, negative within a group, not significant with the
+    /// group).
+    pub flagged_correlations: usize,
+    /// Group-years whose verdict is not `coherent` (`not coherent` or `not assessed`).
+    pub not_coherent: usize,
+}
+
+impl AuditSummary {
+    fn of(audit: &Audit) -> AuditSummary {
+        use crate::audit::CoverageKind;
+        let dropped = |kind: CoverageKind| audit.coverage.iter().filter(|r| r.kind == kind && r.dropped).count();
+        AuditSummary {
+            config: audit.config.clone(),
+            dropped_units: dropped(CoverageKind::Unit),
+            dropped_indicators: dropped(CoverageKind::Indicator),
+            outlying: audit.outliers.iter().filter(|r| r.outlying).count(),
+            flagged_correlations: audit.correlations.iter().filter(|r| !r.flags.is_empty()).count(),
+            not_coherent: audit.groups.iter().filter(|r| r.verdict != "coherent").count(),
+        }
+    }
 }
 
 /// The projects part of run.json.
@@ -254,6 +295,8 @@ pub struct RunOutput {
     pub catalog: Arc<Catalog>,
     /// The uncertainty and sensitivity analysis, when the config has `[uncertainty]`.
     pub uncertainty: Option<Uncertainty>,
+    /// The statistical audit, when the config has `[audit]`.
+    pub audit: Option<Audit>,
 }
 
 /// Cells that hold values from more than one source (self-check, third party, survey) are
@@ -519,6 +562,7 @@ fn score_and_write(
     }
     let evaluation = config.evaluate.as_ref().map(|options| evaluate(&data, &outcome, options)).transpose()?;
     let uncertainty = config.uncertainty.as_ref().map(|u| analyze(&checkup, &panel, &validation, u)).transpose()?;
+    let audited = config.audit.as_ref().map(|a| audit_scores(&data, &outcome, a)).transpose()?;
     let mut diagnosis_summary = None;
     let diagnosis = match &config.diagnose {
         None => None,
@@ -657,6 +701,7 @@ fn score_and_write(
             cells: r.cells.len(),
             flagged: r.flagged().count(),
         }),
+        audit: audited.as_ref().map(AuditSummary::of),
         outputs: Vec::new(),
         removed_stale: Vec::new(),
         complete: false,
@@ -722,6 +767,10 @@ fn score_and_write(
                 tables.push(("malmquist", m.clone()));
             }
         }
+        if let Some(a) = &audited {
+            let frames = a.tables().map_err(polars_err)?;
+            tables.extend(AUDIT_SHEETS.into_iter().zip(frames.into_iter().map(|(_, df)| df)));
+        }
         let sheets: Vec<(&str, &DataFrame)> = tables.iter().map(|(name, df)| (*name, df)).collect();
         let workbook = dir.join(WORKBOOK);
         write_workbook(&workbook, &sheets, &readme(&report), config.output.lang)?;
@@ -737,6 +786,7 @@ fn score_and_write(
             computed,
             catalog,
             uncertainty,
+            audit: audited,
         });
     }
     let (written, (evaluated, diagnosed)) = rayon::join(
@@ -782,6 +832,9 @@ fn score_and_write(
             paths.push(write_table(&dir, "malmquist", config.output.format, &mut df)?);
         }
     }
+    if let Some(a) = &audited {
+        paths.extend(a.write(&dir, config.output.format)?);
+    }
     seal(&dir, &mut report, &paths)?;
     Ok(RunOutput {
         outcome,
@@ -793,6 +846,7 @@ fn score_and_write(
         computed,
         catalog,
         uncertainty,
+        audit: audited,
     })
 }
 
@@ -800,7 +854,11 @@ fn score_and_write(
 /// files that this run did not write, then run.json, last.
 fn seal(dir: &Path, report: &mut RunReport, paths: &[PathBuf]) -> Result<()> {
     for path in paths {
-        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // Relative to the folder: `audit/coverage.csv` for the audit's tables.
+        let file = match path.strip_prefix(dir) {
+            Ok(relative) if !relative.as_os_str().is_empty() => relative.to_string_lossy().replace('\\', "/"),
+            _ => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        };
         report.outputs.push(OutputDigest { file, sha256: sha256_file(path)? });
     }
     report.removed_stale = remove_stale(dir, &report.outputs)?;
@@ -908,9 +966,9 @@ fn refuse_self_overwrite(dir: &Path, inputs: &[InputDigest]) -> Result<()> {
 }
 
 /// Removes the files of `dir` that belong to a run's output set (by name: [`OUTPUT_TABLES`]
-/// as CSV or Parquet, [`OUTPUT_JSON`]) but are not among `written`: leftovers of an earlier
-/// run (a trends.csv beside fresh scores). run.json is rewritten, not removed. Returns the
-/// names removed, sorted.
+/// as CSV or Parquet, [`OUTPUT_JSON`], and the audit's tables in `audit/`) but are not among
+/// `written`: leftovers of an earlier run (a trends.csv beside fresh scores). run.json is
+/// rewritten, not removed. Returns the names removed (`audit/…` for the audit's), sorted.
 fn remove_stale(dir: &Path, written: &[OutputDigest]) -> Result<Vec<String>> {
     let mut removed = Vec::new();
     for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
@@ -925,6 +983,23 @@ fn remove_stale(dir: &Path, written: &[OutputDigest]) -> Result<Vec<String>> {
         let path = entry.path();
         fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
         removed.push(name);
+    }
+    // The audit's tables, in their folder.
+    let audit_dir = dir.join(AUDIT_FOLDER);
+    if audit_dir.is_dir() {
+        for entry in fs::read_dir(&audit_dir).map_err(|e| Error::io(&audit_dir, e))? {
+            let entry = entry.map_err(|e| Error::io(&audit_dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let in_set = name == format!("{AUDIT_FOLDER}.xlsx")
+                || AUDIT_TABLES.iter().any(|t| name == format!("{t}.csv") || name == format!("{t}.parquet"));
+            let file = format!("{AUDIT_FOLDER}/{name}");
+            if !in_set || written.iter().any(|w| w.file == file) {
+                continue;
+            }
+            let path = entry.path();
+            fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+            removed.push(file);
+        }
     }
     removed.sort();
     Ok(removed)

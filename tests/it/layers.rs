@@ -38,6 +38,9 @@ const LAYERS: &[(&str, u32, &[&str])] = &[
     ("assess", 5, &["projects", "recheck"]),
     // Monte Carlo uncertainty and the Sobol sensitivity of a spec's ranks.
     ("uncertainty", 5, &[]),
+    // The statistical audit of a check-up's normalised values (coverage, outliers,
+    // correlations, Cronbach's α, principal components).
+    ("audit", 5, &[]),
     ("pipeline", 6, &[]),
     ("run", 7, &["pipeline"]),
 ];

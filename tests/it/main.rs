@@ -4,6 +4,7 @@
 
 mod aggregate;
 mod assess;
+mod audit;
 mod bad_input;
 mod catalogs;
 #[cfg(feature = "cli")]

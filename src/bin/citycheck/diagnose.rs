@@ -79,6 +79,7 @@ impl DiagnoseArgs {
             survey: None,
             uncertainty: None,
             efficiency: None,
+            audit: None,
             base_dir: PathBuf::new(),
         })
     }

@@ -3,6 +3,7 @@
 //! Raw flags (clap) are turned into a checked [`RunConfig`] or library calls, then run.
 
 mod assess;
+mod audit;
 mod decision;
 mod diagnose;
 mod efficiency;
@@ -108,6 +109,11 @@ enum Command {
         #[arg(long, value_enum, default_value = "en")]
         lang: LangArg,
     },
+    /// The statistical audit (the JRC checklist) of a spec's normalised indicators: coverage
+    /// per unit and indicator against a threshold, outliers, Pearson and Spearman correlations
+    /// within and across groups, Cronbach's α and principal components per group with a
+    /// verdict; OUT/audit/ beside the run's scores.
+    Audit(audit::AuditArgs),
     /// The five-year evaluation (五年一评估): trends of every indicator, group and the index per
     /// unit, progress to the catalogue's targets, and warnings (监测预警).
     Evaluate {
@@ -574,6 +580,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 survey: None,
                 uncertainty: None,
                 efficiency: None,
+                audit: None,
                 base_dir: PathBuf::new(),
             };
             run_and_report(&config, None)
@@ -598,6 +605,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 survey: None,
                 uncertainty: None,
                 efficiency: None,
+                audit: None,
                 base_dir: PathBuf::new(),
             };
             run_and_report(&config, None)
@@ -608,6 +616,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Diagnose(args) => run_and_report(&args.config()?, None),
+        Command::Audit(args) => run_and_report(&args.config()?, None),
         Command::Survey(args) => survey::run(&args),
         Command::Recheck(args) => recheck::run(&args),
         Command::Projects(args) => projects::run(&args),
@@ -823,8 +832,17 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
         None => "spec as given".to_string(),
     };
     eprintln!("citycheck {}: catalogue {}, data {source}, {spec}", env!("CARGO_PKG_VERSION"), config.catalog);
-    let run::RunOutput { outcome, report, evaluation, diagnosis, recheck, projects: linked, uncertainty, .. } =
-        run::run(config, out.as_deref())?;
+    let run::RunOutput {
+        outcome,
+        report,
+        evaluation,
+        diagnosis,
+        recheck,
+        projects: linked,
+        uncertainty,
+        audit: audited,
+        ..
+    } = run::run(config, out.as_deref())?;
     let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     // The year diagnosed, when there is a diagnosis: its table, not the latest year's.
     print!("{}", table::year_table(&outcome.scores, diagnosis.as_ref().map(|d| d.year)));
@@ -879,6 +897,9 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
                 cell(s.st.ci_high)
             );
         }
+    }
+    if let Some(a) = &audited {
+        eprint!("{}", audit::summary(a));
     }
     let c = &report.counts;
     eprintln!(
