@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use citycheck::catalog::IndicatorType;
 use citycheck::direction::Direction;
-use citycheck::polars::prelude::{Column, DataFrame, PolarsResult, Series};
+use citycheck::polars::prelude::{Column, DataFrame, NamedFrom, PolarsResult, Series};
 use citycheck::Catalog;
 use pyo3::prelude::*;
 

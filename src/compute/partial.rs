@@ -18,8 +18,8 @@
 use polars::prelude::*;
 
 use super::{
-    assemble, check_parents, checked, denominator_column, ledger, numerator_column, plan, run, sum_or_null,
-    sums_query, unknown_column, ComputeOptions, Computed, Job, Listed, ObjectLevel, Plan, RecordTable, TableWork,
+    assemble, check_parents, checked, denominator_column, ledger, numerator_column, plan, run, sum_or_null, sums_query,
+    unknown_column, ComputeOptions, Computed, Job, Listed, ObjectLevel, Plan, RecordTable, TableWork,
 };
 use crate::catalog::Catalog;
 use crate::error::{Error, Location, Result};

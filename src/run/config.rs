@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::Catalog;
 use crate::audit::AuditConfig;
+use crate::catalog::Catalog;
 use crate::checkup::Spec;
 use crate::compute::{ComputeOptions, ObjectLevel};
 use crate::diagnose::DiagnoseOptions;
@@ -449,6 +449,44 @@ impl RunConfig {
         match &self.compute {
             Some(c) if !c.parameters.is_empty() => catalog.with_parameters(c.parameters.clone()),
             _ => Ok(catalog),
+        }
+    }
+
+    /// A run of `catalog` (a built-in id or a path) on one data table with `spec`, writing
+    /// CSV tables to `citycheck-out`, with no optional section: the start of a config built in
+    /// code (struct update syntax sets the sections a caller wants).
+    ///
+    /// # Examples
+    /// ```
+    /// use citycheck::run::{DataConfig, RunConfig};
+    /// use citycheck::{ReadOptions, Spec};
+    /// let data = DataConfig {
+    ///     path: "embedded:cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv".into(),
+    ///     read: ReadOptions::default().unit_column("city"),
+    ///     validation: Default::default(),
+    ///     attributes_path: None,
+    /// };
+    /// let config = RunConfig::for_data("ccsy-example", data, Spec::checkup_default());
+    /// assert!(config.evaluate.is_none() && config.diagnose.is_none());
+    /// ```
+    pub fn for_data(catalog: impl Into<String>, data: DataConfig, spec: Spec) -> RunConfig {
+        RunConfig {
+            catalog: catalog.into(),
+            data: Some(data),
+            compute: None,
+            spec,
+            fitted: None,
+            output: OutputConfig::default(),
+            evaluate: None,
+            diagnose: None,
+            recheck: None,
+            projects: None,
+            reconcile: Default::default(),
+            survey: None,
+            uncertainty: None,
+            efficiency: None,
+            audit: None,
+            base_dir: PathBuf::new(),
         }
     }
 

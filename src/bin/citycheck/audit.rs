@@ -48,21 +48,9 @@ impl AuditArgs {
         }
         audit.check()?;
         Ok(RunConfig {
-            catalog: self.input.catalog.clone(),
-            data: Some(self.input.data_config()),
-            compute: None,
-            spec,
-            fitted: None,
             output: OutputConfig { dir: self.out.clone(), format: self.format.into(), lang: Lang::En },
-            evaluate: None,
-            diagnose: None,
-            recheck: None,
-            projects: None,
-            reconcile: Default::default(),
-            survey: None,
-            uncertainty: None,
             audit: Some(audit),
-            base_dir: PathBuf::new(),
+            ..RunConfig::for_data(self.input.catalog.clone(), self.input.data_config(), spec)
         })
     }
 }

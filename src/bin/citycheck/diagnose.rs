@@ -58,11 +58,6 @@ impl DiagnoseArgs {
             None => Spec::checkup_default(),
         };
         Ok(RunConfig {
-            catalog: self.input.catalog.clone(),
-            data: Some(self.input.data_config()),
-            compute: None,
-            spec,
-            fitted: None,
             output: OutputConfig { dir: self.out.clone(), format: self.format.into(), lang: self.lang.into() },
             evaluate: None,
             diagnose: Some(DiagnoseOptions {
@@ -73,14 +68,7 @@ impl DiagnoseArgs {
                 trends: self.trends,
                 ..DiagnoseOptions::default()
             }),
-            recheck: None,
-            projects: None,
-            reconcile: Default::default(),
-            survey: None,
-            uncertainty: None,
-            efficiency: None,
-            audit: None,
-            base_dir: PathBuf::new(),
+            ..RunConfig::for_data(self.input.catalog.clone(), self.input.data_config(), spec)
         })
     }
 }

@@ -565,23 +565,11 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                     ..Spec::default()
                 },
             };
+            let spec = if fitted.is_some() { Spec::default() } else { spec };
             let config = RunConfig {
-                catalog: input.catalog.clone(),
-                data: Some(input.data_config()),
-                compute: None,
-                spec: if fitted.is_some() { Spec::default() } else { spec },
                 fitted: fitted.map(|p| p.display().to_string()),
                 output: OutputConfig { dir: out, format: format.into(), lang: lang.into() },
-                evaluate: None,
-                diagnose: None,
-                recheck: None,
-                projects: None,
-                reconcile: Default::default(),
-                survey: None,
-                uncertainty: None,
-                efficiency: None,
-                audit: None,
-                base_dir: PathBuf::new(),
+                ..RunConfig::for_data(input.catalog.clone(), input.data_config(), spec)
             };
             run_and_report(&config, None)
         }
@@ -591,22 +579,9 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 None => Spec::checkup_default(),
             };
             let config = RunConfig {
-                catalog: input.catalog.clone(),
-                data: Some(input.data_config()),
-                compute: None,
-                spec,
-                fitted: None,
                 output: OutputConfig { dir: out, format: format.into(), lang: lang.into() },
                 evaluate: Some(EvaluateOptions { from, to, alpha, ..EvaluateOptions::default() }),
-                diagnose: None,
-                recheck: None,
-                projects: None,
-                reconcile: Default::default(),
-                survey: None,
-                uncertainty: None,
-                efficiency: None,
-                audit: None,
-                base_dir: PathBuf::new(),
+                ..RunConfig::for_data(input.catalog.clone(), input.data_config(), spec)
             };
             run_and_report(&config, None)
         }
