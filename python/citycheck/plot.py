@@ -401,7 +401,7 @@ class EvaluationPlot:
         >>> import citycheck as cc
         >>> evaluation = cc.run(out=tempfile.mkdtemp()).evaluation
         >>> line = evaluation.plot.trend("本溪市").axes[0].lines[0]
-        >>> list(line.get_xdata()), math.isnan(line.get_ydata()[-1])   # no score in 2012
+        >>> [int(x) for x in line.get_xdata()], math.isnan(line.get_ydata()[-1])   # no score in 2012
         ([2008, 2009, 2010, 2011, 2012], True)
         """
         _start(lang)
