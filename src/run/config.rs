@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::evaluate::EvaluateOptions;
 use crate::io::{Lang, OutputFormat};
 use crate::panel::{ReadOptions, ValidationMode};
+use crate::report::ReportConfig;
 use crate::survey::{ReadSpec, SourceChoice, Tolerances};
 use crate::uncertainty::UncertaintyConfig;
 
@@ -265,6 +266,10 @@ pub struct RunConfig {
     /// `[[uncertainty.inputs]]`): uncertainty.csv and sensitivity.csv.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<UncertaintyConfig>,
+    /// The check-up report (`[report]`: `enabled`, `lang`): report.html beside the tables,
+    /// made from them; none without the table (the embedded default run has it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<ReportConfig>,
     /// Folder that relative paths are resolved against (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,

@@ -39,7 +39,10 @@ const LAYERS: &[(&str, u32, &[&str])] = &[
     // Monte Carlo uncertainty and the Sobol sensitivity of a spec's ranks.
     ("uncertainty", 5, &[]),
     ("pipeline", 6, &[]),
-    ("run", 7, &["pipeline"]),
+    // The check-up report (report.html) reads a run's output folder; the run writes its report
+    // through it.
+    ("report", 7, &[]),
+    ("run", 7, &["pipeline", "report"]),
 ];
 
 /// Methods may import only these lower layers: the catalogue and the panel are out of reach.

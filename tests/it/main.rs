@@ -36,6 +36,7 @@ mod provenance;
 mod published;
 mod recheck;
 mod reference_csv;
+mod report;
 mod survey;
 mod template;
 mod treat;

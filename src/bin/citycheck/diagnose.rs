@@ -78,6 +78,7 @@ impl DiagnoseArgs {
             reconcile: Default::default(),
             survey: None,
             uncertainty: None,
+            report: None,
             base_dir: PathBuf::new(),
         })
     }
