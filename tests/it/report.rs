@@ -58,7 +58,8 @@ fn figures<'a>(html: &'a str, kind: &str) -> Vec<&'a str> {
 /// The value of attribute `name` in the first tag of `fragment`.
 fn attribute(fragment: &str, name: &str) -> String {
     let key = format!("{name}=\"");
-    let at = fragment.find(&key).unwrap_or_else(|| panic!("no {name} in {}", &fragment[..80.min(fragment.len())]));
+    let at =
+        fragment.find(&key).unwrap_or_else(|| panic!("no {name} in {}", fragment.chars().take(80).collect::<String>()));
     let value = &fragment[at + key.len()..];
     value[..value.find('"').unwrap()].to_string()
 }
