@@ -12,6 +12,23 @@ echo "== cargo fmt --check and cargo clippy (the library, its CLI and the bindin
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 
+# The report test renders report.html in headless Chromium (tests/it/report.rs): Debian's
+# chromium package, with a Chinese font so that the page's CJK text has glyphs. Installed when
+# absent; a machine that cannot install it fails here, loudly (CITYCHECK_SKIP_BROWSER=1 skips
+# the browser test, and this step, on purpose).
+if [ "${CITYCHECK_SKIP_BROWSER:-}" != "1" ] && ! command -v chromium >/dev/null 2>&1; then
+    echo "== installing Debian's chromium and a CJK font for the report test"
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "error: chromium is not installed and apt-get is not available: install Chromium," \
+             "or set CITYCHECK_SKIP_BROWSER=1 to skip the browser test" >&2
+        exit 1
+    fi
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends chromium fonts-wqy-microhei
+fi
+
 echo "== cargo test (unit, integration, doc tests)"
 cargo test --all-targets
 cargo test --doc

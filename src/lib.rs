@@ -54,6 +54,7 @@ pub mod panel;
 pub mod pipeline;
 pub mod projects;
 pub mod recheck;
+pub mod report;
 pub mod run;
 pub mod sensitivity;
 pub mod survey;

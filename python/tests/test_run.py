@@ -14,7 +14,7 @@ from conftest import GOLDEN
 
 def test_embedded_default_run_writes_the_output_folder(tmp_path) -> None:
     result = cc.run(out=tmp_path)
-    for name in ("scores.csv", "weights.csv", "fitted.json", "run.json"):
+    for name in ("scores.csv", "weights.csv", "fitted.json", "run.json", "report.html"):
         assert (tmp_path / name).is_file(), name
     written = pl.read_csv(tmp_path / "scores.csv")
     assert written.height == result.scores.height

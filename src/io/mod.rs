@@ -16,6 +16,10 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, Result};
 
+/// The workbook a run writes with `format = "xlsx"`: every table a sheet (named as its CSV
+/// file would be), after a README sheet of the run's provenance.
+pub const WORKBOOK: &str = "citycheck.xlsx";
+
 /// Output table format.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -103,22 +103,45 @@ impl RawTable {
 
     /// Reads a file by its extension: `.csv`, `.parquet` or `.xlsx`.
     pub fn read(path: &Path) -> Result<RawTable> {
-        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        let table = match ext.as_deref() {
-            Some("csv") | Some("txt") => read_csv(path)?,
-            Some("parquet") | Some("pq") => read_parquet(path)?,
-            Some("xlsx") | Some("xlsm") | Some("xls") => read_xlsx(path)?,
-            _ => {
-                return Err(Error::data(
-                    Location { file: Some(path.display().to_string()), ..Default::default() },
-                    "unknown file type: expected .csv, .parquet or .xlsx",
-                ))
-            }
-        };
+        let table = RawTable::read_with_header_only(path)?;
         if table.names.is_empty() || table.rows() == 0 {
             return Err(Error::data(table.location(None, None), "the table is empty: no header or no data rows"));
         }
         Ok(table)
+    }
+
+    /// As [`RawTable::read`], but a table of a header without data rows is read (an output
+    /// table with nothing to list, such as a ledger without problems), not refused.
+    pub fn read_with_header_only(path: &Path) -> Result<RawTable> {
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("csv") | Some("txt") => read_csv(path),
+            Some("parquet") | Some("pq") => read_parquet(path),
+            Some("xlsx") | Some("xlsm") | Some("xls") => read_xlsx(path),
+            _ => Err(Error::data(
+                Location { file: Some(path.display().to_string()), ..Default::default() },
+                "unknown file type: expected .csv, .parquet or .xlsx",
+            )),
+        }
+    }
+
+    /// Every sheet of a workbook, in order, with its name (the tables of a run's workbook).
+    ///
+    /// # Errors
+    /// [`Error::Data`] naming the file when it is not a workbook or a sheet cannot be read.
+    pub fn read_sheets(path: &Path) -> Result<Vec<(String, RawTable)>> {
+        use calamine::{open_workbook_auto, Reader};
+        let origin = path.display().to_string();
+        let fail =
+            |message: String| Error::data(Location { file: Some(origin.clone()), ..Default::default() }, message);
+        let mut workbook = open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
+        let mut tables = Vec::new();
+        for sheet in workbook.sheet_names() {
+            let range = workbook.worksheet_range(&sheet).map_err(|e| fail(e.to_string()))?;
+            let table = sheet_table(&origin, &sheet, &range)?;
+            tables.push((sheet, table));
+        }
+        Ok(tables)
     }
 
     /// From a polars DataFrame (e.g. from Python or another Rust crate).
@@ -239,14 +262,25 @@ fn read_parquet(path: &Path) -> Result<RawTable> {
 }
 
 fn read_xlsx(path: &Path) -> Result<RawTable> {
-    use calamine::{open_workbook_auto, Data, Reader};
+    use calamine::{open_workbook_auto, Reader};
     let origin = path.display().to_string();
     let fail = |message: String| Error::data(Location { file: Some(origin.clone()), ..Default::default() }, message);
     let mut workbook = open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
     let sheet = workbook.sheet_names().first().cloned().ok_or_else(|| fail("the workbook has no sheet".into()))?;
     let range = workbook.worksheet_range(&sheet).map_err(|e| fail(e.to_string()))?;
+    sheet_table(&origin, &sheet, &range)
+}
+
+/// One sheet as a table: the first row the header, the cells as read.
+fn sheet_table(origin: &str, sheet: &str, range: &calamine::Range<calamine::Data>) -> Result<RawTable> {
+    use calamine::Data;
     let mut rows = range.rows();
-    let header = rows.next().ok_or_else(|| fail(format!("sheet '{sheet}' is empty")))?;
+    let header = rows.next().ok_or_else(|| {
+        Error::data(
+            Location { file: Some(origin.to_string()), ..Default::default() },
+            format!("sheet '{sheet}' is empty"),
+        )
+    })?;
     let names: Vec<String> = header
         .iter()
         .map(|c| match c {

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::evaluate::EvaluateOptions;
 use crate::io::{Lang, OutputFormat};
 use crate::panel::{ReadOptions, ValidationMode};
+use crate::report::ReportConfig;
 use crate::survey::{ReadSpec, SourceChoice, Tolerances};
 use crate::uncertainty::UncertaintyConfig;
 
@@ -374,6 +375,10 @@ pub struct RunConfig {
     /// audit/coverage.csv, outliers.csv, correlations.csv, groups.csv and pca.csv.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit: Option<AuditConfig>,
+    /// The check-up report (`[report]`: `enabled`, `lang`): report.html beside the tables,
+    /// made from them; none without the table (the embedded default run has it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<ReportConfig>,
     /// Folder that relative paths are resolved against (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -486,6 +491,7 @@ impl RunConfig {
             uncertainty: None,
             efficiency: None,
             audit: None,
+            report: None,
             base_dir: PathBuf::new(),
         }
     }

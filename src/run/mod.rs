@@ -43,15 +43,16 @@ use crate::io::{sha256_file, sha256_hex, utc_timestamp, write_atomic, write_tabl
 use crate::panel::{Panel, Source, ValidationMode};
 use crate::projects::{link, read_projects, Date, LinkOptions, Projects};
 use crate::recheck::{observations_of, recheck, Recheck, YearLedger, CITY_LEVEL};
+use crate::report::{write_for_run, Written, REPORT_FILE};
 use crate::survey::{
     combine, reconcile, score as score_survey, Reconciliation, Responses, SourceValue, SurveyDefinition, SurveyOptions,
     SurveyReport,
 };
 use crate::uncertainty::{analyze, Uncertainty};
 
-/// The workbook a run writes with `format = "xlsx"`: every table a sheet (named as its CSV
-/// file would be), after a README sheet of the run's provenance.
-pub const WORKBOOK: &str = "citycheck.xlsx";
+/// The workbook a run writes with `format = "xlsx"` (defined in [`crate::io`], where the
+/// report's reader finds it too).
+pub use crate::io::WORKBOOK;
 
 /// One input file and its SHA-256.
 #[derive(Debug, Clone, Serialize)]
@@ -297,6 +298,8 @@ pub struct RunOutput {
     pub uncertainty: Option<Uncertainty>,
     /// The statistical audit, when the config has `[audit]`.
     pub audit: Option<Audit>,
+    /// The check-up report written (report.html), when the config has `[report]` enabled.
+    pub report_html: Option<Written>,
 }
 
 /// Cells that hold values from more than one source (self-check, third party, survey) are
@@ -775,6 +778,7 @@ fn score_and_write(
         let workbook = dir.join(WORKBOOK);
         write_workbook(&workbook, &sheets, &readme(&report), config.output.lang)?;
         paths.push(workbook);
+        let report_html = write_report_html(config, &dir, &report, &catalog, &mut paths)?;
         seal(&dir, &mut report, &paths)?;
         return Ok(RunOutput {
             outcome,
@@ -787,6 +791,7 @@ fn score_and_write(
             catalog,
             uncertainty,
             audit: audited,
+            report_html,
         });
     }
     let (written, (evaluated, diagnosed)) = rayon::join(
@@ -835,6 +840,7 @@ fn score_and_write(
     if let Some(a) = &audited {
         paths.extend(a.write(&dir, config.output.format)?);
     }
+    let report_html = write_report_html(config, &dir, &report, &catalog, &mut paths)?;
     seal(&dir, &mut report, &paths)?;
     Ok(RunOutput {
         outcome,
@@ -847,7 +853,24 @@ fn score_and_write(
         catalog,
         uncertainty,
         audit: audited,
+        report_html,
     })
+}
+
+/// Writes report.html when the config has `[report]` enabled: from the tables the run has just
+/// written (`paths`, to which the report is added) and what run.json will say.
+fn write_report_html(
+    config: &RunConfig,
+    dir: &Path,
+    report: &RunReport,
+    catalog: &Arc<Catalog>,
+    paths: &mut Vec<PathBuf>,
+) -> Result<Option<Written>> {
+    let Some(settings) = config.report.as_ref().filter(|r| r.enabled) else { return Ok(None) };
+    let run = serde_json::to_value(report).expect("the report always serialises");
+    let written = write_for_run(dir, run, Arc::clone(catalog), settings, paths)?;
+    paths.push(written.path.clone());
+    Ok(Some(written))
 }
 
 /// Ends a run's output: the digest of every file written, the removal of an earlier run's
@@ -976,6 +999,7 @@ fn remove_stale(dir: &Path, written: &[OutputDigest]) -> Result<Vec<String>> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let in_set = OUTPUT_JSON.contains(&name.as_str())
             || name == WORKBOOK
+            || name == REPORT_FILE
             || OUTPUT_TABLES.iter().any(|t| name == format!("{t}.csv") || name == format!("{t}.parquet"));
         if !in_set || name == "run.json" || written.iter().any(|w| w.file == name) {
             continue;

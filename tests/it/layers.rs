@@ -42,7 +42,10 @@ const LAYERS: &[(&str, u32, &[&str])] = &[
     // correlations, Cronbach's α, principal components).
     ("audit", 5, &[]),
     ("pipeline", 6, &[]),
-    ("run", 7, &["pipeline"]),
+    // The check-up report (report.html) reads a run's output folder; the run writes its report
+    // through it.
+    ("report", 7, &[]),
+    ("run", 7, &["pipeline", "report"]),
 ];
 
 /// Methods may import only these lower layers: the catalogue and the panel are out of reach.

@@ -37,6 +37,7 @@ mod provenance;
 mod published;
 mod recheck;
 mod reference_csv;
+mod report;
 mod survey;
 mod template;
 mod treat;

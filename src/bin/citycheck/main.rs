@@ -28,6 +28,7 @@ use citycheck::normalize::Normalize;
 use citycheck::panel::read_series;
 use citycheck::panel::template::{self, TemplateOptions};
 use citycheck::panel::{Layout, ReadOptions, ValidationMode};
+use citycheck::report::{write_report, ReportOptions};
 use citycheck::run::{self, DataConfig, OutputConfig, RunConfig};
 use citycheck::weight::{AhpMethod, RandomIndex, Weight};
 use citycheck::{Catalog, Error, Spec};
@@ -51,9 +52,27 @@ enum Command {
         /// Table format (overrides the config's); xlsx: one workbook citycheck.xlsx.
         #[arg(long, value_enum)]
         format: Option<Format>,
-        /// Language of the workbook's headers (overrides the config's).
+        /// Language of the workbook's headers and of the report's labels (overrides the
+        /// config's).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+    },
+    /// The check-up report (体检报告) of a run's output folder: one self-contained HTML file,
+    /// report.html (overview, a page per unit, the survey; prints on A4). Sections whose tables
+    /// the folder lacks are left out, and the report says which and why.
+    Report {
+        /// The output folder of a run (citycheck run --out DIR).
+        dir: PathBuf,
+        /// The folder to write report.html into (default: DIR).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Labels: zh (the catalogue's Chinese names) or en.
+        #[arg(long, value_enum, default_value = "zh")]
+        lang: LangArg,
+        /// The catalogue that names the nodes (a built-in id or a TOML path); default: the
+        /// built-in catalogue run.json names.
+        #[arg(long)]
+        catalog: Option<String>,
     },
     /// How robust the ranking is: the run CONFIG with its `[uncertainty]` table (required),
     /// whose draws re-score the panel under the named alternatives; writes uncertainty.csv and
@@ -530,8 +549,26 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             }
             if let Some(l) = lang {
                 config.output.lang = l.into();
+                if let Some(report) = config.report.as_mut() {
+                    report.lang = l.into();
+                }
             }
             run_and_report(&config, out)
+        }
+        Command::Report { dir, out, lang, catalog } => {
+            let mut options = ReportOptions::new().lang(lang.into());
+            if let Some(out) = out {
+                options = options.out(out);
+            }
+            if let Some(catalog) = catalog {
+                options = options.catalog(std::sync::Arc::new(Catalog::resolve(&catalog)?));
+            }
+            let written = write_report(&dir, &options)?;
+            for gap in &written.left_out {
+                eprintln!("left out: {} ({}): {}", gap.section, gap.file, gap.reason);
+            }
+            eprintln!("wrote {} ({} unit pages, {})", written.path.display(), written.units, written.year);
+            Ok(ExitCode::SUCCESS)
         }
         Command::Uncertainty { config: path, draws, seed, out, format } => {
             let mut config = RunConfig::load(&path)?;
@@ -816,6 +853,7 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
         projects: linked,
         uncertainty,
         audit: audited,
+        report_html,
         ..
     } = run::run(config, out.as_deref())?;
     let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
@@ -889,6 +927,11 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
     );
     for w in &report.warnings {
         eprintln!("warning: {w}");
+    }
+    if let Some(html) = &report_html {
+        for gap in &html.left_out {
+            eprintln!("report: left out {} ({}): {}", gap.section, gap.file, gap.reason);
+        }
     }
     eprintln!("wrote {}", dir.display());
     Ok(ExitCode::SUCCESS)
