@@ -75,6 +75,7 @@ impl DiagnoseArgs {
             }),
             recheck: None,
             projects: None,
+            assess: None,
             reconcile: Default::default(),
             survey: None,
             uncertainty: None,

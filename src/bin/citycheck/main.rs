@@ -530,6 +530,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 diagnose: None,
                 recheck: None,
                 projects: None,
+                assess: None,
                 reconcile: Default::default(),
                 survey: None,
                 uncertainty: None,
@@ -553,6 +554,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 diagnose: None,
                 recheck: None,
                 projects: None,
+                assess: None,
                 reconcile: Default::default(),
                 survey: None,
                 uncertainty: None,
@@ -769,8 +771,17 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
         None => "spec as given".to_string(),
     };
     eprintln!("citycheck {}: catalogue {}, data {source}, {spec}", env!("CARGO_PKG_VERSION"), config.catalog);
-    let run::RunOutput { outcome, report, evaluation, diagnosis, recheck, projects: linked, uncertainty, .. } =
-        run::run(config, out.as_deref())?;
+    let run::RunOutput {
+        outcome,
+        report,
+        evaluation,
+        diagnosis,
+        recheck,
+        projects: linked,
+        assessment,
+        uncertainty,
+        ..
+    } = run::run(config, out.as_deref())?;
     let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     // The year diagnosed, when there is a diagnosis: its table, not the latest year's.
     print!("{}", table::year_table(&outcome.scores, diagnosis.as_ref().map(|d| d.year)));
@@ -783,16 +794,12 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
             eprintln!("note: {note}");
         }
     }
+    // The loop after the ranking: the re-check of the last year, then the assessment.
     if let Some(r) = &recheck {
-        let (carried, resolved) = r
-            .summary
-            .iter()
-            .filter(|s| r.years.last() == Some(&s.year))
-            .fold((0, 0), |(c, v), s| (c + s.counts.carried_over, v + s.counts.resolved));
-        eprintln!(
-            "re-check {}: {resolved} of {carried} problem(s) carried into the last year resolved",
-            r.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
-        );
+        print!("{}", table::recheck(r));
+        for issue in &r.issues {
+            eprintln!("problem: {issue}");
+        }
     }
     if let Some(p) = &linked {
         eprintln!(
@@ -807,6 +814,12 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
         );
         for issue in &p.issues {
             eprintln!("problem: {issue}");
+        }
+    }
+    if let Some(a) = &assessment {
+        print!("{}", table::assessment(a));
+        for note in &a.notes {
+            eprintln!("note: {note}");
         }
     }
     if let Some(u) = &uncertainty {
