@@ -41,7 +41,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// The yearly batch: everything CONFIG names, into an output folder. Without CONFIG, the
-    /// embedded example (14 Liaoning cities, 2008–2012, catalogue ccsy-example).
+    /// embedded example (14 Liaoning cities, 2008–2012, catalogue ccsy-example), with the loop:
+    /// the re-check of 2011 → 2012, a synthetic projects table, the assessment of 2012.
     Run {
         config: Option<PathBuf>,
         /// Output folder (overrides the config's).
