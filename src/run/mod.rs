@@ -4,8 +4,9 @@
 //! - [`RunConfig`]: what `citycheck run config.toml` reads: catalogue, data, spec, output.
 //! - [`run`]: the whole config, into an output folder — `scores.csv`, `weights.csv`,
 //!   `fitted.json`, `run.json` (or Parquet tables with `format = "parquet"`), and the tables
-//!   of the evaluation, the diagnosis, the survey and the computation when the config has
-//!   them. Downstream scripts rely on these file and column names. With `format = "xlsx"`
+//!   of the evaluation, the diagnosis, the re-check, the projects, the assessment (which reads
+//!   the run's own tables of the other stages), the survey and the computation when the
+//!   config has them. Downstream scripts rely on these file and column names. With `format = "xlsx"`
 //!   the tables are the sheets of one workbook, [`WORKBOOK`], after a README sheet of what
 //!   `run.json` says; `fitted.json` and `run.json` are written beside it.
 //!
