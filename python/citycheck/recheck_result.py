@@ -141,7 +141,8 @@ def recheck(
     given with its year — ``{2013: path}``, or a ``(2013, path)`` pair in the list — is read at
     that year, and a ledger with a header and no rows is then the ledger of a year without
     problems (every problem of the year before is resolved or not assessed); without its year
-    such a file raises :class:`DataError`.
+    such a file is read at the diagnosed year of the ``run.json`` beside it when that run.json
+    lists it (the run that wrote it), and otherwise raises :class:`DataError`.
     ``attainment`` gives the values of later years (``attainment.csv`` of a diagnosis, or a
     long table with unit, year, indicator, value): a problem that left the ledger with a value
     there is ``resolved``, without one ``not_assessed``. With ``catalog``, indicators not in it

@@ -9,14 +9,16 @@
 //! | values | unit, year, indicator, value; standard, met, level, object_id when present |
 //!
 //! A file may hold several years: each year is one ledger. A ledger with a header and no rows
-//! is the ledger of a year without problems, read with its year ([`read_ledger_year`]). Values
-//! that are empty are not observations (the row is skipped).
+//! is the ledger of a year without problems, read with its year ([`read_ledger_year`]), or at
+//! the diagnosed year of the run.json that lists it ([`read_ledger`]). Values that are empty
+//! are not observations (the row is skipped).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::{ListedProblem, Observation, ProblemId, YearLedger};
 use crate::error::{Error, Result};
+use crate::io::sha256_file;
 use crate::panel::{parse_value, CellRef, RawTable};
 
 /// The ledgers of a `ledger.csv` (a diagnosis's: unit, year, indicator, …; its problems at
@@ -24,22 +26,28 @@ use crate::panel::{parse_value, CellRef, RawTable};
 /// per year of the file, in year order. `.csv`, `.parquet` and `.xlsx` are read.
 ///
 /// A ledger with a header and no rows is the ledger of a year without problems; its year is
-/// in none of its rows, so it is read by [`read_ledger_year`], which is told the year.
+/// in none of its rows. It is read at the diagnosed year of the `run.json` beside it when that
+/// run.json lists this very file among its outputs (same name, same SHA-256): the run that
+/// wrote both. Otherwise it is refused: [`read_ledger_year`] reads it with the year given.
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be read; [`Error::Data`] naming the file, row and column
 /// for a table without a header, a missing column, an empty id or a year that is not an
-/// integer, and naming the file for a ledger without rows (give its year: [`read_ledger_year`]).
+/// integer, and naming the file for a ledger without rows whose year no run.json beside it
+/// gives (give its year: [`read_ledger_year`]).
 pub fn read_ledger(path: impl AsRef<Path>, level: &str) -> Result<Vec<YearLedger>> {
     let path = path.as_ref();
     let table = RawTable::read_with_header(path)?;
     let ledgers = ledgers_of(&table, path, level)?;
     if ledgers.is_empty() {
+        if let Some(year) = diagnosed_year_beside(path) {
+            return Ok(vec![YearLedger { year, source: path.display().to_string(), problems: Vec::new() }]);
+        }
         return Err(Error::data(
             table.location(None, None),
-            "the ledger has a header and no rows: a year without problems, whose year no row says; give the \
-             year with the file (`citycheck recheck --ledger YEAR=FILE`, `citycheck projects --year YEAR`, \
-             `read_ledger_year`)",
+            "the ledger has a header and no rows: a year without problems, whose year no row says (and no \
+             run.json beside it lists this file); give the year with the file (`citycheck recheck --ledger \
+             YEAR=FILE`, `citycheck projects --year YEAR`, `read_ledger_year`)",
         ));
     }
     Ok(ledgers)
@@ -87,6 +95,23 @@ pub fn read_ledger_year(path: impl AsRef<Path>, level: &str, year: i32) -> Resul
             ),
         )
     })
+}
+
+/// The diagnosed year of the `run.json` beside `path`, when that run.json lists `path` among
+/// its outputs with the file's SHA-256 (so the same run wrote both); `None` otherwise.
+fn diagnosed_year_beside(path: &Path) -> Option<i32> {
+    let text = std::fs::read_to_string(path.with_file_name("run.json")).ok()?;
+    let report: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let name = path.file_name()?.to_str()?;
+    let digest = sha256_file(path).ok()?;
+    let listed = report.get("outputs")?.as_array()?.iter().any(|o| {
+        o.get("file").and_then(serde_json::Value::as_str) == Some(name)
+            && o.get("sha256").and_then(serde_json::Value::as_str) == Some(digest.as_str())
+    });
+    if !listed {
+        return None;
+    }
+    report.get("diagnosis")?.get("year")?.as_i64().and_then(|y| i32::try_from(y).ok())
 }
 
 /// The ledgers of a table read by [`read_ledger`] or [`read_ledger_year`]; none for a table

@@ -281,6 +281,29 @@ fn an_empty_ledger_is_a_year_without_problems() {
     assert_eq!((c.listed, c.closed, c.closure_rate()), (3, 1, Some(1.0 / 3.0)));
 }
 
+/// A ledger without rows that a run wrote is read at the diagnosed year of the run.json beside
+/// it, when that run.json lists the file with its SHA-256; another file of the same name is
+/// not that run's, and is refused.
+#[test]
+fn an_empty_ledger_beside_its_run_json_has_the_diagnosed_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger.csv");
+    std::fs::write(&ledger, "unit,year,indicator,value,standard,severity\n").unwrap();
+    let digest = citycheck::io::sha256_file(&ledger).unwrap();
+    let run_json = |sha: &str| {
+        format!(
+            r#"{{"diagnosis": {{"year": 2013}}, "outputs": [{{"file": "ledger.csv", "sha256": "{sha}"}}], "complete": true}}"#
+        )
+    };
+    std::fs::write(dir.path().join("run.json"), run_json(digest.as_str())).unwrap();
+    let ledgers = read_ledger(&ledger, "city").unwrap();
+    assert_eq!(ledgers.len(), 1);
+    assert_eq!((ledgers[0].year, ledgers[0].problems.len()), (2013, 0));
+    std::fs::write(dir.path().join("run.json"), run_json("0".repeat(64).as_str())).unwrap();
+    let e = read_ledger(&ledger, "city").unwrap_err().to_string();
+    assert!(e.contains("header and no rows"), "{e}");
+}
+
 #[test]
 fn object_ledgers_are_read_with_their_level_and_object_id() {
     let dir = tempfile::tempdir().unwrap();
