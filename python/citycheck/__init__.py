@@ -5,7 +5,9 @@ weight and aggregate over the catalogue's hierarchy — give dimension and overa
 ranks, and the :class:`Fitted` parameters that score new years the same way
 (:class:`Checkup` fits, :meth:`Fitted.transform` scores). :func:`evaluate` runs the five-year
 evaluation, :func:`diagnose` the diagnosis of one year, :func:`recheck` the re-check of
-its ledgers across years (复查), :func:`uncertainty` how robust the ranking is (Monte Carlo
+its ledgers across years (复查), :func:`projects` links a projects table to a year's ledger
+(项目生成), :func:`assess` the annual assessment of each city's renewal work (年度考核评估,
+通报, 以奖代补), :func:`uncertainty` how robust the ranking is (Monte Carlo
 over the spec's choices, Sobol sensitivity), :func:`audit` whether the index holds together
 statistically (coverage, outliers, correlations, Cronbach's α, principal components),
 :func:`efficiency` and :func:`malmquist` the
@@ -44,6 +46,8 @@ from ._citycheck import MethodError as MethodError
 from ._citycheck import SpecError as SpecError
 from ._citycheck import __version__ as __version__
 from ._convert import CitycheckWarning as CitycheckWarning
+from .assessment import Assessment as Assessment
+from .assessment import assess as assess
 from .catalog import Catalog as Catalog
 from .checkup import Checkup as Checkup
 from .checkup import Fitted as Fitted
@@ -61,6 +65,8 @@ from .evaluation import Evaluation as Evaluation
 from .evaluation import evaluate as evaluate
 from .panel import Panel as Panel
 from .panel import template as template
+from .projects_result import Projects as Projects
+from .projects_result import projects as projects
 from .recheck_result import Recheck as Recheck
 from .recheck_result import recheck as recheck
 from .result import Result as Result
@@ -87,6 +93,10 @@ __all__ = [
     "renewal_tasks",
     "recheck",
     "Recheck",
+    "projects",
+    "Projects",
+    "assess",
+    "Assessment",
     "compute",
     "Computed",
     # How robust the ranking is, the statistical audit; efficiency of facilities (DEA)

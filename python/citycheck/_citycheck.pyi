@@ -56,6 +56,10 @@ __all__ = [
     "diagnose_coupling",
     "Recheck",
     "recheck",
+    "Projects",
+    "projects",
+    "Assessment",
+    "assess",
     "checkup_default_spec",
     "spec_to_toml",
     "weights_ahp",
@@ -246,12 +250,63 @@ class Recheck:
     def write(self, dir: str | os.PathLike[str], format: str = "csv") -> list[Path]: ...
 
 def recheck(
-    ledgers: list[Path],
+    ledgers: list[tuple[int | None, Path]],
     attainment: list[Path],
     catalog: Catalog | None = None,
     tasks: str | None = None,
     level: str = "city",
 ) -> Recheck: ...
+@final
+class Projects:
+    def table(self, name: str) -> ArrowStream: ...
+    def table_names(self) -> list[str]: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def as_of(self) -> str | None: ...
+    @property
+    def issues(self) -> list[dict[str, Any]]: ...
+    def write(self, dir: str | os.PathLike[str], format: str = "csv") -> list[Path]: ...
+
+def projects(
+    projects: Path,
+    ledger: Path,
+    year: int | None = None,
+    catalog: Catalog | None = None,
+    tasks: str | None = None,
+    as_of: str | None = None,
+    units: list[str] | None = None,
+    level: str = "city",
+) -> Projects: ...
+@final
+class Assessment:
+    def table(self, name: str) -> ArrowStream: ...
+    def table_names(self) -> list[str]: ...
+    @property
+    def catalog(self) -> str: ...
+    @property
+    def indicators(self) -> list[str]: ...
+    @property
+    def incentive(self) -> str: ...
+    @property
+    def notes(self) -> list[str]: ...
+    @property
+    def warnings(self) -> list[dict[str, Any]]: ...
+    def write(self, dir: str | os.PathLike[str], format: str = "csv") -> list[Path]: ...
+
+def assess(
+    catalog: Catalog,
+    projects: list[tuple[int | None, Path]],
+    recheck_summary: Path | None = None,
+    progress: Path | None = None,
+    warnings: Path | None = None,
+    survey: Path | None = None,
+    spec: _Json = None,
+    top_share: float | None = None,
+    threshold: float | None = None,
+    level: str | None = None,
+    years: list[int] | None = None,
+) -> Assessment: ...
 @final
 class Computed:
     @property

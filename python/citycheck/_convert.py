@@ -22,6 +22,7 @@ import operator
 import os
 import warnings
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, NamedTuple, Union
 
 import numpy as np
@@ -34,6 +35,41 @@ F64Array = npt.NDArray[np.float64]
 PathLike = Union[str, "os.PathLike[str]"]
 #: A whole number as arguments take it: a Python int or a numpy integer (``df["year"].max()``).
 IntLike = Union[int, "np.integer[Any]"]
+
+
+#: Files, each with an optional year: a path, a sequence of paths or of ``(year, path)``
+#: pairs, or a mapping ``{year: path}``.
+YearPaths = Union[PathLike, Sequence[Union[PathLike, "tuple[IntLike, PathLike]"]], Mapping[IntLike, PathLike], None]
+
+
+def year_paths(value: YearPaths, what: str) -> list[tuple[int | None, Path]]:
+    """``value`` as ``(year or None, path)`` pairs, in order: a path or a sequence of paths
+    has no year, a ``(year, path)`` pair or a mapping ``{year: path}`` has one (any whole
+    number, as :func:`to_int` reads it); anything else raises :class:`~citycheck.SpecError`
+    naming ``what``.
+
+    >>> [(year, path.name) for year, path in year_paths({2012: "a.csv"}, "ledgers")]
+    [(2012, 'a.csv')]
+    >>> [(year, path.name) for year, path in year_paths(["a.csv", (2013, "b.csv")], "ledgers")]
+    [(None, 'a.csv'), (2013, 'b.csv')]
+    """
+    if value is None:
+        return []
+    if isinstance(value, (str, os.PathLike)):
+        return [(None, Path(value))]
+    if isinstance(value, Mapping):
+        return [(to_int(year, f"the year of {what}"), Path(path)) for year, path in value.items()]
+    if not isinstance(value, Sequence):
+        raise _native.SpecError(f"{what}: expected a path, a list of paths or a dict {{year: path}}, got {value!r}")
+    out: list[tuple[int | None, Path]] = []
+    for item in value:
+        if isinstance(item, (str, os.PathLike)):
+            out.append((None, Path(item)))
+        elif isinstance(item, tuple) and len(item) == 2:
+            out.append((to_int(item[0], f"the year of {what}"), Path(item[1])))
+        else:
+            raise _native.SpecError(f"{what}: expected a path or a (year, path) pair, got {item!r}")
+    return out
 
 
 class CitycheckWarning(UserWarning):

@@ -32,7 +32,7 @@ from typing import Any, Union
 import polars as pl
 
 from . import _citycheck as _native
-from ._convert import PathLike, to_polars
+from ._convert import PathLike, YearPaths, to_polars, year_paths
 from ._tables import write_tables
 from .catalog import Catalog
 
@@ -129,7 +129,7 @@ class Recheck:
 
 
 def recheck(
-    ledgers: PathLike | Sequence[PathLike],
+    ledgers: YearPaths,
     attainment: Paths = None,
     *,
     catalog: Catalog | None = None,
@@ -140,7 +140,12 @@ def recheck(
 
     ``ledgers`` is a ledger file or a list of them (``ledger.csv`` of a diagnosis: unit, year,
     indicator, and value, standard, severity when present; or ``object_ledger.csv`` of
-    :func:`~citycheck.compute`); a file may hold several years, one ledger per year.
+    :func:`~citycheck.compute`); a file may hold several years, one ledger per year. A file
+    given with its year — ``{2013: path}``, or a ``(2013, path)`` pair in the list — is read at
+    that year, and a ledger with a header and no rows is then the ledger of a year without
+    problems (every problem of the year before is resolved or not assessed); without its year
+    such a file is read at the diagnosed year of the ``run.json`` beside it when that run.json
+    lists it (the run that wrote it), and otherwise raises :class:`DataError`.
     ``attainment`` gives the values of later years (``attainment.csv`` of a diagnosis, or a
     long table with unit, year, indicator, value): a problem that left the ledger with a value
     there is ``resolved``, without one ``not_assessed``. With ``catalog``, indicators not in it
@@ -163,6 +168,12 @@ def recheck(
     [('A', 2011, 'new'), ('A', 2012, 'resolved'), ('B', 2012, 'new')]
     >>> r.summary.filter(pl.col("unit") == "A")["rectification_rate"].to_list()
     [None, 1.0]
+    >>> _ = (d / "2013.csv").write_text("unit,year,indicator\n")  # 2013: no problem listed
+    >>> r = cc.recheck({2012: d / "2012.csv", 2013: d / "2013.csv"}, d / "values.csv")
+    >>> r.rows.filter(pl.col("year") == 2013).select("unit", "status").rows()  # B: no value in 2013
+    [('B', 'not_assessed')]
     """
     native_catalog = None if catalog is None else catalog._native
-    return Recheck(_native.recheck(_paths(ledgers), _paths(attainment), native_catalog, tasks, str(level)))
+    return Recheck(
+        _native.recheck(year_paths(ledgers, "ledgers"), _paths(attainment), native_catalog, tasks, str(level))
+    )

@@ -11,6 +11,7 @@
 //! `python/citycheck/` is the user-facing API.
 
 mod arrow;
+mod assess;
 mod audit;
 mod catalog;
 mod checkup;
@@ -21,6 +22,7 @@ mod error;
 mod evaluate;
 mod kernels;
 mod panel;
+mod projects;
 mod recheck;
 mod survey;
 mod trend;
@@ -43,6 +45,8 @@ fn _citycheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
     evaluate::register(m)?;
     diagnose::register(m)?;
     recheck::register(m)?;
+    projects::register(m)?;
+    assess::register(m)?;
     kernels::register(m)?;
     trend::register(m)?;
     survey::register(m)?;

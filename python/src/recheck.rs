@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use citycheck::diagnose::TaskCatalog;
 use citycheck::io::OutputFormat;
 use citycheck::polars::prelude::DataFrame;
-use citycheck::recheck::{read_ledger, read_observations, recheck as recheck_ledgers, Recheck};
+use citycheck::recheck::{read_ledger, read_ledger_year, read_observations, recheck as recheck_ledgers, Recheck};
 use pyo3::prelude::*;
 
 use crate::arrow::ArrowStream;
@@ -66,15 +66,16 @@ impl PyRecheck {
     }
 }
 
-/// Re-checks the ledgers of `ledgers` (ledger.csv of diagnose or object_ledger.csv of compute;
-/// each file may hold several years) against the values of `attainment` files, with an
-/// optional catalogue and task file (built-in id or path); `level` names the level of a
-/// diagnosis's ledger.
+/// Re-checks the ledgers of `ledgers` (ledger.csv of diagnose or object_ledger.csv of compute),
+/// each `(None, path)` (its years from its rows; a file may hold several) or `(year, path)`
+/// (its rows of that year; a header without rows is a year without problems), against the
+/// values of `attainment` files, with an optional catalogue and task file (built-in id or
+/// path); `level` names the level of a diagnosis's ledger.
 #[pyfunction]
 #[pyo3(signature = (ledgers, attainment, catalog=None, tasks=None, level="city"))]
 fn recheck(
     py: Python<'_>,
-    ledgers: Vec<PathBuf>,
+    ledgers: Vec<(Option<i32>, PathBuf)>,
     attainment: Vec<PathBuf>,
     catalog: Option<PyRef<'_, PyCatalog>>,
     tasks: Option<String>,
@@ -83,8 +84,11 @@ fn recheck(
     let catalog = catalog.map(|c| std::sync::Arc::clone(&c.0));
     py.detach(|| {
         let mut years = Vec::new();
-        for path in &ledgers {
-            years.extend(read_ledger(path, level).map_err(citycheck_error)?);
+        for (year, path) in &ledgers {
+            match year {
+                Some(year) => years.push(read_ledger_year(path, level, *year).map_err(citycheck_error)?),
+                None => years.extend(read_ledger(path, level).map_err(citycheck_error)?),
+            }
         }
         let mut observations = Vec::new();
         for path in &attainment {

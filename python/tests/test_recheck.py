@@ -93,3 +93,25 @@ def test_same_problem_twice_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path, "ledger.csv", "unit,year,indicator\nA,2010,x\nA,2010,x\n")
     with pytest.raises(cc.DataError, match="rows 2 and 3"):
         cc.recheck(path)
+
+
+def test_a_year_without_problems(tmp_path: Path) -> None:
+    # 2011 lists A's green (standard 40) and tertiary; 2012 has a ledger with no rows. Green has
+    # a value meeting 40 in 2012 → resolved and closed; tertiary has none → not assessed.
+    ledger_2011 = write(tmp_path, "2011.csv", LEDGER_2011.replace("C,2011,tertiary_share,30,,1", "A,2011,tertiary_share,30,,1"))
+    empty = write(tmp_path, "2012.csv", "unit,year,indicator,value,standard,severity\n")
+    values = write(tmp_path, "values.csv", "unit,year,indicator,value,met\nA,2012,green_coverage_builtup,42,true\n")
+    for ledgers in ({2011: ledger_2011, 2012: empty}, [ledger_2011, (2012, empty)]):
+        r = cc.recheck(ledgers, values)
+        assert r.years == [2011, 2012]
+        assert status(r, "A", "green_coverage_builtup", 2012) == "resolved"
+        assert status(r, "A", "tertiary_share", 2012) == "not_assessed"
+        # 2 carried over = 1 resolved + 1 not assessed: 整改率 1/2; 销号率 = 1 closed of 2 listed.
+        row = r.summary.filter(pl.col("year") == 2012).row(0, named=True)
+        assert (row["carried_over"], row["resolved"], row["not_assessed"], row["new"]) == (2, 1, 1, 0)
+        assert (row["rectification_rate"], row["closure_rate"]) == (0.5, 0.5)
+    # Without its year, a ledger without rows says no year: refused, naming what to do.
+    with pytest.raises(cc.DataError, match="header and no rows"):
+        cc.recheck([ledger_2011, empty])
+    with pytest.raises(cc.SpecError, match="year"):
+        cc.recheck({"twenty-twelve": empty})  # type: ignore[dict-item]

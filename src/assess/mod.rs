@@ -20,15 +20,18 @@ mod output;
 mod read;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-pub use read::{project_values, read_progress, read_recheck_summary, read_survey, read_warnings};
+pub use read::{
+    progress_values, project_values, read_progress, read_recheck_summary, read_survey, read_warnings,
+    recheck_summary_values, survey_values, warnings_values, TableSource,
+};
 
 use crate::catalog::Catalog;
 use crate::checkup::{Checkup, Spec};
 use crate::error::{Error, Result, Warning};
 use crate::panel::{Panel, ValidationMode};
-use crate::projects::read_projects;
+use crate::projects::{read_projects, ProjectTable};
 use crate::recheck::CITY_LEVEL;
 
 /// The id of the built-in assessment catalogue.
@@ -64,6 +67,34 @@ pub struct AssessInputs {
     pub level: Option<String>,
 }
 
+/// Where a projects table of the assessment comes from: a file, or a table already read (a
+/// run's own).
+#[derive(Debug, Clone, Copy)]
+pub enum ProjectsSource<'a> {
+    /// A projects table file, read as `citycheck projects` reads it.
+    File(&'a Path),
+    /// A projects table already read.
+    Table(&'a ProjectTable),
+}
+
+/// The tables of an assessment, from files or in memory ([`AssessData::from_sources`]); any may
+/// be absent (its indicators are then missing).
+#[derive(Debug, Clone, Default)]
+pub struct AssessSources<'a> {
+    /// `recheck_summary.csv` (rectification_rate, closure_rate).
+    pub recheck_summary: Option<TableSource<'a>>,
+    /// `progress.csv` (target_progress).
+    pub progress: Option<TableSource<'a>>,
+    /// Projects tables with their year; `None`: the latest year of the other tables.
+    pub projects: Vec<(Option<i32>, ProjectsSource<'a>)>,
+    /// `warnings.csv` (red_warnings_reduced).
+    pub warnings: Option<TableSource<'a>>,
+    /// `survey_dimensions.csv` (satisfaction).
+    pub survey: Option<TableSource<'a>>,
+    /// The level of the re-check summary's rows to read; default `city`.
+    pub level: Option<&'a str>,
+}
+
 /// The assessment panel's values and what the reading noted.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssessData {
@@ -81,56 +112,101 @@ impl AssessData {
     /// column for a missing column or a bad cell; [`Error::Spec`] for a projects table without
     /// a year when no other table gives one, and for a value given twice.
     pub fn read(inputs: &AssessInputs) -> Result<AssessData> {
+        let sources = AssessSources {
+            recheck_summary: inputs.recheck_summary.as_deref().map(TableSource::File),
+            progress: inputs.progress.as_deref().map(TableSource::File),
+            projects: inputs
+                .projects
+                .iter()
+                .map(|(year, path)| (*year, ProjectsSource::File(path.as_path())))
+                .collect(),
+            warnings: inputs.warnings.as_deref().map(TableSource::File),
+            survey: inputs.survey.as_deref().map(TableSource::File),
+            level: inputs.level.as_deref(),
+        };
+        AssessData::from_sources(&sources)
+    }
+
+    /// Reads the tables of `sources`, files or tables in memory, as [`AssessData::read`] reads
+    /// files.
+    ///
+    /// # Errors
+    /// As [`AssessData::read`].
+    pub fn from_sources(sources: &AssessSources<'_>) -> Result<AssessData> {
         let mut data = AssessData::default();
-        let level = inputs.level.as_deref().unwrap_or(CITY_LEVEL);
-        match &inputs.recheck_summary {
-            Some(path) => data.values.extend(read_recheck_summary(path, level)?),
+        let level = sources.level.unwrap_or(CITY_LEVEL);
+        match sources.recheck_summary {
+            Some(source) => data.values.extend(recheck_summary_values(source, level)?),
             None => data.notes.push("no recheck_summary: rectification_rate and closure_rate are missing".into()),
         }
-        match &inputs.progress {
-            Some(path) => data.values.extend(read_progress(path)?),
+        match sources.progress {
+            Some(source) => data.values.extend(progress_values(source)?),
             None => data.notes.push("no progress table: target_progress is missing".into()),
         }
-        match &inputs.warnings {
-            Some(path) => {
-                let (values, notes) = read_warnings(path)?;
+        match sources.warnings {
+            Some(source) => {
+                let (values, notes) = warnings_values(source)?;
                 data.values.extend(values);
                 data.notes.extend(notes);
             }
             None => data.notes.push("no warnings table: red_warnings_reduced is missing".into()),
         }
-        match &inputs.survey {
-            Some(path) => data.values.extend(read_survey(path)?),
+        match sources.survey {
+            Some(source) => data.values.extend(survey_values(source)?),
             None => data.notes.push("no survey table: satisfaction is missing".into()),
         }
-        if inputs.projects.is_empty() {
+        if sources.projects.is_empty() {
             data.notes
                 .push("no projects table: projects_completed_share and investment_executed_share are missing".into());
         }
         let latest = data.values.iter().map(|v| v.year).max();
-        for (year, path) in &inputs.projects {
+        for &(year, source) in &sources.projects {
+            let read;
+            let table = match source {
+                ProjectsSource::File(path) => {
+                    read = read_projects(path)?;
+                    &read
+                }
+                ProjectsSource::Table(table) => table,
+            };
             let year = match (year, latest) {
-                (Some(y), _) => *y,
+                (Some(y), _) => y,
                 (None, Some(y)) => {
                     data.notes.push(format!(
                         "{}: projects counted in {y}, the latest year of the other tables",
-                        path.display()
+                        table.source
                     ));
                     y
                 }
                 (None, None) => {
                     return Err(Error::Spec(format!(
                         "the projects table {} has no year and no other table gives one: give it as YEAR=FILE",
-                        path.display()
+                        table.source
                     )))
                 }
             };
-            let table = read_projects(path)?;
             data.notes.extend(table.issues.iter().map(|i| i.to_string()));
-            data.values.extend(project_values(&table, year));
+            data.values.extend(project_values(table, year));
         }
         data.check_unique()?;
         Ok(data)
+    }
+
+    /// Keeps the values of `years` only (every year when empty), with a note naming the years
+    /// left out: the years a run or a command assesses.
+    pub fn keep_years(&mut self, years: &[i32]) {
+        if years.is_empty() {
+            return;
+        }
+        let dropped: BTreeSet<i32> = self.values.iter().map(|v| v.year).filter(|y| !years.contains(y)).collect();
+        self.values.retain(|v| years.contains(&v.year));
+        if !dropped.is_empty() {
+            self.notes.push(format!(
+                "assessed years {}; the values of {} are left out",
+                years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "),
+                dropped.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+            ));
+        }
     }
 
     /// Refuses a (unit, year, indicator) given twice.

@@ -9,15 +9,34 @@
 //! | `survey_dimensions.csv` | unit, year, satisfaction | `satisfaction`: the mean over the unit-year's rows × 100 (a fraction in [0, 1]) |
 //!
 //! A required column that is missing, a cell that is not a number, a year that is not a whole
-//! number and a rate outside [0, 1] are errors naming the file, row and column.
+//! number and a rate outside [0, 1] are errors naming the file, row and column. Each table is
+//! read from a file or, in a run, from the run's own table in memory ([`TableSource`]): the
+//! same columns, the same rules.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
+use polars::prelude::DataFrame;
 
 use super::AssessValue;
 use crate::error::{Error, Result};
 use crate::panel::{parse_value, CellRef, RawTable};
 use crate::projects::{ProjectStatus, ProjectTable};
+
+/// Where one table of the assessment comes from: a file as a run (or a command) wrote it, or
+/// the same table held in memory — a run's own, assessed before it is written.
+#[derive(Debug, Clone, Copy)]
+pub enum TableSource<'a> {
+    /// A file (`.csv`, `.parquet`, `.xlsx`).
+    File(&'a Path),
+    /// A DataFrame with the file's columns; `origin` names it in messages.
+    Frame {
+        /// The table.
+        frame: &'a DataFrame,
+        /// What it is, for messages (`recheck_summary of this run`).
+        origin: &'a str,
+    },
+}
 
 /// A table read for the assessment, with its required columns found.
 struct Table {
@@ -25,8 +44,12 @@ struct Table {
 }
 
 impl Table {
-    fn read(path: &Path) -> Result<Table> {
-        Ok(Table { raw: RawTable::read(path)? })
+    fn read(source: TableSource<'_>) -> Result<Table> {
+        let raw = match source {
+            TableSource::File(path) => RawTable::read(path)?,
+            TableSource::Frame { frame, origin } => RawTable::from_dataframe(frame, Some(origin.to_string()))?,
+        };
+        Ok(Table { raw })
     }
 
     fn column(&self, name: &str) -> Option<usize> {
@@ -110,7 +133,15 @@ fn value(unit: &str, year: i32, indicator: &'static str, value: f64) -> AssessVa
 /// [`Error::Io`] when the file cannot be read; [`Error::Data`] naming the file, row and column
 /// for a missing column, a bad cell, a rate outside [0, 1] and a unit-year given twice.
 pub fn read_recheck_summary(path: impl AsRef<Path>, level: &str) -> Result<Vec<AssessValue>> {
-    let t = Table::read(path.as_ref())?;
+    recheck_summary_values(TableSource::File(path.as_ref()), level)
+}
+
+/// [`read_recheck_summary`] of a file or a table in memory.
+///
+/// # Errors
+/// As [`read_recheck_summary`].
+pub fn recheck_summary_values(source: TableSource<'_>, level: &str) -> Result<Vec<AssessValue>> {
+    let t = Table::read(source)?;
     let (unit, year) = (t.required("unit")?, t.required("year")?);
     let (rect, closure) = (t.required("rectification_rate")?, t.required("closure_rate")?);
     let level_column = t.column("level");
@@ -143,7 +174,15 @@ pub fn read_recheck_summary(path: impl AsRef<Path>, level: &str) -> Result<Vec<A
 /// # Errors
 /// As [`read_recheck_summary`] (progress may be any number).
 pub fn read_progress(path: impl AsRef<Path>) -> Result<Vec<AssessValue>> {
-    let t = Table::read(path.as_ref())?;
+    progress_values(TableSource::File(path.as_ref()))
+}
+
+/// [`read_progress`] of a file or a table in memory.
+///
+/// # Errors
+/// As [`read_recheck_summary`].
+pub fn progress_values(source: TableSource<'_>) -> Result<Vec<AssessValue>> {
+    let t = Table::read(source)?;
     let (unit, year, progress) = (t.required("unit")?, t.required("latest_year")?, t.required("progress")?);
     let mut sums: BTreeMap<(String, i32), (f64, usize)> = BTreeMap::new();
     for r in 0..t.rows() {
@@ -163,7 +202,15 @@ pub fn read_progress(path: impl AsRef<Path>) -> Result<Vec<AssessValue>> {
 /// # Errors
 /// As [`read_recheck_summary`].
 pub fn read_warnings(path: impl AsRef<Path>) -> Result<(Vec<AssessValue>, Vec<String>)> {
-    let t = Table::read(path.as_ref())?;
+    warnings_values(TableSource::File(path.as_ref()))
+}
+
+/// [`read_warnings`] of a file or a table in memory.
+///
+/// # Errors
+/// As [`read_recheck_summary`].
+pub fn warnings_values(source: TableSource<'_>) -> Result<(Vec<AssessValue>, Vec<String>)> {
+    let t = Table::read(source)?;
     let (unit, year, level) = (t.required("unit")?, t.required("year")?, t.required("level")?);
     // (unit, year) → red warnings; a unit-year with any row is assessed.
     let mut red: BTreeMap<(String, i32), u32> = BTreeMap::new();
@@ -202,7 +249,15 @@ pub fn read_warnings(path: impl AsRef<Path>) -> Result<(Vec<AssessValue>, Vec<St
 /// # Errors
 /// As [`read_recheck_summary`]; a satisfaction outside [0, 1] is refused.
 pub fn read_survey(path: impl AsRef<Path>) -> Result<Vec<AssessValue>> {
-    let t = Table::read(path.as_ref())?;
+    survey_values(TableSource::File(path.as_ref()))
+}
+
+/// [`read_survey`] of a file or a table in memory.
+///
+/// # Errors
+/// As [`read_survey`].
+pub fn survey_values(source: TableSource<'_>) -> Result<Vec<AssessValue>> {
+    let t = Table::read(source)?;
     let (unit, year, satisfaction) = (t.required("unit")?, t.required("year")?, t.required("satisfaction")?);
     let mut sums: BTreeMap<(String, i32), (f64, usize)> = BTreeMap::new();
     for r in 0..t.rows() {

@@ -101,28 +101,35 @@ impl RawTable {
         }
     }
 
-    /// Reads a file by its extension: `.csv`, `.parquet` or `.xlsx`.
+    /// Reads a file by its extension: `.csv`, `.parquet` or `.xlsx`; a table without a header
+    /// or without data rows is refused.
     pub fn read(path: &Path) -> Result<RawTable> {
-        let table = RawTable::read_with_header_only(path)?;
-        if table.names.is_empty() || table.rows() == 0 {
+        let table = RawTable::read_with_header(path)?;
+        if table.rows() == 0 {
             return Err(Error::data(table.location(None, None), "the table is empty: no header or no data rows"));
         }
         Ok(table)
     }
 
-    /// As [`RawTable::read`], but a table of a header without data rows is read (an output
-    /// table with nothing to list, such as a ledger without problems), not refused.
-    pub fn read_with_header_only(path: &Path) -> Result<RawTable> {
+    /// As [`RawTable::read`], but a header without data rows is a table of no rows (a ledger of
+    /// a year without problems); a file without a header is still refused.
+    pub fn read_with_header(path: &Path) -> Result<RawTable> {
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("csv") | Some("txt") => read_csv(path),
-            Some("parquet") | Some("pq") => read_parquet(path),
-            Some("xlsx") | Some("xlsm") | Some("xls") => read_xlsx(path),
-            _ => Err(Error::data(
-                Location { file: Some(path.display().to_string()), ..Default::default() },
-                "unknown file type: expected .csv, .parquet or .xlsx",
-            )),
+        let table = match ext.as_deref() {
+            Some("csv") | Some("txt") => read_csv(path)?,
+            Some("parquet") | Some("pq") => read_parquet(path)?,
+            Some("xlsx") | Some("xlsm") | Some("xls") => read_xlsx(path)?,
+            _ => {
+                return Err(Error::data(
+                    Location { file: Some(path.display().to_string()), ..Default::default() },
+                    "unknown file type: expected .csv, .parquet or .xlsx",
+                ))
+            }
+        };
+        if table.names.is_empty() {
+            return Err(Error::data(table.location(None, None), "the table is empty: no header"));
         }
+        Ok(table)
     }
 
     /// Every sheet of a workbook, in order, with its name (the tables of a run's workbook).
@@ -142,6 +149,12 @@ impl RawTable {
             tables.push((sheet, table));
         }
         Ok(tables)
+    }
+
+    /// CSV text compiled into citycheck (an embedded table), read as a CSV file is; `origin`
+    /// names it in messages (`embedded:NAME`).
+    pub fn from_csv_bytes(bytes: &'static [u8], origin: &str) -> Result<RawTable> {
+        read_csv_bytes(bytes, origin)
     }
 
     /// From a polars DataFrame (e.g. from Python or another Rust crate).

@@ -35,7 +35,7 @@ mod read;
 
 pub use date::Date;
 pub use link::link;
-pub use read::read_projects;
+pub use read::{embedded_projects_bytes, read_embedded_projects, read_projects, EMBEDDED_PROJECTS};
 
 use crate::error::Issue;
 use crate::recheck::ProblemId;

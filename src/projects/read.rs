@@ -56,6 +56,44 @@ pub fn read_projects(path: impl AsRef<Path>) -> Result<ProjectTable> {
     projects_of(&table, path.display().to_string())
 }
 
+/// Projects tables compiled into citycheck (name, CSV bytes): `embedded:NAME` as a run
+/// config's `[projects] path`. `projects_synthetic/projects.csv` is the synthetic example of
+/// the Liaoning cities that the embedded default run links (datasets/projects_synthetic).
+pub const EMBEDDED_PROJECTS: &[(&str, &[u8])] =
+    &[("projects_synthetic/projects.csv", include_bytes!("../../datasets/projects_synthetic/projects.csv"))];
+
+/// The bytes of an embedded projects table (for its digest), by name.
+pub fn embedded_projects_bytes(name: &str) -> Option<&'static [u8]> {
+    EMBEDDED_PROJECTS.iter().find(|(n, _)| *n == name).map(|(_, bytes)| *bytes)
+}
+
+/// An embedded projects table ([`EMBEDDED_PROJECTS`]) by name, read as [`read_projects`] reads
+/// a file; messages name it `embedded:NAME`.
+///
+/// # Errors
+/// [`Error::Spec`] naming the embedded tables when `name` is none of them; as
+/// [`read_projects`] otherwise.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// let table = citycheck::projects::read_embedded_projects("projects_synthetic/projects.csv")?;
+/// assert_eq!(table.projects.len(), 6);
+/// assert_eq!(table.source, "embedded:projects_synthetic/projects.csv");
+/// # Ok(()) }
+/// ```
+pub fn read_embedded_projects(name: &str) -> Result<ProjectTable> {
+    let bytes = embedded_projects_bytes(name).ok_or_else(|| {
+        Error::Spec(format!(
+            "no embedded projects table '{name}'; embedded: {}",
+            EMBEDDED_PROJECTS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+        ))
+    })?;
+    let origin = format!("embedded:{name}");
+    let table = RawTable::from_csv_bytes(bytes, &origin)?;
+    projects_of(&table, origin)
+}
+
 fn projects_of(table: &RawTable, source: String) -> Result<ProjectTable> {
     let mut issues = Vec::new();
     for name in &table.names {

@@ -22,7 +22,10 @@
 //! still misses its standard (`met = false`) is not resolved: it stays `persisting`, with a note
 //! (the inputs disagree). Without any observation of Y, nothing absent can be shown resolved:
 //! the command line without `--attainment` gives `not_assessed` for every problem that left the
-//! ledger.
+//! ledger. A year without problems is a ledger without problems (a `ledger.csv` with a header
+//! and no rows, read with its year by [`read_ledger_year`]): every problem of the previous
+//! ledger year is then resolved, persisting (its value still misses the standard) or not
+//! assessed by the same rule.
 //!
 //! # Counts and rates (`summary.rs`), per unit, level and year; per indicator; per task
 //! ```text
@@ -50,7 +53,7 @@ mod summary;
 
 use std::collections::HashMap;
 
-pub use read::{read_ledger, read_observations};
+pub use read::{read_ledger, read_ledger_year, read_observations};
 pub use summary::{IndicatorSummary, RecheckCounts, TaskSummary, UnitSummary};
 
 use crate::catalog::Catalog;

@@ -8,61 +8,150 @@
 //! | object ledger of `compute` | year, level, object_id, indicator; city_id (the unit) when present |
 //! | values | unit, year, indicator, value; standard, met, level, object_id when present |
 //!
-//! A file may hold several years: each year is one ledger. Values that are empty are not
-//! observations (the row is skipped).
+//! A file may hold several years: each year is one ledger. A ledger with a header and no rows
+//! is the ledger of a year without problems, read with its year ([`read_ledger_year`]), or at
+//! the diagnosed year of the run.json that lists it ([`read_ledger`]). Values that are empty
+//! are not observations (the row is skipped).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::{ListedProblem, Observation, ProblemId, YearLedger};
 use crate::error::{Error, Result};
+use crate::io::sha256_file;
 use crate::panel::{parse_value, CellRef, RawTable};
 
 /// The ledgers of a `ledger.csv` (a diagnosis's: unit, year, indicator, …; its problems at
 /// `level`) or an `object_ledger.csv` of `compute` (year, level, object_id, …, indicator), one
 /// per year of the file, in year order. `.csv`, `.parquet` and `.xlsx` are read.
 ///
+/// A ledger with a header and no rows is the ledger of a year without problems; its year is
+/// in none of its rows. It is read at the diagnosed year of the `run.json` beside it when that
+/// run.json lists this very file among its outputs (same name, same SHA-256): the run that
+/// wrote both. Otherwise it is refused: [`read_ledger_year`] reads it with the year given.
+///
 /// # Errors
 /// [`Error::Io`] when the file cannot be read; [`Error::Data`] naming the file, row and column
-/// for an empty table, a missing column, an empty id or a year that is not an integer.
+/// for a table without a header, a missing column, an empty id or a year that is not an
+/// integer, and naming the file for a ledger without rows whose year no run.json beside it
+/// gives (give its year: [`read_ledger_year`]).
 pub fn read_ledger(path: impl AsRef<Path>, level: &str) -> Result<Vec<YearLedger>> {
     let path = path.as_ref();
-    let table = RawTable::read(path)?;
+    let table = RawTable::read_with_header(path)?;
+    let ledgers = ledgers_of(&table, path, level)?;
+    if ledgers.is_empty() {
+        if let Some(year) = diagnosed_year_beside(path) {
+            return Ok(vec![YearLedger { year, source: path.display().to_string(), problems: Vec::new() }]);
+        }
+        return Err(Error::data(
+            table.location(None, None),
+            "the ledger has a header and no rows: a year without problems, whose year no row says (and no \
+             run.json beside it lists this file); give the year with the file (`citycheck recheck --ledger \
+             YEAR=FILE`, `citycheck projects --year YEAR`, `read_ledger_year`)",
+        ));
+    }
+    Ok(ledgers)
+}
+
+/// The ledger of `year` in a ledger file (as [`read_ledger`] reads it): its rows of that year.
+/// A file with a header and no rows is the ledger of `year` without problems (a year in which
+/// the diagnosis listed none): every problem of the previous ledger year is then resolved or
+/// not assessed by the re-check's rule.
+///
+/// # Errors
+/// As [`read_ledger`]; [`Error::Data`] naming the file and the year when the file has rows but
+/// none of `year` (a ledger of other years).
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// let dir = std::env::temp_dir().join(format!("citycheck-doc-ledger-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let path = dir.join("ledger.csv");
+/// std::fs::write(&path, "unit,year,indicator,value,standard,severity\n").unwrap();
+/// let ledger = citycheck::recheck::read_ledger_year(&path, "city", 2013)?;
+/// assert_eq!((ledger.year, ledger.problems.len()), (2013, 0));
+/// assert!(citycheck::recheck::read_ledger(&path, "city").is_err()); // no row says the year
+/// # std::fs::remove_dir_all(&dir).ok();
+/// # Ok(()) }
+/// ```
+pub fn read_ledger_year(path: impl AsRef<Path>, level: &str, year: i32) -> Result<YearLedger> {
+    let path = path.as_ref();
+    let table = RawTable::read_with_header(path)?;
+    let ledgers = ledgers_of(&table, path, level)?;
+    if ledgers.is_empty() {
+        return Ok(YearLedger { year, source: path.display().to_string(), problems: Vec::new() });
+    }
+    let years: Vec<String> = ledgers.iter().map(|l| l.year.to_string()).collect();
+    ledgers.into_iter().find(|l| l.year == year).ok_or_else(|| {
+        let mut location = table.location(None, Some("year"));
+        location.year = Some(year);
+        Error::data(
+            location,
+            format!(
+                "no problem of year {year} in the ledger (its years: {}); the ledger of a year without problems \
+                 is a file with a header and no rows",
+                years.join(", ")
+            ),
+        )
+    })
+}
+
+/// The diagnosed year of the `run.json` beside `path`, when that run.json lists `path` among
+/// its outputs with the file's SHA-256 (so the same run wrote both); `None` otherwise.
+fn diagnosed_year_beside(path: &Path) -> Option<i32> {
+    let text = std::fs::read_to_string(path.with_file_name("run.json")).ok()?;
+    let report: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let name = path.file_name()?.to_str()?;
+    let digest = sha256_file(path).ok()?;
+    let listed = report.get("outputs")?.as_array()?.iter().any(|o| {
+        o.get("file").and_then(serde_json::Value::as_str) == Some(name)
+            && o.get("sha256").and_then(serde_json::Value::as_str) == Some(digest.as_str())
+    });
+    if !listed {
+        return None;
+    }
+    report.get("diagnosis")?.get("year")?.as_i64().and_then(|y| i32::try_from(y).ok())
+}
+
+/// The ledgers of a table read by [`read_ledger`] or [`read_ledger_year`]; none for a table
+/// without rows (its columns are checked all the same).
+fn ledgers_of(table: &RawTable, path: &Path, level: &str) -> Result<Vec<YearLedger>> {
     let source = path.display().to_string();
-    let objects = column(&table, "object_id").is_some();
-    let year = required(&table, "year")?;
-    let indicator = required(&table, "indicator")?;
+    let objects = column(table, "object_id").is_some();
+    let year = required(table, "year")?;
+    let indicator = required(table, "indicator")?;
     let (unit, level_column, object) = if objects {
-        (column(&table, "city_id"), Some(required(&table, "level")?), Some(required(&table, "object_id")?))
+        (column(table, "city_id"), Some(required(table, "level")?), Some(required(table, "object_id")?))
     } else {
-        (Some(required(&table, "unit")?), None, None)
+        (Some(required(table, "unit")?), None, None)
     };
-    let (value, standard, severity) = (column(&table, "value"), column(&table, "standard"), column(&table, "severity"));
+    let (value, standard, severity) = (column(table, "value"), column(table, "standard"), column(table, "severity"));
     let mut years: BTreeMap<i32, Vec<ListedProblem>> = BTreeMap::new();
     for r in 0..table.rows() {
         let id = ProblemId {
             unit: match unit {
-                Some(c) => text(&table, c, r).unwrap_or_default(),
+                Some(c) => text(table, c, r).unwrap_or_default(),
                 None => String::new(),
             },
             level: match level_column {
-                Some(c) => id_text(&table, c, r, "level")?,
+                Some(c) => id_text(table, c, r, "level")?,
                 None => level.to_string(),
             },
-            object_id: object.map(|c| id_text(&table, c, r, "object_id")).transpose()?,
-            indicator: id_text(&table, indicator, r, "indicator")?,
+            object_id: object.map(|c| id_text(table, c, r, "object_id")).transpose()?,
+            indicator: id_text(table, indicator, r, "indicator")?,
         };
         if object.is_none() && id.unit.is_empty() {
             return Err(Error::data(table.location(Some(r), Some("unit")), "empty unit"));
         }
         let problem = ListedProblem {
             id,
-            value: number(&table, value, r, "value")?,
-            standard: number(&table, standard, r, "standard")?,
-            severity: number(&table, severity, r, "severity")?,
+            value: number(table, value, r, "value")?,
+            standard: number(table, standard, r, "standard")?,
+            severity: number(table, severity, r, "severity")?,
             row: Some(r + 2),
         };
-        years.entry(year_of(&table, year, r)?).or_default().push(problem);
+        years.entry(year_of(table, year, r)?).or_default().push(problem);
     }
     Ok(years.into_iter().map(|(year, problems)| YearLedger { year, source: source.clone(), problems }).collect())
 }

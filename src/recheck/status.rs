@@ -12,6 +12,32 @@
 //!   in P only, no value in Y        → not_assessed
 //! ```
 //! Severities are compared exactly up to 1e-9 × max(1, |severity_P|) (a CSV round trip).
+//!
+//! # The row's fields
+//! ```text
+//! first_year   the first ledger year that listed the problem
+//! value_before its value in P's ledger, else the observation of P
+//! value_after  its value in Y's ledger, else the observation of Y
+//! standard     Y's ledger's, else P's, else (resolved) the observation's
+//! closed       resolved, and no standard or the observation meets it (met, else judged
+//!              with the catalogue)
+//! ```
+//! In the first ledger year every problem is `new`, with its ledger's value (value_after),
+//! standard and severity (severity_after), no previous year and no note but an unknown
+//! indicator's.
+//!
+//! # Notes (column `note`; the numbers v and s written shortest, without a trailing `.0`: `41`, `0.5`)
+//! ```text
+//! recurring            listed in {L}, not in {P}, listed again in {Y}      L = the last year before P that listed it
+//! resolved             not in the ledger of {Y}; value {v} in {Y} ({source}){evidence}
+//!                      evidence: "" without a standard; ", meets the standard {s}";
+//!                      ", not judged against the standard {s}: not closed without that evidence"
+//! persisting (a value) not in the ledger of {Y}, but its value {v} ({source}) still misses the standard {s}
+//! not_assessed         not in the ledger of {Y} and no value in {Y}: not assessed
+//! unknown indicator    indicator '{id}' is not in catalogue {catalog id} (version {version}): not assessed
+//!                      (the note of every row of it; after "; " when the row has another note)
+//! ```
+//! {source} is the observation's: `data of {Y}` in a run, `{file} row {n}` from a file.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

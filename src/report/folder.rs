@@ -183,7 +183,7 @@ impl Folder {
         for (ext, csv) in [("csv", true), ("parquet", false)] {
             let file = format!("{name}.{ext}");
             if self.has(&file) {
-                return Ok(Some(Table::new(RawTable::read_with_header_only(&self.dir.join(file))?, csv)));
+                return Ok(Some(Table::new(RawTable::read_with_header(&self.dir.join(file))?, csv)));
             }
         }
         Ok(None)

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditConfig;
 use crate::catalog::Catalog;
+use crate::assess::Incentive;
 use crate::checkup::Spec;
 use crate::compute::{ComputeOptions, ObjectLevel};
 use crate::diagnose::DiagnoseOptions;
@@ -260,6 +261,110 @@ impl EfficiencyConfig {
     }
 }
 
+/// The `[assess]` table: the annual assessment (年度考核评估) of each city's renewal work, run
+/// after the re-check and the projects on the run's own tables — `[recheck]`'s summary,
+/// `[evaluate]`'s progress and warnings, `[projects]`'s table at its ledger year, `[survey]`'s
+/// dimensions — or on the files named here instead (relative to the config). The keys are the
+/// flags of `citycheck assess` (`years` for its repeatable `--year`); assessment.csv,
+/// assessment_ranking.csv and assessment_ranking_zh.csv.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessConfig {
+    /// A `recheck_summary.csv` instead of the run's `[recheck]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recheck_summary: Option<String>,
+    /// A `progress.csv` instead of the run's `[evaluate]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<String>,
+    /// Projects tables, each `"FILE"` or `"YEAR=FILE"` (without a year: the latest year of the
+    /// other tables), instead of the run's `[projects]` (counted at its ledger year).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub projects: Vec<String>,
+    /// A `warnings.csv` instead of the run's `[evaluate]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<String>,
+    /// A `survey_dimensions.csv` (or unit, year, satisfaction) instead of the run's `[survey]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<String>,
+    /// The assessment catalogue: a built-in id or a TOML path (default `liaoning-assessment`).
+    #[serde(default = "default_assess_catalog")]
+    pub catalog: String,
+    /// A spec TOML file (relative to the config); default the check-up default spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<String>,
+    /// The rewarded share of each year's ranking (以奖代补), in (0, 1]; default 0.3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_share: Option<f64>,
+    /// Reward every unit whose score is at least this, instead of a top share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    /// The level of the re-check summary's rows (default `city`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// The assessed years; empty = every year with a value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub years: Vec<i32>,
+}
+
+fn default_assess_catalog() -> String {
+    crate::assess::CATALOG_ID.to_string()
+}
+
+impl Default for AssessConfig {
+    fn default() -> Self {
+        AssessConfig {
+            recheck_summary: None,
+            progress: None,
+            projects: Vec::new(),
+            warnings: None,
+            survey: None,
+            catalog: default_assess_catalog(),
+            spec: None,
+            top_share: None,
+            threshold: None,
+            level: None,
+            years: Vec::new(),
+        }
+    }
+}
+
+impl AssessConfig {
+    /// The incentive rule: the threshold, else the top share, else the default top 30 %.
+    ///
+    /// # Errors
+    /// [`Error::Spec`] when both a top share and a threshold are given, or either is out of
+    /// range.
+    pub fn incentive(&self) -> Result<Incentive> {
+        let incentive = match (self.top_share, self.threshold) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Spec("[assess] takes top_share or threshold, not both".into()));
+            }
+            (_, Some(t)) => Incentive::Threshold(t),
+            (Some(s), None) => Incentive::TopShare(s),
+            (None, None) => Incentive::default(),
+        };
+        incentive.check().map_err(|e| match e {
+            Error::Spec(m) => Error::Spec(format!("[assess]: {m}")),
+            other => other,
+        })?;
+        Ok(incentive)
+    }
+
+    /// The projects tables as (year, path as written): `"YEAR=FILE"` or `"FILE"`.
+    pub fn projects_files(&self) -> Vec<(Option<i32>, &str)> {
+        self.projects
+            .iter()
+            .map(|text| match text.split_once('=') {
+                Some((year, path)) => match year.trim().parse::<i32>() {
+                    Ok(year) => (Some(year), path),
+                    Err(_) => (None, text.as_str()),
+                },
+                None => (None, text.as_str()),
+            })
+            .collect()
+    }
+}
+
 /// The `[output]` table: where and in what format a run writes its tables.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -354,6 +459,10 @@ pub struct RunConfig {
     /// project_reserve.csv, project_implementation.csv, problem_coverage.csv, gaps.csv.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projects: Option<ProjectsConfig>,
+    /// The annual assessment (`[assess]`), after the re-check and the projects, of the run's own
+    /// tables: assessment.csv, assessment_ranking.csv, assessment_ranking_zh.csv.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assess: Option<AssessConfig>,
     /// A satisfaction survey scored with the run (`[survey]`): its tables are written, its
     /// dimension and item scores that name an indicator join the panel as `survey` values, and
     /// with a `weight` the survey score is combined with the objective index.
@@ -402,7 +511,8 @@ impl RunConfig {
     ///
     /// # Errors
     /// [`Error::Spec`] for TOML that does not parse or an unknown key, a bad `[spec]`,
-    /// `[uncertainty]` or `[audit]`, and a
+    /// `[uncertainty]` or `[audit]`, an `[assess]` with both `top_share` and `threshold` (or
+    /// either out of range), and a
     /// config with neither or both of `[data]` and `[compute]`, or a `[compute]` whose
     /// `score_level` is not among its levels.
     pub fn from_toml(text: &str) -> Result<RunConfig> {
@@ -410,6 +520,9 @@ impl RunConfig {
         config.spec.check()?;
         if let Some(e) = &config.efficiency {
             e.check()?;
+        }
+        if let Some(a) = &config.assess {
+            a.incentive()?;
         }
         if let Some(u) = &config.uncertainty {
             u.check()?;
@@ -486,6 +599,7 @@ impl RunConfig {
             diagnose: None,
             recheck: None,
             projects: None,
+            assess: None,
             reconcile: Default::default(),
             survey: None,
             uncertainty: None,

@@ -4,9 +4,10 @@
 //! - [`RunConfig`]: what `citycheck run config.toml` reads: catalogue, data, spec, output.
 //! - [`run`]: the whole config, into an output folder — `scores.csv`, `weights.csv`,
 //!   `fitted.json`, `run.json` (or Parquet tables with `format = "parquet"`), and the tables
-//!   of the evaluation, the diagnosis, the survey and the computation when the config has
-//!   them (`[efficiency]`: efficiency.csv and malmquist.csv), and the audit's tables under
-//!   `audit/` with `[audit]`. Downstream scripts rely on these file and column names. With `format = "xlsx"`
+//!   of the evaluation, the diagnosis, the re-check, the projects, the assessment (which reads
+//!   the run's own tables of the other stages), the survey and the computation when the
+//!   config has them (`[efficiency]`: efficiency.csv and malmquist.csv), and the audit's tables
+//!   under `audit/` with `[audit]`. Downstream scripts rely on these file and column names. With `format = "xlsx"`
 //!   the tables are the sheets of one workbook, [`WORKBOOK`], after a README sheet of what
 //!   `run.json` says; `fitted.json` and `run.json` are written beside it.
 //!
@@ -16,8 +17,8 @@ mod config;
 mod dea;
 
 pub use config::{
-    ComputeConfig, DataConfig, EfficiencyConfig, OutputConfig, ProjectsConfig, RecheckConfig, ReconcileConfig,
-    RunConfig, SurveyConfig, EMBEDDED_CONFIG,
+    AssessConfig, ComputeConfig, DataConfig, EfficiencyConfig, OutputConfig, ProjectsConfig, RecheckConfig,
+    ReconcileConfig, RunConfig, SurveyConfig, EMBEDDED_CONFIG,
 };
 pub use dea::EfficiencySummary;
 
@@ -33,6 +34,7 @@ use serde::Serialize;
 use crate::audit::{
     audit as audit_scores, Audit, AuditConfig, FOLDER as AUDIT_FOLDER, SHEETS as AUDIT_SHEETS, TABLES as AUDIT_TABLES,
 };
+use crate::assess::{assess, AssessData, AssessOptions, AssessSources, Assessment, ProjectsSource, TableSource, Tier};
 use crate::catalog::{Catalog, StatusCounts};
 use crate::checkup::{Checkup, Fitted, Outcome, Scope, Spec};
 use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
@@ -41,7 +43,9 @@ use crate::error::{Error, Issue, Location, Result, Warning, WarningCode};
 use crate::evaluate::{evaluate, worsening, Evaluation, EvaluationSummary, DEFAULT_ALPHA};
 use crate::io::{sha256_file, sha256_hex, utc_timestamp, write_atomic, write_table, write_workbook, OutputFormat};
 use crate::panel::{Panel, Source, ValidationMode};
-use crate::projects::{link, read_projects, Date, LinkOptions, Projects};
+use crate::projects::{
+    embedded_projects_bytes, link, read_embedded_projects, read_projects, Date, LinkOptions, ProjectTable, Projects,
+};
 use crate::recheck::{observations_of, recheck, Recheck, YearLedger, CITY_LEVEL};
 use crate::report::{write_for_run, Written, REPORT_FILE};
 use crate::survey::{
@@ -135,6 +139,9 @@ pub struct RunReport {
     /// The audit's thresholds and counts, when the run has `[audit]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audit: Option<AuditSummary>,
+    /// The annual assessment's years, counts, notes and warnings, when the run has `[assess]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<AssessmentSummary>,
     /// Every file the run wrote (but run.json) with its digest, in the order written: the
     /// output set of this run. Empty until the files are written.
     pub outputs: Vec<OutputDigest>,
@@ -214,6 +221,26 @@ pub struct ProjectsSummary {
     pub issues: Vec<Issue>,
 }
 
+/// The assessment part of run.json.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct AssessmentSummary {
+    /// The assessment catalogue's id.
+    pub catalog: String,
+    /// The assessed years.
+    pub years: Vec<i32>,
+    /// Unit-years ranked (rows of assessment_ranking.csv).
+    pub ranked: usize,
+    /// Unit-years rewarded (以奖代补).
+    pub rewarded: usize,
+    /// The incentive rule, in words.
+    pub incentive: String,
+    /// What the reading noted: tables not given, years left out, the projects table's issues.
+    pub notes: Vec<String>,
+    /// The assessment check-up's warnings (proposed indicators, indicators without data).
+    pub warnings: Vec<Warning>,
+}
+
 /// The re-check part of run.json.
 #[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
@@ -290,6 +317,8 @@ pub struct RunOutput {
     pub recheck: Option<Recheck>,
     /// The projects linked to the diagnosis ledger, when the config has `[projects]`.
     pub projects: Option<Projects>,
+    /// The annual assessment, when the config has `[assess]`.
+    pub assessment: Option<Assessment>,
     /// The indicators computed from records, when the run has a `[compute]` table.
     pub computed: Option<Computed>,
     /// The catalogue of the run (its fitted parameters apply to panels of it).
@@ -633,12 +662,21 @@ fn score_and_write(
             Some(recheck(&ledgers, &observations, Some(catalog.as_ref()), Some(&tasks))?)
         }
     };
-    let (linked, projects_input) = match &config.projects {
-        None => (None, None),
+    let (linked, projects_input, projects_table) = match &config.projects {
+        None => (None, None, None),
         Some(pc) => {
-            let path = config.resolve(&pc.path);
-            let table = read_projects(&path)?;
-            let digest = InputDigest { path: path.display().to_string(), sha256: sha256_file(&path)? };
+            let (table, digest) = match pc.path.strip_prefix("embedded:") {
+                Some(name) => {
+                    let table = read_embedded_projects(name)?;
+                    let bytes = embedded_projects_bytes(name).expect("read above");
+                    (table, InputDigest { path: pc.path.clone(), sha256: sha256_hex(bytes) })
+                }
+                None => {
+                    let path = config.resolve(&pc.path);
+                    let table = read_projects(&path)?;
+                    (table, InputDigest { path: path.display().to_string(), sha256: sha256_file(&path)? })
+                }
+            };
             let options = config.diagnose.clone().unwrap_or_default();
             let tasks = load_tasks(config, &options.tasks)?;
             // The run's diagnosis, or the default diagnosis (of the last year) without one.
@@ -655,7 +693,22 @@ fn score_and_write(
                 }
             };
             let link_options = LinkOptions { as_of: pc.as_of, units: data.units().to_vec() };
-            (Some(link(&table, &ledger, Some(catalog.as_ref()), Some(&tasks), &link_options)), Some(digest))
+            let linked = link(&table, &ledger, Some(catalog.as_ref()), Some(&tasks), &link_options);
+            (Some(linked), Some(digest), Some(table))
+        }
+    };
+    // The assessment reads the run's own tables (after the re-check and the projects).
+    let (assessment, assess_inputs) = match &config.assess {
+        None => (None, Vec::new()),
+        Some(ac) => {
+            let own = OwnTables {
+                recheck: rechecked.as_ref(),
+                evaluation: evaluation.as_ref(),
+                projects: projects_table.as_ref().zip(linked.as_ref().map(|p| p.year)),
+                survey: survey.as_ref(),
+            };
+            let (a, digests) = assess_run(config, ac, &own)?;
+            (Some(a), digests)
         }
     };
     let mut report = RunReport {
@@ -668,7 +721,7 @@ fn score_and_write(
         },
         spec,
         comparable_across_years: outcome.spec().scope != Scope::Year,
-        inputs: inputs.into_iter().chain(projects_input).collect(),
+        inputs: inputs.into_iter().chain(projects_input).chain(assess_inputs).collect(),
         counts: Counts {
             units: data.units().len(),
             years: data.years().len(),
@@ -686,6 +739,15 @@ fn score_and_write(
             years: r.years.clone(),
             rows: r.rows.len(),
             issues: r.issues.clone(),
+        }),
+        assessment: assessment.as_ref().map(|a| AssessmentSummary {
+            catalog: a.catalog.clone(),
+            years: a.rows.iter().map(|r| r.year).collect::<std::collections::BTreeSet<i32>>().into_iter().collect(),
+            ranked: a.rows.iter().filter(|r| r.rank.is_some()).count(),
+            rewarded: a.rows.iter().filter(|r| r.tier == Some(Tier::Reward)).count(),
+            incentive: a.incentive.describe(),
+            notes: a.notes.clone(),
+            warnings: a.warnings.clone(),
         }),
         projects: linked.as_ref().map(|p| ProjectsSummary {
             year: p.year,
@@ -760,6 +822,9 @@ fn score_and_write(
         if let Some(p) = &linked {
             tables.extend(p.tables().map_err(polars_err)?);
         }
+        if let Some(a) = &assessment {
+            tables.extend(a.tables().map_err(polars_err)?);
+        }
         if let Some(u) = &uncertainty {
             tables.push(("uncertainty", u.to_dataframe().map_err(polars_err)?));
             tables.push(("sensitivity", u.sensitivity_dataframe().map_err(polars_err)?));
@@ -787,6 +852,7 @@ fn score_and_write(
             diagnosis,
             recheck: rechecked,
             projects: linked,
+            assessment,
             computed,
             catalog,
             uncertainty,
@@ -826,6 +892,9 @@ fn score_and_write(
     if let Some(p) = &linked {
         paths.extend(p.write(&dir, config.output.format)?);
     }
+    if let Some(a) = &assessment {
+        paths.extend(a.write(&dir, config.output.format)?);
+    }
     if let Some(u) = &uncertainty {
         paths.extend(u.write(&dir, config.output.format)?);
     }
@@ -849,6 +918,7 @@ fn score_and_write(
         diagnosis,
         recheck: rechecked,
         projects: linked,
+        assessment,
         computed,
         catalog,
         uncertainty,
@@ -871,6 +941,87 @@ fn write_report_html(
     let written = write_for_run(dir, run, Arc::clone(catalog), settings, paths)?;
     paths.push(written.path.clone());
     Ok(Some(written))
+}
+
+/// The tables of a run that its assessment reads: the re-check's summary, the evaluation's
+/// progress and warnings, the projects table with its ledger year, the survey's dimensions.
+struct OwnTables<'a> {
+    recheck: Option<&'a Recheck>,
+    evaluation: Option<&'a Evaluation>,
+    projects: Option<(&'a ProjectTable, i32)>,
+    survey: Option<&'a SurveyReport>,
+}
+
+/// A file given in `[assess]`, else the run's own table, else none.
+fn table_source<'a>(file: Option<&'a Path>, own: Option<&'a DataFrame>, origin: &'a str) -> Option<TableSource<'a>> {
+    match (file, own) {
+        (Some(path), _) => Some(TableSource::File(path)),
+        (None, Some(frame)) => Some(TableSource::Frame { frame, origin }),
+        (None, None) => None,
+    }
+}
+
+/// The annual assessment of `[assess]`: the files it names (relative to the config), else the
+/// run's own tables, read as the files would be; returns it with the digests of the files read.
+fn assess_run(config: &RunConfig, ac: &AssessConfig, own: &OwnTables<'_>) -> Result<(Assessment, Vec<InputDigest>)> {
+    let frame_error = |what: &str, e: PolarsError| Error::Spec(format!("[assess]: the run's {what} table: {e}"));
+    let summary =
+        own.recheck.map(Recheck::summary_dataframe).transpose().map_err(|e| frame_error("recheck_summary", e))?;
+    let progress =
+        own.evaluation.map(Evaluation::progress_dataframe).transpose().map_err(|e| frame_error("progress", e))?;
+    let warnings =
+        own.evaluation.map(Evaluation::warnings_dataframe).transpose().map_err(|e| frame_error("warnings", e))?;
+    let dimensions = own
+        .survey
+        .map(SurveyReport::dimensions_dataframe)
+        .transpose()
+        .map_err(|e| frame_error("survey_dimensions", e))?;
+    let resolve = |p: &Option<String>| p.as_deref().map(|p| config.resolve(p));
+    let (summary_file, progress_file, warnings_file, survey_file) =
+        (resolve(&ac.recheck_summary), resolve(&ac.progress), resolve(&ac.warnings), resolve(&ac.survey));
+    let project_files: Vec<(Option<i32>, PathBuf)> =
+        ac.projects_files().into_iter().map(|(year, path)| (year, config.resolve(path))).collect();
+    let projects: Vec<(Option<i32>, ProjectsSource<'_>)> = if project_files.is_empty() {
+        own.projects.map(|(table, year)| (Some(year), ProjectsSource::Table(table))).into_iter().collect()
+    } else {
+        project_files.iter().map(|(year, path)| (*year, ProjectsSource::File(path.as_path()))).collect()
+    };
+    let sources = AssessSources {
+        recheck_summary: table_source(summary_file.as_deref(), summary.as_ref(), "recheck_summary of this run"),
+        progress: table_source(progress_file.as_deref(), progress.as_ref(), "progress of this run"),
+        projects,
+        warnings: table_source(warnings_file.as_deref(), warnings.as_ref(), "warnings of this run"),
+        survey: table_source(survey_file.as_deref(), dimensions.as_ref(), "survey_dimensions of this run"),
+        level: ac.level.as_deref(),
+    };
+    let mut data = AssessData::from_sources(&sources)?;
+    data.keep_years(&ac.years);
+    let mut digests = Vec::new();
+    let files = [&summary_file, &progress_file, &warnings_file, &survey_file];
+    for path in files.into_iter().flatten().chain(project_files.iter().map(|(_, p)| p)) {
+        digests.push(InputDigest { path: path.display().to_string(), sha256: sha256_file(path)? });
+    }
+    let spec = match &ac.spec {
+        None => Spec::checkup_default(),
+        Some(p) => {
+            let path = config.resolve(p);
+            let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            digests.push(InputDigest { path: path.display().to_string(), sha256: sha256_hex(text.as_bytes()) });
+            Spec::from_toml(&text).map_err(|e| match e {
+                Error::Spec(m) => Error::Spec(format!("{}: {m}", path.display())),
+                other => other,
+            })?
+        }
+    };
+    let catalog = if Catalog::builtin_ids().any(|id| id == ac.catalog) {
+        Catalog::builtin(&ac.catalog)?
+    } else {
+        let path = config.resolve(&ac.catalog);
+        digests.push(InputDigest { path: path.display().to_string(), sha256: sha256_file(&path)? });
+        Catalog::load(&path)?
+    };
+    let assessment = assess(&data, &catalog, &AssessOptions { spec, incentive: ac.incentive()? })?;
+    Ok((assessment, digests))
 }
 
 /// Ends a run's output: the digest of every file written, the removal of an earlier run's
@@ -954,6 +1105,9 @@ const OUTPUT_TABLES: &[&str] = &[
     "gaps",
     "project_reserve",
     "project_implementation",
+    "assessment",
+    "assessment_ranking",
+    "assessment_ranking_zh",
     "uncertainty",
     "sensitivity",
     "efficiency",

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use citycheck::assess::{assess, AssessData, AssessInputs, AssessOptions, Assessment, Incentive, Tier, CATALOG_ID};
+use citycheck::run::RunConfig;
 use citycheck::{Catalog, Spec};
 
 const A: &str = "沈阳市";
@@ -177,4 +178,81 @@ fn a_file_missing_a_column_names_the_file_and_the_column() {
     let data = AssessData::read(&inputs(dir.path())).unwrap();
     let options = AssessOptions { incentive: Incentive::TopShare(1.5), ..AssessOptions::default() };
     assert!(assess(&data, &Catalog::builtin(CATALOG_ID).unwrap(), &options).is_err());
+}
+
+/// `[assess]` in the default run reads the run's own tables, in memory: the same assessment as
+/// `citycheck assess` on the files the run wrote, and values by hand from the synthetic
+/// projects table (datasets/projects_synthetic/projects.csv, counted at the ledger year 2012)
+/// and from the run's re-check.
+#[test]
+fn a_run_assesses_its_own_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = citycheck::run::run(&RunConfig::embedded(), Some(dir.path())).unwrap();
+    let a = out.assessment.expect("the default run assesses");
+    assert!(a.rows.iter().all(|r| r.year == 2012), "years = [2012]");
+    // 大连市: DL-2024-01 planned 0 % of 30000 万元, DL-2024-02 completed 100 % of 15000.
+    assert!(close(value(&a, B, 2012, "projects_completed_share"), 50.0));
+    assert!(close(value(&a, B, 2012, "investment_executed_share"), 100.0 * 15000.0 / 45000.0));
+    // 沈阳市: 45 % of 12000 and 80 % of 8500 executed, none completed.
+    assert!(close(value(&a, A, 2012, "investment_executed_share"), 100.0 * (0.45 * 12000.0 + 0.8 * 8500.0) / 20500.0));
+    assert!(close(value(&a, A, 2012, "projects_completed_share"), 0.0));
+    // The rates are the re-check's (2011 → 2012) × 100, for every unit with something carried over.
+    let recheck = out.recheck.expect("the default run re-checks");
+    let mut rated = 0;
+    for s in recheck.summary.iter().filter(|s| s.year == 2012) {
+        if let Some(rate) = s.counts.rectification_rate() {
+            assert!(close(value(&a, &s.unit, 2012, "rectification_rate"), 100.0 * rate), "{}", s.unit);
+            rated += 1;
+        }
+    }
+    assert!(rated >= 10, "{rated} units with a rectification rate");
+    let report = out.report.assessment.expect("run.json has the assessment");
+    assert_eq!((report.years, report.ranked), (vec![2012], a.rows.iter().filter(|r| r.rank.is_some()).count()));
+
+    // The same from the files, as `citycheck assess` reads them.
+    let inputs = AssessInputs {
+        recheck_summary: Some(dir.path().join("recheck_summary.csv")),
+        progress: Some(dir.path().join("progress.csv")),
+        projects: vec![(
+            Some(2012),
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/projects_synthetic/projects.csv")),
+        )],
+        warnings: Some(dir.path().join("warnings.csv")),
+        survey: None,
+        level: None,
+    };
+    let mut data = AssessData::read(&inputs).unwrap();
+    data.keep_years(&[2012]);
+    assert!(data.notes.iter().any(|n| n.contains("values of") && n.contains("are left out")), "{:?}", data.notes);
+    let files = assess(&data, &Catalog::builtin(CATALOG_ID).unwrap(), &AssessOptions::default()).unwrap();
+    assert_eq!(files.rows.len(), a.rows.len());
+    for (x, y) in files.rows.iter().zip(&a.rows) {
+        assert_eq!((&x.unit, x.year, x.rank, x.tier), (&y.unit, y.year, y.rank, y.tier));
+        assert!(x.score.zip(y.score).is_some_and(|(s, t)| (s - t).abs() < 1e-9) || x.score == y.score);
+        assert!(x.values.iter().zip(&y.values).all(|(s, t)| s.zip(*t).map_or(s == t, |(s, t)| (s - t).abs() < 1e-9)));
+    }
+    for file in ["assessment.csv", "assessment_ranking.csv", "assessment_ranking_zh.csv"] {
+        assert!(dir.path().join(file).is_file(), "{file}");
+    }
+}
+
+/// `[assess]` takes the flags of `citycheck assess` as keys: a misspelt key is refused, and so
+/// are a top share and a threshold together, or a share outside (0, 1].
+#[test]
+fn assess_in_a_run_config_refuses_misspelt_keys_and_two_rules() {
+    let base = citycheck::run::EMBEDDED_CONFIG;
+    let table = "[assess]\nyears = [2012]";
+    assert!(base.contains(table));
+    let with = |text: &str| RunConfig::from_toml(&base.replace(table, text)).unwrap_err().to_string();
+    let e = with("[assess]\nyear = [2012]");
+    assert!(e.contains("unknown field `year`"), "{e}");
+    let e = with("[assess]\ntop_share = 0.2\nthreshold = 80.0");
+    assert!(e.contains("top_share or threshold, not both"), "{e}");
+    let e = with("[assess]\ntop_share = 1.5");
+    assert!(e.contains("(0, 1]"), "{e}");
+    let ok =
+        RunConfig::from_toml(&base.replace(table, "[assess]\nthreshold = 60.0\nprojects = [\"2012=p.csv\"]")).unwrap();
+    let config = ok.assess.unwrap();
+    assert_eq!(config.incentive().unwrap(), Incentive::Threshold(60.0));
+    assert_eq!(config.projects_files(), [(Some(2012), "p.csv")]);
 }

@@ -59,11 +59,115 @@ fn run_writes_the_output_folder() {
     let embedded = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv");
     let inputs = run["inputs"].as_array().expect("inputs list");
-    assert_eq!(inputs.len(), 1);
+    // The data, then the synthetic projects table the default run links (also compiled in).
+    assert_eq!(inputs.len(), 2);
     assert_eq!(inputs[0]["sha256"], citycheck::io::sha256_file(&embedded).unwrap().as_str());
+    let projects = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/projects_synthetic/projects.csv");
+    assert_eq!(inputs[1]["path"], "embedded:projects_synthetic/projects.csv");
+    assert_eq!(inputs[1]["sha256"], citycheck::io::sha256_file(&projects).unwrap().as_str());
     // 14 Liaoning cities, 2008–2012.
     assert_eq!(run["counts"]["units"].as_u64(), Some(14));
     assert_eq!(run["counts"]["years"].as_u64(), Some(5));
+
+    // The loop: the re-check of 2011 → 2012 after the ranking, then the assessment of 2012.
+    let stdout = text(&result.stdout);
+    let (ranking, recheck) = (stdout.find("Check-up scores, 2012"), stdout.find("Re-check 2011 → 2012"));
+    assert!(ranking.is_some() && recheck.is_some() && ranking < recheck, "{stdout}");
+    assert!(stdout.contains("Annual assessment 2012"), "{stdout}");
+    assert_eq!(run["recheck"]["years"], serde_json::json!([2011, 2012]));
+    assert_eq!(run["projects"]["year"], 2012);
+    assert_eq!(run["assessment"]["years"], serde_json::json!([2012]));
+    for (file, header) in [
+        ("recheck.csv", "unit,level,object_id,indicator,first_year,year,status,"),
+        ("recheck_summary.csv", "unit,level,year,carried_over,resolved,persisting,new,recurring,not_assessed,"),
+        ("projects.csv", "project_id,unit,name,"),
+        ("gaps.csv", "rank,unit,level,object_id,indicator,severity,"),
+        ("assessment.csv", "unit,year,score,rank,rank_change,tier,rectification_rate,closure_rate,"),
+    ] {
+        assert!(first_line(&out.join(file)).starts_with(header), "{file}: {}", first_line(&out.join(file)));
+    }
+}
+
+/// A ledger with a header and no rows is a year without problems: given with its year
+/// (`--ledger 2012=FILE`), every problem of 2011 is resolved (a value in 2012) or not assessed
+/// (none); without its year it is refused, naming what to do. `projects --year` reads it too.
+#[test]
+fn recheck_and_projects_read_an_empty_ledger_as_a_year_without_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let y2011 = write(
+        dir.path(),
+        "l2011.csv",
+        "unit,year,indicator,value,standard,severity\nA市,2011,x,10,20,3\nA市,2011,y,5,,1\n",
+    );
+    let y2012 = write(dir.path(), "l2012.csv", "unit,year,indicator,value,standard,severity\n");
+    let values = write(dir.path(), "values.csv", "unit,year,indicator,value,standard,met\nA市,2012,x,25,20,true\n");
+    let out = dir.path().join("out");
+    let given = format!("2012={y2012}");
+    let r = citycheck(&[
+        "recheck",
+        "--ledger",
+        &y2011,
+        "--ledger",
+        &given,
+        "--attainment",
+        &values,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let rows = std::fs::read_to_string(out.join("recheck.csv")).unwrap();
+    let statuses: Vec<(&str, &str, &str)> = rows
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[3], f[5], f[6])
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [("x", "2011", "new"), ("y", "2011", "new"), ("x", "2012", "resolved"), ("y", "2012", "not_assessed")]
+    );
+    // 2012: 2 carried over = 1 resolved + 1 not assessed; 整改率 1/2, 销号率 1/2 (x meets 20).
+    let summary = std::fs::read_to_string(out.join("recheck_summary.csv")).unwrap();
+    assert!(summary.lines().any(|l| l == "A市,city,2012,2,1,0,0,0,1,0.5,0.5,2,1"), "{summary}");
+
+    let refused = citycheck(&["recheck", "--ledger", &y2011, "--ledger", &y2012, "--out", out.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = text(&refused.stderr);
+    assert!(
+        stderr.contains("l2012.csv") && stderr.contains("header and no rows") && stderr.contains("YEAR=FILE"),
+        "{stderr}"
+    );
+
+    let projects = write(dir.path(), "p.csv", "project_id,unit,name,problems\nP1,A市,绿地,green_coverage_builtup\n");
+    let p = citycheck(&[
+        "projects",
+        "--projects",
+        &projects,
+        "--ledger",
+        &y2012,
+        "--year",
+        "2012",
+        "--unit",
+        "A市",
+        "--catalog",
+        "ccsy-example",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(p.status.success(), "{}", text(&p.stderr));
+    // No problem in 2012: P1 names an indicator with no problem recorded, and there is no gap.
+    assert_eq!(std::fs::read_to_string(out.join("gaps.csv")).unwrap().lines().count(), 1);
+    assert!(
+        text(&p.stderr)
+            .contains("0 problem(s), 0 addressed by a project, 0 gap(s); 1 project(s) address no recorded problem"),
+        "{}",
+        text(&p.stderr)
+    );
+    let without_year =
+        citycheck(&["projects", "--projects", &projects, "--ledger", &y2012, "--out", out.to_str().unwrap()]);
+    assert_eq!(without_year.status.code(), Some(2), "{}", text(&without_year.stderr));
 }
 
 #[test]

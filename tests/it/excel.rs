@@ -11,8 +11,9 @@ use polars::prelude::*;
 const LIAONING: &str =
     concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv");
 
-/// The tables of the default run (it evaluates and diagnoses), in the order of the sheets.
-const TABLES: [&str; 12] = [
+/// The tables of the default run (it evaluates, diagnoses, re-checks 2011 → 2012, links the
+/// synthetic projects and assesses the cities), in the order of the sheets.
+const TABLES: [&str; 24] = [
     "scores",
     "weights",
     "trends",
@@ -25,6 +26,18 @@ const TABLES: [&str; 12] = [
     "coupling",
     "ledger",
     "reserve",
+    "recheck",
+    "recheck_summary",
+    "recheck_indicators",
+    "recheck_tasks",
+    "projects",
+    "project_reserve",
+    "project_implementation",
+    "problem_coverage",
+    "gaps",
+    "assessment",
+    "assessment_ranking",
+    "assessment_ranking_zh",
 ];
 
 fn run_default(dir: &Path, format: OutputFormat, lang: Lang) {

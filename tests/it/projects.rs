@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use citycheck::diagnose::TaskCatalog;
 use citycheck::error::{Issue, IssueKind};
 use citycheck::projects::{link, read_projects, Date, LinkOptions, ProjectStatus, Projects};
-use citycheck::recheck::{read_ledger, YearLedger};
+use citycheck::recheck::{read_ledger, read_ledger_year, YearLedger};
+use citycheck::Catalog;
 
 const LEDGER: &str = "unit,year,indicator,value,standard,severity
 A,2023,green_coverage_builtup,35,40,6
@@ -188,6 +189,27 @@ Q3,B,z,2,garbage_harmless_rate,1,2024-13-01,,whatever,-5,
     let known = LinkOptions { units: vec!["C".into()], ..as_of() };
     let p = link(&table, &ledger(dir.path()), None, Some(&tasks), &known);
     assert!(!p.issues.iter().any(|i| i.location.column.as_deref() == Some("unit")));
+}
+
+/// A ledger with a header and no rows (a year without problems) links every project to
+/// nothing: no coverage, no gap, every project's names unrecorded, priority 0 (rank 1 in its
+/// unit); the schedule is still followed.
+#[test]
+fn a_year_without_problems_has_nothing_to_address() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), "empty.csv", "unit,year,indicator,value,standard,severity\n");
+    let empty = read_ledger_year(&path, "city", 2024).expect("a year without problems");
+    let table = read_projects(write(dir.path(), "projects.csv", PROJECTS)).expect("projects read");
+    let catalog = Catalog::builtin("ccsy-example").expect("built-in catalogue");
+    let options = LinkOptions { units: vec!["A".into(), "B".into()], ..as_of() };
+    let p = link(&table, &empty, Some(&catalog), None, &options);
+    assert!(p.issues.is_empty(), "{:?}", p.issues);
+    assert_eq!(p.year, 2024);
+    assert!(p.coverage.is_empty() && p.gaps().is_empty());
+    assert_eq!(p.unlinked().count(), 4);
+    assert!(p.projects.iter().all(|r| r.priority == 0.0 && r.rank == 1 && r.addressed.is_empty()));
+    assert_eq!(p.projects[0].unrecorded, ["green_coverage_builtup", "tertiary_share"]);
+    assert!((p.projects[0].planned_progress.unwrap() - 100.0 * 182.0 / 365.0).abs() < 1e-12);
 }
 
 #[test]

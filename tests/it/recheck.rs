@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 
 use citycheck::recheck::{
-    read_ledger, read_observations, recheck, Change, ListedProblem, Observation, ProblemId, Status, YearLedger,
+    read_ledger, read_ledger_year, read_observations, recheck, Change, ListedProblem, Observation, ProblemId, Status,
+    YearLedger,
 };
 use citycheck::{Catalog, Error};
 
@@ -235,6 +236,72 @@ fn the_files_diagnose_writes_are_read() {
             "note"
         ]
     );
+}
+
+/// A year without problems: its ledger.csv has a header and no rows. Read with its year, every
+/// problem of the previous year is resolved (a value that meets the standard), persisting (a
+/// value that still misses it) or not assessed (no value); read without a year it is refused.
+#[test]
+fn an_empty_ledger_is_a_year_without_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "unit,year,indicator,value,standard,severity\n";
+    let y2011 = dir.path().join("2011.csv");
+    std::fs::write(&y2011, format!("{header}A市,2011,x,10,20,3\nA市,2011,y,5,,1\nA市,2011,z,12,20,2\n")).unwrap();
+    let y2012 = dir.path().join("2012.csv");
+    std::fs::write(&y2012, header).unwrap();
+    let e = read_ledger(&y2012, "city").unwrap_err().to_string();
+    assert!(e.contains("2012.csv") && e.contains("header and no rows"), "{e}");
+    let empty = read_ledger_year(&y2012, "city", 2012).unwrap();
+    assert_eq!((empty.year, empty.problems.len()), (2012, 0));
+    // A ledger of other years read at a year it lacks is refused, never read as empty.
+    let e = read_ledger_year(&y2011, "city", 2012).unwrap_err().to_string();
+    assert!(e.contains("no problem of year 2012") && e.contains("its years: 2011"), "{e}");
+    // A header that is not a ledger's is refused even without rows.
+    let other = dir.path().join("other.csv");
+    std::fs::write(&other, "city,year,value\n").unwrap();
+    let e = read_ledger_year(&other, "city", 2012).unwrap_err().to_string();
+    assert!(e.contains("no column 'indicator'"), "{e}");
+
+    let mut ledgers = read_ledger(&y2011, "city").unwrap();
+    ledgers.push(empty);
+    // 2012: x meets its standard 20, z still misses it, y has no value.
+    let observations = vec![value("x", 2012, 25.0, Some(true)), value("z", 2012, 15.0, Some(false))];
+    let r = recheck(&ledgers, &observations, None, None).unwrap();
+    let later: Vec<(&str, Status, bool)> =
+        r.rows.iter().filter(|x| x.year == 2012).map(|x| (x.id.indicator.as_str(), x.status, x.closed)).collect();
+    assert_eq!(
+        later,
+        [("x", Status::Resolved, true), ("y", Status::NotAssessed, false), ("z", Status::Persisting, false)]
+    );
+    // 3 carried over = 1 resolved + 1 persisting + 1 not assessed, nothing new; 整改率 1/3;
+    // 销号率 = closed (x) / listed up to 2011 (x, y, z) = 1/3.
+    let c = r.summary.iter().find(|s| s.year == 2012).unwrap().counts;
+    assert_eq!((c.carried_over, c.resolved, c.persisting, c.not_assessed, c.new), (3, 1, 1, 1, 0));
+    assert_eq!(c.rectification_rate(), Some(1.0 / 3.0));
+    assert_eq!((c.listed, c.closed, c.closure_rate()), (3, 1, Some(1.0 / 3.0)));
+}
+
+/// A ledger without rows that a run wrote is read at the diagnosed year of the run.json beside
+/// it, when that run.json lists the file with its SHA-256; another file of the same name is
+/// not that run's, and is refused.
+#[test]
+fn an_empty_ledger_beside_its_run_json_has_the_diagnosed_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger.csv");
+    std::fs::write(&ledger, "unit,year,indicator,value,standard,severity\n").unwrap();
+    let digest = citycheck::io::sha256_file(&ledger).unwrap();
+    let run_json = |sha: &str| {
+        format!(
+            r#"{{"diagnosis": {{"year": 2013}}, "outputs": [{{"file": "ledger.csv", "sha256": "{sha}"}}], "complete": true}}"#
+        )
+    };
+    std::fs::write(dir.path().join("run.json"), run_json(digest.as_str())).unwrap();
+    let ledgers = read_ledger(&ledger, "city").unwrap();
+    assert_eq!(ledgers.len(), 1);
+    assert_eq!((ledgers[0].year, ledgers[0].problems.len()), (2013, 0));
+    std::fs::write(dir.path().join("run.json"), run_json("0".repeat(64).as_str())).unwrap();
+    let e = read_ledger(&ledger, "city").unwrap_err().to_string();
+    assert!(e.contains("header and no rows"), "{e}");
 }
 
 #[test]

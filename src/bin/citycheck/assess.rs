@@ -44,6 +44,10 @@ pub struct AssessArgs {
     /// The level of the re-check summary's rows.
     #[arg(long)]
     level: Option<String>,
+    /// An assessed year (repeatable); default every year with a value. The values of other
+    /// years are left out, with a note.
+    #[arg(long = "year")]
+    years: Vec<i32>,
     /// Output folder.
     #[arg(long, default_value = "citycheck-out")]
     out: PathBuf,
@@ -84,7 +88,8 @@ pub fn run(args: &AssessArgs) -> citycheck::Result<ExitCode> {
         (None, None) => Incentive::default(),
     };
     let catalog = Catalog::resolve(&args.catalog)?;
-    let data = AssessData::read(&inputs)?;
+    let mut data = AssessData::read(&inputs)?;
+    data.keep_years(&args.years);
     let assessment = assess(&data, &catalog, &AssessOptions { spec, incentive })?;
     let written = assessment.write(&args.out, args.format.into())?;
     if let Some(last) = assessment.rows.iter().map(|r| r.year).max() {

@@ -43,7 +43,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// The yearly batch: everything CONFIG names, into an output folder. Without CONFIG, the
-    /// embedded example (14 Liaoning cities, 2008–2012, catalogue ccsy-example).
+    /// embedded example (14 Liaoning cities, 2008–2012, catalogue ccsy-example), with the loop:
+    /// the re-check of 2011 → 2012, a synthetic projects table, the assessment of 2012.
     Run {
         config: Option<PathBuf>,
         /// Output folder (overrides the config's).
@@ -851,6 +852,7 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
         diagnosis,
         recheck,
         projects: linked,
+        assessment,
         uncertainty,
         audit: audited,
         report_html,
@@ -868,16 +870,12 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
             eprintln!("note: {note}");
         }
     }
+    // The loop after the ranking: the re-check of the last year, then the assessment.
     if let Some(r) = &recheck {
-        let (carried, resolved) = r
-            .summary
-            .iter()
-            .filter(|s| r.years.last() == Some(&s.year))
-            .fold((0, 0), |(c, v), s| (c + s.counts.carried_over, v + s.counts.resolved));
-        eprintln!(
-            "re-check {}: {resolved} of {carried} problem(s) carried into the last year resolved",
-            r.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
-        );
+        print!("{}", table::recheck(r));
+        for issue in &r.issues {
+            eprintln!("problem: {issue}");
+        }
     }
     if let Some(p) = &linked {
         eprintln!(
@@ -892,6 +890,12 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
         );
         for issue in &p.issues {
             eprintln!("problem: {issue}");
+        }
+    }
+    if let Some(a) = &assessment {
+        print!("{}", table::assessment(a));
+        for note in &a.notes {
+            eprintln!("note: {note}");
         }
     }
     if let Some(u) = &uncertainty {

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use citycheck::diagnose::TaskCatalog;
-use citycheck::error::{Error, Location};
+use citycheck::error::Error;
 use citycheck::projects::{link, read_projects, Date, LinkOptions};
-use citycheck::recheck::{read_ledger, CITY_LEVEL};
+use citycheck::recheck::{read_ledger, read_ledger_year, CITY_LEVEL};
 use citycheck::Catalog;
 
 use super::Format;
@@ -24,7 +24,8 @@ pub struct ProjectsArgs {
     /// compute); a file of several years is read at its last year (or --year).
     #[arg(long)]
     ledger: PathBuf,
-    /// The ledger year, when the file holds several.
+    /// The ledger year, when the file holds several; required for a ledger with a header and
+    /// no rows (a year without problems).
     #[arg(long)]
     year: Option<i32>,
     /// The catalogue (built-in id or TOML path): problem names may be aliases, names that are
@@ -59,17 +60,9 @@ pub fn run(args: &ProjectsArgs) -> citycheck::Result<ExitCode> {
         .as_deref()
         .map(|s| Date::parse(s, false).map_err(|m| Error::Spec(format!("--as-of: {m}"))))
         .transpose()?;
-    let mut ledgers = read_ledger(&args.ledger, &args.level)?;
     let ledger = match args.year {
-        Some(year) => ledgers.into_iter().find(|l| l.year == year).ok_or_else(|| Error::Data {
-            location: Box::new(Location {
-                file: Some(args.ledger.display().to_string()),
-                year: Some(year),
-                ..Default::default()
-            }),
-            message: format!("no problem of year {year} in the ledger"),
-        })?,
-        None => ledgers.pop().expect("read_ledger refuses an empty table"),
+        Some(year) => read_ledger_year(&args.ledger, &args.level, year)?,
+        None => read_ledger(&args.ledger, &args.level)?.pop().expect("read_ledger gives at least one year or fails"),
     };
     let table = read_projects(&args.projects)?;
     let catalog = args.catalog.as_deref().map(Catalog::resolve).transpose()?;

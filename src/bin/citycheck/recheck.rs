@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use citycheck::diagnose::TaskCatalog;
-use citycheck::recheck::{read_ledger, read_observations, recheck, CITY_LEVEL};
+use citycheck::recheck::{read_ledger, read_ledger_year, read_observations, recheck, CITY_LEVEL};
 use citycheck::Catalog;
 
 use super::Format;
@@ -14,10 +14,11 @@ use super::Format;
 /// The flags of `citycheck recheck`.
 #[derive(clap::Args)]
 pub struct RecheckArgs {
-    /// A ledger of one year (ledger.csv of diagnose, or object_ledger.csv of compute);
-    /// repeat for every year, in any order.
-    #[arg(long = "ledger", required = true)]
-    ledger: Vec<PathBuf>,
+    /// A ledger (ledger.csv of diagnose, or object_ledger.csv of compute), as FILE (its years
+    /// from its rows) or YEAR=FILE (its rows of that year; a file with a header and no rows is
+    /// the ledger of a year without problems); repeat for every year, in any order.
+    #[arg(long = "ledger", required = true, value_parser = parse_ledger)]
+    ledger: Vec<(Option<i32>, PathBuf)>,
     /// The values of a later year (its attainment.csv, or a long table with unit, year,
     /// indicator, value): a problem no longer listed with a value there is resolved; without
     /// one it is not assessed. Repeatable.
@@ -40,11 +41,24 @@ pub struct RecheckArgs {
     format: Format,
 }
 
+/// `FILE` or `YEAR=FILE`.
+fn parse_ledger(text: &str) -> Result<(Option<i32>, PathBuf), String> {
+    if let Some((year, path)) = text.split_once('=') {
+        if let Ok(year) = year.trim().parse::<i32>() {
+            return Ok((Some(year), PathBuf::from(path)));
+        }
+    }
+    Ok((None, PathBuf::from(text)))
+}
+
 /// Reads, re-checks and writes; prints the summary. Exit code 1 when problems were reported.
 pub fn run(args: &RecheckArgs) -> citycheck::Result<ExitCode> {
     let mut ledgers = Vec::new();
-    for path in &args.ledger {
-        ledgers.extend(read_ledger(path, &args.level)?);
+    for (year, path) in &args.ledger {
+        match year {
+            Some(year) => ledgers.push(read_ledger_year(path, &args.level, *year)?),
+            None => ledgers.extend(read_ledger(path, &args.level)?),
+        }
     }
     let mut observations = Vec::new();
     for path in &args.attainment {

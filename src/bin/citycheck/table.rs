@@ -4,9 +4,11 @@ use std::fmt::Write;
 
 use polars::prelude::*;
 
+use citycheck::assess::{AssessRow, Assessment};
 use citycheck::catalog::{Direction, NodeKind};
 use citycheck::evaluate::{note_cell, summary_columns, Evaluation};
 use citycheck::panel::NamedSeries;
+use citycheck::recheck::{Recheck, RecheckCounts, UnitSummary};
 use citycheck::trend::summarize;
 use citycheck::{Catalog, Error, Scores};
 
@@ -152,6 +154,104 @@ pub fn evaluation(e: &Evaluation) -> String {
                 t.summary.verdict.as_str()
             );
         }
+    }
+    out
+}
+
+/// The re-check (复查) of the last ledger year against the previous one, per unit: the counts,
+/// 整改率 (rectification rate = resolved ÷ carried over) and 销号率 (closure rate = closed ÷
+/// listed) in %, and the total over the units; recheck_summary.csv has every year.
+pub fn recheck(r: &Recheck) -> String {
+    let mut out = String::new();
+    let (Some(&last), Some(&previous)) = (r.years.last(), r.years.iter().rev().nth(1)) else {
+        return out;
+    };
+    let rows: Vec<&UnitSummary> = r.summary.iter().filter(|s| s.year == last).collect();
+    let unit_w = rows.iter().map(|s| width(&s.unit)).max().unwrap_or(5).max(5);
+    let _ = writeln!(
+        out,
+        "\nRe-check {previous} → {last} (复查): rectification (整改率) = resolved ÷ carried over, closure (销号率) = \
+         closed ÷ listed"
+    );
+    let _ = writeln!(
+        out,
+        "{}  {:>7}  {:>8}  {:>10}  {:>12}  {:>4}  {:>9}  {:>13}  {:>7}",
+        pad("unit", unit_w),
+        "carried",
+        "resolved",
+        "persisting",
+        "not_assessed",
+        "new",
+        "recurring",
+        "rectification",
+        "closure"
+    );
+    let percent = |x: Option<f64>| x.map_or_else(|| "—".to_string(), |v| format!("{:.1}%", 100.0 * v));
+    let line = |unit: &str, c: &RecheckCounts| {
+        format!(
+            "{}  {:>7}  {:>8}  {:>10}  {:>12}  {:>4}  {:>9}  {:>13}  {:>7}",
+            pad(unit, unit_w),
+            c.carried_over,
+            c.resolved,
+            c.persisting,
+            c.not_assessed,
+            c.new,
+            c.recurring,
+            percent(c.rectification_rate()),
+            percent(c.closure_rate())
+        )
+    };
+    let mut total = RecheckCounts::default();
+    for s in &rows {
+        let c = &s.counts;
+        total.carried_over += c.carried_over;
+        total.resolved += c.resolved;
+        total.persisting += c.persisting;
+        total.not_assessed += c.not_assessed;
+        total.new += c.new;
+        total.recurring += c.recurring;
+        total.listed += c.listed;
+        total.closed += c.closed;
+    }
+    for s in rows.iter().take(SHOWN_ROWS) {
+        let _ = writeln!(out, "{}", line(s.unit.as_str(), &s.counts));
+    }
+    if rows.len() > SHOWN_ROWS {
+        let _ = writeln!(out, "  … and {} more unit(s): recheck_summary.csv has every unit", rows.len() - SHOWN_ROWS);
+    }
+    let _ = writeln!(out, "{}", line("all", &total));
+    out
+}
+
+/// The published ranking (通报) of the last assessed year: rank, unit, score, rank change and
+/// incentive tier (以奖代补); assessment_ranking.csv has every year.
+pub fn assessment(a: &Assessment) -> String {
+    let mut out = String::new();
+    let Some(last) = a.rows.iter().filter(|r| r.rank.is_some()).map(|r| r.year).max() else {
+        return out;
+    };
+    let rows: Vec<&AssessRow> = a.rows.iter().filter(|r| r.year == last && r.rank.is_some()).collect();
+    let unit_w = rows.iter().map(|r| width(&r.unit)).max().unwrap_or(4).max(4);
+    let _ = writeln!(
+        out,
+        "\nAnnual assessment {last} (年度考核评估, 通报): incentive (以奖代补) {}",
+        a.incentive.describe()
+    );
+    let _ = writeln!(out, "{:>4}  {}  {:>7}  {:>6}  tier", "rank", pad("unit", unit_w), "score", "change");
+    for r in rows.iter().take(SHOWN_ROWS) {
+        let _ = writeln!(
+            out,
+            "{:>4}  {}  {:>7}  {:>6}  {}",
+            r.rank.map_or_else(|| "—".to_string(), |k| k.to_string()),
+            pad(&r.unit, unit_w),
+            r.score.map_or_else(|| "—".to_string(), |s| format!("{s:.2}")),
+            r.rank_change.map_or_else(|| "—".to_string(), |c| format!("{c:+}")),
+            r.tier.map_or("—", |t| t.as_str())
+        );
+    }
+    if rows.len() > SHOWN_ROWS {
+        let _ =
+            writeln!(out, "  … and {} more unit(s): assessment_ranking.csv has every unit", rows.len() - SHOWN_ROWS);
     }
     out
 }
