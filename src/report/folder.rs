@@ -91,8 +91,8 @@ impl Table {
     pub(super) fn boolean(&self, c: usize, r: usize) -> Result<Option<bool>> {
         match self.raw.cell(c, r) {
             CellRef::Empty => Ok(None),
-            CellRef::Number(x) if x == 1.0 => Ok(Some(true)),
-            CellRef::Number(x) if x == 0.0 => Ok(Some(false)),
+            CellRef::Number(1.0) => Ok(Some(true)),
+            CellRef::Number(0.0) => Ok(Some(false)),
             CellRef::Text(s) if s.trim().eq_ignore_ascii_case("true") => Ok(Some(true)),
             CellRef::Text(s) if s.trim().eq_ignore_ascii_case("false") => Ok(Some(false)),
             CellRef::Text(s) if s.trim().is_empty() => Ok(None),

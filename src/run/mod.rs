@@ -31,10 +31,10 @@ use std::sync::Arc;
 use polars::prelude::*;
 use serde::Serialize;
 
+use crate::assess::{assess, AssessData, AssessOptions, AssessSources, Assessment, ProjectsSource, TableSource, Tier};
 use crate::audit::{
     audit as audit_scores, Audit, AuditConfig, FOLDER as AUDIT_FOLDER, SHEETS as AUDIT_SHEETS, TABLES as AUDIT_TABLES,
 };
-use crate::assess::{assess, AssessData, AssessOptions, AssessSources, Assessment, ProjectsSource, TableSource, Tier};
 use crate::catalog::{Catalog, StatusCounts};
 use crate::checkup::{Checkup, Fitted, Outcome, Scope, Spec};
 use crate::compute::{compute, ComputeOptions, Computed, RecordTable};

@@ -485,7 +485,8 @@ fn partial_sums_of_another_plan_are_refused() {
     let coarse = ComputeOptions { levels: vec![ObjectLevel::District, ObjectLevel::City], ledger: false };
     let part = PartialSums::of(&catalog, &buildings, &coarse).unwrap().unwrap();
     assert!(part.frame().column("compound_id").is_err(), "grouped by district: no compound ids");
-    let err = roll_up(&catalog, std::slice::from_ref(&buildings), &[part], &[], &ComputeOptions::default()).unwrap_err();
+    let err =
+        roll_up(&catalog, std::slice::from_ref(&buildings), &[part], &[], &ComputeOptions::default()).unwrap_err();
     assert!(err.to_string().contains("compound_id"), "{err}");
     // A part of a table the roll-up was not given.
     let districts = RecordTable::from_frame(frames[3].1.clone(), "districts").unwrap();

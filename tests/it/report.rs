@@ -20,9 +20,9 @@ fn default_run(dir: &Path) -> String {
     let out = citycheck::run::run(&RunConfig::embedded(), Some(dir)).unwrap();
     let written = out.report_html.expect("the default run writes its report");
     assert_eq!(written.path, dir.join(REPORT_FILE));
-    // The default run has no re-check and no survey: the report says so.
+    // The default run re-checks 2011 into 2012 but has no survey: the report says so.
     let sections: Vec<&str> = written.left_out.iter().map(|g| g.section).collect();
-    assert_eq!(sections, ["recheck", "survey"], "{:?}", written.left_out);
+    assert_eq!(sections, ["survey"], "{:?}", written.left_out);
     std::fs::read_to_string(dir.join(REPORT_FILE)).unwrap()
 }
 
@@ -268,8 +268,8 @@ fn missing_and_broken_tables_leave_their_sections_out_and_say_why() {
     let written = write_report(dir.path(), &ReportOptions::new()).unwrap();
     let sections: Vec<&str> = written.left_out.iter().map(|g| g.section).collect();
     // The absent tables in the order of the report, then the table that does not parse.
-    assert_eq!(sections, ["provenance", "trends", "ledger", "recheck", "survey", "progress"], "{:?}", written.left_out);
-    let progress = &written.left_out[5];
+    assert_eq!(sections, ["provenance", "trends", "ledger", "survey", "progress"], "{:?}", written.left_out);
+    let progress = &written.left_out[4];
     assert!(progress.reason.contains("row 2") && progress.reason.contains("'progress'"), "{}", progress.reason);
     let html = std::fs::read_to_string(written.path.as_path()).unwrap();
     assert!(html.contains("id=\"left-out\""));
@@ -303,7 +303,7 @@ fn a_run_without_evaluation_or_diagnosis_reports_its_scores() {
     let out = citycheck::run::run(&config, Some(dir.path())).unwrap();
     let written = out.report_html.unwrap();
     let sections: Vec<&str> = written.left_out.iter().map(|g| g.section).collect();
-    assert_eq!(sections, ["trends", "progress", "warnings", "obstacles", "ledger", "reserve", "recheck", "survey"]);
+    assert_eq!(sections, ["trends", "progress", "warnings", "obstacles", "ledger", "reserve", "survey"]);
     let html = std::fs::read_to_string(written.path.as_path()).unwrap();
     assert_eq!(marks(figures(&html, "league")[0]), 13);
     assert_eq!(html.matches("<section class=\"unit\"").count(), 14);
@@ -342,10 +342,11 @@ fn the_report_table_of_a_run_config() {
 #[test]
 fn a_run_with_a_survey_and_a_recheck_reports_both() {
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/survey_synthetic");
-    // The survey's indicators are not in ccsy-example: lenient validation reports them.
+    // The survey's indicators are not in ccsy-example: lenient validation reports them. The
+    // default run already re-checks 2011 into 2012.
     let text = EMBEDDED_CONFIG.replace("validation = \"strict\"", "validation = \"lenient\"")
         + &format!(
-            "\n[recheck]\n\n[survey]\ndefinition = \"{data}/definition.toml\"\nresponses = \"{data}/responses.csv\"\n\
+            "\n[survey]\ndefinition = \"{data}/definition.toml\"\nresponses = \"{data}/responses.csv\"\n\
              unit_column = \"city\"\nyear_column = \"year\"\nweight_column = \"weight\"\nstrata_column = \"district\"\n"
         );
     let config = RunConfig::from_toml(&text).unwrap();
@@ -393,7 +394,7 @@ fn the_report_command_reads_any_output_folder() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(result.status.success(), "{stderr}");
-    assert!(stderr.contains("left out: recheck"), "{stderr}");
+    assert!(stderr.contains("left out: survey"), "{stderr}");
     let html = std::fs::read_to_string(out.join(REPORT_FILE)).unwrap();
     assert_eq!(html.matches("<section class=\"unit\"").count(), 14);
     assert_eq!(marks(figures(&html, "league")[0]), 13);
