@@ -168,7 +168,7 @@ def recheck(
     [('A', 2011, 'new'), ('A', 2012, 'resolved'), ('B', 2012, 'new')]
     >>> r.summary.filter(pl.col("unit") == "A")["rectification_rate"].to_list()
     [None, 1.0]
-    >>> _ = (d / "2013.csv").write_text("unit,year,indicator\n")  # 2013: no problem listed
+    >>> _ = (d / "2013.csv").write_text("unit,year,indicator\\n")  # 2013: no problem listed
     >>> r = cc.recheck({2012: d / "2012.csv", 2013: d / "2013.csv"}, d / "values.csv")
     >>> r.rows.filter(pl.col("year") == 2013).select("unit", "status").rows()  # B: no value in 2013
     [('B', 'not_assessed')]
