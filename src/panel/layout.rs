@@ -313,6 +313,17 @@ fn text(cell: CellRef<'_>) -> Option<Cow<'_, str>> {
     }
 }
 
+/// The number of `name` in `names` (its position), added at the end when new.
+fn intern(names: &mut Vec<String>, index: &mut PlHashMap<String, u32>, name: &str) -> u32 {
+    if let Some(&k) = index.get(name) {
+        return k;
+    }
+    let k = names.len() as u32;
+    names.push(name.to_string());
+    index.insert(name.to_string(), k);
+    k
+}
+
 /// Accumulates observations, interning units and indicator names.
 #[derive(Default)]
 pub(crate) struct Builder {
@@ -334,23 +345,11 @@ impl Builder {
     }
 
     fn unit_lookup(&mut self, name: &str) -> u32 {
-        if let Some(&u) = self.unit_index.get(name) {
-            return u;
-        }
-        let u = self.panel.units.len() as u32;
-        self.panel.units.push(name.to_string());
-        self.unit_index.insert(name.to_string(), u);
-        u
+        intern(&mut self.panel.units, &mut self.unit_index, name)
     }
 
     fn indicator(&mut self, name: &str) -> u32 {
-        if let Some(&i) = self.indicator_index.get(name) {
-            return i;
-        }
-        let i = self.panel.indicators.len() as u32;
-        self.panel.indicators.push(name.to_string());
-        self.indicator_index.insert(name.to_string(), i);
-        i
+        intern(&mut self.panel.indicators, &mut self.indicator_index, name)
     }
 
     #[allow(clippy::too_many_arguments)]
