@@ -108,7 +108,7 @@ impl Catalog {
     /// offending entry if it is malformed or inconsistent.
     pub fn load(path: impl AsRef<Path>) -> Result<Catalog> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::io::read_text(path)?;
         Catalog::from_toml(&text, &path.display().to_string())
     }
 

@@ -497,7 +497,7 @@ impl RunConfig {
     /// Reads a config file; relative paths in it are relative to its folder.
     pub fn load(path: impl AsRef<Path>) -> Result<RunConfig> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::io::read_text(path)?;
         let mut config = RunConfig::from_toml(&text).map_err(|e| match e {
             Error::Spec(m) => Error::Spec(format!("{}: {m}", path.display())),
             other => other,
