@@ -70,7 +70,8 @@ pub enum IssueKind {
     UnknownIndicator,
     /// A second value for the same unit, year and indicator (or an object id twice in a year).
     DuplicateObservation,
-    /// A cell that is not a number; read as missing.
+    /// A cell that is not a number: refused by strict validation, read as missing by lenient
+    /// validation.
     NonNumeric,
     /// A value outside the indicator's valid range.
     OutOfRange,
