@@ -237,9 +237,8 @@ impl Catalog {
             };
             let Some(parameter) = out.parameters.get_mut(name) else {
                 let known: Vec<&str> = self.parameters.keys().map(String::as_str).collect();
-                let close = crate::names::closest(name, &known)
-                    .map(|k| format!(" (did you mean '{k}'?)"))
-                    .unwrap_or_default();
+                let close =
+                    crate::names::closest(name, &known).map(|k| format!(" (did you mean '{k}'?)")).unwrap_or_default();
                 return Err(fail(if known.is_empty() {
                     "no such parameter: the catalogue has no [parameters] table".to_string()
                 } else {

@@ -233,8 +233,8 @@ fn delimiter_hint(table: &RawTable) -> String {
     let [header] = table.names.as_slice() else {
         return String::new();
     };
-    let counts = [(';', "';' (semicolon)"), ('\t', "a tab"), ('|', "'|'")]
-        .map(|(c, name)| (header.matches(c).count(), name));
+    let counts =
+        [(';', "';' (semicolon)"), ('\t', "a tab"), ('|', "'|'")].map(|(c, name)| (header.matches(c).count(), name));
     match counts.iter().filter(|(n, _)| *n > 0).max_by_key(|(n, _)| *n) {
         Some((_, name)) => format!(
             "; the header is one field holding {name}: the file looks separated by {name}, not by commas \

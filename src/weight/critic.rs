@@ -75,9 +75,8 @@ pub fn critic(x: ArrayView2<'_, f64>, names: &[String], warnings: &mut Vec<Strin
         // it left undefined, which the row sums cannot.
         conflicts_by_matrix(kernels::from_columns(m, n, data.clone())?.view())
     };
-    let scores: Vec<f64> = (0..n)
-        .map(|j| if constant[j] { 0.0 } else { stats::sd(&data[j * m..(j + 1) * m]) * conflicts[j] })
-        .collect();
+    let scores: Vec<f64> =
+        (0..n).map(|j| if constant[j] { 0.0 } else { stats::sd(&data[j * m..(j + 1) * m]) * conflicts[j] }).collect();
 
     let varying = constant.iter().filter(|&&c| !c).count();
     if varying > 0 {
