@@ -1015,6 +1015,9 @@ fn assess_run(config: &RunConfig, ac: &AssessConfig, own: &OwnTables<'_>) -> Res
     };
     let catalog = if Catalog::builtin_ids().any(|id| id == ac.catalog) {
         Catalog::builtin(&ac.catalog)?
+    } else if Catalog::looks_like_id(&ac.catalog) && !config.resolve(&ac.catalog).exists() {
+        // A misspelt built-in id: the built-in ids, not "no such file".
+        return Err(Catalog::unknown_builtin(&ac.catalog, true));
     } else {
         let path = config.resolve(&ac.catalog);
         digests.push(InputDigest { path: path.display().to_string(), sha256: sha256_file(&path)? });
