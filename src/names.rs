@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 /// one name is the other with a `_`-separated part added (`green_coverage` →
 /// `green_coverage_builtup`, `gdp_total` → `gdp`); `None` otherwise. So `minmax` → `min_max`
 /// (1 of 6), `entrpy` → `entropy`, `ccsy-exmaple` → `ccsy-example` are suggested, and
-/// nothing for an unrelated word (`sum` → `std`: 2 of 3; `gdp_total` → `fdi_actual`: 7 of 9).
+/// nothing for an unrelated word (`sum` → `std`: 2 of 3; `gdp_total` → `fdi_actual`: 5 of 9).
 pub fn distance_if_close(name: &str, candidate: &str) -> Option<usize> {
     let (a, b) = (canonical(name), canonical(candidate));
     let distance = strsim::damerau_levenshtein(&a, &b);

@@ -182,7 +182,7 @@ fn an_unknown_builtin_id_lists_the_builtin_ids() {
 
 #[test]
 fn suggestions_only_when_close() {
-    // Issue 16: `gdp_total` was "did you mean 'fdi_actual'" (7 edits in 9 letters).
+    // Issue 16: `gdp_total` was "did you mean 'fdi_actual'" (5 edits in 9 letters).
     assert_eq!(distance_if_close("gdp_total", "fdi_actual"), None);
     assert_eq!(distance_if_close("ccsy-exmaple", "ccsy-example"), Some(1));
     assert_eq!(distance_if_close("green_coverage", "green_coverage_builtup"), Some(8));
