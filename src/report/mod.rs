@@ -33,8 +33,10 @@ mod labels;
 mod model;
 mod page;
 mod svg;
+mod workbook;
 
 pub use html::escape_html;
+pub use workbook::REPORT_WORKBOOK;
 
 use std::fs;
 use std::io::Write as _;
@@ -160,6 +162,10 @@ impl LeftOut {
 pub struct Written {
     /// The report file.
     pub path: PathBuf,
+    /// The workbook of the folder's tables beside it (report.xlsx: a sheet per table, a README
+    /// sheet of run.json's provenance); `None` when the folder's tables are already the sheets
+    /// of its workbook (citycheck.xlsx).
+    pub workbook: Option<PathBuf>,
     /// The unit pages it has (every unit of the scores).
     pub units: usize,
     /// The year it reports on.
@@ -168,8 +174,10 @@ pub struct Written {
     pub left_out: Vec<LeftOut>,
 }
 
-/// Reads the output folder `dir` of a run and writes `report.html` (into `options.out`, or
-/// `dir`).
+/// Reads the output folder `dir` of a run and writes `report.html` and `report.xlsx` (into
+/// `options.out`, or `dir`): the workbook has a sheet per table file of the folder (CSV or
+/// Parquet), headers in `options.lang`, and a README sheet of run.json's provenance, written
+/// by the run's own workbook writer ([`crate::io::write_workbook`]).
 ///
 /// # Errors
 /// [`Error::Io`] when the folder cannot be read or the report written; [`Error::Data`] naming
@@ -227,7 +235,10 @@ fn write(
     fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, e))?;
     let path = out_dir.join(REPORT_FILE);
     write_atomic(&path, |f| f.write_all(html.as_bytes()).map_err(|e| Error::io(&path, e)))?;
-    Ok(Written { path, units: model.units.len(), year: model.year, left_out: model.left_out })
+    let files = folder.files(model.run.as_ref())?;
+    let workbook =
+        workbook::write(&folder, &files, model.run.as_ref(), &out_dir.join(REPORT_WORKBOOK), options.lang)?;
+    Ok(Written { path, workbook, units: model.units.len(), year: model.year, left_out: model.left_out })
 }
 
 /// The catalogue that names the nodes, and a note when the names may not be the run's: the

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use citycheck::io::{Lang, OutputFormat};
-use citycheck::report::{write_report, ReportOptions, REPORT_FILE};
+use citycheck::report::{write_report, ReportOptions, REPORT_FILE, REPORT_WORKBOOK};
 use citycheck::run::{RunConfig, EMBEDDED_CONFIG};
 use citycheck::Catalog;
 
@@ -320,23 +320,27 @@ fn the_report_table_of_a_run_config() {
     assert!(report.enabled);
     assert_eq!(report.lang, Lang::Zh);
 
-    // report.html is among the run's outputs; a run with `enabled = false` removes it.
+    // report.html and report.xlsx are the run's last outputs; a run with `enabled = false`
+    // removes both.
     let dir = tempfile::tempdir().unwrap();
     default_run(dir.path());
     let run: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("run.json")).unwrap()).unwrap();
     let outputs: Vec<&str> = run["outputs"].as_array().unwrap().iter().map(|o| o["file"].as_str().unwrap()).collect();
-    assert_eq!(outputs.last(), Some(&REPORT_FILE));
-    let digest = citycheck::io::sha256_file(&dir.path().join(REPORT_FILE)).unwrap();
-    assert_eq!(run["outputs"][outputs.len() - 1]["sha256"], digest.as_str());
+    assert_eq!(outputs[outputs.len() - 2..], [REPORT_FILE, REPORT_WORKBOOK]);
+    for (i, file) in [(outputs.len() - 2, REPORT_FILE), (outputs.len() - 1, REPORT_WORKBOOK)] {
+        let digest = citycheck::io::sha256_file(&dir.path().join(file)).unwrap();
+        assert_eq!(run["outputs"][i]["sha256"], digest.as_str(), "{file}");
+    }
 
     let text = EMBEDDED_CONFIG.replace("enabled = true", "enabled = false");
     let off = RunConfig::from_toml(&text).unwrap();
     assert!(citycheck::run::run(&off, Some(dir.path())).unwrap().report_html.is_none());
     assert!(!dir.path().join(REPORT_FILE).exists(), "the earlier run's report is removed");
+    assert!(!dir.path().join(REPORT_WORKBOOK).exists(), "and its workbook");
     let run: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("run.json")).unwrap()).unwrap();
-    assert_eq!(run["removed_stale"], serde_json::json!([REPORT_FILE]));
+    assert_eq!(run["removed_stale"], serde_json::json!([REPORT_FILE, REPORT_WORKBOOK]));
 }
 
 #[test]
@@ -396,6 +400,8 @@ fn the_report_command_reads_any_output_folder() {
     assert!(result.status.success(), "{stderr}");
     assert!(stderr.contains("left out: survey"), "{stderr}");
     let html = std::fs::read_to_string(out.join(REPORT_FILE)).unwrap();
+    // The folder's tables are the sheets of citycheck.xlsx already: no report.xlsx.
+    assert!(!out.join(REPORT_WORKBOOK).exists());
     assert_eq!(html.matches("<section class=\"unit\"").count(), 14);
     assert_eq!(marks(figures(&html, "league")[0]), 13);
     assert!(html.contains("id=\"provenance\""), "run.json read from the folder");

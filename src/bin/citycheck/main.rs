@@ -569,6 +569,9 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 eprintln!("left out: {} ({}): {}", gap.section, gap.file, gap.reason);
             }
             eprintln!("wrote {} ({} unit pages, {})", written.path.display(), written.units, written.year);
+            if let Some(workbook) = &written.workbook {
+                eprintln!("wrote {}", workbook.display());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Uncertainty { config: path, draws, seed, out, format } => {
