@@ -236,7 +236,7 @@ fn ranking(out: &mut String, model: &Model, l: &Labels) -> Result<()> {
             }
         })
         .collect();
-    let chart = charts::bars("league", &bars, score_scale(&values), None, WIDE);
+    let chart = charts::league(&bars, score_scale(&values), WIDE);
     let caption = format!("{} {year}{}", l.node("index"), l.t("，按排名", ", by rank"));
     html::figure(out, &chart, &caption)?;
     out.push_str("</section>\n");

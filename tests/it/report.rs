@@ -72,6 +72,12 @@ fn marks(figure: &str) -> usize {
     declared
 }
 
+/// The marks of `figure` drawn as `<tag …>` elements (`rect`: bars, `circle`: dots).
+fn marks_drawn_as(figure: &str, tag: &str) -> usize {
+    let open = format!("<{tag} ");
+    figure.split(open.as_str()).skip(1).filter(|e| e.split('>').next().unwrap_or("").contains("class=\"mark\"")).count()
+}
+
 /// The unit page of `unit`: its `<section class="unit" …>` up to the next section.
 fn unit_page<'a>(html: &'a str, unit: &str) -> &'a str {
     let heading = format!("<h2>{unit}</h2>");
@@ -114,15 +120,18 @@ fn the_default_run_reports_every_city_with_charts_of_the_right_size() {
         assert!(html.contains(&format!("<h2>{unit}</h2>")), "{unit} has a page");
     }
 
-    // The league chart: a row per city, a bar per city with a 2012 index score. 本溪市 has no
-    // 2012 data (run.json: "no data for 2012"), so 13 bars and 14 rows.
+    // The league chart: a row and a mark per city, a bar per city with a 2012 index score.
+    // 本溪市 has no 2012 data (run.json: "no data for 2012"): 13 bars, and its row has a grey
+    // dot saying so, 14 marks in 14 rows.
     let with_2012: BTreeSet<&str> =
         scores.iter().filter(|(_, y, n)| *y == 2012 && n == "index").map(|(u, _, _)| u.as_str()).collect();
     assert_eq!(with_2012.len(), 13);
     assert!(!with_2012.contains("本溪市"));
     let league = figures(&html, "league");
     assert_eq!(league.len(), 1);
-    assert_eq!(marks(league[0]), with_2012.len());
+    assert_eq!(marks(league[0]), units.len());
+    assert_eq!(marks_drawn_as(league[0], "rect"), with_2012.len(), "a bar per city with a score");
+    assert_eq!(marks_drawn_as(league[0], "circle"), 1, "the dot of 本溪市");
     assert_eq!(attribute(league[0], "data-rows"), units.len().to_string());
     assert!(league[0].contains("无2012年得分"), "the city without a 2012 score says so");
 
@@ -305,7 +314,7 @@ fn a_run_without_evaluation_or_diagnosis_reports_its_scores() {
     let sections: Vec<&str> = written.left_out.iter().map(|g| g.section).collect();
     assert_eq!(sections, ["trends", "progress", "warnings", "obstacles", "ledger", "reserve", "survey"]);
     let html = std::fs::read_to_string(written.path.as_path()).unwrap();
-    assert_eq!(marks(figures(&html, "league")[0]), 13);
+    assert_eq!(marks(figures(&html, "league")[0]), 14);
     assert_eq!(html.matches("<section class=\"unit\"").count(), 14);
 }
 
@@ -403,7 +412,7 @@ fn the_report_command_reads_any_output_folder() {
     // The folder's tables are the sheets of citycheck.xlsx already: no report.xlsx.
     assert!(!out.join(REPORT_WORKBOOK).exists());
     assert_eq!(html.matches("<section class=\"unit\"").count(), 14);
-    assert_eq!(marks(figures(&html, "league")[0]), 13);
+    assert_eq!(marks(figures(&html, "league")[0]), 14);
     assert!(html.contains("id=\"provenance\""), "run.json read from the folder");
     assert!(html.contains("<html lang=\"en\">"));
 
