@@ -48,6 +48,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::io::{write_atomic, Lang};
+use crate::progress::Observer;
 
 /// The report's file name in its folder.
 pub const REPORT_FILE: &str = "report.html";
@@ -105,11 +106,13 @@ pub struct ReportOptions {
     /// The catalogue whose names label the nodes; `None`: the built-in catalogue run.json
     /// names (a catalogue loaded from a file has to be given, or the ids are shown).
     pub catalog: Option<Arc<Catalog>>,
+    /// The observer of the unit pages being made (a stage `report pages`); none by default.
+    pub progress: Observer,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { lang: Lang::Zh, out: None, catalog: None }
+        ReportOptions { lang: Lang::Zh, out: None, catalog: None, progress: Observer::none() }
     }
 }
 
@@ -134,6 +137,12 @@ impl ReportOptions {
     /// The catalogue whose names label the nodes.
     pub fn catalog(mut self, catalog: Arc<Catalog>) -> ReportOptions {
         self.catalog = Some(catalog);
+        self
+    }
+
+    /// The observer of the unit pages being made.
+    pub fn progress(mut self, progress: Observer) -> ReportOptions {
+        self.progress = progress;
         self
     }
 }
@@ -202,15 +211,17 @@ pub fn write_report(dir: &Path, options: &ReportOptions) -> Result<Written> {
 
 /// The report of a run being written: `run` is what its run.json will hold (written after the
 /// report, last of the run's files), `catalog` the run's catalogue, `written` the files the run
-/// has written (the only ones read: an earlier run's files are removed only after the report).
+/// has written (the only ones read: an earlier run's files are removed only after the report),
+/// `progress` the observer of its pages.
 pub(crate) fn write_for_run(
     dir: &Path,
     run: serde_json::Value,
     catalog: Arc<Catalog>,
     config: &ReportConfig,
     written: &[PathBuf],
+    progress: &Observer,
 ) -> Result<Written> {
-    let options = ReportOptions { lang: config.lang, out: None, catalog: Some(catalog) };
+    let options = ReportOptions { lang: config.lang, out: None, catalog: Some(catalog), progress: progress.clone() };
     let files = written.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
     write(dir, Some(run), Some(files), &options)
 }
@@ -230,7 +241,9 @@ fn write(
     let (catalog, catalog_note) = label_catalog(options, run_for_labels.as_ref());
     let labels = labels::Labels::new(options.lang, catalog);
     let model = model::Model::read(&folder, run, &labels)?;
-    let html = page::page(&model, &labels, catalog_note.as_deref())?;
+    let pages = options.progress.stage("report pages", model.units.len() as u64, "pages");
+    let html = page::page(&model, &labels, catalog_note.as_deref(), &pages)?;
+    drop(pages);
     let out_dir = options.out.clone().unwrap_or_else(|| dir.to_path_buf());
     fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, e))?;
     let path = out_dir.join(REPORT_FILE);

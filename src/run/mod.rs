@@ -37,7 +37,7 @@ use crate::audit::{
 };
 use crate::catalog::{Catalog, StatusCounts};
 use crate::checkup::{Checkup, Fitted, Outcome, Scope, Spec};
-use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
+use crate::compute::{compute_observed, ComputeOptions, Computed, RecordTable};
 use crate::diagnose::{diagnose_with, DiagnoseOptions, Diagnosis, TaskCatalog};
 use crate::error::{Error, Issue, Location, Result, Warning, WarningCode};
 use crate::evaluate::{evaluate, worsening, Evaluation, EvaluationSummary, DEFAULT_ALPHA};
@@ -52,7 +52,7 @@ use crate::survey::{
     combine, reconcile, score as score_survey, Reconciliation, Responses, SourceValue, SurveyDefinition, SurveyOptions,
     SurveyReport,
 };
-use crate::uncertainty::{analyze, Uncertainty};
+use crate::uncertainty::{analyze_observed, Uncertainty};
 
 /// The workbook a run writes with `format = "xlsx"` (defined in [`crate::io`], where the
 /// report's reader finds it too).
@@ -473,7 +473,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
                 }
             }
             let options = ComputeOptions { levels: c.levels.clone(), ledger: c.ledger };
-            let computed = compute(&catalog, &tables, &options)?;
+            let computed = compute_observed(&catalog, &tables, &options, &config.progress)?;
             (computed.panel(c.score_level)?, inputs, ValidationMode::Strict, Some(computed))
         }
         (None, None) => return Err(Error::Spec("a run config needs a [data] or a [compute] table".into())),
@@ -557,8 +557,11 @@ fn score_and_write(
     let mut validation = panel.validate(&catalog, validation_mode)?;
     let reconciliation = reconcile_sources(&mut panel, &catalog, &mut validation, &config.reconcile)?;
     // Efficiency reads the values as read (reconciled), not the prepared ones.
-    let efficiency =
-        config.efficiency.as_ref().map(|e| dea::run_efficiency(&panel, &validation, &catalog, e)).transpose()?;
+    let efficiency = config
+        .efficiency
+        .as_ref()
+        .map(|e| dea::run_efficiency(&panel, &validation, &catalog, e, &config.progress))
+        .transpose()?;
     let (spec, fitted) = match &config.fitted {
         None => (config.spec.clone(), None),
         Some(path) => {
@@ -593,7 +596,11 @@ fn score_and_write(
         ));
     }
     let evaluation = config.evaluate.as_ref().map(|options| evaluate(&data, &outcome, options)).transpose()?;
-    let uncertainty = config.uncertainty.as_ref().map(|u| analyze(&checkup, &panel, &validation, u)).transpose()?;
+    let uncertainty = config
+        .uncertainty
+        .as_ref()
+        .map(|u| analyze_observed(&checkup, &panel, &validation, u, &config.progress))
+        .transpose()?;
     let audited = config.audit.as_ref().map(|a| audit_scores(&data, &outcome, a)).transpose()?;
     let mut diagnosis_summary = None;
     let diagnosis = match &config.diagnose {
@@ -938,7 +945,7 @@ fn write_report_html(
 ) -> Result<Option<Written>> {
     let Some(settings) = config.report.as_ref().filter(|r| r.enabled) else { return Ok(None) };
     let run = serde_json::to_value(report).expect("the report always serialises");
-    let written = write_for_run(dir, run, Arc::clone(catalog), settings, paths)?;
+    let written = write_for_run(dir, run, Arc::clone(catalog), settings, paths, &config.progress)?;
     paths.push(written.path.clone());
     paths.extend(written.workbook.clone());
     Ok(Some(written))

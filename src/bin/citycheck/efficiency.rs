@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use citycheck::efficiency::{
-    dea, malmquist_dataframe, malmquist_pairs, malmquist_with, DeaData, DeaOptions, MalmquistOptions, Model,
+    dea_observed, malmquist_dataframe, malmquist_pairs, malmquist_with, DeaData, DeaOptions, MalmquistOptions, Model,
     Orientation,
 };
 use citycheck::error::Location;
@@ -175,7 +175,7 @@ pub fn run(args: &EfficiencyArgs) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(&args.out).map_err(|source| Error::Io { path: args.out.clone(), source })?;
     let mut out = None;
     for (year, data) in &years {
-        let r = dea(&data.data(table, &args.undesirable), &options)?;
+        let r = dea_observed(&data.data(table, &args.undesirable), &options, &crate::bars::observer())?;
         for w in &r.warnings {
             eprintln!("warning{}: {w}", year.map_or(String::new(), |y| format!(" ({y})")));
         }
