@@ -151,7 +151,8 @@ impl ReportOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LeftOut {
     /// The section: `provenance`, `trends`, `progress`, `warnings`, `obstacles`, `ledger`,
-    /// `reserve`, `recheck`, `survey` or `reliability`.
+    /// `reserve`, `recheck`, `survey` or `reliability`; `workbook` for a table report.xlsx
+    /// leaves out (too large for a sheet).
     pub section: &'static str,
     /// The table it needs (`trends.csv`, `citycheck.xlsx [trends]`, `run.json`).
     pub file: String,
@@ -249,9 +250,10 @@ fn write(
     let path = out_dir.join(REPORT_FILE);
     write_atomic(&path, |f| f.write_all(html.as_bytes()).map_err(|e| Error::io(&path, e)))?;
     let files = folder.files(model.run.as_ref())?;
-    let workbook =
-        workbook::write(&folder, &files, model.run.as_ref(), &out_dir.join(REPORT_WORKBOOK), options.lang)?;
-    Ok(Written { path, workbook, units: model.units.len(), year: model.year, left_out: model.left_out })
+    let mut left_out = model.left_out;
+    let workbook_path = out_dir.join(REPORT_WORKBOOK);
+    let workbook = workbook::write(&folder, &files, model.run.as_ref(), &workbook_path, options.lang, &mut left_out)?;
+    Ok(Written { path, workbook, units: model.units.len(), year: model.year, left_out })
 }
 
 /// The catalogue that names the nodes, and a note when the names may not be the run's: the

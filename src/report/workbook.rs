@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::{Column, CsvReadOptions, DataFrame, DataType, ParquetReader, SerReader};
 
 use super::folder::{restore, Folder};
+use super::LeftOut;
 use crate::checkup::Spec;
 use crate::error::{Error, Location, Result};
 use crate::io::{readme_rows, write_workbook, Lang};
@@ -14,10 +15,16 @@ use crate::io::{readme_rows, write_workbook, Lang};
 /// The workbook's file name, beside report.html.
 pub const REPORT_WORKBOOK: &str = "report.xlsx";
 
+/// Rows of a sheet below its header (Excel's limit less one).
+const SHEET_ROWS: usize = 1_048_575;
+/// Columns of a sheet (Excel's limit).
+const SHEET_COLUMNS: usize = 16_384;
+
 /// Writes `path`: a sheet per table file of `folder` (its CSV or Parquet files at the top of
 /// the folder, in the order of `files`), after a README sheet of `run` (run.json) when there is
 /// one. `None` when the folder's tables are already the sheets of its workbook
-/// (citycheck.xlsx) or it has no table file.
+/// (citycheck.xlsx) or it has no table file. A table too large for a sheet is left out and
+/// listed in `left_out` (section `workbook`).
 ///
 /// Numbers, booleans and text come back typed as polars reads them; text a CSV holds with the
 /// `'` the writer put before a formula-like cell is restored (the workbook writes text as text).
@@ -27,6 +34,7 @@ pub(super) fn write(
     run: Option<&serde_json::Value>,
     path: &Path,
     lang: Lang,
+    left_out: &mut Vec<LeftOut>,
 ) -> Result<Option<PathBuf>> {
     if folder.is_workbook() {
         return Ok(None);
@@ -42,6 +50,15 @@ pub(super) fn write(
         }
         let source = folder.dir().join(file);
         let df = if ext == "csv" { read_csv(&source)? } else { read_parquet(&source)? };
+        if df.height() > SHEET_ROWS || df.width() > SHEET_COLUMNS {
+            let reason = format!(
+                "{} rows × {} columns: more than an Excel sheet holds ({SHEET_ROWS} × {SHEET_COLUMNS})",
+                df.height(),
+                df.width()
+            );
+            left_out.push(LeftOut::new("workbook", file, &reason));
+            continue;
+        }
         tables.push((stem.to_string(), df));
     }
     if tables.is_empty() {
