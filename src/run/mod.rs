@@ -433,15 +433,16 @@ fn combined_dataframe(scores: &crate::Scores, report: &SurveyReport, weight: f64
 
 /// The panel of a `[data]` table and the digests of its files.
 fn read_panel(config: &RunConfig, data: &DataConfig) -> Result<(Panel, Vec<InputDigest>)> {
+    let read = crate::panel::ReadOptions { progress: config.progress.clone(), ..data.read.clone() };
     let (mut panel, digest) = match data.path.strip_prefix("embedded:") {
         Some(name) => {
-            let panel = Panel::embedded(name, &data.read)?;
+            let panel = Panel::embedded(name, &read)?;
             let bytes = Panel::embedded_bytes(name).expect("read above");
             (panel, InputDigest { path: data.path.clone(), sha256: sha256_hex(bytes) })
         }
         None => {
             let path = config.resolve(&data.path);
-            let panel = Panel::read(&path, &data.read)?;
+            let panel = Panel::read(&path, &read)?;
             (panel, InputDigest { path: path.display().to_string(), sha256: sha256_file(&path)? })
         }
     };

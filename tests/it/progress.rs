@@ -1,4 +1,5 @@
-//! Progress of long work (issue 19 item 5): each observed stage of the library announces its
+//! Progress of long work (issue 19 item 5): each observed stage of the library (rows read,
+//! uncertainty draws, Sobol runs, efficiency LPs, record tables, report pages) announces its
 //! total, advances by exactly that total and ends; the command line draws no bar on a stderr
 //! that is not a terminal.
 
@@ -143,13 +144,24 @@ fn computing_from_records_reports_each_table() {
 }
 
 #[test]
-fn a_run_and_its_report_report_the_unit_pages() {
-    // The default run: 14 cities, a page each; nothing else it does is a long stage.
+fn a_run_reports_its_rows_and_its_pages() {
+    // The default run reads the embedded long table (a row per city, year and indicator) and
+    // writes a page per city (14); nothing else it does is a long stage.
+    let csv = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv"
+    ))
+    .unwrap();
+    let rows = csv.lines().skip(1).filter(|l| !l.trim().is_empty()).count() as u64;
+    assert_eq!(rows, 480);
     let dir = tempfile::tempdir().unwrap();
     let (recorder, observer) = recorder();
     let config = RunConfig { progress: observer, ..RunConfig::embedded() };
     citycheck::run::run(&config, Some(dir.path())).unwrap();
-    assert_eq!(seen(&recorder), [Seen::complete("report pages", 14, "pages")]);
+    assert_eq!(
+        seen(&recorder),
+        [Seen::complete("reading rows", rows, "rows"), Seen::complete("report pages", 14, "pages")]
+    );
 
     let (recorder, observer) = recorder();
     let options = ReportOptions::new().progress(observer).out(dir.path().join("again"));
