@@ -57,7 +57,7 @@ impl Progress for Recorder {
     }
 }
 
-fn recorder() -> (Arc<Recorder>, Observer) {
+fn new_recorder() -> (Arc<Recorder>, Observer) {
     let recorder = Arc::new(Recorder::default());
     let observer = Observer::new(recorder.clone());
     (recorder, observer)
@@ -79,7 +79,7 @@ fn uncertainty_reports_every_draw_then_every_sobol_run() {
          [[inputs]]\nstage = \"weights\"\nperturb = 0.25\n",
     )
     .unwrap();
-    let (recorder, observer) = recorder();
+    let (recorder, observer) = new_recorder();
     let result = analyze_observed(&checkup, &panel, &validation, &config, &observer).unwrap();
     // Two inputs (k = 2): the Sobol design runs the model N (k + 2) = 8 × 4 = 32 times.
     assert_eq!(result.sensitivity.len(), 2);
@@ -122,7 +122,7 @@ fn efficiency_reports_one_lp_per_unit_and_model() {
         (DeaOptions { model: Model::Sbm, orientation: Orientation::NonOriented, ..DeaOptions::default() }, 4),
     ];
     for (options, lps) in cases {
-        let (recorder, observer) = recorder();
+        let (recorder, observer) = new_recorder();
         let observed = dea_observed(&data, &options, &observer).unwrap();
         assert_eq!(seen(&recorder), [Seen::complete("efficiency LPs", lps, "LPs")], "{options:?}");
         let plain = citycheck::efficiency::dea(&data, &options).unwrap();
@@ -138,7 +138,7 @@ fn computing_from_records_reports_each_table() {
         ["buildings", "compounds", "blocks", "districts"].iter().map(|t| folder.join(format!("{t}.csv"))).collect();
     let tables = RecordTable::read_all(&paths).unwrap();
     let catalog = Catalog::builtin("mohurd-2023").unwrap();
-    let (recorder, observer) = recorder();
+    let (recorder, observer) = new_recorder();
     compute_observed(&catalog, &tables, &ComputeOptions::default(), &observer).unwrap();
     assert_eq!(seen(&recorder), [Seen::complete("computing from records", tables.len() as u64, "tables")]);
 }
@@ -155,7 +155,7 @@ fn a_run_reports_its_rows_and_its_pages() {
     let rows = csv.lines().skip(1).filter(|l| !l.trim().is_empty()).count() as u64;
     assert_eq!(rows, 480);
     let dir = tempfile::tempdir().unwrap();
-    let (recorder, observer) = recorder();
+    let (recorder, observer) = new_recorder();
     let config = RunConfig { progress: observer, ..RunConfig::embedded() };
     citycheck::run::run(&config, Some(dir.path())).unwrap();
     assert_eq!(
@@ -163,7 +163,7 @@ fn a_run_reports_its_rows_and_its_pages() {
         [Seen::complete("reading rows", rows, "rows"), Seen::complete("report pages", 14, "pages")]
     );
 
-    let (recorder, observer) = recorder();
+    let (recorder, observer) = new_recorder();
     let options = ReportOptions::new().progress(observer).out(dir.path().join("again"));
     let written = write_report(dir.path(), &options).unwrap();
     assert_eq!(seen(&recorder), [Seen::complete("report pages", written.units as u64, "pages")]);
