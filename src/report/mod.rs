@@ -152,7 +152,7 @@ impl ReportOptions {
 pub struct LeftOut {
     /// The section: `provenance`, `trends`, `progress`, `warnings`, `obstacles`, `ledger`,
     /// `reserve`, `recheck`, `survey` or `reliability`; `workbook` for a table report.xlsx
-    /// leaves out (too large for a sheet).
+    /// leaves out (unreadable, or too large for a sheet).
     pub section: &'static str,
     /// The table it needs (`trends.csv`, `citycheck.xlsx [trends]`, `run.json`).
     pub file: String,

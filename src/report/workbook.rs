@@ -23,8 +23,9 @@ const SHEET_COLUMNS: usize = 16_384;
 /// Writes `path`: a sheet per table file of `folder` (its CSV or Parquet files at the top of
 /// the folder, in the order of `files`), after a README sheet of `run` (run.json) when there is
 /// one. `None` when the folder's tables are already the sheets of its workbook
-/// (citycheck.xlsx) or it has no table file. A table too large for a sheet is left out and
-/// listed in `left_out` (section `workbook`).
+/// (citycheck.xlsx) or it has no table file. A table that cannot be read, or is too large for
+/// a sheet, is left out and listed in `left_out` (section `workbook`), as the report leaves out
+/// a section.
 ///
 /// Numbers, booleans and text come back typed as polars reads them; text a CSV holds with the
 /// `'` the writer put before a formula-like cell is restored (the workbook writes text as text).
@@ -49,7 +50,14 @@ pub(super) fn write(
             continue;
         }
         let source = folder.dir().join(file);
-        let df = if ext == "csv" { read_csv(&source)? } else { read_parquet(&source)? };
+        let read = if ext == "csv" { read_csv(&source) } else { read_parquet(&source) };
+        let df = match read {
+            Ok(df) => df,
+            Err(e) => {
+                left_out.push(LeftOut::new("workbook", file, &e.to_string()));
+                continue;
+            }
+        };
         if df.height() > SHEET_ROWS || df.width() > SHEET_COLUMNS {
             let reason = format!(
                 "{} rows × {} columns: more than an Excel sheet holds ({SHEET_ROWS} × {SHEET_COLUMNS})",
