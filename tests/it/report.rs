@@ -255,6 +255,21 @@ fn hostile_unit_names_are_text_in_the_report() {
         assert!(html.contains("=cmd|&#39; /C calc&#39;!A0"), "{format:?}");
         assert!(!html.contains("&#39;=cmd") && !html.contains("&apos;=cmd"), "{format:?}: the CSV's quote is shown");
         assert_eq!(html.matches("<section class=\"unit\"").count(), 14, "{format:?}");
+        if format == OutputFormat::Csv {
+            // report.xlsx holds the names as text, without the CSV's quote, and no formula.
+            use calamine::{open_workbook_auto, Data, Reader};
+            let mut workbook = open_workbook_auto(out.join(REPORT_WORKBOOK)).unwrap();
+            let scores = workbook.worksheet_range("scores").unwrap();
+            let units: BTreeSet<String> = (1..scores.height() as u32)
+                .filter_map(|r| match scores.get_value((r, 0)) {
+                    Some(Data::String(s)) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect();
+            assert!(units.contains("=cmd|' /C calc'!A0") && units.contains("<script>alert(1)</script>"), "{units:?}");
+            assert_eq!(units.len(), 14, "every unit is text");
+            assert_eq!(workbook.worksheet_formula("scores").unwrap().used_cells().count(), 0);
+        }
     }
 }
 
