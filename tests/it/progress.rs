@@ -6,7 +6,9 @@
 use std::sync::{Arc, Mutex};
 
 use citycheck::compute::{compute_observed, ComputeOptions, RecordTable};
-use citycheck::efficiency::{dea_observed, DeaData, DeaOptions, Model, Orientation};
+use citycheck::efficiency::{
+    dea_observed, malmquist_observed, DeaData, DeaOptions, MalmquistOptions, Model, Orientation,
+};
 use citycheck::kernels::from_rows;
 use citycheck::prelude::*;
 use citycheck::progress::{Observer, Progress};
@@ -93,7 +95,7 @@ fn uncertainty_reports_every_draw_then_every_sobol_run() {
 }
 
 #[test]
-fn efficiency_reports_one_lp_per_unit_and_model() {
+fn efficiency_reports_its_lps_and_malmquist_units() {
     let units: Vec<String> = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
     let (inputs, outputs, undesirable) = (vec!["x".to_string()], vec!["y".to_string()], Vec::<String>::new());
     let x = from_rows(&[vec![2.0], vec![3.0], vec![4.0], vec![5.0]]).unwrap();
@@ -129,6 +131,12 @@ fn efficiency_reports_one_lp_per_unit_and_model() {
         let scores = |e: &citycheck::efficiency::Efficiency| e.results.iter().map(|r| r.score).collect::<Vec<_>>();
         assert_eq!(scores(&observed), scores(&plain), "{options:?}: the observer changes nothing");
     }
+    // The Malmquist index: a step per unit of both years (here a year against itself).
+    let (recorder, observer) = new_recorder();
+    let options = MalmquistOptions { model: Model::Ccr, orientation: Orientation::Input };
+    let units = malmquist_observed(&data, &data, &options, &observer).unwrap();
+    assert_eq!(units.len(), 4);
+    assert_eq!(seen(&recorder), [Seen::complete("Malmquist units", 4, "units")]);
 }
 
 #[test]
