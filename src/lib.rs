@@ -52,6 +52,7 @@ pub mod names;
 pub mod normalize;
 pub mod panel;
 pub mod pipeline;
+pub mod progress;
 pub mod projects;
 pub mod recheck;
 pub mod report;

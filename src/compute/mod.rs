@@ -48,6 +48,7 @@ pub use records::RecordTable;
 use crate::catalog::Catalog;
 use crate::error::{Error, Issue, IssueKind, Location, Result};
 use crate::panel::Panel;
+use crate::progress::{Observer, Stage};
 
 /// What to compute.
 #[derive(Debug, Clone, PartialEq)]
@@ -518,10 +519,27 @@ fn plan(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptions) -> 
 /// cannot use, when a table lacks a parent id column needed for a requested level, or two
 /// tables hold the same object type; [`Error::Spec`] when no requested level can be produced.
 pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptions) -> Result<Computed> {
+    compute_observed(catalog, tables, options, &Observer::none())
+}
+
+/// [`compute`], reporting to `progress`: a stage `computing from records` of one step per record
+/// table (its streaming passes over the records), advanced as each table is done.
+///
+/// # Errors
+/// As [`compute`].
+pub fn compute_observed(
+    catalog: &Catalog,
+    tables: &[RecordTable],
+    options: &ComputeOptions,
+    progress: &Observer,
+) -> Result<Computed> {
     let Plan { requested, ledger_levels, mut issues, steps } = plan(catalog, tables, options)?;
+    let stage = progress.stage("computing from records", steps.len() as u64, "tables");
     let mut grouped = Vec::new();
     let mut ledgers = Vec::new();
     for step in steps {
+        // Counted when the table's work is done (or it has none).
+        let _done = Done(&stage);
         issues.extend(step.issues);
         let Some(TableWork { jobs, keys }) = step.work else { continue };
         let table = &tables[step.index];
@@ -551,8 +569,18 @@ pub fn compute(catalog: &Catalog, tables: &[RecordTable], options: &ComputeOptio
                 .select([col("year").cast(DataType::Int32), col(t.level.id_column()).cast(DataType::String)]),
         })
         .collect();
+    drop(stage);
     check_parents(&grouped, &listed, &mut issues)?;
     assemble(&grouped, &requested, issues, options.ledger.then_some(ledgers))
+}
+
+/// Advances its stage by one when dropped: at the end of a loop's turn, whichever way it ends.
+struct Done<'a, 'b>(&'a Stage<'b>);
+
+impl Drop for Done<'_, '_> {
+    fn drop(&mut self) {
+        self.0.advance(1);
+    }
 }
 
 /// The indicators of the grouped tables at the requested levels, finest first.

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{radial, row, validate, DeaData, Model, Orientation, Point, Returns, Status};
 use crate::error::{Error, Result};
+use crate::progress::Observer;
 
 /// One unit's Malmquist index from one year to the next.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,6 +89,20 @@ pub fn malmquist(from: &DeaData<'_>, to: &DeaData<'_>, model: Model) -> Result<V
 /// [`Error::Spec`] for SBM and for the non-oriented orientation; [`Error::Mismatch`] when the
 /// years have other inputs or outputs, or no unit in common.
 pub fn malmquist_with(from: &DeaData<'_>, to: &DeaData<'_>, options: &MalmquistOptions) -> Result<Vec<MalmquistUnit>> {
+    malmquist_observed(from, to, options, &Observer::none())
+}
+
+/// [`malmquist_with`], reporting to `progress`: a stage `Malmquist units` of one step per unit
+/// in both years (its four or six distance LPs), advanced as each unit is done.
+///
+/// # Errors
+/// As [`malmquist_with`].
+pub fn malmquist_observed(
+    from: &DeaData<'_>,
+    to: &DeaData<'_>,
+    options: &MalmquistOptions,
+    progress: &Observer,
+) -> Result<Vec<MalmquistUnit>> {
     let returns = match options.model {
         Model::Ccr => Returns::Constant,
         Model::Bcc => Returns::Variable,
@@ -113,6 +128,7 @@ pub fn malmquist_with(from: &DeaData<'_>, to: &DeaData<'_>, options: &MalmquistO
     let all_from: Vec<usize> = (0..from.units.len()).collect();
     let all_to: Vec<usize> = (0..to.units.len()).collect();
     let decompose = returns == Returns::Constant;
+    let stage = progress.stage("Malmquist units", pairs.len() as u64, "units");
     Ok(pairs
         .into_par_iter()
         .map(|(k, l)| {
@@ -156,6 +172,7 @@ pub fn malmquist_with(from: &DeaData<'_>, to: &DeaData<'_>, options: &MalmquistO
                 parts.push(format!("no scale decomposition: {}", undecomposed.join("; ")));
             }
             let note = (!parts.is_empty()).then(|| parts.join("; "));
+            stage.advance(1);
             MalmquistUnit {
                 unit: from.units[k].clone(),
                 d_from_from: ff,

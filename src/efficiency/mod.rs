@@ -34,8 +34,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
 use crate::kernels::ArrayView2;
+use crate::progress::{Observer, Stage};
 
-pub use malmquist::{malmquist, malmquist_pairs, malmquist_with, MalmquistOptions, MalmquistUnit};
+pub use malmquist::{
+    malmquist, malmquist_observed, malmquist_pairs, malmquist_with, MalmquistOptions, MalmquistUnit,
+};
 pub use output::{malmquist_dataframe, MALMQUIST_COLUMNS};
 
 /// The DEA model.
@@ -428,6 +431,16 @@ fn undesirable_mask(data: &DeaData<'_>) -> Result<Vec<bool>> {
 /// As [`validate`]; [`Error::Spec`] for a tolerance outside (0, 0.01], CCR or BCC without an
 /// orientation, and SBM with super-efficiency (not implemented).
 pub fn dea(data: &DeaData<'_>, options: &DeaOptions) -> Result<Efficiency> {
+    dea_observed(data, options, &Observer::none())
+}
+
+/// [`dea`], reporting its linear programs to `progress`: a stage `efficiency LPs` of one LP per
+/// unit, two per unit for CCR and BCC without super-efficiency (the scale efficiency solves
+/// the other model too), advanced as each is solved.
+///
+/// # Errors
+/// As [`dea`].
+pub fn dea_observed(data: &DeaData<'_>, options: &DeaOptions, progress: &Observer) -> Result<Efficiency> {
     let tolerance_ok = options.tolerance > 0.0 && options.tolerance <= 0.01;
     if !tolerance_ok {
         return Err(Error::Spec(format!("DEA tolerance {} is not in (0, 0.01]", options.tolerance)));
@@ -435,6 +448,8 @@ pub fn dea(data: &DeaData<'_>, options: &DeaOptions) -> Result<Efficiency> {
     let warnings = validate(data, options.model)?;
     let n = data.units.len();
     let returns = options.model.returns();
+    let lps = if options.model.is_sbm() || options.super_efficiency { n } else { 2 * n };
+    let stage = progress.stage("efficiency LPs", lps as u64, "LPs");
     let results: Vec<UnitEfficiency> = if options.model.is_sbm() {
         if options.super_efficiency {
             return Err(Error::Spec("super-efficiency is implemented for ccr and bcc, not sbm".into()));
@@ -442,7 +457,11 @@ pub fn dea(data: &DeaData<'_>, options: &DeaOptions) -> Result<Efficiency> {
         let bad = undesirable_mask(data)?;
         (0..n)
             .into_par_iter()
-            .map(|k| sbm::solve(data.x, data.y, &bad, k, returns, options.orientation, options.tolerance))
+            .map(|k| {
+                let result = sbm::solve(data.x, data.y, &bad, k, returns, options.orientation, options.tolerance);
+                stage.advance(1);
+                result
+            })
             .collect()
     } else {
         if options.orientation == Orientation::NonOriented {
@@ -453,11 +472,14 @@ pub fn dea(data: &DeaData<'_>, options: &DeaOptions) -> Result<Efficiency> {
             .map(|k| {
                 let refs = reference(n, options.super_efficiency.then_some(k));
                 let point = Point { x: row(data.x, k), y: row(data.y, k) };
-                radial::solve(data.x, data.y, &refs, &point, returns, options.orientation, true, options.tolerance)
+                let result =
+                    radial::solve(data.x, data.y, &refs, &point, returns, options.orientation, true, options.tolerance);
+                stage.advance(1);
+                result
             })
             .collect();
         if !options.super_efficiency {
-            scale(data, options, &mut results);
+            scale(data, options, &mut results, &stage);
         }
         results
     };
@@ -489,7 +511,7 @@ fn reference(n: usize, left_out: Option<usize>) -> Vec<usize> {
 
 /// Fills the scale efficiency and the returns to scale, solving the model the results are not
 /// of (phase one only).
-fn scale(data: &DeaData<'_>, options: &DeaOptions, results: &mut [UnitEfficiency]) {
+fn scale(data: &DeaData<'_>, options: &DeaOptions, results: &mut [UnitEfficiency], stage: &Stage<'_>) {
     let n = data.units.len();
     let other = if options.model == Model::Ccr { Returns::Variable } else { Returns::Constant };
     let refs = reference(n, None);
@@ -497,7 +519,10 @@ fn scale(data: &DeaData<'_>, options: &DeaOptions, results: &mut [UnitEfficiency
         .into_par_iter()
         .map(|k| {
             let point = Point { x: row(data.x, k), y: row(data.y, k) };
-            radial::solve(data.x, data.y, &refs, &point, other, options.orientation, false, options.tolerance)
+            let result =
+                radial::solve(data.x, data.y, &refs, &point, other, options.orientation, false, options.tolerance);
+            stage.advance(1);
+            result
         })
         .collect();
     for (result, other_result) in results.iter_mut().zip(&others) {

@@ -8,7 +8,7 @@
 
 mod xlsx;
 
-pub use xlsx::{header_zh, write_workbook, Lang, README_SHEET_NAME};
+pub use xlsx::{header_zh, readme_rows, write_workbook, Lang, README_SHEET_NAME};
 
 use std::fs;
 use std::io::Read;

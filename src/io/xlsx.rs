@@ -488,6 +488,84 @@ pub fn write_workbook(
     workbook.save(path).map_err(|e| fail(None, e.into()))
 }
 
+/// The README rows of a run's workbook, from what its `run.json` holds (`run`): the citycheck
+/// version, the date the workbook is written, the catalogue, the spec (`spec`: its TOML text;
+/// `None`: its JSON fields, one row each), then every other field of `run`, one row per scalar,
+/// keyed by its path (`inputs[1].path`, `counts.units`; an array of scalars is one row, its
+/// items joined by commas). The run's own workbook and the report's (report.xlsx) both use it.
+///
+/// # Examples
+/// ```
+/// let run = serde_json::json!({
+///     "citycheck_version": "0.1.0",
+///     "catalog": {"id": "ccsy-example", "version": "1", "sha256": "ab", "path": null},
+///     "inputs": [{"path": "d.csv", "sha256": "cd"}],
+///     "years": [2011, 2012],
+/// });
+/// let rows = citycheck::io::readme_rows(&run, Some("[normalize]\nmethod = \"min_max\"\n".into()));
+/// let value = |key: &str| rows.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+/// assert_eq!(value("catalog.id"), Some("ccsy-example"));
+/// assert_eq!(value("inputs[1].sha256"), Some("cd"));
+/// assert_eq!(value("years"), Some("2011, 2012"));
+/// assert!(value("spec").unwrap().contains("min_max"));
+/// ```
+pub fn readme_rows(run: &serde_json::Value, spec: Option<String>) -> Vec<(String, String)> {
+    use serde_json::Value;
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let mut rows = vec![
+        ("citycheck_version".to_string(), text(&run["citycheck_version"])),
+        ("date".to_string(), crate::io::utc_timestamp()),
+        ("catalog.id".to_string(), text(&run["catalog"]["id"])),
+        ("catalog.version".to_string(), text(&run["catalog"]["version"])),
+        ("catalog.sha256".to_string(), text(&run["catalog"]["sha256"])),
+    ];
+    let mut rest = run.clone();
+    if let Value::Object(map) = &mut rest {
+        map.remove("citycheck_version");
+        if let Some(toml) = spec {
+            map.remove("spec");
+            rows.push(("spec".to_string(), toml));
+        }
+        if let Some(Value::Object(catalog)) = map.get_mut("catalog") {
+            for key in ["id", "version", "sha256"] {
+                catalog.remove(key);
+            }
+        }
+    }
+    flatten_json("", &rest, &mut rows);
+    rows
+}
+
+/// One row per scalar of `value`, keyed by its path (`a.b`, `a[1].c`); an array of scalars is
+/// one row, its items joined by commas.
+fn flatten_json(prefix: &str, value: &serde_json::Value, rows: &mut Vec<(String, String)>) {
+    use serde_json::Value;
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                let key = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                flatten_json(&key, v, rows);
+            }
+        }
+        Value::Array(items) if items.iter().any(|v| v.is_object() || v.is_array()) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten_json(&format!("{prefix}[{}]", i + 1), v, rows);
+            }
+        }
+        Value::Array(items) => rows.push((prefix.to_string(), items.iter().map(text).collect::<Vec<_>>().join(", "))),
+        other => rows.push((prefix.to_string(), text(other))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

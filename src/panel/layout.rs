@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::table::{CellRef, RawTable};
 use super::{Attribute, Panel, Source};
 use crate::error::{Error, Issue, IssueKind, Result};
+use crate::progress::Observer;
 
 /// How the table is laid out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +45,10 @@ pub struct ReadOptions {
     pub source_column: Option<String>,
     /// Columns that hold unit attributes (province, city tier, …), constant per unit.
     pub attributes: Vec<String>,
+    /// The observer of the rows being read into the panel (a stage `reading rows`); none by
+    /// default, never read from a config.
+    #[serde(skip)]
+    pub progress: Observer,
 }
 
 impl ReadOptions {
@@ -605,10 +610,18 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
     let rows = table.rows();
     let blocks = if rows < 65_536 { 1 } else { 4 * rayon::current_num_threads() };
     let size = rows.div_ceil(blocks).max(1);
+    let stage = options.progress.stage("reading rows", rows as u64, "rows");
     let parts: Vec<(Builder, Vec<Issue>)> = (0..rows.div_ceil(size))
         .into_par_iter()
-        .map(|b| read_rows(table, &row_columns, b * size..((b + 1) * size).min(rows)))
+        .map(|b| {
+            let block = b * size..((b + 1) * size).min(rows);
+            let count = block.len() as u64;
+            let part = read_rows(table, &row_columns, block);
+            stage.advance(count);
+            part
+        })
         .collect();
+    drop(stage);
     let mut builder = Builder::default();
     for (part, part_issues) in parts {
         builder.append(part);

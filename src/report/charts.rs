@@ -133,6 +133,27 @@ const AXIS: i32 = 22;
 /// Horizontal bars, one row per [`Bar`], on `scale`, with a vertical rule at `reference` (a
 /// standard, a target) when given; a mark per bar with a value.
 pub(super) fn bars(kind: &'static str, rows: &[Bar], scale: Scale, reference: Option<f64>, width: u32) -> Chart {
+    bar_rows(kind, rows, scale, reference, width, false)
+}
+
+/// The league chart: [`bars`] with a mark per unit, a bar for a unit with a score and, for one
+/// without, a grey dot on the axis beside its text (no score that year), so that the chart has
+/// as many marks as units.
+pub(super) fn league(rows: &[Bar], scale: Scale, width: u32) -> Chart {
+    bar_rows("league", rows, scale, None, width, true)
+}
+
+/// Radius of the dot that marks a row without a value in the league chart.
+const EMPTY_DOT: i32 = 4;
+
+fn bar_rows(
+    kind: &'static str,
+    rows: &[Bar],
+    scale: Scale,
+    reference: Option<f64>,
+    width: u32,
+    mark_empty: bool,
+) -> Chart {
     let label_width = rows.iter().map(|b| text_width(&b.label, FONT)).fold(40.0, f64::max).min(240.0);
     let (x0, x1) = (label_width as i32 + 16, width as i32 - 90);
     let height = TOP + ROW * rows.len().max(1) as i32 + AXIS;
@@ -159,6 +180,10 @@ pub(super) fn bars(kind: &'static str, rows: &[Bar], scale: Scale, reference: Op
                     mark: true,
                 });
                 end.max(zero)
+            }
+            _ if mark_empty => {
+                shapes.push(Shape::Dot { at: (zero + EMPTY_DOT, middle), radius: EMPTY_DOT, fill: GREY, mark: true });
+                zero + 2 * EMPTY_DOT
             }
             _ => zero,
         };
@@ -345,8 +370,14 @@ mod tests {
             Bar { label: "沈阳市".into(), value: Some(92.7), text: "92.7".into(), colour: BLUE },
             Bar { label: "本溪市".into(), value: None, text: "no score".into(), colour: BLUE },
         ];
-        let chart = bars("league", &rows, Scale::nice(0.0, 100.0), None, 600);
+        let chart = bars("indicators", &rows, Scale::nice(0.0, 100.0), None, 600);
         assert_eq!((chart.marks(), chart.rows), (1, 2));
+        // The league marks every unit: a bar, or a grey dot for the unit without a score.
+        let chart = league(&rows, Scale::nice(0.0, 100.0), 600);
+        assert_eq!((chart.marks(), chart.rows), (2, 2));
+        let dots =
+            chart.shapes.iter().filter(|s| matches!(s, Shape::Dot { fill, mark: true, .. } if *fill == GREY)).count();
+        assert_eq!(dots, 1);
         let axes = vec!["a".to_string(), "b".to_string(), "c".to_string()];
         let chart = radar(&axes, &[Some(1.0), None, Some(3.0)], &[Some(2.0); 3], Scale::nice(0.0, 4.0), ("x", "y"));
         assert_eq!((chart.marks(), chart.rows), (2, 3));

@@ -156,8 +156,35 @@ impl Folder {
     }
 
     /// Whether the folder has the file `name` (and, for a run being written, wrote it).
-    fn has(&self, name: &str) -> bool {
+    pub(super) fn has(&self, name: &str) -> bool {
         self.dir.join(name).is_file() && self.written.as_ref().is_none_or(|files| files.iter().any(|f| f == name))
+    }
+
+    /// Whether the tables are the sheets of the run's workbook (citycheck.xlsx).
+    pub(super) fn is_workbook(&self) -> bool {
+        self.sheets.is_some()
+    }
+
+    /// The files of the folder in the order the run wrote them: the list of a run being
+    /// written, else run.json's `outputs`, else the folder's files by name (`scores` first).
+    pub(super) fn files(&self, run: Option<&serde_json::Value>) -> Result<Vec<String>> {
+        if let Some(files) = &self.written {
+            return Ok(files.clone());
+        }
+        let listed: Vec<String> = run
+            .and_then(|r| r["outputs"].as_array())
+            .map(|outputs| outputs.iter().filter_map(|o| o["file"].as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        if !listed.is_empty() {
+            return Ok(listed);
+        }
+        let mut names = Vec::new();
+        for entry in std::fs::read_dir(&self.dir).map_err(|e| Error::io(&self.dir, e))? {
+            let entry = entry.map_err(|e| Error::io(&self.dir, e))?;
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+        names.sort_by_key(|name| (!name.starts_with("scores."), name.clone()));
+        Ok(names)
     }
 
     /// The folder.

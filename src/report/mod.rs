@@ -33,8 +33,10 @@ mod labels;
 mod model;
 mod page;
 mod svg;
+mod workbook;
 
 pub use html::escape_html;
+pub use workbook::REPORT_WORKBOOK;
 
 use std::fs;
 use std::io::Write as _;
@@ -46,6 +48,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::io::{write_atomic, Lang};
+use crate::progress::Observer;
 
 /// The report's file name in its folder.
 pub const REPORT_FILE: &str = "report.html";
@@ -103,11 +106,13 @@ pub struct ReportOptions {
     /// The catalogue whose names label the nodes; `None`: the built-in catalogue run.json
     /// names (a catalogue loaded from a file has to be given, or the ids are shown).
     pub catalog: Option<Arc<Catalog>>,
+    /// The observer of the unit pages being made (a stage `report pages`); none by default.
+    pub progress: Observer,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { lang: Lang::Zh, out: None, catalog: None }
+        ReportOptions { lang: Lang::Zh, out: None, catalog: None, progress: Observer::none() }
     }
 }
 
@@ -134,13 +139,20 @@ impl ReportOptions {
         self.catalog = Some(catalog);
         self
     }
+
+    /// The observer of the unit pages being made.
+    pub fn progress(mut self, progress: Observer) -> ReportOptions {
+        self.progress = progress;
+        self
+    }
 }
 
 /// A section the report left out, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LeftOut {
     /// The section: `provenance`, `trends`, `progress`, `warnings`, `obstacles`, `ledger`,
-    /// `reserve`, `recheck`, `survey` or `reliability`.
+    /// `reserve`, `recheck`, `survey` or `reliability`; `workbook` for a table report.xlsx
+    /// leaves out (unreadable, or too large for a sheet).
     pub section: &'static str,
     /// The table it needs (`trends.csv`, `citycheck.xlsx [trends]`, `run.json`).
     pub file: String,
@@ -160,6 +172,10 @@ impl LeftOut {
 pub struct Written {
     /// The report file.
     pub path: PathBuf,
+    /// The workbook of the folder's tables beside it (report.xlsx: a sheet per table, a README
+    /// sheet of run.json's provenance); `None` when the folder's tables are already the sheets
+    /// of its workbook (citycheck.xlsx).
+    pub workbook: Option<PathBuf>,
     /// The unit pages it has (every unit of the scores).
     pub units: usize,
     /// The year it reports on.
@@ -168,8 +184,10 @@ pub struct Written {
     pub left_out: Vec<LeftOut>,
 }
 
-/// Reads the output folder `dir` of a run and writes `report.html` (into `options.out`, or
-/// `dir`).
+/// Reads the output folder `dir` of a run and writes `report.html` and `report.xlsx` (into
+/// `options.out`, or `dir`): the workbook has a sheet per table file of the folder (CSV or
+/// Parquet), headers in `options.lang`, and a README sheet of run.json's provenance, written
+/// by the run's own workbook writer ([`crate::io::write_workbook`]).
 ///
 /// # Errors
 /// [`Error::Io`] when the folder cannot be read or the report written; [`Error::Data`] naming
@@ -194,15 +212,17 @@ pub fn write_report(dir: &Path, options: &ReportOptions) -> Result<Written> {
 
 /// The report of a run being written: `run` is what its run.json will hold (written after the
 /// report, last of the run's files), `catalog` the run's catalogue, `written` the files the run
-/// has written (the only ones read: an earlier run's files are removed only after the report).
+/// has written (the only ones read: an earlier run's files are removed only after the report),
+/// `progress` the observer of its pages.
 pub(crate) fn write_for_run(
     dir: &Path,
     run: serde_json::Value,
     catalog: Arc<Catalog>,
     config: &ReportConfig,
     written: &[PathBuf],
+    progress: &Observer,
 ) -> Result<Written> {
-    let options = ReportOptions { lang: config.lang, out: None, catalog: Some(catalog) };
+    let options = ReportOptions { lang: config.lang, out: None, catalog: Some(catalog), progress: progress.clone() };
     let files = written.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
     write(dir, Some(run), Some(files), &options)
 }
@@ -222,12 +242,18 @@ fn write(
     let (catalog, catalog_note) = label_catalog(options, run_for_labels.as_ref());
     let labels = labels::Labels::new(options.lang, catalog);
     let model = model::Model::read(&folder, run, &labels)?;
-    let html = page::page(&model, &labels, catalog_note.as_deref())?;
+    let pages = options.progress.stage("report pages", model.units.len() as u64, "pages");
+    let html = page::page(&model, &labels, catalog_note.as_deref(), &pages)?;
+    drop(pages);
     let out_dir = options.out.clone().unwrap_or_else(|| dir.to_path_buf());
     fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, e))?;
     let path = out_dir.join(REPORT_FILE);
     write_atomic(&path, |f| f.write_all(html.as_bytes()).map_err(|e| Error::io(&path, e)))?;
-    Ok(Written { path, units: model.units.len(), year: model.year, left_out: model.left_out })
+    let files = folder.files(model.run.as_ref())?;
+    let mut left_out = model.left_out;
+    let workbook_path = out_dir.join(REPORT_WORKBOOK);
+    let workbook = workbook::write(&folder, &files, model.run.as_ref(), &workbook_path, options.lang, &mut left_out)?;
+    Ok(Written { path, workbook, units: model.units.len(), year: model.year, left_out })
 }
 
 /// The catalogue that names the nodes, and a note when the names may not be the run's: the

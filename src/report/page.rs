@@ -10,6 +10,7 @@ use super::model::{Kind, Listing, Model, Trend, Value};
 use crate::checkup::Spec;
 use crate::error::Result;
 use crate::io::Lang;
+use crate::progress::Stage;
 
 /// Width of the wide charts (league, indicators, progress, Pareto), in pixels.
 const WIDE: u32 = 720;
@@ -78,8 +79,8 @@ fn unit_id(k: usize) -> String {
     format!("unit-{}", k + 1)
 }
 
-/// The whole page.
-pub(super) fn page(model: &Model, labels: &Labels, catalog_note: Option<&str>) -> Result<String> {
+/// The whole page; a unit page done advances `pages` by one.
+pub(super) fn page(model: &Model, labels: &Labels, catalog_note: Option<&str>, pages: &Stage<'_>) -> Result<String> {
     let l = labels;
     let mut out = String::with_capacity(1 << 20);
     let lang = match l.lang() {
@@ -105,6 +106,7 @@ pub(super) fn page(model: &Model, labels: &Labels, catalog_note: Option<&str>) -
         model.trends.iter().flatten().map(|t| ((t.unit.as_str(), t.node.as_str()), t)).collect();
     for (k, unit) in model.units.iter().enumerate() {
         unit_page(&mut out, model, l, k, unit, &trends)?;
+        pages.advance(1);
     }
     out.push_str("</body>\n</html>\n");
     Ok(out)
@@ -236,7 +238,7 @@ fn ranking(out: &mut String, model: &Model, l: &Labels) -> Result<()> {
             }
         })
         .collect();
-    let chart = charts::bars("league", &bars, score_scale(&values), None, WIDE);
+    let chart = charts::league(&bars, score_scale(&values), WIDE);
     let caption = format!("{} {year}{}", l.node("index"), l.t("，按排名", ", by rank"));
     html::figure(out, &chart, &caption)?;
     out.push_str("</section>\n");

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::evaluate::EvaluateOptions;
 use crate::io::{Lang, OutputFormat};
 use crate::panel::{ReadOptions, ValidationMode};
+use crate::progress::Observer;
 use crate::report::ReportConfig;
 use crate::survey::{ReadSpec, SourceChoice, Tolerances};
 use crate::uncertainty::UncertaintyConfig;
@@ -491,6 +492,11 @@ pub struct RunConfig {
     /// Folder that relative paths are resolved against (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
+    /// The observer of the run's long stages (computing from records, uncertainty draws and
+    /// Sobol runs, efficiency LPs, report pages): none by default, never read from a file. The
+    /// command line sets it to draw progress bars on a terminal.
+    #[serde(skip)]
+    pub progress: Observer,
 }
 
 impl RunConfig {
@@ -612,6 +618,7 @@ impl RunConfig {
             audit: None,
             report: None,
             base_dir: PathBuf::new(),
+            progress: Observer::none(),
         }
     }
 

@@ -14,12 +14,13 @@ use serde::Serialize;
 use super::EfficiencyConfig;
 use crate::catalog::Catalog;
 use crate::efficiency::{
-    dea, malmquist_dataframe, malmquist_pairs, malmquist_with, DeaData, DeaOptions, MalmquistOptions, Model,
-    Orientation,
+    dea_observed, malmquist_dataframe, malmquist_observed, malmquist_pairs, DeaData, DeaOptions, MalmquistOptions,
+    Model, Orientation,
 };
 use crate::error::{Error, Location, Result};
 use crate::kernels::{from_rows, Array2};
 use crate::panel::{Panel, Validation};
+use crate::progress::Observer;
 
 /// The efficiency part of run.json.
 #[derive(Debug, Clone, Serialize)]
@@ -106,13 +107,16 @@ fn append(table: &mut Option<DataFrame>, part: PolarsResult<DataFrame>) -> Resul
 ///
 /// # Errors
 /// [`Error::NotInData`] for a variable the data never has, a window year the data lack, and
-/// data that leave no unit with every variable; the errors of [`dea`] and [`malmquist_with`]
-/// (a negative value, a zero under SBM, …, naming the unit and the variable).
+/// data that leave no unit with every variable; the errors of [`crate::efficiency::dea`] and
+/// [`crate::efficiency::malmquist_with`] (a negative value, a zero under SBM, …, naming the
+/// unit and the variable). Each year's LPs, and each pair of years' Malmquist units, are a
+/// stage of `progress`.
 pub(crate) fn run_efficiency(
     panel: &Panel,
     validation: &Validation,
     catalog: &Catalog,
     config: &EfficiencyConfig,
+    progress: &Observer,
 ) -> Result<EfficiencyRun> {
     let variables: Vec<&String> = config.inputs.iter().chain(&config.outputs).collect();
     let m = config.inputs.len();
@@ -187,7 +191,7 @@ pub(crate) fn run_efficiency(
     };
     let mut efficiency = None;
     for (year, units) in &years {
-        let result = dea(&units.data(config, &config.undesirable), &options)?;
+        let result = dea_observed(&units.data(config, &config.undesirable), &options, progress)?;
         notes.extend(result.warnings.iter().map(|w| format!("{year}: {w}")));
         append(&mut efficiency, result.to_dataframe(Some(*year)))?;
     }
@@ -206,7 +210,8 @@ pub(crate) fn run_efficiency(
         let orientation = if orientation == Orientation::Output { Orientation::Output } else { Orientation::Input };
         let options = MalmquistOptions { model, orientation };
         for (y0, y1) in malmquist_pairs(&labels) {
-            let units = malmquist_with(&years[&y0].data(config, &[]), &years[&y1].data(config, &[]), &options)?;
+            let (from, to) = (years[&y0].data(config, &[]), years[&y1].data(config, &[]));
+            let units = malmquist_observed(&from, &to, &options, progress)?;
             append(&mut malmquist, malmquist_dataframe(y0, y1, &units))?;
         }
     }

@@ -37,22 +37,22 @@ use crate::audit::{
 };
 use crate::catalog::{Catalog, StatusCounts};
 use crate::checkup::{Checkup, Fitted, Outcome, Scope, Spec};
-use crate::compute::{compute, ComputeOptions, Computed, RecordTable};
+use crate::compute::{compute_observed, ComputeOptions, Computed, RecordTable};
 use crate::diagnose::{diagnose_with, DiagnoseOptions, Diagnosis, TaskCatalog};
 use crate::error::{Error, Issue, Location, Result, Warning, WarningCode};
 use crate::evaluate::{evaluate, worsening, Evaluation, EvaluationSummary, DEFAULT_ALPHA};
-use crate::io::{sha256_file, sha256_hex, utc_timestamp, write_atomic, write_table, write_workbook, OutputFormat};
+use crate::io::{sha256_file, sha256_hex, write_atomic, write_table, write_workbook, OutputFormat};
 use crate::panel::{Panel, Source, ValidationMode};
 use crate::projects::{
     embedded_projects_bytes, link, read_embedded_projects, read_projects, Date, LinkOptions, ProjectTable, Projects,
 };
 use crate::recheck::{observations_of, recheck, Recheck, YearLedger, CITY_LEVEL};
-use crate::report::{write_for_run, Written, REPORT_FILE};
+use crate::report::{write_for_run, Written, REPORT_FILE, REPORT_WORKBOOK};
 use crate::survey::{
     combine, reconcile, score as score_survey, Reconciliation, Responses, SourceValue, SurveyDefinition, SurveyOptions,
     SurveyReport,
 };
-use crate::uncertainty::{analyze, Uncertainty};
+use crate::uncertainty::{analyze_observed, Uncertainty};
 
 /// The workbook a run writes with `format = "xlsx"` (defined in [`crate::io`], where the
 /// report's reader finds it too).
@@ -433,15 +433,16 @@ fn combined_dataframe(scores: &crate::Scores, report: &SurveyReport, weight: f64
 
 /// The panel of a `[data]` table and the digests of its files.
 fn read_panel(config: &RunConfig, data: &DataConfig) -> Result<(Panel, Vec<InputDigest>)> {
+    let read = crate::panel::ReadOptions { progress: config.progress.clone(), ..data.read.clone() };
     let (mut panel, digest) = match data.path.strip_prefix("embedded:") {
         Some(name) => {
-            let panel = Panel::embedded(name, &data.read)?;
+            let panel = Panel::embedded(name, &read)?;
             let bytes = Panel::embedded_bytes(name).expect("read above");
             (panel, InputDigest { path: data.path.clone(), sha256: sha256_hex(bytes) })
         }
         None => {
             let path = config.resolve(&data.path);
-            let panel = Panel::read(&path, &data.read)?;
+            let panel = Panel::read(&path, &read)?;
             (panel, InputDigest { path: path.display().to_string(), sha256: sha256_file(&path)? })
         }
     };
@@ -473,7 +474,7 @@ pub fn run(config: &RunConfig, out: Option<&Path>) -> Result<RunOutput> {
                 }
             }
             let options = ComputeOptions { levels: c.levels.clone(), ledger: c.ledger };
-            let computed = compute(&catalog, &tables, &options)?;
+            let computed = compute_observed(&catalog, &tables, &options, &config.progress)?;
             (computed.panel(c.score_level)?, inputs, ValidationMode::Strict, Some(computed))
         }
         (None, None) => return Err(Error::Spec("a run config needs a [data] or a [compute] table".into())),
@@ -557,8 +558,11 @@ fn score_and_write(
     let mut validation = panel.validate(&catalog, validation_mode)?;
     let reconciliation = reconcile_sources(&mut panel, &catalog, &mut validation, &config.reconcile)?;
     // Efficiency reads the values as read (reconciled), not the prepared ones.
-    let efficiency =
-        config.efficiency.as_ref().map(|e| dea::run_efficiency(&panel, &validation, &catalog, e)).transpose()?;
+    let efficiency = config
+        .efficiency
+        .as_ref()
+        .map(|e| dea::run_efficiency(&panel, &validation, &catalog, e, &config.progress))
+        .transpose()?;
     let (spec, fitted) = match &config.fitted {
         None => (config.spec.clone(), None),
         Some(path) => {
@@ -593,7 +597,11 @@ fn score_and_write(
         ));
     }
     let evaluation = config.evaluate.as_ref().map(|options| evaluate(&data, &outcome, options)).transpose()?;
-    let uncertainty = config.uncertainty.as_ref().map(|u| analyze(&checkup, &panel, &validation, u)).transpose()?;
+    let uncertainty = config
+        .uncertainty
+        .as_ref()
+        .map(|u| analyze_observed(&checkup, &panel, &validation, u, &config.progress))
+        .transpose()?;
     let audited = config.audit.as_ref().map(|a| audit_scores(&data, &outcome, a)).transpose()?;
     let mut diagnosis_summary = None;
     let diagnosis = match &config.diagnose {
@@ -927,8 +935,8 @@ fn score_and_write(
     })
 }
 
-/// Writes report.html when the config has `[report]` enabled: from the tables the run has just
-/// written (`paths`, to which the report is added) and what run.json will say.
+/// Writes report.html and report.xlsx when the config has `[report]` enabled: from the tables
+/// the run has just written (`paths`, to which both are added) and what run.json will say.
 fn write_report_html(
     config: &RunConfig,
     dir: &Path,
@@ -938,8 +946,9 @@ fn write_report_html(
 ) -> Result<Option<Written>> {
     let Some(settings) = config.report.as_ref().filter(|r| r.enabled) else { return Ok(None) };
     let run = serde_json::to_value(report).expect("the report always serialises");
-    let written = write_for_run(dir, run, Arc::clone(catalog), settings, paths)?;
+    let written = write_for_run(dir, run, Arc::clone(catalog), settings, paths, &config.progress)?;
     paths.push(written.path.clone());
+    paths.extend(written.workbook.clone());
     Ok(Some(written))
 }
 
@@ -1157,6 +1166,7 @@ fn remove_stale(dir: &Path, written: &[OutputDigest]) -> Result<Vec<String>> {
         let in_set = OUTPUT_JSON.contains(&name.as_str())
             || name == WORKBOOK
             || name == REPORT_FILE
+            || name == REPORT_WORKBOOK
             || OUTPUT_TABLES.iter().any(|t| name == format!("{t}.csv") || name == format!("{t}.parquet"));
         if !in_set || name == "run.json" || written.iter().any(|w| w.file == name) {
             continue;
@@ -1212,54 +1222,9 @@ fn write_run_json(dir: &Path, report: &RunReport) -> Result<()> {
 }
 
 /// The README sheet of a run's workbook: the citycheck version, the date, the catalogue, the
-/// spec (as TOML), then everything else `run.json` holds, one row per field (`inputs[1].path`,
-/// `counts.units`, …).
+/// spec (as TOML), then everything else `run.json` holds, one row per field
+/// ([`crate::io::readme_rows`], which report.xlsx shares).
 fn readme(report: &RunReport) -> Vec<(String, String)> {
-    use serde_json::Value;
-    let mut rows = vec![
-        ("citycheck_version".to_string(), report.citycheck_version.to_string()),
-        ("date".to_string(), utc_timestamp()),
-        ("catalog.id".to_string(), report.catalog.id.clone()),
-        ("catalog.version".to_string(), report.catalog.version.clone()),
-        ("catalog.sha256".to_string(), report.catalog.sha256.clone()),
-        ("spec".to_string(), report.spec.to_toml()),
-    ];
-    let mut rest = serde_json::to_value(report).expect("the report always serialises");
-    if let Value::Object(map) = &mut rest {
-        map.remove("citycheck_version");
-        map.remove("spec");
-        if let Some(Value::Object(catalog)) = map.get_mut("catalog") {
-            for key in ["id", "version", "sha256"] {
-                catalog.remove(key);
-            }
-        }
-    }
-    flatten_json("", &rest, &mut rows);
-    rows
-}
-
-/// One row per scalar of `value`, keyed by its path (`a.b`, `a[1].c`); an array of scalars is
-/// one row, its items joined by commas.
-fn flatten_json(prefix: &str, value: &serde_json::Value, rows: &mut Vec<(String, String)>) {
-    use serde_json::Value;
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    };
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map {
-                let key = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
-                flatten_json(&key, v, rows);
-            }
-        }
-        Value::Array(items) if items.iter().any(|v| v.is_object() || v.is_array()) => {
-            for (i, v) in items.iter().enumerate() {
-                flatten_json(&format!("{prefix}[{}]", i + 1), v, rows);
-            }
-        }
-        Value::Array(items) => rows.push((prefix.to_string(), items.iter().map(text).collect::<Vec<_>>().join(", "))),
-        other => rows.push((prefix.to_string(), text(other))),
-    }
+    let run = serde_json::to_value(report).expect("the report always serialises");
+    crate::io::readme_rows(&run, Some(report.spec.to_toml()))
 }

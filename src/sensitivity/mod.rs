@@ -10,4 +10,4 @@
 
 pub mod sobol;
 
-pub use sobol::{sobol, Estimate, SobolIndices, SobolOptions};
+pub use sobol::{sobol, sobol_observed, Estimate, SobolIndices, SobolOptions};

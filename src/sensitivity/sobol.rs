@@ -33,6 +33,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::kernels::random::Xoshiro256;
 use crate::kernels::stats::sum;
+use crate::progress::Observer;
 
 /// The first stream of the bootstrap generators (the rows use streams `0..N`).
 const BOOTSTRAP_STREAMS: u64 = 1 << 63;
@@ -104,6 +105,42 @@ pub fn sobol<F>(k: usize, options: &SobolOptions, model: F) -> Result<SobolIndic
 where
     F: Fn(&[f64]) -> Result<f64> + Sync,
 {
+    sobol_observed(k, options, &Observer::none(), model)
+}
+
+/// [`sobol`], reporting its model runs to `progress` (a stage `Sobol model runs` of `N (k + 2)`
+/// runs, advanced by `k + 2` as each row is done).
+///
+/// # Errors
+/// As [`sobol`].
+///
+/// # Examples
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use std::sync::Arc;
+/// use citycheck::progress::{Observer, Progress};
+/// use citycheck::sensitivity::{sobol_observed, SobolOptions};
+/// #[derive(Default)]
+/// struct Count(AtomicU64, AtomicU64);
+/// impl Progress for Count {
+///     fn start(&self, _: &str, total: u64, _: &str) {
+///         self.0.store(total, Ordering::Relaxed);
+///     }
+///     fn advance(&self, done: u64) {
+///         self.1.fetch_add(done, Ordering::Relaxed);
+///     }
+///     fn finish(&self) {}
+/// }
+/// let count = Arc::new(Count::default());
+/// let options = SobolOptions { n: 64, seed: 1, bootstrap: 10, ..SobolOptions::default() };
+/// let s = sobol_observed(3, &options, &Observer::new(count.clone()), |x| Ok(x[0] + x[1])).unwrap();
+/// assert_eq!(count.0.load(Ordering::Relaxed), s.runs as u64);
+/// assert_eq!(count.1.load(Ordering::Relaxed), s.runs as u64);
+/// ```
+pub fn sobol_observed<F>(k: usize, options: &SobolOptions, progress: &Observer, model: F) -> Result<SobolIndices>
+where
+    F: Fn(&[f64]) -> Result<f64> + Sync,
+{
     let &SobolOptions { n, seed, bootstrap, confidence } = options;
     if k == 0 {
         return Err(Error::Spec("sobol: the model needs at least one input (k = 0)".into()));
@@ -118,6 +155,7 @@ where
         return Err(Error::Spec(format!("sobol: confidence {confidence} must lie in (0, 1)")));
     }
     let width = k + 2;
+    let stage = progress.stage("Sobol model runs", (n * width) as u64, "runs");
     // Row j: f(A_j), f(B_j), f(AB_1 j), …, f(AB_k j).
     let rows: Vec<Vec<f64>> = (0..n)
         .into_par_iter()
@@ -146,9 +184,11 @@ where
                 out.push(run(&ab, &format!("AB_{i}"))?);
                 ab[i] = a[i];
             }
+            stage.advance(width as u64);
             Ok(out)
         })
         .collect::<Result<Vec<_>>>()?;
+    drop(stage);
 
     let all: Vec<usize> = (0..n).collect();
     let (first, total, variance) = estimate(&rows, &all, k);

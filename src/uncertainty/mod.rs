@@ -42,6 +42,7 @@ use crate::checkup::Checkup;
 use crate::error::{Error, Result};
 use crate::kernels::random::Xoshiro256;
 use crate::panel::{Panel, Validation};
+use crate::progress::Observer;
 use crate::sensitivity::Estimate;
 use accumulate::{Moments, RankHistogram};
 use draw::Rescorer;
@@ -259,6 +260,21 @@ pub fn analyze(
     validation: &Validation,
     config: &UncertaintyConfig,
 ) -> Result<Uncertainty> {
+    analyze_observed(checkup, panel, validation, config, &Observer::none())
+}
+
+/// [`analyze`], reporting to `progress`: a stage `uncertainty draws` of `draws` draws, then
+/// the Sobol model runs of the sensitivity ([`crate::sensitivity::sobol_observed`]).
+///
+/// # Errors
+/// As [`analyze`].
+pub fn analyze_observed(
+    checkup: &Checkup,
+    panel: &Panel,
+    validation: &Validation,
+    config: &UncertaintyConfig,
+    progress: &Observer,
+) -> Result<Uncertainty> {
     config.check()?;
     let data = checkup.prepare(panel, validation)?;
     let nominal = checkup.fit(&data)?;
@@ -270,6 +286,7 @@ pub fn analyze(
 
     let mut ranks = vec![RankHistogram::default(); nominal_cells.len()];
     let mut moments = vec![Moments::default(); nominal_cells.len()];
+    let stage = progress.stage("uncertainty draws", config.draws as u64, "draws");
     for start in (0..config.draws).step_by(BLOCK) {
         let end = (start + BLOCK).min(config.draws);
         let block: Vec<Vec<draw::Cell>> = (start..end)
@@ -277,7 +294,9 @@ pub fn analyze(
             .map(|d| {
                 let mut rng = Xoshiro256::stream(config.seed, d as u64);
                 let u: Vec<f64> = (0..k).map(|_| rng.uniform()).collect();
-                rescorer.draw(&u)
+                let cells = rescorer.draw(&u);
+                stage.advance(1);
+                cells
             })
             .collect::<Result<Vec<_>>>()?;
         for cells in &block {
@@ -291,6 +310,8 @@ pub fn analyze(
             }
         }
     }
+
+    drop(stage);
 
     let scores = &nominal.scores;
     let mut rows = Vec::with_capacity(nominal_cells.len());
@@ -313,7 +334,7 @@ pub fn analyze(
         }
     }
     let sensitivity = if k > 0 && config.sensitivity.rows > 0 {
-        rank_shift::sensitivity(&rescorer, &nominal_cells, config)?
+        rank_shift::sensitivity(&rescorer, &nominal_cells, config, progress)?
     } else {
         Vec::new()
     };

@@ -3,7 +3,8 @@
 //! kernel [`crate::sensitivity::sobol`].
 
 use crate::error::{Error, Result};
-use crate::sensitivity::{sobol, SobolOptions};
+use crate::progress::Observer;
+use crate::sensitivity::{sobol_observed, SobolOptions};
 
 use super::draw::{Cell, Rescorer};
 use super::{SensitivityRow, UncertaintyConfig};
@@ -35,13 +36,15 @@ pub(crate) fn sensitivity(
     rescorer: &Rescorer,
     nominal: &[Cell],
     config: &UncertaintyConfig,
+    progress: &Observer,
 ) -> Result<Vec<SensitivityRow>> {
     let s = &config.sensitivity;
     let options =
         SobolOptions { n: s.rows, seed: config.seed ^ SOBOL_KEY, bootstrap: s.bootstrap, confidence: s.confidence };
     let tracked = rescorer.tracked.len();
-    let indices =
-        sobol(rescorer.inputs.len(), &options, |u| mean_abs_rank_shift(&rescorer.draw(u)?, nominal, tracked))?;
+    let indices = sobol_observed(rescorer.inputs.len(), &options, progress, |u| {
+        mean_abs_rank_shift(&rescorer.draw(u)?, nominal, tracked)
+    })?;
     Ok(rescorer
         .inputs
         .iter()

@@ -1,10 +1,12 @@
 //! The Excel workbook (issue 19 item 2): `format = "xlsx"` writes one workbook of every table,
-//! read back here with calamine and compared cell by cell with the CSV files of the same run.
+//! read back here with calamine and compared cell by cell with the CSV files of the same run;
+//! so is report.xlsx, the workbook the report writes of a folder's CSV files.
 
 use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Range, Reader};
 use citycheck::io::{write_workbook, Lang, OutputFormat};
+use citycheck::report::{write_report, ReportOptions, REPORT_WORKBOOK};
 use citycheck::run::{RunConfig, WORKBOOK};
 use polars::prelude::*;
 
@@ -142,6 +144,71 @@ fn workbook_of_the_default_run_equals_its_csv_files() {
         })
         .expect("沈阳市 2012 index");
     assert!(matches!(scores.get_value((row, 4)), Some(Data::Float(x)) if (0.0..=100.0).contains(x)));
+}
+
+/// report.xlsx (beside report.html): the tables of an output folder read back from its CSV
+/// files and written by the run's workbook writer, with run.json's provenance.
+#[test]
+fn report_workbook_equals_the_csv_files_of_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    run_default(dir.path(), OutputFormat::Csv, Lang::En);
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("run.json")).unwrap()).unwrap();
+    // The tables in the order run.json lists them.
+    let tables: Vec<String> = run["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["file"].as_str()?.strip_suffix(".csv").map(str::to_string))
+        .collect();
+    let mut sorted = tables.clone();
+    sorted.sort();
+    let mut expected = TABLES.map(str::to_string).to_vec();
+    expected.sort();
+    assert_eq!(sorted, expected);
+
+    // The default run's [report] (lang zh) wrote one with Chinese headers; it is among the
+    // run's outputs.
+    let mut zh = open_workbook_auto(dir.path().join(REPORT_WORKBOOK)).unwrap();
+    assert_eq!(text(&zh.worksheet_range("scores").unwrap(), 0, 0), "单位");
+    assert!(run["outputs"].as_array().unwrap().iter().any(|o| o["file"] == REPORT_WORKBOOK));
+
+    // `citycheck report` of the folder, in English, elsewhere.
+    let out = dir.path().join("english");
+    let written = write_report(dir.path(), &ReportOptions::new().lang(Lang::En).out(&out)).unwrap();
+    let path = written.workbook.expect("a folder of CSV files gets report.xlsx");
+    assert_eq!(path, out.join(REPORT_WORKBOOK));
+    let mut workbook = open_workbook_auto(&path).unwrap();
+    let mut sheets = vec!["README".to_string()];
+    sheets.extend(tables.iter().cloned());
+    assert_eq!(workbook.sheet_names(), sheets);
+
+    let readme = workbook.worksheet_range("README").unwrap();
+    assert_eq!(readme_value(&readme, "catalog.id").as_deref(), run["catalog"]["id"].as_str());
+    assert_eq!(readme_value(&readme, "catalog.sha256").as_deref(), run["catalog"]["sha256"].as_str());
+    assert_eq!(readme_value(&readme, "inputs[1].sha256").as_deref(), run["inputs"][0]["sha256"].as_str());
+    assert!(readme_value(&readme, "spec").unwrap().contains("min_max"), "the spec as TOML");
+
+    for table in &tables {
+        let sheet = workbook.worksheet_range(table).unwrap();
+        let df = read_csv(&dir.path().join(format!("{table}.csv")));
+        assert_eq!(sheet.height(), df.height() + 1, "{table}: rows");
+        assert_eq!(sheet.width(), df.width(), "{table}: columns");
+        for (c, column) in df.columns().iter().enumerate() {
+            assert_eq!(text(&sheet, 0, c as u32), column.name().as_str(), "{table}: header");
+            let values = column.str().unwrap();
+            for r in 0..df.height() {
+                let cell = sheet.get_value((r as u32 + 1, c as u32));
+                assert!(
+                    same(cell, values.get(r)),
+                    "{table} row {} column {}: workbook {cell:?}, csv {:?}",
+                    r + 1,
+                    column.name(),
+                    values.get(r)
+                );
+            }
+        }
+    }
 }
 
 #[test]

@@ -14,7 +14,9 @@ const LAYERS: &[(&str, u32, &[&str])] = &[
     // Method names: parsing, the closest known name, serde.
     ("names", 0, &["error"]),
     // Sobol sensitivity: a generic kernel on a model closure, with the seeded generator.
-    ("sensitivity", 0, &["error", "kernels"]),
+    ("sensitivity", 0, &["error", "kernels", "progress"]),
+    // The observer of long work (progress bars are drawn by the binary): imports nothing.
+    ("progress", 0, &[]),
     ("catalog", 1, &[]),
     ("panel", 2, &[]),
     // Methods: plain arrays, directions and criteria, never the catalogue or one another.
@@ -49,7 +51,7 @@ const LAYERS: &[(&str, u32, &[&str])] = &[
 ];
 
 /// Methods may import only these lower layers: the catalogue and the panel are out of reach.
-const METHOD_LAYER_MAY_USE: &[&str] = &["error", "direction", "kernels", "names"];
+const METHOD_LAYER_MAY_USE: &[&str] = &["error", "direction", "kernels", "names", "progress"];
 
 fn layer_of(module: &str) -> Option<(u32, &'static [&'static str])> {
     LAYERS.iter().find(|(m, _, _)| *m == module).map(|&(_, l, same)| (l, same))

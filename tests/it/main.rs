@@ -32,6 +32,7 @@ mod not_applicable;
 mod pipeline;
 mod plan;
 mod prec;
+mod progress;
 mod projects;
 mod properties;
 mod provenance;

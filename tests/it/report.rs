@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use citycheck::io::{Lang, OutputFormat};
-use citycheck::report::{write_report, ReportOptions, REPORT_FILE};
+use citycheck::report::{write_report, ReportOptions, REPORT_FILE, REPORT_WORKBOOK};
 use citycheck::run::{RunConfig, EMBEDDED_CONFIG};
 use citycheck::Catalog;
 
@@ -72,6 +72,12 @@ fn marks(figure: &str) -> usize {
     declared
 }
 
+/// The marks of `figure` drawn as `<tag …>` elements (`rect`: bars, `circle`: dots).
+fn marks_drawn_as(figure: &str, tag: &str) -> usize {
+    let open = format!("<{tag} ");
+    figure.split(open.as_str()).skip(1).filter(|e| e.split('>').next().unwrap_or("").contains("class=\"mark\"")).count()
+}
+
 /// The unit page of `unit`: its `<section class="unit" …>` up to the next section.
 fn unit_page<'a>(html: &'a str, unit: &str) -> &'a str {
     let heading = format!("<h2>{unit}</h2>");
@@ -114,15 +120,18 @@ fn the_default_run_reports_every_city_with_charts_of_the_right_size() {
         assert!(html.contains(&format!("<h2>{unit}</h2>")), "{unit} has a page");
     }
 
-    // The league chart: a row per city, a bar per city with a 2012 index score. 本溪市 has no
-    // 2012 data (run.json: "no data for 2012"), so 13 bars and 14 rows.
+    // The league chart: a row and a mark per city, a bar per city with a 2012 index score.
+    // 本溪市 has no 2012 data (run.json: "no data for 2012"): 13 bars, and its row has a grey
+    // dot saying so, 14 marks in 14 rows.
     let with_2012: BTreeSet<&str> =
         scores.iter().filter(|(_, y, n)| *y == 2012 && n == "index").map(|(u, _, _)| u.as_str()).collect();
     assert_eq!(with_2012.len(), 13);
     assert!(!with_2012.contains("本溪市"));
     let league = figures(&html, "league");
     assert_eq!(league.len(), 1);
-    assert_eq!(marks(league[0]), with_2012.len());
+    assert_eq!(marks(league[0]), units.len());
+    assert_eq!(marks_drawn_as(league[0], "rect"), with_2012.len(), "a bar per city with a score");
+    assert_eq!(marks_drawn_as(league[0], "circle"), 1, "the dot of 本溪市");
     assert_eq!(attribute(league[0], "data-rows"), units.len().to_string());
     assert!(league[0].contains("无2012年得分"), "the city without a 2012 score says so");
 
@@ -246,6 +255,21 @@ fn hostile_unit_names_are_text_in_the_report() {
         assert!(html.contains("=cmd|&#39; /C calc&#39;!A0"), "{format:?}");
         assert!(!html.contains("&#39;=cmd") && !html.contains("&apos;=cmd"), "{format:?}: the CSV's quote is shown");
         assert_eq!(html.matches("<section class=\"unit\"").count(), 14, "{format:?}");
+        if format == OutputFormat::Csv {
+            // report.xlsx holds the names as text, without the CSV's quote, and no formula.
+            use calamine::{open_workbook_auto, Data, Reader};
+            let mut workbook = open_workbook_auto(out.join(REPORT_WORKBOOK)).unwrap();
+            let scores = workbook.worksheet_range("scores").unwrap();
+            let units: BTreeSet<String> = (1..scores.height() as u32)
+                .filter_map(|r| match scores.get_value((r, 0)) {
+                    Some(Data::String(s)) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect();
+            assert!(units.contains("=cmd|' /C calc'!A0") && units.contains("<script>alert(1)</script>"), "{units:?}");
+            assert_eq!(units.len(), 14, "every unit is text");
+            assert_eq!(workbook.worksheet_formula("scores").unwrap().used_cells().count(), 0);
+        }
     }
 }
 
@@ -305,7 +329,7 @@ fn a_run_without_evaluation_or_diagnosis_reports_its_scores() {
     let sections: Vec<&str> = written.left_out.iter().map(|g| g.section).collect();
     assert_eq!(sections, ["trends", "progress", "warnings", "obstacles", "ledger", "reserve", "survey"]);
     let html = std::fs::read_to_string(written.path.as_path()).unwrap();
-    assert_eq!(marks(figures(&html, "league")[0]), 13);
+    assert_eq!(marks(figures(&html, "league")[0]), 14);
     assert_eq!(html.matches("<section class=\"unit\"").count(), 14);
 }
 
@@ -320,23 +344,27 @@ fn the_report_table_of_a_run_config() {
     assert!(report.enabled);
     assert_eq!(report.lang, Lang::Zh);
 
-    // report.html is among the run's outputs; a run with `enabled = false` removes it.
+    // report.html and report.xlsx are the run's last outputs; a run with `enabled = false`
+    // removes both.
     let dir = tempfile::tempdir().unwrap();
     default_run(dir.path());
     let run: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("run.json")).unwrap()).unwrap();
     let outputs: Vec<&str> = run["outputs"].as_array().unwrap().iter().map(|o| o["file"].as_str().unwrap()).collect();
-    assert_eq!(outputs.last(), Some(&REPORT_FILE));
-    let digest = citycheck::io::sha256_file(&dir.path().join(REPORT_FILE)).unwrap();
-    assert_eq!(run["outputs"][outputs.len() - 1]["sha256"], digest.as_str());
+    assert_eq!(outputs[outputs.len() - 2..], [REPORT_FILE, REPORT_WORKBOOK]);
+    for (i, file) in [(outputs.len() - 2, REPORT_FILE), (outputs.len() - 1, REPORT_WORKBOOK)] {
+        let digest = citycheck::io::sha256_file(&dir.path().join(file)).unwrap();
+        assert_eq!(run["outputs"][i]["sha256"], digest.as_str(), "{file}");
+    }
 
     let text = EMBEDDED_CONFIG.replace("enabled = true", "enabled = false");
     let off = RunConfig::from_toml(&text).unwrap();
     assert!(citycheck::run::run(&off, Some(dir.path())).unwrap().report_html.is_none());
     assert!(!dir.path().join(REPORT_FILE).exists(), "the earlier run's report is removed");
+    assert!(!dir.path().join(REPORT_WORKBOOK).exists(), "and its workbook");
     let run: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("run.json")).unwrap()).unwrap();
-    assert_eq!(run["removed_stale"], serde_json::json!([REPORT_FILE]));
+    assert_eq!(run["removed_stale"], serde_json::json!([REPORT_FILE, REPORT_WORKBOOK]));
 }
 
 #[test]
@@ -396,8 +424,10 @@ fn the_report_command_reads_any_output_folder() {
     assert!(result.status.success(), "{stderr}");
     assert!(stderr.contains("left out: survey"), "{stderr}");
     let html = std::fs::read_to_string(out.join(REPORT_FILE)).unwrap();
+    // The folder's tables are the sheets of citycheck.xlsx already: no report.xlsx.
+    assert!(!out.join(REPORT_WORKBOOK).exists());
     assert_eq!(html.matches("<section class=\"unit\"").count(), 14);
-    assert_eq!(marks(figures(&html, "league")[0]), 13);
+    assert_eq!(marks(figures(&html, "league")[0]), 14);
     assert!(html.contains("id=\"provenance\""), "run.json read from the folder");
     assert!(html.contains("<html lang=\"en\">"));
 

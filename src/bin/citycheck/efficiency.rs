@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use citycheck::efficiency::{
-    dea, malmquist_dataframe, malmquist_pairs, malmquist_with, DeaData, DeaOptions, MalmquistOptions, Model,
-    Orientation,
+    dea_observed, malmquist_dataframe, malmquist_observed, malmquist_pairs, DeaData, DeaOptions, MalmquistOptions,
+    Model, Orientation,
 };
 use citycheck::error::Location;
 use citycheck::io::{write_table, OutputFormat};
@@ -147,7 +147,8 @@ fn malmquist_table(
     let mut out = None;
     for (y0, y1) in malmquist_pairs(&labels) {
         let (a, b) = (dated[&y0].data(table, &[]), dated[&y1].data(table, &[]));
-        append(&mut out, malmquist_dataframe(y0, y1, &malmquist_with(&a, &b, options)?))?;
+        let units = malmquist_observed(&a, &b, options, &crate::bars::observer())?;
+        append(&mut out, malmquist_dataframe(y0, y1, &units))?;
     }
     Ok(out)
 }
@@ -175,7 +176,7 @@ pub fn run(args: &EfficiencyArgs) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(&args.out).map_err(|source| Error::Io { path: args.out.clone(), source })?;
     let mut out = None;
     for (year, data) in &years {
-        let r = dea(&data.data(table, &args.undesirable), &options)?;
+        let r = dea_observed(&data.data(table, &args.undesirable), &options, &crate::bars::observer())?;
         for w in &r.warnings {
             eprintln!("warning{}: {w}", year.map_or(String::new(), |y| format!(" ({y})")));
         }

@@ -4,6 +4,7 @@
 
 mod assess;
 mod audit;
+mod bars;
 mod decision;
 mod diagnose;
 mod efficiency;
@@ -19,7 +20,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use citycheck::aggregate::Aggregate;
 use citycheck::checkup::{Scope, Staged};
-use citycheck::compute::{compute, ComputeOptions, ObjectLevel, RecordTable};
+use citycheck::compute::{compute_observed, ComputeOptions, ObjectLevel, RecordTable};
 use citycheck::direction::Direction;
 use citycheck::evaluate::EvaluateOptions;
 use citycheck::io::{Lang, OutputFormat};
@@ -36,6 +37,10 @@ use citycheck::{Catalog, Error, Spec};
 #[derive(Parser)]
 #[command(name = "citycheck", version, about = "City check-up and evaluation (城市体检评估)")]
 struct Cli {
+    /// No progress bars (they are drawn on stderr only when it is a terminal; messages,
+    /// warnings and results are printed as always).
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -534,6 +539,7 @@ fn main() -> ExitCode {
 }
 
 fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
+    bars::init(cli.quiet);
     match cli.command {
         Command::Run { config, out, format, lang } => {
             let mut config = match &config {
@@ -557,7 +563,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             run_and_report(&config, out)
         }
         Command::Report { dir, out, lang, catalog } => {
-            let mut options = ReportOptions::new().lang(lang.into());
+            let mut options = ReportOptions::new().lang(lang.into()).progress(bars::observer());
             if let Some(out) = out {
                 options = options.out(out);
             }
@@ -569,6 +575,9 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 eprintln!("left out: {} ({}): {}", gap.section, gap.file, gap.reason);
             }
             eprintln!("wrote {} ({} unit pages, {})", written.path.display(), written.units, written.year);
+            if let Some(workbook) = &written.workbook {
+                eprintln!("wrote {}", workbook.display());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Uncertainty { config: path, draws, seed, out, format } => {
@@ -649,7 +658,8 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             for t in &tables {
                 eprintln!("{} records: {}", t.level, t.origin);
             }
-            let computed = compute(&catalog, &tables, &ComputeOptions { levels, ledger: !no_ledger })?;
+            let options = ComputeOptions { levels, ledger: !no_ledger };
+            let computed = compute_observed(&catalog, &tables, &options, &bars::observer())?;
             let written = computed.write(&out, format.into(), "ledger")?;
             for issue in &computed.issues {
                 eprintln!("problem: {issue}");
@@ -857,7 +867,7 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
         audit: audited,
         report_html,
         ..
-    } = run::run(config, out.as_deref())?;
+    } = run::run(&RunConfig { progress: bars::observer(), ..config.clone() }, out.as_deref())?;
     let dir = out.unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
     // The year diagnosed, when there is a diagnosis: its table, not the latest year's.
     print!("{}", table::year_table(&outcome.scores, diagnosis.as_ref().map(|d| d.year)));
