@@ -6,7 +6,8 @@ fixing every uncertain input — a normalisation, weight method or weight pertur
 aggregation, imputation, an indicator dropped — by its probabilities and re-scoring the panel.
 Per unit, year and node (the index and every group) it reports the nominal score and rank, the
 median and 5th / 95th percentile ranks and the mean and standard deviation of the score over
-the draws, and per input the Sobol indices of the mean absolute rank shift. The same seed gives
+the draws, and per input the Sobol indices of the mean absolute rank shift and of each
+unit-year's index rank. The same seed gives
 the same tables whatever the number of threads.
 """
 
@@ -41,8 +42,10 @@ class Uncertainty:
     sensitivity : polars.DataFrame
         ``sensitivity.csv``: target, input, s1, s1_ci_low, s1_ci_high, st, st_ci_low,
         st_ci_high — the first-order and total Sobol indices of each input on the mean absolute
-        rank shift of the index, with bootstrap intervals (no rows without an input or with
-        ``sensitivity = {"rows": 0}``).
+        rank shift of the index (target ``mean_abs_rank_shift``), then on the index rank of
+        each unit-year ranked nominally (target ``unit:<unit>:<year>``), with bootstrap
+        intervals; null where the target never changed or has no rank in some re-scoring (no
+        rows without an input or with ``sensitivity = {"rows": 0}``).
     draws : int
         The Monte Carlo draws made.
     seed : int

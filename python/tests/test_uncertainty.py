@@ -65,10 +65,16 @@ def test_one_alternative_per_input_reproduces_the_nominal_ranks(catalog: cc.Cata
     joined = index.join(scores, on=["unit", "year"])
     assert joined.height == index.height
     assert (joined["nominal_rank"].cast(pl.Int64) == joined["rank"].cast(pl.Int64)).all()
-    # The rank shift never changes: one row per input, no index to apportion.
+    # Neither the rank shift nor any rank changes: a row per target and input, no index to
+    # apportion. The targets: the rank shift, then each unit-year ranked nominally.
     assert u.sensitivity.columns[:3] == ["target", "input", "s1"]
-    assert u.sensitivity.height == 6
-    assert u.sensitivity["s1"].null_count() == 6 and u.sensitivity["st"].null_count() == 6
+    assert u.sensitivity.filter(pl.col("target") == "mean_abs_rank_shift").height == 6
+    units = index.filter(pl.col("nominal_rank").is_not_null())
+    assert u.sensitivity.height == 6 * (1 + units.height)
+    expected = {f"unit:{unit}:{year}" for unit, year in units.select("unit", "year").rows()}
+    assert set(u.sensitivity["target"].to_list()) == expected | {"mean_abs_rank_shift"}
+    n = u.sensitivity.height
+    assert u.sensitivity["s1"].null_count() == n and u.sensitivity["st"].null_count() == n
 
 
 def test_the_same_seed_gives_the_same_tables(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
@@ -76,7 +82,13 @@ def test_the_same_seed_gives_the_same_tables(catalog: cc.Catalog, liaoning: pl.D
     second = cc.uncertainty(panel(liaoning), catalog, uncertain(5))
     assert_frame_equal(first.table, second.table)
     assert_frame_equal(first.sensitivity, second.sensitivity)
-    assert first.sensitivity["input"].to_list() == ["normalize", "weights_perturb"]
+    shift = first.sensitivity.filter(pl.col("target") == "mean_abs_rank_shift")
+    assert shift["input"].to_list() == ["normalize", "weights_perturb"]
+    # Each unit-year's rank is a target too, explained by the same two inputs.
+    assert first.sensitivity.filter(pl.col("target") == "unit:沈阳市:2012")["input"].to_list() == [
+        "normalize",
+        "weights_perturb",
+    ]
     # Real uncertainty: the quantiles are ordered and within the 14 ranks, and some unit moves.
     ranked = first.table.filter(pl.col("median_rank").is_not_null())
     assert ((ranked["q05_rank"] <= ranked["median_rank"]) & (ranked["median_rank"] <= ranked["q95_rank"])).all()
