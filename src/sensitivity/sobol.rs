@@ -27,7 +27,9 @@
 //! and intervals are applied to each target's outputs separately — the same numbers as a
 //! scalar analysis of that target with the same seed. It keeps the `N (k + 2)` outputs of every
 //! target: `8 N (k + 2) T` bytes for `T` targets (N = 256, k = 5, 300 units: 4.3 MB).
-//! [`sobol`] is its one-target case.
+//! [`sobol`] is its one-target case. [`sobol_design`] gives the points and
+//! [`sobol_from_outputs`] the indices of a model's outputs on them, for a model that runs on a
+//! whole batch (a Python function of a matrix).
 //!
 //! **Edge cases.** A target whose output is the same on every run (`V = 0`) has no variance
 //! to apportion: every index and bound is `NaN` and [`SobolIndices::variance`] is 0, which
@@ -152,13 +154,70 @@ where
     saltelli(k, targets, options, false, model)
 }
 
-/// The design, the runs and the estimates of every target. `strict`: any non-finite output
-/// is an error (the scalar [`sobol`]); otherwise `NaN` marks the target undefined on the run.
-fn saltelli<F>(k: usize, targets: usize, options: &SobolOptions, strict: bool, model: F) -> Result<Vec<SobolIndices>>
-where
-    F: Fn(&[f64]) -> Result<Vec<f64>> + Sync,
-{
-    let &SobolOptions { n, seed, bootstrap, confidence } = options;
+/// The points of Saltelli's design for `k` inputs with `options`, in the order the model runs
+/// on them: for each base row `j`, `A_j`, `B_j`, then `AB_1 j`, …, `AB_k j` — `N (k + 2)`
+/// points of `k` values each, row-major (point `p`'s values at `p k .. (p + 1) k`). For a model
+/// that runs on a whole batch (a Python function of a matrix, say): run it on every point,
+/// then give the outputs, in the same order, to [`sobol_from_outputs`].
+///
+/// # Errors
+/// As [`sobol`] for the sizes.
+pub fn sobol_design(k: usize, options: &SobolOptions) -> Result<Vec<f64>> {
+    check(k, options)?;
+    let mut points = Vec::with_capacity(options.n * (k + 2) * k);
+    for j in 0..options.n {
+        let (a, b) = base_row(options.seed, j, k);
+        points.extend_from_slice(&a);
+        points.extend_from_slice(&b);
+        let mut ab = a.clone();
+        for (i, &bi) in b.iter().enumerate() {
+            ab[i] = bi;
+            points.extend_from_slice(&ab);
+            ab[i] = a[i];
+        }
+    }
+    Ok(points)
+}
+
+/// The indices of each of `targets` outputs from the model's `outputs` on the points of
+/// [`sobol_design`] (same `k` and options): row-major, `targets` values per point, points in
+/// the design's order. The same numbers as [`sobol_targets`] with a model giving those outputs.
+///
+/// # Errors
+/// As [`sobol`] for the sizes; [`Error::Spec`] when `outputs` does not hold `N (k + 2)`
+/// points of `targets` values; [`Error::Method`] (`sobol`) for an infinite output, naming its
+/// point.
+pub fn sobol_from_outputs(
+    k: usize,
+    targets: usize,
+    options: &SobolOptions,
+    outputs: &[f64],
+) -> Result<Vec<SobolIndices>> {
+    check(k, options)?;
+    let per_row = (k + 2) * targets;
+    if targets == 0 || outputs.len() != options.n * per_row {
+        return Err(Error::Spec(format!(
+            "sobol: {} outputs for N = {} rows × {} runs × {targets} targets; expected {}",
+            outputs.len(),
+            options.n,
+            k + 2,
+            options.n * per_row
+        )));
+    }
+    if let Some(p) = outputs.iter().position(|y| y.is_infinite()) {
+        return Err(Error::method(
+            "sobol",
+            None,
+            format!("the model gave {} on point {} (target {})", outputs[p], p / targets, p % targets),
+        ));
+    }
+    let rows: Vec<Vec<f64>> = outputs.chunks(per_row).map(<[f64]>::to_vec).collect();
+    Ok(estimate_all(&rows, k, targets, options))
+}
+
+/// Refuses `k = 0`, `N < 2`, no bootstrap resample and a confidence outside (0, 1).
+fn check(k: usize, options: &SobolOptions) -> Result<()> {
+    let &SobolOptions { n, bootstrap, confidence, .. } = options;
     if k == 0 {
         return Err(Error::Spec("sobol: the model needs at least one input (k = 0)".into()));
     }
@@ -171,15 +230,31 @@ where
     if !(confidence > 0.0 && confidence < 1.0) {
         return Err(Error::Spec(format!("sobol: confidence {confidence} must lie in (0, 1)")));
     }
+    Ok(())
+}
+
+/// Base row `j`: its `k` values of `A`, then its `k` values of `B` (stream `j` of the seed).
+fn base_row(seed: u64, j: usize, k: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut rng = Xoshiro256::stream(seed, j as u64);
+    let a: Vec<f64> = (0..k).map(|_| rng.uniform()).collect();
+    let b: Vec<f64> = (0..k).map(|_| rng.uniform()).collect();
+    (a, b)
+}
+
+/// The design, the runs and the estimates of every target. `strict`: any non-finite output
+/// is an error (the scalar [`sobol`]); otherwise `NaN` marks the target undefined on the run.
+fn saltelli<F>(k: usize, targets: usize, options: &SobolOptions, strict: bool, model: F) -> Result<Vec<SobolIndices>>
+where
+    F: Fn(&[f64]) -> Result<Vec<f64>> + Sync,
+{
+    check(k, options)?;
     let width = k + 2;
     // Row j: the targets of f(A_j), then of f(B_j), f(AB_1 j), …, f(AB_k j): the value of
     // target t on run r is at r · targets + t.
-    let rows: Vec<Vec<f64>> = (0..n)
+    let rows: Vec<Vec<f64>> = (0..options.n)
         .into_par_iter()
         .map(|j| -> Result<Vec<f64>> {
-            let mut rng = Xoshiro256::stream(seed, j as u64);
-            let a: Vec<f64> = (0..k).map(|_| rng.uniform()).collect();
-            let b: Vec<f64> = (0..k).map(|_| rng.uniform()).collect();
+            let (a, b) = base_row(options.seed, j, k);
             let mut out = Vec::with_capacity(width * targets);
             let mut run = |x: &[f64], which: &str| -> Result<()> {
                 let ys = model(x)?;
@@ -211,12 +286,19 @@ where
             Ok(out)
         })
         .collect::<Result<Vec<_>>>()?;
+    Ok(estimate_all(&rows, k, targets, options))
+}
 
+/// The indices of every target from the outputs `rows` (row `j`: the targets of each of its
+/// `k + 2` runs in turn).
+fn estimate_all(rows: &[Vec<f64>], k: usize, targets: usize, options: &SobolOptions) -> Vec<SobolIndices> {
+    let &SobolOptions { n, seed, bootstrap, confidence } = options;
+    let width = k + 2;
     let runs = n * width;
     let all: Vec<usize> = (0..n).collect();
     let mut indices = Vec::with_capacity(targets);
     for t in 0..targets {
-        let outputs = Outputs { rows: &rows, targets, t };
+        let outputs = Outputs { rows, targets, t };
         let undefined =
             rows.iter().flat_map(|row| (0..width).map(move |r| row[r * targets + t])).filter(|y| y.is_nan()).count();
         if undefined > 0 {
@@ -266,7 +348,7 @@ where
             undefined,
         });
     }
-    Ok(indices)
+    indices
 }
 
 /// The outputs of one target: `at(j, r)` is its value on row `j` of run `r` (0 = `A`, 1 =

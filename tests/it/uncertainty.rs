@@ -5,7 +5,7 @@
 use std::f64::consts::PI;
 
 use citycheck::io::OutputFormat;
-use citycheck::sensitivity::{sobol, sobol_targets, SobolOptions};
+use citycheck::sensitivity::{sobol, sobol_design, sobol_from_outputs, sobol_targets, SobolOptions};
 use citycheck::uncertainty::{analyze, Exclusion, InputSpec, SensitivityConfig, Uncertainty, UncertaintyConfig};
 use citycheck::{Catalog, Checkup, Error, Panel, ReadOptions, Spec, Validation, ValidationMode};
 
@@ -146,6 +146,12 @@ fn a_vector_model_gets_each_targets_indices_from_one_design() {
     assert!(s[1].first[2].value.abs() < 1e-12 && s[1].total[2].value.abs() < 1e-12);
     assert!((s[1].variance - 5.0 / 12.0).abs() < 0.02, "variance {}", s[1].variance);
     assert_eq!((s[0].undefined, s[1].undefined), (0, 0));
+    // The batch form: the design's points, the model run on all of them, the same indices.
+    let points = sobol_design(3, &options).expect("a design");
+    assert_eq!(points.len(), (1 << 15) * 5 * 3);
+    let outputs: Vec<f64> = points.chunks(3).flat_map(|u| [ishigami(u), linear(u)]).collect();
+    assert_eq!(sobol_from_outputs(3, 2, &options, &outputs).expect("indices"), s);
+    assert!(sobol_from_outputs(3, 2, &options, &outputs[1..]).is_err(), "one output short");
 }
 
 #[test]
