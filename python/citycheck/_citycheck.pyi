@@ -97,6 +97,8 @@ __all__ = [
     "Uncertainty",
     "uncertainty",
     "audit",
+    "sensitivity_sobol_design",
+    "sensitivity_sobol_indices",
 ]
 
 class CitycheckError(Exception): ...
@@ -468,3 +470,7 @@ def uncertainty(
 def audit(
     panel: Panel, catalog: Catalog, config: _Json = None, spec: _Json = None, validation: str = "strict"
 ) -> list[tuple[str, ArrowStream]]: ...
+def sensitivity_sobol_design(k: int, n: int, seed: int, bootstrap: int, confidence: float) -> _F64: ...
+def sensitivity_sobol_indices(
+    k: int, n: int, seed: int, bootstrap: int, confidence: float, outputs: _F64
+) -> list[tuple[list[tuple[float, float, float]], list[tuple[float, float, float]], float, int, int]]: ...

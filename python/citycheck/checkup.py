@@ -30,9 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from . import _citycheck as _native
-from ._convert import PathLike
+from ._convert import PathLike, to_polars
 from ._spec import MethodLike, ScopeLike, SpecLike, resolve
-from ._convert import to_polars
 from .assessment import Assessment
 from .catalog import Catalog
 from .diagnosis import Diagnosis

@@ -679,4 +679,3 @@ def run(
     inputs = _digests(session, frames)
     stages = _native.run_computed(config, [(t.empty, t.origin) for t in tables], partials, duplicates, inputs, out_dir)
     return _result_of(stages)
-
