@@ -72,6 +72,7 @@ from .recheck_result import recheck as recheck
 from .result import Result as Result
 from .statistical_audit import audit as audit
 from .uncertainty_analysis import Uncertainty as Uncertainty
+from .uncertainty_analysis import sobol as sobol
 from .uncertainty_analysis import uncertainty as uncertainty
 
 __all__ = [
@@ -102,6 +103,7 @@ __all__ = [
     # How robust the ranking is, the statistical audit; efficiency of facilities (DEA)
     "uncertainty",
     "Uncertainty",
+    "sobol",
     "audit",
     "efficiency",
     "malmquist",

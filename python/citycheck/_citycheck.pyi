@@ -13,6 +13,21 @@ import numpy.typing as npt
 _F64 = npt.NDArray[np.float64]
 # A spec, options or method: the dict form of the library's serde types (pythonize), not JSON.
 _Json = Any
+# What `run` and `run_computed` return: the outcome, then every stage the config ran (None
+# without its section): evaluation, diagnosis, re-check, projects, assessment, uncertainty, the
+# audit's tables (file stem, table), the efficiency tables (efficiency, malmquist) and the survey.
+_RunStages = tuple[
+    Outcome,
+    Evaluation | None,
+    Diagnosis | None,
+    Recheck | None,
+    Projects | None,
+    Assessment | None,
+    Uncertainty | None,
+    list[tuple[str, ArrowStream]] | None,
+    tuple[ArrowStream, ArrowStream | None] | None,
+    SurveyReport | None,
+]
 
 __version__: str
 __all__ = [
@@ -82,6 +97,8 @@ __all__ = [
     "Uncertainty",
     "uncertainty",
     "audit",
+    "sensitivity_sobol_design",
+    "sensitivity_sobol_indices",
 ]
 
 class CitycheckError(Exception): ...
@@ -197,9 +214,7 @@ class Fitted:
     def __eq__(self, value: object, /) -> bool: ...
 
 def score(panel: Panel, catalog: Catalog, spec: _Json = None, validation: str = "strict") -> Outcome: ...
-def run(
-    config: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] | None = None
-) -> tuple[Outcome, Evaluation | None, Diagnosis | None]: ...
+def run(config: str | os.PathLike[str] | None = None, out: str | os.PathLike[str] | None = None) -> _RunStages: ...
 def run_compute_config(config: str | os.PathLike[str]) -> tuple[Catalog, dict[str, Any]]: ...
 def run_computed(
     config: str | os.PathLike[str],
@@ -208,7 +223,7 @@ def run_computed(
     duplicates: list[tuple[str, int, list[str]]],
     inputs: list[tuple[str, str]],
     out: str | os.PathLike[str] | None = None,
-) -> tuple[Outcome, Evaluation | None, Diagnosis | None]: ...
+) -> _RunStages: ...
 def evaluate(
     panel: Panel, catalog: Catalog, spec: _Json = None, options: _Json = None, validation: str = "strict"
 ) -> tuple[Outcome, Evaluation]: ...
@@ -455,3 +470,7 @@ def uncertainty(
 def audit(
     panel: Panel, catalog: Catalog, config: _Json = None, spec: _Json = None, validation: str = "strict"
 ) -> list[tuple[str, ArrowStream]]: ...
+def sensitivity_sobol_design(k: int, n: int, seed: int, bootstrap: int, confidence: float) -> _F64: ...
+def sensitivity_sobol_indices(
+    k: int, n: int, seed: int, bootstrap: int, confidence: float, outputs: _F64
+) -> list[tuple[list[tuple[float, float, float]], list[tuple[float, float, float]], float, int, int]]: ...

@@ -30,13 +30,18 @@ from pathlib import Path
 from typing import Any
 
 from . import _citycheck as _native
-from ._convert import PathLike
+from ._convert import PathLike, to_polars
 from ._spec import MethodLike, ScopeLike, SpecLike, resolve
+from .assessment import Assessment
 from .catalog import Catalog
 from .diagnosis import Diagnosis
 from .evaluation import Evaluation
 from .panel import as_panel
+from .projects_result import Projects
+from .recheck_result import Recheck
 from .result import Result
+from .survey import SurveyResult
+from .uncertainty_analysis import Uncertainty
 
 __all__ = ["Checkup", "Fitted", "score", "run", "checkup_default_spec"]
 
@@ -327,8 +332,16 @@ def score(
 def run(config: PathLike | None = None, out: PathLike | None = None) -> Result:
     """Run a run config (``config.toml``; the embedded Liaoning example when ``None``) and
     write its output folder — ``scores.csv``, ``weights.csv``, ``fitted.json``, ``run.json``
-    and, as the config says, the evaluation's and the diagnosis' tables — into ``out``
-    (default: the config's ``[output] dir``; ``citycheck-out`` for the embedded run).
+    and, as the config says, the tables of every other stage — into ``out`` (default: the
+    config's ``[output] dir``; ``citycheck-out`` for the embedded run).
+
+    The result carries every stage the config ran, each ``None`` when the config has no such
+    section: ``evaluation``, ``diagnosis``, ``recheck`` (a :class:`~citycheck.Recheck`, as
+    :func:`~citycheck.recheck` returns), ``projects`` (:class:`~citycheck.Projects`),
+    ``assessment`` (:class:`~citycheck.Assessment`), ``uncertainty``
+    (:class:`~citycheck.Uncertainty`), ``audit`` (the audit's tables by file stem),
+    ``efficiency`` and ``malmquist`` (tables) and ``survey`` (a
+    :class:`~citycheck.survey.SurveyResult`) — the run's own numbers, the same as the files.
 
     >>> import tempfile
     >>> import citycheck as cc
@@ -338,9 +351,28 @@ def run(config: PathLike | None = None, out: PathLike | None = None) -> Result:
     ('沈阳市', 92.721)
     >>> result.evaluation is not None and result.diagnosis is not None
     True
+    >>> result.recheck.years, result.projects.year, result.uncertainty is None
+    ([2011, 2012], 2012, True)
     """
-    outcome, evaluation, diagnosis = _native.run(config, None if out is None else Path(out))
+    stages = _native.run(config, None if out is None else Path(out))
+    return _result_of(stages)
+
+
+def _result_of(stages: _native._RunStages) -> Result:
+    """The :class:`Result` of a native run's outcome and stages (in the order
+    ``_citycheck.run`` returns them)."""
+    outcome, evaluation, diagnosis, recheck, projects, assessment, uncertainty, audit, efficiency, survey = stages
     result = Result(outcome)
     result.evaluation = None if evaluation is None else Evaluation(evaluation, result)
     result.diagnosis = None if diagnosis is None else Diagnosis(diagnosis, result.catalog)
+    result.recheck = None if recheck is None else Recheck(recheck)
+    result.projects = None if projects is None else Projects(projects)
+    result.assessment = None if assessment is None else Assessment(assessment)
+    result.uncertainty = None if uncertainty is None else Uncertainty(uncertainty)
+    result.audit = None if audit is None else {name: to_polars(stream) for name, stream in audit}
+    if efficiency is not None:
+        table, malmquist = efficiency
+        result.efficiency = to_polars(table)
+        result.malmquist = None if malmquist is None else to_polars(malmquist)
+    result.survey = None if survey is None else SurveyResult(survey)
     return result

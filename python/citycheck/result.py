@@ -13,10 +13,15 @@ from ._tables import UNIT_HEADERS, check_lang, html_summary, node_names, unique_
 from .plot import ResultPlot
 
 if TYPE_CHECKING:
+    from .assessment import Assessment
     from .catalog import Catalog
     from .checkup import Fitted
     from .diagnosis import Diagnosis
     from .evaluation import Evaluation
+    from .projects_result import Projects
+    from .recheck_result import Recheck
+    from .survey import SurveyResult
+    from .uncertainty_analysis import Uncertainty
 
 __all__ = ["Result"]
 
@@ -54,6 +59,34 @@ class Result:
         section.
     diagnosis : Diagnosis or None
         The diagnosis of a :func:`~citycheck.run` whose config has a ``[diagnose]`` section.
+    recheck : Recheck or None
+        The re-check across years (复查) of a :func:`~citycheck.run` with ``[recheck]``: the
+        object :func:`~citycheck.recheck` returns, its ``summary`` the run's
+        ``recheck_summary.csv``.
+    projects : Projects or None
+        The projects linked to the ledger (项目生成) of a run with ``[projects]``, as
+        :func:`~citycheck.projects` returns them (``projects.csv``, ``gaps.csv``, …).
+    assessment : Assessment or None
+        The annual assessment (年度考核评估) of a run with ``[assess]``, as
+        :func:`~citycheck.assess` returns it (``assessment.csv`` and the ranking).
+    uncertainty : Uncertainty or None
+        The uncertainty and sensitivity analysis of a run with ``[uncertainty]``, as
+        :func:`~citycheck.uncertainty` returns it.
+    audit : dict of str to polars.DataFrame or None
+        The statistical audit of a run with ``[audit]``: the tables of ``audit/`` by file stem,
+        as :func:`~citycheck.audit` returns them.
+    efficiency : polars.DataFrame or None
+        ``efficiency.csv`` of a run with ``[efficiency]`` (as :func:`~citycheck.efficiency`).
+    malmquist : polars.DataFrame or None
+        ``malmquist.csv`` of a run with ``[efficiency]``, when the run writes it (two or more
+        years, no undesirable output).
+    survey : SurveyResult or None
+        The survey scored by a run with ``[survey]``, as :func:`citycheck.survey.score`
+        returns it.
+
+    Every stage of a run is ``None`` for :func:`~citycheck.score` and for a run whose config
+    has no such section; a run's stages are the ones it wrote into its folder, converted in
+    memory (nothing is read back).
 
     >>> import polars as pl
     >>> import citycheck as cc
@@ -84,6 +117,14 @@ class Result:
         self.report: dict[str, Any] | None = native.report
         self.evaluation: Evaluation | None = None
         self.diagnosis: Diagnosis | None = None
+        self.recheck: Recheck | None = None
+        self.projects: Projects | None = None
+        self.assessment: Assessment | None = None
+        self.uncertainty: Uncertainty | None = None
+        self.audit: dict[str, pl.DataFrame] | None = None
+        self.efficiency: pl.DataFrame | None = None
+        self.malmquist: pl.DataFrame | None = None
+        self.survey: SurveyResult | None = None
 
     def index(self, year: IntLike | None = None) -> pl.DataFrame:
         """The overall index of ``year`` (default: the latest), best first.

@@ -47,9 +47,8 @@ import polars as pl
 from . import _citycheck as _native
 from ._convert import PathLike, arrow_source
 from .catalog import Catalog
+from .checkup import _result_of
 from .computed import Computed
-from .diagnosis import Diagnosis
-from .evaluation import Evaluation
 from .panel import Panel
 from .result import Result
 
@@ -678,11 +677,5 @@ def run(
     if plan["ledger"]:
         _write_ledger(tables, catalog, levels, ledger_path or str(out_dir.resolve() / "object_ledger"))
     inputs = _digests(session, frames)
-    outcome, evaluation, diagnosis = _native.run_computed(
-        config, [(t.empty, t.origin) for t in tables], partials, duplicates, inputs, out_dir
-    )
-    result = Result(outcome)
-    result.evaluation = None if evaluation is None else Evaluation(evaluation, result)
-    result.diagnosis = None if diagnosis is None else Diagnosis(diagnosis)
-    return result
-
+    stages = _native.run_computed(config, [(t.empty, t.origin) for t in tables], partials, duplicates, inputs, out_dir)
+    return _result_of(stages)

@@ -24,6 +24,13 @@ pub struct PyAssessment {
     tables: Vec<(&'static str, DataFrame)>,
 }
 
+impl PyAssessment {
+    /// Converts an assessment (its tables built here).
+    pub(crate) fn new(assessment: Assessment) -> PyResult<Self> {
+        Ok(PyAssessment { tables: assessment.tables().map_err(polars_error)?, assessment })
+    }
+}
+
 #[pymethods]
 impl PyAssessment {
     /// The table `name` (a file stem: assessment, assessment_ranking, assessment_ranking_zh).
@@ -125,7 +132,7 @@ fn assess(
         let mut data = AssessData::read(&inputs).map_err(citycheck_error)?;
         data.keep_years(&years.unwrap_or_default());
         let a = assess_data(&data, &catalog, &AssessOptions { spec, incentive }).map_err(citycheck_error)?;
-        Ok(PyAssessment { tables: a.tables().map_err(polars_error)?, assessment: a })
+        PyAssessment::new(a)
     })
 }
 

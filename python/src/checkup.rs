@@ -8,18 +8,23 @@ use std::sync::Arc;
 use citycheck::compute::{roll_up, ComputeOptions};
 use citycheck::error::Issue;
 use citycheck::polars::prelude::{Column, DataFrame, PolarsResult};
-use citycheck::run::{weights_dataframe, InputDigest, RunConfig, RunReport};
+use citycheck::run::{weights_dataframe, InputDigest, RunConfig, RunOutput, RunReport};
 use citycheck::{Catalog, Checkup, Error, Fitted, Outcome, Panel, Spec, ValidationMode, Warning};
 use pyo3::basic::CompareOp;
 use pyo3::prelude::*;
 
 use crate::arrow::ArrowStream;
+use crate::assess::PyAssessment;
 use crate::catalog::PyCatalog;
 use crate::compute::{duplicates_of, partials_of, tables_of};
 use crate::diagnose::PyDiagnosis;
 use crate::error::{citycheck_error, polars_error};
 use crate::evaluate::PyEvaluation;
 use crate::panel::PyPanel;
+use crate::projects::PyProjects;
+use crate::recheck::PyRecheck;
+use crate::survey::PySurveyReport;
+use crate::uncertainty::PyUncertainty;
 use crate::{from_name, from_py, to_py};
 
 /// A spec given from Python: `None` is the check-up default ([`Spec::checkup_default`], the
@@ -278,29 +283,74 @@ fn score(
     py.detach(|| fit(&checkup, panel, mode))
 }
 
+/// What `run` and `run_computed` return: the outcome with run.json, then every stage the
+/// config ran, each `None` when the config has no such section — the evaluation, the
+/// diagnosis, the re-check, the projects, the assessment, the uncertainty analysis, the
+/// audit's tables (file stem, table), the efficiency tables (efficiency, malmquist) and the
+/// survey.
+type RunStages = (
+    PyOutcome,
+    Option<PyEvaluation>,
+    Option<PyDiagnosis>,
+    Option<PyRecheck>,
+    Option<PyProjects>,
+    Option<PyAssessment>,
+    Option<PyUncertainty>,
+    Option<Vec<(&'static str, ArrowStream)>>,
+    Option<(ArrowStream, Option<ArrowStream>)>,
+    Option<PySurveyReport>,
+);
+
+/// Converts a run's output, in memory (no table is read back from the folder).
+fn run_stages(output: RunOutput) -> PyResult<RunStages> {
+    let RunOutput {
+        outcome,
+        report,
+        evaluation,
+        diagnosis,
+        recheck,
+        projects,
+        assessment,
+        catalog,
+        uncertainty,
+        audit,
+        survey,
+        efficiency,
+        ..
+    } = output;
+    let evaluation = evaluation.as_ref().map(PyEvaluation::new).transpose()?;
+    let diagnosis = diagnosis.map(|d| PyDiagnosis::new(d, outcome.warnings.clone())).transpose()?;
+    let recheck = recheck.map(PyRecheck::new).transpose()?;
+    let projects = projects.map(PyProjects::new).transpose()?;
+    let assessment = assessment.map(PyAssessment::new).transpose()?;
+    let uncertainty = uncertainty.map(PyUncertainty::new).transpose()?;
+    let audit = match audit {
+        None => None,
+        Some(a) => {
+            let tables = a.tables().map_err(polars_error)?;
+            Some(tables.into_iter().map(|(name, df)| (name, ArrowStream::from(df))).collect::<Vec<_>>())
+        }
+    };
+    let efficiency = efficiency.map(|e| (ArrowStream::from(e.efficiency), e.malmquist.map(ArrowStream::from)));
+    let survey = survey.map(PySurveyReport::from);
+    let issues = report.issues.clone();
+    let outcome = PyOutcome::new(outcome, catalog, issues, Some(report))?;
+    Ok((outcome, evaluation, diagnosis, recheck, projects, assessment, uncertainty, audit, efficiency, survey))
+}
+
 /// Runs a run config (the embedded default run when `config` is `None`) and writes its
-/// output folder: `out`, or the config's own.
-/// The evaluation and the diagnosis are `None` unless the config has an `[evaluate]` or a
-/// `[diagnose]` section.
+/// output folder: `out`, or the config's own. Returns the outcome, then the evaluation, the
+/// diagnosis, the re-check, the projects, the assessment, the uncertainty analysis, the
+/// audit's tables, the efficiency tables and the survey, each `None` unless the config has
+/// its section.
 #[pyfunction]
 #[pyo3(signature = (config=None, out=None))]
-fn run(
-    py: Python<'_>,
-    config: Option<PathBuf>,
-    out: Option<PathBuf>,
-) -> PyResult<(PyOutcome, Option<PyEvaluation>, Option<PyDiagnosis>)> {
+fn run(py: Python<'_>, config: Option<PathBuf>, out: Option<PathBuf>) -> PyResult<RunStages> {
     let config = match config {
         Some(path) => RunConfig::load(path).map_err(citycheck_error)?,
         None => RunConfig::embedded(),
     };
-    py.detach(|| {
-        let citycheck::run::RunOutput { outcome, report, evaluation, diagnosis, catalog, .. } =
-            citycheck::run::run(&config, out.as_deref()).map_err(citycheck_error)?;
-        let evaluation = evaluation.as_ref().map(PyEvaluation::new).transpose()?;
-        let diagnosis = diagnosis.map(|d| PyDiagnosis::new(d, outcome.warnings.clone())).transpose()?;
-        let issues = report.issues.clone();
-        Ok((PyOutcome::new(outcome, catalog, issues, Some(report))?, evaluation, diagnosis))
-    })
+    py.detach(|| run_stages(citycheck::run::run(&config, out.as_deref()).map_err(citycheck_error)?))
 }
 
 /// The `[compute]` table of a run config, for a run whose records are summed elsewhere
@@ -341,7 +391,7 @@ fn run_computed(
     duplicates: Vec<(String, usize, Vec<String>)>,
     inputs: Vec<(String, String)>,
     out: Option<PathBuf>,
-) -> PyResult<(PyOutcome, Option<PyEvaluation>, Option<PyDiagnosis>)> {
+) -> PyResult<RunStages> {
     let config = RunConfig::load(config).map_err(citycheck_error)?;
     let Some(c) = &config.compute else {
         return Err(citycheck_error(Error::Spec(
@@ -356,12 +406,9 @@ fn run_computed(
     py.detach(move || {
         let catalog = config.load_catalog().map_err(citycheck_error)?;
         let computed = roll_up(&catalog, &tables, &partials, &duplicates, &options).map_err(citycheck_error)?;
-        let citycheck::run::RunOutput { outcome, report, evaluation, diagnosis, catalog, .. } =
-            citycheck::run::run_computed(&config, computed, inputs, out.as_deref()).map_err(citycheck_error)?;
-        let evaluation = evaluation.as_ref().map(PyEvaluation::new).transpose()?;
-        let diagnosis = diagnosis.map(|d| PyDiagnosis::new(d, outcome.warnings.clone())).transpose()?;
-        let issues = report.issues.clone();
-        Ok((PyOutcome::new(outcome, catalog, issues, Some(report))?, evaluation, diagnosis))
+        run_stages(
+            citycheck::run::run_computed(&config, computed, inputs, out.as_deref()).map_err(citycheck_error)?,
+        )
     })
 }
 

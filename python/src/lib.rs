@@ -24,6 +24,7 @@ mod kernels;
 mod panel;
 mod projects;
 mod recheck;
+mod sensitivity;
 mod survey;
 mod trend;
 mod uncertainty;
@@ -52,6 +53,7 @@ fn _citycheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
     survey::register(m)?;
     efficiency::register(m)?;
     uncertainty::register(m)?;
+    sensitivity::register(m)?;
     audit::register(m)?;
     Ok(())
 }

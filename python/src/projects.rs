@@ -24,6 +24,13 @@ pub struct PyProjects {
     tables: Vec<(&'static str, DataFrame)>,
 }
 
+impl PyProjects {
+    /// Converts linked projects (their tables built here).
+    pub(crate) fn new(projects: Projects) -> PyResult<Self> {
+        Ok(PyProjects { tables: projects.tables().map_err(polars_error)?, projects })
+    }
+}
+
 #[pymethods]
 impl PyProjects {
     /// The table `name` (a file stem: projects, project_reserve, project_implementation,
@@ -113,7 +120,7 @@ fn projects(
         let tasks = tasks.as_deref().map(TaskCatalog::resolve).transpose().map_err(citycheck_error)?;
         let options = LinkOptions { as_of, units: units.unwrap_or_default() };
         let linked = link(&table, &ledger, catalog.as_deref(), tasks.as_ref(), &options);
-        Ok(PyProjects { tables: linked.tables().map_err(polars_error)?, projects: linked })
+        PyProjects::new(linked)
     })
 }
 

@@ -21,6 +21,13 @@ pub struct PyRecheck {
     tables: Vec<(&'static str, DataFrame)>,
 }
 
+impl PyRecheck {
+    /// Converts a re-check (its tables built here).
+    pub(crate) fn new(recheck: Recheck) -> PyResult<Self> {
+        Ok(PyRecheck { tables: recheck.tables().map_err(polars_error)?, recheck })
+    }
+}
+
 #[pymethods]
 impl PyRecheck {
     /// The table `name` (a file stem: recheck, recheck_summary, recheck_indicators,
@@ -96,7 +103,7 @@ fn recheck(
         }
         let tasks = tasks.as_deref().map(TaskCatalog::resolve).transpose().map_err(citycheck_error)?;
         let r = recheck_ledgers(&years, &observations, catalog.as_deref(), tasks.as_ref()).map_err(citycheck_error)?;
-        Ok(PyRecheck { tables: r.tables().map_err(polars_error)?, recheck: r })
+        PyRecheck::new(r)
     })
 }
 

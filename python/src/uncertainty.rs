@@ -27,6 +27,17 @@ pub struct PyUncertainty {
     sensitivity: DataFrame,
 }
 
+impl PyUncertainty {
+    /// Converts an uncertainty analysis (its tables built here).
+    pub(crate) fn new(uncertainty: Uncertainty) -> PyResult<Self> {
+        Ok(PyUncertainty {
+            table: uncertainty.to_dataframe().map_err(polars_error)?,
+            sensitivity: uncertainty.sensitivity_dataframe().map_err(polars_error)?,
+            uncertainty,
+        })
+    }
+}
+
 #[pymethods]
 impl PyUncertainty {
     /// The columns of `uncertainty.csv`.
@@ -91,11 +102,7 @@ fn uncertainty(
         let validation = panel.validate(catalog, mode).map_err(citycheck_error)?;
         let checkup = Checkup::new(Arc::clone(catalog), spec).map_err(citycheck_error)?;
         let uncertainty = analyze(&checkup, panel, &validation, &config).map_err(citycheck_error)?;
-        Ok(PyUncertainty {
-            table: uncertainty.to_dataframe().map_err(polars_error)?,
-            sensitivity: uncertainty.sensitivity_dataframe().map_err(polars_error)?,
-            uncertainty,
-        })
+        PyUncertainty::new(uncertainty)
     })
 }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -65,10 +66,16 @@ def test_one_alternative_per_input_reproduces_the_nominal_ranks(catalog: cc.Cata
     joined = index.join(scores, on=["unit", "year"])
     assert joined.height == index.height
     assert (joined["nominal_rank"].cast(pl.Int64) == joined["rank"].cast(pl.Int64)).all()
-    # The rank shift never changes: one row per input, no index to apportion.
+    # Neither the rank shift nor any rank changes: a row per target and input, no index to
+    # apportion. The targets: the rank shift, then each unit-year ranked nominally.
     assert u.sensitivity.columns[:3] == ["target", "input", "s1"]
-    assert u.sensitivity.height == 6
-    assert u.sensitivity["s1"].null_count() == 6 and u.sensitivity["st"].null_count() == 6
+    assert u.sensitivity.filter(pl.col("target") == "mean_abs_rank_shift").height == 6
+    units = index.filter(pl.col("nominal_rank").is_not_null())
+    assert u.sensitivity.height == 6 * (1 + units.height)
+    expected = {f"unit:{unit}:{year}" for unit, year in units.select("unit", "year").rows()}
+    assert set(u.sensitivity["target"].to_list()) == expected | {"mean_abs_rank_shift"}
+    n = u.sensitivity.height
+    assert u.sensitivity["s1"].null_count() == n and u.sensitivity["st"].null_count() == n
 
 
 def test_the_same_seed_gives_the_same_tables(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
@@ -76,7 +83,13 @@ def test_the_same_seed_gives_the_same_tables(catalog: cc.Catalog, liaoning: pl.D
     second = cc.uncertainty(panel(liaoning), catalog, uncertain(5))
     assert_frame_equal(first.table, second.table)
     assert_frame_equal(first.sensitivity, second.sensitivity)
-    assert first.sensitivity["input"].to_list() == ["normalize", "weights_perturb"]
+    shift = first.sensitivity.filter(pl.col("target") == "mean_abs_rank_shift")
+    assert shift["input"].to_list() == ["normalize", "weights_perturb"]
+    # Each unit-year's rank is a target too, explained by the same two inputs.
+    assert first.sensitivity.filter(pl.col("target") == "unit:沈阳市:2012")["input"].to_list() == [
+        "normalize",
+        "weights_perturb",
+    ]
     # Real uncertainty: the quantiles are ordered and within the 14 ranks, and some unit moves.
     ranked = first.table.filter(pl.col("median_rank").is_not_null())
     assert ((ranked["q05_rank"] <= ranked["median_rank"]) & (ranked["median_rank"] <= ranked["q95_rank"])).all()
@@ -104,3 +117,45 @@ def test_bad_configs_raise(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
         cc.uncertainty(panel(liaoning), catalog, {"inputs": [{"stage": "normalize", "alternatives": ["min_maxx"]}]})
     with pytest.raises(cc.SpecError):
         cc.uncertainty(panel(liaoning), catalog, {"draws": 5, "inputs": [{"stage": "exclude", "indicators": ["nope"]}]})
+
+
+def _ishigami(x: np.ndarray) -> np.ndarray:
+    """Ishigami (a = 7, b = 0.1) on inputs uniform on [−π, π], from the uniforms of the design."""
+    z = -np.pi + 2 * np.pi * x
+    return np.sin(z[:, 0]) + 7 * np.sin(z[:, 1]) ** 2 + 0.1 * z[:, 2] ** 4 * np.sin(z[:, 0])
+
+
+def test_sobol_of_a_python_model_with_two_targets() -> None:
+    # y = x1 + 2·x2 on uniforms: Var = 1/12 + 4/12 = 5/12, so S1 = ST = 1/5, 4/5, 0 (additive).
+    def both(x: np.ndarray) -> np.ndarray:
+        return np.column_stack([_ishigami(x), x[:, 0] + 2 * x[:, 1]])
+
+    s = cc.sobol(both, k=3, n=1 << 14, seed=2, bootstrap=100, names=["a", "b", "c"])
+    assert s.columns == ["target", "input", "s1", "s1_ci_low", "s1_ci_high", "st", "st_ci_low", "st_ci_high"]
+    assert s["target"].to_list() == [0, 0, 0, 1, 1, 1]
+    assert s["input"].to_list() == ["a", "b", "c"] * 2
+    linear = s.filter(pl.col("target") == 1)
+    # Jansen's ST has a standard error of about 0.003 (x1) and 0.008 (x2) at N = 2^14.
+    assert linear["st"].to_list() == pytest.approx([0.2, 0.8, 0.0], abs=0.04)
+    assert linear["s1"][2] == 0.0 and linear["st"][2] == 0.0  # x3 never changes y
+    # Each target's indices are those of the model with that output alone, with the same seed.
+    alone = cc.sobol(_ishigami, k=3, n=1 << 14, seed=2, bootstrap=100, names=["a", "b", "c"])
+    assert_frame_equal(alone, s.filter(pl.col("target") == 0))
+    # Ishigami's analytic totals (0.5576, 0.4424, 0.2437): standard errors at N = 2^14 are at
+    # most 0.012 (tests/it/uncertainty.rs), 0.05 is four of them.
+    assert alone["st"].to_list() == pytest.approx([0.5576, 0.4424, 0.2437], abs=0.05)
+
+
+def test_sobol_reports_undefined_targets_and_refuses_bad_outputs() -> None:
+    def partly(x: np.ndarray) -> np.ndarray:
+        return np.column_stack([x[:, 0], np.where(x[:, 0] < 0.5, np.nan, x[:, 1])])
+
+    s = cc.sobol(partly, k=2, n=64, seed=1, bootstrap=20)
+    assert s.filter(pl.col("target") == 0)["st"].null_count() == 0
+    assert s.filter(pl.col("target") == 1)["st"].null_count() == 2  # undefined where x1 < 0.5
+    with pytest.raises(cc.SpecError):
+        cc.sobol(lambda x: x[:3, 0], k=2, n=8)  # not one output per run
+    with pytest.raises(cc.MethodError):
+        cc.sobol(lambda x: np.full(x.shape[0], np.inf), k=2, n=8)
+    with pytest.raises(cc.SpecError):
+        cc.sobol(lambda x: x[:, 0], k=0, n=8)

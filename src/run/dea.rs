@@ -54,7 +54,8 @@ pub struct EfficiencySummary {
 
 /// The tables of a run's `[efficiency]` and what run.json says of them.
 #[derive(Debug, Clone)]
-pub(crate) struct EfficiencyRun {
+#[non_exhaustive]
+pub struct EfficiencyRun {
     /// efficiency.csv.
     pub efficiency: DataFrame,
     /// malmquist.csv, over two or more years without undesirable outputs.

@@ -20,7 +20,7 @@ pub use config::{
     AssessConfig, ComputeConfig, DataConfig, EfficiencyConfig, OutputConfig, ProjectsConfig, RecheckConfig,
     ReconcileConfig, RunConfig, SurveyConfig, EMBEDDED_CONFIG,
 };
-pub use dea::EfficiencySummary;
+pub use dea::{EfficiencyRun, EfficiencySummary};
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -329,6 +329,10 @@ pub struct RunOutput {
     pub audit: Option<Audit>,
     /// The check-up report written (report.html), when the config has `[report]` enabled.
     pub report_html: Option<Written>,
+    /// The survey scored, when the config has `[survey]`.
+    pub survey: Option<SurveyReport>,
+    /// The efficiency tables (efficiency.csv, malmquist.csv), when the config has `[efficiency]`.
+    pub efficiency: Option<EfficiencyRun>,
 }
 
 /// Cells that hold values from more than one source (self-check, third party, survey) are
@@ -866,6 +870,8 @@ fn score_and_write(
             uncertainty,
             audit: audited,
             report_html,
+            survey,
+            efficiency,
         });
     }
     let (written, (evaluated, diagnosed)) = rayon::join(
@@ -932,6 +938,8 @@ fn score_and_write(
         uncertainty,
         audit: audited,
         report_html,
+        survey,
+        efficiency,
     })
 }
 

@@ -88,6 +88,51 @@ fn run_writes_the_output_folder() {
     }
 }
 
+/// A run re-checking three ledger years prints every re-checked year's totals, then the last
+/// year per unit.
+#[test]
+fn run_prints_every_year_of_a_longer_recheck() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("run.toml");
+    std::fs::write(
+        &config,
+        r#"catalog = "ccsy-example"
+[data]
+path = "embedded:cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv"
+unit_column = "city"
+[output]
+dir = "out"
+[diagnose]
+tasks = "renewal-tasks-liaoning"
+[recheck]
+years = [2010, 2011, 2012]
+"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let result = citycheck(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let stdout = text(&result.stdout);
+    let by_year = stdout.find("Re-check by year").unwrap_or_else(|| panic!("no by-year totals:\n{stdout}"));
+    let per_unit = stdout.find("Re-check 2011 → 2012").unwrap_or_else(|| panic!("no per-unit table:\n{stdout}"));
+    assert!(by_year < per_unit, "{stdout}");
+    let block = &stdout[by_year..per_unit];
+    for expected in ["3 ledger years", "2010 → 2011", "2011 → 2012"] {
+        assert!(block.contains(expected), "{expected}: {block}");
+    }
+    // Each year's line is the total of recheck_summary.csv's rows of that year.
+    let summary = std::fs::read_to_string(out.join("recheck_summary.csv")).unwrap();
+    let carried_2011: u32 = summary
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| f[2] == "2011")
+        .map(|f| f[3].parse::<u32>().unwrap())
+        .sum();
+    let line = block.lines().find(|l| l.starts_with("2010 → 2011")).unwrap();
+    assert_eq!(line.split_whitespace().nth(3), Some(carried_2011.to_string().as_str()), "{line}");
+}
+
 /// A ledger with a header and no rows is a year without problems: given with its year
 /// (`--ledger 2012=FILE`), every problem of 2011 is resolved (a value in 2012) or not assessed
 /// (none); without its year it is refused, naming what to do. `projects --year` reads it too.

@@ -823,7 +823,11 @@ fn a_run_config_writes_efficiency_and_malmquist_into_its_folder() {
     config.efficiency =
         Some(efficiency_config(&["gdp", "retail_sales", "industrial_so2"], &["industrial_so2"], Model::SbmVrs));
     let dir = tempfile::tempdir().unwrap();
-    run(&config, Some(dir.path())).unwrap();
+    let output = run(&config, Some(dir.path())).unwrap();
+    // The run returns the tables it wrote (the Python binding converts them from there).
+    let tables = output.efficiency.as_ref().expect("the run has [efficiency]");
+    assert_eq!(tables.efficiency.height(), 60);
+    assert!(tables.malmquist.is_none());
     let table = std::fs::read_to_string(dir.path().join("efficiency.csv")).unwrap();
     let header: Vec<&str> = table.lines().next().unwrap().split(',').collect();
     let rows: Vec<Vec<&str>> = table.lines().skip(1).map(|l| l.split(',').collect()).collect();

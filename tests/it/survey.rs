@@ -781,6 +781,8 @@ fn a_run_scores_the_survey_and_combines_it_with_the_index() {
         citycheck::run::run(&citycheck::run::RunConfig::load(dir.path().join("run.toml")).unwrap(), Some(&out_dir))
             .unwrap();
     assert_eq!(out.report.inputs.len(), 3, "panel, survey definition and responses");
+    // The run returns the survey it scored.
+    assert!(out.survey.as_ref().is_some_and(|s| !s.dimensions.is_empty()));
     // The survey's transport dimension is scored as an indicator of every city.
     let scores = &out.outcome.scores;
     assert!(scores.get("沈阳市", 2025, "transport_satisfaction").is_some_and(|v| !v.is_nan()));

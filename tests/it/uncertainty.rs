@@ -5,7 +5,7 @@
 use std::f64::consts::PI;
 
 use citycheck::io::OutputFormat;
-use citycheck::sensitivity::{sobol, SobolOptions};
+use citycheck::sensitivity::{sobol, sobol_design, sobol_from_outputs, sobol_targets, SobolOptions};
 use citycheck::uncertainty::{analyze, Exclusion, InputSpec, SensitivityConfig, Uncertainty, UncertaintyConfig};
 use citycheck::{Catalog, Checkup, Error, Panel, ReadOptions, Spec, Validation, ValidationMode};
 
@@ -120,6 +120,115 @@ fn sobol_refuses_bad_sizes_and_reports_a_constant_model() {
     assert!(s.first.iter().chain(&s.total).all(|e| e.value.is_nan()));
 }
 
+#[test]
+fn a_vector_model_gets_each_targets_indices_from_one_design() {
+    // Two targets of the same three inputs: Ishigami (as above) and y = x1 + 2·x2 on the
+    // uniforms themselves. For independent x_i ~ U(0, 1), Var(x_i) = 1/12, so
+    // Var(y) = 1/12 + 4 · 1/12 = 5/12; the first-order variances are V_1 = 1/12 and
+    // V_2 = 4/12 and x3 does not enter: S1 = (1/12)/(5/12) = 1/5, (4/12)/(5/12) = 4/5, 0.
+    // y is additive (no interaction), so ST = S1.
+    let linear = |u: &[f64]| u[0] + 2.0 * u[1];
+    let options = SobolOptions { n: 1 << 15, seed: 77, bootstrap: 100, confidence: 0.95 };
+    let s = sobol_targets(3, 2, &options, |u| Ok(vec![ishigami(u), linear(u)])).expect("runs");
+    assert_eq!(s.len(), 2);
+    // Each target's indices are those of a scalar analysis of it with the same options.
+    assert_eq!(s[0], sobol(3, &options, |u| Ok(ishigami(u))).expect("runs"));
+    assert_eq!(s[1], sobol(3, &options, |u| Ok(linear(u))).expect("runs"));
+    // Standard errors at N = 2^15 (200 numpy replications of the same design and estimators):
+    // 0.0085 and 0.0165 for S1 of x1 and x2 (the outputs are not centred: Saltelli's S1 is
+    // noisier than Jansen's ST), 0.0017 and 0.0052 for ST. The tolerances are about four.
+    let analytic = [0.2, 0.8, 0.0];
+    for i in 0..3 {
+        assert!((s[1].first[i].value - analytic[i]).abs() < 0.07, "S1 of x{} = {}", i + 1, s[1].first[i].value);
+        assert!((s[1].total[i].value - analytic[i]).abs() < 0.02, "ST of x{} = {}", i + 1, s[1].total[i].value);
+    }
+    // x3 never changes y: both estimators are exactly 0 (f(AB_3) = f(A) on every row).
+    assert!(s[1].first[2].value.abs() < 1e-12 && s[1].total[2].value.abs() < 1e-12);
+    assert!((s[1].variance - 5.0 / 12.0).abs() < 0.02, "variance {}", s[1].variance);
+    assert_eq!((s[0].undefined, s[1].undefined), (0, 0));
+    // The batch form: the design's points, the model run on all of them, the same indices.
+    let points = sobol_design(3, &options).expect("a design");
+    assert_eq!(points.len(), (1 << 15) * 5 * 3);
+    let outputs: Vec<f64> = points.chunks(3).flat_map(|u| [ishigami(u), linear(u)]).collect();
+    assert_eq!(sobol_from_outputs(3, 2, &options, &outputs).expect("indices"), s);
+    assert!(sobol_from_outputs(3, 2, &options, &outputs[1..]).is_err(), "one output short");
+}
+
+#[test]
+fn a_target_undefined_on_some_run_has_no_indices_and_the_others_keep_theirs() {
+    let options = SobolOptions { n: 64, seed: 1, bootstrap: 20, confidence: 0.9 };
+    // Target 1 is undefined (NaN) when x0 < 0.5.
+    let s = sobol_targets(2, 2, &options, |u| Ok(vec![u[0], if u[0] < 0.5 { f64::NAN } else { u[1] }])).unwrap();
+    assert!(s[0].first[0].value.is_finite() && s[0].undefined == 0);
+    assert!(s[1].undefined > 0 && s[1].variance.is_nan());
+    assert!(s[1].first.iter().chain(&s[1].total).all(|e| e.value.is_nan() && e.ci_low.is_nan()));
+    // An infinite output, or the wrong number of outputs, is an error naming the run.
+    let err = sobol_targets(2, 2, &options, |u| Ok(vec![u[0], f64::INFINITY])).unwrap_err();
+    // (Every row fails at its A run; which row's error comes back is the parallel run's choice.)
+    assert!(err.to_string().contains("inf on row") && err.to_string().contains(" of A"), "{err}");
+    let err = sobol_targets(2, 2, &options, |u| Ok(vec![u[0]])).unwrap_err();
+    assert!(err.to_string().contains("2 targets expected"), "{err}");
+}
+
+#[test]
+fn an_input_that_cannot_move_a_units_rank_has_no_effect_on_it() {
+    // Four cities, two indicators of one group (both "higher is better"), the library's
+    // default spec (min_max to [0, 100], equal weights, arithmetic mean):
+    //            green  garbage   min_max: green  garbage  mean    rank: green  garbage  mean
+    //   U          33      85               85.7      0.0  42.9            3        1    2.0
+    //   B          29      99               57.1    100.0  78.6            2        4    3.0
+    //   C          35      89              100.0     28.6  64.3            4        3    3.5
+    //   D          21      88                0.0     21.4  10.7            1        2    1.5
+    // Index ranks with both indicators: min_max B 1, C 2, U 3, D 4; rank C 1, B 2, U 3, D 4.
+    // With green dropped (garbage alone, either normalisation): B 1, C 2, D 3, U 4.
+    // So U's (and D's) rank depends on the exclusion only — the normalisation cannot move it —
+    // while B's depends on the normalisation when nothing is dropped.
+    let values = [("U", 33.0, 85.0), ("B", 29.0, 99.0), ("C", 35.0, 89.0), ("D", 21.0, 88.0)];
+    let panel = Panel::from_records(values.iter().flat_map(|&(unit, green, garbage)| {
+        [(unit, 2020, "green_coverage_builtup", green), (unit, 2020, "garbage_harmless_rate", garbage)]
+    }));
+    let checkup = Checkup::new(Catalog::builtin("ccsy-example").unwrap(), Spec::default()).unwrap();
+    let validation = panel.validate(checkup.catalog(), ValidationMode::Strict).unwrap();
+    let config = UncertaintyConfig::from_toml(
+        r#"
+        draws = 20
+        seed = 3
+        sensitivity = { rows = 256, bootstrap = 100 }
+        [[inputs]]
+        stage = "normalize"
+        alternatives = ["min_max", "rank"]
+        [[inputs]]
+        stage = "exclude"
+        indicators = ["green_coverage_builtup"]
+        "#,
+    )
+    .unwrap();
+    let result = analyze(&checkup, &panel, &validation, &config).expect("runs");
+    // The nominal ranks are those of the table (min_max, nothing dropped).
+    let nominal = |unit: &str| result.rows.iter().find(|r| r.unit == unit && r.node == "index").unwrap().nominal_rank;
+    assert_eq!([nominal("U"), nominal("B"), nominal("C"), nominal("D")], [Some(3), Some(1), Some(2), Some(4)]);
+    // Targets: the rank shift, then the four cities; two inputs each.
+    assert_eq!(result.sensitivity.len(), 5 * 2);
+    let row = |target: &str, input: &str| {
+        let found = result.sensitivity.iter().find(|s| s.target == target && s.input == input);
+        found.unwrap_or_else(|| panic!("no row for {target}, {input}"))
+    };
+    for unit in ["unit:U:2020", "unit:D:2020"] {
+        // f(AB_normalize) = f(A) on every row: both estimators are exactly 0.
+        let s = row(unit, "normalize");
+        assert!(s.s1.value.abs() < 1e-12 && s.st.value.abs() < 1e-12, "{s:?}");
+        // All of the rank's variance is the exclusion's (analytic ST = 1; Jansen's standard
+        // error at 256 rows is about 0.06).
+        let s = row(unit, "exclude");
+        assert!(s.st.value > 0.7, "{s:?}");
+    }
+    // B: rank 2 only with rank normalisation and nothing dropped (probability 1/4), so
+    // V = 3/16 and the normalisation's total effect is E[Var(rank | exclusion)] / V =
+    // (1/2 · 1/4) / (3/16) = 2/3.
+    let s = row("unit:B:2020", "normalize");
+    assert!((s.st.value - 2.0 / 3.0).abs() < 0.25, "{s:?}");
+}
+
 /// The check-up default spec on the embedded Liaoning example (14 cities, 2008–2012).
 fn liaoning() -> (Checkup, Panel, Validation) {
     let checkup =
@@ -196,8 +305,10 @@ fn one_alternative_per_input_reproduces_the_nominal_ranks_with_zero_width() {
             assert_eq!(row.sd_score, Some(0.0), "{row:?}");
         }
     }
-    // The rank shift never changes: no variance to apportion, so no index (empty cells).
-    assert_eq!(result.sensitivity.len(), 6);
+    // The rank shift never changes, nor any unit's rank: no variance to apportion, so no index
+    // (empty cells).
+    assert_eq!(result.sensitivity.iter().filter(|s| s.target == "mean_abs_rank_shift").count(), 6);
+    assert!(result.sensitivity.len() > 6, "a row per unit-year and input too");
     assert!(result.sensitivity.iter().all(|s| s.s1.value.is_nan() && s.st.value.is_nan()));
 }
 
@@ -215,10 +326,15 @@ fn quantiles_are_ordered_and_within_the_ranks() {
         moved |= q05 < q95;
     }
     assert!(moved, "some rank moves under these choices");
-    // Four inputs, in order, each with indices.
-    let inputs: Vec<&str> = result.sensitivity.iter().map(|s| s.input.as_str()).collect();
+    // Four inputs, in order, each with indices on the rank shift (the first target).
+    let shift: Vec<_> = result.sensitivity.iter().take_while(|s| s.target == "mean_abs_rank_shift").collect();
+    let inputs: Vec<&str> = shift.iter().map(|s| s.input.as_str()).collect();
     assert_eq!(inputs, ["normalize", "weights", "weights_perturb", "exclude"]);
-    assert!(result.sensitivity.iter().all(|s| s.target == "mean_abs_rank_shift" && s.st.value.is_finite()));
+    assert!(shift.iter().all(|s| s.st.value.is_finite()));
+    // Then each unit-year ranked nominally, with the same four inputs.
+    let units = result.sensitivity.iter().filter(|s| s.target.starts_with("unit:")).count();
+    assert_eq!(units + 4, result.sensitivity.len());
+    assert_eq!(units % 4, 0);
 }
 
 /// Debug text compares NaN equal to NaN (a constant target's indices).

@@ -911,7 +911,10 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
     if let Some(u) = &uncertainty {
         eprintln!("uncertainty: {} draws, seed {}", u.draws, u.seed);
         let cell = |x: f64| if x.is_finite() { format!("{x:.3}") } else { "-".to_string() };
-        for s in &u.sensitivity {
+        // The rank shift on the terminal; the per-unit ranks' indices are in sensitivity.csv.
+        let (shift, units): (Vec<_>, Vec<_>) =
+            u.sensitivity.iter().partition(|s| s.target == citycheck::uncertainty::MEAN_ABS_RANK_SHIFT);
+        for s in shift {
             eprintln!(
                 "  {} on {}: S1 {} [{}, {}], ST {} [{}, {}]",
                 s.input,
@@ -923,6 +926,10 @@ fn run_and_report(config: &RunConfig, out: Option<PathBuf>) -> citycheck::Result
                 cell(s.st.ci_low),
                 cell(s.st.ci_high)
             );
+        }
+        if !units.is_empty() {
+            let targets: std::collections::BTreeSet<&str> = units.iter().map(|s| s.target.as_str()).collect();
+            eprintln!("  sensitivity.csv: the same indices on the index rank of {} unit-year(s)", targets.len());
         }
     }
     if let Some(a) = &audited {

@@ -158,39 +158,49 @@ pub fn evaluation(e: &Evaluation) -> String {
     out
 }
 
-/// The re-check (复查) of the last ledger year against the previous one, per unit: the counts,
+/// The re-check (复查): with more than two ledger years, first every re-checked year's totals
+/// over the units; then the last ledger year against the previous one, per unit — the counts,
 /// 整改率 (rectification rate = resolved ÷ carried over) and 销号率 (closure rate = closed ÷
-/// listed) in %, and the total over the units; recheck_summary.csv has every year.
+/// listed) in % — and the total over the units; recheck_summary.csv has every unit and year.
 pub fn recheck(r: &Recheck) -> String {
     let mut out = String::new();
     let (Some(&last), Some(&previous)) = (r.years.last(), r.years.iter().rev().nth(1)) else {
         return out;
     };
-    let rows: Vec<&UnitSummary> = r.summary.iter().filter(|s| s.year == last).collect();
-    let unit_w = rows.iter().map(|s| width(&s.unit)).max().unwrap_or(5).max(5);
-    let _ = writeln!(
-        out,
-        "\nRe-check {previous} → {last} (复查): rectification (整改率) = resolved ÷ carried over, closure (销号率) = \
-         closed ÷ listed"
-    );
-    let _ = writeln!(
-        out,
-        "{}  {:>7}  {:>8}  {:>10}  {:>12}  {:>4}  {:>9}  {:>13}  {:>7}",
-        pad("unit", unit_w),
-        "carried",
-        "resolved",
-        "persisting",
-        "not_assessed",
-        "new",
-        "recurring",
-        "rectification",
-        "closure"
-    );
-    let percent = |x: Option<f64>| x.map_or_else(|| "—".to_string(), |v| format!("{:.1}%", 100.0 * v));
-    let line = |unit: &str, c: &RecheckCounts| {
+    let total_of = |year: i32| {
+        let mut total = RecheckCounts::default();
+        for s in r.summary.iter().filter(|s| s.year == year) {
+            let c = &s.counts;
+            total.carried_over += c.carried_over;
+            total.resolved += c.resolved;
+            total.persisting += c.persisting;
+            total.not_assessed += c.not_assessed;
+            total.new += c.new;
+            total.recurring += c.recurring;
+            total.listed += c.listed;
+            total.closed += c.closed;
+        }
+        total
+    };
+    let header = |first: &str, w: usize| {
         format!(
             "{}  {:>7}  {:>8}  {:>10}  {:>12}  {:>4}  {:>9}  {:>13}  {:>7}",
-            pad(unit, unit_w),
+            pad(first, w),
+            "carried",
+            "resolved",
+            "persisting",
+            "not_assessed",
+            "new",
+            "recurring",
+            "rectification",
+            "closure"
+        )
+    };
+    let percent = |x: Option<f64>| x.map_or_else(|| "—".to_string(), |v| format!("{:.1}%", 100.0 * v));
+    let line = |first: &str, w: usize, c: &RecheckCounts| {
+        format!(
+            "{}  {:>7}  {:>8}  {:>10}  {:>12}  {:>4}  {:>9}  {:>13}  {:>7}",
+            pad(first, w),
             c.carried_over,
             c.resolved,
             c.persisting,
@@ -201,25 +211,33 @@ pub fn recheck(r: &Recheck) -> String {
             percent(c.closure_rate())
         )
     };
-    let mut total = RecheckCounts::default();
-    for s in &rows {
-        let c = &s.counts;
-        total.carried_over += c.carried_over;
-        total.resolved += c.resolved;
-        total.persisting += c.persisting;
-        total.not_assessed += c.not_assessed;
-        total.new += c.new;
-        total.recurring += c.recurring;
-        total.listed += c.listed;
-        total.closed += c.closed;
+    if r.years.len() > 2 {
+        let _ = writeln!(
+            out,
+            "\nRe-check by year (复查), all units ({} ledger years; recheck_summary.csv has every unit and \
+             year)",
+            r.years.len()
+        );
+        let _ = writeln!(out, "{}", header("years", 11));
+        for pair in r.years.windows(2) {
+            let _ = writeln!(out, "{}", line(&format!("{} → {}", pair[0], pair[1]), 11, &total_of(pair[1])));
+        }
     }
+    let rows: Vec<&UnitSummary> = r.summary.iter().filter(|s| s.year == last).collect();
+    let unit_w = rows.iter().map(|s| width(&s.unit)).max().unwrap_or(5).max(5);
+    let _ = writeln!(
+        out,
+        "\nRe-check {previous} → {last} (复查): rectification (整改率) = resolved ÷ carried over, closure (销号率) = \
+         closed ÷ listed"
+    );
+    let _ = writeln!(out, "{}", header("unit", unit_w));
     for s in rows.iter().take(SHOWN_ROWS) {
-        let _ = writeln!(out, "{}", line(s.unit.as_str(), &s.counts));
+        let _ = writeln!(out, "{}", line(s.unit.as_str(), unit_w, &s.counts));
     }
     if rows.len() > SHOWN_ROWS {
         let _ = writeln!(out, "  … and {} more unit(s): recheck_summary.csv has every unit", rows.len() - SHOWN_ROWS);
     }
-    let _ = writeln!(out, "{}", line("all", &total));
+    let _ = writeln!(out, "{}", line("all", unit_w, &total_of(last)));
     out
 }
 
