@@ -199,12 +199,19 @@ pub struct ProjectsConfig {
 #[serde(deny_unknown_fields)]
 pub struct EfficiencyConfig {
     /// The facility class evaluated (water supply, drainage, sanitation, public transport,
-    /// hospitals, schools, …): a label carried into run.json.
+    /// hospitals, schools, …): a label carried into run.json (default: the `facility`'s id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
-    /// The input indicators (capacity, staff, investment, energy).
+    /// A facility class of the catalogue (`[[facilities]]`) whose inputs, outputs and
+    /// undesirable outputs are evaluated, instead of listing them here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facility: Option<String>,
+    /// The input indicators (capacity, staff, investment, energy); empty with `facility`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<String>,
-    /// The output indicators (water delivered, patients served), undesirable ones included.
+    /// The output indicators (water delivered, patients served), undesirable ones included;
+    /// empty with `facility`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<String>,
     /// Outputs that are undesirable, less being better (leakage, emissions): `sbm` and
     /// `sbm_vrs` only.
@@ -228,6 +235,11 @@ pub struct EfficiencyConfig {
     /// The last year of the window (default: the data's last).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<i32>,
+    /// A scored indicator of the catalogue (direction higher, no denominator, no value in the
+    /// data) that each unit-year's efficiency score joins the panel as, before the check-up
+    /// scores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_as: Option<String>,
 }
 
 fn default_dea_model() -> Model {
@@ -243,11 +255,23 @@ impl EfficiencyConfig {
     /// Checks what can be checked without the data.
     ///
     /// # Errors
-    /// [`Error::Spec`] for no input or no output, `year` with `from` or `to`, and a window
-    /// whose `from` is not before its `to`.
+    /// [`Error::Spec`] for a `facility` with inputs, outputs or undesirable outputs of its
+    /// own, no input or no output without a `facility`, `year` with `from` or `to`, and a
+    /// window whose `from` is not before its `to`.
     pub fn check(&self) -> Result<()> {
-        if self.inputs.is_empty() || self.outputs.is_empty() {
-            return Err(Error::Spec("[efficiency] needs at least one input and one output".into()));
+        if let Some(facility) = &self.facility {
+            if !(self.inputs.is_empty() && self.outputs.is_empty() && self.undesirable.is_empty()) {
+                return Err(Error::Spec(format!(
+                    "[efficiency] facility = \"{facility}\" takes its inputs, outputs and undesirable outputs from the \
+                     catalogue's [[facilities]]: leave out inputs, outputs and undesirable, or the facility"
+                )));
+            }
+        } else if self.inputs.is_empty() || self.outputs.is_empty() {
+            return Err(Error::Spec(
+                "[efficiency] needs at least one input and one output, or a facility class of the catalogue \
+                 (facility = \"<id>\")"
+                    .into(),
+            ));
         }
         if self.year.is_some() && (self.from.is_some() || self.to.is_some()) {
             return Err(Error::Spec("[efficiency] takes either `year` or a window (`from`, `to`), not both".into()));

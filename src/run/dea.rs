@@ -5,6 +5,11 @@
 //! The values are the panel's as read (after the reconciliation of sources), not the prepared
 //! data the scores are made of: DEA needs the quantities themselves, not denominated, imputed
 //! or normalised values.
+//!
+//! The variables are listed in the table, or taken from a facility class of the catalogue
+//! (`facility = "<id>"`, `[[facilities]]`). With `join_as`, each unit-year's score joins the
+//! panel as that scored indicator before the check-up prepares it: the efficiency is then
+//! normalised, weighted and aggregated like any other indicator.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +17,7 @@ use polars::prelude::{DataFrame, PolarsError, PolarsResult};
 use serde::Serialize;
 
 use super::EfficiencyConfig;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Direction};
 use crate::efficiency::{
     dea, malmquist_dataframe, malmquist_pairs, malmquist_with, DeaData, DeaOptions, MalmquistOptions, Model,
     Orientation,
@@ -28,6 +33,14 @@ pub struct EfficiencySummary {
     /// The facility class, when the config names one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
+    /// The catalogue's facility class (`[[facilities]]`) whose variables were evaluated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facility: Option<String>,
+    /// The indicator the scores joined the panel as (`join_as`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub joined_as: Option<String>,
+    /// Unit-years whose score joined the panel (0 without `join_as`).
+    pub joined: usize,
     /// The DEA model.
     pub model: Model,
     /// The orientation of the efficiency scores.
@@ -101,19 +114,120 @@ fn append(table: &mut Option<DataFrame>, part: PolarsResult<DataFrame>) -> Resul
     Ok(())
 }
 
-/// Runs `config` on the kept observations of `panel` (indicators matched by their catalogue id,
-/// or by the data's name when the catalogue does not know them).
+/// The config with the variables of its facility class filled in from the catalogue (and the
+/// class's id as the label when none is given); the config itself without a facility.
 ///
 /// # Errors
-/// [`Error::NotInData`] for a variable the data never has, a window year the data lack, and
-/// data that leave no unit with every variable; the errors of [`dea`] and [`malmquist_with`]
-/// (a negative value, a zero under SBM, …, naming the unit and the variable).
+/// [`Error::Spec`] naming the catalogue's classes when it has no class of that id.
+fn with_facility(config: &EfficiencyConfig, catalog: &Catalog) -> Result<EfficiencyConfig> {
+    let Some(id) = &config.facility else { return Ok(config.clone()) };
+    let Some(facility) = catalog.facility(id) else {
+        let known: Vec<&str> = catalog.facilities().iter().map(|f| f.id.as_str()).collect();
+        let classes = if known.is_empty() {
+            "it declares no [[facilities]]".to_string()
+        } else {
+            format!("its classes: {}", known.join(", "))
+        };
+        return Err(Error::Spec(format!(
+            "[efficiency] facility = \"{id}\": catalogue '{}' has no such facility class ({classes})",
+            catalog.id()
+        )));
+    };
+    Ok(EfficiencyConfig {
+        class: config.class.clone().or_else(|| Some(facility.id.clone())),
+        inputs: facility.inputs.clone(),
+        outputs: facility.outputs.clone(),
+        undesirable: facility.undesirable.clone(),
+        ..config.clone()
+    })
+}
+
+/// The catalogue position of the indicator the scores join the panel as, checked: a scored
+/// indicator (one with a group) of direction higher, not divided by a denominator, and without
+/// a value in the data (the score would be a second value of the same cells).
+///
+/// # Errors
+/// [`Error::Spec`] naming `join_as` and what is wrong.
+fn join_target(validation: &Validation, catalog: &Catalog, join_as: &str) -> Result<usize> {
+    let fail = |why: String| Error::Spec(format!("[efficiency] join_as = \"{join_as}\": {why}"));
+    let Some(position) = catalog.position(join_as) else {
+        let hint = catalog.suggest(join_as).map(|s| format!("; did you mean '{s}'?")).unwrap_or_default();
+        return Err(fail(format!("not an indicator of catalogue '{}'{hint}", catalog.id())));
+    };
+    let indicator = &catalog.indicators()[position];
+    let id = &indicator.id;
+    if !indicator.is_scored() {
+        return Err(fail(format!("'{id}' is a context variable (no group); the score joins a scored indicator")));
+    }
+    if !matches!(indicator.direction, Some(Direction::Higher)) {
+        return Err(fail(format!("'{id}' must have direction higher: an efficiency score is better when higher")));
+    }
+    if let Some(denominator) = &indicator.denominator {
+        return Err(fail(format!("'{id}' is divided by '{denominator}'; an efficiency score joins as it is")));
+    }
+    if validation.resolved.contains(&Some(position)) {
+        return Err(fail(format!(
+            "the data already have values of '{id}'; the efficiency score would be a second value of the same cells"
+        )));
+    }
+    Ok(position)
+}
+
+/// Appends the scores `(unit, year, score)` to `panel` as the indicator at `position`, and to
+/// `validation` as kept observations of it; returns how many joined.
+///
+/// # Errors
+/// [`Error::Data`] naming the unit, the year and the indicator for a score outside the
+/// indicator's valid range (a super-efficiency score above 1 under a range that ends at 1).
+fn join(
+    panel: &mut Panel,
+    validation: &mut Validation,
+    catalog: &Catalog,
+    position: usize,
+    scores: &[(String, i32, f64)],
+) -> Result<usize> {
+    let indicator = &catalog.indicators()[position];
+    if let Some([lo, hi]) = indicator.valid_range {
+        if let Some((unit, year, v)) = scores.iter().find(|(_, _, v)| *v < lo || *v > hi) {
+            let at = Location {
+                unit: Some(unit.clone()),
+                year: Some(*year),
+                indicator: Some(indicator.id.clone()),
+                ..Location::default()
+            };
+            return Err(Error::data(
+                at,
+                format!("[efficiency] score {v} is outside the valid range [{lo}, {hi}] of '{}'", indicator.id),
+            ));
+        }
+    }
+    let names = panel.indicator_names().len();
+    panel.append_derived(scores.iter().map(|(u, y, v)| (u.as_str(), *y, indicator.id.as_str(), *v)), "[efficiency]");
+    validation.resolved.extend(panel.indicator_names()[names..].iter().map(|n| catalog.position(n)));
+    validation.keep.resize(panel.len(), true);
+    Ok(scores.len())
+}
+
+/// Runs `config` on the kept observations of `panel` (indicators matched by their catalogue id,
+/// or by the data's name when the catalogue does not know them); with `join_as`, appends the
+/// scores to `panel` and `validation` as that indicator.
+///
+/// # Errors
+/// [`Error::Spec`] for a facility class the catalogue does not have and a `join_as` that is not
+/// a scored indicator of direction higher without a denominator and without values in the
+/// data; [`Error::NotInData`] for a variable the data never has, a window year the data lack,
+/// and data that leave no unit with every variable; the errors of [`dea`] and
+/// [`malmquist_with`] (a negative value, a zero under SBM, …, naming the unit and the
+/// variable); [`Error::Data`] for a joined score outside the indicator's valid range.
 pub(crate) fn run_efficiency(
-    panel: &Panel,
-    validation: &Validation,
+    panel: &mut Panel,
+    validation: &mut Validation,
     catalog: &Catalog,
     config: &EfficiencyConfig,
 ) -> Result<EfficiencyRun> {
+    let resolved = with_facility(config, catalog)?;
+    let config = &resolved;
+    let target = config.join_as.as_deref().map(|j| join_target(validation, catalog, j)).transpose()?;
     let variables: Vec<&String> = config.inputs.iter().chain(&config.outputs).collect();
     let m = config.inputs.len();
     // Each panel indicator's position among the variables, by catalogue id or data name.
@@ -186,9 +300,22 @@ pub(crate) fn run_efficiency(
         ..DeaOptions::default()
     };
     let mut efficiency = None;
+    let mut scores: Vec<(String, i32, f64)> = Vec::new();
     for (year, units) in &years {
         let result = dea(&units.data(config, &config.undesirable), &options)?;
         notes.extend(result.warnings.iter().map(|w| format!("{year}: {w}")));
+        if let Some(position) = target {
+            for (unit, r) in result.units.iter().zip(&result.results) {
+                match r.score {
+                    Some(score) => scores.push((unit.clone(), *year, score)),
+                    None => notes.push(format!(
+                        "{year}: unit '{unit}' has no efficiency score ({}): '{}' is missing there",
+                        r.status.as_str(),
+                        catalog.indicators()[position].id
+                    )),
+                }
+            }
+        }
         append(&mut efficiency, result.to_dataframe(Some(*year)))?;
     }
     let efficiency = efficiency.expect("at least one year");
@@ -210,8 +337,15 @@ pub(crate) fn run_efficiency(
             append(&mut malmquist, malmquist_dataframe(y0, y1, &units))?;
         }
     }
+    let joined = match target {
+        Some(position) => join(panel, validation, catalog, position, &scores)?,
+        None => 0,
+    };
     let summary = EfficiencySummary {
         class: config.class.clone(),
+        facility: config.facility.clone(),
+        joined_as: target.map(|p| catalog.indicators()[p].id.clone()),
+        joined,
         model: config.model,
         orientation,
         super_efficiency: config.super_efficiency,

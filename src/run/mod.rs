@@ -556,9 +556,13 @@ fn score_and_write(
     };
     let mut validation = panel.validate(&catalog, validation_mode)?;
     let reconciliation = reconcile_sources(&mut panel, &catalog, &mut validation, &config.reconcile)?;
-    // Efficiency reads the values as read (reconciled), not the prepared ones.
-    let efficiency =
-        config.efficiency.as_ref().map(|e| dea::run_efficiency(&panel, &validation, &catalog, e)).transpose()?;
+    // Efficiency reads the values as read (reconciled), not the prepared ones; a score it joins
+    // as an indicator (`join_as`) is in the panel before the check-up prepares it.
+    let efficiency = config
+        .efficiency
+        .as_ref()
+        .map(|e| dea::run_efficiency(&mut panel, &mut validation, &catalog, e))
+        .transpose()?;
     let (spec, fitted) = match &config.fitted {
         None => (config.spec.clone(), None),
         Some(path) => {

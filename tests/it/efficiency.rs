@@ -800,6 +800,7 @@ fn efficiency_config(outputs: &[&str], undesirable: &[&str], model: Model) -> ci
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
     citycheck::run::EfficiencyConfig {
         class: Some("city services".into()),
+        facility: None,
         inputs: strings(&["population", "hospital_beds"]),
         outputs: strings(outputs),
         undesirable: strings(undesirable),
@@ -809,6 +810,7 @@ fn efficiency_config(outputs: &[&str], undesirable: &[&str], model: Model) -> ci
         year: None,
         from: None,
         to: None,
+        join_as: None,
     }
 }
 
