@@ -11,7 +11,7 @@
 //! panel as that scored indicator before the check-up prepares it: the efficiency is then
 //! normalised, weighted and aggregated like any other indicator.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use polars::prelude::{DataFrame, PolarsError, PolarsResult};
 use serde::Serialize;
@@ -24,7 +24,7 @@ use crate::efficiency::{
 };
 use crate::error::{Error, Location, Result};
 use crate::kernels::{from_rows, Array2};
-use crate::panel::{Panel, Validation};
+use crate::panel::{Panel, Validation, ValidationMode};
 
 /// The efficiency part of run.json.
 #[derive(Debug, Clone, Serialize)]
@@ -66,7 +66,8 @@ pub struct EfficiencySummary {
 
 /// The tables of a run's `[efficiency]` and what run.json says of them.
 #[derive(Debug, Clone)]
-pub(crate) struct EfficiencyRun {
+#[non_exhaustive]
+pub struct EfficiencyRun {
     /// efficiency.csv.
     pub efficiency: DataFrame,
     /// malmquist.csv, over two or more years without undesirable outputs.
@@ -112,6 +113,81 @@ fn append(table: &mut Option<DataFrame>, part: PolarsResult<DataFrame>) -> Resul
         *table = Some(part);
     }
     Ok(())
+}
+
+/// A catalogue without indicators, for a panel evaluated without one: every variable is
+/// matched by the data's name.
+const NO_CATALOG: &str = "[catalog]\nid = \"none\"\nname = \"none\"\nversion = \"0\"\n";
+
+/// The `[efficiency]` analysis of a panel outside a run: the panel validated against `catalog`
+/// in `mode` (its variables matched by catalogue id, alias or the data's name, a facility class
+/// read from it), or without a catalogue every observation read as it is (variables by the
+/// data's name). The tables and summary of a run's `[efficiency]`; nothing is joined.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::run::{efficiency_of_panel, EfficiencyConfig};
+/// use citycheck::{Panel, ReadOptions, ValidationMode};
+/// let name = "cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv";
+/// let panel = Panel::embedded(name, &ReadOptions::default().unit_column("city"))?;
+/// let config: EfficiencyConfig = toml::from_str(
+///     r#"inputs = ["population", "hospital_beds"]
+///        outputs = ["gdp", "retail_sales"]
+///        year = 2012"#,
+/// ).unwrap();
+/// let catalog = citycheck::Catalog::builtin("ccsy-example")?;
+/// let run = efficiency_of_panel(&panel, Some(&catalog), &config, ValidationMode::Strict)?;
+/// assert_eq!(run.summary.years, [2012]);
+/// assert!(run.efficiency.height() > 0 && run.malmquist.is_none());
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// [`Error::Spec`] for a config that [`EfficiencyConfig::check`] refuses, a `join_as` (only a
+/// run has a check-up to join), and a facility class without a catalogue; the errors of
+/// [`Panel::validate`] in strict mode; without a catalogue, [`Error::Data`] for a second value
+/// of a unit, year and indicator; then as a run's `[efficiency]`.
+pub fn efficiency_of_panel(
+    panel: &Panel,
+    catalog: Option<&Catalog>,
+    config: &EfficiencyConfig,
+    mode: ValidationMode,
+) -> Result<EfficiencyRun> {
+    config.check()?;
+    if let Some(join_as) = &config.join_as {
+        return Err(Error::Spec(format!(
+            "join_as = \"{join_as}\": an efficiency score joins the check-up of a run; outside a run it is only \
+             evaluated"
+        )));
+    }
+    let mut panel = panel.clone();
+    if let Some(catalog) = catalog {
+        let mut validation = panel.validate(catalog, mode)?;
+        return run_efficiency(&mut panel, &mut validation, catalog, config);
+    }
+    if let Some(facility) = &config.facility {
+        return Err(Error::Spec(format!("facility = \"{facility}\" is a class of a catalogue: give the catalogue")));
+    }
+    let mut cells = HashSet::new();
+    for k in 0..panel.len() {
+        let (unit, year, indicator, _, _) = panel.observation(k);
+        if !cells.insert((unit, year, indicator)) {
+            return Err(Error::data(
+                panel.location(k),
+                "a second value of this unit, year and indicator: validate the panel against a catalogue to \
+                 reconcile or report its duplicates",
+            ));
+        }
+    }
+    let none = Catalog::from_toml(NO_CATALOG, "no catalogue")?;
+    let mut validation = Validation {
+        issues: Vec::new(),
+        resolved: vec![None; panel.indicator_names().len()],
+        keep: vec![true; panel.len()],
+        catalog_sha256: none.sha256().to_string(),
+    };
+    run_efficiency(&mut panel, &mut validation, &none, config)
 }
 
 /// The config with the variables of its facility class filled in from the catalogue (and the

@@ -20,7 +20,7 @@ pub use config::{
     AssessConfig, ComputeConfig, DataConfig, EfficiencyConfig, OutputConfig, ProjectsConfig, RecheckConfig,
     ReconcileConfig, RunConfig, SurveyConfig, EMBEDDED_CONFIG,
 };
-pub use dea::EfficiencySummary;
+pub use dea::{efficiency_of_panel, EfficiencyRun, EfficiencySummary};
 
 use std::collections::BTreeMap;
 use std::fs;
