@@ -255,6 +255,7 @@ def test_dea_on_numpy_matrices_equals_the_frame_route() -> None:
 # Panels: the [efficiency] analysis of a run, from Python. The facility classes are those of the
 # test catalogue tests/fixtures/facilities.toml ([[facilities]]).
 
+
 def _facilities() -> cc.Catalog:
     return cc.Catalog.load(ROOT / "tests" / "fixtures" / "facilities.toml")
 
@@ -313,7 +314,7 @@ def test_bad_panel_requests_raise() -> None:
         cc.efficiency(panel, ["sanitation_vehicles"], facility="sanitation", catalog=_facilities())
     with pytest.raises(cc.SpecError, match="name the inputs and outputs"):
         cc.efficiency(panel, ["sanitation_vehicles"])
-    with pytest.raises(cc.SpecError, match="apply to a cc.Panel"):
+    with pytest.raises(cc.SpecError, match=r"apply to a cc\.Panel"):
         cc.efficiency(wide, ["sanitation_vehicles"], ["waste_collected"], unit="city", facility="sanitation")
     with pytest.raises(cc.SpecError, match="leave out y"):
         cc.dea.dea(panel, np.ones((4, 1)))
