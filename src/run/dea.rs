@@ -278,7 +278,10 @@ fn join(
         }
     }
     let names = panel.indicator_names().len();
-    panel.append_derived(scores.iter().map(|(u, y, v)| (u.as_str(), *y, indicator.id.as_str(), *v)), "[efficiency]");
+    panel.append_derived(
+        scores.iter().map(|(u, y, v)| (u.as_str(), *y, indicator.id.as_str(), *v)),
+        "[efficiency]",
+    );
     validation.resolved.extend(panel.indicator_names()[names..].iter().map(|n| catalog.position(n)));
     validation.keep.resize(panel.len(), true);
     Ok(scores.len())
@@ -303,7 +306,10 @@ pub(crate) fn run_efficiency(
 ) -> Result<EfficiencyRun> {
     let resolved = with_facility(config, catalog)?;
     let config = &resolved;
-    let target = config.join_as.as_deref().map(|j| join_target(validation, catalog, j)).transpose()?;
+    let target = match config.join_as.as_deref() {
+        Some(join_as) => Some(join_target(validation, catalog, join_as)?),
+        None => None,
+    };
     let variables: Vec<&String> = config.inputs.iter().chain(&config.outputs).collect();
     let m = config.inputs.len();
     // Each panel indicator's position among the variables, by catalogue id or data name.
