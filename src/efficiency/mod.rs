@@ -8,6 +8,9 @@
 //! - `sbm.rs`: the slacks-based measure (Tone 2001) by the Charnes–Cooper transformation,
 //!   under constant or variable returns, with undesirable outputs (leakage, emissions) after
 //!   Tone (2003): a bad output's slack is a reduction, counted in the denominator of ρ;
+//! - `super_sbm.rs`: SBM super-efficiency (Tone 2002) of the units SBM finds efficient: the
+//!   unit is left out and compared with the nearest point of the others' technology that is no
+//!   better than itself; δ ≥ 1, with Tone's super-slacks;
 //! - `malmquist.rs`: the Malmquist index between two years, input- or output-oriented, and its
 //!   decomposition (efficiency change × technical change; with CCR the efficiency change split
 //!   into pure technical efficiency change × scale efficiency change by BCC distances);
@@ -24,6 +27,7 @@ mod malmquist;
 mod output;
 mod radial;
 mod sbm;
+mod super_sbm;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -204,8 +208,9 @@ pub struct DeaOptions {
     pub model: Model,
     /// Input or output for CCR and BCC; SBM takes all three (non-oriented is Tone's model).
     pub orientation: Orientation,
-    /// Andersen–Petersen super-efficiency (CCR and BCC): each unit is left out of its own
-    /// reference set.
+    /// Super-efficiency: each unit is left out of its own reference set — Andersen–Petersen
+    /// for CCR and BCC (every unit), Tone's (2002) slacks-based super-efficiency for SBM (the
+    /// units SBM finds efficient; the others keep their SBM score).
     pub super_efficiency: bool,
     /// λ and slacks at or below it count as 0 (peers are the units with λ above it); a score
     /// within it of 1 counts as 1 (returns to scale). Default 1e-6.
@@ -422,11 +427,14 @@ fn undesirable_mask(data: &DeaData<'_>) -> Result<Vec<bool>> {
 /// efficiency CCR ÷ BCC and the returns to scale (constant when the scale efficiency is 1
 /// within the tolerance, else increasing when the CCR Σλ < 1 and decreasing when > 1).
 /// SBM: Tone's ρ (non-oriented, or the input- or output-oriented variant), under constant
-/// (`sbm`) or variable (`sbm_vrs`) returns, with the data's undesirable outputs.
+/// (`sbm`) or variable (`sbm_vrs`) returns, with the data's undesirable outputs; with
+/// super-efficiency, the units SBM finds efficient (score 1, no slack) are scored by Tone's
+/// (2002) SBM super-efficiency δ ≥ 1 instead, their slacks Tone's super-slacks (x̄ − x_o for an
+/// input, y_o − ȳ for an output) and their targets the point (x̄, ȳ) of the others' technology.
 ///
 /// # Errors
 /// As [`validate`]; [`Error::Spec`] for a tolerance outside (0, 0.01], CCR or BCC without an
-/// orientation, and SBM with super-efficiency (not implemented).
+/// orientation, and SBM super-efficiency with undesirable outputs (not implemented).
 pub fn dea(data: &DeaData<'_>, options: &DeaOptions) -> Result<Efficiency> {
     let tolerance_ok = options.tolerance > 0.0 && options.tolerance <= 0.01;
     if !tolerance_ok {
@@ -436,13 +444,23 @@ pub fn dea(data: &DeaData<'_>, options: &DeaOptions) -> Result<Efficiency> {
     let n = data.units.len();
     let returns = options.model.returns();
     let results: Vec<UnitEfficiency> = if options.model.is_sbm() {
-        if options.super_efficiency {
-            return Err(Error::Spec("super-efficiency is implemented for ccr and bcc, not sbm".into()));
-        }
         let bad = undesirable_mask(data)?;
+        if options.super_efficiency && bad.iter().any(|b| *b) {
+            return Err(Error::Spec(
+                "SBM super-efficiency with undesirable outputs is not implemented: leave out super or undesirable"
+                    .into(),
+            ));
+        }
         (0..n)
             .into_par_iter()
-            .map(|k| sbm::solve(data.x, data.y, &bad, k, returns, options.orientation, options.tolerance))
+            .map(|k| {
+                let plain = sbm::solve(data.x, data.y, &bad, k, returns, options.orientation, options.tolerance);
+                if options.super_efficiency && plain.efficient == Some(true) {
+                    super_sbm::solve(data.x, data.y, k, returns, options.orientation, options.tolerance)
+                } else {
+                    plain
+                }
+            })
             .collect()
     } else {
         if options.orientation == Orientation::NonOriented {

@@ -500,9 +500,10 @@ fn bad_input_is_refused_with_the_unit_and_variable() {
     let mut d = stores();
     d.units[5] = "A".into();
     assert!(matches!(dea(&d.data(), &DeaOptions::default()), Err(Error::Method { .. })));
-    // CCR without an orientation; SBM with super-efficiency.
+    // CCR without an orientation; SBM super-efficiency with an undesirable output.
     assert!(dea(&stores().data(), &options(Model::Ccr, Orientation::NonOriented, false)).is_err());
-    assert!(dea(&stores().data(), &options(Model::Sbm, Orientation::NonOriented, true)).is_err());
+    let bad = tone_2003();
+    assert!(matches!(dea(&bad.data(), &options(Model::Sbm, Orientation::NonOriented, true)), Err(Error::Spec(_))));
     // Six units for two inputs and one output: fewer than 3(m + s) = 9, warned.
     let r = dea(&stores().data(), &DeaOptions::default()).unwrap();
     assert!(r.warnings.iter().any(|w| w.contains("discriminates")), "{:?}", r.warnings);
@@ -1079,4 +1080,57 @@ fn a_bad_facility_or_join_is_refused() {
     assert!(m.contains("leave out inputs"), "{m}");
     let m = spec("join_as = \"sanitation_efficiency\"");
     assert!(m.contains("or a facility class"), "{m}");
+}
+
+/// Tone (2002)'s SBM super-efficiency on Cooper, Seiford & Tone's Example 3.2 (six stores, the
+/// output 1 everywhere), worked out by hand. SBM finds C, D and E efficient; F (10, 1) has the
+/// slack s⁻_1 = 2 against C (8, 1): input-oriented ρ = 1 − (1/2)(2/10) = 0.9, and keeps it.
+/// Input orientation (ȳ = 1, so the others' weights add up to at least 1), δ = (1/2)(x̄_1/x_1o +
+/// x̄_2/x_2o) with x̄ ≥ x_o and x̄ ≥ Σ λ_j x_j:
+/// - D (4, 2): A (4, 3) gives x̄ = (4, 3), δ = (1 + 3/2)/2 = 1.25; so does every mix of C (8, 1)
+///   and E (2, 4) with weight on C between 1/3 and 2/3 (x̄ = (2 + 6λ, 4 − 3λ), 1/2 + 3λ/2 + 2 −
+///   3λ/2 = 5/2), and nothing is lower (outside that range one coordinate is held at x_o while
+///   the other grows): δ_D = 1.25;
+/// - E (2, 4): every other store has x_1 ≥ 4, so x̄ ≥ (4, 4) and δ_E = (4/2 + 4/4)/2 = 1.5,
+///   reached by A or D;
+/// - C (8, 1): F gives x̄ = (10, 1), δ = (10/8 + 1)/2 = 1.125; mixes of D (4, 2) and F reach
+///   (4 + 6λ, 2 − λ) ≥ (8, 1) at best at λ = 1 (F), as do A–F and E–F: δ_C = 1.125.
+/// Output orientation (x̄ = x_o, δ = 1/ȳ with ȳ = Σλ at most 1 and Σ λ_j x_j ≤ x_o): D reaches
+/// Σλ = 0.8 (C 0.4 and E 0.4: 8·0.4 + 2·0.4 = 4, 0.4 + 4·0.4 = 2), δ_D = 1.25; E only 0.5 (every
+/// other store has x_1 ≥ 4 against E's 2), δ_E = 2; C 7/8 (D 1/8 and F 3/4: 4/8 + 7.5 = 8,
+/// 2/8 + 3/4 = 1), δ_C = 8/7. The non-oriented δ lies between 1 and the input-oriented one
+/// (ȳ = y_o is one of its choices).
+#[test]
+fn sbm_super_efficiency_of_example_3_2_by_hand() {
+    let d = stores();
+    let plain = dea(&d.data(), &options(Model::Sbm, Orientation::Input, false)).unwrap();
+    let input = dea(&d.data(), &options(Model::Sbm, Orientation::Input, true)).unwrap();
+    let (c, dd, e, f) = (2, 3, 4, 5);
+    for (k, expected) in [(c, 1.125), (dd, 1.25), (e, 1.5), (f, 0.9)] {
+        assert_close(input.results[k].score.unwrap(), expected, LP, &format!("input δ of {}", d.units[k]));
+    }
+    // The inefficient stores keep their SBM score; the efficient ones are above 1.
+    for k in [0, 1, f] {
+        assert_eq!(input.results[k].score, plain.results[k].score, "{}", d.units[k]);
+        assert!(input.results[k].score.unwrap() < 1.0);
+    }
+    // D's point: x̄ ≥ D's inputs, its super-slacks x̄ − x_o ≥ 0, peers without D.
+    let d_row = &input.results[dd];
+    assert!(d_row.lambdas.iter().all(|(j, _)| *j != dd), "{:?}", d_row.lambdas);
+    for i in 0..2 {
+        assert!(d_row.input_targets[i] >= d.x[[dd, i]] - LP);
+        assert_close(d_row.input_slacks[i], d_row.input_targets[i] - d.x[[dd, i]], LP, "super-slack");
+    }
+    let mean_ratio = (d_row.input_targets[0] / 4.0 + d_row.input_targets[1] / 2.0) / 2.0;
+    assert_close(mean_ratio, 1.25, LP, "δ_D from its targets");
+
+    let output = dea(&d.data(), &options(Model::Sbm, Orientation::Output, true)).unwrap();
+    for (k, expected) in [(c, 8.0 / 7.0), (dd, 1.25), (e, 2.0)] {
+        assert_close(output.results[k].score.unwrap(), expected, LP, &format!("output δ of {}", d.units[k]));
+    }
+    let free = dea(&d.data(), &options(Model::Sbm, Orientation::NonOriented, true)).unwrap();
+    for k in [c, dd, e] {
+        let delta = free.results[k].score.unwrap();
+        assert!(delta >= 1.0 - LP && delta <= input.results[k].score.unwrap() + LP, "{}: {delta}", d.units[k]);
+    }
 }
