@@ -255,9 +255,11 @@ pub struct UnitEfficiency {
     pub efficient: Option<bool>,
     /// The reference set: (unit index, λ) for λ above the tolerance, by unit index.
     pub lambdas: Vec<(usize, f64)>,
-    /// Input slacks s⁻ (one per input; empty without a solution).
+    /// Input slacks s⁻ (one per input; empty without a solution); for a unit scored by SBM
+    /// super-efficiency, Tone's super-slacks x̄ − x_o (how far each input could rise).
     pub input_slacks: Vec<f64>,
-    /// Output slacks s⁺ (one per output; empty without a solution).
+    /// Output slacks s⁺ (one per output; empty without a solution); for a unit scored by SBM
+    /// super-efficiency, Tone's super-slacks y_o − ȳ (how far each output could fall).
     pub output_slacks: Vec<f64>,
     /// Input targets (projection on the frontier): θx − s⁻ (input), x − s⁻ (output, SBM).
     pub input_targets: Vec<f64>,

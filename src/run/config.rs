@@ -223,7 +223,8 @@ pub struct EfficiencyConfig {
     /// `input` or `output` (default input), or `non_oriented` (SBM's default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orientation: Option<Orientation>,
-    /// Andersen–Petersen super-efficiency (`super = true`; ccr and bcc).
+    /// Super-efficiency (`super = true`): Andersen–Petersen for ccr and bcc, Tone's (2002)
+    /// slacks-based super-efficiency of the SBM-efficient units for sbm and sbm_vrs.
     #[serde(default, rename = "super")]
     pub super_efficiency: bool,
     /// Only this year (no Malmquist index then).
