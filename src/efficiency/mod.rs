@@ -430,7 +430,8 @@ fn undesirable_mask(data: &DeaData<'_>) -> Result<Vec<bool>> {
 /// within the tolerance, else increasing when the CCR Σλ < 1 and decreasing when > 1).
 /// SBM: Tone's ρ (non-oriented, or the input- or output-oriented variant), under constant
 /// (`sbm`) or variable (`sbm_vrs`) returns, with the data's undesirable outputs; with
-/// super-efficiency, the units SBM finds efficient (score 1, no slack) are scored by Tone's
+/// super-efficiency, the units SBM finds efficient (no slack in any input or output: the
+/// non-oriented score is 1, whatever the orientation asked) are scored by Tone's
 /// (2002) SBM super-efficiency δ ≥ 1 instead, their slacks Tone's super-slacks (x̄ − x_o for an
 /// input, y_o − ȳ for an output) and their targets the point (x̄, ȳ) of the others' technology.
 ///
@@ -457,7 +458,19 @@ pub fn dea(data: &DeaData<'_>, options: &DeaOptions) -> Result<Efficiency> {
             .into_par_iter()
             .map(|k| {
                 let plain = sbm::solve(data.x, data.y, &bad, k, returns, options.orientation, options.tolerance);
-                if options.super_efficiency && plain.efficient == Some(true) {
+                if !options.super_efficiency {
+                    return plain;
+                }
+                // Efficient: no slack in any input or output, whatever the orientation (an
+                // oriented score of 1 may hide a slack on the other side).
+                let efficient = if options.orientation == Orientation::NonOriented {
+                    plain.efficient == Some(true)
+                } else {
+                    let free =
+                        sbm::solve(data.x, data.y, &bad, k, returns, Orientation::NonOriented, options.tolerance);
+                    free.efficient == Some(true)
+                };
+                if efficient {
                     super_sbm::solve(data.x, data.y, k, returns, options.orientation, options.tolerance)
                 } else {
                     plain
