@@ -1117,9 +1117,9 @@ fn sbm_super_efficiency_of_example_3_2_by_hand() {
     // D's point: x̄ ≥ D's inputs, its super-slacks x̄ − x_o ≥ 0, peers without D.
     let d_row = &input.results[dd];
     assert!(d_row.lambdas.iter().all(|(j, _)| *j != dd), "{:?}", d_row.lambdas);
-    for i in 0..2 {
-        assert!(d_row.input_targets[i] >= d.x[[dd, i]] - LP);
-        assert_close(d_row.input_slacks[i], d_row.input_targets[i] - d.x[[dd, i]], LP, "super-slack");
+    for (i, (target, slack)) in d_row.input_targets.iter().zip(&d_row.input_slacks).enumerate() {
+        assert!(*target >= d.x[[dd, i]] - LP, "{target}");
+        assert_close(*slack, target - d.x[[dd, i]], LP, "super-slack");
     }
     let mean_ratio = (d_row.input_targets[0] / 4.0 + d_row.input_targets[1] / 2.0) / 2.0;
     assert_close(mean_ratio, 1.25, LP, "δ_D from its targets");
