@@ -166,8 +166,10 @@ pub struct ProjectsConfig {
 /// The `[efficiency]` table: data envelopment analysis (效能评价) of one facility class over
 /// the panel's values, with the options of `citycheck efficiency` — efficiency.csv (a row per
 /// unit and year) and, over two or more years, malmquist.csv (consecutive years, then the
-/// window). The variables are indicators of the catalogue (or of the data): a unit-year
-/// without a value for one of them is left out of that year's analysis, and run.json says so.
+/// window). The variables are indicators of the catalogue (or of the data), listed or taken
+/// from a facility class of the catalogue (`facility`): a unit-year without a value for one of
+/// them is left out of that year's analysis, and run.json says so. With `join_as` the scores
+/// join the check-up as a scored indicator.
 ///
 /// ```
 /// # fn main() -> citycheck::Result<()> {
