@@ -18,7 +18,8 @@ use std::path::Path;
 pub use crate::direction::{Criterion, Direction, Standard};
 pub use provenance::{Status, StatusCounts};
 pub use schema::{
-    CatalogMeta, Facility, Group, Indicator, IndicatorType, Judgement, LevelSpec, NotApplicable, Parameter, SubItem, Warning,
+    CatalogMeta, Facility, Group, Indicator, IndicatorType, Judgement, LevelSpec, NotApplicable, Parameter, SubItem,
+    Warning,
 };
 pub use tree::{Node, NodeKind, Tree, ROOT_ID};
 
