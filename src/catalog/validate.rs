@@ -288,7 +288,9 @@ fn check_facilities(
                 if !indicator_ids.contains(name.as_str()) {
                     return Err(fail(
                         entry,
-                        format!("facility '{id}': {side} names '{name}', which is not an indicator id of this catalogue"),
+                        format!(
+                            "facility '{id}': {side} names '{name}', which is not an indicator id of this catalogue"
+                        ),
                     ));
                 }
                 if let Some(other) = sides.insert(name.as_str(), side) {

@@ -278,10 +278,7 @@ fn join(
         }
     }
     let names = panel.indicator_names().len();
-    panel.append_derived(
-        scores.iter().map(|(u, y, v)| (u.as_str(), *y, indicator.id.as_str(), *v)),
-        "[efficiency]",
-    );
+    panel.append_derived(scores.iter().map(|(u, y, v)| (u.as_str(), *y, indicator.id.as_str(), *v)), "[efficiency]");
     validation.resolved.extend(panel.indicator_names()[names..].iter().map(|n| catalog.position(n)));
     validation.keep.resize(panel.len(), true);
     Ok(scores.len())
