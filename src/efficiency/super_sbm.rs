@@ -16,6 +16,7 @@
 //! the unit's slacks, and (x̄, ȳ) its targets; λ are the others' weights in that point.
 
 use super::lp::{Lp, Outcome, Row};
+use super::radial::variable_scale;
 use super::{Orientation, Returns, Status, UnitEfficiency};
 use crate::kernels::ArrayView2;
 
@@ -32,10 +33,16 @@ pub(crate) fn solve(
 ) -> UnitEfficiency {
     let (n, m) = x.dim();
     let s = y.ncols();
-    let xo: Vec<f64> = x.row(o).to_vec();
-    let yo: Vec<f64> = y.row(o).to_vec();
     let refs: Vec<usize> = (0..n).filter(|&j| j != o).collect();
     let k = refs.len();
+    // Each variable divided by its mean over the other units and the unit (as in
+    // `radial::variable_scale`): δ, t and Λ do not change; x̄ and ȳ are scaled back below.
+    let cx: Vec<f64> = (0..m).map(|i| variable_scale(refs.iter().map(|&j| x[[j, i]]), x[[o, i]])).collect();
+    let cy: Vec<f64> = (0..s).map(|r| variable_scale(refs.iter().map(|&j| y[[j, r]]), y[[o, r]])).collect();
+    let x_raw: Vec<f64> = x.row(o).to_vec();
+    let y_raw: Vec<f64> = y.row(o).to_vec();
+    let xo: Vec<f64> = x_raw.iter().zip(&cx).map(|(v, c)| v / c).collect();
+    let yo: Vec<f64> = y_raw.iter().zip(&cy).map(|(v, c)| v / c).collect();
     // Variables: [t, Λ_1 … Λ_k (the other units), X_1 … X_m, Y_1 … Y_s].
     let (lam, xs, ys) = (1, 1 + k, 1 + k + m);
     let mut lp = Lp::new(1 + k + m + s);
@@ -65,13 +72,15 @@ pub(crate) fn solve(
         }
     }
     for (i, &v) in xo.iter().enumerate() {
-        let mut terms: Vec<(usize, f64)> = refs.iter().enumerate().map(|(c, &j)| (lam + c, x[[j, i]])).collect();
+        let mut terms: Vec<(usize, f64)> =
+            refs.iter().enumerate().map(|(c, &j)| (lam + c, x[[j, i]] / cx[i])).collect();
         terms.push((xs + i, -1.0));
         lp.le.push(Row { terms, rhs: 0.0 });
         lp.le.push(Row { terms: vec![(0, v), (xs + i, -1.0)], rhs: 0.0 });
     }
     for (r, &v) in yo.iter().enumerate() {
-        let mut terms: Vec<(usize, f64)> = refs.iter().enumerate().map(|(c, &j)| (lam + c, -y[[j, r]])).collect();
+        let mut terms: Vec<(usize, f64)> =
+            refs.iter().enumerate().map(|(c, &j)| (lam + c, -y[[j, r]] / cy[r])).collect();
         terms.push((ys + r, 1.0));
         lp.le.push(Row { terms, rhs: 0.0 });
         lp.le.push(Row { terms: vec![(ys + r, 1.0), (0, -v)], rhs: 0.0 });
@@ -103,9 +112,10 @@ pub(crate) fn solve(
             format!("the super-efficiency SBM LP gave t = {t}"),
         );
     }
-    let x_bar: Vec<f64> = (0..m).map(|i| (solution[xs + i] / t).max(xo[i])).collect();
-    let y_bar: Vec<f64> = (0..s).map(|r| (solution[ys + r] / t).min(yo[r])).collect();
-    let clean = |v: f64, scale: f64| if v <= tolerance * scale.max(1.0) { 0.0 } else { v };
+    // The point (x̄, ȳ) in the data's units, never better than the unit itself.
+    let x_bar: Vec<f64> = (0..m).map(|i| (solution[xs + i] / t * cx[i]).max(x_raw[i])).collect();
+    let y_bar: Vec<f64> = (0..s).map(|r| (solution[ys + r] / t * cy[r]).min(y_raw[r])).collect();
+    let clean = |v: f64, value: f64| if v <= tolerance * value.abs().max(1.0) { 0.0 } else { v };
     let lambdas: Vec<(usize, f64)> =
         refs.iter().enumerate().map(|(c, &j)| (j, solution[lam + c] / t)).filter(|(_, l)| *l > tolerance).collect();
     UnitEfficiency {
@@ -114,8 +124,8 @@ pub(crate) fn solve(
         status: Status::Optimal,
         efficient: Some(true),
         lambdas,
-        input_slacks: x_bar.iter().zip(&xo).map(|(b, v)| clean(b - v, *v)).collect(),
-        output_slacks: y_bar.iter().zip(&yo).map(|(b, v)| clean(v - b, *v)).collect(),
+        input_slacks: x_bar.iter().zip(&x_raw).map(|(b, v)| clean(b - v, *v)).collect(),
+        output_slacks: y_bar.iter().zip(&y_raw).map(|(b, v)| clean(v - b, *v)).collect(),
         input_targets: x_bar,
         output_targets: y_bar,
         scale_efficiency: None,
