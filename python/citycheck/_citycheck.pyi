@@ -94,6 +94,7 @@ __all__ = [
     "trend_cagr",
     "efficiency_dea",
     "efficiency_malmquist",
+    "efficiency_panel",
     "Uncertainty",
     "uncertainty",
     "audit",
@@ -454,6 +455,9 @@ def efficiency_malmquist(
     model_name: str = "ccr",
     orientation: str = "input",
 ) -> ArrowStream: ...
+def efficiency_panel(
+    panel: Panel, config: _Json, catalog: Catalog | None = None, validation: str = "strict"
+) -> tuple[ArrowStream, ArrowStream | None, dict[str, Any]]: ...
 @final
 class Uncertainty:
     def table(self) -> ArrowStream: ...

@@ -8,8 +8,11 @@ outputs such as leakage or emissions), input- or output-oriented, optionally And
 super-efficiency; one LP per unit, year by year. :func:`malmquist` gives the Malmquist
 productivity index between consecutive years and over the whole window, and its decomposition
 M = EC × TC (with CCR, EC = pure efficiency change × scale efficiency change). :func:`dea`
-scores plain matrices (numpy arrays, lists, frames). The tables are those of
-``citycheck efficiency`` (``efficiency.csv``, ``malmquist.csv``).
+scores plain matrices (numpy arrays, lists, frames). Each also takes a :class:`~citycheck.Panel`,
+evaluated as a run's ``[efficiency]`` table evaluates it: the variables named, or those of a
+facility class of a catalogue (``facility="water_supply", catalog=...``, the catalogue's
+``[[facilities]]``). The tables are those of ``citycheck efficiency`` (``efficiency.csv``,
+``malmquist.csv``).
 
 >>> import warnings
 >>> import polars as pl
@@ -32,6 +35,8 @@ import polars as pl
 
 from . import _citycheck as _native
 from ._convert import F64Array, arrow_source, to_int, to_matrix, to_polars, warn_all
+from .catalog import Catalog
+from .panel import Panel
 
 __all__ = ["efficiency", "malmquist", "dea"]
 
@@ -128,25 +133,79 @@ def _concat(parts: list[pl.DataFrame]) -> pl.DataFrame:
     return parts[0] if len(parts) == 1 else pl.concat(parts, how="vertical")
 
 
+def _on_panel(
+    panel: Panel,
+    inputs: Names | None,
+    outputs: Names | None,
+    model: str,
+    orientation: str | None,
+    super_efficiency: bool,
+    undesirable: Sequence[Any] | str | None,
+    facility: str | None,
+    catalog: Catalog | None,
+    validation: str,
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """A run's ``[efficiency]`` on ``panel``: efficiency.csv's rows and malmquist.csv's."""
+    config: dict[str, Any] = {"model": model, "super": bool(super_efficiency)}
+    if orientation is not None:
+        config["orientation"] = orientation
+    if facility is not None:
+        if catalog is None:
+            raise _native.SpecError(f"efficiency: facility '{facility}' is a class of a catalogue: give catalog=")
+        config["facility"] = str(facility)
+    elif inputs is None or outputs is None:
+        raise _native.SpecError("efficiency: name the inputs and outputs, or a facility class of a catalogue")
+    if inputs is not None:
+        config["inputs"] = _names(inputs, "input")
+    if outputs is not None:
+        config["outputs"] = _names(outputs, "output")
+    if undesirable is not None:
+        config["undesirable"] = [undesirable] if isinstance(undesirable, str) else [str(u) for u in undesirable]
+    native_catalog = None if catalog is None else catalog._native
+    table, malmquist_table, summary = _native.efficiency_panel(panel._native, config, native_catalog, validation)
+    warn_all([str(note) for note in summary["notes"]])
+    return to_polars(table), None if malmquist_table is None else to_polars(malmquist_table)
+
+
+def _table_only(facility: str | None, catalog: Catalog | None, what: str) -> None:
+    if facility is not None or catalog is not None:
+        raise _native.SpecError(
+            f"{what}: facility and catalog apply to a cc.Panel; name the columns of a table by inputs and outputs"
+        )
+
+
 def efficiency(
     frame: Any,
-    inputs: Names,
-    outputs: Names,
+    inputs: Names | None = None,
+    outputs: Names | None = None,
     unit: str = "unit",
     year: str | None = None,
     model: str = "ccr",
     orientation: str | None = None,
     super_efficiency: bool = False,
     undesirable: Names | None = None,
+    *,
+    facility: str | None = None,
+    catalog: Catalog | None = None,
+    validation: str = "strict",
 ) -> pl.DataFrame:
     """Data envelopment analysis of every unit of ``frame`` (polars, pandas or pyarrow), year
-    by year when ``year`` names a year column.
+    by year when ``year`` names a year column; or of a :class:`~citycheck.Panel`, year by year.
+
+    A panel is evaluated as a run's ``[efficiency]`` table evaluates it: its values as read,
+    validated against ``catalog`` in ``validation`` mode (``"strict"`` or ``"lenient"``) when
+    one is given, variables by catalogue id, alias or the data's name; ``facility`` takes the
+    inputs, outputs and undesirable outputs of a facility class of the catalogue
+    (``[[facilities]]``) instead of ``inputs`` and ``outputs``. A unit-year without a value for
+    one of the variables is left out of its year, with a warning; ``unit`` and ``year`` are the
+    panel's own.
 
     ``inputs`` and ``outputs`` name the columns (numbers ≥ 0; SBM needs > 0); ``unit`` the
     column of unit names. ``model`` is ``"ccr"``, ``"bcc"``, ``"sbm"`` or ``"sbm_vrs"`` (SBM
     under variable returns); ``orientation`` ``"input"`` (default for CCR and BCC),
     ``"output"`` or ``"non_oriented"`` (SBM's default); ``super_efficiency`` leaves each unit
-    out of its own reference set (CCR and BCC); ``undesirable`` names outputs (among
+    out of its own reference set (Andersen–Petersen for CCR and BCC; for SBM, Tone's 2002
+    slacks-based super-efficiency of the units SBM finds efficient, δ ≥ 1); ``undesirable`` names outputs (among
     ``outputs``) of which less is better — leakage, emissions — which SBM reduces (Tone 2003).
     A missing value raises :class:`~citycheck.DataError` naming the unit and the column; a
     warning of the analysis (too few units to discriminate) is a
@@ -172,7 +231,24 @@ def efficiency(
     [0.8571, 0.6316, 1.0, 1.0, 1.0, 1.0]
     >>> t["efficient"].to_list(), t["peers"][0]
     ([False, False, True, True, True, False], 'D;E')
+
+    The same stores as a panel (long form, one year):
+
+    >>> panel = cc.Panel.from_frame(stores.with_columns(year=pl.lit(2024)).unpivot(
+    ...     index=["unit", "year"], variable_name="indicator", value_name="value"), unit="unit")
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     p = cc.efficiency(panel, ["employees", "area"], ["sales"])
+    >>> p["score"].round(4).to_list()
+    [0.8571, 0.6316, 1.0, 1.0, 1.0, 1.0]
     """
+    if isinstance(frame, Panel):
+        return _on_panel(
+            frame, inputs, outputs, model, orientation, super_efficiency, undesirable, facility, catalog, validation
+        )[0]
+    _table_only(facility, catalog, "efficiency")
+    if inputs is None or outputs is None:
+        raise _native.SpecError("efficiency: name the input and output columns")
     ins, outs = _names(inputs, "input"), _names(outputs, "output")
     bad = None if undesirable is None else ([undesirable] if isinstance(undesirable, str) else list(undesirable))
     parts: list[pl.DataFrame] = []
@@ -187,16 +263,21 @@ def efficiency(
 
 def malmquist(
     frame: Any,
-    inputs: Names,
-    outputs: Names,
+    inputs: Names | None = None,
+    outputs: Names | None = None,
     unit: str = "unit",
     year: str = "year",
     model: str = "ccr",
     orientation: str = "input",
+    *,
+    facility: str | None = None,
+    catalog: Catalog | None = None,
+    validation: str = "strict",
 ) -> pl.DataFrame:
     """The Malmquist productivity index of every unit between consecutive years of ``frame``,
     then between its first and last year when it has three or more (units matched by name; a
-    unit missing from either year is left out).
+    unit missing from either year is left out). ``frame`` may be a :class:`~citycheck.Panel`,
+    with ``facility`` and ``catalog`` as in :func:`efficiency`.
 
     ``model`` is ``"ccr"`` (constant returns, the default) or ``"bcc"``; with BCC a
     cross-period LP may have no solution, which leaves the index null and says so in ``note``.
@@ -216,6 +297,16 @@ def malmquist(
     ...  for u, mi, ec, tc in m.select("unit", "malmquist", "efficiency_change", "technical_change").iter_rows()]
     [('A', 2.0, 1.0, 2.0), ('B', 1.5, 0.75, 2.0)]
     """
+    if isinstance(frame, Panel):
+        if model not in ("ccr", "bcc"):
+            raise _native.SpecError(f"malmquist takes model 'ccr' or 'bcc', not '{model}'")
+        _, table = _on_panel(frame, inputs, outputs, model, orientation, False, None, facility, catalog, validation)
+        if table is None:
+            raise _native.SpecError("malmquist needs two or more years with units that have every variable")
+        return table
+    _table_only(facility, catalog, "malmquist")
+    if inputs is None or outputs is None:
+        raise _native.SpecError("malmquist: name the input and output columns")
     ins, outs = _names(inputs, "input"), _names(outputs, "output")
     groups = _read(frame, ins, outs, unit, year)
     if len(groups) < 2:
@@ -239,7 +330,7 @@ def malmquist(
 
 def dea(
     x: Any,
-    y: Any,
+    y: Any = None,
     *,
     units: Sequence[Any] | None = None,
     inputs: Sequence[str] | None = None,
@@ -248,10 +339,15 @@ def dea(
     orientation: str | None = None,
     super_efficiency: bool = False,
     undesirable: Sequence[str | int] | None = None,
+    facility: str | None = None,
+    catalog: Catalog | None = None,
+    validation: str = "strict",
 ) -> pl.DataFrame:
     """Data envelopment analysis of plain matrices: ``x`` the inputs and ``y`` the outputs
     (rows = units; numpy arrays of any numeric dtype, lists of rows, or polars, pandas or
-    pyarrow tables, whose column names name the variables).
+    pyarrow tables, whose column names name the variables). ``x`` may instead be a
+    :class:`~citycheck.Panel` (``y`` left out): :func:`efficiency` of the panel, its variables
+    named by ``inputs`` and ``outputs`` or by ``facility`` of ``catalog``.
 
     ``units`` names the rows (default ``"1"``, ``"2"``, …, or a pandas index); ``inputs`` and
     ``outputs`` the columns (default the frames' column names, else ``x1``, … and ``y1``, …);
@@ -271,6 +367,15 @@ def dea(
     >>> t["score"].round(4).to_list()
     [0.8571, 0.6316, 1.0, 1.0, 1.0, 1.0]
     """
+    if isinstance(x, Panel):
+        if y is not None or units is not None:
+            raise _native.SpecError("dea: a panel has its own units and variables; leave out y and units")
+        return _on_panel(
+            x, inputs, outputs, model, orientation, super_efficiency, undesirable, facility, catalog, validation
+        )[0]
+    _table_only(facility, catalog, "dea")
+    if y is None:
+        raise _native.SpecError("dea: y (the outputs, rows = units) is missing")
     mx, my = to_matrix(x, "x"), to_matrix(y, "y")
     n = mx.values.shape[0]
     if my.values.shape[0] != n:

@@ -1,15 +1,21 @@
 //! Binding of `citycheck::efficiency` (data envelopment analysis): one year's units, their
 //! input and output matrices (float64 numpy arrays, rows = units) in, the rows of
 //! `efficiency.csv` or `malmquist.csv` out. The facade reads the frame and groups it by year.
+//! A panel is evaluated as a run's `[efficiency]` table evaluates it (`efficiency_panel`).
 
 use citycheck::efficiency::{
     dea, malmquist_dataframe, malmquist_with, DeaData, DeaOptions, MalmquistOptions, Model, Orientation,
 };
+use citycheck::run::{efficiency_of_panel, EfficiencyConfig};
+use citycheck::ValidationMode;
 use numpy::PyReadonlyArray2;
 use pyo3::prelude::*;
 
 use crate::arrow::ArrowStream;
+use crate::catalog::PyCatalog;
 use crate::error::{citycheck_error, polars_error};
+use crate::panel::PyPanel;
+use crate::{from_name, from_py, to_py};
 
 /// The model by name (`ccr`, `bcc`, `sbm`, `sbm_vrs`; `crs`, `vrs` as aliases).
 fn model(name: &str) -> PyResult<Model> {
@@ -107,7 +113,29 @@ fn efficiency_malmquist(
     })
 }
 
+/// The `[efficiency]` analysis of a panel: `config` is the table as a dict (`facility` or
+/// `inputs` and `outputs`, `undesirable`, `model`, `orientation`, `super`, `year`, `from`,
+/// `to`, `class`), the panel validated against `catalog` in `validation` mode (without a
+/// catalogue, read as it is). Returns efficiency.csv's rows, malmquist.csv's (two or more years,
+/// no undesirable output) and the summary of run.json.
+#[pyfunction]
+#[pyo3(signature = (panel, config, catalog=None, validation="strict"))]
+fn efficiency_panel(
+    py: Python<'_>,
+    panel: PyRef<'_, PyPanel>,
+    config: &Bound<'_, PyAny>,
+    catalog: Option<PyRef<'_, PyCatalog>>,
+    validation: &str,
+) -> PyResult<(ArrowStream, Option<ArrowStream>, Py<PyAny>)> {
+    let config: EfficiencyConfig = from_py("[efficiency] table", Some(config))?;
+    let mode: ValidationMode = from_name("validation mode", validation)?;
+    let run = efficiency_of_panel(&panel.0, catalog.as_ref().map(|c| &*c.0), &config, mode).map_err(citycheck_error)?;
+    let summary = to_py(py, &run.summary)?;
+    Ok((ArrowStream::from(run.efficiency), run.malmquist.map(ArrowStream::from), summary))
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(efficiency_panel, m)?)?;
     m.add_function(wrap_pyfunction!(efficiency_dea, m)?)?;
     m.add_function(wrap_pyfunction!(efficiency_malmquist, m)?)?;
     Ok(())

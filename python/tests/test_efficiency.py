@@ -15,6 +15,8 @@ import pytest
 
 import citycheck as cc
 
+from conftest import ROOT
+
 LP = 1e-6
 
 
@@ -248,3 +250,85 @@ def test_dea_on_numpy_matrices_equals_the_frame_route() -> None:
         cc.dea.dea(np.ones((3, 1)), np.ones((2, 1)))
     with pytest.raises(cc.DataError, match=r"unit '2'.*'x1'"):
         cc.dea.dea(np.array([[1.0], [np.nan]]), np.ones((2, 1)))
+
+
+# Panels: the [efficiency] analysis of a run, from Python. The facility classes are those of the
+# test catalogue tests/fixtures/facilities.toml ([[facilities]]).
+
+
+def _facilities() -> cc.Catalog:
+    return cc.Catalog.load(ROOT / "tests" / "fixtures" / "facilities.toml")
+
+
+def _sanitation_panel(years: tuple[int, ...] = (2024,)) -> tuple[cc.Panel, pl.DataFrame]:
+    """Four cities: sanitation vehicles (input), waste collected (output); in a second year B
+    collects 45 instead of 30 and D 50 instead of 25. CCR: θ = (y/x) / max(y/x), so in 2024
+    A 2/3, B 1, C 2/3, D 1/3 (waste per vehicle 1, 1.5, 1, 0.5)."""
+    rows: list[dict[str, Any]] = []
+    for year in years:
+        later = year != years[0]
+        cities = (("A", 10, 10), ("B", 20, 45 if later else 30), ("C", 40, 40), ("D", 50, 50 if later else 25))
+        for city, vehicles, waste in cities:
+            rows.append(
+                {"city": city, "year": year, "sanitation_vehicles": float(vehicles), "waste_collected": float(waste)}
+            )
+    wide = pl.DataFrame(rows)
+    return cc.Panel.from_wide(wide, unit="city"), wide
+
+
+def test_a_panel_is_evaluated_by_a_facility_class_of_its_catalogue() -> None:
+    panel, wide = _sanitation_panel()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # four units for two variables: a warning
+        by_class = cc.efficiency(panel, facility="sanitation", catalog=_facilities())
+        by_names = cc.efficiency(panel, ["sanitation_vehicles"], ["waste_collected"])
+        by_dea = cc.dea.dea(panel, facility="sanitation", catalog=_facilities())
+        by_table = cc.efficiency(wide, ["sanitation_vehicles"], ["waste_collected"], unit="city", year="year")
+    expected = [2 / 3, 1.0, 2 / 3, 1 / 3]
+    for t in (by_class, by_names, by_dea, by_table):
+        assert t["unit"].to_list() == ["A", "B", "C", "D"]
+        assert t["year"].to_list() == [2024] * 4
+        assert t["score"].to_list() == pytest.approx(expected, abs=LP)
+    with pytest.warns(cc.CitycheckWarning, match="discriminates poorly"):
+        cc.efficiency(panel, facility="sanitation", catalog=_facilities())
+
+
+def test_malmquist_of_a_panel_equals_the_table_route() -> None:
+    panel, wide = _sanitation_panel((2023, 2024))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        on_panel = cc.malmquist(panel, facility="sanitation", catalog=_facilities())
+    on_table = cc.malmquist(wide, ["sanitation_vehicles"], ["waste_collected"], unit="city", year="year")
+    assert on_panel["unit"].to_list() == on_table["unit"].to_list()
+    for column in ("malmquist", "efficiency_change", "technical_change"):
+        assert on_panel[column].to_list() == pytest.approx(on_table[column].to_list(), abs=LP)
+
+
+def test_bad_panel_requests_raise() -> None:
+    panel, wide = _sanitation_panel()
+    with pytest.raises(cc.SpecError, match="give catalog="):
+        cc.efficiency(panel, facility="sanitation")
+    with pytest.raises(cc.SpecError, match="no such facility class"):
+        cc.efficiency(panel, facility="sewers", catalog=_facilities())
+    with pytest.raises(cc.SpecError, match="leave out inputs"):
+        cc.efficiency(panel, ["sanitation_vehicles"], facility="sanitation", catalog=_facilities())
+    with pytest.raises(cc.SpecError, match="name the inputs and outputs"):
+        cc.efficiency(panel, ["sanitation_vehicles"])
+    with pytest.raises(cc.SpecError, match=r"apply to a cc\.Panel"):
+        cc.efficiency(wide, ["sanitation_vehicles"], ["waste_collected"], unit="city", facility="sanitation")
+    with pytest.raises(cc.SpecError, match="leave out y"):
+        cc.dea.dea(panel, np.ones((4, 1)))
+    # Without a catalogue a cell given twice cannot be reconciled: refused, naming it.
+    twice = cc.Panel.from_frame(
+        pl.DataFrame(
+            {
+                "city": ["A", "A", "B", "B"],
+                "year": [2024] * 4,
+                "indicator": ["staff", "staff", "staff", "served"],
+                "value": [1.0, 2.0, 1.0, 1.0],
+            }
+        ),
+        unit="city",
+    )
+    with pytest.raises(cc.DataError, match="a second value"):
+        cc.efficiency(twice, ["staff"], ["served"])

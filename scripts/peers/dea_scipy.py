@@ -156,14 +156,96 @@ def sbm(x: Matrix, y: Matrix, o: int, bad: Sequence[bool], vrs: bool, orientatio
     return None if res is None else float(res.fun)
 
 
+def super_sbm(x: Matrix, y: Matrix, o: int, vrs: bool, orientation: str) -> float | None:
+    """Tone (2002)'s SBM super-efficiency of unit o against the others, written from the paper's
+    fractional programme. Input orientation directly (ȳ = y_o): min (1/m) Σ x̄/x_o over
+    variables [λ (n−1), x̄ (m)]; output orientation directly (x̄ = x_o): max (1/s) Σ ȳ/y_o over
+    [λ, ȳ (s)], δ its inverse; non-oriented by t = 1 / ((1/s) Σ ȳ/y_o) over [t, Λ, X, Y]."""
+    others = [j for j in range(x.shape[0]) if j != o]
+    xr, yr = x[others], y[others]
+    k, m, s = len(others), x.shape[1], y.shape[1]
+    xo, yo = x[o], y[o]
+    if orientation == "input":
+        c = np.concatenate([np.zeros(k), 1.0 / (m * xo)])
+        a_ub = np.vstack(
+            [
+                np.hstack([xr.T, -np.eye(m)]),  # Σλx − x̄ ≤ 0
+                np.hstack([-yr.T, np.zeros((s, m))]),  # −Σλy ≤ −y_o
+                np.hstack([np.zeros((m, k)), -np.eye(m)]),  # −x̄ ≤ −x_o
+            ]
+        )
+        b_ub = np.concatenate([np.zeros(m), -yo, -xo])
+        a_eq = np.concatenate([np.ones(k), np.zeros(m)])[None, :] if vrs else None
+        r = _lp(c, a_ub, b_ub, a_eq, np.array([1.0]) if vrs else None)
+        return None if r is None else float(r.fun)
+    if orientation == "output":
+        c = np.concatenate([np.zeros(k), -1.0 / (s * yo)])
+        a_ub = np.vstack(
+            [
+                np.hstack([xr.T, np.zeros((m, s))]),  # Σλx ≤ x_o
+                np.hstack([-yr.T, np.eye(s)]),  # ȳ − Σλy ≤ 0
+                np.hstack([np.zeros((s, k)), np.eye(s)]),  # ȳ ≤ y_o
+            ]
+        )
+        b_ub = np.concatenate([xo, np.zeros(s), yo])
+        a_eq = np.concatenate([np.ones(k), np.zeros(s)])[None, :] if vrs else None
+        r = _lp(c, a_ub, b_ub, a_eq, np.array([1.0]) if vrs else None)
+        return None if r is None or -r.fun <= 0 else float(1.0 / -r.fun)
+    size = 1 + k + m + s
+    c = np.zeros(size)
+    c[1 + k : 1 + k + m] = 1.0 / (m * xo)
+    rows_ub, rows_eq = [], []
+    for i in range(m):
+        row = np.zeros(size)
+        row[1 : 1 + k] = xr[:, i]
+        row[1 + k + i] = -1.0  # ΣΛx − X ≤ 0
+        rows_ub.append(row)
+        row = np.zeros(size)
+        row[0] = xo[i]
+        row[1 + k + i] = -1.0  # t x_o − X ≤ 0
+        rows_ub.append(row)
+    for r_ in range(s):
+        row = np.zeros(size)
+        row[1 : 1 + k] = -yr[:, r_]
+        row[1 + k + m + r_] = 1.0  # Y − ΣΛy ≤ 0
+        rows_ub.append(row)
+        row = np.zeros(size)
+        row[0] = -yo[r_]
+        row[1 + k + m + r_] = 1.0  # Y − t y_o ≤ 0
+        rows_ub.append(row)
+    norm = np.zeros(size)
+    norm[1 + k + m :] = 1.0 / (s * yo)
+    rows_eq.append(norm)
+    rhs_eq = [1.0]
+    if vrs:
+        row = np.zeros(size)
+        row[0] = -1.0
+        row[1 : 1 + k] = 1.0
+        rows_eq.append(row)
+        rhs_eq.append(0.0)
+    r = _lp(c, np.array(rows_ub), np.zeros(len(rows_ub)), np.array(rows_eq), np.array(rhs_eq))
+    return None if r is None else float(r.fun)
+
+
 def scores(
     x: Matrix, y: Matrix, model: str, orientation: str, super_efficiency: bool = False, bad: Sequence[bool] = ()
 ) -> list[tuple[float | None, float | None]]:
-    """(score, slack sum) of every unit, as `citycheck efficiency --model M --orientation O`."""
+    """(score, slack sum) of every unit, as `citycheck efficiency --model M --orientation O`;
+    SBM super-efficiency re-scores only the units without any slack (non-oriented SBM 1 within
+    1e-6), as citycheck's `efficient`."""
     n = x.shape[0]
     if model in ("sbm", "sbm_vrs"):
         flags = list(bad) or [False] * y.shape[1]
-        return [(sbm(x, y, o, flags, model == "sbm_vrs", orientation), None) for o in range(n)]
+        vrs = model == "sbm_vrs"
+        out_sbm: list[tuple[float | None, float | None]] = []
+        for o in range(n):
+            rho = sbm(x, y, o, flags, vrs, orientation)
+            # Efficient: no slack at all, i.e. the non-oriented SBM score is 1.
+            efficient = (sbm(x, y, o, flags, vrs, "non_oriented") or 0.0) >= 1.0 - 1e-6
+            if super_efficiency and rho is not None and efficient:
+                rho = super_sbm(x, y, o, vrs, orientation)
+            out_sbm.append((rho, None))
+        return out_sbm
     vrs = model == "bcc"
     out = []
     for o in range(n):
@@ -228,6 +310,11 @@ def selftest(tol: float) -> list[str]:
     got = scores(np.ones((9, 1)), gy, "sbm_vrs", "non_oriented", bad=[False, True])
     for k, want in enumerate([2 / 3, 1, 1, 1, 1, 10 / 11, 12 / 17, 4 / 5, 3 / 5]):
         _near(got[k][0], want, tol, f"Tone 2003 SBM-VRS {k}", failures)
+    # SBM super-efficiency on CST 3.2, worked by hand in tests/it/efficiency.rs (C, D, E; F keeps 0.9).
+    for orientation, wanted in (("input", [1.125, 1.25, 1.5, 0.9]), ("output", [8 / 7, 1.25, 2.0])):
+        got = scores(stores_x, np.ones((6, 1)), "sbm", orientation, super_efficiency=True)
+        for k, want in zip((2, 3, 4, 5), wanted):
+            _near(got[k][0], want, tol, f"CST 3.2 super-SBM {orientation} {k}", failures)
     y1 = (np.array([[2], [4], [3], [5], [6]], dtype=float), np.array([[1], [2], [3], [4], [5]], dtype=float))
     y2 = (np.array([[2], [4], [3], [5], [5]], dtype=float), np.array([[1], [3], [4], [3], [5]], dtype=float))
     printed = [
@@ -404,6 +491,7 @@ def main() -> int:
                 cases += [(md, "input", True, []) for md in ("ccr", "bcc")]
                 cases += [(md, o, False, []) for md in ("sbm", "sbm_vrs") for o in ("non_oriented", "input", "output")]
                 cases += [("sbm_vrs", "non_oriented", False, [outs[-1]])]
+                cases += [(md, o, True, []) for md in ("sbm", "sbm_vrs") for o in ("non_oriented", "input", "output")]
             else:
                 ins, outs = ["population", "hospital_beds"], ["gdp", "retail_sales", "industrial_so2"]
                 years = embedded_years([*ins, *outs])

@@ -18,7 +18,8 @@ use std::path::Path;
 pub use crate::direction::{Criterion, Direction, Standard};
 pub use provenance::{Status, StatusCounts};
 pub use schema::{
-    CatalogMeta, Group, Indicator, IndicatorType, Judgement, LevelSpec, NotApplicable, Parameter, SubItem, Warning,
+    CatalogMeta, Facility, Group, Indicator, IndicatorType, Judgement, LevelSpec, NotApplicable, Parameter, SubItem,
+    Warning,
 };
 pub use tree::{Node, NodeKind, Tree, ROOT_ID};
 
@@ -66,6 +67,8 @@ pub struct Catalog {
     overrides: BTreeMap<String, f64>,
     /// The object hierarchy, finest first: `[[levels]]`, or the default.
     levels: Vec<LevelSpec>,
+    /// The facility classes of the efficiency evaluation (`[[facilities]]`).
+    facilities: Vec<Facility>,
     /// The TOML text it was read from.
     text: std::sync::Arc<str>,
 }
@@ -171,6 +174,7 @@ impl Catalog {
             parameters: file.parameters,
             overrides: BTreeMap::new(),
             levels: if file.levels.is_empty() { LevelSpec::default_hierarchy() } else { file.levels },
+            facilities: file.facilities,
             text: text.into(),
         })
     }
@@ -278,6 +282,17 @@ impl Catalog {
     /// The declaration of `level` in the hierarchy, `None` when the catalogue does not use it.
     pub fn level(&self, level: formula::ObjectLevel) -> Option<&LevelSpec> {
         self.levels.iter().find(|l| l.id == level)
+    }
+
+    /// The facility classes (`[[facilities]]`) whose inputs and outputs the efficiency
+    /// evaluation reads, in file order.
+    pub fn facilities(&self) -> &[Facility] {
+        &self.facilities
+    }
+
+    /// The facility class with this id, if any.
+    pub fn facility(&self, id: &str) -> Option<&Facility> {
+        self.facilities.iter().find(|f| f.id == id.trim())
     }
 
     /// The catalogue's identity: id, names, version, description and source.

@@ -25,6 +25,40 @@ pub(crate) struct CatalogFile {
     /// The object hierarchy (`[[levels]]`), finest first; empty: [`LevelSpec::default_hierarchy`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<LevelSpec>,
+    /// The facility classes (`[[facilities]]`): indicators marked as the inputs and outputs of
+    /// an efficiency evaluation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facilities: Vec<Facility>,
+}
+
+/// A facility class (`[[facilities]]`) of the efficiency evaluation (效能评价): the indicators
+/// that are its inputs (capacity, staff, investment, energy) and its outputs (water delivered,
+/// patients served), for data envelopment analysis (`[efficiency] facility = "<id>"` in a run
+/// config). Every variable is an indicator of the catalogue, usually a context variable (no
+/// group): quantities, not the rates a check-up scores.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Facility {
+    /// Lowercase `a-z`, `0-9`, `_`; unique among the facility classes.
+    pub id: String,
+    /// The Chinese name (e.g. `城市供水`).
+    pub name_zh: String,
+    /// The English name.
+    pub name_en: String,
+    /// The input indicators (ids), at least one.
+    pub inputs: Vec<String>,
+    /// The output indicators (ids), at least one, undesirable ones included.
+    pub outputs: Vec<String>,
+    /// Outputs of which less is better (leakage, emissions), each one of `outputs`; only the
+    /// SBM models take them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undesirable: Vec<String>,
+    /// How well the class's source is established (default `proposed`).
+    #[serde(default, skip_serializing_if = "Status::is_proposed")]
+    pub status: Status,
+    /// Citation, or why these variables; required unless the status is `proposed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// One level of a catalogue's object hierarchy (`[[levels]]`, finest first): which object

@@ -245,7 +245,84 @@ pub(super) fn validate(file: &CatalogFile, source_name: &str) -> Result<()> {
             }
         }
     }
+    check_facilities(file, &indicator_ids, &fail)?;
     check_judgements(file, fail)
+}
+
+/// A facility class has an id of its own, a name, at least one input and one output, each an
+/// indicator of the catalogue listed once and on one side only; its undesirable outputs are
+/// among its outputs, and not all of them; a status above `proposed` cites its source.
+fn check_facilities(
+    file: &CatalogFile,
+    indicator_ids: &HashSet<&str>,
+    fail: &impl Fn(Option<&str>, String) -> Error,
+) -> Result<()> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for facility in &file.facilities {
+        let id = facility.id.as_str();
+        let entry = Some(id);
+        if !is_id(id) {
+            return Err(fail(entry, "a facility id is lowercase ASCII letters, digits and '_'".into()));
+        }
+        if !seen.insert(id) {
+            return Err(fail(entry, "a second facility class with this id".into()));
+        }
+        if facility.name_zh.trim().is_empty() || facility.name_en.trim().is_empty() {
+            return Err(fail(entry, format!("facility '{id}' needs its names (name_zh, name_en)")));
+        }
+        if !facility.status.is_proposed() && facility.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            return Err(fail(
+                entry,
+                format!(
+                    "facility '{id}' has status '{}' but no source; a row that is not proposed must cite its source",
+                    facility.status
+                ),
+            ));
+        }
+        let mut sides: HashMap<&str, &str> = HashMap::new();
+        for (side, list) in [("inputs", &facility.inputs), ("outputs", &facility.outputs)] {
+            if list.is_empty() {
+                return Err(fail(entry, format!("facility '{id}' lists no {side}: name at least one indicator")));
+            }
+            for name in list {
+                if !indicator_ids.contains(name.as_str()) {
+                    return Err(fail(
+                        entry,
+                        format!(
+                            "facility '{id}': {side} names '{name}', which is not an indicator id of this catalogue"
+                        ),
+                    ));
+                }
+                if let Some(other) = sides.insert(name.as_str(), side) {
+                    let message = if other == side {
+                        format!("facility '{id}': '{name}' is listed twice in {side}")
+                    } else {
+                        format!("facility '{id}': '{name}' is both an input and an output")
+                    };
+                    return Err(fail(entry, message));
+                }
+            }
+        }
+        let mut bad: HashSet<&str> = HashSet::new();
+        for name in &facility.undesirable {
+            if !facility.outputs.contains(name) {
+                return Err(fail(
+                    entry,
+                    format!("facility '{id}': undesirable output '{name}' is not one of its outputs"),
+                ));
+            }
+            if !bad.insert(name.as_str()) {
+                return Err(fail(entry, format!("facility '{id}': undesirable output '{name}' is listed twice")));
+            }
+        }
+        if bad.len() == facility.outputs.len() {
+            return Err(fail(
+                entry,
+                format!("facility '{id}': every output is undesirable; name at least one output to increase"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A judgement matrix names an existing node, lists exactly its children, and is a positive

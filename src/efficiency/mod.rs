@@ -8,6 +8,9 @@
 //! - `sbm.rs`: the slacks-based measure (Tone 2001) by the Charnes–Cooper transformation,
 //!   under constant or variable returns, with undesirable outputs (leakage, emissions) after
 //!   Tone (2003): a bad output's slack is a reduction, counted in the denominator of ρ;
+//! - `super_sbm.rs`: SBM super-efficiency (Tone 2002) of the units SBM finds efficient: the
+//!   unit is left out and compared with the nearest point of the others' technology that is no
+//!   better than itself; δ ≥ 1, with Tone's super-slacks;
 //! - `malmquist.rs`: the Malmquist index between two years, input- or output-oriented, and its
 //!   decomposition (efficiency change × technical change; with CCR the efficiency change split
 //!   into pure technical efficiency change × scale efficiency change by BCC distances);
@@ -24,6 +27,7 @@ mod malmquist;
 mod output;
 mod radial;
 mod sbm;
+mod super_sbm;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -207,8 +211,9 @@ pub struct DeaOptions {
     pub model: Model,
     /// Input or output for CCR and BCC; SBM takes all three (non-oriented is Tone's model).
     pub orientation: Orientation,
-    /// Andersen–Petersen super-efficiency (CCR and BCC): each unit is left out of its own
-    /// reference set.
+    /// Super-efficiency: each unit is left out of its own reference set — Andersen–Petersen
+    /// for CCR and BCC (every unit), Tone's (2002) slacks-based super-efficiency for SBM (the
+    /// units SBM finds efficient; the others keep their SBM score).
     pub super_efficiency: bool,
     /// λ and slacks at or below it count as 0 (peers are the units with λ above it); a score
     /// within it of 1 counts as 1 (returns to scale). Default 1e-6.
@@ -253,9 +258,11 @@ pub struct UnitEfficiency {
     pub efficient: Option<bool>,
     /// The reference set: (unit index, λ) for λ above the tolerance, by unit index.
     pub lambdas: Vec<(usize, f64)>,
-    /// Input slacks s⁻ (one per input; empty without a solution).
+    /// Input slacks s⁻ (one per input; empty without a solution); for a unit scored by SBM
+    /// super-efficiency, Tone's super-slacks x̄ − x_o (how far each input could rise).
     pub input_slacks: Vec<f64>,
-    /// Output slacks s⁺ (one per output; empty without a solution).
+    /// Output slacks s⁺ (one per output; empty without a solution); for a unit scored by SBM
+    /// super-efficiency, Tone's super-slacks y_o − ȳ (how far each output could fall).
     pub output_slacks: Vec<f64>,
     /// Input targets (projection on the frontier): θx − s⁻ (input), x − s⁻ (output, SBM).
     pub input_targets: Vec<f64>,
@@ -425,11 +432,15 @@ fn undesirable_mask(data: &DeaData<'_>) -> Result<Vec<bool>> {
 /// efficiency CCR ÷ BCC and the returns to scale (constant when the scale efficiency is 1
 /// within the tolerance, else increasing when the CCR Σλ < 1 and decreasing when > 1).
 /// SBM: Tone's ρ (non-oriented, or the input- or output-oriented variant), under constant
-/// (`sbm`) or variable (`sbm_vrs`) returns, with the data's undesirable outputs.
+/// (`sbm`) or variable (`sbm_vrs`) returns, with the data's undesirable outputs; with
+/// super-efficiency, the units SBM finds efficient (no slack in any input or output: the
+/// non-oriented score is 1, whatever the orientation asked) are scored by Tone's
+/// (2002) SBM super-efficiency δ ≥ 1 instead, their slacks Tone's super-slacks (x̄ − x_o for an
+/// input, y_o − ȳ for an output) and their targets the point (x̄, ȳ) of the others' technology.
 ///
 /// # Errors
 /// As [`validate`]; [`Error::Spec`] for a tolerance outside (0, 0.01], CCR or BCC without an
-/// orientation, and SBM with super-efficiency (not implemented).
+/// orientation, and SBM super-efficiency with undesirable outputs (not implemented).
 pub fn dea(data: &DeaData<'_>, options: &DeaOptions) -> Result<Efficiency> {
     dea_observed(data, options, &Observer::none())
 }
@@ -451,16 +462,35 @@ pub fn dea_observed(data: &DeaData<'_>, options: &DeaOptions, progress: &Observe
     let lps = if options.model.is_sbm() || options.super_efficiency { n } else { 2 * n };
     let stage = progress.stage("efficiency LPs", lps as u64, "LPs");
     let results: Vec<UnitEfficiency> = if options.model.is_sbm() {
-        if options.super_efficiency {
-            return Err(Error::Spec("super-efficiency is implemented for ccr and bcc, not sbm".into()));
-        }
         let bad = undesirable_mask(data)?;
+        if options.super_efficiency && bad.iter().any(|b| *b) {
+            return Err(Error::Spec(
+                "SBM super-efficiency with undesirable outputs is not implemented: leave out super or undesirable"
+                    .into(),
+            ));
+        }
         (0..n)
             .into_par_iter()
             .map(|k| {
-                let result = sbm::solve(data.x, data.y, &bad, k, returns, options.orientation, options.tolerance);
+                let plain = sbm::solve(data.x, data.y, &bad, k, returns, options.orientation, options.tolerance);
                 stage.advance(1);
-                result
+                if !options.super_efficiency {
+                    return plain;
+                }
+                // Efficient: no slack in any input or output, whatever the orientation (an
+                // oriented score of 1 may hide a slack on the other side).
+                let efficient = if options.orientation == Orientation::NonOriented {
+                    plain.efficient == Some(true)
+                } else {
+                    let free =
+                        sbm::solve(data.x, data.y, &bad, k, returns, Orientation::NonOriented, options.tolerance);
+                    free.efficient == Some(true)
+                };
+                if efficient {
+                    super_sbm::solve(data.x, data.y, k, returns, options.orientation, options.tolerance)
+                } else {
+                    plain
+                }
             })
             .collect()
     } else {

@@ -367,6 +367,20 @@ impl Panel {
         }
     }
 
+    /// Appends observations `(unit, year, indicator, value)` derived from the panel's own values
+    /// (an efficiency score joined as an indicator): like [`Panel::append`], without a source.
+    pub(crate) fn append_derived<'a>(
+        &mut self,
+        rows: impl IntoIterator<Item = (&'a str, i32, &'a str, f64)>,
+        origin: &str,
+    ) {
+        let start = self.len();
+        self.append(rows, Source::SelfCheck, origin);
+        for source in &mut self.source[start..] {
+            *source = None;
+        }
+    }
+
     /// Whether observation `k` is marked not applicable (`not_applicable` or `不适用` in the
     /// value cell, or [`Panel::mark_not_applicable`]): the indicator does not apply to the unit.
     /// Its value is `NaN`, but it is not missing: it is left out of the scores by design (the

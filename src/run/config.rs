@@ -167,8 +167,10 @@ pub struct ProjectsConfig {
 /// The `[efficiency]` table: data envelopment analysis (效能评价) of one facility class over
 /// the panel's values, with the options of `citycheck efficiency` — efficiency.csv (a row per
 /// unit and year) and, over two or more years, malmquist.csv (consecutive years, then the
-/// window). The variables are indicators of the catalogue (or of the data): a unit-year
-/// without a value for one of them is left out of that year's analysis, and run.json says so.
+/// window). The variables are indicators of the catalogue (or of the data), listed or taken
+/// from a facility class of the catalogue (`facility`): a unit-year without a value for one of
+/// them is left out of that year's analysis, and run.json says so. With `join_as` the scores
+/// join the check-up as a scored indicator.
 ///
 /// ```
 /// # fn main() -> citycheck::Result<()> {
@@ -200,12 +202,19 @@ pub struct ProjectsConfig {
 #[serde(deny_unknown_fields)]
 pub struct EfficiencyConfig {
     /// The facility class evaluated (water supply, drainage, sanitation, public transport,
-    /// hospitals, schools, …): a label carried into run.json.
+    /// hospitals, schools, …): a label carried into run.json (default: the `facility`'s id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
-    /// The input indicators (capacity, staff, investment, energy).
+    /// A facility class of the catalogue (`[[facilities]]`) whose inputs, outputs and
+    /// undesirable outputs are evaluated, instead of listing them here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facility: Option<String>,
+    /// The input indicators (capacity, staff, investment, energy); empty with `facility`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<String>,
-    /// The output indicators (water delivered, patients served), undesirable ones included.
+    /// The output indicators (water delivered, patients served), undesirable ones included;
+    /// empty with `facility`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<String>,
     /// Outputs that are undesirable, less being better (leakage, emissions): `sbm` and
     /// `sbm_vrs` only.
@@ -217,7 +226,8 @@ pub struct EfficiencyConfig {
     /// `input` or `output` (default input), or `non_oriented` (SBM's default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orientation: Option<Orientation>,
-    /// Andersen–Petersen super-efficiency (`super = true`; ccr and bcc).
+    /// Super-efficiency (`super = true`): Andersen–Petersen for ccr and bcc, Tone's (2002)
+    /// slacks-based super-efficiency of the SBM-efficient units for sbm and sbm_vrs.
     #[serde(default, rename = "super")]
     pub super_efficiency: bool,
     /// Only this year (no Malmquist index then).
@@ -229,6 +239,11 @@ pub struct EfficiencyConfig {
     /// The last year of the window (default: the data's last).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<i32>,
+    /// A scored indicator of the catalogue (direction higher, no denominator, no value in the
+    /// data) that each unit-year's efficiency score joins the panel as, before the check-up
+    /// scores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_as: Option<String>,
 }
 
 fn default_dea_model() -> Model {
@@ -244,11 +259,23 @@ impl EfficiencyConfig {
     /// Checks what can be checked without the data.
     ///
     /// # Errors
-    /// [`Error::Spec`] for no input or no output, `year` with `from` or `to`, and a window
-    /// whose `from` is not before its `to`.
+    /// [`Error::Spec`] for a `facility` with inputs, outputs or undesirable outputs of its
+    /// own, no input or no output without a `facility`, `year` with `from` or `to`, and a
+    /// window whose `from` is not before its `to`.
     pub fn check(&self) -> Result<()> {
-        if self.inputs.is_empty() || self.outputs.is_empty() {
-            return Err(Error::Spec("[efficiency] needs at least one input and one output".into()));
+        if let Some(facility) = &self.facility {
+            if !(self.inputs.is_empty() && self.outputs.is_empty() && self.undesirable.is_empty()) {
+                return Err(Error::Spec(format!(
+                    "[efficiency] facility = \"{facility}\" takes its inputs, outputs and undesirable outputs from the \
+                     catalogue's [[facilities]]: leave out inputs, outputs and undesirable, or the facility"
+                )));
+            }
+        } else if self.inputs.is_empty() || self.outputs.is_empty() {
+            return Err(Error::Spec(
+                "[efficiency] needs at least one input and one output, or a facility class of the catalogue \
+                 (facility = \"<id>\")"
+                    .into(),
+            ));
         }
         if self.year.is_some() && (self.from.is_some() || self.to.is_some()) {
             return Err(Error::Spec("[efficiency] takes either `year` or a window (`from`, `to`), not both".into()));

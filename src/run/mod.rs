@@ -20,7 +20,7 @@ pub use config::{
     AssessConfig, ComputeConfig, DataConfig, EfficiencyConfig, OutputConfig, ProjectsConfig, RecheckConfig,
     ReconcileConfig, RunConfig, SurveyConfig, EMBEDDED_CONFIG,
 };
-pub use dea::{EfficiencyRun, EfficiencySummary};
+pub use dea::{efficiency_of_panel, EfficiencyRun, EfficiencySummary};
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -561,11 +561,12 @@ fn score_and_write(
     };
     let mut validation = panel.validate(&catalog, validation_mode)?;
     let reconciliation = reconcile_sources(&mut panel, &catalog, &mut validation, &config.reconcile)?;
-    // Efficiency reads the values as read (reconciled), not the prepared ones.
+    // Efficiency reads the values as read (reconciled), not the prepared ones; a score it joins
+    // as an indicator (`join_as`) is in the panel before the check-up prepares it.
     let efficiency = config
         .efficiency
         .as_ref()
-        .map(|e| dea::run_efficiency(&panel, &validation, &catalog, e, &config.progress))
+        .map(|e| dea::run_efficiency(&mut panel, &mut validation, &catalog, e, &config.progress))
         .transpose()?;
     let (spec, fitted) = match &config.fitted {
         None => (config.spec.clone(), None),

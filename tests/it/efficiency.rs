@@ -500,9 +500,10 @@ fn bad_input_is_refused_with_the_unit_and_variable() {
     let mut d = stores();
     d.units[5] = "A".into();
     assert!(matches!(dea(&d.data(), &DeaOptions::default()), Err(Error::Method { .. })));
-    // CCR without an orientation; SBM with super-efficiency.
+    // CCR without an orientation; SBM super-efficiency with an undesirable output.
     assert!(dea(&stores().data(), &options(Model::Ccr, Orientation::NonOriented, false)).is_err());
-    assert!(dea(&stores().data(), &options(Model::Sbm, Orientation::NonOriented, true)).is_err());
+    let bad = tone_2003();
+    assert!(matches!(dea(&bad.data(), &options(Model::Sbm, Orientation::NonOriented, true)), Err(Error::Spec(_))));
     // Six units for two inputs and one output: fewer than 3(m + s) = 9, warned.
     let r = dea(&stores().data(), &DeaOptions::default()).unwrap();
     assert!(r.warnings.iter().any(|w| w.contains("discriminates")), "{:?}", r.warnings);
@@ -800,6 +801,7 @@ fn efficiency_config(outputs: &[&str], undesirable: &[&str], model: Model) -> ci
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
     citycheck::run::EfficiencyConfig {
         class: Some("city services".into()),
+        facility: None,
         inputs: strings(&["population", "hospital_beds"]),
         outputs: strings(outputs),
         undesirable: strings(undesirable),
@@ -809,6 +811,7 @@ fn efficiency_config(outputs: &[&str], undesirable: &[&str], model: Model) -> ci
         year: None,
         from: None,
         to: None,
+        join_as: None,
     }
 }
 
@@ -914,6 +917,226 @@ fn a_run_config_refuses_a_bad_efficiency_table() {
     let dir = tempfile::tempdir().unwrap();
     let e = citycheck::run::run(&run, Some(dir.path())).unwrap_err().to_string();
     assert!(e.contains("'metro_length'") && e.contains("not in the data"), "{e}");
+}
+
+/// The test catalogue with six facility classes (`[[facilities]]`) and the indicator
+/// `sanitation_efficiency` that a run's efficiency score joins.
+fn facilities_catalog_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/facilities.toml")
+}
+
+#[test]
+fn facility_classes_are_read_with_the_catalogue() {
+    let catalog = citycheck::Catalog::load(facilities_catalog_path()).unwrap();
+    let ids: Vec<&str> = catalog.facilities().iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["sanitation", "water_supply", "drainage", "public_transport", "hospitals", "schools"]);
+    let water = catalog.facility("water_supply").unwrap();
+    assert_eq!(water.inputs, ["water_capacity", "water_pipes"]);
+    assert_eq!(water.outputs, ["water_supplied", "water_leakage"]);
+    assert_eq!(water.undesirable, ["water_leakage"]);
+    assert!(catalog.facility("sewers").is_none());
+    // A catalogue without the table has no class.
+    assert!(citycheck::Catalog::builtin("ccsy-example").unwrap().facilities().is_empty());
+}
+
+#[test]
+fn a_bad_facility_class_is_refused_naming_the_file_and_the_class() {
+    let text = std::fs::read_to_string(facilities_catalog_path()).unwrap();
+    let with = |class: &str| {
+        let toml = format!("{text}\n[[facilities]]\nid = \"bad\"\nname_zh = \"坏\"\nname_en = \"Bad\"\n{class}\n");
+        citycheck::Catalog::from_toml(&toml, "facilities.toml")
+    };
+    assert!(with("inputs = [\"buses\"]\noutputs = [\"bus_passengers\"]").is_ok());
+    let one = "inputs = [\"buses\"]\noutputs = [\"bus_passengers\"]";
+    let not_an_output = format!("{one}\nundesirable = [\"bus_staff\"]");
+    let all_bad = format!("{one}\nundesirable = [\"bus_passengers\"]");
+    let unsourced = format!("{one}\nstatus = \"official\"");
+    let cases = [
+        ("inputs = [\"buses\"]\noutputs = [\"passengers\"]", "'passengers', which is not an indicator id"),
+        ("inputs = [\"buses\"]\noutputs = [\"buses\"]", "'buses' is both an input and an output"),
+        ("inputs = [\"buses\", \"buses\"]\noutputs = [\"bus_passengers\"]", "'buses' is listed twice in inputs"),
+        ("inputs = []\noutputs = [\"bus_passengers\"]", "lists no inputs"),
+        ("inputs = [\"buses\"]\noutputs = []", "lists no outputs"),
+        (not_an_output.as_str(), "not one of its outputs"),
+        (all_bad.as_str(), "every output is undesirable"),
+        (unsourced.as_str(), "no source"),
+    ];
+    for (class, expected) in cases {
+        match with(class) {
+            Err(Error::Catalog { source_name, entry, message }) => {
+                assert_eq!(source_name, "facilities.toml", "{class}");
+                assert_eq!(entry.as_deref(), Some("bad"), "{class}");
+                assert!(message.contains(expected), "{class}: {message}");
+            }
+            other => panic!("{class}: expected a catalogue error, got {other:?}"),
+        }
+    }
+    // A second class with an id already used, and a misspelt key.
+    let twice = format!(
+        "{text}\n[[facilities]]\nid = \"schools\"\nname_zh = \"学校\"\nname_en = \"Schools\"\n\
+         inputs = [\"teachers\"]\noutputs = [\"students\"]\n"
+    );
+    let error = citycheck::Catalog::from_toml(&twice, "f.toml");
+    assert!(matches!(&error, Err(Error::Catalog { entry: Some(e), .. }) if e == "schools"), "{error:?}");
+    assert!(with(&format!("{one}\nmodle = \"bcc\"")).is_err());
+}
+
+/// Four cities, one year: sanitation vehicles (the input) and waste collected (the output) of
+/// the facility class `sanitation`, and the waste collection coverage (%), a scored indicator.
+const SANITATION: [(&str, f64, f64, f64); 4] =
+    [("A", 10.0, 10.0, 90.0), ("B", 20.0, 30.0, 80.0), ("C", 40.0, 40.0, 70.0), ("D", 50.0, 25.0, 100.0)];
+
+/// A run folder with the sanitation data and a config scoring them with the test catalogue:
+/// min-max to [0, 100] over the panel, equal weights, arithmetic mean; `efficiency` is the
+/// `[efficiency]` table.
+fn sanitation_run(dir: &std::path::Path, efficiency: &str) -> citycheck::Result<citycheck::run::RunOutput> {
+    let mut data = String::from("city,year,indicator,value\n");
+    for (city, vehicles, waste, coverage) in SANITATION {
+        data.push_str(&format!("{city},2024,sanitation_vehicles,{vehicles}\n{city},2024,waste_collected,{waste}\n"));
+        data.push_str(&format!("{city},2024,waste_coverage,{coverage}\n"));
+    }
+    std::fs::write(dir.join("data.csv"), data).unwrap();
+    let config = format!(
+        "catalog = {:?}\n[data]\npath = \"data.csv\"\nunit_column = \"city\"\n[spec]\n\
+         normalize = {{ method = \"min_max\", lo = 0.0, hi = 100.0 }}\nscope = \"panel\"\nmissing = \"renormalize\"\n\
+         aggregate = {{ method = \"arithmetic\" }}\n[spec.weights]\ndefault = {{ method = \"equal\" }}\n\
+         [efficiency]\n{efficiency}\n",
+        facilities_catalog_path().display().to_string()
+    );
+    let path = dir.join("run.toml");
+    std::fs::write(&path, config).unwrap();
+    let config = citycheck::run::RunConfig::load(&path)?;
+    citycheck::run::run(&config, Some(&dir.join("out")))
+}
+
+/// `(unit, score)` of the rows of `file` (a CSV of the run folder) whose `column` is `value`.
+fn csv_scores(dir: &std::path::Path, file: &str, filter: Option<(&str, &str)>) -> Vec<(String, f64)> {
+    let text = std::fs::read_to_string(dir.join("out").join(file)).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    lines
+        .map(|l| l.split(',').collect::<Vec<&str>>())
+        .filter(|r| filter.is_none_or(|(c, v)| r[col(c)] == v))
+        .map(|r| (r[col("unit")].to_string(), r[col("score")].parse().unwrap()))
+        .collect()
+}
+
+#[track_caller]
+fn assert_unit_scores(actual: &[(String, f64)], expected: &[(&str, f64)], what: &str) {
+    assert_eq!(actual.len(), expected.len(), "{what}: {actual:?}");
+    for (unit, e) in expected {
+        let (_, a) = actual.iter().find(|(u, _)| u == unit).unwrap_or_else(|| panic!("{what}: no row of {unit}"));
+        assert_close(*a, *e, LP, &format!("{what}, {unit}"));
+    }
+}
+
+/// CCR with one input and one output: θ_o = (y_o/x_o) / max_j (y_j/x_j). Waste per vehicle is
+/// A 1, B 1.5, C 1, D 0.5, so θ = A 2/3, B 1, C 2/3, D 1/3. Joined as `sanitation_efficiency`
+/// and min-max normalised over the four: (θ − 1/3) / (2/3) × 100 = A 50, B 100, C 50, D 0.
+/// Coverage 90, 80, 70, 100 normalises to (x − 70) / 30 × 100 = A 66.667, B 33.333, C 0,
+/// D 100. One group, equal weights: the index is the mean of the two, A 58.333, B 66.667,
+/// C 25, D 50; without the joined score it is the coverage alone.
+#[test]
+fn an_efficiency_score_joins_the_checkup_as_an_indicator() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = sanitation_run(dir.path(), "facility = \"sanitation\"\njoin_as = \"sanitation_efficiency\"").unwrap();
+    let theta = [("A", 2.0 / 3.0), ("B", 1.0), ("C", 2.0 / 3.0), ("D", 1.0 / 3.0)];
+    assert_unit_scores(&csv_scores(dir.path(), "efficiency.csv", None), &theta, "efficiency.csv");
+    let joined = [("A", 50.0), ("B", 100.0), ("C", 50.0), ("D", 0.0)];
+    let rows = csv_scores(dir.path(), "scores.csv", Some(("node", "sanitation_efficiency")));
+    assert_unit_scores(&rows, &joined, "the joined indicator, normalised");
+    let index = [("A", 175.0 / 3.0), ("B", 200.0 / 3.0), ("C", 25.0), ("D", 50.0)];
+    assert_unit_scores(&csv_scores(dir.path(), "scores.csv", Some(("kind", "index"))), &index, "index");
+    let summary = output.report.efficiency.as_ref().unwrap();
+    assert_eq!(summary.facility.as_deref(), Some("sanitation"));
+    assert_eq!(summary.class.as_deref(), Some("sanitation"));
+    assert_eq!(summary.inputs, ["sanitation_vehicles"]);
+    assert_eq!(summary.outputs, ["waste_collected"]);
+    assert_eq!((summary.joined_as.as_deref(), summary.joined), (Some("sanitation_efficiency"), 4));
+
+    // The same run without join_as: the index is the coverage alone.
+    let alone = tempfile::tempdir().unwrap();
+    sanitation_run(alone.path(), "facility = \"sanitation\"").unwrap();
+    let coverage = [("A", 200.0 / 3.0), ("B", 100.0 / 3.0), ("C", 0.0), ("D", 100.0)];
+    assert_unit_scores(&csv_scores(alone.path(), "scores.csv", Some(("kind", "index"))), &coverage, "index alone");
+}
+
+#[test]
+fn a_bad_facility_or_join_is_refused() {
+    let spec = |efficiency: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        match sanitation_run(dir.path(), efficiency) {
+            Err(Error::Spec(m)) => m,
+            other => panic!("{efficiency}: expected a spec error, got {:?}", other.map(|_| ())),
+        }
+    };
+    let m = spec("facility = \"sewers\"");
+    assert!(m.contains("no such facility class") && m.contains("sanitation, water_supply"), "{m}");
+    let m = spec("facility = \"sanitation\"\njoin_as = \"waste_coverage\"");
+    assert!(m.contains("already have values of 'waste_coverage'"), "{m}");
+    let m = spec("facility = \"sanitation\"\njoin_as = \"water_capacity\"");
+    assert!(m.contains("context variable"), "{m}");
+    let m = spec("facility = \"sanitation\"\njoin_as = \"sanitation_eficiency\"");
+    assert!(m.contains("did you mean 'sanitation_efficiency'"), "{m}");
+    // A facility with variables of its own; neither a facility nor variables.
+    let m = spec("facility = \"sanitation\"\ninputs = [\"sanitation_vehicles\"]");
+    assert!(m.contains("leave out inputs"), "{m}");
+    let m = spec("join_as = \"sanitation_efficiency\"");
+    assert!(m.contains("or a facility class"), "{m}");
+}
+
+/// Tone (2002)'s SBM super-efficiency on Cooper, Seiford & Tone's Example 3.2 (six stores, the
+/// output 1 everywhere), worked out by hand. SBM finds C, D and E efficient; F (10, 1) has the
+/// slack s⁻_1 = 2 against C (8, 1): input-oriented ρ = 1 − (1/2)(2/10) = 0.9, and keeps it.
+/// Input orientation (ȳ = 1, so the others' weights add up to at least 1), δ = (1/2)(x̄_1/x_1o +
+/// x̄_2/x_2o) with x̄ ≥ x_o and x̄ ≥ Σ λ_j x_j:
+/// - D (4, 2): A (4, 3) gives x̄ = (4, 3), δ = (1 + 3/2)/2 = 1.25; so does every mix of C (8, 1)
+///   and E (2, 4) with weight on C between 1/3 and 2/3 (x̄ = (2 + 6λ, 4 − 3λ), 1/2 + 3λ/2 + 2 −
+///   3λ/2 = 5/2), and nothing is lower (outside that range one coordinate is held at x_o while
+///   the other grows): δ_D = 1.25;
+/// - E (2, 4): every other store has x_1 ≥ 4, so x̄ ≥ (4, 4) and δ_E = (4/2 + 4/4)/2 = 1.5,
+///   reached by A or D;
+/// - C (8, 1): F gives x̄ = (10, 1), δ = (10/8 + 1)/2 = 1.125; mixes of D (4, 2) and F reach
+///   (4 + 6λ, 2 − λ) ≥ (8, 1) at best at λ = 1 (F), as do A–F and E–F: δ_C = 1.125.
+/// Output orientation (x̄ = x_o, δ = 1/ȳ with ȳ = Σλ at most 1 and Σ λ_j x_j ≤ x_o): D reaches
+/// Σλ = 0.8 (C 0.4 and E 0.4: 8·0.4 + 2·0.4 = 4, 0.4 + 4·0.4 = 2), δ_D = 1.25; E only 0.5 (every
+/// other store has x_1 ≥ 4 against E's 2), δ_E = 2; C 7/8 (D 1/8 and F 3/4: 4/8 + 7.5 = 8,
+/// 2/8 + 3/4 = 1), δ_C = 8/7. The non-oriented δ lies between 1 and the input-oriented one
+/// (ȳ = y_o is one of its choices).
+#[test]
+fn sbm_super_efficiency_of_example_3_2_by_hand() {
+    let d = stores();
+    let plain = dea(&d.data(), &options(Model::Sbm, Orientation::Input, false)).unwrap();
+    let input = dea(&d.data(), &options(Model::Sbm, Orientation::Input, true)).unwrap();
+    let (c, dd, e, f) = (2, 3, 4, 5);
+    for (k, expected) in [(c, 1.125), (dd, 1.25), (e, 1.5), (f, 0.9)] {
+        assert_close(input.results[k].score.unwrap(), expected, LP, &format!("input δ of {}", d.units[k]));
+    }
+    // The inefficient stores keep their SBM score; the efficient ones are above 1.
+    for k in [0, 1, f] {
+        assert_eq!(input.results[k].score, plain.results[k].score, "{}", d.units[k]);
+        assert!(input.results[k].score.unwrap() < 1.0);
+    }
+    // D's point: x̄ ≥ D's inputs, its super-slacks x̄ − x_o ≥ 0, peers without D.
+    let d_row = &input.results[dd];
+    assert!(d_row.lambdas.iter().all(|(j, _)| *j != dd), "{:?}", d_row.lambdas);
+    for (i, (target, slack)) in d_row.input_targets.iter().zip(&d_row.input_slacks).enumerate() {
+        assert!(*target >= d.x[[dd, i]] - LP, "{target}");
+        assert_close(*slack, target - d.x[[dd, i]], LP, "super-slack");
+    }
+    let mean_ratio = (d_row.input_targets[0] / 4.0 + d_row.input_targets[1] / 2.0) / 2.0;
+    assert_close(mean_ratio, 1.25, LP, "δ_D from its targets");
+
+    let output = dea(&d.data(), &options(Model::Sbm, Orientation::Output, true)).unwrap();
+    for (k, expected) in [(c, 8.0 / 7.0), (dd, 1.25), (e, 2.0)] {
+        assert_close(output.results[k].score.unwrap(), expected, LP, &format!("output δ of {}", d.units[k]));
+    }
+    let free = dea(&d.data(), &options(Model::Sbm, Orientation::NonOriented, true)).unwrap();
+    for k in [c, dd, e] {
+        let delta = free.results[k].score.unwrap();
+        assert!(delta >= 1.0 - LP && delta <= input.results[k].score.unwrap() + LP, "{}: {delta}", d.units[k]);
+    }
 }
 
 /// DEA scores do not depend on the units of a variable (each LP is the same after dividing a

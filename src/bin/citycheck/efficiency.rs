@@ -39,7 +39,7 @@ pub struct EfficiencyArgs {
     pub model: Model,
     /// The orientation (default input; SBM non-oriented).
     pub orientation: Option<Orientation>,
-    /// Andersen–Petersen super-efficiency.
+    /// Super-efficiency: Andersen–Petersen (ccr, bcc), Tone 2002 (sbm, sbm_vrs).
     pub super_efficiency: bool,
     /// Only this year.
     pub year: Option<i32>,
