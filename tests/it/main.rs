@@ -13,6 +13,7 @@ mod coinr;
 mod compute;
 mod conventions;
 mod conventions_options;
+mod conventions_trend;
 mod core;
 mod diagnose;
 mod efficiency;

@@ -30,6 +30,7 @@ use citycheck::panel::template::{self, TemplateOptions};
 use citycheck::panel::{Layout, ReadOptions, ValidationMode};
 use citycheck::report::{write_report, ReportOptions};
 use citycheck::run::{self, DataConfig, OutputConfig, RunConfig};
+use citycheck::trend::{Alternative, PValue, SenIntercept, Tau, TrendOptions};
 use citycheck::weight::{AhpMethod, RandomIndex, Weight};
 use citycheck::{Catalog, Error, Spec};
 
@@ -148,6 +149,8 @@ enum Command {
         /// Significance level of the trend verdicts.
         #[arg(long, default_value_t = 0.05)]
         alpha: f64,
+        #[command(flatten)]
+        conventions: TrendArgs,
         /// A spec TOML (normalisation, scope, weights, …); default: the check-up default,
         /// fitted on the whole panel so that scores of different years are comparable.
         #[arg(long)]
@@ -172,6 +175,8 @@ enum Command {
         /// Verdicts for series where lower is better (default: higher is better).
         #[arg(long)]
         lower_is_better: bool,
+        #[command(flatten)]
+        conventions: TrendArgs,
     },
     /// The diagnosis (诊断) of one year: attainment, obstacle degree (障碍度), weaknesses,
     /// coupling coordination (耦合协调度), problem ledger (问题台账) and project reserve (项目储备库).
@@ -437,6 +442,35 @@ enum Format {
 }
 
 /// The language of a workbook's headers.
+/// The trend conventions of `trend` and `evaluate` (the names of `[evaluate]` and of Python).
+#[derive(Args, Clone, Copy)]
+struct TrendArgs {
+    /// Mann-Kendall p-value: auto (exact for n <= 10, else normal with continuity correction),
+    /// exact, normal (no continuity correction: scipy.stats.kendalltau), normal_cc (pyMannKendall).
+    #[arg(long = "p-value", default_value = "auto", value_parser = parse_method::<PValue>)]
+    p_value: PValue,
+    /// Alternative of the Mann-Kendall p: two_sided, greater (increasing) or less (decreasing).
+    #[arg(long, default_value = "two_sided", value_parser = parse_method::<Alternative>)]
+    alternative: Alternative,
+    /// Kendall's tau reported: a (S / (n(n-1)/2)) or b (tie-corrected, as R's Kendall).
+    #[arg(long, default_value = "a", value_parser = parse_method::<Tau>)]
+    tau: Tau,
+    /// Sen's intercept: medians (median(y) - b*median(t)) or residuals (median(y - b*t), R's zyp.sen).
+    #[arg(long = "sen-intercept", default_value = "medians", value_parser = parse_method::<SenIntercept>)]
+    sen_intercept: SenIntercept,
+}
+
+impl TrendArgs {
+    fn options(&self) -> TrendOptions {
+        TrendOptions {
+            p_value: self.p_value,
+            alternative: self.alternative,
+            tau: self.tau,
+            sen_intercept: self.sen_intercept,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum LangArg {
     /// The column names, as in the CSV files.
@@ -611,21 +645,30 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             };
             run_and_report(&config, None)
         }
-        Command::Evaluate { input, from, to, alpha, spec, out, format, lang } => {
+        Command::Evaluate { input, from, to, alpha, conventions, spec, out, format, lang } => {
             let spec = match spec {
                 Some(path) => read_spec(&path)?,
                 None => Spec::checkup_default(),
             };
             let config = RunConfig {
                 output: OutputConfig { dir: out, format: format.into(), lang: lang.into() },
-                evaluate: Some(EvaluateOptions { from, to, alpha, ..EvaluateOptions::default() }),
+                evaluate: Some(EvaluateOptions {
+                    from,
+                    to,
+                    alpha,
+                    p_value: conventions.p_value,
+                    alternative: conventions.alternative,
+                    tau: conventions.tau,
+                    sen_intercept: conventions.sen_intercept,
+                    ..EvaluateOptions::default()
+                }),
                 ..RunConfig::for_data(input.catalog.clone(), input.data_config(), spec)
             };
             run_and_report(&config, None)
         }
-        Command::Trend { series, alpha, lower_is_better } => {
+        Command::Trend { series, alpha, lower_is_better, conventions } => {
             let better = if lower_is_better { Direction::Lower } else { Direction::Higher };
-            print!("{}", table::trends_csv(&read_series(&series)?, alpha, better)?);
+            print!("{}", table::trends_csv(&read_series(&series)?, alpha, better, conventions.options())?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Diagnose(args) => run_and_report(&args.config()?, None),
