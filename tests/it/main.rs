@@ -12,6 +12,7 @@ mod cli;
 mod coinr;
 mod compute;
 mod conventions;
+mod conventions_grey;
 mod conventions_options;
 mod conventions_trend;
 mod core;

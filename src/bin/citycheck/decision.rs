@@ -3,7 +3,10 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use citycheck::aggregate::{vikor, Aggregate, Labels, MissingPolicy, TopsisNormalization, WeightedSumNormalization};
+use citycheck::aggregate::{
+    grey_relational_with, vikor, Aggregate, GreyNormalization, Labels, MissingPolicy, TopsisNormalization,
+    WeightedSumNormalization,
+};
 use citycheck::direction::{Criterion, Direction};
 use citycheck::io::csv_text;
 use citycheck::kernels::rank::rank_best_first;
@@ -35,7 +38,8 @@ pub const RANK_METHODS: &[&str] =
     &["topsis", "grey_relational", "vikor", "weighted_sum", "weighted_product", "arithmetic", "geometric", "harmonic"];
 
 /// The ranking methods that read `--normalize`; the others refuse it.
-pub const NORMALIZING_METHODS: &[&str] = &["topsis", "weighted_sum", "arithmetic", "geometric", "harmonic"];
+pub const NORMALIZING_METHODS: &[&str] =
+    &["topsis", "grey_relational", "weighted_sum", "arithmetic", "geometric", "harmonic"];
 
 /// The ranking methods that read `--parameter` (grey_relational's ρ, vikor's v).
 pub const PARAMETER_METHODS: &[&str] = &["grey_relational", "vikor"];
@@ -291,7 +295,11 @@ pub fn rank(
             citycheck::aggregate::topsis(m.values.view(), &w, &dirs, norm, labels)?
         }
         "grey_relational" => {
-            citycheck::aggregate::grey_relational(m.values.view(), &w, &dirs, parameter.unwrap_or(0.5), labels)?
+            let norm = match normalize {
+                Some(name) => name.parse::<GreyNormalization>()?,
+                None => GreyNormalization::MinMax,
+            };
+            grey_relational_with(m.values.view(), &w, &dirs, parameter.unwrap_or(0.5), norm, labels)?
         }
         "vikor" => {
             let result = vikor(m.values.view(), &w, &dirs, parameter.unwrap_or(0.5), labels)?;

@@ -357,9 +357,10 @@ enum Command {
               help = format!("Ranking method: {}", decision::RANK_METHODS.join(", ")))]
         method: String,
         #[arg(long, help = format!(
-            "topsis: {} (default vector); weighted_sum: {} (default min_max); arithmetic, geometric, harmonic: a \
-             normalisation ({}; default min_max to [0, 1])",
+            "topsis: {} (default vector); grey_relational: {} (default min_max; 初值化, 均值化); weighted_sum: {} \
+             (default min_max); arithmetic, geometric, harmonic: a normalisation ({}; default min_max to [0, 1])",
             decision::TOPSIS_NORMALIZATIONS.join(" or "),
+            citycheck::aggregate::GreyNormalization::NAMES.join(", "),
             decision::WEIGHTED_SUM_NORMALIZATIONS.join(" or "),
             Normalize::NAMES.join(", ")
         ))]
