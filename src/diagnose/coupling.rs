@@ -150,6 +150,99 @@ impl Grade {
     }
 }
 
+/// One grade of a custom scale of the coupling coordination degree D: the grade named `name`
+/// holds D from `from` up to the next band's `from` (boundaries belong to the upper grade, as
+/// in [`Grade`]). A scale is a list of bands with strictly increasing `from`, the first at 0 or
+/// below ([`check_grades`]); e.g. the five grades some papers use, `0:严重失调, 0.2:中度失调,
+/// 0.4:基本协调, 0.6:良好协调, 0.8:优质协调`.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeBand {
+    /// The lowest D of the grade.
+    pub from: f64,
+    /// The grade's name, as written in the output.
+    pub name: String,
+}
+
+/// Checks a custom grade scale: at least one band, every `from` finite and strictly
+/// increasing, the first ≤ 0 (so that every D ≥ 0 has a grade), names not empty.
+///
+/// # Errors
+/// [`Error::Spec`] naming the band at fault.
+pub fn check_grades(bands: &[GradeBand]) -> Result<()> {
+    let Some(first) = bands.first() else {
+        return Err(Error::Spec("grades: the scale has no band".into()));
+    };
+    if first.from > 0.0 || first.from.is_nan() {
+        return Err(Error::Spec(format!(
+            "grades: the first band '{}' starts at {}; it must start at 0 so that every D has a grade",
+            first.name, first.from
+        )));
+    }
+    for (k, band) in bands.iter().enumerate() {
+        if band.name.trim().is_empty() {
+            return Err(Error::Spec(format!("grades: band {} (from {}) has no name", k + 1, band.from)));
+        }
+        if !band.from.is_finite() {
+            return Err(Error::Spec(format!("grades: band '{}' starts at {}", band.name, band.from)));
+        }
+        if k > 0 && band.from <= bands[k - 1].from {
+            return Err(Error::Spec(format!(
+                "grades: band '{}' starts at {}, not above '{}' at {}; list the bands from the lowest",
+                band.name,
+                band.from,
+                bands[k - 1].name,
+                bands[k - 1].from
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Reads a grade scale written `from:name,from:name,…` (`0:失调,0.5:协调,0.8:优质协调`), as
+/// `citycheck coupling --grades` takes it, and checks it ([`check_grades`]).
+///
+/// # Errors
+/// [`Error::Spec`] for an entry that is not `number:name`, and as [`check_grades`].
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::diagnose::{grade_in, parse_grades};
+/// let scale = parse_grades("0:失调, 0.5:协调, 0.8:优质协调")?;
+/// assert_eq!(grade_in(0.5, &scale), Some("协调")); // a boundary belongs to the upper grade
+/// assert_eq!(grade_in(0.4999, &scale), Some("失调"));
+/// assert_eq!(grade_in(f64::NAN, &scale), None);
+/// assert!(parse_grades("0.5:协调,0:失调").is_err()); // not increasing
+/// # Ok(()) }
+/// ```
+pub fn parse_grades(text: &str) -> Result<Vec<GradeBand>> {
+    let bands = text
+        .split(',')
+        .map(|entry| {
+            let (from, name) = entry.split_once(':').ok_or_else(|| {
+                Error::Spec(format!("grades: '{}' is not from:name (e.g. 0.5:勉强协调)", entry.trim()))
+            })?;
+            let from = from
+                .trim()
+                .parse::<f64>()
+                .map_err(|_| Error::Spec(format!("grades: '{}' in '{}' is not a number", from.trim(), entry.trim())))?;
+            Ok(GradeBand { from, name: name.trim().to_string() })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    check_grades(&bands)?;
+    Ok(bands)
+}
+
+/// The name of the band of a checked scale (`bands`, [`check_grades`]) that holds `d`: the
+/// last band whose `from` is ≤ `d`; `None` for `NaN`, or a `d` below the first band.
+pub fn grade_in(d: f64, bands: &[GradeBand]) -> Option<&str> {
+    if d.is_nan() {
+        return None;
+    }
+    bands.iter().rev().find(|b| d >= b.from).map(|b| b.name.as_str())
+}
+
 /// Coupling coordination of subsystem scores `u` (in [0, 1]) with weights `beta` (module docs).
 ///
 /// Any `u` that is 0 gives C = 0. A `NaN` or negative `u`, or an empty `u`, gives `NaN` in

@@ -80,7 +80,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 pub use attainment::{AttainmentRate, AttainmentRow};
-pub use coupling::{coupling, Coupling, CouplingRow, Grade};
+pub use coupling::{check_grades, coupling, grade_in, parse_grades, Coupling, CouplingRow, Grade, GradeBand};
 pub use ledger::{Problem, Reason};
 pub use obstacle::{obstacle_degree, ObstacleRow};
 pub use peers::{PeerFlag, PeerKind};

@@ -115,8 +115,9 @@ fn cli_rank_grey_relational_reads_normalize() {
     let m = dir.path().join("m.csv");
     std::fs::write(&m, "alternative,c1,c2\nA,4,20\nB,6,10\nC,8,25\n").unwrap();
     let m = m.display().to_string();
+    let m = m.as_str();
     let scores = |extra: &[&str]| -> Vec<f64> {
-        let mut args = vec!["rank", "--matrix", &m, "--types", "+,-", "--weights", "0.5,0.5"];
+        let mut args = vec!["rank", "--matrix", m, "--types", "+,-", "--weights", "0.5,0.5"];
         args.extend_from_slice(&["--method", "grey_relational"]);
         args.extend_from_slice(extra);
         let out = citycheck(&args);
@@ -130,7 +131,7 @@ fn cli_rank_grey_relational_reads_normalize() {
     close_all(&scores(&["--normalize", "initial_value"]), &[5.0 / 12.0, 0.75, 0.7], "--normalize initial_value");
     close_all(&scores(&["--normalize", "mean_value"]), &[201.0 / 497.0, 38.0 / 49.0, 2.0 / 3.0], "mean_value");
     close_all(&scores(&[]), &[8.0 / 21.0, 0.75, 2.0 / 3.0], "default min_max");
-    let out = citycheck(&["rank", "--matrix", &m, "--method", "grey_relational", "--normalize", "vector"]);
+    let out = citycheck(&["rank", "--matrix", m, "--method", "grey_relational", "--normalize", "vector"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("initial_value") && err.contains("mean_value"), "{err}");

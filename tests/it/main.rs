@@ -12,6 +12,8 @@ mod cli;
 mod coinr;
 mod compute;
 mod conventions;
+#[cfg(feature = "cli")]
+mod conventions_coupling;
 mod conventions_grey;
 mod conventions_options;
 mod conventions_trend;

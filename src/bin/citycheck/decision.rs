@@ -194,7 +194,7 @@ pub fn weights(
 
 /// Weights given as a method name, a comma-separated list or a CSV file `criterion,weight`;
 /// given weights that do not sum to 1 are normalised with a warning, or refused when `strict`.
-fn parse_weights(spec: &str, m: &DecisionMatrix, dirs: &[Direction], strict: bool) -> Result<Vec<f64>> {
+pub(crate) fn parse_weights(spec: &str, m: &DecisionMatrix, dirs: &[Direction], strict: bool) -> Result<Vec<f64>> {
     let given: Option<Vec<f64>> = if Path::new(spec).is_file() {
         let w = read_decision_matrix(spec)?;
         let by_criterion =

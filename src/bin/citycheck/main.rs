@@ -7,6 +7,7 @@ mod audit;
 mod decision;
 mod diagnose;
 mod efficiency;
+mod matrix_analyses;
 mod projects;
 mod recheck;
 mod survey;
@@ -181,6 +182,13 @@ enum Command {
     /// The diagnosis (诊断) of one year: attainment, obstacle degree (障碍度), weaknesses,
     /// coupling coordination (耦合协调度), problem ledger (问题台账) and project reserve (项目储备库).
     Diagnose(diagnose::DiagnoseArgs),
+    /// Coupling coordination (耦合协调度) on a plain matrix, without a catalogue: subsystem
+    /// scores U (weighted min-max scores of their indicators), C, T, D and the grade per row
+    /// (and year, when the matrix has a `year` column).
+    Coupling(matrix_analyses::CouplingArgs),
+    /// Obstacle degree (障碍度) on a plain matrix, without a catalogue: the share in % of each
+    /// indicator in a row's weighted shortfall, ranked (per year when the matrix has one).
+    Obstacle(matrix_analyses::ObstacleArgs),
     /// The re-check across years (复查): every problem of the yearly ledgers followed into the
     /// next ledger year (new, persisting, resolved with evidence, recurring, not assessed),
     /// with the rectification rate (整改率) and the closure rate (销号率).
@@ -673,6 +681,14 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Diagnose(args) => run_and_report(&args.config()?, None),
+        Command::Coupling(args) => {
+            print!("{}", matrix_analyses::coupling_table(&args)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Obstacle(args) => {
+            print!("{}", matrix_analyses::obstacle_table(&args)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit(args) => run_and_report(&args.config()?, None),
         Command::Survey(args) => survey::run(&args),
         Command::Recheck(args) => recheck::run(&args),
