@@ -140,3 +140,18 @@ def test_criterion_types_in_the_notation_of_papers() -> None:
     numeric = cc.mcda.topsis(x, w, [-1, 1])
     for types in (["-", "+"], ["cost", "benefit"], ["负向", "正向"], ["min", "max"]):
         assert np.array_equal(cc.mcda.topsis(x, w, types), numeric), types
+
+
+def test_custom_coupling_grades(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
+    # Issue 17: a grade scale of (from, name) bands replaces the ten grades of 0.1; a boundary
+    # belongs to the upper band. The string form is that of `citycheck diagnose --grades`.
+    for grades in ([(0.0, "失调"), (0.5, "协调")], "0:失调,0.5:协调"):
+        d = diagnose(panel(liaoning), catalog, grades=grades)
+        rows = d.coupling.filter(pl.col("d").is_not_null())
+        assert rows.height > 0
+        for dv, grade in zip(rows["d"].to_list(), rows["grade"].to_list()):
+            assert grade == ("协调" if dv >= 0.5 else "失调")
+    with pytest.raises(cc.SpecError, match="grades"):
+        diagnose(panel(liaoning), catalog, grades=[(0.2, "协调")])
+    with pytest.raises(cc.SpecError, match="grades"):
+        diagnose(panel(liaoning), catalog, grades="0:失调,half:协调")

@@ -299,8 +299,11 @@ pub struct CouplingRow {
     pub t: Option<f64>,
     /// Coupling coordination degree D = √(C·T), in [0, 1].
     pub d: Option<f64>,
-    /// The grade of D, written in Chinese (极度失调 … 优质协调).
+    /// The grade of D among the ten of [`Grade`].
     pub grade: Option<Grade>,
+    /// The grade written in `coupling.csv`: the band of a custom scale (`grades`) holding D,
+    /// else the Chinese name of `grade` (极度失调 … 优质协调).
+    pub grade_name: Option<String>,
     /// Which group is missing or at zero.
     pub note: Option<String>,
 }
@@ -310,7 +313,11 @@ pub struct CouplingRow {
 /// # Errors
 /// [`Error::Spec`] with fewer than two top-level groups, or a `beta` of the wrong length,
 /// with a negative or non-finite entry, or not summing to 1 (within 1e-9).
-pub(crate) fn coordinate(view: &View<'_>, beta: Option<&[f64]>) -> Result<Vec<CouplingRow>> {
+pub(crate) fn coordinate(
+    view: &View<'_>,
+    beta: Option<&[f64]>,
+    grades: Option<&[GradeBand]>,
+) -> Result<Vec<CouplingRow>> {
     let tree = view.tree();
     let groups = tree.root().children.clone();
     let names: Vec<&str> = groups.iter().map(|&g| tree.node(g).id.as_str()).collect();
@@ -329,7 +336,8 @@ pub(crate) fn coordinate(view: &View<'_>, beta: Option<&[f64]>) -> Result<Vec<Co
     for row in view.rows.clone() {
         let u: Vec<f64> = groups.iter().map(|&g| view.score01(row, g)).collect();
         let unit = view.unit(row).to_string();
-        let mut r = CouplingRow { unit, year: view.year, c: None, t: None, d: None, grade: None, note: None };
+        let mut r =
+            CouplingRow { unit, year: view.year, c: None, t: None, d: None, grade: None, grade_name: None, note: None };
         let missing: Vec<&str> = names.iter().zip(&u).filter(|(_, x)| x.is_nan()).map(|(n, _)| *n).collect();
         if !missing.is_empty() {
             r.note = Some(format!("no score for group(s) {}", missing.join(", ")));
@@ -345,6 +353,10 @@ pub(crate) fn coordinate(view: &View<'_>, beta: Option<&[f64]>) -> Result<Vec<Co
         r.t = Some(k.t);
         r.d = Some(k.d);
         r.grade = k.grade();
+        r.grade_name = match grades {
+            Some(bands) => grade_in(k.d, bands).map(str::to_string),
+            None => r.grade.map(|g| g.as_str().to_string()),
+        };
         out.push(r);
     }
     Ok(out)

@@ -143,6 +143,11 @@ pub struct DiagnoseOptions {
     /// summing to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beta: Option<Vec<f64>>,
+    /// A custom grade scale of the coupling coordination degree D (`grades = [{ from = 0,
+    /// name = "失调" }, { from = 0.5, name = "协调" }]`; [`GradeBand`]): `coupling.csv`'s grade
+    /// column names the band; `None` = the ten grades of [`Grade`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grades: Option<Vec<GradeBand>>,
     /// The task file: a built-in id or a path ([`TaskCatalog::resolve`]; a run config resolves a
     /// relative path against the config's folder).
     #[serde(default = "default_tasks")]
@@ -163,6 +168,7 @@ impl Default for DiagnoseOptions {
             weak_share: default_weak_share(),
             far_below: default_far_below(),
             beta: None,
+            grades: None,
             tasks: default_tasks(),
             trends: false,
         }
@@ -183,6 +189,9 @@ impl DiagnoseOptions {
         }
         if self.tasks.trim().is_empty() {
             return Err(Error::Spec("diagnose: tasks must name a task file (id or path)".into()));
+        }
+        if let Some(bands) = &self.grades {
+            check_grades(bands)?;
         }
         Ok(())
     }
@@ -313,7 +322,7 @@ pub fn diagnose_with(
     // Coupling needs two or more top-level groups; a one-dimension tree is still diagnosed.
     let top = view.tree().root().children.len();
     let coupling = if top >= 2 || options.beta.is_some() {
-        coupling::coordinate(&view, options.beta.as_deref())?
+        coupling::coordinate(&view, options.beta.as_deref(), options.grades.as_deref())?
     } else {
         notes.push(format!("coupling coordination needs at least two top-level groups; the scored tree has {top}"));
         Vec::new()

@@ -150,3 +150,40 @@ fn grade_scales_parse_and_check() {
         assert!(parse_grades(bad).is_err(), "{bad}");
     }
 }
+
+/// `[diagnose] grades` in a run config, and `citycheck diagnose --grades` / `--beta`.
+#[test]
+fn diagnose_reads_grades_from_the_config_and_the_command_line() {
+    let base = "[data]\npath = \"d.csv\"\n[diagnose]\n";
+    let config = citycheck::run::RunConfig::from_toml(&format!(
+        "{base}grades = [{{ from = 0, name = \"失调\" }}, {{ from = 0.5, name = \"协调\" }}]\n"
+    ))
+    .unwrap();
+    let grades = config.diagnose.unwrap().grades.unwrap();
+    assert_eq!(grades[1], GradeBand { from: 0.5, name: "协调".into() });
+    assert!(citycheck::run::RunConfig::from_toml(&format!("{base}grades = [{{ from = 0, nam = \"x\" }}]\n")).is_err());
+
+    let dir = tempfile::tempdir().unwrap();
+    let data =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv");
+    let out_dir = dir.path().display().to_string();
+    let args = ["diagnose", "--catalog", "ccsy-example", "--data", data, "--unit-column", "city", "--out", out_dir.as_str()];
+    let out = citycheck(&args.iter().copied().chain(["--grades", "0:失调,0.5:协调"]).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let coupling = std::fs::read_to_string(dir.path().join("coupling.csv")).unwrap();
+    let mut lines = coupling.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let (d, grade) = (header.iter().position(|h| *h == "d").unwrap(), header.iter().position(|h| *h == "grade").unwrap());
+    let mut graded = 0;
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        if let Ok(dv) = cells[d].parse::<f64>() {
+            assert_eq!(cells[grade], if dv >= 0.5 { "协调" } else { "失调" }, "{line}");
+            graded += 1;
+        }
+    }
+    assert!(graded > 0);
+    let bad = citycheck(&args.iter().copied().chain(["--beta", "0.9,0.9"]).collect::<Vec<_>>());
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("beta"), "{}", String::from_utf8_lossy(&bad.stderr));
+}
