@@ -154,7 +154,7 @@ fn grade_scales_parse_and_check() {
 /// `[diagnose] grades` in a run config, and `citycheck diagnose --grades` / `--beta`.
 #[test]
 fn diagnose_reads_grades_from_the_config_and_the_command_line() {
-    let base = "[data]\npath = \"d.csv\"\n[diagnose]\n";
+    let base = "catalog = \"ccsy-example\"\n[data]\npath = \"d.csv\"\n[diagnose]\n";
     let config = citycheck::run::RunConfig::from_toml(&format!(
         "{base}grades = [{{ from = 0, name = \"失调\" }}, {{ from = 0.5, name = \"协调\" }}]\n"
     ))

@@ -169,7 +169,7 @@ fn cli_trend_reads_the_four_flags() {
 
 #[test]
 fn run_config_evaluate_section_takes_the_conventions_and_refuses_misspellings() {
-    let base = "[data]\npath = \"d.csv\"\n[evaluate]\n";
+    let base = "catalog = \"ccsy-example\"\n[data]\npath = \"d.csv\"\n[evaluate]\n";
     let config = RunConfig::from_toml(&format!(
         "{base}p_value = \"normal_cc\"\nalternative = \"less\"\ntau = \"b\"\nsen_intercept = \"residuals\"\n"
     ))
