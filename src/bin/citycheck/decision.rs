@@ -162,7 +162,11 @@ pub fn weights(
     method: &Weight,
     types: Option<&[Direction]>,
     pairwise: Option<&Path>,
+    explain: Option<&Path>,
 ) -> Result<String> {
+    if explain.is_some() {
+        crate::explain::check_weight_method(method)?;
+    }
     let mut out = String::new();
     if let Weight::Ahp { derivation, random_index, reciprocal_tolerance, .. } = method {
         let path = pairwise.ok_or_else(|| Error::Spec("ahp needs --pairwise P.csv".into()))?;
@@ -184,6 +188,9 @@ pub fn weights(
     let (w, warnings) = compute_weights(&m, method, &dirs)?;
     for warning in warnings {
         eprintln!("warning: {warning}");
+    }
+    if let Some(dir) = explain {
+        crate::explain::entropy(dir, &m, method, &dirs)?;
     }
     let _ = writeln!(out, "criterion,weight");
     for (c, w) in m.criteria.iter().zip(&w) {
@@ -263,6 +270,8 @@ pub struct RankOptions<'a> {
     pub normalize: Option<&'a str>,
     pub parameter: Option<f64>,
     pub strict: bool,
+    /// `--explain DIR`: the folder of the intermediate tables.
+    pub explain: Option<&'a Path>,
 }
 
 /// `alternative,score,rank` for a matrix, weights and a ranking method.
@@ -273,7 +282,10 @@ pub fn rank(
     method: &str,
     options: RankOptions<'_>,
 ) -> Result<String> {
-    let RankOptions { normalize, parameter, strict } = options;
+    let RankOptions { normalize, parameter, strict, explain } = options;
+    if explain.is_some() {
+        crate::explain::check_rank_method(method)?;
+    }
     if normalize.is_some() && !NORMALIZING_METHODS.contains(&method) {
         return Err(ignored_flag("--normalize", method, &format!("--method {}", NORMALIZING_METHODS.join(", "))));
     }
@@ -292,17 +304,30 @@ pub fn rank(
                 "min_max" => TopsisNormalization::MinMax,
                 other => return Err(names::unknown("TOPSIS normalisation", other, TOPSIS_NORMALIZATIONS)),
             };
-            citycheck::aggregate::topsis(m.values.view(), &w, &dirs, norm, labels)?
+            let scores = citycheck::aggregate::topsis(m.values.view(), &w, &dirs, norm, labels)?;
+            if let Some(dir) = explain {
+                crate::explain::topsis(dir, &m, &w, &dirs, norm)?;
+            }
+            scores
         }
         "grey_relational" => {
             let norm = match normalize {
                 Some(name) => name.parse::<GreyNormalization>()?,
                 None => GreyNormalization::MinMax,
             };
-            grey_relational_with(m.values.view(), &w, &dirs, parameter.unwrap_or(0.5), norm, labels)?
+            let rho = parameter.unwrap_or(0.5);
+            let scores = grey_relational_with(m.values.view(), &w, &dirs, rho, norm, labels)?;
+            if let Some(dir) = explain {
+                crate::explain::grey_relational(dir, &m, &w, &dirs, rho, norm)?;
+            }
+            scores
         }
         "vikor" => {
-            let result = vikor(m.values.view(), &w, &dirs, parameter.unwrap_or(0.5), labels)?;
+            let v = parameter.unwrap_or(0.5);
+            let result = vikor(m.values.view(), &w, &dirs, v, labels)?;
+            if let Some(dir) = explain {
+                crate::explain::vikor(dir, &m, &w, &dirs, v)?;
+            }
             eprintln!("vikor: ranked by Q, lower is better; score = Q");
             let ranks = result.ranks();
             let _ = writeln!(out, "alternative,score,rank,s,r,q");

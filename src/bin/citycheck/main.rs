@@ -7,6 +7,7 @@ mod audit;
 mod decision;
 mod diagnose;
 mod efficiency;
+mod explain;
 mod matrix_analyses;
 mod projects;
 mod recheck;
@@ -272,6 +273,10 @@ enum Command {
         /// scripts: 0.002,0.996).
         #[arg(long, allow_hyphen_values = true, value_parser = decision::parse_rescale)]
         rescale: Option<[f64; 2]>,
+        /// Write the intermediate tables (entropy's p, e, d) to this folder: entropy and
+        /// entropy_normalized only.
+        #[arg(long)]
+        explain: Option<PathBuf>,
     },
     /// Efficiency (效能评价) by data envelopment analysis of a table (CSV, Parquet, .xlsx; a row
     /// per unit, or per unit and year): OUT/efficiency.csv, and OUT/malmquist.csv (consecutive
@@ -379,6 +384,11 @@ enum Command {
         /// Refuse given weights that do not sum to 1 instead of normalising them.
         #[arg(long)]
         strict: bool,
+        /// Write the intermediate tables to this folder (TOPSIS's normalised and weighted
+        /// matrices, ideals and distances; grey relational Δ and coefficients; VIKOR's terms, S,
+        /// R, Q): topsis, grey_relational and vikor only.
+        #[arg(long)]
+        explain: Option<PathBuf>,
     },
     /// A fill-in template (填报模板): the .xlsx workbook a city's team fills, a sheet per level,
     /// a row per indicator, an input column per unit and year; validate, score and run read the
@@ -755,6 +765,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             reciprocal_tolerance,
             shift,
             rescale,
+            explain,
         } => {
             let flags = decision::WeightFlags {
                 types_given: types.is_some(),
@@ -765,7 +776,8 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 derivation,
             };
             let method = decision::weight_with_flags(method, &flags)?;
-            print!("{}", decision::weights(matrix.as_deref(), &method, types.as_deref(), pairwise.as_deref())?);
+            let (matrix, pairwise, explain) = (matrix.as_deref(), pairwise.as_deref(), explain.as_deref());
+            print!("{}", decision::weights(matrix, &method, types.as_deref(), pairwise, explain)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Efficiency {
@@ -809,8 +821,9 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Rank { matrix, types, weights, method, normalize, parameter, strict } => {
-            let options = decision::RankOptions { normalize: normalize.as_deref(), parameter, strict };
+        Command::Rank { matrix, types, weights, method, normalize, parameter, strict, explain } => {
+            let (normalize, explain) = (normalize.as_deref(), explain.as_deref());
+            let options = decision::RankOptions { normalize, parameter, strict, explain };
             print!("{}", decision::rank(&matrix, types.as_deref(), &weights, &method, options)?);
             Ok(ExitCode::SUCCESS)
         }
