@@ -14,6 +14,8 @@ mod compute;
 mod conventions;
 #[cfg(feature = "cli")]
 mod conventions_coupling;
+#[cfg(feature = "cli")]
+mod conventions_explain;
 mod conventions_grey;
 mod conventions_options;
 mod conventions_trend;
