@@ -75,8 +75,8 @@ def test_mann_kendall_p_value_alternative_and_tau_keywords() -> None:
 def test_sen_intercept_keyword() -> None:
     medians = cc.trend.sen_slope(Y6, T6)
     residuals = cc.trend.sen_slope(Y6, T6, sen_intercept="residuals")
-    assert medians.intercept == pytest.approx(-2549.4500000000016, abs=1e-9)
-    assert residuals.intercept == pytest.approx(-2549.4000000000015, abs=1e-9)
+    assert medians.intercept == pytest.approx(-2549.4500000000016, abs=1e-8)
+    assert residuals.intercept == pytest.approx(-2549.4000000000015, abs=1e-8)
     assert medians.slope == residuals.slope
     with pytest.raises(cc.SpecError, match="sen_intercept"):
         cc.trend.sen_slope(Y6, T6, sen_intercept="joint")

@@ -460,7 +460,6 @@ enum Format {
     Xlsx,
 }
 
-/// The language of a workbook's headers.
 /// The trend conventions of `trend` and `evaluate` (the names of `[evaluate]` and of Python).
 #[derive(Args, Clone, Copy)]
 struct TrendArgs {
@@ -490,6 +489,7 @@ impl TrendArgs {
     }
 }
 
+/// The language of a workbook's headers.
 #[derive(Clone, Copy, ValueEnum)]
 enum LangArg {
     /// The column names, as in the CSV files.
