@@ -70,7 +70,8 @@ pub enum IssueKind {
     UnknownIndicator,
     /// A second value for the same unit, year and indicator (or an object id twice in a year).
     DuplicateObservation,
-    /// A cell that is not a number; read as missing.
+    /// A cell that is not a number: refused by strict validation, read as missing by lenient
+    /// validation.
     NonNumeric,
     /// A value outside the indicator's valid range.
     OutOfRange,
@@ -322,6 +323,48 @@ impl Error {
                 Error::Method { method, location: Some(location), message }
             }
             other => other,
+        }
+    }
+}
+
+/// A computed number as a message shows it: at most 10 significant digits, trailing zeros
+/// trimmed, in exponent form below 1e-5 or from 1e15 on; so a sum of weights reads `0.9`, not
+/// `0.8999999999999999`. Values read from an input are shown as written (`{x}`), not through
+/// this.
+///
+/// # Examples
+/// ```
+/// use citycheck::error::shown_number;
+/// assert_eq!(shown_number(0.1 + 0.2 + 0.3 + 0.3), "0.9");
+/// assert_eq!(shown_number(1234.5), "1234.5");
+/// assert_eq!(shown_number(-2.0 / 3.0), "-0.6666666667");
+/// assert_eq!(shown_number(3e-12), "3e-12");
+/// assert_eq!(shown_number(f64::MAX), "1.797693135e308");
+/// assert_eq!(shown_number(0.0), "0");
+/// ```
+pub fn shown_number(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    let trim = |text: &str| -> String {
+        if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            text.to_string()
+        }
+    };
+    let exponent = x.abs().log10().floor();
+    if (-5.0..15.0).contains(&exponent) {
+        let decimals = (9.0 - exponent).max(0.0) as usize;
+        trim(&format!("{x:.decimals$}"))
+    } else {
+        let text = format!("{x:.9e}");
+        match text.split_once('e') {
+            Some((mantissa, power)) => format!("{}e{power}", trim(mantissa)),
+            None => text,
         }
     }
 }

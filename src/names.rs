@@ -5,7 +5,7 @@
 //! the same way everywhere: [`FromStr`](std::str::FromStr) on the command line and in code,
 //! serde in run specs (TOML), JSON and Python keywords. An unknown name is answered by one
 //! message, built by [`unknown`]: it names the unknown value, suggests the closest known name
-//! when one is close (see [`SUGGEST_AT`]) and lists every known name:
+//! when one is close (see [`distance_if_close`]) and lists every known name:
 //!
 //! ```text
 //! unknown normalisation 'minmax': did you mean 'min_max'? known: min_max, band, z_score, …
@@ -21,14 +21,21 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 
-/// The least similarity for a known name to be suggested for an unknown one: the normalized
-/// Damerau–Levenshtein similarity `1 − distance / length of the longer name`, computed on
-/// both names lower-cased, with `-` and spaces read as `_`. 0.6 suggests a name after a
-/// slip or two in a name of five letters or more (`minmax` → `min_max` 0.86, `entrpy` →
-/// `entropy` 0.86, `geometric-mean` → `geometric_mean` 1.0) and nothing for an unrelated word
-/// (`median` against the aggregations, `sum` → `std` 0.33). Damerau–Levenshtein rather than
-/// Jaro–Winkler, which rates short unrelated names and long shared prefixes too high.
-pub const SUGGEST_AT: f64 = 0.6;
+/// How far apart an unknown `name` and a known `candidate` are when the candidate is close
+/// enough to suggest: their Damerau–Levenshtein distance (both lower-cased, `-` and spaces read
+/// as `_`), `Some` when it is at most a third of the unknown name's length (at least 1), or when
+/// one name is the other with a `_`-separated part added (`green_coverage` →
+/// `green_coverage_builtup`, `gdp_total` → `gdp`); `None` otherwise. So `minmax` → `min_max`
+/// (1 of 6), `entrpy` → `entropy`, `ccsy-exmaple` → `ccsy-example` are suggested, and
+/// nothing for an unrelated word (`sum` → `std`: 2 of 3; `gdp_total` → `fdi_actual`: 5 of 9).
+pub fn distance_if_close(name: &str, candidate: &str) -> Option<usize> {
+    let (a, b) = (canonical(name), canonical(candidate));
+    let distance = strsim::damerau_levenshtein(&a, &b);
+    let extends = |long: &str, short: &str| {
+        short.chars().count() >= 3 && long.strip_prefix(short).is_some_and(|rest| rest.starts_with('_'))
+    };
+    (distance <= (a.chars().count() / 3).max(1) || extends(&a, &b) || extends(&b, &a)).then_some(distance)
+}
 
 /// How the values of a method enum are named: what one is called in messages, where its
 /// name is written, every name, and which names need parameters.
@@ -162,18 +169,18 @@ fn canonical(name: &str) -> String {
     name.trim().to_lowercase().replace(['-', ' '], "_")
 }
 
-/// The known name closest to `name` by normalized Damerau–Levenshtein similarity, if it
-/// reaches [`SUGGEST_AT`]; the first in `known` among equally close names.
+/// The known name closest to `name` among those close enough to suggest
+/// ([`distance_if_close`]); the first in `known` among equally close names.
 pub fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
-    let name = canonical(name);
-    let mut best: Option<(f64, &'a str)> = None;
+    let mut best: Option<(usize, &'a str)> = None;
     for &candidate in known {
-        let score = strsim::normalized_damerau_levenshtein(&name, &canonical(candidate));
-        if best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, candidate));
+        if let Some(distance) = distance_if_close(name, candidate) {
+            if best.is_none_or(|(d, _)| distance < d) {
+                best = Some((distance, candidate));
+            }
         }
     }
-    best.filter(|(s, _)| *s >= SUGGEST_AT).map(|(_, c)| c)
+    best.map(|(_, c)| c)
 }
 
 /// The message for an unknown name `name` of a `kind` of thing: names it, suggests the

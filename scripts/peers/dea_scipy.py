@@ -27,6 +27,11 @@ are not installed on this machine (no R); this peer is the comparison. It needs 
              index over the window, against citycheck to --tol.
 
 Exit status 1 when a value disagrees beyond the tolerance (each disagreement printed).
+
+Last run (2026-12-03, citycheck after the per-variable scaling of its LPs): selftest 0,
+embedded 0, random 1 — the second phase of BCC output-oriented u18 (2021), whose slack sum
+moves by 2.6e-4 when φ* moves by 1e-9 (a near-degenerate reference set: λ of u26 = 2.8e-5);
+linprog itself gives 28.2314 at citycheck's φ* and 28.2305 at its own.
 """
 
 from __future__ import annotations
@@ -168,13 +173,20 @@ def scores(
 
 
 def malmquist(
-    a: tuple[Matrix, Matrix], b: tuple[Matrix, Matrix], model: str, orientation: str
+    a: tuple[Matrix, Matrix],
+    b: tuple[Matrix, Matrix],
+    model: str,
+    orientation: str,
+    pairs: list[tuple[int, int]] | None = None,
 ) -> list[dict[str, float | None]]:
-    """M, EC, TC (and PEC, SEC with CCR) of every unit (same order in both years)."""
+    """M, EC, TC (and PEC, SEC with CCR) of every unit in both years: `pairs` of row indices
+    (a's row, b's row), by default the rows in the same order in both years. Each year's
+    frontier is all of that year's rows, also the units of one year only (R Benchmarking's
+    `malmquist` default, SAMEREF = FALSE)."""
     vrs = model == "bcc"
     out = []
-    for k in range(a[0].shape[0]):
-        pa, pb = (a[0][k], a[1][k]), (b[0][k], b[1][k])
+    for k, l in pairs if pairs is not None else [(k, k) for k in range(a[0].shape[0])]:
+        pa, pb = (a[0][k], a[1][k]), (b[0][l], b[1][l])
         ff = radial(*a, *pa, vrs, orientation)[0]
         ft = radial(*a, *pb, vrs, orientation)[0]
         tf = radial(*b, *pa, vrs, orientation)[0]
@@ -317,8 +329,8 @@ def compare(
                     ua, xa, ya = years[y0]
                     ub, xb, yb = years[y1]
                     common = [u for u in ua if u in ub]
-                    ia, ib = [ua.index(u) for u in common], [ub.index(u) for u in common]
-                    peer = malmquist((xa[ia], ya[ia]), (xb[ib], yb[ib]), model, orientation)
+                    pairs = [(ua.index(u), ub.index(u)) for u in common]
+                    peer = malmquist((xa, ya), (xb, yb), model, orientation, pairs)
                     got = [r for r in rows if int(r["from_year"]) == y0 and int(r["to_year"]) == y1]
                     # citycheck lists the units in the first year's order; the peer, the common ones.
                     by_unit = {r["unit"]: r for r in got}

@@ -81,23 +81,46 @@ impl Catalog {
     /// # Errors
     /// [`Error::Catalog`] when no built-in catalogue has that id (the message lists them).
     pub fn builtin(id: &str) -> Result<Catalog> {
-        let (_, text) = BUILTIN.iter().find(|(known, _)| *known == id).ok_or_else(|| Error::Catalog {
-            source_name: id.to_string(),
-            entry: None,
-            message: format!(
-                "no built-in catalogue with this id; built-in: {}",
-                Catalog::builtin_ids().collect::<Vec<_>>().join(", ")
-            ),
-        })?;
+        let (_, text) =
+            BUILTIN.iter().find(|(known, _)| *known == id).ok_or_else(|| Catalog::unknown_builtin(id, false))?;
         Catalog::from_toml(text, &format!("builtin:{id}"))
     }
 
     /// A built-in id, or else a path to a TOML file.
+    ///
+    /// # Errors
+    /// As [`Catalog::load`]; a name that is neither a built-in id nor an existing file and
+    /// looks like an id (no folder, no extension: `ccsy-exmaple`) is refused with
+    /// [`Error::Catalog`] listing the built-in ids and suggesting the closest one.
     pub fn resolve(id_or_path: &str) -> Result<Catalog> {
         if Catalog::builtin_ids().any(|id| id == id_or_path) {
             Catalog::builtin(id_or_path)
+        } else if Catalog::looks_like_id(id_or_path) {
+            Err(Catalog::unknown_builtin(id_or_path, true))
         } else {
             Catalog::load(id_or_path)
+        }
+    }
+
+    /// Whether `name` is meant as a built-in id rather than a file: no such file exists, and it
+    /// has neither a folder nor an extension.
+    pub(crate) fn looks_like_id(name: &str) -> bool {
+        !name.contains(['/', '\\', '.']) && !Path::new(name).exists()
+    }
+
+    /// The error of an unknown built-in id: the built-in ids listed and the closest suggested;
+    /// `or_file` says that no file of that name exists either.
+    pub(crate) fn unknown_builtin(id: &str, or_file: bool) -> Error {
+        let ids: Vec<&str> = Catalog::builtin_ids().collect();
+        let close = crate::names::closest(id, &ids).map(|c| format!(" (did you mean '{c}'?)")).unwrap_or_default();
+        Error::Catalog {
+            source_name: id.to_string(),
+            entry: None,
+            message: format!(
+                "no built-in catalogue with this id{}{close}; built-in: {} (or give the path of a catalogue file)",
+                if or_file { " and no file of this name" } else { "" },
+                ids.join(", ")
+            ),
         }
     }
 
@@ -108,7 +131,7 @@ impl Catalog {
     /// offending entry if it is malformed or inconsistent.
     pub fn load(path: impl AsRef<Path>) -> Result<Catalog> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::io::read_text(path)?;
         Catalog::from_toml(&text, &path.display().to_string())
     }
 
@@ -214,13 +237,8 @@ impl Catalog {
             };
             let Some(parameter) = out.parameters.get_mut(name) else {
                 let known: Vec<&str> = self.parameters.keys().map(String::as_str).collect();
-                let close = known
-                    .iter()
-                    .map(|k| (strsim::normalized_damerau_levenshtein(name, k), *k))
-                    .filter(|(score, _)| *score >= 0.5)
-                    .max_by(|a, b| a.0.total_cmp(&b.0))
-                    .map(|(_, k)| format!(" (did you mean '{k}'?)"))
-                    .unwrap_or_default();
+                let close =
+                    crate::names::closest(name, &known).map(|k| format!(" (did you mean '{k}'?)")).unwrap_or_default();
                 return Err(fail(if known.is_empty() {
                     "no such parameter: the catalogue has no [parameters] table".to_string()
                 } else {
@@ -308,16 +326,22 @@ impl Catalog {
         self.groups.iter().find(|g| g.id == id)
     }
 
-    /// The known id or alias closest to `name`, to suggest when a name is unknown.
+    /// The id of the indicator whose id, alias or Chinese name is closest to `name`, when one
+    /// is close enough to suggest ([`crate::names::distance_if_close`]: a slip or two, or a
+    /// `_`-part added or left out); the first in catalogue order among equally close ones.
     pub fn suggest(&self, name: &str) -> Option<&str> {
-        let mut best: Option<(f64, &str)> = None;
-        for (known, &i) in &self.names {
-            let score = strsim::normalized_damerau_levenshtein(&name.to_lowercase(), &known.to_lowercase());
-            if best.is_none_or(|(s, _)| score > s) {
-                best = Some((score, self.indicators[i].id.as_str()));
+        let mut best: Option<(usize, &str)> = None;
+        for indicator in &self.indicators {
+            let names = std::iter::once(&indicator.id).chain(&indicator.aliases);
+            for known in names.chain(std::iter::once(&indicator.name_zh)) {
+                if let Some(distance) = crate::names::distance_if_close(name, known) {
+                    if best.is_none_or(|(d, _)| distance < d) {
+                        best = Some((distance, indicator.id.as_str()));
+                    }
+                }
             }
         }
-        best.filter(|(s, _)| *s >= 0.4).map(|(_, id)| id)
+        best.map(|(_, id)| id)
     }
 
     /// How many indicators have each provenance status; `scored_only` counts only the scored

@@ -31,9 +31,8 @@ fn polars_error(origin: &str) -> impl Fn(PolarsError) -> Error + '_ {
 
 fn scan(path: &Path) -> Result<LazyFrame> {
     let origin = path.display().to_string();
-    if !path.exists() {
-        return Err(Error::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "no such file")));
-    }
+    // Not a FIFO or a device, which the scan would block on or read without end.
+    crate::io::regular_file(path)?;
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let p = PlRefPath::from(origin.as_str());
     match extension.as_str() {

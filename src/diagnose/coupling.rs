@@ -376,7 +376,10 @@ fn check_beta(beta: &[f64], names: &[&str]) -> Result<Vec<f64>> {
     }
     let total: f64 = beta.iter().sum();
     if (total - 1.0).abs() > 1e-9 {
-        return Err(Error::Spec(format!("diagnose: beta weights must sum to 1, they sum to {total}")));
+        return Err(Error::Spec(format!(
+            "diagnose: beta weights must sum to 1, they sum to {}",
+            crate::error::shown_number(total)
+        )));
     }
     Ok(beta.to_vec())
 }

@@ -256,7 +256,7 @@ impl TaskCatalog {
     /// if it is malformed.
     pub fn load(path: impl AsRef<Path>) -> Result<TaskCatalog> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::io::read_text(path)?;
         TaskCatalog::from_toml(&text, &path.display().to_string())
     }
 

@@ -78,7 +78,10 @@ pub fn malmquist(from: &DeaData<'_>, to: &DeaData<'_>, model: Model) -> Result<V
 }
 
 /// The Malmquist index of every unit of `from` that is also in `to` (matched by name), in
-/// `from`'s order, with the options' model and orientation.
+/// `from`'s order, with the options' model and orientation. Each year's frontier is all of
+/// that year's units, also those observed in one year only (R Benchmarking's `malmquist`
+/// default, `SAMEREF = FALSE`): the efficiency change is then the ratio of the two years'
+/// efficiency tables.
 ///
 /// # Errors
 /// As [`validate`] for each year (undesirable outputs are refused: the index is radial);

@@ -32,11 +32,17 @@ pub(crate) fn solve(
     let input = orientation == Orientation::Input;
     let k = refs.len();
     let (m, s) = (point.x.len(), point.y.len());
+    // Each variable divided by its mean over the reference units and the point: θ, φ and λ do
+    // not change, and the solver sees numbers near 1 whatever the units (population in 万人
+    // beside GDP in 元 stopped clarabel on MaxIterations or at an inaccurate point).
+    let cx: Vec<f64> = (0..m).map(|i| variable_scale(refs.iter().map(|&j| x[[j, i]]), point.x[i])).collect();
+    let cy: Vec<f64> = (0..s).map(|r| variable_scale(refs.iter().map(|&j| y[[j, r]]), point.y[r])).collect();
     // Phase one: variables [θ or φ, λ_1 … λ_k].
     let mut lp = Lp::new(1 + k);
     lp.cost[0] = if input { 1.0 } else { -1.0 };
     for (i, &xo) in point.x.iter().enumerate() {
-        let mut terms: Vec<(usize, f64)> = refs.iter().enumerate().map(|(c, &j)| (1 + c, x[[j, i]])).collect();
+        let xo = xo / cx[i];
+        let mut terms: Vec<(usize, f64)> = refs.iter().enumerate().map(|(c, &j)| (1 + c, x[[j, i]] / cx[i])).collect();
         if input {
             terms.push((0, -xo));
             lp.le.push(Row { terms, rhs: 0.0 });
@@ -45,7 +51,8 @@ pub(crate) fn solve(
         }
     }
     for (r, &yo) in point.y.iter().enumerate() {
-        let mut terms: Vec<(usize, f64)> = refs.iter().enumerate().map(|(c, &j)| (1 + c, -y[[j, r]])).collect();
+        let yo = yo / cy[r];
+        let mut terms: Vec<(usize, f64)> = refs.iter().enumerate().map(|(c, &j)| (1 + c, -y[[j, r]] / cy[r])).collect();
         if input {
             lp.le.push(Row { terms, rhs: -yo });
         } else {
@@ -83,17 +90,23 @@ pub(crate) fn solve(
     let mut lambdas = first;
     let mut second: Option<(Vec<f64>, Vec<f64>)> = None;
     if slacks {
-        // Phase two: variables [λ_1 … λ_k, s⁻_1 … s⁻_m, s⁺_1 … s⁺_s].
+        // Phase two: variables [λ_1 … λ_k, s⁻_1 … s⁻_m, s⁺_1 … s⁺_s], the slacks in the scaled
+        // units: each costs its scale, so the sum maximised is the sum in the data's units.
+        let largest = cx.iter().chain(&cy).fold(0.0_f64, |a, &c| a.max(c));
         let mut lp = Lp::new(k + m + s);
-        lp.cost[k..].iter_mut().for_each(|c| *c = -1.0);
+        for (cost, c) in lp.cost[k..].iter_mut().zip(cx.iter().chain(&cy)) {
+            *cost = -c / largest;
+        }
         for (i, &xo) in point.x.iter().enumerate() {
-            let mut terms: Vec<(usize, f64)> = refs.iter().enumerate().map(|(c, &j)| (c, x[[j, i]])).collect();
+            let xo = xo / cx[i];
+            let mut terms: Vec<(usize, f64)> = refs.iter().enumerate().map(|(c, &j)| (c, x[[j, i]] / cx[i])).collect();
             terms.push((k + i, 1.0));
             let rhs = if input { factor * (1.0 + PHASE_TWO_RELAX) * xo } else { xo };
             lp.eq.push(Row { terms, rhs });
         }
         for (r, &yo) in point.y.iter().enumerate() {
-            let mut terms: Vec<(usize, f64)> = refs.iter().enumerate().map(|(c, &j)| (c, y[[j, r]])).collect();
+            let yo = yo / cy[r];
+            let mut terms: Vec<(usize, f64)> = refs.iter().enumerate().map(|(c, &j)| (c, y[[j, r]] / cy[r])).collect();
             terms.push((k + m + r, -1.0));
             let rhs = if input { yo } else { factor * (1.0 - PHASE_TWO_RELAX) * yo };
             lp.eq.push(Row { terms, rhs });
@@ -104,7 +117,9 @@ pub(crate) fn solve(
         match lp.solve() {
             Outcome::Solved { x: solution, .. } => {
                 lambdas = solution[..k].to_vec();
-                second = Some((solution[k..k + m].to_vec(), solution[k + m..].to_vec()));
+                let s_in = solution[k..k + m].iter().zip(&cx).map(|(v, c)| v * c).collect();
+                let s_out = solution[k + m..].iter().zip(&cy).map(|(v, c)| v * c).collect();
+                second = Some((s_in, s_out));
             }
             other => {
                 note = Some(format!("the second phase (slacks) did not solve ({other:?}): slacks from the first phase"))
@@ -153,5 +168,17 @@ pub(crate) fn solve(
         scale_efficiency: None,
         returns_to_scale: None,
         note,
+    }
+}
+
+/// The scale a variable is divided by in the LPs: the mean magnitude of its values over the
+/// reference units and the evaluated point, or 1 when they are all 0.
+pub(crate) fn variable_scale(values: impl Iterator<Item = f64>, point: f64) -> f64 {
+    let (sum, count) = values.fold((point.abs(), 1usize), |(s, n), v| (s + v.abs(), n + 1));
+    let mean = sum / count as f64;
+    if mean > 0.0 && mean.is_finite() {
+        mean
+    } else {
+        1.0
     }
 }

@@ -13,6 +13,7 @@
 //! and its target is y^b_o − s^b. In the transformed LP its row is Y^b Λ + S^b − t y^b_o = 0.
 
 use super::lp::{Lp, Outcome, Row};
+use super::radial::variable_scale;
 use super::{Orientation, Returns, Status, UnitEfficiency};
 use crate::kernels::ArrayView2;
 
@@ -29,8 +30,14 @@ pub(crate) fn solve(
 ) -> UnitEfficiency {
     let (n, m) = x.dim();
     let s = y.ncols();
-    let xo: Vec<f64> = x.row(o).to_vec();
-    let yo: Vec<f64> = y.row(o).to_vec();
+    // Each variable divided by its mean over the units (see `radial::variable_scale`): ρ, t and
+    // Λ do not change; the slacks are scaled back below.
+    let cx: Vec<f64> = (0..m).map(|i| variable_scale(x.column(i).iter().copied(), x[[o, i]])).collect();
+    let cy: Vec<f64> = (0..s).map(|r| variable_scale(y.column(r).iter().copied(), y[[o, r]])).collect();
+    let x_raw: Vec<f64> = x.row(o).to_vec();
+    let y_raw: Vec<f64> = y.row(o).to_vec();
+    let xo: Vec<f64> = x_raw.iter().zip(&cx).map(|(v, c)| v / c).collect();
+    let yo: Vec<f64> = y_raw.iter().zip(&cy).map(|(v, c)| v / c).collect();
     // Variables: [t, Λ_1 … Λ_n, S⁻_1 … S⁻_m, S⁺_1 … S⁺_s].
     let (lam, sin, sout) = (1, 1 + n, 1 + n + m);
     let mut lp = Lp::new(1 + n + m + s);
@@ -46,13 +53,13 @@ pub(crate) fn solve(
     }
     lp.eq.push(Row { terms: norm, rhs: 1.0 });
     for (i, &v) in xo.iter().enumerate() {
-        let mut terms: Vec<(usize, f64)> = (0..n).map(|j| (lam + j, x[[j, i]])).collect();
+        let mut terms: Vec<(usize, f64)> = (0..n).map(|j| (lam + j, x[[j, i]] / cx[i])).collect();
         terms.push((sin + i, 1.0));
         terms.push((0, -v));
         lp.eq.push(Row { terms, rhs: 0.0 });
     }
     for (r, &v) in yo.iter().enumerate() {
-        let mut terms: Vec<(usize, f64)> = (0..n).map(|j| (lam + j, y[[j, r]])).collect();
+        let mut terms: Vec<(usize, f64)> = (0..n).map(|j| (lam + j, y[[j, r]] / cy[r])).collect();
         terms.push((sout + r, if bad[r] { 1.0 } else { -1.0 }));
         terms.push((0, -v));
         lp.eq.push(Row { terms, rhs: 0.0 });
@@ -73,9 +80,17 @@ pub(crate) fn solve(
     if !positive {
         return UnitEfficiency::unsolved(Status::Failed(format!("t = {t}")), format!("the SBM LP gave t = {t}"));
     }
-    let clean = |v: f64, scale: f64| if v / t <= tolerance * scale.max(1.0) { 0.0 } else { v / t };
-    let s_in: Vec<f64> = (0..m).map(|i| clean(solution[sin + i], xo[i])).collect();
-    let s_out: Vec<f64> = (0..s).map(|r| clean(solution[sout + r], yo[r])).collect();
+    // A slack in the data's units, 0 at or below the tolerance relative to max(|value|, 1).
+    let clean = |v: f64, c: f64, value: f64| {
+        let v = v / t * c;
+        if v <= tolerance * value.abs().max(1.0) {
+            0.0
+        } else {
+            v
+        }
+    };
+    let s_in: Vec<f64> = (0..m).map(|i| clean(solution[sin + i], cx[i], x_raw[i])).collect();
+    let s_out: Vec<f64> = (0..s).map(|r| clean(solution[sout + r], cy[r], y_raw[r])).collect();
     let lambdas: Vec<(usize, f64)> =
         (0..n).map(|j| (j, solution[lam + j] / t)).filter(|(_, l)| *l > tolerance).collect();
     let score = rho.clamp(0.0, 1.0);
@@ -86,8 +101,8 @@ pub(crate) fn solve(
         status: Status::Optimal,
         efficient: Some(efficient),
         lambdas,
-        input_targets: xo.iter().zip(&s_in).map(|(x, s)| x - s).collect(),
-        output_targets: yo.iter().zip(&s_out).zip(bad).map(|((y, s), b)| if *b { y - s } else { y + s }).collect(),
+        input_targets: x_raw.iter().zip(&s_in).map(|(x, s)| x - s).collect(),
+        output_targets: y_raw.iter().zip(&s_out).zip(bad).map(|((y, s), b)| if *b { y - s } else { y + s }).collect(),
         input_slacks: s_in,
         output_slacks: s_out,
         scale_efficiency: None,

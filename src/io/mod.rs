@@ -1,13 +1,17 @@
 //! Input and output at the bottom of the library: output tables (CSV, Parquet, or sheets of
-//! one Excel workbook: [`write_workbook`]) and SHA-256 digests for provenance. A leaf: it knows
-//! no catalogue, panel or method; the readers of panels are in [`crate::panel`], the batch run
-//! that writes a whole folder in [`crate::run`].
+//! one Excel workbook: [`write_workbook`]), SHA-256 digests for provenance, and the one way
+//! input files are opened: only regular files ([`regular_file`]: never a FIFO that blocks or a
+//! device such as `/dev/zero` that never ends), text inputs read whole up to a size limit
+//! ([`read_text`], [`MAX_TEXT_BYTES`]), data files read whole as they are ([`read_data`]). A
+//! leaf: it knows no catalogue, panel or method; the readers of panels are in
+//! [`crate::panel`], the batch run that writes a whole folder in [`crate::run`].
 
 mod xlsx;
 
 pub use xlsx::{header_zh, write_workbook, Lang, README_SHEET_NAME};
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::{CsvWriter, DataFrame, ParquetWriter, SerWriter};
@@ -39,10 +43,184 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// SHA-256 of a file, hex.
+/// SHA-256 of a file, hex; read in blocks (a data file is never held whole for its digest).
+///
+/// # Errors
+/// [`Error::Io`] when `path` is not a regular file ([`regular_file`]) or cannot be read.
 pub fn sha256_file(path: &Path) -> Result<String> {
-    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    Ok(sha256_hex(&bytes))
+    regular_file(path)?;
+    let mut file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut hasher = Sha256::new();
+    let mut block = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut block).map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&block[..n]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The default size limit of text inputs read whole ([`read_text`]): catalogues, run specs and
+/// configs, survey definitions, task catalogues, run.json. 64 MiB is far beyond any real one
+/// (the largest built-in catalogue is a few hundred KiB) and far below what would exhaust
+/// memory. [`MAX_TEXT_BYTES_VAR`] overrides it.
+pub const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The environment variable that overrides [`MAX_TEXT_BYTES`]: a number of bytes
+/// (`CITYCHECK_MAX_TEXT_BYTES=200000000`).
+pub const MAX_TEXT_BYTES_VAR: &str = "CITYCHECK_MAX_TEXT_BYTES";
+
+/// The size limit of text inputs: [`MAX_TEXT_BYTES_VAR`] when set, else [`MAX_TEXT_BYTES`].
+///
+/// # Errors
+/// [`Error::Spec`] when the variable is set to something other than a whole number of bytes.
+pub fn max_text_bytes() -> Result<u64> {
+    match std::env::var(MAX_TEXT_BYTES_VAR) {
+        Ok(text) => text.trim().replace('_', "").parse::<u64>().map_err(|_| {
+            Error::Spec(format!("{MAX_TEXT_BYTES_VAR}='{text}' is not a number of bytes (such as 200000000)"))
+        }),
+        Err(_) => Ok(MAX_TEXT_BYTES),
+    }
+}
+
+/// A size in bytes for a message: `2.0 GiB (2147483648 bytes)`, `812 bytes`.
+fn size_text(bytes: u64) -> String {
+    const UNITS: [(&str, f64); 3] = [("GiB", 1073741824.0), ("MiB", 1048576.0), ("KiB", 1024.0)];
+    for (unit, size) in UNITS {
+        if bytes as f64 >= size {
+            return format!("{:.1} {unit} ({bytes} bytes)", bytes as f64 / size);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// The metadata of `path` when it is a regular file (a symlink to one is followed). Anything
+/// else is refused before it is opened: a FIFO (named pipe) would block the reader forever, a
+/// device such as `/dev/zero` never ends, a folder is not a file.
+///
+/// # Errors
+/// [`Error::Io`] naming the path and what it is; or the operating system's error when it does
+/// not exist or cannot be inspected.
+pub fn regular_file(path: &Path) -> Result<fs::Metadata> {
+    let metadata = fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if metadata.is_file() {
+        return Ok(metadata);
+    }
+    let kind = file_kind(&metadata.file_type());
+    Err(Error::io(
+        path,
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{kind}, not a regular file: citycheck reads its inputs from regular files only"),
+        ),
+    ))
+}
+
+/// What a file that is not a regular file is, in words.
+fn file_kind(file_type: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
+/// The bytes of the regular file `path`, at most `limit` of them; `what` names the kind of
+/// input in the message of a file beyond the limit. The file is read through a reader that
+/// stops after `limit + 1` bytes, so a file that grows while it is read cannot exhaust memory.
+fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
+    let too_large = |size: u64, at_least: bool| {
+        Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "the file is {}{}, more than the limit of {} for {what}; raise the limit with the \
+                     environment variable {MAX_TEXT_BYTES_VAR} (a number of bytes)",
+                    if at_least { "at least " } else { "" },
+                    size_text(size),
+                    size_text(limit)
+                ),
+            ),
+        )
+    };
+    let metadata = regular_file(path)?;
+    if metadata.len() > limit {
+        return Err(too_large(metadata.len(), false));
+    }
+    let file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64, true));
+    }
+    Ok(bytes)
+}
+
+/// The text of a text input (a catalogue, a run spec or config, a survey definition, a task
+/// catalogue, a run.json): a regular file ([`regular_file`]) of at most [`max_text_bytes`]
+/// bytes, in UTF-8 (a byte-order mark is kept, as [`std::fs::read_to_string`] keeps it).
+///
+/// # Errors
+/// [`Error::Io`] naming the file: not a regular file, larger than the limit (its size, the
+/// limit and [`MAX_TEXT_BYTES_VAR`] named), unreadable, or not UTF-8 (the line of the first
+/// bad byte named).
+pub fn read_text(path: &Path) -> Result<String> {
+    let limit = max_text_bytes()?;
+    let bytes = read_limited(path, limit, "text inputs (catalogues, specs, configs, definitions)")?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count();
+        Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("not UTF-8 text: invalid byte at line {line} (byte offset {valid}); save the file as UTF-8"),
+            ),
+        )
+    })
+}
+
+/// The bytes of a data file read whole (a CSV): a regular file ([`regular_file`]) of any size,
+/// read up to the size it had when it was opened (one byte more is an error: the file grew
+/// while it was read), so that neither a device nor a growing file can exhaust memory.
+///
+/// # Errors
+/// [`Error::Io`] naming the file: not a regular file, unreadable, or growing while read.
+pub fn read_data(path: &Path) -> Result<Vec<u8>> {
+    let metadata = regular_file(path)?;
+    let size = metadata.len();
+    let file = fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(size.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > size {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("the file grew beyond {} while it was read: read it once it is complete", size_text(size)),
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// A text cell made safe to open in a spreadsheet: text starting with `=`, `+`, `-`, `@`, a

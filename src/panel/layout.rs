@@ -110,7 +110,11 @@ fn find_column(
         return table.names.iter().position(|n| n == name).map(Some).ok_or_else(|| {
             Error::data(
                 table.location(None, Some(name)),
-                format!("no {role} column named '{name}'; columns are: {}", table.names.join(", ")),
+                format!(
+                    "no {role} column named '{name}'; columns are: {}{}",
+                    table.names.join(", "),
+                    delimiter_hint(table)
+                ),
             )
         });
     }
@@ -222,14 +226,33 @@ fn check_unit_column(table: &RawTable, unit_col: usize, given: Option<&str>) -> 
     ))
 }
 
+/// A hint for a table read as one column whose header holds another separator (`;`, a tab,
+/// `|`): the file was most likely saved with that delimiter (Excel in many locales writes `;`).
+/// Empty when the table has more than one column or its header holds none of them.
+fn delimiter_hint(table: &RawTable) -> String {
+    let [header] = table.names.as_slice() else {
+        return String::new();
+    };
+    let counts =
+        [(';', "';' (semicolon)"), ('\t', "a tab"), ('|', "'|'")].map(|(c, name)| (header.matches(c).count(), name));
+    match counts.iter().filter(|(n, _)| *n > 0).max_by_key(|(n, _)| *n) {
+        Some((_, name)) => format!(
+            "; the header is one field holding {name}: the file looks separated by {name}, not by commas \
+             (save it as comma-separated CSV)"
+        ),
+        None => String::new(),
+    }
+}
+
 fn required(found: Option<usize>, table: &RawTable, role: &str, candidates: &[&str], option: &str) -> Result<usize> {
     found.ok_or_else(|| {
         Error::data(
             table.location(None, None),
             format!(
-                "missing the {role} column: expected one of {} (or name it with {option}); columns are: {}",
+                "missing the {role} column: expected one of {} (or name it with {option}); columns are: {}{}",
                 candidates.join(", "),
-                table.names.join(", ")
+                table.names.join(", "),
+                delimiter_hint(table)
             ),
         )
     })
@@ -500,7 +523,9 @@ fn read_rows(table: &RawTable, columns: &RowColumns<'_>, rows: std::ops::Range<u
                     location.unit = Some(unit.to_string());
                     location.year = Some(year);
                     location.indicator = Some(indicator.to_string());
-                    issues.push(Issue::new(IssueKind::NonNumeric, location, format!("{message}; read as missing")));
+                    // No "read as missing" here: strict validation refuses the cell; lenient
+                    // validation adds it (Panel::validate).
+                    issues.push(Issue::new(IssueKind::NonNumeric, location, message));
                     f64::NAN
                 }
             };

@@ -141,6 +141,7 @@ impl RawTable {
         let origin = path.display().to_string();
         let fail =
             |message: String| Error::data(Location { file: Some(origin.clone()), ..Default::default() }, message);
+        crate::io::regular_file(path)?;
         let mut workbook = open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
         let mut tables = Vec::new();
         for sheet in workbook.sheet_names() {
@@ -200,13 +201,14 @@ fn polars_error(path: &Path, e: PolarsError) -> Error {
 }
 
 fn read_csv(path: &Path) -> Result<RawTable> {
-    if std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len() == 0 {
+    // A regular file only (a FIFO or /dev/zero is refused), read up to its size.
+    let bytes = crate::io::read_data(path)?;
+    if bytes.is_empty() {
         return Err(Error::data(
             Location { file: Some(path.display().to_string()), ..Default::default() },
             "the file is empty",
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     // UTF-8 (with or without a BOM) is read as it is; anything else is tried as GB18030, the
     // superset of GBK that Excel on Chinese Windows saves "CSV" in.
     let (text, encoding) = match std::str::from_utf8(&bytes) {
@@ -214,12 +216,20 @@ fn read_csv(path: &Path) -> Result<RawTable> {
         Err(e) => {
             let decoded = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes);
             let Some(decoded) = decoded else {
+                let utf8_at = e.valid_up_to();
+                let gbk_at = first_malformed(&bytes, encoding_rs::GB18030).unwrap_or(utf8_at);
+                let row_of = |offset: usize| 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+                let file = Some(path.display().to_string());
                 return Err(Error::data(
-                    Location { file: Some(path.display().to_string()), ..Default::default() },
+                    Location { file, row: Some(row_of(gbk_at)), ..Default::default() },
                     format!(
-                        "the file is neither UTF-8 (invalid byte at offset {}) nor GB18030/GBK: save it as \
-                         'CSV UTF-8'",
-                        e.valid_up_to()
+                        "the file is neither UTF-8 (tried first: invalid byte 0x{:02X} at row {}, byte offset \
+                         {utf8_at}) nor GB18030/GBK (tried next: invalid byte 0x{:02X} at row {}, byte offset \
+                         {gbk_at}): save it as 'CSV UTF-8'",
+                        bytes[utf8_at],
+                        row_of(utf8_at),
+                        bytes[gbk_at.min(bytes.len() - 1)],
+                        row_of(gbk_at)
                     ),
                 ));
             };
@@ -238,6 +248,25 @@ fn read_csv(path: &Path) -> Result<RawTable> {
     let mut table = RawTable::from_dataframe(&df, Some(path.display().to_string()))?;
     table.encoding = encoding;
     Ok(table)
+}
+
+/// The byte offset of the first malformed sequence of `bytes` in `encoding`; `None` when the
+/// whole of `bytes` decodes.
+fn first_malformed(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Option<usize> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = vec![0u8; 1 << 16];
+    let mut start = 0;
+    loop {
+        let (result, read, _) = decoder.decode_to_utf8_without_replacement(&bytes[start..], &mut out, true);
+        start += read;
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => return None,
+            encoding_rs::DecoderResult::OutputFull => {}
+            encoding_rs::DecoderResult::Malformed(bad, after) => {
+                return Some(start.saturating_sub(usize::from(bad) + usize::from(after)));
+            }
+        }
+    }
 }
 
 /// polars renames a repeated header `x` to `x_duplicated_0`; a repeated header is an input
@@ -269,6 +298,7 @@ pub(crate) fn read_csv_bytes(bytes: &'static [u8], origin: &str) -> Result<RawTa
 }
 
 fn read_parquet(path: &Path) -> Result<RawTable> {
+    crate::io::regular_file(path)?;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let df = ParquetReader::new(file).finish().map_err(|e| polars_error(path, e))?;
     RawTable::from_dataframe(&df, Some(path.display().to_string()))
@@ -278,6 +308,7 @@ fn read_xlsx(path: &Path) -> Result<RawTable> {
     use calamine::{open_workbook_auto, Reader};
     let origin = path.display().to_string();
     let fail = |message: String| Error::data(Location { file: Some(origin.clone()), ..Default::default() }, message);
+    crate::io::regular_file(path)?;
     let mut workbook = open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
     let sheet = workbook.sheet_names().first().cloned().ok_or_else(|| fail("the workbook has no sheet".into()))?;
     let range = workbook.worksheet_range(&sheet).map_err(|e| fail(e.to_string()))?;

@@ -573,6 +573,7 @@ pub(crate) fn read_if_template(path: &Path) -> Result<Option<Panel>> {
     let origin = path.display().to_string();
     let location = || Location { file: Some(origin.clone()), ..Default::default() };
     let fail = |message: String| Error::data(location(), message);
+    crate::io::regular_file(path)?;
     let mut workbook = open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
     let sheets = workbook.sheet_names();
     if !sheets.iter().any(|s| s == README_SHEET) {

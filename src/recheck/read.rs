@@ -100,7 +100,7 @@ pub fn read_ledger_year(path: impl AsRef<Path>, level: &str, year: i32) -> Resul
 /// The diagnosed year of the `run.json` beside `path`, when that run.json lists `path` among
 /// its outputs with the file's SHA-256 (so the same run wrote both); `None` otherwise.
 fn diagnosed_year_beside(path: &Path) -> Option<i32> {
-    let text = std::fs::read_to_string(path.with_file_name("run.json")).ok()?;
+    let text = crate::io::read_text(&path.with_file_name("run.json")).ok()?;
     let report: serde_json::Value = serde_json::from_str(&text).ok()?;
     let name = path.file_name()?.to_str()?;
     let digest = sha256_file(path).ok()?;

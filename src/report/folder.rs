@@ -196,7 +196,7 @@ impl Folder {
         if !self.has("run.json") {
             return Ok(None);
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = crate::io::read_text(&path).map_err(|e| e.to_string())?;
         serde_json::from_str(&text).map(Some).map_err(|e| format!("{}: {e}", path.display()))
     }
 }

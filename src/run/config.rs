@@ -497,7 +497,7 @@ impl RunConfig {
     /// Reads a config file; relative paths in it are relative to its folder.
     pub fn load(path: impl AsRef<Path>) -> Result<RunConfig> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::io::read_text(path)?;
         let mut config = RunConfig::from_toml(&text).map_err(|e| match e {
             Error::Spec(m) => Error::Spec(format!("{}: {m}", path.display())),
             other => other,
@@ -556,10 +556,15 @@ impl RunConfig {
     /// with the values of `[compute] parameters` applied.
     ///
     /// # Errors
-    /// As [`Catalog::builtin`], [`Catalog::load`] and [`Catalog::with_parameters`].
+    /// As [`Catalog::builtin`], [`Catalog::load`] and [`Catalog::with_parameters`]; a name
+    /// that is neither a built-in id nor a file and looks like an id is refused as
+    /// [`Catalog::resolve`] refuses it.
     pub fn load_catalog(&self) -> Result<Catalog> {
         let catalog = if Catalog::builtin_ids().any(|id| id == self.catalog) {
             Catalog::builtin(&self.catalog)?
+        } else if Catalog::looks_like_id(&self.catalog) && !self.resolve(&self.catalog).exists() {
+            // A misspelt built-in id (`ccsy-exmaple`): the built-in ids, not "no such file".
+            return Err(Catalog::unknown_builtin(&self.catalog, true));
         } else {
             Catalog::load(self.resolve(&self.catalog))?
         };

@@ -563,7 +563,7 @@ fn score_and_write(
         None => (config.spec.clone(), None),
         Some(path) => {
             let path = config.resolve(path);
-            let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            let text = crate::io::read_text(&path)?;
             let fitted = Fitted::from_json(&text)?;
             if config.spec != Spec::default() && config.spec != fitted.spec {
                 return Err(Error::Mismatch(format!(
@@ -1005,7 +1005,7 @@ fn assess_run(config: &RunConfig, ac: &AssessConfig, own: &OwnTables<'_>) -> Res
         None => Spec::checkup_default(),
         Some(p) => {
             let path = config.resolve(p);
-            let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            let text = crate::io::read_text(&path)?;
             digests.push(InputDigest { path: path.display().to_string(), sha256: sha256_hex(text.as_bytes()) });
             Spec::from_toml(&text).map_err(|e| match e {
                 Error::Spec(m) => Error::Spec(format!("{}: {m}", path.display())),
@@ -1015,6 +1015,9 @@ fn assess_run(config: &RunConfig, ac: &AssessConfig, own: &OwnTables<'_>) -> Res
     };
     let catalog = if Catalog::builtin_ids().any(|id| id == ac.catalog) {
         Catalog::builtin(&ac.catalog)?
+    } else if Catalog::looks_like_id(&ac.catalog) && !config.resolve(&ac.catalog).exists() {
+        // A misspelt built-in id: the built-in ids, not "no such file".
+        return Err(Catalog::unknown_builtin(&ac.catalog, true));
     } else {
         let path = config.resolve(&ac.catalog);
         digests.push(InputDigest { path: path.display().to_string(), sha256: sha256_file(&path)? });

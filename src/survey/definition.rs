@@ -382,7 +382,7 @@ impl SurveyDefinition {
     /// if it is malformed or inconsistent.
     pub fn load(path: impl AsRef<Path>) -> Result<SurveyDefinition> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::io::read_text(path)?;
         SurveyDefinition::from_toml(&text, &path.display().to_string())
     }
 

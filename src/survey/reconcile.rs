@@ -354,7 +354,10 @@ pub fn combine(objective: f64, survey: f64, weights: (f64, f64)) -> Result<f64> 
         return Err(Error::Spec(format!("combine: weights ({wo}, {ws}) must be finite and >= 0")));
     }
     if ((wo + ws) - 1.0).abs() > 1e-9 {
-        return Err(Error::Spec(format!("combine: weights ({wo}, {ws}) sum to {}, not 1", wo + ws)));
+        return Err(Error::Spec(format!(
+            "combine: weights ({wo}, {ws}) sum to {}, not 1",
+            crate::error::shown_number(wo + ws)
+        )));
     }
     for (what, x) in [("objective", objective), ("survey", survey)] {
         if !x.is_finite() {

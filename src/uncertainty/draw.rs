@@ -199,7 +199,8 @@ fn adjust(weights: &mut [NodeWeight], perturb: Option<(f64, Xoshiro256)>, exclud
         let total: f64 = weights.iter().filter(|w| w.parent == parent).map(|w| w.weight).sum();
         if !(total > 0.0 && total.is_finite()) {
             return Err(Error::Spec(format!(
-                "the weights of the children of '{parent}' sum to {total} in a draw{}; nothing is left to aggregate",
+                "the weights of the children of '{parent}' sum to {} in a draw{}; nothing is left to aggregate",
+                crate::error::shown_number(total),
                 exclude.map(|id| format!(" that drops '{id}'")).unwrap_or_default()
             )));
         }

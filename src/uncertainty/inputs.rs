@@ -240,7 +240,7 @@ fn cumulative(probabilities: Option<&[f64]>, count: usize) -> std::result::Resul
     }
     let total: f64 = p.iter().sum();
     if (total - 1.0).abs() > 1e-9 {
-        return Err(format!("the probabilities sum to {total}, not 1"));
+        return Err(format!("the probabilities sum to {}, not 1", crate::error::shown_number(total)));
     }
     let mut running = 0.0;
     let mut out: Vec<f64> = p

@@ -46,13 +46,11 @@ pub fn fixed(names: &[String], expert: &[Option<f64>], strict: bool, warnings: &
     Ok(w.into_iter().map(|x| x / scale / total).collect())
 }
 
-/// A sum of weights for a message: rounded to 9 decimals (0.9, not 0.8999999999999999);
-/// in exponent form beyond 1e12 or beyond f64.
+/// A sum of weights for a message: [`crate::error::shown_number`] (0.9, not
+/// 0.8999999999999999), or words beyond f64.
 fn rounded(x: f64) -> String {
-    if x.is_finite() && x.abs() < 1e12 {
-        format!("{}", (x * 1e9).round() / 1e9)
-    } else if x.is_finite() {
-        format!("{x:e}")
+    if x.is_finite() {
+        crate::error::shown_number(x)
     } else {
         "more than the largest f64".to_string()
     }

@@ -911,3 +911,73 @@ fn a_run_config_refuses_a_bad_efficiency_table() {
     let e = citycheck::run::run(&run, Some(dir.path())).unwrap_err().to_string();
     assert!(e.contains("'metro_length'") && e.contains("not in the data"), "{e}");
 }
+
+/// DEA scores do not depend on the units of a variable (each LP is the same after dividing a
+/// variable by a constant; slacks and targets scale with it). The random data rescaled to the
+/// magnitudes of the Liaoning example — population in 万人 (10^2), hospital beds (10^4), GDP in
+/// 万元 (10^7), retail sales (10^7) — stopped clarabel on `MaxIterations` or
+/// `InsufficientProgress`, or ended at a wrong optimum (CCR scores above 1), before every LP
+/// divided each variable by its mean (radial.rs `variable_scale`); scripts/peers/dea_scipy.py
+/// `--check embedded` found it.
+#[test]
+fn scores_do_not_depend_on_the_units_of_a_variable() {
+    let plain = random();
+    let (fx, fy) = ([3.0e1, 1.0e3], [1.0e6, 3.0e5]);
+    let scaled = scaled_copy(&plain, &fx, &fy);
+    for model in [Model::Ccr, Model::Bcc, Model::Sbm, Model::SbmVrs] {
+        let orientations: &[Orientation] = if model.is_sbm() {
+            &[Orientation::NonOriented, Orientation::Input, Orientation::Output]
+        } else {
+            &[Orientation::Input, Orientation::Output]
+        };
+        for &orientation in orientations {
+            let o = options(model, orientation, false);
+            let a = dea(&plain.data(), &o).unwrap();
+            let b = dea(&scaled.data(), &o).unwrap();
+            let what = format!("{model} {}", orientation.as_str());
+            for (k, (ra, rb)) in a.results.iter().zip(&b.results).enumerate() {
+                assert_eq!(rb.status, Status::Optimal, "{what}, unit {}: {:?}", k + 1, rb.note);
+                assert_close(rb.score.unwrap(), ra.score.unwrap(), LP, &format!("{what}, unit {}", k + 1));
+                for (i, f) in fx.iter().enumerate() {
+                    let want = ra.input_slacks[i] * f;
+                    assert!(
+                        (rb.input_slacks[i] - want).abs() <= 1e-5 * f.max(want.abs()),
+                        "{what}, unit {}: input slack {i}: {} vs {want}",
+                        k + 1,
+                        rb.input_slacks[i]
+                    );
+                }
+            }
+        }
+    }
+    // The Malmquist distances too: year two is year one with every output 10 % higher.
+    let mut later = random();
+    later.y.mapv_inplace(|v| v * 1.1);
+    let later_scaled = scaled_copy(&later, &fx, &fy);
+    let a = malmquist(&plain.data(), &later.data(), Model::Ccr).unwrap();
+    let b = malmquist(&scaled.data(), &later_scaled.data(), Model::Ccr).unwrap();
+    for (ua, ub) in a.iter().zip(&b) {
+        assert_close(ub.malmquist.unwrap(), ua.malmquist.unwrap(), LP, &format!("Malmquist {}", ua.unit));
+        // Outputs 10 % higher everywhere: the frontier moved by 1.1, efficiencies did not.
+        assert_close(ua.malmquist.unwrap(), 1.1, LP, &format!("Malmquist {} = 1.1", ua.unit));
+    }
+}
+
+fn scaled_copy(data: &Owned, fx: &[f64], fy: &[f64]) -> Owned {
+    let mut x = data.x.clone();
+    let mut y = data.y.clone();
+    for (mut column, f) in x.columns_mut().into_iter().zip(fx) {
+        column.mapv_inplace(|v| v * f);
+    }
+    for (mut column, f) in y.columns_mut().into_iter().zip(fy) {
+        column.mapv_inplace(|v| v * f);
+    }
+    Owned {
+        units: data.units.clone(),
+        inputs: data.inputs.clone(),
+        outputs: data.outputs.clone(),
+        undesirable: data.undesirable.clone(),
+        x,
+        y,
+    }
+}

@@ -6,6 +6,7 @@ mod aggregate;
 mod assess;
 mod audit;
 mod bad_input;
+mod bounds;
 mod catalogs;
 #[cfg(feature = "cli")]
 mod cli;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use citycheck::assess::{assess, AssessData, AssessInputs, AssessOptions, Incentive, CATALOG_ID};
-use citycheck::{Catalog, Error, Spec};
+use citycheck::{Catalog, Spec};
 
 use super::Format;
 
@@ -77,7 +77,7 @@ pub fn run(args: &AssessArgs) -> citycheck::Result<ExitCode> {
     };
     let spec = match &args.spec {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.clone(), source: e })?;
+            let text = citycheck::io::read_text(path)?;
             Spec::from_toml(&text)?
         }
         None => Spec::checkup_default(),

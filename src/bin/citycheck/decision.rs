@@ -178,6 +178,7 @@ pub fn weights(
             let _ = writeln!(out, "{},{w},{},{},{cr}", csv_text(c), result.lambda_max, result.ci);
         }
         if !result.consistent {
+            let cr = result.cr.map_or(String::new(), citycheck::error::shown_number);
             eprintln!("warning: the pairwise matrix is inconsistent (CR = {cr} >= 0.1): revise the judgements");
         }
         return Ok(out);

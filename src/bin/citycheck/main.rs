@@ -875,7 +875,7 @@ fn parse_param(text: &str) -> Result<(String, f64), String> {
 /// The units of `--units FILE`: one per line, the first field of a CSV line; empty lines,
 /// `#` comments and a header line (`unit`, `city`, `城市`, …) are skipped.
 fn read_unit_list(path: &std::path::Path) -> citycheck::Result<Vec<String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    let text = citycheck::io::read_text(path)?;
     let mut units = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim_start_matches('\u{feff}').trim();
@@ -896,7 +896,7 @@ fn read_unit_list(path: &std::path::Path) -> citycheck::Result<Vec<String>> {
 
 /// A spec TOML file, named in its errors.
 pub(crate) fn read_spec(path: &std::path::Path) -> citycheck::Result<Spec> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    let text = citycheck::io::read_text(path)?;
     Spec::from_toml(&text).map_err(|e| match e {
         Error::Spec(m) => Error::Spec(format!("{}: {m}", path.display())),
         other => other,
