@@ -60,7 +60,7 @@ use serde::{Deserialize, Serialize};
 use super::topsis::{check_decision_matrix, column_location};
 use super::Labels;
 use crate::direction::Direction;
-use crate::error::{Error, Result};
+use crate::error::{shown_number, Error, Result};
 use crate::kernels::{columns, scale, stats, ArrayView2};
 
 /// How grey relational analysis makes each column dimensionless (`normalize`; see the module
@@ -246,7 +246,7 @@ fn ratios(
         return Err(Error::method(
             method,
             Some(column_location(labels, j)),
-            format!("{what} is {base}; normalize = \"{name}\" divides by it and needs it > 0"),
+            format!("{what} is {}; normalize = \"{name}\" divides by it and needs it > 0", shown_number(base)),
         ));
     }
     for (o, &v) in out.iter_mut().zip(col) {

@@ -16,6 +16,7 @@ use clap::Args;
 
 use citycheck::diagnose::{coupling, grade_in, obstacle_degree, parse_grades, Grade, GradeBand};
 use citycheck::direction::Direction;
+use citycheck::error::shown_number;
 use citycheck::io::csv_text;
 use citycheck::kernels::rank::rank_best_first;
 use citycheck::kernels::{column, scale, Array2};
@@ -248,7 +249,7 @@ fn check_beta(beta: &[f64], systems: &[System]) -> Result<()> {
     }
     let total: f64 = beta.iter().sum();
     if (total - 1.0).abs() > 1e-9 {
-        return Err(Error::Spec(format!("--beta must sum to 1, it sums to {total}")));
+        return Err(Error::Spec(format!("--beta must sum to 1, it sums to {}", shown_number(total))));
     }
     Ok(())
 }
