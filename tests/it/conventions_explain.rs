@@ -105,8 +105,8 @@ fn rank_tables_sum_back_to_the_scores() {
         let (_, dist) = read(&out.join("topsis_distances.csv"));
         let criteria = ["cost", "quality", "speed"];
         for (a, row) in &dist {
-            for j in 0..3 {
-                close(v[a][j], w[j] * r[a][j], "v = w r");
+            for (j, wj) in w.iter().enumerate() {
+                close(v[a][j], wj * r[a][j], "v = w r");
             }
             let d_plus = (0..3).map(|j| (v[a][j] - ideal[criteria[j]][0]).powi(2)).sum::<f64>().sqrt();
             let d_minus = (0..3).map(|j| (v[a][j] - ideal[criteria[j]][1]).powi(2)).sum::<f64>().sqrt();
@@ -129,9 +129,9 @@ fn rank_tables_sum_back_to_the_scores() {
         };
         assert_eq!(summary.len(), 1);
         for (a, row) in &xi {
-            for j in 0..3 {
+            for (j, &xij) in row.iter().take(3).enumerate() {
                 let expected = (delta_min + rho * delta_max) / (delta[a][j] + rho * delta_max);
-                close(row[j], expected, "ξ from Δ");
+                close(xij, expected, "ξ from Δ");
             }
             let grade: f64 = (0..3).map(|j| w[j] * row[j]).sum();
             close(row[3], grade, "γ = Σ w ξ");

@@ -104,7 +104,7 @@ fn read(path: &Path) -> Result<Rows> {
 
 /// The columns `keep` of `m`, in that order.
 fn select(m: &DecisionMatrix, keep: &[usize]) -> DecisionMatrix {
-    let mut values = Array2::zeros((m.alternatives.len(), keep.len()));
+    let mut values = Array2::<f64>::zeros((m.alternatives.len(), keep.len()));
     for (k, &j) in keep.iter().enumerate() {
         for (i, &v) in column(m.values.view(), j).iter().enumerate() {
             values[[i, k]] = v;
@@ -134,7 +134,7 @@ fn directions(types: Option<&[Direction]>, m: &DecisionMatrix) -> Result<Vec<Dir
 /// column).
 fn scores01(m: &DecisionMatrix, dirs: &[Direction]) -> Array2<f64> {
     let rows = m.alternatives.len();
-    let mut r = Array2::zeros((rows, m.criteria.len()));
+    let mut r = Array2::<f64>::zeros((rows, m.criteria.len()));
     let mut out = vec![0.0; rows];
     for (j, &dir) in dirs.iter().enumerate() {
         scale::oriented_min_max(dir, &column(m.values.view(), j), &mut out, 1.0);
