@@ -75,10 +75,40 @@ fn entropy_tables_sum_back_to_the_weights() {
         }
     }
     // A method without tables refuses the flag, naming those with tables.
-    let out = citycheck(&["weights", "--matrix", &m, "--method", "critic", "--explain", "x"]);
+    let out = citycheck(&["weights", "--matrix", &m, "--method", "cv", "--explain", "x"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--explain") && err.contains("entropy_normalized"), "{err}");
+    assert!(err.contains("--explain") && err.contains("entropy_normalized, critic"), "{err}");
+}
+
+/// Diakoulaki, Mavrotas & Papayannakis (1995), Computers & Operations Research 22(7):763–770:
+/// w = [0.20222554, 0.48090173, 0.31687273] (the crate's doc example of `critic`).
+#[test]
+fn critic_tables_sum_back_to_the_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.csv");
+    std::fs::write(
+        &m,
+        "alternative,c1,c2,c3\nA1,61.0,1.08,4.33\nA2,20.7,0.26,4.34\nA3,16.3,1.98,2.53\nA4,9.0,3.29,1.65\n\
+         A5,5.4,2.77,2.33\nA6,4.0,4.12,1.21\nA7,-6.1,3.52,2.10\nA8,-34.6,3.31,0.98\n",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("explain");
+    let (m, out_str) = (m.display().to_string(), out_dir.display().to_string());
+    let weights = printed(&citycheck(&["weights", "--matrix", &m, "--method", "critic", "--explain", &out_str]));
+    for (c, w) in ["c1", "c2", "c3"].iter().zip([0.20222554, 0.48090173, 0.31687273]) {
+        assert!((weights[*c] - w).abs() < 5e-9, "{c}: {} vs Diakoulaki {w}", weights[*c]);
+    }
+    let (_, rho) = read(&out_dir.join("critic_correlation.csv"));
+    let (_, criteria) = read(&out_dir.join("critic_criteria.csv"));
+    let total: f64 = criteria.values().map(|row| row[2]).sum();
+    for c in ["c1", "c2", "c3"] {
+        let [sigma, conflict, information, w] = criteria[c][..] else { panic!("four columns") };
+        close(conflict, rho[c].iter().map(|r| 1.0 - r).sum(), "conflict = Σ (1 − ρ)");
+        close(information, sigma * conflict, "C = σ · conflict");
+        close(w, information / total, "w = C/ΣC");
+        close(w, weights[c], "the printed weight");
+    }
 }
 
 #[test]

@@ -191,7 +191,7 @@ pub fn weights(
         eprintln!("warning: {warning}");
     }
     if let Some(dir) = explain {
-        crate::explain::entropy(dir, &m, method, &dirs)?;
+        crate::explain::weights(dir, &m, method, &dirs)?;
     }
     let _ = writeln!(out, "criterion,weight");
     for (c, w) in m.criteria.iter().zip(&w) {

@@ -6,6 +6,10 @@
 //!
 //! - `entropy`, `entropy_normalized`: `entropy_p.csv` (p_ij, one column per criterion) and
 //!   `entropy_criteria.csv` (criterion, e, d, weight);
+//! - `critic`: `critic_normalized.csv` (min-max, every column as benefit),
+//!   `critic_correlation.csv` (Pearson ρ between criteria; 0 beside a constant column) and
+//!   `critic_criteria.csv` (criterion, sigma, conflict = Σ_k (1 − ρ_jk), information =
+//!   sigma × conflict, weight);
 //! - `topsis`: `topsis_normalized.csv`, `topsis_weighted.csv`, `topsis_ideal.csv` (criterion,
 //!   ideal, anti_ideal) and `topsis_distances.csv` (alternative, d_plus, d_minus, closeness);
 //! - `grey_relational`: `grey_delta.csv` (|x0 − r|), `grey_coefficients.csv` (ξ, then the grade
@@ -27,7 +31,7 @@ use citycheck::weight::Weight;
 use citycheck::{Error, Result};
 
 /// The weight methods `weights --explain` writes tables for.
-pub const WEIGHT_METHODS: &[&str] = &["entropy", "entropy_normalized"];
+pub const WEIGHT_METHODS: &[&str] = &["entropy", "entropy_normalized", "critic"];
 /// The ranking methods `rank --explain` writes tables for.
 pub const RANK_METHODS: &[&str] = &["topsis", "grey_relational", "vikor"];
 
@@ -41,7 +45,7 @@ fn refuse(method: &str, takers: &[&str]) -> Error {
 /// Checks that `--explain` can explain the weight method `method`.
 pub fn check_weight_method(method: &Weight) -> Result<()> {
     match method {
-        Weight::Entropy | Weight::EntropyNormalized { .. } => Ok(()),
+        Weight::Entropy | Weight::EntropyNormalized { .. } | Weight::Critic => Ok(()),
         other => Err(refuse(&other.to_string(), WEIGHT_METHODS)),
     }
 }
@@ -102,9 +106,84 @@ fn criteria_table(m: &DecisionMatrix, columns: &[(&str, &[f64])]) -> String {
     out
 }
 
+/// The tables of the weight method `method` (checked by [`check_weight_method`]).
+pub fn weights(dir: &Path, m: &DecisionMatrix, method: &Weight, dirs: &[Direction]) -> Result<()> {
+    match method {
+        Weight::Critic => critic(dir, m),
+        _ => entropy(dir, m, method, dirs),
+    }
+}
+
+/// CRITIC's tables: r = min-max of every column as benefit (0 for a constant column), σ_j the
+/// sd of r (ddof 1), ρ the Pearson correlation of the columns (0 beside a constant column),
+/// conflict_j = Σ_k (1 − ρ_jk), C_j = σ_j · conflict_j (0 for a constant column), w = C/ΣC.
+fn critic(dir: &Path, m: &DecisionMatrix) -> Result<()> {
+    let (rows, n) = (m.alternatives.len(), m.criteria.len());
+    let mut r = Array2::<f64>::zeros((rows, n));
+    let mut constant = vec![false; n];
+    let mut out = vec![0.0; rows];
+    for (j, flag) in constant.iter_mut().enumerate() {
+        *flag = !scale::oriented_min_max(Direction::Higher, &column(m.values.view(), j), &mut out, 0.0);
+        for (i, &x) in out.iter().enumerate() {
+            r[[i, j]] = x;
+        }
+    }
+    let col = |j: usize| -> Vec<f64> { (0..rows).map(|i| r[[i, j]]).collect() };
+    let sigma: Vec<f64> = (0..n).map(|j| stats::sd(&col(j))).collect();
+    let rho = |j: usize, k: usize| -> f64 {
+        if j == k {
+            return 1.0;
+        }
+        if constant[j] || constant[k] {
+            return 0.0;
+        }
+        let (a, b) = (col(j), col(k));
+        let (ma, mb) = (stats::mean(&a), stats::mean(&b));
+        let cov: f64 = a.iter().zip(&b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+        let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
+        let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
+        cov / (va * vb).sqrt()
+    };
+    let tolerance = n as f64 * 1e-13;
+    let conflict: Vec<f64> = (0..n)
+        .map(|j| {
+            let c: f64 = (0..n).map(|k| 1.0 - rho(j, k)).sum();
+            if constant[j] || c < tolerance {
+                0.0
+            } else {
+                c
+            }
+        })
+        .collect();
+    let information: Vec<f64> = sigma.iter().zip(&conflict).map(|(s, c)| s * c).collect();
+    let total = stats::sum(information.iter().copied());
+    let w: Vec<f64> = information.iter().map(|c| if total > 0.0 { c / total } else { 1.0 / n as f64 }).collect();
+    write_file(dir, "critic_normalized.csv", &matrix_table(m, |i, j| r[[i, j]], &[]))?;
+    let mut table = String::from("criterion");
+    for c in &m.criteria {
+        let _ = write!(table, ",{}", csv_text(c));
+    }
+    table.push('\n');
+    for (j, c) in m.criteria.iter().enumerate() {
+        table.push_str(&csv_text(c));
+        for k in 0..n {
+            let _ = write!(table, ",{}", rho(j, k));
+        }
+        table.push('\n');
+    }
+    write_file(dir, "critic_correlation.csv", &table)?;
+    let columns = [
+        ("sigma", sigma.as_slice()),
+        ("conflict", conflict.as_slice()),
+        ("information", information.as_slice()),
+        ("weight", w.as_slice()),
+    ];
+    write_file(dir, "critic_criteria.csv", &criteria_table(m, &columns))
+}
+
 /// Entropy's tables: v (raw values, or min-max scores shifted or rescaled), p = v/Σv,
 /// E = −(1/ln m) Σ p ln p (1 for a constant column), d = 1 − E, w = d/Σd.
-pub fn entropy(dir: &Path, m: &DecisionMatrix, method: &Weight, dirs: &[Direction]) -> Result<()> {
+fn entropy(dir: &Path, m: &DecisionMatrix, method: &Weight, dirs: &[Direction]) -> Result<()> {
     let (rows, n) = (m.alternatives.len(), m.criteria.len());
     let mut p = Array2::<f64>::zeros((rows, n));
     let mut e = vec![1.0; n];

@@ -273,8 +273,8 @@ enum Command {
         /// scripts: 0.002,0.996).
         #[arg(long, allow_hyphen_values = true, value_parser = decision::parse_rescale)]
         rescale: Option<[f64; 2]>,
-        /// Write the intermediate tables (entropy's p, e, d) to this folder: entropy and
-        /// entropy_normalized only.
+        /// Write the intermediate tables to this folder (entropy's p, e, d; CRITIC's σ,
+        /// correlation, information): entropy, entropy_normalized and critic only.
         #[arg(long)]
         explain: Option<PathBuf>,
     },
