@@ -202,6 +202,7 @@ def diagnose(
     far_below: float = 0.25,
     beta: Sequence[float] | None = None,
     grades: str | Sequence[tuple[float, str]] | None = None,
+    adjusted: bool = False,
     worsening: Worsening = None,
     trends: bool = False,
     validation: str = "strict",
@@ -217,7 +218,8 @@ def diagnose(
     distance below the peer median (share of the scale) that flags a weakness; ``beta`` weighs
     the top-level groups in the coupling (default equal); ``grades`` replaces the ten coupling
     grades by a scale of ``(from, name)`` bands, lowest first, the first from 0 (or the string
-    ``"0:失调,0.5:协调,0.8:优质协调"``, as ``citycheck diagnose --grades``); ``tasks`` is a built-in task-file id
+    ``"0:失调,0.5:协调,0.8:优质协调"``, as ``citycheck diagnose --grades``); ``adjusted=True``
+    uses Wang Shujia et al.'s (2021) adjusted coupling degree; ``tasks`` is a built-in task-file id
     or a path. Worsening trends raise a problem's severity: give them as ``(unit, indicator)``
     pairs (or a mapping to bool, as ``Evaluation`` trends give), or ``trends=True`` to compute
     them (Mann-Kendall up to ``year``). ``panel`` may also be a table or a file with the usual
@@ -248,6 +250,8 @@ def diagnose(
         options["beta"] = to_vector(beta, "beta", missing=False).tolist()
     if grades is not None:
         options["grades"] = _grades(grades)
+    if adjusted:
+        options["adjusted"] = True
     native = _native.diagnose(
         native_panel,
         catalog._native,
@@ -289,13 +293,17 @@ def obstacle_degree(weights: Any, scores01: Any) -> F64Array:
     return _native.diagnose_obstacle_degree(w, r)
 
 
-def coupling_coordination(u: Any, beta: Any | None = None) -> Coupling:
+def coupling_coordination(u: Any, beta: Any | None = None, *, adjusted: bool = False) -> Coupling:
     """Coupling coordination of subsystem scores ``u`` in [0, 1]: ``C = k[ΠU/(ΣU)^k]^(1/k)``,
     ``T = Σβ U`` (``beta`` default equal), ``D = √(C T)``. A zero subsystem gives C = 0.
+    ``adjusted=True``: Wang Shujia et al.'s (2021) adjusted coupling degree
+    ``C = √[(1 − mean pairwise |U_i − U_j|) · Π(U_i/max U)^(1/(k−1))]``.
 
     >>> k = coupling_coordination([0.2, 0.4, 0.8])
     >>> round(k.c, 6), round(k.t, 6), k.grade
     (0.857143, 0.466667, '初级协调')
+    >>> round(coupling_coordination([0.2, 0.4, 0.8], adjusted=True).c, 6)  # √(0.6 · √0.125)
+    0.460578
     """
     values = to_vector(u, "u", missing=False)
     n = values.shape[0]
@@ -303,7 +311,7 @@ def coupling_coordination(u: Any, beta: Any | None = None) -> Coupling:
         weights = np.full(n, 1.0 / n) if n else np.empty(0, dtype=np.float64)
     else:
         weights = to_vector(beta, "beta", missing=False)
-    c, t, d, grade = _native.diagnose_coupling(values, weights)
+    c, t, d, grade = _native.diagnose_coupling(values, weights, bool(adjusted))
     return Coupling(c, t, d, grade)
 
 

@@ -155,3 +155,13 @@ def test_custom_coupling_grades(catalog: cc.Catalog, liaoning: pl.DataFrame) -> 
         diagnose(panel(liaoning), catalog, grades=[(0.2, "协调")])
     with pytest.raises(cc.SpecError, match="grades"):
         diagnose(panel(liaoning), catalog, grades="0:失调,half:协调")
+
+
+def test_adjusted_coupling_degree_by_hand() -> None:
+    # Wang Shujia et al. (2021): C = sqrt[(1 - mean |Ui - Uj|) * prod(Ui / max U)^(1/(k-1))].
+    # U = (0.5, 0.75): (1 - 0.25) * (0.5 / 0.75) = 0.5, C = sqrt(0.5); T = 0.625.
+    k = coupling_coordination([0.5, 0.75], adjusted=True)
+    assert k.c == pytest.approx(0.5**0.5, abs=1e-12)
+    assert k.d == pytest.approx((0.5**0.5 * 0.625) ** 0.5, abs=1e-12)
+    # The classic C of the same scores is closer to 1: the adjustment spreads the grades.
+    assert coupling_coordination([0.5, 0.75]).c > k.c

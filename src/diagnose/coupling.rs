@@ -14,6 +14,21 @@
 //! when all U are equal. With equal β, T = A and D = √G: the square root of the geometric mean.
 //! For k = 2, C = 2√(U_1 U_2)/(U_1 + U_2), the usual two-system formula.
 //!
+//! # Adjusted coupling degree (`adjusted`)
+//! Wang Shujia, Kong Wei, Ren Liang, Zhi Dandan & Dai Binting (2021), 国内耦合协调度模型的误区及
+//! 修正 (Research on misuses and modification of coupling coordination degree model in China),
+//! 自然资源学报 36(3):793–810, replace C, which crowds near 1, by
+//!
+//! ```text
+//! C' = √[ (1 − Σ_{i<j} |U_i − U_j| / (k(k−1)/2)) · Π_i (U_i / max U)^{1/(k−1)} ]
+//! ```
+//! the first factor one minus the mean pairwise gap, the second the geometric shortfall from
+//! the leading subsystem; T and D = √(C'·T) as above. For k = 2 with U_1 ≤ U_2,
+//! C' = √[(1 − (U_2 − U_1)) · U_1/U_2]. A U at 0 gives C' = 0 (all U at 0 included). The
+//! formula was checked against the `coupling_degree(type = "adjusted")` of the R package
+//! `mathmodels` (GitHub zhjx19/mathmodels, which cites the paper), not against the paper
+//! itself.
+//!
 //! # Grades
 //! Ten grades of D in steps of 0.1, each boundary belonging to the upper grade (D = 0.3 is
 //! 轻度失调, D = 1 is 优质协调): [0, 0.1) 极度失调, [0.1, 0.2) 严重失调, [0.2, 0.3) 中度失调,
@@ -283,6 +298,49 @@ pub fn coupling(u: &[f64], beta: &[f64]) -> Coupling {
     Coupling { c, t, d: (c * t).max(0.0).sqrt() }
 }
 
+/// [`coupling`] with Wang et al.'s (2021) adjusted coupling degree C' (module docs) in place of C;
+/// T and D = √(C'·T) as there.
+///
+/// A `NaN` or negative `u`, or fewer than two subsystems, gives `NaN` in every field.
+///
+/// # Panics
+/// When `beta` and `u` differ in length.
+///
+/// # Examples
+/// ```
+/// use citycheck::diagnose::coupling_adjusted;
+/// // U = (0.5, 0.75): C' = √[(1 − 0.25) · 0.5/0.75] = √0.5, T = 0.625, D = √(√0.5 · 0.625).
+/// let k = coupling_adjusted(&[0.5, 0.75], &[0.5, 0.5]);
+/// assert!((k.c - 0.5f64.sqrt()).abs() < 1e-12);
+/// assert!((k.d - (0.5f64.sqrt() * 0.625).sqrt()).abs() < 1e-12);
+/// assert_eq!(coupling_adjusted(&[0.0, 0.8, 0.9], &[1.0 / 3.0; 3]).c, 0.0);
+/// ```
+pub fn coupling_adjusted(u: &[f64], beta: &[f64]) -> Coupling {
+    assert_eq!(u.len(), beta.len(), "coupling_adjusted: one weight per subsystem");
+    let k = u.len();
+    if k < 2 || u.iter().any(|x| x.is_nan() || *x < 0.0) {
+        return Coupling { c: f64::NAN, t: f64::NAN, d: f64::NAN };
+    }
+    let t: f64 = u.iter().zip(beta).map(|(x, b)| x * b).sum();
+    let top = u.iter().copied().fold(0.0, f64::max);
+    let c = if u.contains(&0.0) || top <= 0.0 {
+        0.0
+    } else {
+        let mut gaps = 0.0;
+        for (i, &a) in u.iter().enumerate() {
+            for &b in &u[i + 1..] {
+                gaps += (a - b).abs();
+            }
+        }
+        let pairs = (k * (k - 1) / 2) as f64;
+        let balance = (1.0 - gaps / pairs).max(0.0);
+        // Π (U/max)^{1/(k−1)} through logarithms: many small ratios would underflow.
+        let shortfall = (u.iter().map(|x| (x / top).ln()).sum::<f64>() / (k - 1) as f64).exp();
+        (balance * shortfall).sqrt().min(1.0)
+    };
+    Coupling { c, t, d: (c * t).max(0.0).sqrt() }
+}
+
 /// Coupling coordination of one unit-year: a row of `coupling.csv`.
 /// Each field is the column of the same name; C, T, D and grade are empty when a group score
 /// is missing.
@@ -317,6 +375,7 @@ pub(crate) fn coordinate(
     view: &View<'_>,
     beta: Option<&[f64]>,
     grades: Option<&[GradeBand]>,
+    adjusted: bool,
 ) -> Result<Vec<CouplingRow>> {
     let tree = view.tree();
     let groups = tree.root().children.clone();
@@ -344,7 +403,7 @@ pub(crate) fn coordinate(
             out.push(r);
             continue;
         }
-        let k = coupling(&u, &beta);
+        let k = if adjusted { coupling_adjusted(&u, &beta) } else { coupling(&u, &beta) };
         let zero: Vec<&str> = names.iter().zip(&u).filter(|(_, &x)| x == 0.0).map(|(n, _)| *n).collect();
         if !zero.is_empty() {
             r.note = Some(format!("group(s) {} at the scale's minimum (U = 0): C = 0", zero.join(", ")));

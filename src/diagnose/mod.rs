@@ -80,7 +80,9 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 pub use attainment::{AttainmentRate, AttainmentRow};
-pub use coupling::{check_grades, coupling, grade_in, parse_grades, Coupling, CouplingRow, Grade, GradeBand};
+pub use coupling::{
+    check_grades, coupling, coupling_adjusted, grade_in, parse_grades, Coupling, CouplingRow, Grade, GradeBand,
+};
 pub use ledger::{Problem, Reason};
 pub use obstacle::{obstacle_degree, ObstacleRow};
 pub use peers::{PeerFlag, PeerKind};
@@ -148,6 +150,10 @@ pub struct DiagnoseOptions {
     /// column names the band; `None` = the ten grades of [`Grade`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grades: Option<Vec<GradeBand>>,
+    /// Wang et al.'s (2021) adjusted coupling degree in place of the classic C
+    /// ([`coupling_adjusted`]; default false).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub adjusted: bool,
     /// The task file: a built-in id or a path ([`TaskCatalog::resolve`]; a run config resolves a
     /// relative path against the config's folder).
     #[serde(default = "default_tasks")]
@@ -157,6 +163,10 @@ pub struct DiagnoseOptions {
     /// always does.
     #[serde(default)]
     pub trends: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 impl Default for DiagnoseOptions {
@@ -169,6 +179,7 @@ impl Default for DiagnoseOptions {
             far_below: default_far_below(),
             beta: None,
             grades: None,
+            adjusted: false,
             tasks: default_tasks(),
             trends: false,
         }
@@ -322,7 +333,7 @@ pub fn diagnose_with(
     // Coupling needs two or more top-level groups; a one-dimension tree is still diagnosed.
     let top = view.tree().root().children.len();
     let coupling = if top >= 2 || options.beta.is_some() {
-        coupling::coordinate(&view, options.beta.as_deref(), options.grades.as_deref())?
+        coupling::coordinate(&view, options.beta.as_deref(), options.grades.as_deref(), options.adjusted)?
     } else {
         notes.push(format!("coupling coordination needs at least two top-level groups; the scored tree has {top}"));
         Vec::new()

@@ -28,7 +28,7 @@
 
 use std::process::{Command, Output};
 
-use citycheck::diagnose::{grade_in, parse_grades, GradeBand};
+use citycheck::diagnose::{coupling_adjusted, grade_in, parse_grades, GradeBand};
 
 const MATRIX: &str = "city,year,a,b,c\nX,2020,1,10,5\nY,2020,3,30,1\nX,2021,2,20,3\nZ,2021,2.5,15,2\n";
 
@@ -186,4 +186,47 @@ fn diagnose_reads_grades_from_the_config_and_the_command_line() {
     let bad = citycheck(&args.iter().copied().chain(["--beta", "0.9,0.9"]).collect::<Vec<_>>());
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("beta"), "{}", String::from_utf8_lossy(&bad.stderr));
+}
+
+/// Wang Shujia et al. (2021)'s adjusted coupling degree, by hand:
+/// ```text
+/// C' = √[(1 − Σ_{i<j} |U_i − U_j| / (k(k−1)/2)) · Π (U_i / max U)^{1/(k−1)}]
+/// U = (0.5, 0.75):       (1 − 0.25) · (0.5/0.75) = 0.75 · 2/3 = 0.5,         C' = √0.5
+/// U = (0.2, 0.4, 0.8):   gaps 0.2 + 0.6 + 0.4 = 1.2 over 3 pairs → 1 − 0.4 = 0.6;
+///                        (0.25 · 0.5 · 1)^{1/2} = √0.125;                    C' = √(0.6 √0.125)
+/// ```
+#[test]
+fn adjusted_coupling_by_hand_and_on_the_command_line() {
+    let k = coupling_adjusted(&[0.5, 0.75], &[0.5, 0.5]);
+    assert!((k.c - 0.5f64.sqrt()).abs() < 1e-12, "{k:?}");
+    assert!((k.t - 0.625).abs() < 1e-12 && (k.d - (0.5f64.sqrt() * 0.625).sqrt()).abs() < 1e-12, "{k:?}");
+    let k = coupling_adjusted(&[0.2, 0.4, 0.8], &[1.0 / 3.0; 3]);
+    assert!((k.c - (0.6 * 0.125f64.sqrt()).sqrt()).abs() < 1e-12, "{k:?}");
+    // Equal subsystems couple fully; a subsystem at 0 not at all; one subsystem is no coupling.
+    assert!((coupling_adjusted(&[0.6, 0.6, 0.6], &[1.0 / 3.0; 3]).c - 1.0).abs() < 1e-12);
+    assert_eq!(coupling_adjusted(&[0.0, 0.0], &[0.5, 0.5]).c, 0.0);
+    assert!(coupling_adjusted(&[0.5], &[1.0]).c.is_nan());
+
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.csv");
+    std::fs::write(&m, MATRIX).unwrap();
+    let m = m.display().to_string();
+    let t = table(&citycheck(&[
+        "coupling",
+        "--matrix",
+        m.as_str(),
+        "--systems",
+        "econ=a,b;eco=c",
+        "--types",
+        "+,+,-",
+        "--weights",
+        "0.5,0.5,1",
+        "--adjusted",
+    ]));
+    close(&t[1][4], 0.0, "C' X 2020");
+    close(&t[2][4], 1.0, "C' Y 2020");
+    close(&t[3][4], 1.0, "C' X 2021");
+    close(&t[4][4], 0.5f64.sqrt(), "C' Z 2021");
+    close(&t[4][6], (0.5f64.sqrt() * 0.625).sqrt(), "D Z 2021");
+    assert_eq!(t[4][7], "初级协调", "D = 0.6648");
 }

@@ -43,6 +43,9 @@ pub struct DiagnoseArgs {
     /// "0:失调,0.5:协调,0.8:优质协调" (default the ten grades of 0.1).
     #[arg(long)]
     grades: Option<String>,
+    /// Wang Shujia et al.'s (2021) adjusted coupling degree in place of the classic C.
+    #[arg(long)]
+    adjusted: bool,
     /// A spec TOML (normalisation, scope, weights, …); default: the check-up default. The
     /// normalisation must have a bounded scale (min_max, band, goalposts, target, percentile).
     #[arg(long)]
@@ -76,6 +79,7 @@ impl DiagnoseArgs {
                 trends: self.trends,
                 beta: self.beta.clone(),
                 grades: self.grades.as_deref().map(parse_grades).transpose()?,
+                adjusted: self.adjusted,
                 ..DiagnoseOptions::default()
             }),
             ..RunConfig::for_data(self.input.catalog.clone(), self.input.data_config(), spec)

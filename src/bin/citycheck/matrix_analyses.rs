@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use citycheck::diagnose::{coupling, grade_in, obstacle_degree, parse_grades, Grade, GradeBand};
+use citycheck::diagnose::{coupling, coupling_adjusted, grade_in, obstacle_degree, parse_grades, Grade, GradeBand};
 use citycheck::direction::Direction;
 use citycheck::error::shown_number;
 use citycheck::io::csv_text;
@@ -53,6 +53,9 @@ pub struct CouplingArgs {
     /// grades of 0.1 from 极度失调 to 优质协调).
     #[arg(long)]
     grades: Option<String>,
+    /// Wang Shujia et al.'s (2021) adjusted coupling degree in place of the classic C.
+    #[arg(long)]
+    adjusted: bool,
 }
 
 /// `citycheck obstacle`.
@@ -284,7 +287,7 @@ pub fn coupling_table(args: &CouplingArgs) -> Result<String> {
             .zip(&weights)
             .map(|(s, w)| s.columns.iter().zip(w).map(|(&j, wj)| wj * r[[i, j]]).sum::<f64>())
             .collect();
-        let k = coupling(&u, &beta);
+        let k = if args.adjusted { coupling_adjusted(&u, &beta) } else { coupling(&u, &beta) };
         let grade = match &grades {
             Some(bands) => grade_in(k.d, bands).unwrap_or_default().to_string(),
             None => k.grade().map(Grade::as_str).unwrap_or_default().to_string(),
