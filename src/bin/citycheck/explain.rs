@@ -261,8 +261,8 @@ pub fn topsis(
     }
     let v = |i: usize, j: usize| w[j] * r[[i, j]];
     let distance = |i: usize, target: &[f64]| (0..n).map(|j| (v(i, j) - target[j]).powi(2)).sum::<f64>().sqrt();
-    let d_plus: Vec<f64> = (0..rows).map(|i| distance(i, &ideal)).collect();
-    let d_minus: Vec<f64> = (0..rows).map(|i| distance(i, &anti)).collect();
+    let d_plus: Vec<f64> = (0..rows).map(|i| distance(i, ideal.as_slice())).collect();
+    let d_minus: Vec<f64> = (0..rows).map(|i| distance(i, anti.as_slice())).collect();
     let closeness: Vec<f64> =
         d_plus.iter().zip(&d_minus).map(|(&p, &q)| if p + q > 0.0 { q / (p + q) } else { 0.5 }).collect();
     write_file(dir, "topsis_normalized.csv", &matrix_table(m, |i, j| r[[i, j]], &[]))?;
