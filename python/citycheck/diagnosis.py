@@ -15,6 +15,7 @@ Rust module docs and METHODS.md §6; the kernels are here too:
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -171,6 +172,23 @@ def _pairs(worsening: Worsening) -> list[tuple[str, str]] | None:
     return [(str(u), str(i)) for u, i in worsening]
 
 
+def _grades(grades: str | Sequence[tuple[float, str]]) -> list[dict[str, Any]]:
+    """A grade scale as the list of ``{"from": …, "name": …}`` of ``[diagnose] grades``."""
+    if isinstance(grades, str):
+        pairs: list[tuple[float, str]] = []
+        for entry in grades.split(","):
+            lower, sep, name = entry.partition(":")
+            try:
+                value = float(lower) if sep else math.nan
+            except ValueError:
+                value = math.nan
+            if math.isnan(value):
+                raise _native.SpecError(f"grades: '{entry.strip()}' is not from:name (e.g. 0.5:勉强协调)")
+            pairs.append((value, name.strip()))
+        return [{"from": lower, "name": name} for lower, name in pairs]
+    return [{"from": to_float(lower, "grades"), "name": str(name)} for lower, name in grades]
+
+
 def diagnose(
     panel: Any,
     catalog: Catalog,
@@ -183,6 +201,8 @@ def diagnose(
     weak_share: float = 0.2,
     far_below: float = 0.25,
     beta: Sequence[float] | None = None,
+    grades: str | Sequence[tuple[float, str]] | None = None,
+    adjusted: bool = False,
     worsening: Worsening = None,
     trends: bool = False,
     validation: str = "strict",
@@ -196,7 +216,10 @@ def diagnose(
     obstacles per unit count as problems; ``peers`` names a unit attribute to compare within
     (default: all units); ``weak_share`` is the bottom/top share of peers, ``far_below`` the
     distance below the peer median (share of the scale) that flags a weakness; ``beta`` weighs
-    the top-level groups in the coupling (default equal); ``tasks`` is a built-in task-file id
+    the top-level groups in the coupling (default equal); ``grades`` replaces the ten coupling
+    grades by a scale of ``(from, name)`` bands, lowest first, the first from 0 (or the string
+    ``"0:失调,0.5:协调,0.8:优质协调"``, as ``citycheck diagnose --grades``); ``adjusted=True``
+    uses Wang Shujia et al.'s (2021) adjusted coupling degree; ``tasks`` is a built-in task-file id
     or a path. Worsening trends raise a problem's severity: give them as ``(unit, indicator)``
     pairs (or a mapping to bool, as ``Evaluation`` trends give), or ``trends=True`` to compute
     them (Mann-Kendall up to ``year``). ``panel`` may also be a table or a file with the usual
@@ -225,6 +248,10 @@ def diagnose(
         options["peers"] = str(peers)
     if beta is not None:
         options["beta"] = to_vector(beta, "beta", missing=False).tolist()
+    if grades is not None:
+        options["grades"] = _grades(grades)
+    if adjusted:
+        options["adjusted"] = True
     native = _native.diagnose(
         native_panel,
         catalog._native,
@@ -266,13 +293,17 @@ def obstacle_degree(weights: Any, scores01: Any) -> F64Array:
     return _native.diagnose_obstacle_degree(w, r)
 
 
-def coupling_coordination(u: Any, beta: Any | None = None) -> Coupling:
+def coupling_coordination(u: Any, beta: Any | None = None, *, adjusted: bool = False) -> Coupling:
     """Coupling coordination of subsystem scores ``u`` in [0, 1]: ``C = k[ΠU/(ΣU)^k]^(1/k)``,
     ``T = Σβ U`` (``beta`` default equal), ``D = √(C T)``. A zero subsystem gives C = 0.
+    ``adjusted=True``: Wang Shujia et al.'s (2021) adjusted coupling degree
+    ``C = √[(1 − mean pairwise |U_i − U_j|) · Π(U_i/max U)^(1/(k−1))]``.
 
     >>> k = coupling_coordination([0.2, 0.4, 0.8])
     >>> round(k.c, 6), round(k.t, 6), k.grade
     (0.857143, 0.466667, '初级协调')
+    >>> round(coupling_coordination([0.2, 0.4, 0.8], adjusted=True).c, 6)  # √(0.6 · √0.125)
+    0.460578
     """
     values = to_vector(u, "u", missing=False)
     n = values.shape[0]
@@ -280,7 +311,7 @@ def coupling_coordination(u: Any, beta: Any | None = None) -> Coupling:
         weights = np.full(n, 1.0 / n) if n else np.empty(0, dtype=np.float64)
     else:
         weights = to_vector(beta, "beta", missing=False)
-    c, t, d, grade = _native.diagnose_coupling(values, weights)
+    c, t, d, grade = _native.diagnose_coupling(values, weights, bool(adjusted))
     return Coupling(c, t, d, grade)
 
 

@@ -125,6 +125,10 @@ def evaluate(
     alpha: float = 0.05,
     pace: Mapping[str, float] | None = None,
     fit: MethodLike | None = None,
+    p_value: str | None = None,
+    alternative: str | None = None,
+    tau: str | None = None,
+    sen_intercept: str | None = None,
     validation: str = "strict",
     normalize: MethodLike | None = None,
     scope: ScopeLike | None = None,
@@ -142,7 +146,10 @@ def evaluate(
     overrides (``normalize=``, ``scope=``, …). ``pace`` sets the cut-offs of the pace labels
     (``{"on_track": 1.0, "moderate": 0.5}``); ``fit`` the trend line of progress to targets
     (``"ols"``, the default, or ``{"method": "recency_weighted", "half_life": 2.0}``, which
-    weighs later years more). Years may be numpy integers (``df["year"].min()``). The
+    weighs later years more). ``p_value``, ``alternative``, ``tau`` and ``sen_intercept`` are
+    the trend conventions of :func:`citycheck.trend.mann_kendall` and
+    :func:`citycheck.trend.sen_slope` (the names of ``[evaluate]`` in a run config and of
+    ``citycheck evaluate``'s flags). Years may be numpy integers (``df["year"].min()``). The
     check-up itself is ``.result``.
 
     >>> import numpy as np
@@ -181,5 +188,13 @@ def evaluate(
         options["pace"] = plain(pace, "pace")
     if fit is not None:
         options["fit"] = method(fit, "fit")
+    for key, value in (
+        ("p_value", p_value),
+        ("alternative", alternative),
+        ("tau", tau),
+        ("sen_intercept", sen_intercept),
+    ):
+        if value is not None:
+            options[key] = value
     outcome, native = _native.evaluate(panel._native, catalog._native, full, options, validation)
     return Evaluation(native, Result(outcome))

@@ -108,19 +108,27 @@ def grey_relational(
     types: Any | None = None,
     *,
     rho: float = 0.5,
+    normalize: str = "min_max",
     units: Sequence[str] | None = None,
     criteria: Sequence[str] | None = None,
 ) -> F64Array:
     """Grey relational grade of each row (灰色关联), distinguishing coefficient ``rho``;
     higher is better, in (0, 1].
 
+    ``normalize``: ``"min_max"`` (default, direction-aware to [0, 1]), ``"initial_value"``
+    (初值化: each criterion over the first row's value) or ``"mean_value"`` (均值化: over the
+    criterion's mean); under the two ratio forms the reference is the largest ratio of a
+    benefit criterion and the smallest of a cost criterion (citycheck's convention).
+
     >>> g = grey_relational([[10, 7], [12, 9], [8, 5]], [0.5, 0.5], [-1, 1])
     >>> bool(((g > 0) & (g <= 1)).all())
     True
+    >>> [round(v, 12) for v in grey_relational([[2], [4], [6]], [1.0], normalize="initial_value")]
+    [0.333333333333, 0.5, 1.0]
     """
     m, w, rows, columns = _inputs(x, weights, units, criteria)
     types_ = directions(types, len(columns))
-    return _native.mcda_grey_relational(m.values, w, types_, to_float(rho, "rho"), rows, columns)
+    return _native.mcda_grey_relational(m.values, w, types_, to_float(rho, "rho"), rows, columns, normalize)
 
 
 def vikor(

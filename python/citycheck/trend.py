@@ -107,27 +107,49 @@ def ols(y: Any, t: Any | None = None) -> Ols:
     return Ols(**d)
 
 
-def mann_kendall(y: Any, t: Any | None = None, *, alternative: str = "two_sided") -> MannKendall:
-    """Mann-Kendall trend test of ``y`` in the order of ``t`` (``alternative``:
-    ``"two_sided"``, ``"increasing"`` or ``"decreasing"``).
+def mann_kendall(
+    y: Any,
+    t: Any | None = None,
+    *,
+    alternative: str = "two_sided",
+    p_value: str = "auto",
+    tau: str = "a",
+) -> MannKendall:
+    """Mann-Kendall trend test of ``y`` in the order of ``t``.
+
+    ``alternative``: ``"two_sided"``, ``"increasing"`` (or ``"greater"``) or ``"decreasing"``
+    (or ``"less"``). ``p_value``: ``"auto"`` (exact for n ≤ 10, else normal with continuity
+    correction), ``"exact"``, ``"normal"`` (no continuity correction, as
+    ``scipy.stats.kendalltau``) or ``"normal_cc"`` (pyMannKendall's ``original_test``).
+    ``tau``: ``"a"`` (S over all pairs) or ``"b"`` (tie-corrected, as R's ``Kendall``).
 
     >>> r = mann_kendall([9.0, 3.0, 7.5, 4.0, 6.0], [2025, 2021, 2024, 2022, 2023], alternative="increasing")
     >>> r.s, r.method
     (10, 'exact')
+    >>> r = mann_kendall([1.0, 2.0, 2.0, 3.0], p_value="normal_cc", tau="b")
+    >>> r.method, round(r.tau * 30**0.5, 12)  # S = 5 over sqrt(6 * 5)
+    ('normal', 5.0)
     """
     times, values = _series(y, t)
     order = np.argsort(times, kind="stable")
-    return MannKendall(**_native.trend_mann_kendall(np.ascontiguousarray(values[order]), alternative))
+    ordered = np.ascontiguousarray(values[order])
+    return MannKendall(**_native.trend_mann_kendall(ordered, alternative, p_value, tau))
 
 
-def sen_slope(y: Any, t: Any | None = None, *, alpha: float = 0.05) -> SenSlope:
-    """Sen's slope of ``y`` on ``t`` with Gilbert's (1987) confidence interval.
+def sen_slope(
+    y: Any, t: Any | None = None, *, alpha: float = 0.05, sen_intercept: str = "medians"
+) -> SenSlope:
+    """Sen's slope of ``y`` on ``t`` with Gilbert's (1987) confidence interval; the intercept
+    is ``median(y) − slope·median(t)`` (``sen_intercept="medians"``) or ``median(y − slope·t)``
+    (``"residuals"``, R's ``zyp.sen``, scipy's ``theilslopes(method="joint")``).
 
     >>> sen_slope([1.0, 2.0, 10.0, 4.0, 5.0]).slope  # robust to the outlier
     1.0
+    >>> sen_slope([5.0, 1.0, 2.0, 3.0, 10.0], sen_intercept="residuals").intercept
+    0.0
     """
     times, values = _series(y, t)
-    d = dict(_native.trend_sen_slope(times, values, to_float(alpha, "alpha")))
+    d = dict(_native.trend_sen_slope(times, values, to_float(alpha, "alpha"), sen_intercept))
     d["ci"] = _pair(d.get("ci"))
     return SenSlope(**d)
 

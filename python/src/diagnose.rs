@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use citycheck::diagnose::{coupling, diagnose_with, obstacle_degree, DiagnoseOptions, Diagnosis, TaskCatalog};
+use citycheck::diagnose::{
+    coupling, coupling_adjusted, diagnose_with, obstacle_degree, DiagnoseOptions, Diagnosis, TaskCatalog,
+};
 use citycheck::evaluate::{self, DEFAULT_ALPHA};
 use citycheck::io::OutputFormat;
 use citycheck::polars::prelude::DataFrame;
@@ -167,11 +169,14 @@ fn diagnose_obstacle_degree<'py>(
     Ok(vector_out(py, obstacle_degree(weights, scores01)))
 }
 
-/// Coupling coordination: (C, T, D, grade); the grade is `None` when D is `NaN`.
+/// Coupling coordination: (C, T, D, grade); the grade is `None` when D is `NaN`. `adjusted`:
+/// Wang et al.'s (2021) adjusted coupling degree.
 #[pyfunction]
+#[pyo3(signature = (u, beta, adjusted=false))]
 fn diagnose_coupling(
     u: PyReadonlyArray1<'_, f64>,
     beta: PyReadonlyArray1<'_, f64>,
+    adjusted: bool,
 ) -> PyResult<(f64, f64, f64, Option<&'static str>)> {
     let (u, beta) = (slice(&u)?, slice(&beta)?);
     if u.len() != beta.len() {
@@ -183,7 +188,7 @@ fn diagnose_coupling(
              (divide scores on 0–100 by 100)"
         )));
     }
-    let k = coupling(u, beta);
+    let k = if adjusted { coupling_adjusted(u, beta) } else { coupling(u, beta) };
     Ok((k.c, k.t, k.d, k.grade().map(|g| g.as_str())))
 }
 

@@ -143,8 +143,10 @@ fn mcda_topsis<'py>(
     Ok(vector_out(py, scores))
 }
 
-/// Grey relational grade of each row.
+/// Grey relational grade of each row; `normalize` is "min_max", "initial_value" or "mean_value".
 #[pyfunction]
+#[pyo3(signature = (x, w, directions, rho, rows, columns, normalize="min_max"))]
+#[allow(clippy::too_many_arguments)]
 fn mcda_grey_relational<'py>(
     py: Python<'py>,
     x: PyReadonlyArray2<'py, f64>,
@@ -153,11 +155,14 @@ fn mcda_grey_relational<'py>(
     rho: f64,
     rows: Vec<String>,
     columns: Vec<String>,
+    normalize: &str,
 ) -> PyResult<Vector<'py>> {
     let x = x.as_array();
     let directions = directions_for(x.ncols(), directions)?;
+    let normalize: aggregate::GreyNormalization = from_name("normalize", normalize)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    let scores = aggregate::grey_relational(x, slice(&w)?, &directions, rho, labels).map_err(citycheck_error)?;
+    let scores = aggregate::grey_relational_with(x, slice(&w)?, &directions, rho, normalize, labels)
+        .map_err(citycheck_error)?;
     Ok(vector_out(py, scores))
 }
 

@@ -14,21 +14,34 @@ fn trend_ols(py: Python<'_>, t: PyReadonlyArray1<'_, f64>, y: PyReadonlyArray1<'
     to_py(py, &trend::ols(slice(&t)?, slice(&y)?).map_err(citycheck_error)?)
 }
 
-/// `alternative` is "two_sided", "increasing" or "decreasing"; `y` in time order.
+/// `alternative` is "two_sided", "increasing" ("greater") or "decreasing" ("less"); `p_value`
+/// "auto", "exact", "normal" or "normal_cc"; `tau` "a" or "b"; `y` in time order.
 #[pyfunction]
-fn trend_mann_kendall(py: Python<'_>, y: PyReadonlyArray1<'_, f64>, alternative: &str) -> PyResult<Py<PyAny>> {
+#[pyo3(signature = (y, alternative, p_value="auto", tau="a"))]
+fn trend_mann_kendall(
+    py: Python<'_>,
+    y: PyReadonlyArray1<'_, f64>,
+    alternative: &str,
+    p_value: &str,
+    tau: &str,
+) -> PyResult<Py<PyAny>> {
     let alternative: trend::Alternative = from_name("alternative", alternative)?;
-    to_py(py, &trend::mann_kendall(slice(&y)?, alternative).map_err(citycheck_error)?)
+    let options = trend::MannKendallOptions { p_value: from_name("p_value", p_value)?, tau: from_name("tau", tau)? };
+    to_py(py, &trend::mann_kendall_with(slice(&y)?, alternative, options).map_err(citycheck_error)?)
 }
 
+/// `sen_intercept` is "medians" or "residuals".
 #[pyfunction]
+#[pyo3(signature = (t, y, alpha, sen_intercept="medians"))]
 fn trend_sen_slope(
     py: Python<'_>,
     t: PyReadonlyArray1<'_, f64>,
     y: PyReadonlyArray1<'_, f64>,
     alpha: f64,
+    sen_intercept: &str,
 ) -> PyResult<Py<PyAny>> {
-    to_py(py, &trend::sen_slope(slice(&t)?, slice(&y)?, alpha).map_err(citycheck_error)?)
+    let intercept: trend::SenIntercept = from_name("sen_intercept", sen_intercept)?;
+    to_py(py, &trend::sen_slope_with(slice(&t)?, slice(&y)?, alpha, intercept).map_err(citycheck_error)?)
 }
 
 #[pyfunction]

@@ -140,3 +140,28 @@ def test_criterion_types_in_the_notation_of_papers() -> None:
     numeric = cc.mcda.topsis(x, w, [-1, 1])
     for types in (["-", "+"], ["cost", "benefit"], ["负向", "正向"], ["min", "max"]):
         assert np.array_equal(cc.mcda.topsis(x, w, types), numeric), types
+
+
+def test_custom_coupling_grades(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
+    # Issue 17: a grade scale of (from, name) bands replaces the ten grades of 0.1; a boundary
+    # belongs to the upper band. The string form is that of `citycheck diagnose --grades`.
+    for grades in ([(0.0, "失调"), (0.5, "协调")], "0:失调,0.5:协调"):
+        d = diagnose(panel(liaoning), catalog, grades=grades)
+        rows = d.coupling.filter(pl.col("d").is_not_null())
+        assert rows.height > 0
+        for dv, grade in zip(rows["d"].to_list(), rows["grade"].to_list()):
+            assert grade == ("协调" if dv >= 0.5 else "失调")
+    with pytest.raises(cc.SpecError, match="grades"):
+        diagnose(panel(liaoning), catalog, grades=[(0.2, "协调")])
+    with pytest.raises(cc.SpecError, match="grades"):
+        diagnose(panel(liaoning), catalog, grades="0:失调,half:协调")
+
+
+def test_adjusted_coupling_degree_by_hand() -> None:
+    # Wang Shujia et al. (2021): C = sqrt[(1 - mean |Ui - Uj|) * prod(Ui / max U)^(1/(k-1))].
+    # U = (0.5, 0.75): (1 - 0.25) * (0.5 / 0.75) = 0.5, C = sqrt(0.5); T = 0.625.
+    k = coupling_coordination([0.5, 0.75], adjusted=True)
+    assert k.c == pytest.approx(0.5**0.5, abs=1e-12)
+    assert k.d == pytest.approx((0.5**0.5 * 0.625) ** 0.5, abs=1e-12)
+    # The classic C of the same scores is closer to 1: the adjustment spreads the grades.
+    assert coupling_coordination([0.5, 0.75]).c > k.c

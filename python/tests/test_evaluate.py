@@ -78,3 +78,18 @@ def test_run_returns_the_evaluation_of_the_embedded_config(tmp_path) -> None:
     # The default run also diagnoses its latest year (issue 5).
     assert result.diagnosis is not None and result.diagnosis.year == 2012
     assert result.diagnosis.ledger.height > 0 and (tmp_path / "reserve.csv").exists()
+
+
+def test_trend_conventions_reach_the_trends_table(catalog: cc.Catalog, liaoning: pl.DataFrame) -> None:
+    # Issue 17: the same names as [evaluate] and `citycheck evaluate --p-value … --tau …`.
+    a = cc.evaluate(panel(liaoning), catalog)
+    b = cc.evaluate(panel(liaoning), catalog, p_value="normal", tau="b", alternative="two_sided")
+    tested = b.trends.filter(pl.col("mk_tau").is_not_null())
+    assert tested.height > 0
+    assert set(tested["mk_p_method"].unique()) == {"normal_uncorrected"}
+    # tau_b = S / sqrt(n0 (n0 - n1)) is at least |tau_a| = |S| / n0 in size, with the same sign.
+    for ta, tb in zip(a.trends["mk_tau"].to_list(), b.trends["mk_tau"].to_list()):
+        if ta is not None:
+            assert abs(tb) >= abs(ta) - 1e-12 and ta * tb >= 0
+    with pytest.raises(cc.SpecError):
+        cc.evaluate(panel(liaoning), catalog, tau="c")

@@ -130,6 +130,22 @@ def test_vikor_ranks_by_q_and_grey_relational_is_in_unit_interval() -> None:
     assert ((g > 0) & (g <= 1)).all()
 
 
+def test_grey_relational_initial_and_mean_value() -> None:
+    # Issue 17; the hand calculation is written out in tests/it/conventions_grey.rs:
+    # c1 benefit, c2 cost, w = (1/2, 1/2), rho = 1/2; the reference is the best ratio per column.
+    X = [[4, 20], [6, 10], [8, 25]]
+    g = cc.mcda.grey_relational(X, [0.5, 0.5], ["+", "-"], normalize="initial_value")
+    np.testing.assert_allclose(g, [5 / 12, 3 / 4, 7 / 10], atol=1e-12)
+    g = cc.mcda.grey_relational(X, [0.5, 0.5], ["+", "-"], normalize="mean_value")
+    np.testing.assert_allclose(g, [201 / 497, 38 / 49, 2 / 3], atol=1e-12)
+    g = cc.mcda.grey_relational(X, [0.5, 0.5], ["+", "-"])
+    np.testing.assert_allclose(g, [8 / 21, 3 / 4, 2 / 3], atol=1e-12)
+    with pytest.raises(cc.SpecError, match="normalize"):
+        cc.mcda.grey_relational(X, [0.5, 0.5], normalize="vector")
+    with pytest.raises(cc.MethodError, match="first unit"):
+        cc.mcda.grey_relational([[0, 1], [2, 3]], [0.5, 0.5], normalize="initial_value")
+
+
 def test_ahp_reports_inconsistency_of_the_arcgis_example() -> None:
     # ArcGIS Pro "Calculate the consistency ratio": column_mean weights
     # [0.235, 0.089, 0.136, 0.247, 0.294]; CR about 0.33, so not consistent.

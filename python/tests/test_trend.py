@@ -41,3 +41,42 @@ def test_cagr_by_hand_and_undefined_for_non_positive_values() -> None:
     with pytest.raises(cc.MethodError):
         cc.trend.cagr([-1.0, 2.0])
     assert math.isfinite(cc.trend.cagr([1.0, 2.0]))
+
+
+# Issue 17: the trend conventions as keywords, the names of [evaluate] and of the command line.
+# Eight years with two tie groups; the expected values from scipy 1.17.1 and pymannkendall 1.4.3
+# (tests/it/conventions_options.rs quotes the calls):
+#   scipy.stats.kendalltau(t, y, method="asymptotic", alternative="greater")
+#       -> tau_b 0.8894991799933215, p 0.0012817304619346585
+#   pymannkendall.original_test(y) -> tau 0.8571428571428571, p 0.0038512913785901937
+#   scipy.stats.theilslopes(Y6, T6, method="joint") -> intercept -2549.4000000000015
+T8 = list(range(2008, 2016))
+Y8 = [3.1, 3.4, 3.4, 3.9, 3.7, 4.2, 4.2, 4.5]
+T6 = [2008, 2009, 2010, 2012, 2013, 2015]
+Y6 = [61.0, 63.5, 62.0, 66.2, 70.1, 69.0]
+
+
+def test_mann_kendall_p_value_alternative_and_tau_keywords() -> None:
+    default = cc.trend.mann_kendall(Y8, T8)
+    assert default.method == "exact_ties"
+    assert default.tau == pytest.approx(0.8571428571428571, abs=1e-15)
+    r = cc.trend.mann_kendall(Y8, T8, p_value="normal", alternative="greater", tau="b")
+    assert (r.method, r.alternative) == ("normal_uncorrected", "increasing")
+    assert r.tau == pytest.approx(0.8894991799933215, abs=1e-15)
+    assert r.p_value == pytest.approx(0.0012817304619346585, abs=1e-12)
+    cc_ = cc.trend.mann_kendall(Y8, T8, p_value="normal_cc")
+    assert cc_.p_value == pytest.approx(0.0038512913785901937, abs=1e-12)
+    with pytest.raises(cc.SpecError, match="p_value"):
+        cc.trend.mann_kendall(Y8, T8, p_value="asymptotic")
+    with pytest.raises(cc.SpecError, match="exact"):
+        cc.trend.mann_kendall(list(range(12)), p_value="exact")
+
+
+def test_sen_intercept_keyword() -> None:
+    medians = cc.trend.sen_slope(Y6, T6)
+    residuals = cc.trend.sen_slope(Y6, T6, sen_intercept="residuals")
+    assert medians.intercept == pytest.approx(-2549.4500000000016, abs=1e-8)
+    assert residuals.intercept == pytest.approx(-2549.4000000000015, abs=1e-8)
+    assert medians.slope == residuals.slope
+    with pytest.raises(cc.SpecError, match="sen_intercept"):
+        cc.trend.sen_slope(Y6, T6, sen_intercept="joint")

@@ -21,7 +21,7 @@ use crate::names::Naming;
 
 pub use arithmetic::arithmetic;
 pub use geometric::geometric;
-pub use grey_relational::grey_relational;
+pub use grey_relational::{grey_relational, grey_relational_with, GreyNormalization};
 pub use harmonic::harmonic;
 pub use topsis::{topsis, TopsisNormalization};
 pub use vikor::{vikor, VikorResult};
@@ -81,6 +81,10 @@ pub enum Aggregate {
         /// grey relational coefficients further apart.
         #[serde(default = "default_rho")]
         rho: f64,
+        /// How each column is made dimensionless: `min_max` (default), `initial_value`
+        /// (初值化) or `mean_value` (均值化) ([`GreyNormalization`]).
+        #[serde(default)]
+        normalize: GreyNormalization,
     },
     /// VIKOR with weight v of the group utility (default 0.5). In a check-up hierarchy the
     /// node's score is 1 − Q, so that higher is better at every level; `vikor` itself
@@ -203,8 +207,8 @@ impl Aggregate {
             Aggregate::Geometric => geometric(x, w, labels),
             Aggregate::Harmonic => harmonic(x, w, labels),
             Aggregate::Topsis { normalize } => topsis(x, w, &vec![Direction::Higher; x.ncols()], *normalize, labels),
-            Aggregate::GreyRelational { rho } => {
-                grey_relational(x, w, &vec![Direction::Higher; x.ncols()], *rho, labels)
+            Aggregate::GreyRelational { rho, normalize } => {
+                grey_relational_with(x, w, &vec![Direction::Higher; x.ncols()], *rho, *normalize, labels)
             }
             Aggregate::Vikor { v } => {
                 let result = vikor(x, w, &vec![Direction::Higher; x.ncols()], *v, labels)?;

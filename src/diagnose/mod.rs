@@ -80,7 +80,9 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 pub use attainment::{AttainmentRate, AttainmentRow};
-pub use coupling::{coupling, Coupling, CouplingRow, Grade};
+pub use coupling::{
+    check_grades, coupling, coupling_adjusted, grade_in, parse_grades, Coupling, CouplingRow, Grade, GradeBand,
+};
 pub use ledger::{Problem, Reason};
 pub use obstacle::{obstacle_degree, ObstacleRow};
 pub use peers::{PeerFlag, PeerKind};
@@ -143,6 +145,15 @@ pub struct DiagnoseOptions {
     /// summing to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beta: Option<Vec<f64>>,
+    /// A custom grade scale of the coupling coordination degree D (`grades = [{ from = 0,
+    /// name = "失调" }, { from = 0.5, name = "协调" }]`; [`GradeBand`]): `coupling.csv`'s grade
+    /// column names the band; `None` = the ten grades of [`Grade`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grades: Option<Vec<GradeBand>>,
+    /// Wang et al.'s (2021) adjusted coupling degree in place of the classic C
+    /// ([`coupling_adjusted`]; default false).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub adjusted: bool,
     /// The task file: a built-in id or a path ([`TaskCatalog::resolve`]; a run config resolves a
     /// relative path against the config's folder).
     #[serde(default = "default_tasks")]
@@ -154,6 +165,10 @@ pub struct DiagnoseOptions {
     pub trends: bool,
 }
 
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 impl Default for DiagnoseOptions {
     fn default() -> Self {
         DiagnoseOptions {
@@ -163,6 +178,8 @@ impl Default for DiagnoseOptions {
             weak_share: default_weak_share(),
             far_below: default_far_below(),
             beta: None,
+            grades: None,
+            adjusted: false,
             tasks: default_tasks(),
             trends: false,
         }
@@ -183,6 +200,9 @@ impl DiagnoseOptions {
         }
         if self.tasks.trim().is_empty() {
             return Err(Error::Spec("diagnose: tasks must name a task file (id or path)".into()));
+        }
+        if let Some(bands) = &self.grades {
+            check_grades(bands)?;
         }
         Ok(())
     }
@@ -313,7 +333,7 @@ pub fn diagnose_with(
     // Coupling needs two or more top-level groups; a one-dimension tree is still diagnosed.
     let top = view.tree().root().children.len();
     let coupling = if top >= 2 || options.beta.is_some() {
-        coupling::coordinate(&view, options.beta.as_deref())?
+        coupling::coordinate(&view, options.beta.as_deref(), options.grades.as_deref(), options.adjusted)?
     } else {
         notes.push(format!("coupling coordination needs at least two top-level groups; the scored tree has {top}"));
         Vec::new()

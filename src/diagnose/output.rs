@@ -96,7 +96,7 @@ impl Diagnosis {
             Column::new("c".into(), c.iter().map(|r| r.c).collect::<Vec<Option<f64>>>()),
             Column::new("t".into(), c.iter().map(|r| r.t).collect::<Vec<Option<f64>>>()),
             Column::new("d".into(), c.iter().map(|r| r.d).collect::<Vec<Option<f64>>>()),
-            Column::new("grade".into(), c.iter().map(|r| r.grade.map(|g| g.as_str())).collect::<Vec<Option<&str>>>()),
+            Column::new("grade".into(), c.iter().map(|r| r.grade_name.as_deref()).collect::<Vec<Option<&str>>>()),
             Column::new("note".into(), c.iter().map(|r| r.note.as_deref()).collect::<Vec<Option<&str>>>()),
         ])
     }

@@ -39,7 +39,9 @@ use crate::checkup::{Dataset, Outcome, Scope, Scores};
 use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::normalize::{attainment, standard_value};
-use crate::trend::{summarize, verdict_of, Summary, Verdict};
+use crate::trend::{
+    summarize_with, verdict_of, verdict_of_with, Alternative, PValue, SenIntercept, Summary, Tau, TrendOptions, Verdict,
+};
 
 /// Significant worsening trends: `(unit, indicator id)` → whether the indicator worsens
 /// significantly ([`worsening`]).
@@ -77,6 +79,35 @@ pub struct EvaluateOptions {
     /// The trend line of progress to targets: OLS (default) or recency-weighted.
     #[serde(default)]
     pub fit: TrendFit,
+    /// How the Mann-Kendall p of the trends is computed (`auto`, `exact`, `normal`,
+    /// `normal_cc`; [`PValue`]).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub p_value: PValue,
+    /// The alternative of the Mann-Kendall p (`two_sided`, `greater`, `less`; [`Alternative`]).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub alternative: Alternative,
+    /// Kendall's τ reported (`a` or `b`; [`Tau`]).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub tau: Tau,
+    /// Sen's intercept (`medians` or `residuals`; [`SenIntercept`]).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub sen_intercept: SenIntercept,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
+impl EvaluateOptions {
+    /// The trend conventions of these options.
+    pub fn trend(&self) -> TrendOptions {
+        TrendOptions {
+            p_value: self.p_value,
+            alternative: self.alternative,
+            tau: self.tau,
+            sen_intercept: self.sen_intercept,
+        }
+    }
 }
 
 /// The default significance level of trend verdicts.
@@ -94,6 +125,10 @@ impl Default for EvaluateOptions {
             alpha: default_alpha(),
             pace: PaceCutoffs::default(),
             fit: TrendFit::Ols,
+            p_value: PValue::default(),
+            alternative: Alternative::default(),
+            tau: Tau::default(),
+            sen_intercept: SenIntercept::default(),
         }
     }
 }
@@ -401,7 +436,8 @@ fn evaluate_unit(
         let ind = &catalog.indicators()[data.positions[c]];
         let direction = ind.direction.unwrap_or(Direction::Higher);
         let y = observed(data, c, rows);
-        let mut summary = summarize(&t, &y, options.alpha, direction).map_err(|e| e.at_unit(unit, &ind.id))?;
+        let mut summary =
+            summarize_with(&t, &y, options.alpha, direction, options.trend()).map_err(|e| e.at_unit(unit, &ind.id))?;
         if rows.iter().any(|&r| data.imputed[c * n_rows + r]) {
             summary.notes.push("imputed values left out: trends use observations only".into());
         }
@@ -447,7 +483,7 @@ fn evaluate_unit(
             if attainment(&ind.criterion(), unit, y[k]).map_err(|e| e.at_unit(unit, &ind.id))?.is_none() {
                 continue;
             }
-            let (verdict, test) = verdict_of(&t[..=k], &y[..=k], options.alpha, direction)?;
+            let (verdict, test) = verdict_of_with(&t[..=k], &y[..=k], options.alpha, direction, options.trend())?;
             let worsening = verdict == Verdict::Worsening;
             if let Some(mut a) = alert(ind, unit, y[k], worsening).map_err(|e| e.at_unit(unit, &ind.id))? {
                 if let (true, Some(mk)) = (worsening, test) {
@@ -467,7 +503,7 @@ fn evaluate_unit(
     // Groups and the index: scores, higher is better.
     for node in (0..tree.nodes().len()).filter(|&n| tree.node(n).kind != NodeKind::Indicator) {
         let y: Vec<f64> = rows.iter().map(|&r| scores.value(r, node)).collect();
-        let mut summary = summarize(&t, &y, options.alpha, Direction::Higher)?;
+        let mut summary = summarize_with(&t, &y, options.alpha, Direction::Higher, options.trend())?;
         if !comparable {
             summary.notes.push(SCOPE_NOTE.into());
         }

@@ -41,7 +41,7 @@ pub use mann_kendall::{
 };
 pub use ols::{ols, Ols};
 pub use sen::{sen_slope, sen_slope_with, SenIntercept, SenSlope};
-pub use summary::{summarize, verdict_of, Summary, Verdict};
+pub use summary::{summarize, summarize_with, verdict_of, verdict_of_with, Summary, Verdict};
 
 /// The alternative hypothesis of a trend test.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -65,6 +65,58 @@ impl Alternative {
             Alternative::TwoSided => "two_sided",
             Alternative::Increasing => "increasing",
             Alternative::Decreasing => "decreasing",
+        }
+    }
+}
+
+/// The conventions of a trend summary ([`summarize_with`]), the same names in a run config's
+/// `[evaluate]`, on `citycheck trend` and `citycheck evaluate` (`--p-value`, `--alternative`,
+/// `--tau`, `--sen-intercept`) and as Python keywords. The default is [`summarize`]'s.
+///
+/// # Examples
+/// ```
+/// use citycheck::trend::{Alternative, PValue, Tau, TrendOptions};
+/// let text = "p_value = \"normal_cc\"\ntau = \"b\"\nalternative = \"greater\"";
+/// let options: TrendOptions = toml::from_str(text).unwrap();
+/// assert_eq!(options.p_value, PValue::NormalCc);
+/// assert_eq!((options.tau, options.alternative), (Tau::B, Alternative::Increasing));
+/// assert!(toml::from_str::<TrendOptions>("pvalue = \"normal\"").is_err()); // misspelt key
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrendOptions {
+    /// How the Mann-Kendall p-value is computed ([`PValue`]).
+    pub p_value: PValue,
+    /// The alternative of the Mann-Kendall p-value ([`Alternative`]); the verdict of an
+    /// indicator with a band or target direction tests its distance to the band two-sided.
+    pub alternative: Alternative,
+    /// τ_a or τ_b ([`Tau`]).
+    pub tau: Tau,
+    /// How Sen's intercept is computed ([`SenIntercept`]).
+    pub sen_intercept: SenIntercept,
+}
+
+impl TrendOptions {
+    /// The Mann-Kendall part of the options.
+    pub fn mann_kendall(&self) -> MannKendallOptions {
+        MannKendallOptions { p_value: self.p_value, tau: self.tau }
+    }
+}
+
+impl std::str::FromStr for Alternative {
+    type Err = Error;
+
+    /// `two_sided`, `increasing` (or `greater`), `decreasing` (or `less`); `-` for `_`.
+    fn from_str(name: &str) -> Result<Alternative> {
+        match name.trim().replace('-', "_").as_str() {
+            "two_sided" => Ok(Alternative::TwoSided),
+            "increasing" | "greater" => Ok(Alternative::Increasing),
+            "decreasing" | "less" => Ok(Alternative::Decreasing),
+            other => Err(crate::names::unknown(
+                "alternative",
+                other,
+                &["two_sided", "increasing", "greater", "decreasing", "less"],
+            )),
         }
     }
 }

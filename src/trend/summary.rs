@@ -11,6 +11,10 @@
 //! `too_short`, never "no clear trend": that would claim a test was possible. Five annual
 //! check-ups reach p < 0.05 two-sided (smallest p 1/60) only with a strictly monotone series.
 //!
+//! [`summarize_with`] and [`verdict_of_with`] take the conventions of [`TrendOptions`]: the
+//! p-value method, a one-sided alternative (the verdict then needs p < α in the tested
+//! direction: a one-sided test cannot find the other trend), τ_b and Sen's intercept.
+//!
 //! # What is missing when
 //! n = 1: only start and end values. n = 2: change, CAGR, the OLS line without inference and
 //! Sen's slope without interval; no Mann-Kendall. Each missing statistic gets a reason in
@@ -18,7 +22,9 @@
 
 use serde::Serialize;
 
-use super::{cagr, change, mann_kendall, ols, sen_slope, Alternative, MannKendall, PMethod, Series};
+use super::{
+    cagr, change, mann_kendall_with, ols, sen_slope_with, Alternative, MannKendall, PMethod, Series, TrendOptions,
+};
 use crate::direction::Direction;
 use crate::error::Result;
 
@@ -89,16 +95,18 @@ pub struct Summary {
     pub mk_var_s: Option<f64>,
     /// Mann-Kendall Z (continuity-corrected); `None` when n < 3.
     pub mk_z: Option<f64>,
-    /// Kendall's τ = S/(n(n−1)/2), in [−1, 1]; `None` when n < 3.
+    /// Kendall's τ_a = S/(n(n−1)/2) (τ_b with `tau = "b"`), in [−1, 1]; `None` when n < 3.
     pub mk_tau: Option<f64>,
-    /// Two-sided Mann-Kendall p; `None` when n < 3.
+    /// Mann-Kendall p, two-sided unless `alternative` says otherwise; `None` when n < 3.
     pub mk_p: Option<f64>,
     /// `exact` (also with ties: the exact permutation distribution given the tie groups,
-    /// said in `notes`) or `normal`.
+    /// said in `notes`), `normal` (continuity-corrected) or `normal_uncorrected`
+    /// (`p_value = "normal"`).
     pub mk_p_method: Option<&'static str>,
     /// Sen's slope, the median of pairwise slopes, per year; `None` when n < 2.
     pub sen_slope: Option<f64>,
-    /// Sen's intercept, median(y) − slope·median(t); `None` when n < 2.
+    /// Sen's intercept, median(y) − slope·median(t) (median(y − slope·t) with
+    /// `sen_intercept = "residuals"`); `None` when n < 2.
     pub sen_intercept: Option<f64>,
     /// Lower end of Sen's 1 − α interval; `None` when the series is too short for it.
     pub sen_ci_low: Option<f64>,
@@ -134,7 +142,30 @@ pub struct Summary {
 /// # Ok(()) }
 /// ```
 pub fn summarize(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> Result<Summary> {
-    let mut s = summarize_unguarded(t, y, alpha, better)?;
+    summarize_with(t, y, alpha, better, TrendOptions::default())
+}
+
+/// [`summarize`] with the conventions of `options` (`p_value`, `alternative`, `tau`,
+/// `sen_intercept`).
+///
+/// # Errors
+/// As [`summarize`]; [`Error::Spec`](crate::Error::Spec) for `p_value = "exact"` on a series
+/// of more than [`EXACT_MAX_N`](super::EXACT_MAX_N) present values.
+///
+/// # Examples
+/// ```
+/// # fn main() -> citycheck::Result<()> {
+/// use citycheck::direction::Direction;
+/// use citycheck::trend::{summarize_with, PValue, Tau, TrendOptions};
+/// let years = [2021.0, 2022.0, 2023.0, 2024.0];
+/// let options = TrendOptions { p_value: PValue::NormalCc, tau: Tau::B, ..TrendOptions::default() };
+/// let s = summarize_with(&years, &[1.0, 2.0, 2.0, 3.0], 0.05, Direction::Higher, options)?;
+/// assert!((s.mk_tau.unwrap() - 5.0 / 30f64.sqrt()).abs() < 1e-15); // S = 5, n0 = 6, n1 = 1
+/// assert_eq!(s.mk_p_method, Some("normal"));
+/// # Ok(()) }
+/// ```
+pub fn summarize_with(t: &[f64], y: &[f64], alpha: f64, better: Direction, options: TrendOptions) -> Result<Summary> {
+    let mut s = summarize_unguarded(t, y, alpha, better, options)?;
     drop_non_finite(&mut s);
     Ok(s)
 }
@@ -176,7 +207,13 @@ fn drop_non_finite(s: &mut Summary) {
     }
 }
 
-fn summarize_unguarded(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> Result<Summary> {
+fn summarize_unguarded(
+    t: &[f64],
+    y: &[f64],
+    alpha: f64,
+    better: Direction,
+    options: TrendOptions,
+) -> Result<Summary> {
     check_alpha(alpha)?;
     let series = Series::check("trend", t, y)?;
     let (t, y) = (series.t(), series.y());
@@ -260,7 +297,7 @@ fn summarize_unguarded(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> R
         Err(other) => return Err(other),
     }
 
-    let sen = sen_slope(t, y, alpha)?;
+    let sen = sen_slope_with(t, y, alpha, options.sen_intercept)?;
     s.sen_slope = Some(sen.slope);
     s.sen_intercept = Some(sen.intercept);
     s.sen_ci_low = sen.ci.map(|ci| ci.0);
@@ -273,17 +310,21 @@ fn summarize_unguarded(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> R
         s.notes.push(format!("n = {n}: Mann-Kendall needs 3 points; verdict too_short"));
         return Ok(s);
     }
-    let mk = mann_kendall(y, Alternative::TwoSided)?;
+    let mk = mann_kendall_with(y, options.alternative, options.mann_kendall())?;
     s.mk_s = Some(mk.s);
     s.mk_var_s = Some(mk.var_s);
     s.mk_z = Some(mk.z);
     s.mk_tau = Some(mk.tau);
     s.mk_p = Some(mk.p_value);
-    s.mk_p_method = Some(if mk.method.is_exact() { "exact" } else { "normal" });
+    s.mk_p_method = Some(match mk.method {
+        PMethod::NormalUncorrected => PMethod::NormalUncorrected.as_str(),
+        m if m.is_exact() => "exact",
+        _ => "normal",
+    });
     if mk.method == PMethod::ExactTies {
         s.notes.push("ties: exact Mann-Kendall p over the permutations of the tie groups".into());
     }
-    s.verdict = verdict(y, &mk, alpha, better, &mut s.notes)?;
+    s.verdict = verdict(y, &mk, alpha, better, options, &mut s.notes)?;
     Ok(s)
 }
 
@@ -304,13 +345,27 @@ fn summarize_unguarded(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> R
 /// # Ok(()) }
 /// ```
 pub fn verdict_of(t: &[f64], y: &[f64], alpha: f64, better: Direction) -> Result<(Verdict, Option<MannKendall>)> {
+    verdict_of_with(t, y, alpha, better, TrendOptions::default())
+}
+
+/// [`verdict_of`] with the conventions of `options` (the Sen intercept plays no part).
+///
+/// # Errors
+/// As [`summarize_with`].
+pub fn verdict_of_with(
+    t: &[f64],
+    y: &[f64],
+    alpha: f64,
+    better: Direction,
+    options: TrendOptions,
+) -> Result<(Verdict, Option<MannKendall>)> {
     check_alpha(alpha)?;
     let series = Series::check("trend", t, y)?;
     if series.len() < 3 {
         return Ok((Verdict::TooShort, None));
     }
-    let mk = mann_kendall(series.y(), Alternative::TwoSided)?;
-    let v = verdict(series.y(), &mk, alpha, better, &mut Vec::new())?;
+    let mk = mann_kendall_with(series.y(), options.alternative, options.mann_kendall())?;
+    let v = verdict(series.y(), &mk, alpha, better, options, &mut Vec::new())?;
     Ok((v, Some(mk)))
 }
 
@@ -321,8 +376,16 @@ fn check_alpha(alpha: f64) -> Result<()> {
     Ok(())
 }
 
-/// The direction-aware verdict from the two-sided test `mk` of `y`.
-fn verdict(y: &[f64], mk: &MannKendall, alpha: f64, better: Direction, notes: &mut Vec<String>) -> Result<Verdict> {
+/// The direction-aware verdict from the test `mk` of `y` (two-sided unless `options` say
+/// otherwise; a band's distance is tested two-sided with the p-value method of `options`).
+fn verdict(
+    y: &[f64],
+    mk: &MannKendall,
+    alpha: f64,
+    better: Direction,
+    options: TrendOptions,
+    notes: &mut Vec<String>,
+) -> Result<Verdict> {
     let min_p = mk.min_attainable_p;
     if min_p >= alpha {
         notes.push(format!(
@@ -336,7 +399,7 @@ fn verdict(y: &[f64], mk: &MannKendall, alpha: f64, better: Direction, notes: &m
         Some((a, b)) => {
             // Distance to the best interval: improving when it shrinks.
             let distance: Vec<f64> = y.iter().map(|&v| (a - v).max(v - b).max(0.0)).collect();
-            let mk = mann_kendall(&distance, Alternative::TwoSided)?;
+            let mk = mann_kendall_with(&distance, Alternative::TwoSided, options.mann_kendall())?;
             (mk.s, mk.p_value, -1)
         }
     };

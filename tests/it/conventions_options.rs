@@ -324,7 +324,7 @@ fn cli_flags_a_method_ignores_are_errors_naming_the_methods_that_read_them() {
     let cases: [(&[&str], &str, &str); 7] = [
         (&["rank", "--matrix", &m, "--method", "topsis", "--parameter", "0.3"], "--parameter", "vikor"),
         (&["rank", "--matrix", &m, "--method", "vikor", "--normalize", "sum"], "--normalize", "weighted_sum"),
-        (&["rank", "--matrix", &m, "--method", "grey_relational", "--normalize", "vector"], "--normalize", "topsis"),
+        (&["rank", "--matrix", &m, "--method", "weighted_product", "--normalize", "sum"], "--normalize", "topsis"),
         (&["weights", "--matrix", &m, "--method", "critic", "--types", "-,+"], "--types", "entropy_normalized"),
         (&["weights", "--matrix", &m, "--method", "entropy", "--shift", "0.01"], "--shift", "entropy_normalized"),
         (&["weights", "--matrix", &m, "--method", "cv", "--rescale", "0.002,0.996"], "--rescale", "entropy_normalized"),

@@ -13,7 +13,13 @@ mod cli;
 mod coinr;
 mod compute;
 mod conventions;
+#[cfg(feature = "cli")]
+mod conventions_coupling;
+#[cfg(feature = "cli")]
+mod conventions_explain;
+mod conventions_grey;
 mod conventions_options;
+mod conventions_trend;
 mod core;
 mod diagnose;
 mod efficiency;

@@ -65,7 +65,7 @@ fn from_str_names_the_closest_method() {
             reciprocal_tolerance: 0.005,
         }
     );
-    assert_eq!(Aggregate::GreyRelational { rho: 0.3 }.to_string(), "grey_relational");
+    assert_eq!(Aggregate::GreyRelational { rho: 0.3, normalize: Default::default() }.to_string(), "grey_relational");
     assert_eq!(AhpMethod::GeometricMean.to_string(), "geometric_mean");
     // NAMES lists every method, the parameterised ones too.
     assert!(Weight::NAMES.contains(&"ahp") && Weight::NAMES.contains(&"combined"));

@@ -475,7 +475,7 @@ fn every_method_runs_on_the_liaoning_example() {
     let aggregations = [
         Aggregate::Arithmetic,
         Aggregate::Topsis { normalize: Default::default() },
-        Aggregate::GreyRelational { rho: 0.5 },
+        Aggregate::GreyRelational { rho: 0.5, normalize: citycheck::aggregate::GreyNormalization::MinMax },
         Aggregate::Vikor { v: 0.5 },
     ];
     for weight in &weights {

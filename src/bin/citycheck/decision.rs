@@ -3,7 +3,10 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use citycheck::aggregate::{vikor, Aggregate, Labels, MissingPolicy, TopsisNormalization, WeightedSumNormalization};
+use citycheck::aggregate::{
+    grey_relational_with, vikor, Aggregate, GreyNormalization, Labels, MissingPolicy, TopsisNormalization,
+    WeightedSumNormalization,
+};
 use citycheck::direction::{Criterion, Direction};
 use citycheck::io::csv_text;
 use citycheck::kernels::rank::rank_best_first;
@@ -35,7 +38,8 @@ pub const RANK_METHODS: &[&str] =
     &["topsis", "grey_relational", "vikor", "weighted_sum", "weighted_product", "arithmetic", "geometric", "harmonic"];
 
 /// The ranking methods that read `--normalize`; the others refuse it.
-pub const NORMALIZING_METHODS: &[&str] = &["topsis", "weighted_sum", "arithmetic", "geometric", "harmonic"];
+pub const NORMALIZING_METHODS: &[&str] =
+    &["topsis", "grey_relational", "weighted_sum", "arithmetic", "geometric", "harmonic"];
 
 /// The ranking methods that read `--parameter` (grey_relational's ρ, vikor's v).
 pub const PARAMETER_METHODS: &[&str] = &["grey_relational", "vikor"];
@@ -158,7 +162,11 @@ pub fn weights(
     method: &Weight,
     types: Option<&[Direction]>,
     pairwise: Option<&Path>,
+    explain: Option<&Path>,
 ) -> Result<String> {
+    if explain.is_some() {
+        crate::explain::check_weight_method(method)?;
+    }
     let mut out = String::new();
     if let Weight::Ahp { derivation, random_index, reciprocal_tolerance, .. } = method {
         let path = pairwise.ok_or_else(|| Error::Spec("ahp needs --pairwise P.csv".into()))?;
@@ -182,6 +190,9 @@ pub fn weights(
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
+    if let Some(dir) = explain {
+        crate::explain::weights(dir, &m, method, &dirs)?;
+    }
     let _ = writeln!(out, "criterion,weight");
     for (c, w) in m.criteria.iter().zip(&w) {
         let _ = writeln!(out, "{},{w}", csv_text(c));
@@ -191,7 +202,7 @@ pub fn weights(
 
 /// Weights given as a method name, a comma-separated list or a CSV file `criterion,weight`;
 /// given weights that do not sum to 1 are normalised with a warning, or refused when `strict`.
-fn parse_weights(spec: &str, m: &DecisionMatrix, dirs: &[Direction], strict: bool) -> Result<Vec<f64>> {
+pub(crate) fn parse_weights(spec: &str, m: &DecisionMatrix, dirs: &[Direction], strict: bool) -> Result<Vec<f64>> {
     let given: Option<Vec<f64>> = if Path::new(spec).is_file() {
         let w = read_decision_matrix(spec)?;
         let by_criterion =
@@ -260,6 +271,8 @@ pub struct RankOptions<'a> {
     pub normalize: Option<&'a str>,
     pub parameter: Option<f64>,
     pub strict: bool,
+    /// `--explain DIR`: the folder of the intermediate tables.
+    pub explain: Option<&'a Path>,
 }
 
 /// `alternative,score,rank` for a matrix, weights and a ranking method.
@@ -270,7 +283,10 @@ pub fn rank(
     method: &str,
     options: RankOptions<'_>,
 ) -> Result<String> {
-    let RankOptions { normalize, parameter, strict } = options;
+    let RankOptions { normalize, parameter, strict, explain } = options;
+    if explain.is_some() {
+        crate::explain::check_rank_method(method)?;
+    }
     if normalize.is_some() && !NORMALIZING_METHODS.contains(&method) {
         return Err(ignored_flag("--normalize", method, &format!("--method {}", NORMALIZING_METHODS.join(", "))));
     }
@@ -289,13 +305,30 @@ pub fn rank(
                 "min_max" => TopsisNormalization::MinMax,
                 other => return Err(names::unknown("TOPSIS normalisation", other, TOPSIS_NORMALIZATIONS)),
             };
-            citycheck::aggregate::topsis(m.values.view(), &w, &dirs, norm, labels)?
+            let scores = citycheck::aggregate::topsis(m.values.view(), &w, &dirs, norm, labels)?;
+            if let Some(dir) = explain {
+                crate::explain::topsis(dir, &m, &w, &dirs, norm)?;
+            }
+            scores
         }
         "grey_relational" => {
-            citycheck::aggregate::grey_relational(m.values.view(), &w, &dirs, parameter.unwrap_or(0.5), labels)?
+            let norm = match normalize {
+                Some(name) => name.parse::<GreyNormalization>()?,
+                None => GreyNormalization::MinMax,
+            };
+            let rho = parameter.unwrap_or(0.5);
+            let scores = grey_relational_with(m.values.view(), &w, &dirs, rho, norm, labels)?;
+            if let Some(dir) = explain {
+                crate::explain::grey_relational(dir, &m, &w, &dirs, rho, norm)?;
+            }
+            scores
         }
         "vikor" => {
-            let result = vikor(m.values.view(), &w, &dirs, parameter.unwrap_or(0.5), labels)?;
+            let v = parameter.unwrap_or(0.5);
+            let result = vikor(m.values.view(), &w, &dirs, v, labels)?;
+            if let Some(dir) = explain {
+                crate::explain::vikor(dir, &m, &w, &dirs, v)?;
+            }
             eprintln!("vikor: ranked by Q, lower is better; score = Q");
             let ranks = result.ranks();
             let _ = writeln!(out, "alternative,score,rank,s,r,q");

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use citycheck::catalog::NodeKind;
-use citycheck::diagnose::{DiagnoseOptions, Diagnosis, ReserveItem};
+use citycheck::diagnose::{parse_grades, DiagnoseOptions, Diagnosis, ReserveItem};
 use citycheck::run::{OutputConfig, RunConfig};
 use citycheck::Spec;
 
@@ -35,6 +35,17 @@ pub struct DiagnoseArgs {
     /// the years up to the diagnosed one, α = 0.05).
     #[arg(long)]
     trends: bool,
+    /// Coupling weights β of the top-level groups, in catalogue order, summing to 1 (default
+    /// equal).
+    #[arg(long, value_delimiter = ',')]
+    beta: Option<Vec<f64>>,
+    /// A custom grade scale of the coupling coordination degree, from:name,…:
+    /// "0:失调,0.5:协调,0.8:优质协调" (default the ten grades of 0.1).
+    #[arg(long)]
+    grades: Option<String>,
+    /// Wang Shujia et al.'s (2021) adjusted coupling degree in place of the classic C.
+    #[arg(long)]
+    adjusted: bool,
     /// A spec TOML (normalisation, scope, weights, …); default: the check-up default. The
     /// normalisation must have a bounded scale (min_max, band, goalposts, target, percentile).
     #[arg(long)]
@@ -66,6 +77,9 @@ impl DiagnoseArgs {
                 peers: self.peers.clone(),
                 tasks: self.tasks.clone(),
                 trends: self.trends,
+                beta: self.beta.clone(),
+                grades: self.grades.as_deref().map(parse_grades).transpose()?,
+                adjusted: self.adjusted,
                 ..DiagnoseOptions::default()
             }),
             ..RunConfig::for_data(self.input.catalog.clone(), self.input.data_config(), spec)

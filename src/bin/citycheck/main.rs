@@ -8,6 +8,8 @@ mod bars;
 mod decision;
 mod diagnose;
 mod efficiency;
+mod explain;
+mod matrix_analyses;
 mod projects;
 mod recheck;
 mod survey;
@@ -31,6 +33,7 @@ use citycheck::panel::template::{self, TemplateOptions};
 use citycheck::panel::{Layout, ReadOptions, ValidationMode};
 use citycheck::report::{write_report, ReportOptions};
 use citycheck::run::{self, DataConfig, OutputConfig, RunConfig};
+use citycheck::trend::{Alternative, PValue, SenIntercept, Tau, TrendOptions};
 use citycheck::weight::{AhpMethod, RandomIndex, Weight};
 use citycheck::{Catalog, Error, Spec};
 
@@ -153,6 +156,8 @@ enum Command {
         /// Significance level of the trend verdicts.
         #[arg(long, default_value_t = 0.05)]
         alpha: f64,
+        #[command(flatten)]
+        conventions: TrendArgs,
         /// A spec TOML (normalisation, scope, weights, …); default: the check-up default,
         /// fitted on the whole panel so that scores of different years are comparable.
         #[arg(long)]
@@ -177,10 +182,19 @@ enum Command {
         /// Verdicts for series where lower is better (default: higher is better).
         #[arg(long)]
         lower_is_better: bool,
+        #[command(flatten)]
+        conventions: TrendArgs,
     },
     /// The diagnosis (诊断) of one year: attainment, obstacle degree (障碍度), weaknesses,
     /// coupling coordination (耦合协调度), problem ledger (问题台账) and project reserve (项目储备库).
     Diagnose(diagnose::DiagnoseArgs),
+    /// Coupling coordination (耦合协调度) on a plain matrix, without a catalogue: subsystem
+    /// scores U (weighted min-max scores of their indicators), C, T, D and the grade per row
+    /// (and year, when the matrix has a `year` column).
+    Coupling(matrix_analyses::CouplingArgs),
+    /// Obstacle degree (障碍度) on a plain matrix, without a catalogue: the share in % of each
+    /// indicator in a row's weighted shortfall, ranked (per year when the matrix has one).
+    Obstacle(matrix_analyses::ObstacleArgs),
     /// The re-check across years (复查): every problem of the yearly ledgers followed into the
     /// next ledger year (new, persisting, resolved with evidence, recurring, not assessed),
     /// with the rectification rate (整改率) and the closure rate (销号率).
@@ -264,6 +278,10 @@ enum Command {
         /// scripts: 0.002,0.996).
         #[arg(long, allow_hyphen_values = true, value_parser = decision::parse_rescale)]
         rescale: Option<[f64; 2]>,
+        /// Write the intermediate tables to this folder (entropy's p, e, d; CRITIC's σ,
+        /// correlation, information): entropy, entropy_normalized and critic only.
+        #[arg(long)]
+        explain: Option<PathBuf>,
     },
     /// Efficiency (效能评价) by data envelopment analysis of a table (CSV, Parquet, .xlsx; a row
     /// per unit, or per unit and year): OUT/efficiency.csv, and OUT/malmquist.csv (consecutive
@@ -357,9 +375,10 @@ enum Command {
               help = format!("Ranking method: {}", decision::RANK_METHODS.join(", ")))]
         method: String,
         #[arg(long, help = format!(
-            "topsis: {} (default vector); weighted_sum: {} (default min_max); arithmetic, geometric, harmonic: a \
-             normalisation ({}; default min_max to [0, 1])",
+            "topsis: {} (default vector); grey_relational: {} (default min_max; 初值化, 均值化); weighted_sum: {} \
+             (default min_max); arithmetic, geometric, harmonic: a normalisation ({}; default min_max to [0, 1])",
             decision::TOPSIS_NORMALIZATIONS.join(" or "),
+            citycheck::aggregate::GreyNormalization::NAMES.join(", "),
             decision::WEIGHTED_SUM_NORMALIZATIONS.join(" or "),
             Normalize::NAMES.join(", ")
         ))]
@@ -370,6 +389,11 @@ enum Command {
         /// Refuse given weights that do not sum to 1 instead of normalising them.
         #[arg(long)]
         strict: bool,
+        /// Write the intermediate tables to this folder (TOPSIS's normalised and weighted
+        /// matrices, ideals and distances; grey relational Δ and coefficients; VIKOR's terms, S,
+        /// R, Q): topsis, grey_relational and vikor only.
+        #[arg(long)]
+        explain: Option<PathBuf>,
     },
     /// A fill-in template (填报模板): the .xlsx workbook a city's team fills, a sheet per level,
     /// a row per indicator, an input column per unit and year; validate, score and run read the
@@ -439,6 +463,35 @@ enum Format {
     Csv,
     Parquet,
     Xlsx,
+}
+
+/// The trend conventions of `trend` and `evaluate` (the names of `[evaluate]` and of Python).
+#[derive(Args, Clone, Copy)]
+struct TrendArgs {
+    /// Mann-Kendall p-value: auto (exact for n <= 10, else normal with continuity correction),
+    /// exact, normal (no continuity correction: scipy.stats.kendalltau), normal_cc (pyMannKendall).
+    #[arg(long = "p-value", default_value = "auto", value_parser = parse_method::<PValue>)]
+    p_value: PValue,
+    /// Alternative of the Mann-Kendall p: two_sided, greater (increasing) or less (decreasing).
+    #[arg(long, default_value = "two_sided", value_parser = parse_method::<Alternative>)]
+    alternative: Alternative,
+    /// Kendall's tau reported: a (S / (n(n-1)/2)) or b (tie-corrected, as R's Kendall).
+    #[arg(long, default_value = "a", value_parser = parse_method::<Tau>)]
+    tau: Tau,
+    /// Sen's intercept: medians (median(y) - b*median(t)) or residuals (median(y - b*t), R's zyp.sen).
+    #[arg(long = "sen-intercept", default_value = "medians", value_parser = parse_method::<SenIntercept>)]
+    sen_intercept: SenIntercept,
+}
+
+impl TrendArgs {
+    fn options(&self) -> TrendOptions {
+        TrendOptions {
+            p_value: self.p_value,
+            alternative: self.alternative,
+            tau: self.tau,
+            sen_intercept: self.sen_intercept,
+        }
+    }
 }
 
 /// The language of a workbook's headers.
@@ -620,24 +673,41 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             };
             run_and_report(&config, None)
         }
-        Command::Evaluate { input, from, to, alpha, spec, out, format, lang } => {
+        Command::Evaluate { input, from, to, alpha, conventions, spec, out, format, lang } => {
             let spec = match spec {
                 Some(path) => read_spec(&path)?,
                 None => Spec::checkup_default(),
             };
             let config = RunConfig {
                 output: OutputConfig { dir: out, format: format.into(), lang: lang.into() },
-                evaluate: Some(EvaluateOptions { from, to, alpha, ..EvaluateOptions::default() }),
+                evaluate: Some(EvaluateOptions {
+                    from,
+                    to,
+                    alpha,
+                    p_value: conventions.p_value,
+                    alternative: conventions.alternative,
+                    tau: conventions.tau,
+                    sen_intercept: conventions.sen_intercept,
+                    ..EvaluateOptions::default()
+                }),
                 ..RunConfig::for_data(input.catalog.clone(), input.data_config(), spec)
             };
             run_and_report(&config, None)
         }
-        Command::Trend { series, alpha, lower_is_better } => {
+        Command::Trend { series, alpha, lower_is_better, conventions } => {
             let better = if lower_is_better { Direction::Lower } else { Direction::Higher };
-            print!("{}", table::trends_csv(&read_series(&series)?, alpha, better)?);
+            print!("{}", table::trends_csv(&read_series(&series)?, alpha, better, conventions.options())?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Diagnose(args) => run_and_report(&args.config()?, None),
+        Command::Coupling(args) => {
+            print!("{}", matrix_analyses::coupling_table(&args)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Obstacle(args) => {
+            print!("{}", matrix_analyses::obstacle_table(&args)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit(args) => run_and_report(&args.config()?, None),
         Command::Survey(args) => survey::run(&args),
         Command::Recheck(args) => recheck::run(&args),
@@ -705,6 +775,7 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             reciprocal_tolerance,
             shift,
             rescale,
+            explain,
         } => {
             let flags = decision::WeightFlags {
                 types_given: types.is_some(),
@@ -715,7 +786,8 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                 derivation,
             };
             let method = decision::weight_with_flags(method, &flags)?;
-            print!("{}", decision::weights(matrix.as_deref(), &method, types.as_deref(), pairwise.as_deref())?);
+            let (matrix, pairwise, explain) = (matrix.as_deref(), pairwise.as_deref(), explain.as_deref());
+            print!("{}", decision::weights(matrix, &method, types.as_deref(), pairwise, explain)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Efficiency {
@@ -759,8 +831,9 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Rank { matrix, types, weights, method, normalize, parameter, strict } => {
-            let options = decision::RankOptions { normalize: normalize.as_deref(), parameter, strict };
+        Command::Rank { matrix, types, weights, method, normalize, parameter, strict, explain } => {
+            let (normalize, explain) = (normalize.as_deref(), explain.as_deref());
+            let options = decision::RankOptions { normalize, parameter, strict, explain };
             print!("{}", decision::rank(&matrix, types.as_deref(), &weights, &method, options)?);
             Ok(ExitCode::SUCCESS)
         }

@@ -9,7 +9,7 @@ use citycheck::catalog::{Direction, NodeKind};
 use citycheck::evaluate::{note_cell, summary_columns, Evaluation};
 use citycheck::panel::NamedSeries;
 use citycheck::recheck::{Recheck, RecheckCounts, UnitSummary};
-use citycheck::trend::summarize;
+use citycheck::trend::{summarize_with, TrendOptions};
 use citycheck::{Catalog, Error, Scores};
 
 fn width(s: &str) -> usize {
@@ -275,11 +275,16 @@ pub fn assessment(a: &Assessment) -> String {
 }
 
 /// `citycheck trend`: one CSV row per series — series, then n … verdict and note.
-pub fn trends_csv(series: &[NamedSeries], alpha: f64, better: Direction) -> citycheck::Result<String> {
+pub fn trends_csv(
+    series: &[NamedSeries],
+    alpha: f64,
+    better: Direction,
+    options: TrendOptions,
+) -> citycheck::Result<String> {
     let summaries = series
         .iter()
         .map(|s| {
-            summarize(&s.t, &s.y, alpha, better).map_err(|e| match e {
+            summarize_with(&s.t, &s.y, alpha, better, options).map_err(|e| match e {
                 Error::Spec(m) => Error::Spec(format!("series '{}': {m}", s.name)),
                 other => other,
             })
