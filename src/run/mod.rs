@@ -784,10 +784,12 @@ fn score_and_write(
         removed_stale: Vec::new(),
         complete: false,
     };
-    let dir = out.map(Path::to_path_buf).unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
-    refuse_self_overwrite(&dir, &report.inputs)?;
-    // The big tables are independent files: written side by side.
-    fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let target = out.map(Path::to_path_buf).unwrap_or_else(|| config.resolve(&config.output.dir.display().to_string()));
+    refuse_self_overwrite(&target, &report.inputs)?;
+    // Everything is written into a fresh folder beside the target and moved into place at the
+    // end (`publish`): a run that fails (or is killed) midway leaves the target as it was.
+    let staging = Staging::new(&target)?;
+    let dir = staging.dir.clone();
     let format = config.output.format;
     if format == OutputFormat::Xlsx {
         // One workbook instead of a file per table; the JSON files stay files.
@@ -857,7 +859,8 @@ fn score_and_write(
         write_workbook(&workbook, &sheets, &readme(&report), config.output.lang)?;
         paths.push(workbook);
         let report_html = write_report_html(config, &dir, &report, &catalog, &mut paths)?;
-        seal(&dir, &mut report, &paths)?;
+        seal(&staging, &mut report, &paths)?;
+        let report_html = report_html.map(|w| staging.published(w));
         return Ok(RunOutput {
             outcome,
             report,
@@ -925,7 +928,8 @@ fn score_and_write(
         paths.extend(a.write(&dir, config.output.format)?);
     }
     let report_html = write_report_html(config, &dir, &report, &catalog, &mut paths)?;
-    seal(&dir, &mut report, &paths)?;
+    seal(&staging, &mut report, &paths)?;
+    let report_html = report_html.map(|w| staging.published(w));
     Ok(RunOutput {
         outcome,
         report,
@@ -1045,9 +1049,11 @@ fn assess_run(config: &RunConfig, ac: &AssessConfig, own: &OwnTables<'_>) -> Res
     Ok((assessment, digests))
 }
 
-/// Ends a run's output: the digest of every file written, the removal of an earlier run's
-/// files that this run did not write, then run.json, last.
-fn seal(dir: &Path, report: &mut RunReport, paths: &[PathBuf]) -> Result<()> {
+/// Ends a run's output: the digest of every file written (in the staging folder), the
+/// list of an earlier run's files in the target that this run did not write, run.json with
+/// `complete: true`, then the whole set moved into the target ([`Staging::publish`]).
+fn seal(staging: &Staging, report: &mut RunReport, paths: &[PathBuf]) -> Result<()> {
+    let dir = staging.dir.as_path();
     for path in paths {
         // Relative to the folder: `audit/coverage.csv` for the audit's tables.
         let file = match path.strip_prefix(dir) {
@@ -1056,9 +1062,131 @@ fn seal(dir: &Path, report: &mut RunReport, paths: &[PathBuf]) -> Result<()> {
         };
         report.outputs.push(OutputDigest { file, sha256: sha256_file(path)? });
     }
-    report.removed_stale = remove_stale(dir, &report.outputs)?;
+    report.removed_stale =
+        if staging.target.is_dir() { stale_outputs(&staging.target, &report.outputs)? } else { Vec::new() };
     report.complete = true;
-    write_run_json(dir, report)
+    write_run_json(dir, report)?;
+    staging.publish(&report.outputs, &report.removed_stale)
+}
+
+/// The folder a run writes into before its outputs are moved into the target: a fresh folder
+/// `.<name>.tmp-<process id>-<n>` beside the target (same parent, so same file system, and
+/// every move a rename), or inside an existing target whose parent cannot be written. Dropped
+/// before [`Staging::publish`] (a failed run), it is removed with everything in it: the
+/// target is left as it was.
+struct Staging {
+    /// Where the run's files are written.
+    dir: PathBuf,
+    /// The output folder, as given.
+    target: PathBuf,
+}
+
+/// Staging folders made by this process, numbered so that runs on several threads never share one.
+static STAGING_COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl Staging {
+    /// Creates the staging folder of the output folder `target`.
+    fn new(target: &Path) -> Result<Staging> {
+        let exists = fs::symlink_metadata(target).is_ok();
+        if exists && !target.is_dir() {
+            return Err(Error::io(target, std::io::Error::other("the output folder is a file, not a folder")));
+        }
+        let resolved = if exists { target.canonicalize().map_err(|e| Error::io(target, e))? } else { target.to_path_buf() };
+        let (Some(parent), Some(name)) = (resolved.parent(), resolved.file_name()) else {
+            return Err(Error::Spec(format!(
+                "the output folder {} has no name of its own: write to a named folder (--out)",
+                target.display()
+            )));
+        };
+        let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let n = STAGING_COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let folder = format!(".{}.tmp-{}-{n}", name.to_string_lossy(), std::process::id());
+        let beside = parent.join(&folder);
+        let dir = match Self::fresh(&beside) {
+            Ok(()) => beside,
+            // A read-only parent: an existing target holds the staging folder itself.
+            Err(e) if exists => {
+                let inside = resolved.join(&folder);
+                Self::fresh(&inside).map_err(|_| e)?;
+                inside
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(Staging { dir, target: target.to_path_buf() })
+    }
+
+    /// Creates `dir` empty, removing a leftover of a killed run with the same process id.
+    fn fresh(dir: &Path) -> Result<()> {
+        if fs::symlink_metadata(dir).is_ok() {
+            // Removes a symlink itself, never what it points to.
+            fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        fs::create_dir(dir).map_err(|e| Error::io(dir, e))
+    }
+
+    /// Moves the run's files into the target. A target that does not exist is the staging
+    /// folder renamed. Into an existing one: first a check that nothing stands in the way (a
+    /// folder where an output file goes), before anything changes; then its old run.json is
+    /// removed (a folder without run.json is incomplete), each file of `outputs` renamed into
+    /// place, the `stale` files of an earlier run removed, and run.json renamed in last.
+    fn publish(&self, outputs: &[OutputDigest], stale: &[String]) -> Result<()> {
+        if fs::symlink_metadata(&self.target).is_err() {
+            return fs::rename(&self.dir, &self.target).map_err(|e| Error::io(&self.target, e));
+        }
+        let files: Vec<&str> = outputs.iter().map(|o| o.file.as_str()).chain(["run.json"]).collect();
+        for file in &files {
+            let to = self.target.join(file);
+            if fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+                return Err(Error::io(
+                    &to,
+                    std::io::Error::other("a folder stands where this run writes a file; the output folder is unchanged"),
+                ));
+            }
+            if let Some(sub) = Path::new(file).parent().filter(|p| !p.as_os_str().is_empty()) {
+                let sub = self.target.join(sub);
+                if fs::symlink_metadata(&sub).is_ok_and(|m| !m.is_dir()) {
+                    return Err(Error::io(
+                        &sub,
+                        std::io::Error::other(
+                            "a file or a symlink stands where this run writes a folder; the output folder is unchanged",
+                        ),
+                    ));
+                }
+            }
+        }
+        let run_json = self.target.join("run.json");
+        if fs::symlink_metadata(&run_json).is_ok() {
+            fs::remove_file(&run_json).map_err(|e| Error::io(&run_json, e))?;
+        }
+        for file in &files[..files.len() - 1] {
+            let (from, to) = (self.dir.join(file), self.target.join(file));
+            if let Some(sub) = to.parent() {
+                fs::create_dir_all(sub).map_err(|e| Error::io(sub, e))?;
+            }
+            fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
+        }
+        for file in stale {
+            let path = self.target.join(file);
+            fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+        fs::rename(self.dir.join("run.json"), &run_json).map_err(|e| Error::io(&run_json, e))
+    }
+
+    /// `written` with its path in the target instead of the staging folder.
+    fn published(&self, mut written: Written) -> Written {
+        if let Ok(relative) = written.path.strip_prefix(&self.dir) {
+            written.path = self.target.join(relative);
+        }
+        written
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // After a publish there is nothing left (renamed away, or emptied of files).
+        let _ = fs::remove_dir_all(&self.dir);
+    }
 }
 
 /// The task file a `[diagnose]` names: a built-in id or a path relative to the config.
@@ -1163,12 +1291,13 @@ fn refuse_self_overwrite(dir: &Path, inputs: &[InputDigest]) -> Result<()> {
     Ok(())
 }
 
-/// Removes the files of `dir` that belong to a run's output set (by name: [`OUTPUT_TABLES`]
-/// as CSV or Parquet, [`OUTPUT_JSON`], and the audit's tables in `audit/`) but are not among
-/// `written`: leftovers of an earlier run (a trends.csv beside fresh scores). run.json is
-/// rewritten, not removed. Returns the names removed (`audit/…` for the audit's), sorted.
-fn remove_stale(dir: &Path, written: &[OutputDigest]) -> Result<Vec<String>> {
-    let mut removed = Vec::new();
+/// The files of `dir` that belong to a run's output set (by name: [`OUTPUT_TABLES`] as CSV or
+/// Parquet, [`OUTPUT_JSON`], and the audit's tables in `audit/`) but are not among `written`:
+/// leftovers of an earlier run (a trends.csv beside fresh scores), which the run removes
+/// ([`Staging::publish`]). run.json is rewritten, not removed. Returns their names (`audit/…`
+/// for the audit's), sorted.
+fn stale_outputs(dir: &Path, written: &[OutputDigest]) -> Result<Vec<String>> {
+    let mut stale = Vec::new();
     for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -1180,13 +1309,15 @@ fn remove_stale(dir: &Path, written: &[OutputDigest]) -> Result<Vec<String>> {
         if !in_set || name == "run.json" || written.iter().any(|w| w.file == name) {
             continue;
         }
-        let path = entry.path();
-        fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-        removed.push(name);
+        // A folder of that name is not a file of a run: left alone.
+        if entry.file_type().map_err(|e| Error::io(dir, e))?.is_dir() {
+            continue;
+        }
+        stale.push(name);
     }
     // The audit's tables, in their folder.
     let audit_dir = dir.join(AUDIT_FOLDER);
-    if audit_dir.is_dir() {
+    if fs::symlink_metadata(&audit_dir).is_ok_and(|m| m.is_dir()) {
         for entry in fs::read_dir(&audit_dir).map_err(|e| Error::io(&audit_dir, e))? {
             let entry = entry.map_err(|e| Error::io(&audit_dir, e))?;
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -1196,13 +1327,14 @@ fn remove_stale(dir: &Path, written: &[OutputDigest]) -> Result<Vec<String>> {
             if !in_set || written.iter().any(|w| w.file == file) {
                 continue;
             }
-            let path = entry.path();
-            fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-            removed.push(file);
+            if entry.file_type().map_err(|e| Error::io(&audit_dir, e))?.is_dir() {
+                continue;
+            }
+            stale.push(file);
         }
     }
-    removed.sort();
-    Ok(removed)
+    stale.sort();
+    Ok(stale)
 }
 
 /// Writes `scores`, `weights` and `fitted.json` into `dir` (created if needed); returns the

@@ -543,3 +543,92 @@ fn progress_at_the_limits_of_f64_is_empty_with_a_note_not_a_panic() {
         }
     }
 }
+
+/// Every entry under `dir` by relative path: a file's bytes, `dir` for a folder.
+#[cfg(feature = "cli")]
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut entries = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.strip_prefix(dir).unwrap().display().to_string();
+            if path.is_dir() {
+                entries.insert(name, b"dir".to_vec());
+                stack.push(path);
+            } else {
+                entries.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    entries
+}
+
+/// Names in `dir` of a run's staging folders (`.<name>.tmp-…`).
+#[cfg(feature = "cli")]
+fn staging_leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect()
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn a_run_failing_late_leaves_the_output_folder_byte_identical() {
+    // Issue 16: a run failing after its first tables left new tables beside an old run.json.
+    // Here the earlier run (`score`: scores, weights, fitted.json, run.json) is followed by the
+    // default run, which writes those files again and then trends.csv, where a folder stands:
+    // its last move fails, after every table was written.
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "data.csv", &example_data());
+    let out = dir.path().join("out");
+    let first = score_into(&data, &out);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    assert!(out.join("run.json").is_file() && out.join("scores.csv").is_file());
+    assert!(staging_leftovers(dir.path()).is_empty(), "{:?}", staging_leftovers(dir.path()));
+    std::fs::create_dir(out.join("trends.csv")).unwrap();
+    write(&out.join("trends.csv"), "mine.txt", "a folder of the user's\n");
+    let before = snapshot(&out);
+
+    let second = citycheck(&["run", "--out", out.to_str().unwrap()]);
+    assert_eq!(second.status.code(), Some(2), "stdout:\n{}", text(&second.stdout));
+    let stderr = text(&second.stderr);
+    assert!(stderr.contains("trends.csv") && stderr.contains("unchanged"), "{stderr}");
+    assert_eq!(snapshot(&out), before, "the output folder is byte-identical to before the failed run");
+    assert!(staging_leftovers(dir.path()).is_empty(), "{:?}", staging_leftovers(dir.path()));
+
+    // Without the obstacle the same run succeeds: the files of the earlier run are replaced,
+    // and the folder of the user's is left alone (not a file of any run).
+    std::fs::remove_dir_all(out.join("trends.csv")).unwrap();
+    let third = citycheck(&["run", "--out", out.to_str().unwrap()]);
+    assert_eq!(third.status.code(), Some(0), "{}", text(&third.stderr));
+    let run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["complete"], true);
+    assert!(out.join("trends.csv").is_file());
+    assert_ne!(std::fs::read(out.join("scores.csv")).unwrap(), before["scores.csv"], "the default run's scores differ");
+    assert!(staging_leftovers(dir.path()).is_empty(), "{:?}", staging_leftovers(dir.path()));
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn a_run_into_a_new_folder_leaves_no_staging_folder_and_a_failed_one_no_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    // A run refused after reading (a blank value column) creates nothing.
+    let data = write(dir.path(), "blank.csv", "city,year,indicator,value\n沈阳市,2012,gdp,\n");
+    let out = dir.path().join("never");
+    let result = score_into(&data, &out);
+    assert_eq!(result.status.code(), Some(2), "stdout:\n{}", text(&result.stdout));
+    assert!(!out.exists(), "no output folder");
+    assert!(staging_leftovers(dir.path()).is_empty(), "{:?}", staging_leftovers(dir.path()));
+    // A successful one is the staging folder renamed.
+    let data = write(dir.path(), "data.csv", &example_data());
+    let out = dir.path().join("new").join("nested");
+    let result = score_into(&data, &out);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let names: std::collections::BTreeSet<String> = snapshot(&out).into_keys().collect();
+    let expected = ["fitted.json", "run.json", "scores.csv", "weights.csv"].map(String::from);
+    assert_eq!(names, std::collections::BTreeSet::from(expected));
+    assert!(staging_leftovers(&dir.path().join("new")).is_empty());
+}
