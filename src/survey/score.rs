@@ -713,32 +713,40 @@ where
 {
     // Weights far from 1 (1e200, say) are summed in power-of-two units, exact and with the
     // same bits otherwise: every statistic but Σw is invariant to the scale of the weights.
-    let scale = weight_scale(design.weight);
+    // The unit is each group's own (from the rows with an answer): a weight of 1e200 in one
+    // unit-year must not scale the weights of another to nothing (their squares to 0).
+    let mut largest = vec![0.0f64; design.groups];
+    for (r, (&g, &w)) in design.group.iter().zip(design.weight).enumerate() {
+        if w.is_finite() && value(r).is_some() {
+            largest[g as usize] = largest[g as usize].max(w.abs());
+        }
+    }
+    let scales: Vec<f64> = largest.into_iter().map(weight_scale).collect();
     let mut moments = vec![Moments::default(); design.groups];
     for (r, (&g, &w)) in design.group.iter().zip(design.weight).enumerate() {
         if let Some((y, s)) = value(r) {
-            moments[g as usize].add(w / scale, y, s);
+            moments[g as usize].add(w / scales[g as usize], y, s);
         }
     }
     let means: Vec<f64> = moments.iter().map(|m| if m.n > 0 { m.wy.get() / m.w.get() } else { 0.0 }).collect();
     let mut spreads = vec![Spread::default(); design.cells()];
     for (r, ((&g, &c), &w)) in design.group.iter().zip(design.cell).zip(design.weight).enumerate() {
         if let Some((y, _)) = value(r) {
-            spreads[c as usize].add(w / scale, y - means[g as usize]);
+            spreads[c as usize].add(w / scales[g as usize], y - means[g as usize]);
         }
     }
     let mut strata = vec![Strata::default(); design.groups];
     for (spread, &g) in spreads.iter().zip(design.cell_group) {
         strata[g as usize].add(spread);
     }
-    moments.iter().zip(&strata).map(|(m, s)| partial(m, s, scale)).collect()
+    moments.iter().zip(&strata).zip(&scales).map(|((m, s), &scale)| partial(m, s, scale)).collect()
 }
 
-/// 1 for weights whose largest is within 2^±256 of 1, else the power of two nearest below it
-/// (kept a normal number), by which the weights are divided exactly before they are summed.
-fn weight_scale(weights: &[f64]) -> f64 {
+/// 1 for weights whose largest, `max`, is within 2^±256 of 1, else the power of two nearest
+/// below it (kept a normal number), by which the weights are divided exactly before they are
+/// summed.
+fn weight_scale(max: f64) -> f64 {
     let limit = 2f64.powi(256);
-    let max = weights.iter().fold(0.0f64, |m, w| if w.is_finite() { m.max(w.abs()) } else { m });
     if max == 0.0 || (1.0 / limit..=limit).contains(&max) {
         return 1.0;
     }

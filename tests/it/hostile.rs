@@ -632,3 +632,42 @@ fn a_run_into_a_new_folder_leaves_no_staging_folder_and_a_failed_one_no_folder()
     assert_eq!(names, std::collections::BTreeSet::from(expected));
     assert!(staging_leftovers(&dir.path().join("new")).is_empty());
 }
+
+#[cfg(feature = "cli")]
+#[test]
+fn a_design_weight_of_1e200_in_one_unit_year_leaves_the_others_finite() {
+    // Found by the fuzzing harness (tests/it/fuzz.rs): the weights were summed in units of
+    // the largest weight of the whole file, so that one weight of 1e200 (in A, 2023) scaled
+    // the weights of every other unit-year to ~1e-196, whose squares are 0: n_eff = NaN and a
+    // zero-width interval. Each unit-year now has its own unit.
+    let case = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fuzz/regressions")
+        .join("survey-weight-1e200-in-another-year");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let result = citycheck(&[
+        "survey",
+        "--definition",
+        case.join("definition.toml").to_str().unwrap(),
+        "--responses",
+        case.join("responses.csv").to_str().unwrap(),
+        "--weight-column",
+        "weight",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let items = std::fs::read_to_string(out.join("survey_items.csv")).unwrap();
+    assert_no_non_finite(&items);
+    let header: Vec<&str> = items.lines().next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let row: Vec<&str> = items.lines().find(|l| l.starts_with("A,2024,q1,")).unwrap().split(',').collect();
+    let number = |name: &str| row[column(name)].parse::<f64>().unwrap();
+    // Three equal weights (30000) on 9, 4, 6: ȳ = 19/3, n_eff = (3w)²/(3w²) = 3, and
+    // se = √(n/(n−1)·Σw²(y−ȳ)²)/Σw = √(1.5·(38/3)/9) = √(19/9) (the deviations 8/3, −7/3, −1/3
+    // square to 38/3).
+    assert!((number("mean") - 19.0 / 3.0).abs() < 1e-12, "{items}");
+    assert!((number("n_eff") - 3.0).abs() < 1e-12, "{items}");
+    assert!((number("se") - (19.0f64 / 9.0).sqrt()).abs() < 1e-12, "{items}");
+    assert_eq!(number("weight_sum"), 90000.0);
+}
