@@ -1091,7 +1091,8 @@ impl Staging {
         if exists && !target.is_dir() {
             return Err(Error::io(target, std::io::Error::other("the output folder is a file, not a folder")));
         }
-        let resolved = if exists { target.canonicalize().map_err(|e| Error::io(target, e))? } else { target.to_path_buf() };
+        let resolved =
+            if exists { target.canonicalize().map_err(|e| Error::io(target, e))? } else { target.to_path_buf() };
         let (Some(parent), Some(name)) = (resolved.parent(), resolved.file_name()) else {
             return Err(Error::Spec(format!(
                 "the output folder {} has no name of its own: write to a named folder (--out)",

@@ -27,6 +27,8 @@ mod evaluate;
 mod excel;
 mod formats;
 mod formula_norms;
+#[cfg(feature = "cli")]
+mod fuzz;
 mod golden;
 mod hostile;
 mod layers;
