@@ -925,6 +925,26 @@ impl LevelSums {
                 };
                 let v =
                     if job.quotient { d.filter(|&d| d > 0.0).map(|d| job.scale * n / d) } else { Some(job.scale * n) };
+                // Sums of records near f64::MAX, or a quotient over a subnormal denominator
+                // (8.6 / 1e-320), are not representable: refused, never written as inf or NaN.
+                for (what, x) in [("value", v), ("numerator", Some(n)), ("denominator", d)] {
+                    if let Some(x) = x.filter(|x| !x.is_finite()) {
+                        let location = Location {
+                            unit: Some(u.to_string()),
+                            year: Some(y),
+                            indicator: Some(job.indicator.clone()),
+                            ..Default::default()
+                        };
+                        return Err(Error::data(
+                            location,
+                            format!(
+                                "the {what} is {x}, beyond f64 (numerator {n:e}, denominator {}): the records' \
+                                 numbers are too large, or a denominator too small, to compute this indicator",
+                                d.map_or("none".to_string(), |d| format!("{d:e}"))
+                            ),
+                        ));
+                    }
+                }
                 unit.push(u);
                 year.push(y);
                 indicator.push(job.indicator.as_str());

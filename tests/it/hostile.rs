@@ -671,3 +671,40 @@ fn a_design_weight_of_1e200_in_one_unit_year_leaves_the_others_finite() {
     assert!((number("se") - (19.0f64 / 9.0).sqrt()).abs() < 1e-12, "{items}");
     assert_eq!(number("weight_sum"), 90000.0);
 }
+
+#[cfg(feature = "cli")]
+#[test]
+fn compute_refuses_an_indicator_beyond_f64_instead_of_writing_inf() {
+    // Found by the fuzzing harness: a district area of 1e-320 gave road_network_density =
+    // 8.6 / 1e-320 = inf in indicators.csv (exit 1, for the missing record tables only), and
+    // two road lengths of f64::MAX summed to inf at the city level.
+    let regressions = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/regressions");
+    for (case, unit, what) in [
+        ("compute-subnormal-denominator", "C01-D01", "the value is inf"),
+        ("compute-sum-beyond-f64", "C01", "the value is inf"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let records = regressions.join(case).join("districts.csv");
+        let result = citycheck(&[
+            "compute",
+            "--catalog",
+            "mohurd-2023",
+            "--level",
+            "district,city",
+            "--out",
+            out.to_str().unwrap(),
+            "--records",
+            records.to_str().unwrap(),
+        ]);
+        assert_eq!(result.status.code(), Some(2), "{case}: stdout:\n{}", text(&result.stdout));
+        let stderr = text(&result.stderr);
+        assert!(
+            stderr.contains(what) && stderr.contains(unit) && stderr.contains("road_network_density"),
+            "{case}: {stderr}"
+        );
+        if let Ok(indicators) = std::fs::read_to_string(out.join("indicators.csv")) {
+            assert_no_non_finite(&indicators);
+        }
+    }
+}
