@@ -284,7 +284,7 @@ fn splice(bytes: &[u8], (start, end): (usize, usize), with: &[u8]) -> Vec<u8> {
     [&bytes[..start], with, &bytes[end..]].concat()
 }
 
-/// GBK bytes of city names of the data (沈阳市, 大连市, 丹东市) and of two survey labels.
+/// GBK bytes of city names of the data (沈阳市, 大连市, 丹东市) and of a survey label (很满意).
 const GBK: &[(&str, &[u8])] = &[
     ("沈阳市", &[0xc9, 0xf2, 0xd1, 0xf4, 0xca, 0xd0]),
     ("大连市", &[0xb4, 0xf3, 0xc1, 0xac, 0xca, 0xd0]),
