@@ -1174,11 +1174,18 @@ impl Staging {
         fs::rename(self.dir.join("run.json"), &run_json).map_err(|e| Error::io(&run_json, e))
     }
 
-    /// `written` with its path in the target instead of the staging folder.
-    fn published(&self, mut written: Written) -> Written {
-        if let Ok(relative) = written.path.strip_prefix(&self.dir) {
-            written.path = self.target.join(relative);
+    /// `path` in the target instead of the staging folder.
+    fn moved(&self, path: PathBuf) -> PathBuf {
+        match path.strip_prefix(&self.dir) {
+            Ok(relative) => self.target.join(relative),
+            Err(_) => path,
         }
+    }
+
+    /// `written` (report.html and its workbook) with its paths in the target.
+    fn published(&self, mut written: Written) -> Written {
+        written.path = self.moved(written.path);
+        written.workbook = written.workbook.map(|w| self.moved(w));
         written
     }
 }
