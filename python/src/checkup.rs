@@ -406,9 +406,7 @@ fn run_computed(
     py.detach(move || {
         let catalog = config.load_catalog().map_err(citycheck_error)?;
         let computed = roll_up(&catalog, &tables, &partials, &duplicates, &options).map_err(citycheck_error)?;
-        run_stages(
-            citycheck::run::run_computed(&config, computed, inputs, out.as_deref()).map_err(citycheck_error)?,
-        )
+        run_stages(citycheck::run::run_computed(&config, computed, inputs, out.as_deref()).map_err(citycheck_error)?)
     })
 }
 

@@ -161,8 +161,8 @@ fn mcda_grey_relational<'py>(
     let directions = directions_for(x.ncols(), directions)?;
     let normalize: aggregate::GreyNormalization = from_name("normalize", normalize)?;
     let labels = Labels { rows: &rows, columns: &columns, year: None };
-    let scores = aggregate::grey_relational_with(x, slice(&w)?, &directions, rho, normalize, labels)
-        .map_err(citycheck_error)?;
+    let scores =
+        aggregate::grey_relational_with(x, slice(&w)?, &directions, rho, normalize, labels).map_err(citycheck_error)?;
     Ok(vector_out(py, scores))
 }
 

@@ -36,7 +36,8 @@ fn sensitivity_sobol_design<'py>(
     let options = SobolOptions { n, seed, bootstrap, confidence };
     let points = citycheck::sensitivity::sobol_design(k, &options).map_err(citycheck_error)?;
     // k > 0: the design refuses k = 0.
-    let matrix = Array2::from_shape_vec((points.len() / k, k), points).map_err(|e| DataError::new_err(e.to_string()))?;
+    let matrix =
+        Array2::from_shape_vec((points.len() / k, k), points).map_err(|e| DataError::new_err(e.to_string()))?;
     Ok(matrix.into_pyarray(py))
 }
 

@@ -232,19 +232,18 @@ pub fn check_grades(bands: &[GradeBand]) -> Result<()> {
 /// # Ok(()) }
 /// ```
 pub fn parse_grades(text: &str) -> Result<Vec<GradeBand>> {
-    let bands = text
-        .split(',')
-        .map(|entry| {
-            let (from, name) = entry.split_once(':').ok_or_else(|| {
-                Error::Spec(format!("grades: '{}' is not from:name (e.g. 0.5:勉强协调)", entry.trim()))
-            })?;
-            let from = from
-                .trim()
-                .parse::<f64>()
-                .map_err(|_| Error::Spec(format!("grades: '{}' in '{}' is not a number", from.trim(), entry.trim())))?;
-            Ok(GradeBand { from, name: name.trim().to_string() })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let bands =
+        text.split(',')
+            .map(|entry| {
+                let (from, name) = entry.split_once(':').ok_or_else(|| {
+                    Error::Spec(format!("grades: '{}' is not from:name (e.g. 0.5:勉强协调)", entry.trim()))
+                })?;
+                let from = from.trim().parse::<f64>().map_err(|_| {
+                    Error::Spec(format!("grades: '{}' in '{}' is not a number", from.trim(), entry.trim()))
+                })?;
+                Ok(GradeBand { from, name: name.trim().to_string() })
+            })
+            .collect::<Result<Vec<_>>>()?;
     check_grades(&bands)?;
     Ok(bands)
 }

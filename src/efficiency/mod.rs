@@ -40,9 +40,7 @@ use crate::error::{Error, Location, Result};
 use crate::kernels::ArrayView2;
 use crate::progress::{Observer, Stage};
 
-pub use malmquist::{
-    malmquist, malmquist_observed, malmquist_pairs, malmquist_with, MalmquistOptions, MalmquistUnit,
-};
+pub use malmquist::{malmquist, malmquist_observed, malmquist_pairs, malmquist_with, MalmquistOptions, MalmquistUnit};
 pub use output::{malmquist_dataframe, MALMQUIST_COLUMNS};
 
 /// The DEA model.

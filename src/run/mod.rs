@@ -1141,7 +1141,9 @@ impl Staging {
             if fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
                 return Err(Error::io(
                     &to,
-                    std::io::Error::other("a folder stands where this run writes a file; the output folder is unchanged"),
+                    std::io::Error::other(
+                        "a folder stands where this run writes a file; the output folder is unchanged",
+                    ),
                 ));
             }
             if let Some(sub) = Path::new(file).parent().filter(|p| !p.as_os_str().is_empty()) {

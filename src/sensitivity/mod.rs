@@ -13,6 +13,6 @@
 pub mod sobol;
 
 pub use sobol::{
-    sobol, sobol_design, sobol_from_outputs, sobol_observed, sobol_targets, sobol_targets_observed, Estimate, SobolIndices,
-    SobolOptions,
+    sobol, sobol_design, sobol_from_outputs, sobol_observed, sobol_targets, sobol_targets_observed, Estimate,
+    SobolIndices, SobolOptions,
 };

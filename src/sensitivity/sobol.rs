@@ -448,9 +448,8 @@ fn estimate(f: &Outputs<'_>, pick: &[usize], k: usize) -> (Vec<f64>, Vec<f64>, f
     if variance == 0.0 {
         return (vec![f64::NAN; k], vec![f64::NAN; k], 0.0);
     }
-    let first = (0..k)
-        .map(|i| sum(pick.iter().map(|&j| f.at(j, 1) * (f.at(j, 2 + i) - f.at(j, 0)))) / n / variance)
-        .collect();
+    let first =
+        (0..k).map(|i| sum(pick.iter().map(|&j| f.at(j, 1) * (f.at(j, 2 + i) - f.at(j, 0)))) / n / variance).collect();
     let total = (0..k)
         .map(|i| {
             sum(pick.iter().map(|&j| {

@@ -207,13 +207,7 @@ fn drop_non_finite(s: &mut Summary) {
     }
 }
 
-fn summarize_unguarded(
-    t: &[f64],
-    y: &[f64],
-    alpha: f64,
-    better: Direction,
-    options: TrendOptions,
-) -> Result<Summary> {
+fn summarize_unguarded(t: &[f64], y: &[f64], alpha: f64, better: Direction, options: TrendOptions) -> Result<Summary> {
     check_alpha(alpha)?;
     let series = Series::check("trend", t, y)?;
     let (t, y) = (series.t(), series.y());

@@ -53,8 +53,7 @@ fn coupling_over_years_with_beta_and_grades() {
     std::fs::write(&m, MATRIX).unwrap();
     let m = m.display().to_string();
     let m = m.as_str();
-    let base =
-        ["coupling", "--matrix", m, "--systems", "econ=a,b;eco=c", "--types", "+,+,-", "--weights", "0.5,0.5,1"];
+    let base = ["coupling", "--matrix", m, "--systems", "econ=a,b;eco=c", "--types", "+,+,-", "--weights", "0.5,0.5,1"];
 
     let t = table(&citycheck(&base));
     assert_eq!(t[0].join(","), "unit,year,u_econ,u_eco,c,t,d,grade,note");
@@ -167,13 +166,15 @@ fn diagnose_reads_grades_from_the_config_and_the_command_line() {
     let data =
         concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv");
     let out_dir = dir.path().display().to_string();
-    let args = ["diagnose", "--catalog", "ccsy-example", "--data", data, "--unit-column", "city", "--out", out_dir.as_str()];
+    let args =
+        ["diagnose", "--catalog", "ccsy-example", "--data", data, "--unit-column", "city", "--out", out_dir.as_str()];
     let out = citycheck(&args.iter().copied().chain(["--grades", "0:失调,0.5:协调"]).collect::<Vec<_>>());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let coupling = std::fs::read_to_string(dir.path().join("coupling.csv")).unwrap();
     let mut lines = coupling.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let (d, grade) = (header.iter().position(|h| *h == "d").unwrap(), header.iter().position(|h| *h == "grade").unwrap());
+    let (d, grade) =
+        (header.iter().position(|h| *h == "d").unwrap(), header.iter().position(|h| *h == "grade").unwrap());
     let mut graded = 0;
     for line in lines {
         let cells: Vec<&str> = line.split(',').collect();

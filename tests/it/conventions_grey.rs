@@ -87,9 +87,8 @@ fn ratio_forms_refuse_what_they_cannot_divide() {
     assert!(err.contains("c2") && err.contains("negative"), "{err}");
     let band = [Direction::Higher, Direction::Band([5.0, 15.0])];
     let x = array![[4.0, 20.0], [6.0, 10.0]];
-    let err = grey_relational_with(x.view(), &w, &band, 0.5, GreyNormalization::InitialValue, named)
-        .unwrap_err()
-        .to_string();
+    let err =
+        grey_relational_with(x.view(), &w, &band, 0.5, GreyNormalization::InitialValue, named).unwrap_err().to_string();
     assert!(err.contains("band") && err.contains("min_max"), "{err}");
     assert!(grey_relational_with(x.view(), &w, &band, 0.5, GreyNormalization::MinMax, named).is_ok());
 }

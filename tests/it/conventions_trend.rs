@@ -198,8 +198,7 @@ fn cli_evaluate_reaches_the_trend_table() {
         concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv");
     let trends = |name: &str, extra: &[&str]| -> Vec<Vec<String>> {
         let out = dir.path().join(name);
-        let mut args =
-            vec!["evaluate", "--catalog", "ccsy-example", "--data", data, "--unit-column", "city", "--out"];
+        let mut args = vec!["evaluate", "--catalog", "ccsy-example", "--data", data, "--unit-column", "city", "--out"];
         let out_str = out.display().to_string();
         args.push(&out_str);
         args.extend_from_slice(extra);

@@ -126,8 +126,7 @@ fn targets() -> Vec<Target> {
         .to_vec();
     let matrix = b"alternative,c1,c2,c3\nA1,5,8,4\nA2,7,6,8\nA3,8,8,6\nA4,7,4,6\n".to_vec();
     let rank_weights = b"criterion,weight\nc1,0.3\nc2,0.4\nc3,0.3\n".to_vec();
-    let pairwise =
-        b"criterion,a,b,c,d\na,1,3,2,2\nb,1/3,1,1/2,1\nc,1/2,2,1,1\nd,1/2,1,1,1\n".to_vec();
+    let pairwise = b"criterion,a,b,c,d\na,1,3,2,2\nb,1/3,1,1/2,1\nc,1/2,2,1,1\nd,1/2,1,1,1\n".to_vec();
     let definition = read("datasets/survey_synthetic/definition.toml");
     let responses = slice("datasets/survey_synthetic/responses.csv", |_| true, 300);
     let district = |l: &str| l.contains(",C01-D01,");

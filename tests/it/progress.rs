@@ -84,7 +84,10 @@ fn uncertainty_reports_every_draw_then_every_sobol_run() {
     let (recorder, observer) = new_recorder();
     let result = analyze_observed(&checkup, &panel, &validation, &config, &observer).unwrap();
     // Two inputs (k = 2): the Sobol design runs the model N (k + 2) = 8 × 4 = 32 times.
-    assert_eq!(result.sensitivity.len(), 2);
+    // Two rows (one per input) of the mean absolute rank shift, then two per ranked unit-year.
+    let shift: Vec<_> = result.sensitivity.iter().filter(|r| r.target == "mean_abs_rank_shift").collect();
+    assert_eq!(shift.len(), 2);
+    assert_eq!(result.sensitivity.len() % 2, 0);
     assert_eq!(
         seen(&recorder),
         [Seen::complete("uncertainty draws", 40, "draws"), Seen::complete("Sobol model runs", 32, "runs")]

@@ -182,10 +182,7 @@ fn parse_systems(text: &str, m: &DecisionMatrix) -> Result<Vec<System>> {
         let mut columns = Vec::new();
         for c in list.split(',').map(str::trim).filter(|c| !c.is_empty()) {
             let j = m.criteria.iter().position(|x| x.trim() == c).ok_or_else(|| {
-                Error::Spec(format!(
-                    "--systems: '{c}' is not a column of the matrix ({})",
-                    m.criteria.join(", ")
-                ))
+                Error::Spec(format!("--systems: '{c}' is not a column of the matrix ({})", m.criteria.join(", ")))
             })?;
             if used[j] {
                 return Err(Error::Spec(format!("--systems: column '{c}' is in two subsystems")));
@@ -292,8 +289,7 @@ pub fn coupling_table(args: &CouplingArgs) -> Result<String> {
             Some(bands) => grade_in(k.d, bands).unwrap_or_default().to_string(),
             None => k.grade().map(Grade::as_str).unwrap_or_default().to_string(),
         };
-        let zero: Vec<&str> =
-            systems.iter().zip(&u).filter(|(_, &x)| x == 0.0).map(|(s, _)| s.name.as_str()).collect();
+        let zero: Vec<&str> = systems.iter().zip(&u).filter(|(_, &x)| x == 0.0).map(|(s, _)| s.name.as_str()).collect();
         let note = if zero.is_empty() {
             String::new()
         } else {
