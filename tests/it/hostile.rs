@@ -708,3 +708,83 @@ fn compute_refuses_an_indicator_beyond_f64_instead_of_writing_inf() {
         }
     }
 }
+
+#[cfg(all(feature = "cli", target_os = "linux"))]
+#[test]
+fn a_run_killed_midway_leaves_the_output_folder_byte_identical() {
+    // Issue 16: a run killed while writing (SIGKILL: no destructor runs) must leave the output
+    // folder of an earlier run exactly as it was. The earlier run is `score` (scores, weights,
+    // fitted.json, run.json); the default run writes those again and ~25 more files. It is
+    // killed as soon as its staging folder appears beside the target, i.e. while it writes.
+    // A run that ends before the poll sees its staging folder proves nothing: tried again.
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let mut killed = 0;
+    for _attempt in 0..10 {
+        let dir = tempfile::tempdir().unwrap();
+        let data = write(dir.path(), "data.csv", &example_data());
+        let out = dir.path().join("out");
+        let first = score_into(&data, &out);
+        assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+        let before = snapshot(&out);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_citycheck"))
+            .args(["run", "--quiet", "--out", out.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the citycheck binary starts");
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if !staging_leftovers(dir.path()).is_empty() {
+                child.kill().unwrap();
+                break child.wait().unwrap();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        };
+        if status.signal() != Some(9) {
+            // Finished (or failed) before it was killed.
+            assert_eq!(status.code(), Some(0), "the default run succeeds when not killed");
+            continue;
+        }
+        killed += 1;
+        assert_eq!(snapshot(&out), before, "the output folder is byte-identical to before the killed run");
+        // No destructor ran: the staging folder is still there ...
+        assert_eq!(staging_leftovers(dir.path()).len(), 1, "{:?}", staging_leftovers(dir.path()));
+        // ... until the next run into the same folder, which removes it and succeeds.
+        let next = citycheck(&["run", "--quiet", "--out", out.to_str().unwrap()]);
+        assert_eq!(next.status.code(), Some(0), "{}", text(&next.stderr));
+        assert!(staging_leftovers(dir.path()).is_empty(), "{:?}", staging_leftovers(dir.path()));
+        let run: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+        assert_eq!(run["complete"], true);
+        assert!(run.get("evaluation").is_some(), "run.json is the default run's");
+        break;
+    }
+    assert_eq!(killed, 1, "in 10 attempts no run was caught while its staging folder existed");
+}
+
+#[cfg(all(feature = "cli", target_os = "linux"))]
+#[test]
+fn a_run_removes_staging_folders_of_dead_runs_and_keeps_those_of_live_ones() {
+    // A killed run leaves `.<name>.tmp-<pid>-<n>`; the next run into the same target removes
+    // it when no process <pid> runs (pid 999999999 is above Linux's largest, 2^22), and leaves
+    // that of a live process (this test's own) and the folders of other targets alone.
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "data.csv", &example_data());
+    let out = dir.path().join("out");
+    let dead = dir.path().join(".out.tmp-999999999-0");
+    let live = dir.path().join(format!(".out.tmp-{}-0", std::process::id()));
+    let other = dir.path().join(".elsewhere.tmp-999999999-0");
+    for folder in [&dead, &live, &other] {
+        std::fs::create_dir(folder).unwrap();
+        write(folder, "scores.csv", "half a tab");
+    }
+    let result = score_into(&data, &out);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    assert!(!dead.exists(), "the staging folder of a dead run is removed");
+    assert!(live.join("scores.csv").is_file(), "that of a live process is left alone");
+    assert!(other.join("scores.csv").is_file(), "that of another target is left alone");
+    assert!(out.join("run.json").is_file());
+}
