@@ -938,9 +938,11 @@ impl LevelSums {
                         return Err(Error::data(
                             location,
                             format!(
-                                "the {what} is {x}, beyond f64 (numerator {n:e}, denominator {}): the records' \
+                                "the {what} is {} (beyond f64; numerator {}, denominator {}): the records' \
                                  numbers are too large, or a denominator too small, to compute this indicator",
-                                d.map_or("none".to_string(), |d| format!("{d:e}"))
+                                crate::error::shown_number(x),
+                                crate::error::shown_number(n),
+                                d.map_or("none".to_string(), crate::error::shown_number)
                             ),
                         ));
                     }

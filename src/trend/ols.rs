@@ -109,8 +109,9 @@ pub fn ols(t: &[f64], y: &[f64]) -> Result<Ols> {
             "ols",
             None,
             format!(
-                "the trend line is not representable in f64 (slope {slope}, intercept {intercept}): \
-                 values or times too large"
+                "the trend line is not representable in f64 (slope {}, intercept {}): values or times too large",
+                crate::error::shown_number(slope),
+                crate::error::shown_number(intercept)
             ),
         ));
     }

@@ -118,6 +118,58 @@ fn subnormal_start_value_leaves_rel_change_and_cagr_empty_with_a_note() {
     assert!(citycheck::trend::cagr(2021.0, 1e-320, 2022.0, 4.0).is_err(), "a rate beyond f64 is an error");
 }
 
+/// A note or message shows numbers rounded: no `inf`, `NaN` or a number of 17 or more digits
+/// (`{}` of 1e300 is 301 digits).
+fn assert_shown_rounded(text: &str) {
+    let lower = text.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+    assert!(!words.iter().any(|w| matches!(*w, "inf" | "nan" | "infinity")), "{text}");
+    let longest = text.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
+    assert!(longest < 17, "a number of {longest} digits in: {text}");
+}
+
+#[test]
+fn trend_notes_show_numbers_rounded_at_the_limits_of_f64() {
+    // Issue 16: the note of a trend line beyond f64 printed a 300-digit slope and "intercept
+    // inf". Values rising by f64::MAX / 4 a year: the slope is f64::MAX / 4 = 4.4942328371557893e307
+    // (finite), the intercept at t = 0 is the 2021 value minus 2021 slopes: beyond f64, negative.
+    let y = [0.0, f64::MAX / 4.0, f64::MAX / 2.0, f64::MAX / 4.0 * 3.0, f64::MAX];
+    let message = ols(&YEARS, &y).unwrap_err().to_string();
+    assert!(message.contains("slope 4.494232837e307"), "{message}");
+    assert!(message.contains("intercept not representable (too large, negative)"), "{message}");
+    assert_shown_rounded(&message);
+    let s = summarize(&YEARS, &y, 0.05, Direction::Higher).expect("a summary, not an error");
+    assert_summary_finite(&s);
+    assert!(s.notes.iter().any(|n| n.starts_with("no OLS line: ") && n.contains("slope 4.494232837e307")), "{:?}", s.notes);
+    for note in &s.notes {
+        assert_shown_rounded(note);
+    }
+    // The progress to a target meets the same line.
+    use citycheck::evaluate::{progress_with, PaceCutoffs, TrendFit};
+    let p = progress_with(&YEARS, &y, f64::MAX, Some(2030), Direction::Higher, &PaceCutoffs::default(), TrendFit::Ols)
+        .expect("a progress row, not an error")
+        .expect("five observations");
+    for note in &p.notes {
+        assert_shown_rounded(note);
+    }
+}
+
+#[test]
+fn numbers_in_messages_are_rounded_and_never_inf() {
+    use citycheck::error::{shown_fixed, shown_number};
+    // `{:.4}` of 1e300 is 305 characters; shown_fixed keeps to 10 significant digits.
+    assert_eq!(shown_fixed(1e300, 4), "1e300");
+    assert_eq!(shown_fixed(-0.123456, 3), "-0.123");
+    assert_eq!(shown_fixed(f64::INFINITY, 2), "not representable (too large)");
+    assert_eq!(shown_fixed(f64::NAN, 2), "not representable");
+    // 100 × 0.3 is 30.000000000000004 in f64: a share shown as a percentage reads 30.
+    assert_eq!(shown_number(100.0 * 0.3), "30");
+    for x in [f64::MAX, -f64::MAX, f64::MIN_POSITIVE, 5e-324, 1e300, 1.0 / 3.0, f64::INFINITY, f64::NAN] {
+        assert_shown_rounded(&shown_number(x));
+        assert_shown_rounded(&shown_fixed(x, 4));
+    }
+}
+
 #[cfg(feature = "cli")]
 #[test]
 fn trend_command_with_f64_max_exits_0_without_nan() {
@@ -680,8 +732,8 @@ fn compute_refuses_an_indicator_beyond_f64_instead_of_writing_inf() {
     // two road lengths of f64::MAX summed to inf at the city level.
     let regressions = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/regressions");
     for (case, unit, what) in [
-        ("compute-subnormal-denominator", "C01-D01", "the value is inf"),
-        ("compute-sum-beyond-f64", "C01", "the value is inf"),
+        ("compute-subnormal-denominator", "C01-D01", "the value is not representable (too large)"),
+        ("compute-sum-beyond-f64", "C01", "the value is not representable (too large)"),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
@@ -703,6 +755,8 @@ fn compute_refuses_an_indicator_beyond_f64_instead_of_writing_inf() {
             stderr.contains(what) && stderr.contains(unit) && stderr.contains("road_network_density"),
             "{case}: {stderr}"
         );
+        // Numbers in the message are rounded, never `inf` or 17 digits.
+        assert!(!stderr.contains("inf,") && !stderr.contains(" inf ") && !stderr.contains("NaN"), "{case}: {stderr}");
         if let Ok(indicators) = std::fs::read_to_string(out.join("indicators.csv")) {
             assert_no_non_finite(&indicators);
         }
