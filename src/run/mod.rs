@@ -367,6 +367,7 @@ fn reconcile_sources(
                 unit: panel.units()[*unit].clone(),
                 year: *year,
                 indicator: catalog.indicators()[*pos].id.clone(),
+                // Cannot fail: only observations with a source were put into `cells` above.
                 source: panel.observation(k).4.expect("sourced"),
                 value: panel.observation(k).3,
             });
@@ -441,6 +442,7 @@ fn read_panel(config: &RunConfig, data: &DataConfig) -> Result<(Panel, Vec<Input
     let (mut panel, digest) = match data.path.strip_prefix("embedded:") {
         Some(name) => {
             let panel = Panel::embedded(name, &read)?;
+            // Cannot fail: `Panel::embedded` just read this embedded name (an unknown one is an error there).
             let bytes = Panel::embedded_bytes(name).expect("read above");
             (panel, InputDigest { path: data.path.clone(), sha256: sha256_hex(bytes) })
         }
@@ -681,6 +683,7 @@ fn score_and_write(
             let (table, digest) = match pc.path.strip_prefix("embedded:") {
                 Some(name) => {
                     let table = read_embedded_projects(name)?;
+                    // Cannot fail: `read_embedded_projects` just read this embedded name (an unknown one is an error there).
                     let bytes = embedded_projects_bytes(name).expect("read above");
                     (table, InputDigest { path: pc.path.clone(), sha256: sha256_hex(bytes) })
                 }
