@@ -108,7 +108,10 @@ pub fn alert(ind: &Indicator, unit: &str, x: f64, worsening: bool) -> Result<Opt
     } else if ind.kind == IndicatorType::BottomLine {
         (Level::Red, format!("bottom-line indicator misses its standard (attainment {})", shown_fixed(s, 3)))
     } else if s >= yellow {
-        (Level::Yellow, format!("attainment {} is below 1 but at least the yellow threshold {yellow}", shown_fixed(s, 3)))
+        (
+            Level::Yellow,
+            format!("attainment {} is below 1 but at least the yellow threshold {yellow}", shown_fixed(s, 3)),
+        )
     } else {
         (Level::Red, format!("attainment {} is below the yellow threshold {yellow}", shown_fixed(s, 3)))
     };

@@ -442,7 +442,7 @@ fn read_panel(config: &RunConfig, data: &DataConfig) -> Result<(Panel, Vec<Input
     let (mut panel, digest) = match data.path.strip_prefix("embedded:") {
         Some(name) => {
             let panel = Panel::embedded(name, &read)?;
-            // Cannot fail: `Panel::embedded` just read this embedded name (an unknown one is an error there).
+            // Cannot fail: `Panel::embedded` just read this name (an unknown one is an error).
             let bytes = Panel::embedded_bytes(name).expect("read above");
             (panel, InputDigest { path: data.path.clone(), sha256: sha256_hex(bytes) })
         }
@@ -683,7 +683,7 @@ fn score_and_write(
             let (table, digest) = match pc.path.strip_prefix("embedded:") {
                 Some(name) => {
                     let table = read_embedded_projects(name)?;
-                    // Cannot fail: `read_embedded_projects` just read this embedded name (an unknown one is an error there).
+                    // Cannot fail: `read_embedded_projects` just read this name (an unknown one is an error).
                     let bytes = embedded_projects_bytes(name).expect("read above");
                     (table, InputDigest { path: pc.path.clone(), sha256: sha256_hex(bytes) })
                 }

@@ -140,7 +140,11 @@ fn trend_notes_show_numbers_rounded_at_the_limits_of_f64() {
     assert_shown_rounded(&message);
     let s = summarize(&YEARS, &y, 0.05, Direction::Higher).expect("a summary, not an error");
     assert_summary_finite(&s);
-    assert!(s.notes.iter().any(|n| n.starts_with("no OLS line: ") && n.contains("slope 4.494232837e307")), "{:?}", s.notes);
+    assert!(
+        s.notes.iter().any(|n| n.starts_with("no OLS line: ") && n.contains("slope 4.494232837e307")),
+        "{:?}",
+        s.notes
+    );
     for note in &s.notes {
         assert_shown_rounded(note);
     }
