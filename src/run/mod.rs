@@ -350,6 +350,7 @@ fn reconcile_sources(
     for k in (0..panel.len()).filter(|&k| validation.keep[k]) {
         let (unit, year, ind, _, source) = panel.observation(k);
         if source.is_some() {
+            // Cannot fail: validation keeps only rows whose indicator it resolved in the catalogue.
             let pos = validation.resolved[ind].expect("kept rows are resolved");
             cells.entry((unit, year, pos)).or_default().push(k);
         }

@@ -161,6 +161,7 @@ where
     F: Fn(&[f64]) -> Result<f64> + Sync,
 {
     let mut indices = saltelli(k, 1, options, true, progress, |x| Ok(vec![model(x)?]))?;
+    // Cannot fail: `saltelli` gives one set of indices per target, and there is one.
     Ok(indices.pop().expect("one target"))
 }
 

@@ -170,6 +170,7 @@ fn power_of_two_scale(y: &[f64]) -> f64 {
 }
 
 fn students_t(df: usize) -> StudentsT {
+    // Cannot fail: called with df = n − 2 for n >= 3 only, and statrs accepts any df > 0.
     StudentsT::new(0.0, 1.0, df as f64).expect("df >= 1 is a valid Student t")
 }
 
