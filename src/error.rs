@@ -329,8 +329,9 @@ impl Error {
 
 /// A computed number as a message shows it: at most 10 significant digits, trailing zeros
 /// trimmed, in exponent form below 1e-5 or from 1e15 on; so a sum of weights reads `0.9`, not
-/// `0.8999999999999999`. Values read from an input are shown as written (`{x}`), not through
-/// this.
+/// `0.8999999999999999`. A value that is not finite (an overflow, `0/0`) reads "not
+/// representable", never `inf` or `NaN`. Values read from an input are shown as written
+/// (`{x}`), not through this.
 ///
 /// # Examples
 /// ```
@@ -341,10 +342,16 @@ impl Error {
 /// assert_eq!(shown_number(3e-12), "3e-12");
 /// assert_eq!(shown_number(f64::MAX), "1.797693135e308");
 /// assert_eq!(shown_number(0.0), "0");
+/// assert_eq!(shown_number(f64::INFINITY), "not representable (too large)");
+/// assert_eq!(shown_number(f64::NAN), "not representable");
 /// ```
 pub fn shown_number(x: f64) -> String {
-    if !x.is_finite() {
-        return x.to_string();
+    if x.is_nan() {
+        return "not representable".to_string();
+    }
+    if x.is_infinite() {
+        let sign = if x > 0.0 { "" } else { ", negative" };
+        return format!("not representable (too large{sign})");
     }
     if x == 0.0 {
         return "0".to_string();
@@ -366,6 +373,25 @@ pub fn shown_number(x: f64) -> String {
             Some((mantissa, power)) => format!("{}e{power}", trim(mantissa)),
             None => text,
         }
+    }
+}
+
+/// A computed number rounded to `decimals` places for a message or a note, as `{x:.3}` would
+/// show it, but never a 300-digit number or `inf`: from 1e15 on, and for a value that is not
+/// finite, as [`shown_number`] shows it.
+///
+/// # Examples
+/// ```
+/// use citycheck::error::shown_fixed;
+/// assert_eq!(shown_fixed(2.0 / 3.0, 3), "0.667");
+/// assert_eq!(shown_fixed(1e300, 4), "1e300");
+/// assert_eq!(shown_fixed(f64::NAN, 2), "not representable");
+/// ```
+pub fn shown_fixed(x: f64, decimals: usize) -> String {
+    if x.is_finite() && x.abs() < 1e15 {
+        format!("{x:.decimals$}")
+    } else {
+        shown_number(x)
     }
 }
 

@@ -54,7 +54,7 @@ pub use output::{FOLDER, SHEETS, TABLES};
 
 use crate::catalog::NodeKind;
 use crate::checkup::{Dataset, Outcome};
-use crate::error::{Error, Result};
+use crate::error::{shown_fixed, Error, Result};
 
 /// The `[audit]` table of a run config: the thresholds of the audit. Every key is optional.
 ///
@@ -319,13 +319,14 @@ fn verdict(config: &AuditConfig, row: &GroupRow, correlations: &[CorrelationRow]
     };
     let mut failed = Vec::new();
     if alpha < config.cronbach {
-        failed.push(format!("α {alpha:.2} < {}", config.cronbach));
+        failed.push(format!("α {} < {}", shown_fixed(alpha, 2), config.cronbach));
     }
     if share < config.first_component {
-        failed.push(format!("first component {share:.2} < {}", config.first_component));
+        failed.push(format!("first component {} < {}", shown_fixed(share, 2), config.first_component));
     }
     for c in correlations.iter().filter(|c| c.flags.contains(&Flag::Collinear)) {
-        failed.push(format!("collinear {}~{} (r {:.2})", c.a, c.b, c.pearson.unwrap_or(f64::NAN)));
+        let r = c.pearson.map_or_else(|| "unknown".to_string(), |r| shown_fixed(r, 2));
+        failed.push(format!("collinear {}~{} (r {r})", c.a, c.b));
     }
     if failed.is_empty() {
         "coherent".into()

@@ -233,6 +233,7 @@ impl Dataset {
         for c in 0..self.columns.len() {
             let ind = &catalog.indicators()[self.positions[c]];
             let Some(den) = &ind.denominator else { continue };
+            // Cannot fail: catalogue validation refuses a denominator that is not one of its indicators.
             let den_pos = catalog.position(den).expect("validated: the denominator is an indicator");
             let Some(d) = self.positions.iter().position(|&p| p == den_pos) else {
                 warnings.push(format!(

@@ -562,9 +562,13 @@ fn treatment_note(report: &TreatReport) -> Option<String> {
         Treatment::Log => "log-transformed (winsorising could not pass the test)".to_string(),
         _ => return None,
     };
+    let shown = |x: f64| crate::error::shown_fixed(x, 2);
     Some(format!(
-        "outliers {what}: skewness {:.2} → {:.2}, kurtosis {:.2} → {:.2}",
-        report.skew, report.skew_after, report.kurtosis, report.kurtosis_after
+        "outliers {what}: skewness {} → {}, kurtosis {} → {}",
+        shown(report.skew),
+        shown(report.skew_after),
+        shown(report.kurtosis),
+        shown(report.kurtosis_after)
     ))
 }
 

@@ -177,6 +177,7 @@ fn flag(table: &RecordTable, column: &str) -> Expr {
         dt if dt.is_string() => {
             let t = ["true", "True", "TRUE", "1", "yes", "Yes", "是", "有"];
             let f = ["false", "False", "FALSE", "0", "no", "No", "否", "无"];
+            // Cannot fail: `t` and `f` are the non-empty constant lists above.
             let any =
                 |words: &[&str]| words.iter().map(|w| c.clone().eq(lit(*w))).reduce(|a, b| a.or(b)).expect("words");
             when(any(&t)).then(lit(true)).when(any(&f)).then(lit(false)).otherwise(lit(NULL).cast(DataType::Boolean))
@@ -760,6 +761,7 @@ fn duplicate_ids(table: &RecordTable, own: &str) -> Result<Vec<String>> {
         plan.collect_with_engine(Engine::Streaming).map_err(to_err)?;
         Ok(())
     };
+    // The only failure of `lock()` is a poisoned lock: a panic inside a callback below, which does not panic.
     let lock = "no panic while holding the lock";
     let seen = std::sync::Arc::new(std::sync::Mutex::new((HashSet::<u64>::new(), HashSet::<u64>::new())));
     let state = seen.clone();
@@ -938,9 +940,11 @@ impl LevelSums {
                         return Err(Error::data(
                             location,
                             format!(
-                                "the {what} is {x}, beyond f64 (numerator {n:e}, denominator {}): the records' \
+                                "the {what} is {} (beyond f64; numerator {}, denominator {}): the records' \
                                  numbers are too large, or a denominator too small, to compute this indicator",
-                                d.map_or("none".to_string(), |d| format!("{d:e}"))
+                                crate::error::shown_number(x),
+                                crate::error::shown_number(n),
+                                d.map_or("none".to_string(), crate::error::shown_number)
                             ),
                         ));
                     }
@@ -1020,6 +1024,7 @@ impl Computed {
                 }
             }
         }
+        // Cannot fail: `assemble`, the only maker of a `Computed`, refuses an empty `levels`.
         Ok(out.expect("at least one level"))
     }
 

@@ -92,16 +92,17 @@ impl RecordTable {
             let mut lf = scan(path)?;
             let schema = lf.collect_schema().map_err(polars_error(&path.display().to_string()))?;
             let this = level_of(&schema, &path.display().to_string())?;
-            if level.is_some_and(|l| l != this) {
+            if let Some(other) = level.filter(|l| *l != this) {
                 return Err(Error::data(
                     Location { file: Some(path.display().to_string()), ..Default::default() },
-                    format!("holds {this} records, unlike the other files of its table ({})", level.unwrap()),
+                    format!("holds {this} records, unlike the other files of its table ({other})"),
                 ));
             }
             level = Some(this);
             frames.push(lf);
         }
         let frame = if frames.len() == 1 {
+            // Cannot fail: `frames` holds exactly one frame here.
             frames.pop().expect("one frame")
         } else {
             let args = UnionArgs { to_supertypes: true, ..UnionArgs::default() };
@@ -199,6 +200,7 @@ impl RecordTable {
 
     /// The polars type of a column (checked to exist).
     pub(crate) fn dtype(&self, column: &str) -> &DataType {
+        // Cannot fail: callers look a column up only after checking that the schema has it.
         self.schema.get(column).expect("checked before")
     }
 }

@@ -78,13 +78,9 @@ impl Reason {
     }
 }
 
+/// A share as a percentage for a reason: `30`, not `30.000000000000004`.
 fn percent(share: f64) -> String {
-    let p = share * 100.0;
-    if (p - p.round()).abs() < 1e-9 {
-        format!("{}", p.round())
-    } else {
-        format!("{p}")
-    }
+    crate::error::shown_number(share * 100.0)
 }
 
 /// One problem: a row of `ledger.csv`.

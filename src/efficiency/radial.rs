@@ -83,7 +83,11 @@ pub(crate) fn solve(
     if !positive {
         return UnitEfficiency::unsolved(
             Status::Unbounded,
-            format!("the optimal {} is {factor}: no finite positive efficiency", if input { "θ" } else { "φ" }),
+            format!(
+                "the optimal {} is {}: no finite positive efficiency",
+                if input { "θ" } else { "φ" },
+                crate::error::shown_number(factor)
+            ),
         );
     }
     let mut note = None;

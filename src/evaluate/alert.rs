@@ -14,7 +14,7 @@
 use serde::Serialize;
 
 use crate::catalog::{Indicator, IndicatorType};
-use crate::error::Result;
+use crate::error::{shown_fixed, Result};
 use crate::normalize::attainment;
 
 /// Default yellow threshold on attainment when the catalogue gives none.
@@ -106,11 +106,14 @@ pub fn alert(ind: &Indicator, unit: &str, x: f64, worsening: bool) -> Result<Opt
     let (mut level, mut reason) = if s >= 1.0 {
         (Level::Green, "meets its standard (attainment 1)".to_string())
     } else if ind.kind == IndicatorType::BottomLine {
-        (Level::Red, format!("bottom-line indicator misses its standard (attainment {s:.3})"))
+        (Level::Red, format!("bottom-line indicator misses its standard (attainment {})", shown_fixed(s, 3)))
     } else if s >= yellow {
-        (Level::Yellow, format!("attainment {s:.3} is below 1 but at least the yellow threshold {yellow}"))
+        (
+            Level::Yellow,
+            format!("attainment {} is below 1 but at least the yellow threshold {yellow}", shown_fixed(s, 3)),
+        )
     } else {
-        (Level::Red, format!("attainment {s:.3} is below the yellow threshold {yellow}"))
+        (Level::Red, format!("attainment {} is below the yellow threshold {yellow}", shown_fixed(s, 3)))
     };
     if worsening {
         let raised = level.raised();

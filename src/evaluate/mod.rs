@@ -466,7 +466,8 @@ fn evaluate_unit(
                     if !(lo..=hi).contains(&v) {
                         p.anticipated = Some(v.clamp(lo, hi));
                         p.notes.push(format!(
-                            "the trend's value at the deadline, {v:.4}, is clipped to the valid range [{lo}, {hi}]"
+                            "the trend's value at the deadline, {}, is clipped to the valid range [{lo}, {hi}]",
+                            crate::error::shown_fixed(v, 4)
                         ));
                     }
                 }

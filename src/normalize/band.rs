@@ -9,6 +9,7 @@ pub(super) fn fit(ind: &Criterion<'_>, dir: Direction, xs: &[f64], warnings: &mu
     if dir.band().is_none() {
         return min_max::fit(ind, dir, xs, warnings);
     }
+    // Cannot fail: `fit` is only called on fitting data with at least one present value.
     let (min, max) = stats::min_max(xs).expect("caller checked that a value is present");
     Params::RawBounds { min, max }
 }

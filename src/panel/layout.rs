@@ -497,6 +497,7 @@ fn read_rows(table: &RawTable, columns: &RowColumns<'_>, rows: std::ops::Range<u
         for &vc in value_columns {
             let indicator = match layout {
                 Layout::Long => {
+                    // Cannot fail: the long layout was refused above (`required`) without an indicator column.
                     let ic = indicator_col.expect("long layout has an indicator column");
                     match text(table.cell(ic, r)) {
                         Some(name) => name,
@@ -569,6 +570,7 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
     };
     let mut attribute_cols = Vec::new();
     for name in &o.attributes {
+        // Cannot fail: with a name given, find_column gives the column or an error naming it.
         attribute_cols.push(find_column(table, Some(name), &[], "attribute", "attributes")?.expect("named column"));
     }
 

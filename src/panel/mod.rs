@@ -313,6 +313,7 @@ impl Panel {
         let span = (i64::from(years[years.len() - 1]) - i64::from(first)) as usize + 1;
         if span > YEAR_TABLE_LIMIT {
             let positions =
+                // Cannot fail: `years` are this panel's own years.
                 self.year.iter().map(|y| years.binary_search(y).expect("a year of the panel") as u32).collect();
             return (years, positions);
         }

@@ -429,6 +429,7 @@ fn build(
 
         let mut row: u32 = 1;
         for indicator in &plan.indicators {
+            // Cannot fail: the plan's indicators were taken from this catalogue.
             let pos = catalog.position(&indicator.id).expect("an indicator of the catalogue");
             let group = indicator.group.as_deref().and_then(|g| catalog.group(g)).map(|g| g.name_zh.clone());
             let kind = match (indicator.is_scored(), indicator.kind) {
@@ -510,6 +511,7 @@ fn column_letters(column: u32) -> String {
         n = (n - 1) / 26;
     }
     letters.reverse();
+    // Cannot fail: only the bytes A–Z were pushed.
     String::from_utf8(letters).expect("ASCII letters")
 }
 

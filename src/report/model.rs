@@ -410,6 +410,7 @@ impl Model {
         let year = diagnosed
             .filter(|y| index_years.contains(y))
             .or_else(|| index_years.last().copied())
+            // Cannot fail: a scores table without rows was refused above.
             .unwrap_or_else(|| *years.last().expect("scores has rows"));
         let previous = years.iter().copied().filter(|y| *y < year).max();
 

@@ -651,6 +651,7 @@ impl RunConfig {
 
     /// The embedded default run.
     pub fn embedded() -> RunConfig {
+        // Cannot fail: the embedded config is a constant of the crate, read by the tests of the default run.
         RunConfig::from_toml(EMBEDDED_CONFIG).expect("the embedded config is valid")
     }
 

@@ -400,6 +400,7 @@ pub(crate) fn run_efficiency(
         }
         append(&mut efficiency, result.to_dataframe(Some(*year)))?;
     }
+    // Cannot fail: `years` is not empty (checked above), and each year appends its table.
     let efficiency = efficiency.expect("at least one year");
     let labels: Vec<i32> = years.keys().copied().collect();
     let mut malmquist = None;

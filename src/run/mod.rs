@@ -350,6 +350,7 @@ fn reconcile_sources(
     for k in (0..panel.len()).filter(|&k| validation.keep[k]) {
         let (unit, year, ind, _, source) = panel.observation(k);
         if source.is_some() {
+            // Cannot fail: validation keeps only rows whose indicator it resolved in the catalogue.
             let pos = validation.resolved[ind].expect("kept rows are resolved");
             cells.entry((unit, year, pos)).or_default().push(k);
         }
@@ -367,6 +368,7 @@ fn reconcile_sources(
                 unit: panel.units()[*unit].clone(),
                 year: *year,
                 indicator: catalog.indicators()[*pos].id.clone(),
+                // Cannot fail: only observations with a source were put into `cells` above.
                 source: panel.observation(k).4.expect("sourced"),
                 value: panel.observation(k).3,
             });
@@ -441,6 +443,7 @@ fn read_panel(config: &RunConfig, data: &DataConfig) -> Result<(Panel, Vec<Input
     let (mut panel, digest) = match data.path.strip_prefix("embedded:") {
         Some(name) => {
             let panel = Panel::embedded(name, &read)?;
+            // Cannot fail: `Panel::embedded` just read this name (an unknown one is an error).
             let bytes = Panel::embedded_bytes(name).expect("read above");
             (panel, InputDigest { path: data.path.clone(), sha256: sha256_hex(bytes) })
         }
@@ -681,6 +684,7 @@ fn score_and_write(
             let (table, digest) = match pc.path.strip_prefix("embedded:") {
                 Some(name) => {
                     let table = read_embedded_projects(name)?;
+                    // Cannot fail: `read_embedded_projects` just read this name (an unknown one is an error).
                     let bytes = embedded_projects_bytes(name).expect("read above");
                     (table, InputDigest { path: pc.path.clone(), sha256: sha256_hex(bytes) })
                 }
@@ -1073,7 +1077,8 @@ fn seal(staging: &Staging, report: &mut RunReport, paths: &[PathBuf]) -> Result<
 /// `.<name>.tmp-<process id>-<n>` beside the target (same parent, so same file system, and
 /// every move a rename), or inside an existing target whose parent cannot be written. Dropped
 /// before [`Staging::publish`] (a failed run), it is removed with everything in it: the
-/// target is left as it was.
+/// target is left as it was. A run killed outright (no Drop) leaves its staging folder, which
+/// the next run into the same target removes ([`Staging::remove_abandoned`]).
 struct Staging {
     /// Where the run's files are written.
     dir: PathBuf,
@@ -1101,6 +1106,11 @@ impl Staging {
         };
         let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        // Staging folders of runs that were killed (SIGKILL, a power cut: no Drop ran).
+        Self::remove_abandoned(parent, &name.to_string_lossy());
+        if exists {
+            Self::remove_abandoned(&resolved, &name.to_string_lossy());
+        }
         let n = STAGING_COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let folder = format!(".{}.tmp-{}-{n}", name.to_string_lossy(), std::process::id());
         let beside = parent.join(&folder);
@@ -1115,6 +1125,35 @@ impl Staging {
             Err(e) => return Err(e),
         };
         Ok(Staging { dir, target: target.to_path_buf() })
+    }
+
+    /// Removes from `folder` the staging folders `.<name>.tmp-<process id>-<n>` of the target
+    /// `name` left by runs that were killed before they could clean up: those of a process that
+    /// is no longer running (or, where that cannot be asked, older than a day). The staging
+    /// folders of this process and of live runs are left alone; a folder that cannot be removed
+    /// is left too (it is never read: a run only reads its own staging folder).
+    fn remove_abandoned(folder: &Path, name: &str) {
+        let prefix = format!(".{name}.tmp-");
+        let Ok(entries) = fs::read_dir(folder) else { return };
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let Some(pid) = file_name
+                .to_str()
+                .and_then(|n| n.strip_prefix(&prefix))
+                .and_then(|rest| rest.split_once('-'))
+                .and_then(|(pid, _)| pid.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            // A folder of its own (not a symlink, not a file of that name).
+            if pid == std::process::id() || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            let path = entry.path();
+            if staging_abandoned(&path, pid) {
+                let _ = fs::remove_dir_all(&path);
+            }
+        }
     }
 
     /// Creates `dir` empty, removing a leftover of a killed run with the same process id.
@@ -1190,6 +1229,21 @@ impl Staging {
         written.workbook = written.workbook.map(|w| self.moved(w));
         written
     }
+}
+
+/// Whether the staging folder `path` of process `pid` was left by a run that ended without
+/// cleaning up: on Linux, no process `pid` is running (`/proc/<pid>` is absent); elsewhere,
+/// the folder was last changed more than a day ago (a run writes into it until it ends).
+fn staging_abandoned(path: &Path, pid: u32) -> bool {
+    if cfg!(target_os = "linux") && Path::new("/proc/self").exists() {
+        return !Path::new("/proc").join(pid.to_string()).exists();
+    }
+    const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+    fs::symlink_metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|modified| modified.elapsed().ok())
+        .is_some_and(|age| age > DAY)
 }
 
 impl Drop for Staging {

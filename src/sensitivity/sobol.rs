@@ -161,6 +161,7 @@ where
     F: Fn(&[f64]) -> Result<f64> + Sync,
 {
     let mut indices = saltelli(k, 1, options, true, progress, |x| Ok(vec![model(x)?]))?;
+    // Cannot fail: `saltelli` gives one set of indices per target, and there is one.
     Ok(indices.pop().expect("one target"))
 }
 
@@ -262,7 +263,12 @@ pub fn sobol_from_outputs(
         return Err(Error::method(
             "sobol",
             None,
-            format!("the model gave {} on point {} (target {})", outputs[p], p / targets, p % targets),
+            format!(
+                "the model gave a value that is {} on point {} (target {})",
+                crate::error::shown_number(outputs[p]),
+                p / targets,
+                p % targets
+            ),
         ));
     }
     let rows: Vec<Vec<f64>> = outputs.chunks(per_row).map(<[f64]>::to_vec).collect();
@@ -331,7 +337,10 @@ where
                     return Err(Error::method(
                         "sobol",
                         None,
-                        format!("the model gave {y} on row {j} of {which} (inputs {x:?})"),
+                        format!(
+                            "the model gave a value that is {} on row {j} of {which} (inputs {x:?})",
+                            crate::error::shown_number(*y)
+                        ),
                     ));
                 }
                 out.extend(ys);

@@ -67,6 +67,7 @@ pub(crate) fn by_dimension(
                         None => continue 'rows,
                     }
                 }
+                // Cannot fail: `years` was collected from these rows' years.
                 let t = years.binary_search(year).expect("every row's year is listed");
                 for (column, &y) in columns[t].iter_mut().zip(&scores) {
                     column.push(y);
@@ -112,6 +113,7 @@ pub(crate) fn by_dimension(
     let mut out = Vec::new();
     for _ in years {
         for dimension in per_dimension.iter_mut() {
+            // Cannot fail: each dimension yields one entry per year of `years`.
             out.extend(dimension.next().expect("one entry per year"));
         }
     }

@@ -390,6 +390,7 @@ impl Responses {
                 None => 0,
             };
             responses.unit.push(u);
+            // Cannot fail: a row without a year has a problem and was counted as excluded above.
             responses.year.push(year.expect("checked above"));
             responses.row.push(file_row as u32);
             responses.weight.push(weight);

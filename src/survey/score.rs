@@ -400,6 +400,7 @@ fn group_major(
     for g in 0..groups {
         let (unit, year) = responses.group_key(g);
         for (name, partials) in names.iter().zip(per_variable.iter_mut()) {
+            // Cannot fail: each variable's estimates were made for every group of `responses`.
             let partial = partials.next().expect("one estimate per group");
             rows.push(Estimate {
                 unit: unit.to_string(),
@@ -534,6 +535,7 @@ pub fn estimate(
     let design = Design { group: &group, cell: &cell, cell_group: &cell_group, weight, groups: 1 };
     let partial = estimate_groups(&design, |r| (!y[r].is_nan()).then(|| (y[r], satisfied.map_or(0.0, |s| s[r]))))
         .pop()
+        // Cannot fail: one design group (all rows), so one estimate.
         .expect("one group");
     let mut stats = Quantiles::new(confidence, partial.df).finish(partial);
     if satisfied.is_none() {
@@ -768,6 +770,7 @@ impl Quantiles {
         let t = dfs
             .par_iter()
             .map(|&df| {
+                // Cannot fail: a df is n − strata, set only when a stratum has two answers or more, so >= 1.
                 let dist = StudentsT::new(0.0, 1.0, df as f64).expect("df >= 1 is a valid Student t");
                 (df, dist.inverse_cdf(q))
             })

@@ -85,7 +85,10 @@ pub fn cagr(t_first: f64, y_first: f64, t_last: f64, y_last: f64) -> Result<f64>
         return Err(Error::method(
             "cagr",
             None,
-            format!("CAGR from {y_first:e} to {y_last:e} over {} is not representable in f64", t_last - t_first),
+            format!(
+                "CAGR from {y_first:e} to {y_last:e} over {} is not representable in f64",
+                crate::error::shown_number(t_last - t_first)
+            ),
         ));
     }
     Ok(rate)

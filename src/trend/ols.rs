@@ -109,8 +109,9 @@ pub fn ols(t: &[f64], y: &[f64]) -> Result<Ols> {
             "ols",
             None,
             format!(
-                "the trend line is not representable in f64 (slope {slope}, intercept {intercept}): \
-                 values or times too large"
+                "the trend line is not representable in f64 (slope {}, intercept {}): values or times too large",
+                crate::error::shown_number(slope),
+                crate::error::shown_number(intercept)
             ),
         ));
     }
@@ -169,6 +170,7 @@ fn power_of_two_scale(y: &[f64]) -> f64 {
 }
 
 fn students_t(df: usize) -> StudentsT {
+    // Cannot fail: called with df = n − 2 for n >= 3 only, and statrs accepts any df > 0.
     StudentsT::new(0.0, 1.0, df as f64).expect("df >= 1 is a valid Student t")
 }
 

@@ -250,6 +250,7 @@ fn cumulative(probabilities: Option<&[f64]>, count: usize) -> std::result::Resul
             running
         })
         .collect();
+    // Cannot fail: an empty list sums to 0, refused above as not summing to 1.
     *out.last_mut().expect("count >= 1") = 1.0;
     Ok(out)
 }

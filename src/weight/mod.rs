@@ -304,7 +304,7 @@ fn ahp_from_judgement(
         positions.iter().map(|&i| positions.iter().map(|&j| judgement.matrix[i][j]).collect()).collect();
     let AhpChoices { derivation, random_index, reciprocal_tolerance } = choices;
     let result = ahp_within(kernels::from_rows(&rows)?.view(), derivation, random_index.table(), reciprocal_tolerance)?;
-    let cr = result.cr.map_or("undefined (n ≤ 2)".to_string(), |c| format!("{c:.4}"));
+    let cr = result.cr.map_or("undefined (n ≤ 2)".to_string(), |c| crate::error::shown_fixed(c, 4));
     let summary = format!(
         "AHP ({}) for '{}': lambda_max {:.4}, CI {:.4}, CR {cr}",
         derivation.name(),

@@ -199,7 +199,9 @@ fn computed_numbers_are_shown_rounded() {
     assert_eq!(shown_number(-1234.5), "-1234.5");
     assert_eq!(shown_number(1e-7), "1e-7");
     assert_eq!(shown_number(2.5e20), "2.5e20");
-    assert_eq!(shown_number(f64::INFINITY), "inf");
+    assert_eq!(shown_number(f64::INFINITY), "not representable (too large)");
+    assert_eq!(shown_number(f64::NEG_INFINITY), "not representable (too large, negative)");
+    assert_eq!(shown_number(f64::NAN), "not representable");
     // 0.3 + 0.6 is 0.8999999999999999 in f64: the message shows 0.9.
     let e = citycheck::survey::combine(80.0, 60.0, (0.3, 0.6)).unwrap_err().to_string();
     assert!(e.contains("sum to 0.9,") && !e.contains("0.8999"), "{e}");

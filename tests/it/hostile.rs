@@ -118,6 +118,62 @@ fn subnormal_start_value_leaves_rel_change_and_cagr_empty_with_a_note() {
     assert!(citycheck::trend::cagr(2021.0, 1e-320, 2022.0, 4.0).is_err(), "a rate beyond f64 is an error");
 }
 
+/// A note or message shows numbers rounded: no `inf`, `NaN` or a number of 17 or more digits
+/// (`{}` of 1e300 is 301 digits).
+fn assert_shown_rounded(text: &str) {
+    let lower = text.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+    assert!(!words.iter().any(|w| matches!(*w, "inf" | "nan" | "infinity")), "{text}");
+    let longest = text.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
+    assert!(longest < 17, "a number of {longest} digits in: {text}");
+}
+
+#[test]
+fn trend_notes_show_numbers_rounded_at_the_limits_of_f64() {
+    // Issue 16: the note of a trend line beyond f64 printed a 300-digit slope and "intercept
+    // inf". Values rising by f64::MAX / 4 a year: the slope is f64::MAX / 4 = 4.4942328371557893e307
+    // (finite), the intercept at t = 0 is the 2021 value minus 2021 slopes: beyond f64, negative.
+    let y = [0.0, f64::MAX / 4.0, f64::MAX / 2.0, f64::MAX / 4.0 * 3.0, f64::MAX];
+    let message = ols(&YEARS, &y).unwrap_err().to_string();
+    assert!(message.contains("slope 4.494232837e307"), "{message}");
+    assert!(message.contains("intercept not representable (too large, negative)"), "{message}");
+    assert_shown_rounded(&message);
+    let s = summarize(&YEARS, &y, 0.05, Direction::Higher).expect("a summary, not an error");
+    assert_summary_finite(&s);
+    assert!(
+        s.notes.iter().any(|n| n.starts_with("no OLS line: ") && n.contains("slope 4.494232837e307")),
+        "{:?}",
+        s.notes
+    );
+    for note in &s.notes {
+        assert_shown_rounded(note);
+    }
+    // The progress to a target meets the same line.
+    use citycheck::evaluate::{progress_with, PaceCutoffs, TrendFit};
+    let p = progress_with(&YEARS, &y, f64::MAX, Some(2030), Direction::Higher, &PaceCutoffs::default(), TrendFit::Ols)
+        .expect("a progress row, not an error")
+        .expect("five observations");
+    for note in &p.notes {
+        assert_shown_rounded(note);
+    }
+}
+
+#[test]
+fn numbers_in_messages_are_rounded_and_never_inf() {
+    use citycheck::error::{shown_fixed, shown_number};
+    // `{:.4}` of 1e300 is 305 characters; shown_fixed keeps to 10 significant digits.
+    assert_eq!(shown_fixed(1e300, 4), "1e300");
+    assert_eq!(shown_fixed(-0.123456, 3), "-0.123");
+    assert_eq!(shown_fixed(f64::INFINITY, 2), "not representable (too large)");
+    assert_eq!(shown_fixed(f64::NAN, 2), "not representable");
+    // 100 × 0.3 is 30.000000000000004 in f64: a share shown as a percentage reads 30.
+    assert_eq!(shown_number(100.0 * 0.3), "30");
+    for x in [f64::MAX, -f64::MAX, f64::MIN_POSITIVE, 5e-324, 1e300, 1.0 / 3.0, f64::INFINITY, f64::NAN] {
+        assert_shown_rounded(&shown_number(x));
+        assert_shown_rounded(&shown_fixed(x, 4));
+    }
+}
+
 #[cfg(feature = "cli")]
 #[test]
 fn trend_command_with_f64_max_exits_0_without_nan() {
@@ -680,8 +736,8 @@ fn compute_refuses_an_indicator_beyond_f64_instead_of_writing_inf() {
     // two road lengths of f64::MAX summed to inf at the city level.
     let regressions = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/regressions");
     for (case, unit, what) in [
-        ("compute-subnormal-denominator", "C01-D01", "the value is inf"),
-        ("compute-sum-beyond-f64", "C01", "the value is inf"),
+        ("compute-subnormal-denominator", "C01-D01", "the value is not representable (too large)"),
+        ("compute-sum-beyond-f64", "C01", "the value is not representable (too large)"),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
@@ -703,8 +759,90 @@ fn compute_refuses_an_indicator_beyond_f64_instead_of_writing_inf() {
             stderr.contains(what) && stderr.contains(unit) && stderr.contains("road_network_density"),
             "{case}: {stderr}"
         );
+        // Numbers in the message are rounded, never `inf` or 17 digits.
+        assert!(!stderr.contains("inf,") && !stderr.contains(" inf ") && !stderr.contains("NaN"), "{case}: {stderr}");
         if let Ok(indicators) = std::fs::read_to_string(out.join("indicators.csv")) {
             assert_no_non_finite(&indicators);
         }
     }
+}
+
+#[cfg(all(feature = "cli", target_os = "linux"))]
+#[test]
+fn a_run_killed_midway_leaves_the_output_folder_byte_identical() {
+    // Issue 16: a run killed while writing (SIGKILL: no destructor runs) must leave the output
+    // folder of an earlier run exactly as it was. The earlier run is `score` (scores, weights,
+    // fitted.json, run.json); the default run writes those again and ~25 more files. It is
+    // killed as soon as its staging folder appears beside the target, i.e. while it writes.
+    // A run that ends before the poll sees its staging folder proves nothing: tried again.
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let mut killed = 0;
+    for _attempt in 0..10 {
+        let dir = tempfile::tempdir().unwrap();
+        let data = write(dir.path(), "data.csv", &example_data());
+        let out = dir.path().join("out");
+        let first = score_into(&data, &out);
+        assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+        let before = snapshot(&out);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_citycheck"))
+            .args(["run", "--quiet", "--out", out.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the citycheck binary starts");
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if !staging_leftovers(dir.path()).is_empty() {
+                child.kill().unwrap();
+                break child.wait().unwrap();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        };
+        if status.signal() != Some(9) {
+            // Finished (or failed) before it was killed.
+            assert_eq!(status.code(), Some(0), "the default run succeeds when not killed");
+            continue;
+        }
+        killed += 1;
+        assert_eq!(snapshot(&out), before, "the output folder is byte-identical to before the killed run");
+        // No destructor ran: the staging folder is still there ...
+        assert_eq!(staging_leftovers(dir.path()).len(), 1, "{:?}", staging_leftovers(dir.path()));
+        // ... until the next run into the same folder, which removes it and succeeds.
+        let next = citycheck(&["run", "--quiet", "--out", out.to_str().unwrap()]);
+        assert_eq!(next.status.code(), Some(0), "{}", text(&next.stderr));
+        assert!(staging_leftovers(dir.path()).is_empty(), "{:?}", staging_leftovers(dir.path()));
+        let run: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+        assert_eq!(run["complete"], true);
+        assert!(run.get("evaluation").is_some(), "run.json is the default run's");
+        break;
+    }
+    assert_eq!(killed, 1, "in 10 attempts no run was caught while its staging folder existed");
+}
+
+#[cfg(all(feature = "cli", target_os = "linux"))]
+#[test]
+fn a_run_removes_staging_folders_of_dead_runs_and_keeps_those_of_live_ones() {
+    // A killed run leaves `.<name>.tmp-<pid>-<n>`; the next run into the same target removes
+    // it when no process <pid> runs (pid 999999999 is above Linux's largest, 2^22), and leaves
+    // that of a live process (this test's own) and the folders of other targets alone.
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "data.csv", &example_data());
+    let out = dir.path().join("out");
+    let dead = dir.path().join(".out.tmp-999999999-0");
+    let live = dir.path().join(format!(".out.tmp-{}-0", std::process::id()));
+    let other = dir.path().join(".elsewhere.tmp-999999999-0");
+    for folder in [&dead, &live, &other] {
+        std::fs::create_dir(folder).unwrap();
+        write(folder, "scores.csv", "half a tab");
+    }
+    let result = score_into(&data, &out);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    assert!(!dead.exists(), "the staging folder of a dead run is removed");
+    assert!(live.join("scores.csv").is_file(), "that of a live process is left alone");
+    assert!(other.join("scores.csv").is_file(), "that of another target is left alone");
+    assert!(out.join("run.json").is_file());
 }

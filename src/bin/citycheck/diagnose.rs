@@ -113,6 +113,7 @@ pub fn summary(d: &Diagnosis) -> String {
         }
         if let (Some(r), Some(v)) = (o.rank, o.obstacle) {
             if r as usize <= d.options.top && v > 0.0 {
+                // Cannot fail: the unit of `o` was pushed at the start of this turn if it was not the last.
                 units.last_mut().expect("pushed above").1.push((r, o.node.as_str(), v));
             }
         }

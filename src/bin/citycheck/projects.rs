@@ -62,6 +62,7 @@ pub fn run(args: &ProjectsArgs) -> citycheck::Result<ExitCode> {
         .transpose()?;
     let ledger = match args.year {
         Some(year) => read_ledger_year(&args.ledger, &args.level, year)?,
+        // Cannot fail: read_ledger refuses a ledger of no year (an error naming the file).
         None => read_ledger(&args.ledger, &args.level)?.pop().expect("read_ledger gives at least one year or fails"),
     };
     let table = read_projects(&args.projects)?;

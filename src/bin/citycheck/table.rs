@@ -299,5 +299,6 @@ pub fn trends_csv(
     let mut df = DataFrame::new_infer_height(columns).map_err(to_error)?;
     let mut buffer = Vec::new();
     CsvWriter::new(&mut buffer).include_header(true).finish(&mut df).map_err(to_error)?;
+    // Cannot fail: polars writes CSV from UTF-8 strings and numbers only.
     Ok(String::from_utf8(buffer).expect("CSV output is UTF-8"))
 }
