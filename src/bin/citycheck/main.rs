@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use citycheck::aggregate::Aggregate;
+use citycheck::aggregate::{Aggregate, MissingPolicy};
 use citycheck::checkup::{Scope, Staged};
 use citycheck::compute::{compute_observed, ComputeOptions, ObjectLevel, RecordTable};
 use citycheck::direction::Direction;
@@ -127,6 +127,11 @@ enum Command {
         #[arg(long, default_value = "arithmetic", value_parser = parse_method::<Aggregate>,
               help = method_help::<Aggregate>("Aggregation at every level, with default parameters"))]
         aggregate: Aggregate,
+        /// A unit with a missing part: renormalize (the weights of the parts present, the
+        /// default), empty (that unit's node left without a score) or error; overrides the
+        /// spec's `missing`.
+        #[arg(long, value_enum, conflicts_with = "fitted")]
+        missing: Option<MissingArg>,
         /// Output folder.
         #[arg(long, default_value = "citycheck-out")]
         out: PathBuf,
@@ -512,6 +517,27 @@ impl From<LangArg> for Lang {
     }
 }
 
+/// What aggregation does with a missing part (`missing` of a spec).
+#[derive(Clone, Copy, ValueEnum)]
+enum MissingArg {
+    /// The weights of the parts present rescaled to sum 1 (default).
+    Renormalize,
+    /// That unit's node (and the groups above it) left without a score.
+    Empty,
+    /// Stop, naming the unit and the part.
+    Error,
+}
+
+impl From<MissingArg> for MissingPolicy {
+    fn from(m: MissingArg) -> Self {
+        match m {
+            MissingArg::Renormalize => MissingPolicy::Renormalize,
+            MissingArg::Empty => MissingPolicy::Empty,
+            MissingArg::Error => MissingPolicy::Error,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum LayoutArg {
     Auto,
@@ -653,8 +679,8 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             }
             run_and_report(&config, out)
         }
-        Command::Score { input, fitted, spec, normalize, scope, weights, aggregate, out, format, lang } => {
-            let spec = match spec {
+        Command::Score { input, fitted, spec, normalize, scope, weights, aggregate, missing, out, format, lang } => {
+            let mut spec = match spec {
                 Some(path) => read_spec(&path)?,
                 None => Spec {
                     normalize,
@@ -665,6 +691,9 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                     ..Spec::default()
                 },
             };
+            if let Some(missing) = missing {
+                spec.missing = missing.into();
+            }
             let spec = if fitted.is_some() { Spec::default() } else { spec };
             let config = RunConfig {
                 fitted: fitted.map(|p| p.display().to_string()),
