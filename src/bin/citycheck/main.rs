@@ -30,7 +30,7 @@ use citycheck::names::Named;
 use citycheck::normalize::Normalize;
 use citycheck::panel::read_series;
 use citycheck::panel::template::{self, TemplateOptions};
-use citycheck::panel::{Layout, ReadOptions, ValidationMode};
+use citycheck::panel::{Encoding, Layout, ReadOptions, ValidationMode};
 use citycheck::report::{write_report, ReportOptions};
 use citycheck::run::{self, DataConfig, OutputConfig, RunConfig};
 use citycheck::trend::{Alternative, PValue, SenIntercept, Tau, TrendOptions};
@@ -461,6 +461,35 @@ struct Input {
     /// A second table of unit attributes (province, city tier, …), one row per unit.
     #[arg(long)]
     attributes: Option<PathBuf>,
+    /// Text encoding of a CSV: auto (UTF-8, else GBK with a note), utf-8 or gbk.
+    #[arg(long, value_enum, default_value = "auto")]
+    encoding: EncodingArg,
+    /// The sheet of an .xlsx workbook to read, by name (default: the first).
+    #[arg(long)]
+    sheet: Option<String>,
+}
+
+/// The text encoding of a CSV (`encoding` of a run config's `[data]`).
+#[derive(Clone, Copy, ValueEnum)]
+enum EncodingArg {
+    /// UTF-8 when the bytes are, else GB18030/GBK, with a note.
+    Auto,
+    /// UTF-8 only.
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// GBK (read as GB18030), whatever the bytes look like.
+    #[value(alias = "gb18030")]
+    Gbk,
+}
+
+impl From<EncodingArg> for Encoding {
+    fn from(e: EncodingArg) -> Self {
+        match e {
+            EncodingArg::Auto => Encoding::Auto,
+            EncodingArg::Utf8 => Encoding::Utf8,
+            EncodingArg::Gbk => Encoding::Gbk,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -567,6 +596,8 @@ impl Input {
                 },
                 unit_column: self.unit_column.clone(),
                 year_column: self.year_column.clone(),
+                encoding: self.encoding.into(),
+                sheet: self.sheet.clone(),
                 ..ReadOptions::default()
             },
             validation: if self.lenient { ValidationMode::Lenient } else { ValidationMode::Strict },
