@@ -10,7 +10,8 @@ use citycheck::panel::{Encoding, ReadOptions};
 use citycheck::{Error, Panel};
 use polars::prelude::*;
 
-const TEXT: &str = "城市,年份,指标,数值\n沈阳市,2012,green_coverage_builtup,42.2\n大连市,2012,green_coverage_builtup,45.0\n";
+const TEXT: &str =
+    "城市,年份,指标,数值\n沈阳市,2012,green_coverage_builtup,42.2\n大连市,2012,green_coverage_builtup,45.0\n";
 
 /// `text` written as GBK (what Excel on Chinese Windows saves) and as UTF-8 into `dir`.
 fn both(dir: &Path, text: &str) -> (PathBuf, PathBuf) {
