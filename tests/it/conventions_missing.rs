@@ -182,7 +182,7 @@ fn empty_leaves_just_that_units_node_empty() -> citycheck::Result<()> {
 #[test]
 fn empty_lets_topsis_score_the_complete_units() -> citycheck::Result<()> {
     let topsis: Aggregate = "topsis".parse()?;
-    let spec = Spec { aggregate: Staged::uniform(topsis.clone()), ..Spec::default() };
+    let spec = Spec { aggregate: Staged::uniform(topsis), ..Spec::default() };
     let err = outcome(spec.clone()).unwrap_err();
     assert!(matches!(err, Error::Method { .. }), "{err}");
     let outcome = outcome(Spec { missing: MissingPolicy::Empty, ..spec })?;
