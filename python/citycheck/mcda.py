@@ -14,7 +14,9 @@ The matrix is a numpy array of any integer, float or bool dtype, a list of rows,
 pandas or pyarrow table (its column names name the criteria in messages; a pandas index other
 than the default one names the units). ``weights`` and ``types`` are lists, numpy arrays or
 Series; ``types`` holds 1 / -1 or ``"higher"`` / ``"lower"`` (or ``{"band": [a, b]}``). Every
-function returns a float64 numpy array.
+function returns a float64 numpy array; :func:`topsis`, :func:`grey_relational` and
+:func:`vikor` with ``explain=True`` return their step-by-step tables instead, a dict of polars
+frames (``citycheck::explain``, the tables of ``citycheck rank --explain``).
 
 >>> import numpy as np
 >>> arithmetic(np.array([[1.0, 3.0], [2.0, 2.0]]), [0.5, 0.5]).tolist()
@@ -79,7 +81,7 @@ def _inputs(
     )
 
 
-def _tables(tables: list[tuple[str, Any]]) -> dict[str, pl.DataFrame]:
+def _tables(tables: Sequence[tuple[str, Any]]) -> dict[str, pl.DataFrame]:
     """The native (name, stream) pairs of ``citycheck::explain`` as polars frames, in order."""
     return {name: to_polars(stream) for name, stream in tables}
 
