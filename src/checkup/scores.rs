@@ -84,8 +84,8 @@ impl Scores {
                     warnings.push(Warning::new(
                         WarningCode::NoScore,
                         format!(
-                            "{} '{}': {emptied} unit-year(s) left without a score: a part has no value \
-                             (missing = \"empty\")",
+                            "{} '{}': {emptied} unit-year(s) left without a score although some part has a \
+                             value (missing = \"empty\" and a part has none, or the parts with a value weigh 0)",
                             node.kind.as_str(),
                             node.id
                         ),

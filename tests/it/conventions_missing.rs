@@ -176,6 +176,7 @@ fn empty_leaves_just_that_units_node_empty() -> citycheck::Result<()> {
         .collect();
     assert_eq!(emptied.len(), 2, "{emptied:?}");
     assert!(emptied.iter().all(|m| m.contains("1 unit-year(s) left without a score")), "{emptied:?}");
+    assert!(emptied.iter().all(|m| m.contains("missing = \"empty\"")), "{emptied:?}");
     Ok(())
 }
 
