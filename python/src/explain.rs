@@ -23,12 +23,12 @@ fn named(tables: Tables) -> Named {
 /// The tables of a weight method given as its dict form (`{"method": "entropy"}`).
 #[pyfunction]
 #[pyo3(signature = (method, x, rows, columns, directions=None))]
-fn explain_weights(
-    method: &Bound<'_, PyAny>,
-    x: PyReadonlyArray2<'_, f64>,
+fn explain_weights<'py>(
+    method: &Bound<'py, PyAny>,
+    x: PyReadonlyArray2<'py, f64>,
     rows: Vec<String>,
     columns: Vec<String>,
-    directions: Option<&Bound<'_, PyAny>>,
+    directions: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Named> {
     let x = x.as_array();
     let method: Weight = from_py("method", Some(method))?;
@@ -40,10 +40,10 @@ fn explain_weights(
 /// TOPSIS's tables; `normalize` is "vector" or "min_max".
 #[pyfunction]
 #[pyo3(signature = (x, w, directions, normalize, rows, columns))]
-fn explain_topsis(
-    x: PyReadonlyArray2<'_, f64>,
-    w: PyReadonlyArray1<'_, f64>,
-    directions: Option<&Bound<'_, PyAny>>,
+fn explain_topsis<'py>(
+    x: PyReadonlyArray2<'py, f64>,
+    w: PyReadonlyArray1<'py, f64>,
+    directions: Option<&Bound<'py, PyAny>>,
     normalize: &str,
     rows: Vec<String>,
     columns: Vec<String>,
@@ -59,10 +59,10 @@ fn explain_topsis(
 #[pyfunction]
 #[pyo3(signature = (x, w, directions, rho, normalize, rows, columns))]
 #[allow(clippy::too_many_arguments)]
-fn explain_grey_relational(
-    x: PyReadonlyArray2<'_, f64>,
-    w: PyReadonlyArray1<'_, f64>,
-    directions: Option<&Bound<'_, PyAny>>,
+fn explain_grey_relational<'py>(
+    x: PyReadonlyArray2<'py, f64>,
+    w: PyReadonlyArray1<'py, f64>,
+    directions: Option<&Bound<'py, PyAny>>,
     rho: f64,
     normalize: &str,
     rows: Vec<String>,
@@ -78,10 +78,10 @@ fn explain_grey_relational(
 /// VIKOR's tables.
 #[pyfunction]
 #[pyo3(signature = (x, w, directions, v, rows, columns))]
-fn explain_vikor(
-    x: PyReadonlyArray2<'_, f64>,
-    w: PyReadonlyArray1<'_, f64>,
-    directions: Option<&Bound<'_, PyAny>>,
+fn explain_vikor<'py>(
+    x: PyReadonlyArray2<'py, f64>,
+    w: PyReadonlyArray1<'py, f64>,
+    directions: Option<&Bound<'py, PyAny>>,
     v: f64,
     rows: Vec<String>,
     columns: Vec<String>,
