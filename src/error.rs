@@ -171,8 +171,12 @@ pub enum WarningCode {
     Weights,
     /// Values beyond the bounds the parameters were fitted on: scores outside the scale.
     BeyondFittedBounds,
-    /// A group or the index has no score for some unit-years (none of its parts has a value).
+    /// A group or the index has no score for some unit-years (none of its parts has a value,
+    /// or one has none under `missing = "empty"`).
     NoScore,
+    /// Groups or the index scored for some unit-years over part of their weight: a part has no
+    /// value (the `coverage` column of the scores is below 1).
+    PartialCoverage,
     /// Parameters fitted per year: scores of different years are not comparable.
     NotComparable,
     /// Scored indicators whose catalogue status is `proposed` (not from an official, confirmed
@@ -195,6 +199,7 @@ impl WarningCode {
             WarningCode::Weights => "weights",
             WarningCode::BeyondFittedBounds => "beyond_fitted_bounds",
             WarningCode::NoScore => "no_score",
+            WarningCode::PartialCoverage => "partial_coverage",
             WarningCode::NotComparable => "not_comparable",
             WarningCode::ProposedIndicators => "proposed_indicators",
             WarningCode::NotApplicable => "not_applicable",

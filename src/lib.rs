@@ -46,6 +46,7 @@ pub mod direction;
 pub mod efficiency;
 pub mod error;
 pub mod evaluate;
+pub mod explain;
 pub mod io;
 pub mod kernels;
 pub mod names;

@@ -299,7 +299,9 @@ def score(
     of run configs: ``normalize="min_max"`` or ``{"method": "min_max", "lo": 0, "hi": 100}``;
     ``scope="panel"``, ``"year"`` or a reference year (``2010``, ``np.int64(2010)``);
     ``weights`` and ``aggregate`` per level as ``{"default": "equal", "levels": {2:
-    "entropy_normalized"}}``; ``missing`` ``"renormalize"`` or ``"error"``; ``impute``
+    "entropy_normalized"}}``; ``missing`` ``"renormalize"`` (default: the weights of the parts present rescaled),
+    ``"empty"`` (a unit with a missing part gets no score for that group and those above it)
+    or ``"error"`` (``scores.coverage`` says how much of each node's weight has values); ``impute``
     ``"unit_mean"``, ``"carry_forward"``, ``"linear"`` or ``{"method": "group_mean", "by":
     "province"}`` (imputed cells are flagged in ``scores.imputed``); ``denominate=False`` scores
     totals instead of dividing by the catalogue's denominators; ``treat=True`` (or ``{"winmax":

@@ -14,7 +14,9 @@ The matrix is a numpy array of any integer, float or bool dtype, a list of rows,
 pandas or pyarrow table (its column names name the criteria in messages; a pandas index other
 than the default one names the units). ``weights`` and ``types`` are lists, numpy arrays or
 Series; ``types`` holds 1 / -1 or ``"higher"`` / ``"lower"`` (or ``{"band": [a, b]}``). Every
-function returns a float64 numpy array.
+function returns a float64 numpy array; :func:`topsis`, :func:`grey_relational` and
+:func:`vikor` with ``explain=True`` return their step-by-step tables instead, a dict of polars
+frames (``citycheck::explain``, the tables of ``citycheck rank --explain``).
 
 >>> import numpy as np
 >>> arithmetic(np.array([[1.0, 3.0], [2.0, 2.0]]), [0.5, 0.5]).tolist()
@@ -25,13 +27,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 
 from . import _citycheck as _native
-from ._convert import F64Array, Matrix, directions, names, to_float, to_matrix, to_vector
+from ._convert import F64Array, Matrix, directions, names, to_float, to_matrix, to_polars, to_vector
 
 __all__ = [
     "arithmetic",
@@ -78,6 +81,12 @@ def _inputs(
     )
 
 
+def _tables(tables: Sequence[tuple[str, Any]]) -> dict[str, pl.DataFrame]:
+    """The native (name, stream) pairs of ``citycheck::explain`` as polars frames, in order."""
+    return {name: to_polars(stream) for name, stream in tables}
+
+
+@overload
 def topsis(
     x: Any,
     weights: Any,
@@ -86,10 +95,37 @@ def topsis(
     normalize: str = "vector",
     units: Sequence[str] | None = None,
     criteria: Sequence[str] | None = None,
-) -> F64Array:
+    explain: Literal[False] = False,
+) -> F64Array: ...
+@overload
+def topsis(
+    x: Any,
+    weights: Any,
+    types: Any | None = None,
+    *,
+    normalize: str = "vector",
+    units: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
+    explain: Literal[True],
+) -> dict[str, pl.DataFrame]: ...
+def topsis(
+    x: Any,
+    weights: Any,
+    types: Any | None = None,
+    *,
+    normalize: str = "vector",
+    units: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
+    explain: bool = False,
+) -> F64Array | dict[str, pl.DataFrame]:
     """TOPSIS closeness C = D−/(D+ + D−) of each row on the raw decision matrix (higher is
     better); ``types`` gives directions (1 / -1 or "higher" / "lower"), ``normalize`` is
     ``"vector"`` (classic) or ``"min_max"`` (pymcdm's default): the two give different numbers.
+
+    ``explain=True`` returns the step-by-step tables instead (as ``citycheck rank --explain``
+    writes them): ``topsis_normalized``, ``topsis_weighted`` (v = w·r), ``topsis_ideal``
+    (criterion, ideal, anti_ideal) and ``topsis_distances`` (alternative, d_plus, d_minus,
+    closeness), the last column the closeness this function returns.
 
     >>> import numpy as np
     >>> X = [[5, 8, 4], [7, 6, 8], [8, 8, 6], [7, 4, 6]]  # Tzeng & Huang (2011)
@@ -97,11 +133,17 @@ def topsis(
     [0.5037, 0.6581, 0.7482, 0.334]
     >>> topsis(np.array(X), np.array([0.3, 0.4, 0.3]), np.array([1, 1, -1])).round(4).tolist()  # cost criterion
     [0.7005, 0.3891, 0.7482, 0.334]
+    >>> topsis(X, [0.3, 0.4, 0.3], explain=True)["topsis_distances"]["closeness"].round(4).to_list()
+    [0.5037, 0.6581, 0.7482, 0.334]
     """
     m, w, rows, columns = _inputs(x, weights, units, criteria)
-    return _native.mcda_topsis(m.values, w, directions(types, len(columns)), normalize, rows, columns)
+    types_ = directions(types, len(columns))
+    if explain:
+        return _tables(_native.explain_topsis(m.values, w, types_, normalize, rows, columns))
+    return _native.mcda_topsis(m.values, w, types_, normalize, rows, columns)
 
 
+@overload
 def grey_relational(
     x: Any,
     weights: Any,
@@ -111,7 +153,31 @@ def grey_relational(
     normalize: str = "min_max",
     units: Sequence[str] | None = None,
     criteria: Sequence[str] | None = None,
-) -> F64Array:
+    explain: Literal[False] = False,
+) -> F64Array: ...
+@overload
+def grey_relational(
+    x: Any,
+    weights: Any,
+    types: Any | None = None,
+    *,
+    rho: float = 0.5,
+    normalize: str = "min_max",
+    units: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
+    explain: Literal[True],
+) -> dict[str, pl.DataFrame]: ...
+def grey_relational(
+    x: Any,
+    weights: Any,
+    types: Any | None = None,
+    *,
+    rho: float = 0.5,
+    normalize: str = "min_max",
+    units: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
+    explain: bool = False,
+) -> F64Array | dict[str, pl.DataFrame]:
     """Grey relational grade of each row (灰色关联), distinguishing coefficient ``rho``;
     higher is better, in (0, 1].
 
@@ -120,17 +186,28 @@ def grey_relational(
     criterion's mean); under the two ratio forms the reference is the largest ratio of a
     benefit criterion and the smallest of a cost criterion (citycheck's convention).
 
+    ``explain=True`` returns the step-by-step tables instead: ``grey_delta`` (|x0 − r|),
+    ``grey_coefficients`` (ξ, then the column ``grade``) and ``grey_summary`` (delta_min,
+    delta_max, rho, normalize).
+
     >>> g = grey_relational([[10, 7], [12, 9], [8, 5]], [0.5, 0.5], [-1, 1])
     >>> bool(((g > 0) & (g <= 1)).all())
     True
     >>> [round(v, 12) for v in grey_relational([[2], [4], [6]], [1.0], normalize="initial_value")]
     [0.333333333333, 0.5, 1.0]
+    >>> t = grey_relational([[10, 7], [12, 9], [8, 5]], [0.5, 0.5], [-1, 1], explain=True)
+    >>> bool(np.allclose(t["grey_coefficients"]["grade"].to_numpy(), g, atol=1e-12))
+    True
     """
     m, w, rows, columns = _inputs(x, weights, units, criteria)
     types_ = directions(types, len(columns))
-    return _native.mcda_grey_relational(m.values, w, types_, to_float(rho, "rho"), rows, columns, normalize)
+    rho_ = to_float(rho, "rho")
+    if explain:
+        return _tables(_native.explain_grey_relational(m.values, w, types_, rho_, normalize, rows, columns))
+    return _native.mcda_grey_relational(m.values, w, types_, rho_, rows, columns, normalize)
 
 
+@overload
 def vikor(
     x: Any,
     weights: Any,
@@ -139,16 +216,47 @@ def vikor(
     v: float = 0.5,
     units: Sequence[str] | None = None,
     criteria: Sequence[str] | None = None,
-) -> VikorResult:
+    explain: Literal[False] = False,
+) -> VikorResult: ...
+@overload
+def vikor(
+    x: Any,
+    weights: Any,
+    types: Any | None = None,
+    *,
+    v: float = 0.5,
+    units: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
+    explain: Literal[True],
+) -> dict[str, pl.DataFrame]: ...
+def vikor(
+    x: Any,
+    weights: Any,
+    types: Any | None = None,
+    *,
+    v: float = 0.5,
+    units: Sequence[str] | None = None,
+    criteria: Sequence[str] | None = None,
+    explain: bool = False,
+) -> VikorResult | dict[str, pl.DataFrame]:
     """VIKOR: S, R and Q of each row, ranked by Q (lower is better); ``v`` weighs the group
     utility against the individual regret.
+
+    ``explain=True`` returns the step-by-step tables instead: ``vikor_best_worst`` (criterion,
+    best, worst, on the oriented values: −x for a cost criterion) and ``vikor_terms`` (d_ij =
+    w (f* − f)/(f* − f−), then s, r, q).
 
     >>> r = vikor([[10, 7], [12, 9], [8, 5]], [0.5, 0.5], ["lower", "higher"])
     >>> r.s.round(6).tolist()
     [0.5, 0.5, 0.5]
+    >>> vikor([[10, 7], [12, 9], [8, 5]], [0.5, 0.5], ["lower", "higher"], explain=True)["vikor_terms"]["s"].to_list()
+    [0.5, 0.5, 0.5]
     """
     m, w, rows, columns = _inputs(x, weights, units, criteria)
-    s, r, q = _native.mcda_vikor(m.values, w, directions(types, len(columns)), to_float(v, "v"), rows, columns)
+    types_ = directions(types, len(columns))
+    if explain:
+        return _tables(_native.explain_vikor(m.values, w, types_, to_float(v, "v"), rows, columns))
+    s, r, q = _native.mcda_vikor(m.values, w, types_, to_float(v, "v"), rows, columns)
     order = np.argsort(q, kind="stable").tolist()
     ranks = np.zeros(q.shape[0], dtype=np.int64)
     previous = -1

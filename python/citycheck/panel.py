@@ -22,8 +22,14 @@ def _read_options(
     source: str | None,
     attributes: Sequence[str] | None,
     layout: str,
+    encoding: str | None = None,
+    sheet: str | None = None,
 ) -> dict[str, Any]:
     options: dict[str, Any] = {"layout": layout}
+    if encoding is not None:
+        options["encoding"] = str(encoding)
+    if sheet is not None:
+        options["sheet"] = str(sheet)
     for key, column in (
         ("unit_column", unit),
         ("year_column", year),
@@ -125,9 +131,18 @@ class Panel:
         source: str | None = None,
         attributes: Sequence[str] | None = None,
         layout: str = "auto",
+        encoding: str | None = None,
+        sheet: str | None = None,
     ) -> Panel:
         """From a CSV, Parquet or Excel ``.xlsx`` file. Every CSV cell is read as text and
         parsed by citycheck, so that a bad cell is reported with its row and column.
+
+        ``encoding`` is a CSV's text encoding: ``"auto"`` (default: UTF-8 when the bytes are,
+        else GB18030/GBK, as Excel on Chinese Windows saves CSV, with a note in
+        :attr:`issues`), ``"utf-8"`` or ``"gbk"`` (used alone; a file not in it raises
+        :class:`~citycheck.DataError` naming the row and byte). ``sheet`` picks a workbook's
+        sheet by name (default: the first; a workbook whose first sheet is a note, 说明, needs
+        it); a CSV or Parquet file with ``sheet`` raises :class:`~citycheck.DataError`.
 
         A filled fill-in template (填报模板, written by :func:`~citycheck.template`) is read by
         its own layout, whatever the column options say: empty cells are missing, 是/否 read as
@@ -142,7 +157,7 @@ class Panel:
         >>> len(panel), panel.units
         (2, ['沈阳市', '大连市'])
         """
-        options = _read_options(unit, year, indicator, value, source, attributes, layout)
+        options = _read_options(unit, year, indicator, value, source, attributes, layout, encoding, sheet)
         return cls(_native.Panel.read(os.fspath(path), options))
 
     def __len__(self) -> int:

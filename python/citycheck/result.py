@@ -34,8 +34,10 @@ class Result:
     Attributes
     ----------
     scores : polars.DataFrame
-        ``unit, year, node, kind, score, rank, imputed`` — per unit-year the index, the groups and
-        the indicators (normalised values); rank 1 = best within the year.
+        ``unit, year, node, kind, score, rank, imputed, coverage`` — per unit-year the index, the
+        groups and the indicators (normalised values); rank 1 = best within the year;
+        ``coverage`` the share of the node's weight resting on values present (below 1: scored
+        over fewer indicators than the group has; null where nothing applies).
     weights : polars.DataFrame
         ``year, node, parent, weight, global_weight`` — year null when fitted on the panel.
     fitted : Fitted

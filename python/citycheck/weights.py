@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
+
+import polars as pl
 
 from . import _citycheck as _native
-from ._convert import F64Array, directions, names, to_float, to_matrix, to_vector, warn_all
+from ._convert import F64Array, directions, names, to_float, to_matrix, to_polars, to_vector, warn_all
 
 __all__ = [
     "equal",
@@ -71,6 +73,18 @@ def ahp(a: Any, method: str = "eigenvector", *, ri: Sequence[float] | None = Non
     return AhpResult(w, lambda_max, ci, cr, consistent)
 
 
+def _explain(
+    method: dict[str, Any], x: Any, types: Any | None, criteria: Sequence[str] | None
+) -> dict[str, pl.DataFrame]:
+    """The step-by-step tables of ``method`` (``citycheck::explain``), by name, in order."""
+    m = to_matrix(x)
+    rows, n = m.values.shape
+    row_names = names(m.rows, rows, "row ", "units")
+    labels = names(criteria if criteria is not None else m.columns, n, "c", "criteria")
+    tables = _native.explain_weights(method, m.values, row_names, labels, directions(types, n))
+    return {name: to_polars(stream) for name, stream in tables}
+
+
 def _compute(method: dict[str, Any], x: Any, types: Any | None, criteria: Sequence[str] | None) -> F64Array:
     """Runs the Rust method described by ``method`` (the dict form of ``citycheck::weight::Weight``)."""
     m = to_matrix(x)
@@ -91,52 +105,105 @@ def equal(x: Any) -> F64Array:
     return _native.weights_equal(int(to_matrix(x).values.shape[1]))
 
 
-def entropy(x: Any, *, criteria: Sequence[str] | None = None) -> F64Array:
+@overload
+def entropy(x: Any, *, criteria: Sequence[str] | None = None, explain: Literal[False] = False) -> F64Array: ...
+@overload
+def entropy(x: Any, *, criteria: Sequence[str] | None = None, explain: Literal[True]) -> dict[str, pl.DataFrame]: ...
+def entropy(
+    x: Any, *, criteria: Sequence[str] | None = None, explain: bool = False
+) -> F64Array | dict[str, pl.DataFrame]:
     """Entropy weights (熵权法) on the raw values, ``p = x / Σx``; values must be ≥ 0.
 
     ``criteria`` names the columns in messages (default: a frame's column names, else ``c1,
     c2, …``). Missing cells are left out column by column. Raises
     :class:`citycheck.MethodError` naming the column on a negative value.
 
+    ``explain=True`` returns the step-by-step tables instead (as ``citycheck weights --explain``
+    writes them; the matrix must be complete): ``entropy_p`` (p_ij) and ``entropy_criteria``
+    (criterion, e, d, weight), the last column the weights.
+
     >>> import polars as pl
     >>> X = pl.DataFrame({"gdp": [30, 19, 19, 68], "green": [30, 54, 15, 70]})
     >>> entropy(X).round(4).tolist()
     [0.537, 0.463]
+    >>> entropy(X, explain=True)["entropy_criteria"]["weight"].round(4).to_list()
+    [0.537, 0.463]
     """
+    if explain:
+        return _explain({"method": "entropy"}, x, None, criteria)
     return _compute({"method": "entropy"}, x, None, criteria)
 
 
+@overload
 def entropy_normalized(
     x: Any,
     types: Any | None = None,
     *,
     shift: float = 1e-4,
     criteria: Sequence[str] | None = None,
-) -> F64Array:
+    explain: Literal[False] = False,
+) -> F64Array: ...
+@overload
+def entropy_normalized(
+    x: Any,
+    types: Any | None = None,
+    *,
+    shift: float = 1e-4,
+    criteria: Sequence[str] | None = None,
+    explain: Literal[True],
+) -> dict[str, pl.DataFrame]: ...
+def entropy_normalized(
+    x: Any,
+    types: Any | None = None,
+    *,
+    shift: float = 1e-4,
+    criteria: Sequence[str] | None = None,
+    explain: bool = False,
+) -> F64Array | dict[str, pl.DataFrame]:
     """Entropy weights as in Chinese city-evaluation practice: direction-aware min-max
     scaling, plus ``shift``, then ``p = r / Σr``.
 
     ``types`` gives each column's direction: ``1`` or ``"higher"`` (benefit), ``-1`` or
     ``"lower"`` (cost), or ``{"band": [a, b]}``, as a list or a numpy array; default all higher.
+    ``explain=True`` returns the tables of :func:`entropy` (p of the shifted scores) instead.
 
     >>> import numpy as np
     >>> X = np.array([[30, 30, 38, 29], [19, 54, 86, 29], [19, 15, 85, 28.9], [68, 70, 60, 29]])
     >>> w = entropy_normalized(X, np.array([1, 1, -1, 1]))
     >>> round(float(w.sum()), 12), w.shape
     (1.0, (4,))
+    >>> tables = entropy_normalized(X, np.array([1, 1, -1, 1]), explain=True)
+    >>> bool(np.allclose(tables["entropy_criteria"]["weight"].to_numpy(), w, atol=1e-12))
+    True
     """
-    return _compute({"method": "entropy_normalized", "shift": to_float(shift, "shift")}, x, types, criteria)
+    method = {"method": "entropy_normalized", "shift": to_float(shift, "shift")}
+    if explain:
+        return _explain(method, x, types, criteria)
+    return _compute(method, x, types, criteria)
 
 
-def critic(x: Any, *, criteria: Sequence[str] | None = None) -> F64Array:
+@overload
+def critic(x: Any, *, criteria: Sequence[str] | None = None, explain: Literal[False] = False) -> F64Array: ...
+@overload
+def critic(x: Any, *, criteria: Sequence[str] | None = None, explain: Literal[True]) -> dict[str, pl.DataFrame]: ...
+def critic(
+    x: Any, *, criteria: Sequence[str] | None = None, explain: bool = False
+) -> F64Array | dict[str, pl.DataFrame]:
     """CRITIC (Diakoulaki et al. 1995): every column min-max scaled as benefit, weight ∝
     σ_j Σ_k (1 − r_jk). Needs complete columns.
+
+    ``explain=True`` returns the tables ``critic_normalized``, ``critic_correlation`` and
+    ``critic_criteria`` (criterion, sigma, conflict, information, weight) instead.
 
     >>> X = [[61, 1.08, 4.33], [20.7, 0.26, 4.34], [16.3, 1.98, 2.53], [9.0, 3.29, 1.65],
     ...      [5.4, 2.77, 2.33], [4.0, 4.12, 1.21], [-6.1, 3.52, 2.10], [-34.6, 3.31, 0.98]]
     >>> critic(X).round(4).tolist()  # Diakoulaki, Mavrotas & Papayannakis (1995)
     [0.2022, 0.4809, 0.3169]
+    >>> critic(X, explain=True)["critic_criteria"]["weight"].round(4).to_list()
+    [0.2022, 0.4809, 0.3169]
     """
+    if explain:
+        return _explain({"method": "critic"}, x, None, criteria)
     return _compute({"method": "critic"}, x, None, criteria)
 
 

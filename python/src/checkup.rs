@@ -73,7 +73,7 @@ impl PyOutcome {
 
 #[pymethods]
 impl PyOutcome {
-    /// `unit, year, node, kind, score, rank, imputed` (the schema of `scores.csv`).
+    /// `unit, year, node, kind, score, rank, imputed, coverage` (the schema of `scores.csv`).
     fn scores(&self) -> ArrowStream {
         self.scores.clone().into()
     }

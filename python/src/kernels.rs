@@ -223,7 +223,7 @@ fn mcda_weighted_product<'py>(
 }
 
 /// Directions from their list (`None` = all `higher`); columns beyond it are `higher`.
-fn directions_for(columns: usize, directions: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Direction>> {
+pub(crate) fn directions_for(columns: usize, directions: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Direction>> {
     let mut directions: Vec<Direction> = match directions {
         Some(d) if !d.is_none() => from_py("directions", Some(d))?,
         _ => Vec::new(),

@@ -20,6 +20,7 @@ mod diagnose;
 mod efficiency;
 mod error;
 mod evaluate;
+mod explain;
 mod kernels;
 mod panel;
 mod projects;
@@ -49,6 +50,7 @@ fn _citycheck(m: &Bound<'_, PyModule>) -> PyResult<()> {
     projects::register(m)?;
     assess::register(m)?;
     kernels::register(m)?;
+    explain::register(m)?;
     trend::register(m)?;
     survey::register(m)?;
     efficiency::register(m)?;

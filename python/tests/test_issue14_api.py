@@ -261,6 +261,7 @@ def test_warnings_table_keeps_the_codes(catalog: cc.Catalog, full: cc.Panel) -> 
         "weights",
         "beyond_fitted_bounds",
         "no_score",
+        "partial_coverage",
         "not_comparable",
         "proposed_indicators",
         "not_applicable",

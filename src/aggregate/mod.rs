@@ -16,7 +16,7 @@ mod weighted_sum;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Location, Result};
-use crate::kernels::{column, columns, ArrayView2};
+use crate::kernels::{column, columns, ArrayView2, Axis};
 use crate::names::Naming;
 
 pub use arithmetic::arithmetic;
@@ -38,7 +38,9 @@ fn default_v() -> f64 {
     0.5
 }
 
-/// What aggregation does with a missing child score (METHODS.md §5).
+/// What aggregation does with a missing child score (METHODS.md §5). Whatever the policy, the
+/// check-up's scores say per unit-year and node how much of the node's weight rests on values
+/// present (the `coverage` column of scores.csv).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MissingPolicy {
@@ -46,8 +48,23 @@ pub enum MissingPolicy {
     /// no child present has no score (missing, with a warning).
     #[default]
     Renormalize,
+    /// A unit with a missing child gets no score for the node (and so none for the groups
+    /// above it); the other units are scored as if it were not there (the distance-based
+    /// methods normalise over the complete units only).
+    Empty,
     /// Any missing child score is an error naming the unit and the child.
     Error,
+}
+
+impl MissingPolicy {
+    /// The policy's name, as in TOML (`missing = "empty"`) and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            MissingPolicy::Renormalize => "renormalize",
+            MissingPolicy::Empty => "empty",
+            MissingPolicy::Error => "error",
+        }
+    }
 }
 
 /// The aggregation method of one level of a run.
@@ -186,7 +203,9 @@ impl Aggregate {
     /// One score per row of `x` from the columns weighted by `w`, every column higher-is-better
     /// (child scores). For the weighted means a row with no value present scores `NaN`
     /// (missing); TOPSIS, grey relational, VIKOR and the weighted sum and product models
-    /// normalise whole columns and refuse missing cells (impute first).
+    /// normalise whole columns and refuse missing cells (impute first, or choose
+    /// [`MissingPolicy::Empty`]). Under [`MissingPolicy::Empty`] a row with a missing cell
+    /// scores `NaN` and the other rows are scored alone.
     ///
     /// # Errors
     /// [`Error::Method`] naming the unit and child when a value is out of the method's domain,
@@ -198,10 +217,55 @@ impl Aggregate {
         missing: MissingPolicy,
         labels: Labels<'_>,
     ) -> Result<Vec<f64>> {
+        self.apply_except(x, w, missing, labels, |_, _| false)
+    }
+
+    /// [`Aggregate::apply`] with the cells for which `absent_by_design(row, column)` holds
+    /// (not applicable) left out whatever the policy: never refused, never emptying a row.
+    pub(crate) fn apply_except(
+        &self,
+        x: ArrayView2<'_, f64>,
+        w: &[f64],
+        missing: MissingPolicy,
+        labels: Labels<'_>,
+        absent_by_design: impl Fn(usize, usize) -> bool,
+    ) -> Result<Vec<f64>> {
         check_weights(x, w)?;
-        if missing == MissingPolicy::Error {
-            refuse_missing(x, labels, |_, _| false)?;
+        match missing {
+            MissingPolicy::Renormalize => self.apply_present(x, w, labels),
+            MissingPolicy::Error => {
+                refuse_missing(x, labels, &absent_by_design)?;
+                self.apply_present(x, w, labels)
+            }
+            MissingPolicy::Empty => {
+                let complete: Vec<usize> = (0..x.nrows())
+                    .filter(|&i| (0..x.ncols()).all(|j| !x[[i, j]].is_nan() || absent_by_design(i, j)))
+                    .collect();
+                if complete.len() == x.nrows() {
+                    return self.apply_present(x, w, labels);
+                }
+                let mut out = vec![f64::NAN; x.nrows()];
+                if complete.is_empty() {
+                    return Ok(out);
+                }
+                let kept = x.select(Axis(0), &complete);
+                let names: Vec<String> = if labels.rows.is_empty() {
+                    Vec::new()
+                } else {
+                    complete.iter().map(|&i| labels.rows.get(i).cloned().unwrap_or_default()).collect()
+                };
+                let scored = self.apply_present(kept.view(), w, Labels { rows: &names, ..labels })?;
+                for (&i, v) in complete.iter().zip(scored) {
+                    out[i] = v;
+                }
+                Ok(out)
+            }
         }
+    }
+
+    /// The method on `x` as it is: missing cells left to the method (renormalised by the
+    /// weighted means, refused by the distance-based methods).
+    fn apply_present(&self, x: ArrayView2<'_, f64>, w: &[f64], labels: Labels<'_>) -> Result<Vec<f64>> {
         match self {
             Aggregate::Arithmetic => Ok(arithmetic(x, w)),
             Aggregate::Geometric => geometric(x, w, labels),
@@ -234,7 +298,7 @@ pub(crate) fn refuse_missing(
             return Err(Error::method(
                 "missing = \"error\"",
                 Some(labels.locate(i, j)),
-                "value missing; choose missing = \"renormalize\" or an imputation to score it",
+                "value missing; choose missing = \"renormalize\" or \"empty\", or an imputation, to score it",
             ));
         }
     }

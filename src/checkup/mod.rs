@@ -25,7 +25,7 @@ pub use fitted::{Fitted, FittedSet, IndicatorParams, IndicatorTreatment, NodeWei
 pub use scores::{Ranked, Scores};
 pub use spec::{Scope, Spec, Staged};
 
-use crate::aggregate::{Labels, MissingPolicy};
+use crate::aggregate::Labels;
 use crate::catalog::{Catalog, NodeKind};
 use crate::direction::Direction;
 use crate::error::{Error, Result, Warning, WarningCode};
@@ -234,6 +234,21 @@ impl Fitted {
     }
 }
 
+/// What scoring fills, rows = unit-years, columns = tree nodes: the scores, and the coverage
+/// (the share of each node's weight resting on values present; NaN where not applicable).
+struct Grids {
+    values: Array2<f64>,
+    coverage: Array2<f64>,
+}
+
+impl Grids {
+    /// Both grids of `data`, every cell NaN.
+    fn new(data: &Dataset) -> Grids {
+        let (rows, nodes) = (data.rows(), data.tree.nodes().len());
+        Grids { values: kernels::missing(rows, nodes), coverage: kernels::missing(rows, nodes) }
+    }
+}
+
 /// The scoring engine: a catalogue and the spec whose methods run.
 struct Engine<'a> {
     catalog: &'a Catalog,
@@ -253,13 +268,13 @@ impl Engine<'_> {
                 ),
             ));
         }
-        let mut values = kernels::missing(data.rows(), data.tree.nodes().len());
+        let mut grids = Grids::new(data);
         let mut sets = Vec::new();
         match self.spec.scope {
-            Scope::Panel => sets.push(self.evaluate(data, 0..data.rows(), None, None, &mut values, &mut warnings)?),
+            Scope::Panel => sets.push(self.evaluate(data, 0..data.rows(), None, None, &mut grids, &mut warnings)?),
             Scope::Year => {
                 for (y, rows) in data.years.iter().zip(&data.year_rows) {
-                    sets.push(self.evaluate(data, rows.clone(), Some(*y), None, &mut values, &mut warnings)?);
+                    sets.push(self.evaluate(data, rows.clone(), Some(*y), None, &mut grids, &mut warnings)?);
                 }
             }
             Scope::ReferenceYear(reference) => {
@@ -270,9 +285,9 @@ impl Engine<'_> {
                     ))
                 })?;
                 let set =
-                    self.evaluate(data, data.year_rows[i].clone(), Some(reference), None, &mut values, &mut warnings)?;
+                    self.evaluate(data, data.year_rows[i].clone(), Some(reference), None, &mut grids, &mut warnings)?;
                 for (j, rows) in data.year_rows.iter().enumerate().filter(|(j, _)| *j != i) {
-                    self.evaluate(data, rows.clone(), Some(data.years[j]), Some(&set), &mut values, &mut warnings)?;
+                    self.evaluate(data, rows.clone(), Some(data.years[j]), Some(&set), &mut grids, &mut warnings)?;
                 }
                 sets.push(set);
             }
@@ -283,12 +298,13 @@ impl Engine<'_> {
             catalog_sha256: self.catalog.sha256().to_string(),
             sets,
         };
-        Ok(Outcome { scores: Scores::new(data, values, &mut warnings), fitted, warnings })
+        let Grids { values, coverage } = grids;
+        Ok(Outcome { scores: Scores::new(data, values, coverage, &mut warnings), fitted, warnings })
     }
 
     fn transform(&self, fitted: &Fitted, data: &Dataset) -> Result<Outcome> {
         let mut warnings = data.notes.clone();
-        let mut values = kernels::missing(data.rows(), data.tree.nodes().len());
+        let mut grids = Grids::new(data);
         for (y, rows) in data.years.iter().zip(&data.year_rows) {
             let set = fitted.set_for(*y).ok_or_else(|| {
                 Error::Mismatch(format!(
@@ -296,22 +312,24 @@ impl Engine<'_> {
                     fitted.sets.iter().filter_map(|s| s.year).map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
                 ))
             })?;
-            self.evaluate(data, rows.clone(), Some(*y), Some(set), &mut values, &mut warnings)?;
+            self.evaluate(data, rows.clone(), Some(*y), Some(set), &mut grids, &mut warnings)?;
         }
-        Ok(Outcome { scores: Scores::new(data, values, &mut warnings), fitted: fitted.clone(), warnings })
+        let Grids { values, coverage } = grids;
+        Ok(Outcome { scores: Scores::new(data, values, coverage, &mut warnings), fitted: fitted.clone(), warnings })
     }
 
-    /// Normalises and aggregates `rows` of `data` into `values`, fitting the parameters on
-    /// those rows when `given` is `None`. Returns the parameter set used.
+    /// Normalises and aggregates `rows` of `data` into `out` (scores and coverage), fitting the
+    /// parameters on those rows when `given` is `None`. Returns the parameter set used.
     fn evaluate(
         &self,
         data: &Dataset,
         rows: Range<usize>,
         year: Option<i32>,
         given: Option<&FittedSet>,
-        values: &mut Array2<f64>,
+        out: &mut Grids,
         warnings: &mut Vec<Warning>,
     ) -> Result<FittedSet> {
+        let Grids { values, coverage } = out;
         let tree = &data.tree;
         let indicators = self.catalog.indicators();
         let prefix = year.map(|y| format!("{y}: ")).unwrap_or_default();
@@ -408,10 +426,21 @@ impl Engine<'_> {
             })
             .collect();
         let mut normalize_params = Vec::with_capacity(data.columns.len());
-        for (result, &node) in normalized.into_iter().zip(&data.columns) {
+        for (c, (result, &node)) in normalized.into_iter().zip(&data.columns).enumerate() {
             let (params, scored, notes) = result?;
             warnings.extend(notes.into_iter().map(|(code, n)| Warning::new(code, format!("{prefix}{n}"))));
             values.slice_mut(s![rows.clone(), node]).assign(&ArrayView1::from(&scored));
+            // An indicator covers itself (1) when it has a value, not at all (0) when missing;
+            // not applicable (NaN) is left out of its groups' coverage.
+            for (r, v) in rows.clone().zip(&scored) {
+                coverage[[r, node]] = if data.not_applicable[c * data.rows() + r] {
+                    f64::NAN
+                } else if v.is_nan() {
+                    0.0
+                } else {
+                    1.0
+                };
+            }
             let ind = &indicators[tree.node(node).indicator.expect("indicator node")];
             normalize_params.push(IndicatorParams { indicator: ind.id.clone(), params });
         }
@@ -496,19 +525,31 @@ impl Engine<'_> {
                 };
                 let labels = Labels { rows: &row_names, columns: &names, year };
                 // A not-applicable part is absent by design: left out (weights renormalised)
-                // even where missing parts are refused.
-                let missing = match (&absent, self.spec.missing) {
-                    (Some(na), MissingPolicy::Error) => {
-                        crate::aggregate::refuse_missing(scores.view(), labels, |i, j| na[children[j]][i])?;
-                        MissingPolicy::Renormalize
-                    }
-                    (_, policy) => policy,
-                };
-                let aggregated = self.spec.aggregate.at(node.level).apply(scores.view(), &w, missing, labels)?;
+                // even where missing parts are refused or empty the node.
+                let aggregated = self.spec.aggregate.at(node.level).apply_except(
+                    scores.view(),
+                    &w,
+                    self.spec.missing,
+                    labels,
+                    |i, j| absent.as_ref().is_some_and(|na| na[children[j]][i]),
+                )?;
                 (w, aggregated)
             };
             for (&c, &wc) in children.iter().zip(&w) {
                 local[c] = wc;
+            }
+            // The share of the node's weight resting on values present: Σ w·coverage over the
+            // parts that apply (coverage not NaN), over their Σ w.
+            for r in rows.clone() {
+                let (mut present, mut total) = (0.0, 0.0);
+                for (&c, &wc) in children.iter().zip(&w) {
+                    let share = coverage[[r, c]];
+                    if !share.is_nan() {
+                        present += wc * share;
+                        total += wc;
+                    }
+                }
+                coverage[[r, g]] = if total > 0.0 { present / total } else { f64::NAN };
             }
             values.slice_mut(s![rows.clone(), g]).assign(&ArrayView1::from(&aggregated));
         }

@@ -38,10 +38,18 @@ pub struct Scores {
     ranks: Vec<u32>,
     /// Per unit-year and tree node: the value rests on an imputed cell (indicator nodes only).
     imputed: Vec<bool>,
+    /// Per unit-year (rows) and tree node (columns): the share of the node's weight resting on
+    /// values present, in [0, 1]; `NaN` where the node does not apply.
+    coverage: Array2<f64>,
 }
 
 impl Scores {
-    pub(super) fn new(data: &Dataset, values: Array2<f64>, warnings: &mut Vec<Warning>) -> Scores {
+    pub(super) fn new(
+        data: &Dataset,
+        values: Array2<f64>,
+        coverage: Array2<f64>,
+        warnings: &mut Vec<Warning>,
+    ) -> Scores {
         let nodes = data.tree.nodes().len();
         // Ranks per node and year; nodes are independent, so in parallel.
         let ranks: Vec<u32> = (0..nodes)
@@ -54,26 +62,50 @@ impl Scores {
         // Groups whose every part is not applicable have no score by design: not counted here
         // (the not_applicable warning counts them).
         let absent = super::absent_by_design(data, &(0..data.rows()));
+        let mut partial = Vec::new();
         for n in 0..nodes {
             let node = data.tree.node(n);
             if node.kind != NodeKind::Indicator {
-                let missing = values
-                    .column(n)
-                    .iter()
-                    .enumerate()
-                    .filter(|&(r, v)| v.is_nan() && !absent.as_ref().is_some_and(|na| na[n][r]))
-                    .count();
-                if missing > 0 {
+                let missing = |r: usize, v: f64| v.is_nan() && !absent.as_ref().is_some_and(|na| na[n][r]);
+                let cells = || values.column(n).into_iter().zip(coverage.column(n)).enumerate();
+                let none = cells().filter(|&(r, (&v, &c))| missing(r, v) && c == 0.0).count();
+                let emptied = cells().filter(|&(r, (&v, &c))| missing(r, v) && c > 0.0).count();
+                if none > 0 {
                     warnings.push(Warning::new(
                         WarningCode::NoScore,
                         format!(
-                            "{} '{}': {missing} unit-year(s) have no score (none of its parts has a value)",
+                            "{} '{}': {none} unit-year(s) have no score (none of its parts has a value)",
                             node.kind.as_str(),
                             node.id
                         ),
                     ));
                 }
+                if emptied > 0 {
+                    warnings.push(Warning::new(
+                        WarningCode::NoScore,
+                        format!(
+                            "{} '{}': {emptied} unit-year(s) left without a score although some part has a \
+                             value (missing = \"empty\" and a part has none, or the parts with a value weigh 0)",
+                            node.kind.as_str(),
+                            node.id
+                        ),
+                    ));
+                }
+                let short = coverage.column(n).iter().filter(|&&c| c < 1.0).count();
+                if short > 0 {
+                    partial.push(format!("'{}' {short}", node.id));
+                }
             }
+        }
+        if !partial.is_empty() {
+            warnings.push(Warning::new(
+                WarningCode::PartialCoverage,
+                format!(
+                    "unit-year(s) scored over part of a group's weight (coverage < 1 in the scores: a part \
+                     has no value), per node: {}",
+                    partial.join(", ")
+                ),
+            ));
         }
         let rows = data.rows();
         let mut imputed = vec![false; rows * nodes];
@@ -89,6 +121,7 @@ impl Scores {
             tree: data.tree.clone(),
             values,
             ranks,
+            coverage,
         }
     }
 
@@ -126,6 +159,21 @@ impl Scores {
     /// Whether the indicator value of `node` for `row` was imputed.
     pub fn imputed(&self, row: usize, node: usize) -> bool {
         self.imputed[node * self.rows() + row]
+    }
+
+    /// The share of `node`'s weight resting on values present for unit-year `row`, in [0, 1]:
+    /// Σ w·coverage of its parts over their Σ w (weights of the node's own level), parts not
+    /// applicable left out; an indicator covers 1 with a value, 0 without. `None` where the
+    /// node does not apply (every part not applicable).
+    pub fn coverage(&self, row: usize, node: usize) -> Option<f64> {
+        Some(self.coverage[[row, node]]).filter(|c| !c.is_nan())
+    }
+
+    /// Unit-years whose index rests on part of its weight (coverage < 1): some indicator has
+    /// no value and the scores renormalised over the others, or (`missing = "empty"`) left
+    /// the index empty.
+    pub fn partial_count(&self) -> usize {
+        self.coverage.column(0).iter().filter(|&&c| c < 1.0).count()
     }
 
     /// Number of imputed indicator cells.
@@ -199,9 +247,11 @@ impl Scores {
         years
     }
 
-    /// Long table `unit, year, node, kind, score, rank, imputed`: per unit-year the index, then
-    /// groups, then indicators in catalogue order. Missing scores and ranks are null; `imputed`
-    /// is true on indicator rows whose value was filled by imputation.
+    /// Long table `unit, year, node, kind, score, rank, imputed, coverage`: per unit-year the
+    /// index, then groups, then indicators in catalogue order. Missing scores and ranks are
+    /// null; `imputed` is true on indicator rows whose value was filled by imputation;
+    /// `coverage` is [`Scores::coverage`] (1 = every part has a value; null where the node does
+    /// not apply).
     pub fn to_dataframe(&self) -> PolarsResult<DataFrame> {
         let nodes = self.tree.nodes();
         let (rows, k) = (self.rows(), nodes.len());
@@ -231,23 +281,25 @@ impl Scores {
                 )?,
             ])
         };
-        let numbers = || -> [Column; 4] {
+        let numbers = || -> [Column; 5] {
             let cells = || (0..rows).flat_map(|r| (0..k).map(move |j| (r, j)));
             let year: Vec<i32> = (0..rows).flat_map(|r| std::iter::repeat_n(self.row_year[r], k)).collect();
             let score: Float64Chunked =
                 cells().map(|(r, j)| Some(self.values[[r, j]]).filter(|v| !v.is_nan())).collect();
             let rank: UInt32Chunked = cells().map(|(r, j)| self.rank(r, j)).collect();
             let imputed: BooleanChunked = cells().map(|(r, j)| Some(self.imputed(r, j))).collect();
+            let coverage: Float64Chunked = cells().map(|(r, j)| self.coverage(r, j)).collect();
             [
                 Column::new("year".into(), year),
                 score.with_name("score".into()).into_column(),
                 rank.with_name("rank".into()).into_column(),
                 imputed.with_name("imputed".into()).into_column(),
+                coverage.with_name("coverage".into()).into_column(),
             ]
         };
         let (text, numbers) = rayon::join(text, numbers);
         let [unit, node, kind] = text?;
-        let [year, score, rank, imputed] = numbers;
-        DataFrame::new_infer_height(vec![unit, year, node, kind, score, rank, imputed])
+        let [year, score, rank, imputed, coverage] = numbers;
+        DataFrame::new_infer_height(vec![unit, year, node, kind, score, rank, imputed, coverage])
     }
 }

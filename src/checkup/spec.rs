@@ -186,7 +186,8 @@ pub struct Spec {
     /// The aggregation method per level; default arithmetic everywhere.
     #[serde(default = "default_aggregate")]
     pub aggregate: Staged<Aggregate>,
-    /// What aggregation does with a missing child: renormalise the weights (default) or `error`.
+    /// What aggregation does with a missing child: renormalise the weights (default), leave
+    /// the unit's node `empty`, or `error` ([`MissingPolicy`]).
     #[serde(default)]
     pub missing: MissingPolicy,
 }

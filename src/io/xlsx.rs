@@ -53,6 +53,7 @@ pub fn header_zh(name: &str) -> Option<&'static str> {
         "score" => "得分",
         "rank" => "排名",
         "imputed" => "插补",
+        "coverage" => "覆盖度",
         "indicator" => "指标",
         "value" => "值",
         "standard" => "标准值",

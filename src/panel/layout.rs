@@ -24,6 +24,40 @@ pub enum Layout {
     Wide,
 }
 
+/// The text encoding of a CSV file (`encoding =` in a run config's `[data]`, `--encoding`,
+/// `encoding=` in Python).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Encoding {
+    /// UTF-8 (with or without a byte-order mark) when the bytes are valid UTF-8, else GB18030
+    /// (the superset of GBK that Excel on Chinese Windows saves "CSV" in), with a note (default).
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    /// UTF-8 only: a file that is not is refused, naming the first invalid byte.
+    #[serde(rename = "utf-8", alias = "utf8")]
+    Utf8,
+    /// GBK, read as GB18030 (its superset) even when the bytes happen to be valid UTF-8; a
+    /// file starting with a UTF-8 byte-order mark is refused.
+    #[serde(rename = "gbk", alias = "gb18030")]
+    Gbk,
+}
+
+impl Encoding {
+    /// The name, as in a run config and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Auto => "auto",
+            Encoding::Utf8 => "utf-8",
+            Encoding::Gbk => "gbk",
+        }
+    }
+
+    /// Whether this is the default, detection ([`Encoding::Auto`]).
+    pub fn is_auto(&self) -> bool {
+        *self == Encoding::Auto
+    }
+}
+
 /// How to read a table into a panel. Column names left out are looked up among the usual
 /// English and Chinese headers; when more than one candidate is present the reader refuses to
 /// guess and asks for the name.
@@ -45,6 +79,14 @@ pub struct ReadOptions {
     pub source_column: Option<String>,
     /// Columns that hold unit attributes (province, city tier, …), constant per unit.
     pub attributes: Vec<String>,
+    /// The text encoding of a CSV: detected (default), `utf-8` or `gbk`. Other formats
+    /// ignore it (Parquet and `.xlsx` carry their own).
+    #[serde(skip_serializing_if = "Encoding::is_auto")]
+    pub encoding: Encoding,
+    /// The sheet of an `.xlsx` workbook to read, by name; `None` = the first sheet. Refused
+    /// for other formats.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     /// The observer of the rows being read into the panel (a stage `reading rows`); none by
     /// default, never read from a config.
     #[serde(skip)]
@@ -91,6 +133,18 @@ impl ReadOptions {
     /// A column that holds a unit attribute (province, city tier, …); may be given several times.
     pub fn attribute(mut self, name: impl Into<String>) -> Self {
         self.attributes.push(name.into());
+        self
+    }
+
+    /// The text encoding of a CSV (default: detected).
+    pub fn encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// The sheet of an `.xlsx` workbook to read (default: the first).
+    pub fn sheet(mut self, name: impl Into<String>) -> Self {
+        self.sheet = Some(name.into());
         self
     }
 }

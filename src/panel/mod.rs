@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Issue, Result};
 pub(crate) use layout::parse_value;
-pub use layout::{Layout, ReadOptions, NOT_APPLICABLE_MARKS};
+pub use layout::{Encoding, Layout, ReadOptions, NOT_APPLICABLE_MARKS};
 pub use matrix::{read_decision_matrix, read_pairwise_matrix, DecisionMatrix};
 pub use series::{read_series, NamedSeries};
 pub(crate) use table::{Cell, CellRef, RawTable};
@@ -137,13 +137,18 @@ impl Panel {
                 return Ok(panel);
             }
         }
-        let table = RawTable::read(path)?;
+        let table = RawTable::read_as(path, options.encoding, options.sheet.as_deref())?;
         let mut panel = layout::panel_from_table(&table, options)?;
         if let Some(encoding) = table.encoding {
+            let why = if options.encoding == Encoding::Gbk {
+                "as encoding gbk asks"
+            } else {
+                "the file is not UTF-8, as Excel on Chinese Windows saves CSV"
+            };
             panel.issues.push(Issue::new(
                 crate::error::IssueKind::Encoding,
                 table.location(None, None),
-                format!("the file is not UTF-8: read as {encoding} (GBK), as Excel on Chinese Windows saves CSV"),
+                format!("read as {encoding} (GBK): {why}"),
             ));
         }
         Ok(panel)

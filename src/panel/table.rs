@@ -8,6 +8,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
+use super::layout::Encoding;
 use crate::error::{Error, Location, Result};
 
 /// One cell as read, before it is interpreted (owned: spreadsheets, survey dictionaries).
@@ -102,9 +103,21 @@ impl RawTable {
     }
 
     /// Reads a file by its extension: `.csv`, `.parquet` or `.xlsx`; a table without a header
-    /// or without data rows is refused.
+    /// or without data rows is refused. A CSV's encoding is detected, a workbook's first sheet
+    /// read.
     pub fn read(path: &Path) -> Result<RawTable> {
-        let table = RawTable::read_with_header(path)?;
+        RawTable::read_as(path, Encoding::Auto, None)
+    }
+
+    /// As [`RawTable::read`], a CSV decoded as `encoding` says and the workbook's sheet named
+    /// `sheet` (the first when `None`).
+    ///
+    /// # Errors
+    /// As [`RawTable::read`]; also [`Error::Data`] when the CSV is not in the encoding asked
+    /// for, the workbook has no sheet of that name (the message lists its sheets), or a sheet
+    /// is named for a file that is not a workbook.
+    pub fn read_as(path: &Path, encoding: Encoding, sheet: Option<&str>) -> Result<RawTable> {
+        let table = RawTable::read_with_header_as(path, encoding, sheet)?;
         if table.rows() == 0 {
             return Err(Error::data(table.location(None, None), "the table is empty: no header or no data rows"));
         }
@@ -114,11 +127,23 @@ impl RawTable {
     /// As [`RawTable::read`], but a header without data rows is a table of no rows (a ledger of
     /// a year without problems); a file without a header is still refused.
     pub fn read_with_header(path: &Path) -> Result<RawTable> {
+        RawTable::read_with_header_as(path, Encoding::Auto, None)
+    }
+
+    /// [`RawTable::read_with_header`] with the encoding and sheet of [`RawTable::read_as`].
+    fn read_with_header_as(path: &Path, encoding: Encoding, sheet: Option<&str>) -> Result<RawTable> {
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let is_workbook = matches!(ext.as_deref(), Some("xlsx") | Some("xlsm") | Some("xls"));
+        if let (Some(name), false) = (sheet, is_workbook) {
+            return Err(Error::data(
+                Location { file: Some(path.display().to_string()), ..Default::default() },
+                format!("sheet '{name}' was asked for, but only an .xlsx workbook has sheets"),
+            ));
+        }
         let table = match ext.as_deref() {
-            Some("csv") | Some("txt") => read_csv(path)?,
+            Some("csv") | Some("txt") => read_csv(path, encoding)?,
             Some("parquet") | Some("pq") => read_parquet(path)?,
-            Some("xlsx") | Some("xlsm") | Some("xls") => read_xlsx(path)?,
+            Some("xlsx") | Some("xlsm") | Some("xls") => read_xlsx(path, sheet)?,
             _ => {
                 return Err(Error::data(
                     Location { file: Some(path.display().to_string()), ..Default::default() },
@@ -200,7 +225,7 @@ fn polars_error(path: &Path, e: PolarsError) -> Error {
     Error::data(Location { file: Some(path.display().to_string()), ..Default::default() }, e.to_string())
 }
 
-fn read_csv(path: &Path) -> Result<RawTable> {
+fn read_csv(path: &Path, encoding: Encoding) -> Result<RawTable> {
     // A regular file only (a FIFO or /dev/zero is refused), read up to its size.
     let bytes = crate::io::read_data(path)?;
     if bytes.is_empty() {
@@ -209,32 +234,13 @@ fn read_csv(path: &Path) -> Result<RawTable> {
             "the file is empty",
         ));
     }
-    // UTF-8 (with or without a BOM) is read as it is; anything else is tried as GB18030, the
-    // superset of GBK that Excel on Chinese Windows saves "CSV" in.
-    let (text, encoding) = match std::str::from_utf8(&bytes) {
-        Ok(_) => (bytes, None),
-        Err(e) => {
-            let decoded = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes);
-            let Some(decoded) = decoded else {
-                let utf8_at = e.valid_up_to();
-                let gbk_at = first_malformed(&bytes, encoding_rs::GB18030).unwrap_or(utf8_at);
-                let row_of = |offset: usize| 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
-                let file = Some(path.display().to_string());
-                return Err(Error::data(
-                    Location { file, row: Some(row_of(gbk_at)), ..Default::default() },
-                    format!(
-                        "the file is neither UTF-8 (tried first: invalid byte 0x{:02X} at row {}, byte offset \
-                         {utf8_at}) nor GB18030/GBK (tried next: invalid byte 0x{:02X} at row {}, byte offset \
-                         {gbk_at}): save it as 'CSV UTF-8'",
-                        bytes[utf8_at],
-                        row_of(utf8_at),
-                        bytes[gbk_at.min(bytes.len() - 1)],
-                        row_of(gbk_at)
-                    ),
-                ));
-            };
-            (decoded.into_owned().into_bytes(), Some("GB18030"))
-        }
+    // Auto: UTF-8 (with or without a BOM) is read as it is; anything else is tried as GB18030,
+    // the superset of GBK that Excel on Chinese Windows saves "CSV" in. An encoding given is
+    // used alone.
+    let utf8 = std::str::from_utf8(&bytes).map(|_| ()).map_err(|e| e.valid_up_to());
+    let (text, encoding) = match (encoding, utf8) {
+        (Encoding::Auto | Encoding::Utf8, Ok(())) => (bytes, None),
+        (asked, utf8) => (decode_gb18030(path, &bytes, asked, utf8)?, Some("GB18030")),
     };
     // Every column as text: numbers are parsed by citycheck so that a bad cell is reported
     // with its row and column instead of turning a whole column into text or nulls.
@@ -248,6 +254,70 @@ fn read_csv(path: &Path) -> Result<RawTable> {
     let mut table = RawTable::from_dataframe(&df, Some(path.display().to_string()))?;
     table.encoding = encoding;
     Ok(table)
+}
+
+/// `bytes` decoded from GB18030 into UTF-8, when `asked` is `gbk`, or `auto` and the bytes are
+/// not UTF-8 (`utf8` = the offset of the first invalid byte); an `utf-8` asked for and not
+/// found is refused here too. Every refusal names the file, the row and the byte.
+fn decode_gb18030(
+    path: &Path,
+    bytes: &[u8],
+    asked: Encoding,
+    utf8: std::result::Result<(), usize>,
+) -> Result<Vec<u8>> {
+    let row_of = |offset: usize| 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+    let fail = |offset: usize, message: String| {
+        Error::data(
+            Location { file: Some(path.display().to_string()), row: Some(row_of(offset)), ..Default::default() },
+            message,
+        )
+    };
+    let byte_at = |offset: usize| bytes[offset.min(bytes.len() - 1)];
+    if let (Encoding::Utf8, Err(utf8_at)) = (asked, utf8) {
+        return Err(fail(
+            utf8_at,
+            format!(
+                "the file is not UTF-8 (invalid byte 0x{:02X} at row {}, byte offset {utf8_at}), and encoding utf-8 \
+                 was asked for: ask for gbk (or auto), or save it as 'CSV UTF-8'",
+                byte_at(utf8_at),
+                row_of(utf8_at)
+            ),
+        ));
+    }
+    if asked == Encoding::Gbk && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err(fail(
+            0,
+            "the file starts with a UTF-8 byte-order mark, and encoding gbk was asked for: ask for utf-8 (or auto)"
+                .to_string(),
+        ));
+    }
+    if let Some(decoded) = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+        return Ok(decoded.into_owned().into_bytes());
+    }
+    let gbk_at = first_malformed(bytes, encoding_rs::GB18030).unwrap_or(0);
+    Err(match utf8 {
+        Err(utf8_at) if asked == Encoding::Auto => fail(
+            gbk_at,
+            format!(
+                "the file is neither UTF-8 (tried first: invalid byte 0x{:02X} at row {}, byte offset {utf8_at}) nor \
+                 GB18030/GBK (tried next: invalid byte 0x{:02X} at row {}, byte offset {gbk_at}): save it as \
+                 'CSV UTF-8'",
+                byte_at(utf8_at),
+                row_of(utf8_at),
+                byte_at(gbk_at),
+                row_of(gbk_at)
+            ),
+        ),
+        _ => fail(
+            gbk_at,
+            format!(
+                "the file is not GB18030/GBK (invalid byte 0x{:02X} at row {}, byte offset {gbk_at}), and encoding \
+                 gbk was asked for: ask for utf-8 (or auto)",
+                byte_at(gbk_at),
+                row_of(gbk_at)
+            ),
+        ),
+    })
 }
 
 /// The byte offset of the first malformed sequence of `bytes` in `encoding`; `None` when the
@@ -304,13 +374,19 @@ fn read_parquet(path: &Path) -> Result<RawTable> {
     RawTable::from_dataframe(&df, Some(path.display().to_string()))
 }
 
-fn read_xlsx(path: &Path) -> Result<RawTable> {
+fn read_xlsx(path: &Path, wanted: Option<&str>) -> Result<RawTable> {
     use calamine::{open_workbook_auto, Reader};
     let origin = path.display().to_string();
     let fail = |message: String| Error::data(Location { file: Some(origin.clone()), ..Default::default() }, message);
     crate::io::regular_file(path)?;
     let mut workbook = open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
-    let sheet = workbook.sheet_names().first().cloned().ok_or_else(|| fail("the workbook has no sheet".into()))?;
+    let names = workbook.sheet_names();
+    let sheet = match wanted {
+        None => names.first().cloned().ok_or_else(|| fail("the workbook has no sheet".into()))?,
+        Some(wanted) => names.iter().find(|n| n.as_str() == wanted).cloned().ok_or_else(|| {
+            fail(format!("the workbook has no sheet '{wanted}'; its sheets: {}", names.join(", ")))
+        })?,
+    };
     let range = workbook.worksheet_range(&sheet).map_err(|e| fail(e.to_string()))?;
     sheet_table(&origin, &sheet, &range)
 }

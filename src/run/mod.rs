@@ -91,6 +91,10 @@ pub struct Counts {
     pub unit_years: usize,
     /// Indicator cells filled by imputation (flagged `imputed` in the scores).
     pub imputed_cells: usize,
+    /// Unit-years whose index rests on part of its weight (`coverage` < 1 in the scores): some
+    /// indicator has no value, and the weights were renormalised over the others (or, under
+    /// `missing = "empty"`, the index left empty).
+    pub partial_unit_years: usize,
 }
 
 /// `run.json`: how the outputs were made, so that they can be regenerated and cited.
@@ -746,6 +750,7 @@ fn score_and_write(
             observations: panel.len(),
             unit_years: data.rows(),
             imputed_cells: outcome.scores.imputed_count(),
+            partial_unit_years: outcome.scores.partial_count(),
         },
         indicator_status: data.indicator_status(),
         warnings,

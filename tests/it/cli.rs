@@ -33,15 +33,16 @@ fn run_writes_the_output_folder() {
     );
 
     // Stable schemas (io/output.rs): downstream scripts rely on these names.
-    assert_eq!(first_line(&out.join("scores.csv")), "unit,year,node,kind,score,rank,imputed");
+    assert_eq!(first_line(&out.join("scores.csv")), "unit,year,node,kind,score,rank,imputed,coverage");
     assert_eq!(first_line(&out.join("weights.csv")), "year,node,parent,weight,global_weight");
 
     let scores = std::fs::read_to_string(out.join("scores.csv")).unwrap();
     for line in scores.lines().skip(1) {
         let fields: Vec<&str> = line.split(',').collect();
-        assert_eq!(fields.len(), 7, "seven fields in {line}");
+        assert_eq!(fields.len(), 8, "eight fields in {line}");
         assert!(["index", "group", "indicator"].contains(&fields[3]), "kind of {line}");
         assert_eq!(fields[6], "false", "the default run imputes nothing: {line}");
+        assert_eq!(fields[7].parse::<f64>().ok(), Some(1.0), "no city-year lacks an indicator: {line}");
     }
     assert!(scores.lines().any(|l| l.starts_with("沈阳市,2012,index,index,")), "沈阳市 has a 2012 index score");
 

@@ -228,7 +228,7 @@ fn chinese_headers_and_formula_text() {
     let mut workbook = open_workbook_auto(out.join(WORKBOOK)).unwrap();
     let scores = workbook.worksheet_range("scores").unwrap();
     let headers: Vec<String> = (0..scores.width() as u32).map(|c| text(&scores, 0, c)).collect();
-    assert_eq!(headers, ["单位", "年份", "节点", "类型", "得分", "排名", "插补"]);
+    assert_eq!(headers, ["单位", "年份", "节点", "类型", "得分", "排名", "插补", "覆盖度"]);
     let ledger = workbook.worksheet_range("ledger").unwrap();
     assert_eq!(text(&ledger, 0, 2), "指标");
     assert_eq!(text(&ledger, 0, 4), "标准值");

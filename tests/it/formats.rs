@@ -93,7 +93,7 @@ fn parquet_output_folder() {
     citycheck::run::run(&config, Some(dir.path())).unwrap();
     let scores = ParquetReader::new(std::fs::File::open(dir.path().join("scores.parquet")).unwrap()).finish().unwrap();
     let names: Vec<String> = scores.get_column_names().iter().map(|n| n.to_string()).collect();
-    assert_eq!(names, ["unit", "year", "node", "kind", "score", "rank", "imputed"]);
+    assert_eq!(names, ["unit", "year", "node", "kind", "score", "rank", "imputed", "coverage"]);
     assert_eq!(scores.height(), 660);
     assert!(dir.path().join("weights.parquet").exists());
     assert!(dir.path().join("run.json").exists());

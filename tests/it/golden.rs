@@ -12,12 +12,13 @@ const IMPLEMENTATIONS: f64 = 1e-9;
 type Key = (String, i32, String, String);
 
 /// Reads `unit,year,node,kind,score,rank` (and citycheck's `imputed`, which must be false: the
-/// default run imputes nothing).
+/// default run imputes nothing, and `coverage`, which must be 1: no city-year present lacks an
+/// indicator).
 fn read_scores(text: &str) -> HashMap<Key, (f64, u32)> {
     let mut lines = text.lines();
     let header = lines.next().expect("a header");
     assert!(
-        header == "unit,year,node,kind,score,rank" || header == "unit,year,node,kind,score,rank,imputed",
+        header == "unit,year,node,kind,score,rank" || header == "unit,year,node,kind,score,rank,imputed,coverage",
         "{header}"
     );
     lines
@@ -25,6 +26,7 @@ fn read_scores(text: &str) -> HashMap<Key, (f64, u32)> {
             let f: Vec<&str> = line.split(',').collect();
             let key = (f[0].to_string(), f[1].parse().unwrap(), f[2].to_string(), f[3].to_string());
             assert!(f.get(6).is_none_or(|&imputed| imputed == "false"), "{line}");
+            assert!(f.get(7).is_none_or(|coverage| coverage.parse::<f64>().unwrap() == 1.0), "{line}");
             (key, (f[4].parse().unwrap(), f[5].parse().unwrap()))
         })
         .collect()

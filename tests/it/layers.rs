@@ -28,6 +28,8 @@ const LAYERS: &[(&str, u32, &[&str])] = &[
     ("efficiency", 3, &[]),
     ("checkup", 4, &[]),
     ("trend", 4, &[]),
+    // The step-by-step tables of the weight and ranking methods on a decision matrix.
+    ("explain", 4, &[]),
     ("evaluate", 5, &[]),
     ("survey", 5, &[]),
     ("compute", 5, &[]),

@@ -18,6 +18,8 @@ mod conventions_coupling;
 #[cfg(feature = "cli")]
 mod conventions_explain;
 mod conventions_grey;
+mod conventions_input;
+mod conventions_missing;
 mod conventions_options;
 mod conventions_trend;
 mod core;

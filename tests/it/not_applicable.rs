@@ -159,6 +159,13 @@ fn the_mark_is_read_and_scoring_renormalises_over_the_rest() -> citycheck::Resul
         assert!(na[0].message.starts_with("1 cell(s) of 1 indicator(s) are not applicable (i2)"), "{}", na[0].message);
         assert_eq!(WarningCode::NotApplicable.as_str(), "not_applicable");
         assert!(!outcome.warnings.iter().any(|w| w.code == WarningCode::NoScore), "{:?}", outcome.warnings);
+        // Nor is it missing in the coverage: B's group rests on all of the weight that applies
+        // (i2 left out: ½·1 / ½ = 1), i2 itself has no coverage, and no partial_coverage warning.
+        let s = &outcome.scores;
+        let b = (0..s.rows()).find(|&r| s.unit(r) == "B").expect("B has a row");
+        assert_eq!(s.coverage(b, s.node("g").unwrap()), Some(1.0));
+        assert_eq!(s.coverage(b, s.node("i2").unwrap()), None);
+        assert!(!outcome.warnings.iter().any(|w| w.code == WarningCode::PartialCoverage), "{:?}", outcome.warnings);
     }
     Ok(())
 }

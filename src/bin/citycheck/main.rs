@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use citycheck::aggregate::Aggregate;
+use citycheck::aggregate::{Aggregate, MissingPolicy};
 use citycheck::checkup::{Scope, Staged};
 use citycheck::compute::{compute_observed, ComputeOptions, ObjectLevel, RecordTable};
 use citycheck::direction::Direction;
@@ -30,7 +30,7 @@ use citycheck::names::Named;
 use citycheck::normalize::Normalize;
 use citycheck::panel::read_series;
 use citycheck::panel::template::{self, TemplateOptions};
-use citycheck::panel::{Layout, ReadOptions, ValidationMode};
+use citycheck::panel::{Encoding, Layout, ReadOptions, ValidationMode};
 use citycheck::report::{write_report, ReportOptions};
 use citycheck::run::{self, DataConfig, OutputConfig, RunConfig};
 use citycheck::trend::{Alternative, PValue, SenIntercept, Tau, TrendOptions};
@@ -127,6 +127,11 @@ enum Command {
         #[arg(long, default_value = "arithmetic", value_parser = parse_method::<Aggregate>,
               help = method_help::<Aggregate>("Aggregation at every level, with default parameters"))]
         aggregate: Aggregate,
+        /// A unit with a missing part: renormalize (the weights of the parts present, the
+        /// default), empty (that unit's node left without a score) or error; overrides the
+        /// spec's `missing`.
+        #[arg(long, value_enum, conflicts_with = "fitted")]
+        missing: Option<MissingArg>,
         /// Output folder.
         #[arg(long, default_value = "citycheck-out")]
         out: PathBuf,
@@ -456,6 +461,35 @@ struct Input {
     /// A second table of unit attributes (province, city tier, …), one row per unit.
     #[arg(long)]
     attributes: Option<PathBuf>,
+    /// Text encoding of a CSV: auto (UTF-8, else GBK with a note), utf-8 or gbk.
+    #[arg(long, value_enum, default_value = "auto")]
+    encoding: EncodingArg,
+    /// The sheet of an .xlsx workbook to read, by name (default: the first).
+    #[arg(long)]
+    sheet: Option<String>,
+}
+
+/// The text encoding of a CSV (`encoding` of a run config's `[data]`).
+#[derive(Clone, Copy, ValueEnum)]
+enum EncodingArg {
+    /// UTF-8 when the bytes are, else GB18030/GBK, with a note.
+    Auto,
+    /// UTF-8 only.
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// GBK (read as GB18030), whatever the bytes look like.
+    #[value(alias = "gb18030")]
+    Gbk,
+}
+
+impl From<EncodingArg> for Encoding {
+    fn from(e: EncodingArg) -> Self {
+        match e {
+            EncodingArg::Auto => Encoding::Auto,
+            EncodingArg::Utf8 => Encoding::Utf8,
+            EncodingArg::Gbk => Encoding::Gbk,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -512,6 +546,27 @@ impl From<LangArg> for Lang {
     }
 }
 
+/// What aggregation does with a missing part (`missing` of a spec).
+#[derive(Clone, Copy, ValueEnum)]
+enum MissingArg {
+    /// The weights of the parts present rescaled to sum 1 (default).
+    Renormalize,
+    /// That unit's node (and the groups above it) left without a score.
+    Empty,
+    /// Stop, naming the unit and the part.
+    Error,
+}
+
+impl From<MissingArg> for MissingPolicy {
+    fn from(m: MissingArg) -> Self {
+        match m {
+            MissingArg::Renormalize => MissingPolicy::Renormalize,
+            MissingArg::Empty => MissingPolicy::Empty,
+            MissingArg::Error => MissingPolicy::Error,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum LayoutArg {
     Auto,
@@ -541,6 +596,8 @@ impl Input {
                 },
                 unit_column: self.unit_column.clone(),
                 year_column: self.year_column.clone(),
+                encoding: self.encoding.into(),
+                sheet: self.sheet.clone(),
                 ..ReadOptions::default()
             },
             validation: if self.lenient { ValidationMode::Lenient } else { ValidationMode::Strict },
@@ -653,8 +710,8 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
             }
             run_and_report(&config, out)
         }
-        Command::Score { input, fitted, spec, normalize, scope, weights, aggregate, out, format, lang } => {
-            let spec = match spec {
+        Command::Score { input, fitted, spec, normalize, scope, weights, aggregate, missing, out, format, lang } => {
+            let mut spec = match spec {
                 Some(path) => read_spec(&path)?,
                 None => Spec {
                     normalize,
@@ -665,6 +722,9 @@ fn execute(cli: Cli) -> citycheck::Result<ExitCode> {
                     ..Spec::default()
                 },
             };
+            if let Some(missing) = missing {
+                spec.missing = missing.into();
+            }
             let spec = if fitted.is_some() { Spec::default() } else { spec };
             let config = RunConfig {
                 fitted: fitted.map(|p| p.display().to_string()),
