@@ -62,8 +62,5 @@ pub fn entropy(
     let total = stats::sum(d.iter().copied());
     let w: Vec<f64> = d.iter().map(|value| if total > 0.0 { value / total } else { 1.0 / n as f64 }).collect();
     let criteria = [("e", e.as_slice()), ("d", d.as_slice()), ("weight", w.as_slice())];
-    Ok(vec![
-        ("entropy_p", names.matrix(|i, j| p[[i, j]], &[])?),
-        ("entropy_criteria", names.criteria(&criteria)?),
-    ])
+    Ok(vec![("entropy_p", names.matrix(|i, j| p[[i, j]], &[])?), ("entropy_criteria", names.criteria(&criteria)?)])
 }

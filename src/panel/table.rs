@@ -259,12 +259,7 @@ fn read_csv(path: &Path, encoding: Encoding) -> Result<RawTable> {
 /// `bytes` decoded from GB18030 into UTF-8, when `asked` is `gbk`, or `auto` and the bytes are
 /// not UTF-8 (`utf8` = the offset of the first invalid byte); an `utf-8` asked for and not
 /// found is refused here too. Every refusal names the file, the row and the byte.
-fn decode_gb18030(
-    path: &Path,
-    bytes: &[u8],
-    asked: Encoding,
-    utf8: std::result::Result<(), usize>,
-) -> Result<Vec<u8>> {
+fn decode_gb18030(path: &Path, bytes: &[u8], asked: Encoding, utf8: std::result::Result<(), usize>) -> Result<Vec<u8>> {
     let row_of = |offset: usize| 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
     let fail = |offset: usize, message: String| {
         Error::data(
@@ -381,12 +376,13 @@ fn read_xlsx(path: &Path, wanted: Option<&str>) -> Result<RawTable> {
     crate::io::regular_file(path)?;
     let mut workbook = open_workbook_auto(path).map_err(|e| fail(e.to_string()))?;
     let names = workbook.sheet_names();
-    let sheet = match wanted {
-        None => names.first().cloned().ok_or_else(|| fail("the workbook has no sheet".into()))?,
-        Some(wanted) => names.iter().find(|n| n.as_str() == wanted).cloned().ok_or_else(|| {
-            fail(format!("the workbook has no sheet '{wanted}'; its sheets: {}", names.join(", ")))
-        })?,
-    };
+    let sheet =
+        match wanted {
+            None => names.first().cloned().ok_or_else(|| fail("the workbook has no sheet".into()))?,
+            Some(wanted) => names.iter().find(|n| n.as_str() == wanted).cloned().ok_or_else(|| {
+                fail(format!("the workbook has no sheet '{wanted}'; its sheets: {}", names.join(", ")))
+            })?,
+        };
     let range = workbook.worksheet_range(&sheet).map_err(|e| fail(e.to_string()))?;
     sheet_table(&origin, &sheet, &range)
 }

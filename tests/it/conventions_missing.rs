@@ -168,12 +168,8 @@ fn empty_leaves_just_that_units_node_empty() -> citycheck::Result<()> {
     assert_eq!(league, [("C", 1), ("A", 2)]);
     // The coverage is the data's, whatever the policy.
     assert_close(coverage(&outcome, "B", "index").unwrap(), 0.75, HAND, "B index coverage");
-    let emptied: Vec<&str> = outcome
-        .warnings
-        .iter()
-        .filter(|w| w.code == WarningCode::NoScore)
-        .map(|w| w.message.as_str())
-        .collect();
+    let emptied: Vec<&str> =
+        outcome.warnings.iter().filter(|w| w.code == WarningCode::NoScore).map(|w| w.message.as_str()).collect();
     assert_eq!(emptied.len(), 2, "{emptied:?}");
     assert!(emptied.iter().all(|m| m.contains("1 unit-year(s) left without a score")), "{emptied:?}");
     assert!(emptied.iter().all(|m| m.contains("missing = \"empty\"")), "{emptied:?}");

@@ -165,7 +165,10 @@ fn a_target_undefined_on_some_run_has_no_indices_and_the_others_keep_theirs() {
     // An infinite output, or the wrong number of outputs, is an error naming the run.
     let err = sobol_targets(2, 2, &options, |u| Ok(vec![u[0], f64::INFINITY])).unwrap_err();
     // (Every row fails at its A run; which row's error comes back is the parallel run's choice.)
-    assert!(err.to_string().contains("inf on row") && err.to_string().contains(" of A"), "{err}");
+    assert!(
+        err.to_string().contains("not representable (too large) on row") && err.to_string().contains(" of A"),
+        "{err}"
+    );
     let err = sobol_targets(2, 2, &options, |u| Ok(vec![u[0]])).unwrap_err();
     assert!(err.to_string().contains("2 targets expected"), "{err}");
 }
