@@ -81,7 +81,8 @@ Output (citycheck's uncertainty.csv columns, the index only; node = "index")
     |median_cc - median_peer|, and the z of the two mean scores, (m_cc - m_peer)/sqrt(sd_cc^2/N +
     sd_peer^2/N). EXPECTATION (same distribution, N = 1000): both coverages >= 0.98 (a median lies
     inside the 90 % interval of its own distribution; only sampling noise at a boundary between
-    two ranks can move it out), mean |delta median| <= 0.25 rank, share of |z| > 3 <= 0.05 (0.0027
+    two ranks can move it out), mean |delta median| <= 0.25 rank, mean |delta q05| and |delta q95|
+    <= 0.5 rank, share of |z| > 3 <= 0.05 (0.0027
     under the null; cells are correlated) and max |z| <= 5, sd ratio peer/cc within [0.85, 1.15]
     for every cell with sd > 0. Exit 1 when an expectation fails.
 --bench (c): times N draws (default 1,000) on the Liaoning example and on a generated 300-unit
@@ -554,6 +555,7 @@ RANDOM: list[tuple[str, list[dict[str, Any]]]] = [
     ("normalize [min_max, rank, z_score] (p = 0.5, 0.3, 0.2) + perturb 0.5",
      [{"stage": "normalize", "alternatives": ["min_max", "rank", "z_score"], "probabilities": [0.5, 0.3, 0.2]},
       {"stage": "weights", "perturb": 0.5}]),
+    ("weights perturb 0.5 alone (the spread is the perturbation's only)", [{"stage": "weights", "perturb": 0.5}]),
 ]
 
 
@@ -569,6 +571,8 @@ def compare(cases: list[Case], draws: int) -> bool:
             cc_in_peer = ((mc >= j["q05_rank_peer"].astype(float)) & (mc <= j["q95_rank_peer"].astype(float))).mean()
             peer_in_cc = ((mp >= j["q05_rank_cc"].astype(float)) & (mp <= j["q95_rank_cc"].astype(float))).mean()
             dmed = (mp - mc).abs().mean()
+            dq05 = (j["q05_rank_peer"].astype(float) - j["q05_rank_cc"].astype(float)).abs().mean()
+            dq95 = (j["q95_rank_peer"].astype(float) - j["q95_rank_cc"].astype(float)).abs().mean()
             sp, sc = j["sd_score_peer"].astype(float), j["sd_score_cc"].astype(float)
             se = np.sqrt((sp ** 2 + sc ** 2) / draws)
             z = ((j["mean_score_cc"] - j["mean_score_peer"]) / se)[se > 0]
@@ -577,7 +581,7 @@ def compare(cases: list[Case], draws: int) -> bool:
             print(f"    cc median in peer [q05, q95]: {cc_in_peer:.3f}   peer median in cc [q05, q95]: {peer_in_cc:.3f}"
                   f"   (expect >= 0.98)")
             print(f"    mean |delta median rank|: {dmed:.3f} (expect <= 0.25); unit-years with equal medians: "
-                  f"{(mp == mc).mean():.3f}")
+                  f"{(mp == mc).mean():.3f}; mean |delta q05|, |delta q95|: {dq05:.3f}, {dq95:.3f} (expect <= 0.5)")
             print(f"    mean score z: share |z| > 3 {(z.abs() > 3).mean():.3f} (expect <= 0.05), max |z| "
                   f"{z.abs().max():.2f} (expect <= 5); sd ratio peer/cc {ratio.min():.3f} .. {ratio.max():.3f} "
                   f"(expect within [0.85, 1.15])")
@@ -585,6 +589,8 @@ def compare(cases: list[Case], draws: int) -> bool:
                 problems.append("a coverage is below 0.98")
             if dmed > 0.25:
                 problems.append("mean |delta median| above 0.25")
+            if dq05 > 0.5 or dq95 > 0.5:
+                problems.append("mean |delta q05| or |delta q95| above 0.5")
             if (z.abs() > 3).mean() > 0.05 or z.abs().max() > 5:
                 problems.append("mean scores differ beyond sampling noise")
             if ratio.min() < 0.85 or ratio.max() > 1.15:
