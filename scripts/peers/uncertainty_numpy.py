@@ -100,7 +100,9 @@ import argparse
 import json
 import math
 import os
+import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from dataclasses import dataclass
@@ -433,13 +435,23 @@ class Case:
     lower: np.ndarray
     cc_panel: Any = None
     cc_catalog: Any = None
+    data_path: Path | None = None
+    unit_column: str = "unit"
+    catalog_ref: str = ""        # for a run config: a built-in id, or the path of a written catalogue
 
 
 def load_case(name: str, data: Path, groups_json: Path, unit_column: str, builtin: str | None,
               with_cc: bool) -> Case:
     inds, groups, lower = pp.read_groups(str(groups_json))
     long = pp.denominate(pp.read_long(str(data), unit_column), pp.read_denominators(str(groups_json)))
-    case = Case(name, long, inds, groups, lower)
+    case = Case(name, long, inds, groups, lower, data_path=data, unit_column=unit_column)
+    if builtin:
+        case.catalog_ref = builtin
+    else:
+        written = Path("/tmp/uncertainty_numpy") / f"catalog_{groups_json.stem}.toml"
+        written.parent.mkdir(parents=True, exist_ok=True)
+        written.write_text(catalog_toml(groups_json), encoding="utf-8")
+        case.catalog_ref = str(written)
     if with_cc:
         import citycheck as cc
         case.cc_panel = cc.Panel.read(str(data), unit=unit_column)
@@ -472,6 +484,50 @@ def run_cc(case: Case, table: dict[str, Any]) -> pd.DataFrame:
     config = dict(table, sensitivity={"rows": 0})
     u = cc.uncertainty(case.cc_panel, case.cc_catalog, config)
     return index_rows(u.table.to_pandas())
+
+
+def toml_value(v: Any) -> str:
+    """A config value as TOML (strings as JSON strings, which TOML reads the same)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, list):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + " }"
+    raise TypeError(f"no TOML for {v!r}")
+
+
+def run_config(case: Case, table: dict[str, Any], out: Path) -> str:
+    """A run config: the check-up default spec (written out) and the [uncertainty] table."""
+    lines = [f"catalog = {toml_value(case.catalog_ref)}", "",
+             "[data]", f"path = {toml_value(str(case.data_path))}", f"unit_column = {toml_value(case.unit_column)}",
+             'validation = "strict"', "",
+             "[spec]", 'normalize = { method = "min_max", lo = 0.0, hi = 100.0 }', 'scope = "panel"',
+             'missing = "renormalize"', 'aggregate = { method = "arithmetic" }', "",
+             "[spec.weights]", 'default = { method = "equal" }',
+             'levels = { "2" = { method = "entropy_normalized", shift = 0.0001 } }', "",
+             "[output]", f"dir = {toml_value(str(out))}", 'format = "csv"', "",
+             "[uncertainty]", f"draws = {int(table['draws'])}", f"seed = {int(table['seed'])}",
+             "sensitivity = { rows = 0 }"]
+    for spec in table.get("inputs", []):
+        lines += ["", "[[uncertainty.inputs]]"] + [f"{k} = {toml_value(v)}" for k, v in spec.items()]
+    return "\n".join(lines) + "\n"
+
+
+def run_cli(case: Case, table: dict[str, Any], cli: str) -> pd.DataFrame:
+    """`citycheck uncertainty CONFIG` with the release binary; its uncertainty.csv's index rows."""
+    work = Path(tempfile.mkdtemp(prefix="uncertainty_numpy_"))
+    config = work / "run.toml"
+    config.write_text(run_config(case, table, work / "out"), encoding="utf-8")
+    subprocess.run([cli, "uncertainty", str(config)], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    t = pd.read_csv(work / "out" / "uncertainty.csv", dtype={"unit": str},
+                    encoding="utf-8-sig", keep_default_na=True)
+    return index_rows(t)
 
 
 def index_rows(t: pd.DataFrame) -> pd.DataFrame:
@@ -516,32 +572,34 @@ def close(a: pd.Series, b: pd.Series, tol: float = 1e-9) -> pd.Series:
     return both_na | ((a - b).abs() <= tol * np.maximum(1.0, b.abs()))
 
 
-def check(cases: list[Case], draws: int) -> bool:
+def check(cases: list[Case], draws: int, cli: str | None) -> bool:
     ok = True
-    for case in cases:
-        for label, inputs in DETERMINISTIC:
-            table = {"draws": draws, "seed": 11, "inputs": inputs}
-            j, problems = aligned(run_peer(case, table), run_cc(case, table))
-            for col in ("nominal_score", "mean_score"):
-                bad = ~close(j[f"{col}_peer"], j[f"{col}_cc"])
-                if bad.any():
-                    worst = (j[f"{col}_peer"] - j[f"{col}_cc"]).abs().max()
-                    problems.append(f"{col}: {int(bad.sum())} cells differ (max |delta| {worst:.3g})")
-            sd = pd.concat([j["sd_score_peer"], j["sd_score_cc"]], axis=1).abs().max(axis=1)
-            if (sd > 1e-9 * np.maximum(1.0, j["mean_score_cc"].abs())).any():
-                problems.append(f"sd_score not 0 for one alternative per input (max {sd.max():.3g})")
-            for col in ("nominal_rank", "median_rank", "q05_rank", "q95_rank"):
-                p, c = j[f"{col}_peer"].astype("Float64"), j[f"{col}_cc"].astype("Float64")
-                bad = ~((p == c).fillna(False) | (p.isna() & c.isna()))
-                if bad.any():
-                    problems.append(f"{col}: {int(bad.sum())} unit-years differ, e.g. "
-                                    f"{j.loc[bad, ['unit', 'year', col + '_peer', col + '_cc']].head(3).to_dict('records')}")
-            max_delta = max(float((j[f"{c}_peer"] - j[f"{c}_cc"]).abs().max()) for c in ("nominal_score", "mean_score"))
-            verdict = "ok" if not problems else "DIFFERS"
-            print(f"[{case.name}] {label}: {len(j)} unit-years, max |delta score| {max_delta:.2e}: {verdict}")
-            for p in problems:
-                print(f"    {p}")
-            ok &= not problems
+    sides: list[tuple[str, Callable[[Case, dict[str, Any]], pd.DataFrame]]] = [("cc.uncertainty", run_cc)]
+    if cli:
+        sides.append(("citycheck uncertainty", lambda case, table: run_cli(case, table, cli)))
+    for (side, run), case, (label, inputs) in ((sd, c, x) for sd in sides for c in cases for x in DETERMINISTIC):
+        table = {"draws": draws, "seed": 11, "inputs": inputs}
+        j, problems = aligned(run_peer(case, table), run(case, table))
+        for col in ("nominal_score", "mean_score"):
+            bad = ~close(j[f"{col}_peer"], j[f"{col}_cc"])
+            if bad.any():
+                worst = (j[f"{col}_peer"] - j[f"{col}_cc"]).abs().max()
+                problems.append(f"{col}: {int(bad.sum())} cells differ (max |delta| {worst:.3g})")
+        sd = pd.concat([j["sd_score_peer"], j["sd_score_cc"]], axis=1).abs().max(axis=1)
+        if (sd > 1e-9 * np.maximum(1.0, j["mean_score_cc"].abs())).any():
+            problems.append(f"sd_score not 0 for one alternative per input (max {sd.max():.3g})")
+        for col in ("nominal_rank", "median_rank", "q05_rank", "q95_rank"):
+            mine, theirs = j[f"{col}_peer"].astype("Float64"), j[f"{col}_cc"].astype("Float64")
+            bad = ~((mine == theirs).fillna(False) | (mine.isna() & theirs.isna()))
+            if bad.any():
+                problems.append(f"{col}: {int(bad.sum())} unit-years differ, e.g. "
+                                f"{j.loc[bad, ['unit', 'year', col + '_peer', col + '_cc']].head(3).to_dict('records')}")
+        max_delta = max(float((j[f"{c}_peer"] - j[f"{c}_cc"]).abs().max()) for c in ("nominal_score", "mean_score"))
+        verdict = "ok" if not problems else "DIFFERS"
+        print(f"[{case.name}, {side}] {label}: {len(j)} unit-years, max |delta score| {max_delta:.2e}: {verdict}")
+        for problem in problems:
+            print(f"    {problem}")
+        ok &= not problems
     return ok
 
 
@@ -615,16 +673,29 @@ def best_of(repeat: int, job: Callable[[], object]) -> float:
     return min(times)
 
 
-def bench(cases: list[Case], draws: int, repeat: int) -> None:
+def bench(cases: list[Case], draws: int, repeat: int, cli: str | None, api: bool) -> None:
     import citycheck as cc
     for case in cases:
         table = {"draws": draws, "seed": 7, "inputs": BENCH_INPUTS}
         config = dict(table, sensitivity={"rows": 0})
-        t_cc = best_of(repeat, lambda: cc.uncertainty(case.cc_panel, case.cc_catalog, config))
-        t_peer = best_of(repeat, lambda: run_peer(case, table))
         rows = len(dense(case.long, case.inds, case.groups, case.lower).units)
-        print(f"[{case.name}] {rows} unit-years, {draws} draws, best of {repeat}: citycheck {t_cc:.3f} s, "
-              f"peer {t_peer:.3f} s, peer/citycheck {t_peer / t_cc:.1f}x")
+        t_peer = best_of(repeat, lambda: run_peer(case, table))
+        print(f"[{case.name}] {rows} unit-years, {draws} draws, best of {repeat}: peer {t_peer:.3f} s", flush=True)
+        if api:
+            t_cc = best_of(repeat, lambda: cc.uncertainty(case.cc_panel, case.cc_catalog, config))
+            print(f"    cc.uncertainty (extension {native_build()}) {t_cc:.3f} s: peer/citycheck {t_peer / t_cc:.2f}x",
+                  flush=True)
+        if cli:
+            t_cli = best_of(repeat, lambda: run_cli(case, table, cli))
+            print(f"    {cli} uncertainty (whole run from files) {t_cli:.3f} s: peer/citycheck {t_peer / t_cli:.2f}x",
+                  flush=True)
+
+
+def native_build() -> str:
+    """Where the extension in use lives and its size (a debug build is several times larger)."""
+    import citycheck._citycheck as native
+    path = Path(native.__file__)
+    return f"{path}, {path.stat().st_size / 1e6:.0f} MB"
 
 
 # --------------------------------------------------------------------------- CLI
@@ -645,6 +716,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, help="seed (overrides the config's)")
     ap.add_argument("--repeat", type=int, default=3, help="--bench: best of N (default 3)")
     ap.add_argument("--units", type=int, default=300, help="--bench: units of the generated panel (default 300)")
+    ap.add_argument("--cli", help="--check/--bench: also run this citycheck binary (`citycheck uncertainty CONFIG`)")
+    ap.add_argument("--no-api", action="store_true", help="--bench: skip cc.uncertainty (e.g. a debug extension)")
     a = ap.parse_args(argv)
 
     if (a.data is None) != (a.groups is None):
@@ -656,7 +729,7 @@ def main(argv: list[str] | None = None) -> int:
         cases = [load_case("liaoning", LIAONING, LIAONING_GROUPS, a.unit_column or "city", "ccsy-example", with_cc)]
 
     if a.check:
-        return 0 if check(cases, a.draws or 20) else 1
+        return 0 if check(cases, a.draws or 20, a.cli) else 1
     if a.compare:
         return 0 if compare(cases, a.draws or 1000) else 1
     if a.bench:
@@ -667,7 +740,7 @@ def main(argv: list[str] | None = None) -> int:
             if not (data.exists() and groups.exists()):
                 pp.generate(f"{a.units},69,5,42", str(data), str(groups))
             cases.append(load_case(f"generated {a.units}x69x5", data, groups, "unit", None, True))
-        bench(cases, a.draws or 1000, a.repeat)
+        bench(cases, a.draws or 1000, a.repeat, a.cli, not a.no_api)
         return 0
     if not (a.config and a.out):
         ap.error("--config and --out are required (or --check / --compare / --bench)")
