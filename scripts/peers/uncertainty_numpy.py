@@ -18,9 +18,14 @@ draw computes, no deliberate slowness.
 Run (from the repository root; the repository venv has numpy, pandas and the extension):
     .venv/bin/python scripts/peers/uncertainty_numpy.py --config UNC.toml --out uncertainty.csv \\
         [--data LONG.csv --groups GROUPS.json --unit-column city] [--draws N] [--seed S]
-    .venv/bin/python scripts/peers/uncertainty_numpy.py --check      # (a) deterministic configs vs cc
-    .venv/bin/python scripts/peers/uncertainty_numpy.py --compare    # (b) random configs, statistically
-    .venv/bin/python scripts/peers/uncertainty_numpy.py --bench [--draws 1000] [--repeat 3]   # (c)
+    .venv/bin/python scripts/peers/uncertainty_numpy.py --check [--cli target/release/citycheck]   # (a)
+    .venv/bin/python scripts/peers/uncertainty_numpy.py --compare                                  # (b)
+    .venv/bin/python scripts/peers/uncertainty_numpy.py --bench [--cli BIN] [--no-api] [--draws 1000] [--repeat 3]
+--check and --compare also take --data/--groups (e.g. the generated panel of --bench).
+--cli BIN also runs the binary: `BIN uncertainty run.toml` on a run config written from the case
+(catalogue, [data], the check-up default [spec], [uncertainty] with sensitivity = { rows = 0 }),
+reading its uncertainty.csv. Use it when the extension in .venv is a debug build (maturin develop
+without --release): --bench prints the extension's path and size; a debug build is ~250 MB.
 Without --data/--groups: the embedded Liaoning example (14 cities, 2008-2012,
 datasets/cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv, unit column "city") with
 tests/golden/ccsy_example_groups.json (the catalogue ccsy-example as groups and denominators);
@@ -55,6 +60,11 @@ Uncertain inputs (METHODS.md §11; citycheck's names), one uniform u per input a
     aggregate  alternatives among "arithmetic", "geometric" (exp(sum w ln r / sum w) over the
                present children; a score <= 0 is an error naming the indicator or group, as in
                citycheck), the same method at both levels.
+    exclude    indicators = "each" (every indicator with a sibling in its group) or a list: none
+               dropped, or one (equal probabilities unless given: "none" first); the dropped
+               indicator's fitted weight is set to 0 and its group's weights renormalised (the
+               others keep their fitted weights: no re-fit without it, as README says).
+    (impute is not supported: the peer has no imputation.)
     A discrete input picks the first alternative whose cumulative probability exceeds u (the
     inverse CDF). Generator: numpy default_rng(seed), one stream for the run (citycheck uses one
     generator per draw; the draws of the two cannot be equal draw for draw).
@@ -90,8 +100,10 @@ Output (citycheck's uncertainty.csv columns, the index only; node = "index")
     config: normalize [min_max lo=1 hi=100, rank], weights perturb 0.25, aggregate [arithmetic,
     geometric] (COINr's vignette's set-up, without winsorisation). citycheck: cc.uncertainty(panel,
     catalog, config) in this process, panel and catalogue built beforehand, import excluded, no
-    Sobol rows. Peer: from the parsed long table (denominators, pivot, nominal, draws) to the
-    output table. Best of --repeat each; prints both and the ratio peer / citycheck.
+    Sobol rows; with --cli, also the binary's whole run from files (process start, reading and
+    validating the CSV, the nominal scores, the draws, writing the tables). Peer: from the parsed
+    long table (denominators, pivot, nominal, draws) to the output table. Best of --repeat each;
+    prints the times and the ratio peer / citycheck.
 """
 
 from __future__ import annotations
@@ -176,6 +188,8 @@ class Input:
     alternatives: list[Any]
     cumulative: np.ndarray
     perturb: float = 0.0
+    each: bool = False                        # exclude: "each" (resolved against the panel)
+    probabilities: list[float] | None = None  # exclude: kept until resolved
 
     def pick(self, u: float) -> Any:
         k = int(np.searchsorted(self.cumulative, u, side="right"))
@@ -235,9 +249,34 @@ def read_inputs(table: dict[str, Any]) -> list[Input]:
             if not (0.0 <= a < 1.0):
                 raise SystemExit(f"{where}: perturb = {a} must lie in [0, 1)")
             inputs.append(Input("weights_perturb", [], np.empty(0), perturb=a))
+        elif stage == "exclude":
+            which = spec["indicators"]
+            if not (which == "each" or isinstance(which, list)):
+                raise SystemExit(f'{where}: indicators = "each" or a list of indicator ids')
+            alts = [None] + ([] if which == "each" else [str(i) for i in which])
+            inputs.append(Input(stage, alts, np.empty(0), each=which == "each",
+                                probabilities=spec.get("probabilities")))
         else:
-            raise SystemExit(f"{where}: the peer supports the stages normalize, weights (perturb), aggregate")
+            raise SystemExit(f"{where}: the peer supports the stages normalize, weights (perturb), aggregate, exclude")
     return inputs
+
+
+def resolve_exclusions(inputs: list[Input], d: Dense) -> None:
+    """An exclude input's alternatives against the panel: none, then each indicator that has a
+    sibling in its group ("each": every such indicator, in column order); its probabilities."""
+    sizes = np.bincount(d.group_of, minlength=len(d.group_ids))
+    for k, inp in enumerate(inputs, start=1):
+        if inp.stage != "exclude":
+            continue
+        where = f"uncertainty input {k} (exclude)"
+        if inp.each:
+            inp.alternatives = [None] + [i for c, i in enumerate(d.indicators) if sizes[d.group_of[c]] > 1]
+        for i in inp.alternatives[1:]:
+            if i not in d.indicators:
+                raise SystemExit(f"{where}: '{i}' is not a scored indicator")
+            if sizes[d.group_of[d.indicators.index(i)]] < 2:
+                raise SystemExit(f"{where}: '{i}' is alone in its group")
+        inp.cumulative = cumulative(inp.probabilities, len(inp.alternatives), where)
 
 
 def read_config(path: str) -> dict[str, Any]:
@@ -336,6 +375,7 @@ class Choice:
     normalize: tuple = NOMINAL_NORMALIZE
     aggregate: str = "arithmetic"
     perturb: float = 0.0
+    exclude: str | None = None
 
 
 def score_once(d: Dense, choice: Choice, rng: np.random.Generator | None) -> np.ndarray:
@@ -348,6 +388,10 @@ def score_once(d: Dense, choice: Choice, rng: np.random.Generator | None) -> np.
         a = choice.perturb
         w = renormalise(w * rng.uniform(1.0 - a, 1.0 + a, size=len(w)), d.group_of)
         v = renormalise(v * rng.uniform(1.0 - a, 1.0 + a, size=G), np.zeros(G, dtype=np.int64))
+    if choice.exclude is not None:
+        w = w.copy()
+        w[d.indicators.index(choice.exclude)] = 0.0
+        w = renormalise(w, d.group_of)
     members = np.zeros((len(d.indicators), G))
     members[np.arange(len(d.indicators)), d.group_of] = 1.0
     groups = aggregate(R, w, members, choice.aggregate, d.indicators)
@@ -388,6 +432,8 @@ def uncertainty(d: Dense, inputs: list[Input], draws: int, seed: int) -> pd.Data
                 choice.normalize = inp.pick(ui)
             elif inp.stage == "aggregate":
                 choice.aggregate = inp.pick(ui)
+            elif inp.stage == "exclude":
+                choice.exclude = inp.pick(ui)
             else:
                 choice.perturb = inp.perturb
         score = score_once(d, choice, rng)
@@ -476,7 +522,9 @@ def catalog_toml(groups_json: Path) -> str:
 
 def run_peer(case: Case, table: dict[str, Any]) -> pd.DataFrame:
     d = dense(case.long, case.inds, case.groups, case.lower)
-    return uncertainty(d, read_inputs(table), int(table.get("draws", 1000)), int(table.get("seed", 0)))
+    inputs = read_inputs(table)
+    resolve_exclusions(inputs, d)
+    return uncertainty(d, inputs, int(table.get("draws", 1000)), int(table.get("seed", 0)))
 
 
 def run_cc(case: Case, table: dict[str, Any]) -> pd.DataFrame:
@@ -563,6 +611,7 @@ DETERMINISTIC: list[tuple[str, list[dict[str, Any]]]] = [
       {"stage": "weights", "perturb": 0.0}]),
     ("weights perturb 0 + aggregate [arithmetic]",
      [{"stage": "weights", "perturb": 0.0}, {"stage": "aggregate", "alternatives": ["arithmetic"]}]),
+    ("exclude the first indicator with a sibling (probabilities [0, 1, 0, ...]) + normalize [rank]", "exclude"),
 ]
 
 
@@ -578,6 +627,12 @@ def check(cases: list[Case], draws: int, cli: str | None) -> bool:
     if cli:
         sides.append(("citycheck uncertainty", lambda case, table: run_cli(case, table, cli)))
     for (side, run), case, (label, inputs) in ((sd, c, x) for sd in sides for c in cases for x in DETERMINISTIC):
+        if inputs == "exclude":
+            d = dense(case.long, case.inds, case.groups, case.lower)
+            sizes = np.bincount(d.group_of)
+            ids = [i for c, i in enumerate(d.indicators) if sizes[d.group_of[c]] > 1][:3]
+            inputs = [{"stage": "exclude", "indicators": ids, "probabilities": [0.0, 1.0] + [0.0] * (len(ids) - 1)},
+                      {"stage": "normalize", "alternatives": ["rank"]}]
         table = {"draws": draws, "seed": 11, "inputs": inputs}
         j, problems = aligned(run_peer(case, table), run(case, table))
         for col in ("nominal_score", "mean_score"):
@@ -614,6 +669,7 @@ RANDOM: list[tuple[str, list[dict[str, Any]]]] = [
      [{"stage": "normalize", "alternatives": ["min_max", "rank", "z_score"], "probabilities": [0.5, 0.3, 0.2]},
       {"stage": "weights", "perturb": 0.5}]),
     ("weights perturb 0.5 alone (the spread is the perturbation's only)", [{"stage": "weights", "perturb": 0.5}]),
+    ("exclude each alone", [{"stage": "exclude", "indicators": "each"}]),
 ]
 
 
