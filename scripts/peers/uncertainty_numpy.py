@@ -96,8 +96,10 @@ Output (citycheck's uncertainty.csv columns, the index only; node = "index")
     |delta median| <= max(0.25, 2 x the peer-vs-peer value) and mean |delta q05|, |delta q95| <=
     max(0.5, 2 x the peer-vs-peer value) (with hundreds of units a rank quantile of a mixture of
     alternatives moves by ranks between seeds: the peer's own spread is the yardstick); share of
-    |z| > 3 <= 0.05 (0.0027 under the null; cells are correlated) and max |z| <= 5; sd ratio
-    peer/cc within [0.85, 1.15] for every cell with sd > 0. Exit 1 when an expectation fails.
+    |z| > 3 <= 0.05 (0.0027 under the null; cells are correlated) and max |z| <= 5; the share of
+    cells (sd > 0) whose sd ratio peer/cc lies outside [0.85, 1.15] <= 0.02 + 2 x the peer-vs-peer
+    share (an sd driven by a rare alternative, e.g. one of 69 indicators dropped, is itself noisy).
+    Exit 1 when an expectation fails.
 --bench (c): times N draws (default 1,000) on the Liaoning example and on a generated 300-unit
     panel (pipeline_pandas.py --generate 300,69,5,42 shape: 8 groups, 69 indicators, 5 years),
     config: normalize [min_max lo=1 hi=100, rank], weights perturb 0.25, aggregate [arithmetic,
@@ -106,7 +108,8 @@ Output (citycheck's uncertainty.csv columns, the index only; node = "index")
     Sobol rows; with --cli, also the binary's whole run from files (process start, reading and
     validating the CSV, the nominal scores, the draws, writing the tables). Peer: from the parsed
     long table (denominators, pivot, nominal, draws) to the output table. Best of --repeat each;
-    prints the times and the ratio peer / citycheck.
+    prints the times and the ratio peer / citycheck. --bench --per-draw --cli BIN: instead, per
+    case and for one input at a time, (time of 201 draws - time of 1 draw) / 200 of each side.
 """
 
 from __future__ import annotations
@@ -115,6 +118,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -574,10 +578,14 @@ def run_cli(case: Case, table: dict[str, Any], cli: str) -> pd.DataFrame:
     work = Path(tempfile.mkdtemp(prefix="uncertainty_numpy_"))
     config = work / "run.toml"
     config.write_text(run_config(case, table, work / "out"), encoding="utf-8")
-    subprocess.run([cli, "uncertainty", str(config)], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    t = pd.read_csv(work / "out" / "uncertainty.csv", dtype={"unit": str},
-                    encoding="utf-8-sig", keep_default_na=True)
+    try:
+        subprocess.run([cli, "uncertainty", str(config)], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE)
+        t = pd.read_csv(work / "out" / "uncertainty.csv", dtype={"unit": str}, encoding="utf-8-sig")
+    except subprocess.CalledProcessError as e:
+        raise SystemExit(f"{cli} uncertainty {config} failed: {e.stderr.decode(errors='replace')}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return index_rows(t)
 
 
@@ -695,6 +703,7 @@ def agreement(j: pd.DataFrame, draws: int) -> dict[str, float]:
         "zmax": float(z.max()) if len(z) else 0.0,
         "ratio_min": float(ratio.min()) if len(ratio) else 1.0,
         "ratio_max": float(ratio.max()) if len(ratio) else 1.0,
+        "ratio_out": float(((ratio < 0.85) | (ratio > 1.15)).mean()) if len(ratio) else 0.0,
     }
 
 
@@ -702,7 +711,7 @@ def show(label: str, a: dict[str, float]) -> str:
     return (f"    {label:<22} coverage cc-in-peer {a['cc_in_peer']:.3f} peer-in-cc {a['peer_in_cc']:.3f} | "
             f"mean |d median| {a['dmed']:.3f} (equal {a['equal_medians']:.3f}) |d q05| {a['dq05']:.3f} "
             f"|d q95| {a['dq95']:.3f} | share |z| > 3 {a['z3']:.3f} max |z| {a['zmax']:.2f} | "
-            f"sd ratio {a['ratio_min']:.3f} .. {a['ratio_max']:.3f}")
+            f"sd ratio {a['ratio_min']:.3f} .. {a['ratio_max']:.3f} (outside [0.85, 1.15] {a['ratio_out']:.3f})")
 
 
 def compare(cases: list[Case], draws: int, cli: str | None) -> bool:
@@ -731,8 +740,8 @@ def compare(cases: list[Case], draws: int, cli: str | None) -> bool:
                 problems.append("mean |delta q05| or |delta q95| above max(0.5, 2 x the peer's own)")
             if a["z3"] > 0.05 or a["zmax"] > 5:
                 problems.append("mean scores differ beyond sampling noise")
-            if a["ratio_min"] < 0.85 or a["ratio_max"] > 1.15:
-                problems.append("sd ratio outside [0.85, 1.15]")
+            if a["ratio_out"] > 0.02 + 2 * r["ratio_out"]:
+                problems.append("more sd ratios outside [0.85, 1.15] than 0.02 + 2 x the peer's own share")
             for problem in problems:
                 print(f"    FAILS: {problem}")
             ok &= not problems
@@ -771,6 +780,31 @@ def bench(cases: list[Case], draws: int, repeat: int, cli: str | None, api: bool
                   flush=True)
 
 
+PER_DRAW: list[tuple[str, list[dict[str, Any]]]] = [
+    ("no input", []),
+    ("weights perturb 0.25", [{"stage": "weights", "perturb": 0.25}]),
+    ("normalize [rank]", [{"stage": "normalize", "alternatives": ["rank"]}]),
+    ("min_max [1, 100] + geometric", [{"stage": "normalize", "alternatives": [{"method": "min_max", "lo": 1.0, "hi": 100.0}]},
+                                      {"stage": "aggregate", "alternatives": ["geometric"]}]),
+]
+
+
+def per_draw(cases: list[Case], cli: str) -> None:
+    """ms per draw of one input at a time: (time of 201 draws - time of 1 draw) / 200, once each."""
+    for case in cases:
+        for label, inputs in PER_DRAW:
+            times = {}
+            for draws in (1, 201):
+                table = {"draws": draws, "seed": 1, "inputs": inputs}
+                t0 = time.perf_counter()
+                run_cli(case, table, cli)
+                t1 = time.perf_counter()
+                run_peer(case, table)
+                times[draws] = (t1 - t0, time.perf_counter() - t1)
+            c, p = ((times[201][k] - times[1][k]) / 200 * 1e3 for k in (0, 1))
+            print(f"[{case.name}] {label}: ms per draw, citycheck {c:.1f}, peer {p:.1f}", flush=True)
+
+
 def native_build() -> str:
     """Where the extension in use lives and its size (a debug build is several times larger)."""
     import citycheck._citycheck as native
@@ -798,6 +832,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--units", type=int, default=300, help="--bench: units of the generated panel (default 300)")
     ap.add_argument("--cli", help="--check/--bench: also run this citycheck binary (`citycheck uncertainty CONFIG`)")
     ap.add_argument("--no-api", action="store_true", help="--bench: skip cc.uncertainty (e.g. a debug extension)")
+    ap.add_argument("--per-draw", action="store_true",
+                    help="--bench: instead, ms per draw of one input at a time, peer and --cli BIN")
     a = ap.parse_args(argv)
 
     if (a.data is None) != (a.groups is None):
@@ -820,7 +856,12 @@ def main(argv: list[str] | None = None) -> int:
             if not (data.exists() and groups.exists()):
                 pp.generate(f"{a.units},69,5,42", str(data), str(groups))
             cases.append(load_case(f"generated {a.units}x69x5", data, groups, "unit", None, True))
-        bench(cases, a.draws or 1000, a.repeat, a.cli, not a.no_api)
+        if a.per_draw:
+            if not a.cli:
+                ap.error("--per-draw needs --cli BIN")
+            per_draw(cases, a.cli)
+        else:
+            bench(cases, a.draws or 1000, a.repeat, a.cli, not a.no_api)
         return 0
     if not (a.config and a.out):
         ap.error("--config and --out are required (or --check / --compare / --bench)")
