@@ -53,10 +53,11 @@ pub const SAATY_RI: [f64; 15] =
 /// Computer Modelling* 15(10):135–137, doi:10.1016/0895-7177(91)90098-R: RI(3..20) as the
 /// Python package AHPy (PhilipGriffith/AHPy, `Compare._compute_consistency_ratio`, its default
 /// `random_index = 'dd'`) carries them with that citation, read there and written out here.
-/// RI(1) = RI(2) = 0: every positive reciprocal matrix of order ≤ 2 is consistent (CR is
-/// then undefined, as with Saaty's table). The paper also gives n = 25, 30, 40, …, 100, which
-/// AHPy interpolates linearly between; citycheck keeps the rule of [`SAATY_RI`]: a matrix
-/// larger than the table is refused.
+/// The paper itself was not at hand and no second copy of the values was found, so AHPy is
+/// the one source. RI(1) = RI(2) = 0: every positive reciprocal matrix of order ≤ 2 is
+/// consistent (CR is then undefined, as with Saaty's table). AHPy also carries n = 25, 30,
+/// 40, …, 100 and interpolates linearly between them; citycheck keeps the rule of
+/// [`SAATY_RI`]: a matrix larger than the table is refused.
 pub const DONEGAN_DODD_RI: [f64; 20] = [
     0.0, 0.0, 0.4914, 0.8286, 1.0591, 1.1797, 1.2519, 1.3171, 1.3733, 1.4055, 1.4213, 1.4497, 1.4643, 1.4822, 1.4969,
     1.5078, 1.5153, 1.5262, 1.5313, 1.5371,
