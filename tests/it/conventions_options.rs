@@ -283,6 +283,24 @@ fn ahp_donegan_dodd_table_reproduces_ahpy() -> citycheck::Result<()> {
     let saaty = ahp(a.view(), AhpMethod::Eigenvector, RandomIndex::Saaty1980.table())?;
     close(saaty.cr.unwrap(), 0.07379078449302806, 1e-10, "CR = CI / 0.90 (Saaty 1980)");
 
+    // n = 7: Saaty's (2008) drinks matrix (coffee, wine, tea, beer, soda, milk, water), which
+    // AHPy's tests/test_ahp.py scores with `random_index='dd'`, precision 4: CR 0.0235.
+    // numpy.linalg.eigvals: λ 7.17662903933035, CI 0.029438173221724966; CR = CI / RI(7) with
+    // RI(7) = 1.2519 (Donegan & Dodd 1991) = 0.023514796087327237.
+    let drinks = array![
+        [1.0, 9.0, 5.0, 2.0, 1.0, 1.0, 1.0 / 2.0],
+        [1.0 / 9.0, 1.0, 1.0 / 3.0, 1.0 / 9.0, 1.0 / 9.0, 1.0 / 9.0, 1.0 / 9.0],
+        [1.0 / 5.0, 3.0, 1.0, 1.0 / 3.0, 1.0 / 4.0, 1.0 / 3.0, 1.0 / 9.0],
+        [1.0 / 2.0, 9.0, 3.0, 1.0, 1.0 / 2.0, 1.0, 1.0 / 3.0],
+        [1.0, 9.0, 4.0, 2.0, 1.0, 2.0, 1.0 / 2.0],
+        [1.0, 9.0, 3.0, 1.0, 1.0 / 2.0, 1.0, 1.0 / 3.0],
+        [2.0, 9.0, 9.0, 3.0, 2.0, 3.0, 1.0]
+    ];
+    let r7 = ahp(drinks.view(), AhpMethod::Eigenvector, dd.table())?;
+    close(r7.ci, 0.029438173221724966, 1e-10, "CI of the drinks matrix");
+    close(r7.cr.unwrap(), 0.029438173221724966 / 1.2519, 1e-10, "CR = CI / 1.2519 (Donegan & Dodd's RI(7))");
+    assert_eq!(format!("{:.4}", r7.cr.unwrap()), "0.0235", "AHPy's test asserts 0.0235");
+
     // The table as published, RI(3..20) written out, RI(1) = RI(2) = 0.
     assert_eq!(
         DONEGAN_DODD_RI,
