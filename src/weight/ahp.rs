@@ -24,14 +24,17 @@
 //! `"1/3"` in a catalogue's `[[judgements]]`), which are exact.
 //!
 //! The random index is a table ([`RandomIndex`], `random_index`): Saaty's 1980 table by
-//! default, or a list given in full. The entries are used as given, not
+//! default, Donegan & Dodd's (1991) table by name, or a list given in full. The entries are
+//! used as given, not
 //! replaced by exact reciprocals, so published examples with rounded entries are reproduced.
 //! Rounded reciprocals can make λmax a hair below n, hence CI slightly negative: it is
 //! reported as computed.
 //!
 //! # References
 //! Saaty (1980), *The Analytic Hierarchy Process*, McGraw-Hill; Saaty (2000), *Fundamentals of
-//! Decision Making and Priority Theory*, RWS (the RI table); Wang & Chin (2011), Information
+//! Decision Making and Priority Theory*, RWS (the RI table); Donegan & Dodd (1991), "A note on
+//! Saaty's random indexes", Mathematical and Computer Modelling 15(10):135–137,
+//! doi:10.1016/0895-7177(91)90098-R ([`DONEGAN_DODD_RI`]); Wang & Chin (2011), Information
 //! Sciences 181(23):5240–5248 (the eigenvector example used in the tests).
 
 use serde::{Deserialize, Serialize};
@@ -44,46 +47,71 @@ use crate::names::Naming;
 pub const SAATY_RI: [f64; 15] =
     [0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59];
 
+/// Donegan & Dodd's random index RI(n) for n = 1..20 (index n − 1).
+///
+/// Donegan, H.A. and Dodd, F.J. (1991), "A note on Saaty's random indexes", *Mathematical and
+/// Computer Modelling* 15(10):135–137, doi:10.1016/0895-7177(91)90098-R: RI(3..20) as the
+/// Python package AHPy (PhilipGriffith/AHPy, `Compare._compute_consistency_ratio`, its default
+/// `random_index = 'dd'`) carries them with that citation, read there and written out here.
+/// The paper itself was not at hand and no second copy of the values was found, so AHPy is
+/// the one source. RI(1) = RI(2) = 0: every positive reciprocal matrix of order ≤ 2 is
+/// consistent (CR is then undefined, as with Saaty's table). AHPy also carries n = 25, 30,
+/// 40, …, 100 and interpolates linearly between them; citycheck keeps the rule of
+/// [`SAATY_RI`]: a matrix larger than the table is refused.
+pub const DONEGAN_DODD_RI: [f64; 20] = [
+    0.0, 0.0, 0.4914, 0.8286, 1.0591, 1.1797, 1.2519, 1.3171, 1.3733, 1.4055, 1.4213, 1.4497, 1.4643, 1.4822, 1.4969,
+    1.5078, 1.5153, 1.5262, 1.5313, 1.5371,
+];
+
 /// The random-index table RI(n) that divides CI into CR (`random_index` in a run spec's
 /// `{ method = "ahp" }`, `--random-index` on `citycheck weights`).
 ///
 /// - `"saaty1980"` (default): [`SAATY_RI`], Saaty (1980) for n ≤ 10 (0, 0, 0.58, 0.90, 1.12,
 ///   1.24, 1.32, 1.41, 1.45, 1.49), continued to n = 15 from Saaty (2000). The table of most
 ///   Chinese textbooks and of R's `ahpsurvey` (Saaty's 1–10 values).
+/// - `"donegan_dodd"`: [`DONEGAN_DODD_RI`], Donegan & Dodd (1991) for n ≤ 20 (0, 0, 0.4914,
+///   0.8286, 1.0591, …, 1.5371), the default of the Python package AHPy (`random_index='dd'`).
 /// - a list `[RI(1), RI(2), …]`: any other published table, as the paper prints it (an
 ///   explicit table, so that the numbers used are in the spec).
 ///
-/// `"saaty2005"` and `"donegan_dodd"` (Donegan & Dodd 1991) are names other tools use; their
-/// tables are not shipped because their values could not be checked against the
-/// publications here: the names are refused with a message asking for the list form.
+/// A matrix larger than a named table is refused (see [`ahp`]). `"saaty2005"` is a name
+/// other tools use (AHPy's `'saaty'`: 0.52, 0.89, 1.11, 1.25, 1.35, 1.40, 1.45, 1.49, 1.52,
+/// 1.54, 1.56, 1.58, 1.59 for n = 3..15, cited to Saaty 2005, *Theory and Applications of the
+/// Analytic Network Process*, p. 31); only one source could be found that ties these values
+/// to that publication, so the table is not shipped and the name is refused with a message
+/// asking for the list form.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum RandomIndex {
     /// Saaty's table, [`SAATY_RI`].
     #[default]
     Saaty1980,
+    /// Donegan & Dodd's table, [`DONEGAN_DODD_RI`].
+    DoneganDodd,
     /// A table given in full, `ri[n − 1]` = RI(n).
     Table(Vec<f64>),
 }
 
 impl RandomIndex {
     /// The named tables.
-    pub const NAMES: &'static [&'static str] = &["saaty1980"];
+    pub const NAMES: &'static [&'static str] = &["saaty1980", "donegan_dodd"];
 
     /// Names of other tools' tables that are recognised but not shipped.
-    const NOT_SHIPPED: &'static [&'static str] = &["saaty2005", "donegan_dodd", "alonso_lamata"];
+    const NOT_SHIPPED: &'static [&'static str] = &["saaty2005", "alonso_lamata"];
 
     /// RI(n) for n = 1, 2, … (`table()[n − 1]`).
     pub fn table(&self) -> &[f64] {
         match self {
             RandomIndex::Saaty1980 => &SAATY_RI,
+            RandomIndex::DoneganDodd => &DONEGAN_DODD_RI,
             RandomIndex::Table(t) => t,
         }
     }
 
-    /// `"saaty1980"`, or `"table"` for a list.
+    /// `"saaty1980"` or `"donegan_dodd"`, or `"table"` for a list.
     pub fn name(&self) -> &'static str {
         match self {
             RandomIndex::Saaty1980 => "saaty1980",
+            RandomIndex::DoneganDodd => "donegan_dodd",
             RandomIndex::Table(_) => "table",
         }
     }
@@ -103,11 +131,15 @@ impl std::str::FromStr for RandomIndex {
         if t == "saaty1980" {
             return Ok(RandomIndex::Saaty1980);
         }
+        if t == "donegan_dodd" {
+            return Ok(RandomIndex::DoneganDodd);
+        }
         if RandomIndex::NOT_SHIPPED.contains(&t) {
             return Err(Error::Spec(format!(
-                "random_index '{t}' is not shipped: citycheck carries only Saaty's 1980 table, whose \
-                 values it can cite; give the table of your source as a list of RI(1), RI(2), … \
-                 (random_index = [0, 0, …] in a spec, --random-index 0,0,… on the command line)"
+                "random_index '{t}' is not shipped: citycheck carries only the tables whose values \
+                 it can cite (saaty1980, donegan_dodd); give the table of your source as a list of \
+                 RI(1), RI(2), … (random_index = [0, 0, …] in a spec, --random-index 0,0,… on the \
+                 command line)"
             )));
         }
         if t.contains(',') {
@@ -127,6 +159,7 @@ impl std::fmt::Display for RandomIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RandomIndex::Saaty1980 => f.write_str("saaty1980"),
+            RandomIndex::DoneganDodd => f.write_str("donegan_dodd"),
             RandomIndex::Table(t) => {
                 let parts: Vec<String> = t.iter().map(f64::to_string).collect();
                 f.write_str(&parts.join(","))
@@ -139,6 +172,7 @@ impl Serialize for RandomIndex {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         match self {
             RandomIndex::Saaty1980 => serializer.serialize_str("saaty1980"),
+            RandomIndex::DoneganDodd => serializer.serialize_str("donegan_dodd"),
             RandomIndex::Table(t) => t.serialize(serializer),
         }
     }

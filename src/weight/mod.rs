@@ -26,7 +26,7 @@ use crate::kernels::{self, ArrayView2};
 use crate::names::Naming;
 
 pub use crate::kernels::judgement::parse_judgement;
-pub use ahp::{ahp, ahp_within, AhpMethod, AhpResult, RandomIndex, SAATY_RI};
+pub use ahp::{ahp, ahp_within, AhpMethod, AhpResult, RandomIndex, DONEGAN_DODD_RI, SAATY_RI};
 pub use combined::{combine, Combination};
 pub use critic::critic;
 pub use cv::cv;
@@ -107,8 +107,9 @@ pub enum Weight {
         /// `false`).
         #[serde(default)]
         strict: bool,
-        /// The random-index table of CR = CI/RI(n) (default `"saaty1980"`, Saaty 1980; or a
-        /// list `[RI(1), RI(2), …]` as a paper prints it).
+        /// The random-index table of CR = CI/RI(n) (default `"saaty1980"`, Saaty 1980;
+        /// `"donegan_dodd"`, Donegan & Dodd 1991; or a list `[RI(1), RI(2), …]` as a paper
+        /// prints it).
         #[serde(default, skip_serializing_if = "RandomIndex::is_default")]
         random_index: RandomIndex,
         /// |a_ij · a_ji − 1| allowed for a reciprocal pair (default 0.005: three-decimal

@@ -15,13 +15,14 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use citycheck::direction::Direction;
-use citycheck::kernels::array;
+use citycheck::kernels::{array, Array2};
 use citycheck::trend::{
     mann_kendall, mann_kendall_with, sen_slope, sen_slope_with, Alternative, MannKendallOptions, PMethod, PValue,
     SenIntercept, Tau,
 };
 use citycheck::weight::{
-    ahp, ahp_within, entropy_normalized, entropy_rescaled, parse_judgement, AhpMethod, RandomIndex, Weight, SAATY_RI,
+    ahp, ahp_within, entropy_normalized, entropy_rescaled, parse_judgement, AhpMethod, RandomIndex, Weight,
+    DONEGAN_DODD_RI, SAATY_RI,
 };
 use citycheck::Error;
 
@@ -228,12 +229,125 @@ fn ahp_random_index_tables_and_fractions() -> citycheck::Result<()> {
     close(custom.cr.unwrap(), 0.003552498138115201, 1e-10, "CR with RI(3) = 0.52");
     assert_eq!(RandomIndex::Saaty1980.table(), &SAATY_RI[..]);
     // The tables that are not shipped are refused with the way to give them.
-    for name in ["saaty2005", "donegan_dodd"] {
+    for name in ["saaty2005", "alonso_lamata"] {
         let err = message(name.parse::<RandomIndex>());
         assert!(err.contains("not shipped") && err.contains("random_index = ["), "{err}");
     }
     assert_eq!(parse_judgement("1/0"), None);
     assert_eq!(parse_judgement("a/3"), None);
+    Ok(())
+}
+
+/// The criteria of AHPy's "Purchasing a vehicle" example (PhilipGriffith/AHPy, README; the
+/// judgements of Wikipedia's "Analytic hierarchy process – car example"), in the order Cost,
+/// Safety, Style, Capacity: `('Cost','Safety'): 3, ('Cost','Style'): 7, ('Cost','Capacity'): 3,
+/// ('Safety','Style'): 9, ('Safety','Capacity'): 1, ('Style','Capacity'): 1/7`.
+const CAR_CRITERIA: [[f64; 4]; 4] = [
+    [1.0, 3.0, 7.0, 3.0],
+    [1.0 / 3.0, 1.0, 9.0, 1.0],
+    [1.0 / 7.0, 1.0 / 9.0, 1.0, 1.0 / 7.0],
+    [1.0 / 3.0, 1.0, 7.0, 1.0],
+];
+
+/// AHPy's README prints, for `Compare('Criteria', criteria_comparisons, precision=3)` with its
+/// default `random_index='dd'` (Donegan & Dodd), the weights Cost 0.51, Safety 0.234,
+/// Capacity 0.215, Style 0.041 and `"consistency_ratio": 0.08`. numpy.linalg.eig of the matrix:
+/// ```text
+/// w [0.5100750217780861, 0.23435219357179216, 0.04051874697205854, 0.21505403767806316]
+/// lambda 4.199235118131176  ci 0.06641170604372526
+/// cr (RI 0.8286) 0.0801492952494874   cr (RI 0.90) 0.07379078449302806
+/// ```
+/// CR = CI / RI(4) with RI(4) = 0.8286, Donegan & Dodd (1991), "A note on Saaty's random
+/// indexes", Mathematical and Computer Modelling 15(10):135–137; with Saaty's (1980) RI(4) =
+/// 0.90 the same matrix gives 0.074, which is not what AHPy prints.
+#[test]
+fn ahp_donegan_dodd_table_reproduces_ahpy() -> citycheck::Result<()> {
+    let a = Array2::from_shape_fn((4, 4), |(i, j)| CAR_CRITERIA[i][j]);
+    let dd: RandomIndex = "donegan_dodd".parse()?;
+    assert_eq!(dd, RandomIndex::DoneganDodd);
+    assert_eq!(dd.table(), &DONEGAN_DODD_RI[..]);
+    assert_eq!((dd.name(), dd.to_string()), ("donegan_dodd", "donegan_dodd".to_string()));
+    let r = ahp(a.view(), AhpMethod::Eigenvector, dd.table())?;
+    for (w, e) in
+        r.weights.iter().zip([0.5100750217780861, 0.23435219357179216, 0.04051874697205854, 0.21505403767806316])
+    {
+        close(*w, e, 1e-9, "eigenvector weight of the car criteria");
+    }
+    close(r.lambda_max, 4.199235118131176, 1e-10, "lambda_max");
+    close(r.ci, 0.06641170604372526, 1e-10, "CI");
+    let cr = r.cr.expect("RI(4) > 0");
+    close(cr, 0.06641170604372526 / 0.8286, 1e-10, "CR = CI / 0.8286 (Donegan & Dodd's RI(4))");
+    close(cr, 0.0801492952494874, 1e-10, "CR with Donegan & Dodd's table");
+    assert_eq!(format!("{cr:.3}"), "0.080", "AHPy prints 0.08 at precision 3");
+    assert!(r.consistent);
+    let saaty = ahp(a.view(), AhpMethod::Eigenvector, RandomIndex::Saaty1980.table())?;
+    close(saaty.cr.unwrap(), 0.07379078449302806, 1e-10, "CR = CI / 0.90 (Saaty 1980)");
+
+    // n = 7: Saaty's (2008) drinks matrix (coffee, wine, tea, beer, soda, milk, water), which
+    // AHPy's tests/test_ahp.py scores with `random_index='dd'`, precision 4: CR 0.0235.
+    // numpy.linalg.eigvals: λ 7.17662903933035, CI 0.029438173221724966; CR = CI / RI(7) with
+    // RI(7) = 1.2519 (Donegan & Dodd 1991) = 0.023514796087327237.
+    let drinks = array![
+        [1.0, 9.0, 5.0, 2.0, 1.0, 1.0, 1.0 / 2.0],
+        [1.0 / 9.0, 1.0, 1.0 / 3.0, 1.0 / 9.0, 1.0 / 9.0, 1.0 / 9.0, 1.0 / 9.0],
+        [1.0 / 5.0, 3.0, 1.0, 1.0 / 3.0, 1.0 / 4.0, 1.0 / 3.0, 1.0 / 9.0],
+        [1.0 / 2.0, 9.0, 3.0, 1.0, 1.0 / 2.0, 1.0, 1.0 / 3.0],
+        [1.0, 9.0, 4.0, 2.0, 1.0, 2.0, 1.0 / 2.0],
+        [1.0, 9.0, 3.0, 1.0, 1.0 / 2.0, 1.0, 1.0 / 3.0],
+        [2.0, 9.0, 9.0, 3.0, 2.0, 3.0, 1.0]
+    ];
+    let r7 = ahp(drinks.view(), AhpMethod::Eigenvector, dd.table())?;
+    close(r7.ci, 0.029438173221724966, 1e-10, "CI of the drinks matrix");
+    close(r7.cr.unwrap(), 0.029438173221724966 / 1.2519, 1e-10, "CR = CI / 1.2519 (Donegan & Dodd's RI(7))");
+    assert_eq!(format!("{:.4}", r7.cr.unwrap()), "0.0235", "AHPy's test asserts 0.0235");
+
+    // The table as published, RI(3..20) written out, RI(1) = RI(2) = 0.
+    assert_eq!(
+        DONEGAN_DODD_RI,
+        [
+            0.0, 0.0, 0.4914, 0.8286, 1.0591, 1.1797, 1.2519, 1.3171, 1.3733, 1.4055, 1.4213, 1.4497, 1.4643, 1.4822,
+            1.4969, 1.5078, 1.5153, 1.5262, 1.5313, 1.5371
+        ]
+    );
+    // n ≤ 2: CR undefined, consistent when CI = 0.
+    let two = ahp(array![[1.0, 4.0], [0.25, 1.0]].view(), AhpMethod::Eigenvector, dd.table())?;
+    assert_eq!(two.cr, None);
+    assert!(two.consistent);
+    // Beyond n = 20 the matrix is refused, as beyond Saaty's n = 15.
+    let big = Array2::<f64>::ones((21, 21));
+    let err = message(ahp(big.view(), AhpMethod::Eigenvector, dd.table()));
+    assert!(err.contains("stops at n = 20"), "{err}");
+    assert!(ahp(Array2::<f64>::ones((20, 20)).view(), AhpMethod::Eigenvector, dd.table())?.consistent);
+    let err = message(ahp(Array2::<f64>::ones((16, 16)).view(), AhpMethod::Eigenvector, &SAATY_RI));
+    assert!(err.contains("stops at n = 15"), "{err}");
+
+    // In a spec by name, and written back by name.
+    let w: Weight = toml::from_str("method = \"ahp\"\nrandom_index = \"donegan_dodd\"").unwrap();
+    assert!(matches!(&w, Weight::Ahp { random_index: RandomIndex::DoneganDodd, .. }), "{w:?}");
+    let back = toml::to_string(&w).unwrap();
+    assert!(back.contains("random_index = \"donegan_dodd\""), "{back}");
+    // A misspelt name is answered with the known ones.
+    let err = message("donegan-dod".parse::<RandomIndex>());
+    assert!(err.contains("donegan_dodd") && err.contains("saaty1980"), "{err}");
+    Ok(())
+}
+
+/// A list reproduces the table AHPy calls `'saaty'` (cited there to Saaty 2005, *Theory and
+/// Applications of the Analytic Network Process*, p. 31; RI(3) = 0.52), which citycheck does not
+/// ship by name: AHPy's README, "Choosing a leader", `Compare('Education', {('Moll','Nell'): 3,
+/// ('Moll','Sue'): 1/5, ('Nell','Sue'): 1/7}, precision=3, random_index='saaty')` prints
+/// `consistency_ratio` 0.062. numpy.linalg.eigvals: λ 3.064887579872818, CI 0.03244378993640895;
+/// CR = CI / 0.52 = 0.062391903723863364 (CI / 0.58, Saaty 1980, = 0.05593756885587751).
+#[test]
+fn ahp_a_list_reproduces_ahpy_saaty_table() -> citycheck::Result<()> {
+    let a = array![[1.0, 3.0, 1.0 / 5.0], [1.0 / 3.0, 1.0, 1.0 / 7.0], [5.0, 7.0, 1.0]];
+    let table: RandomIndex = "0,0,0.52".parse()?;
+    let r = ahp(a.view(), AhpMethod::Eigenvector, table.table())?;
+    close(r.ci, 0.03244378993640895, 1e-10, "CI");
+    close(r.cr.unwrap(), 0.03244378993640895 / 0.52, 1e-10, "CR = CI / 0.52");
+    assert_eq!(format!("{:.3}", r.cr.unwrap()), "0.062", "AHPy prints 0.062");
+    let saaty = ahp(a.view(), AhpMethod::Eigenvector, &SAATY_RI)?;
+    close(saaty.cr.unwrap(), 0.05593756885587751, 1e-10, "CR = CI / 0.58 (Saaty 1980)");
     Ok(())
 }
 
@@ -288,6 +402,19 @@ fn cli_weights_reads_fractions_and_the_new_parameters() {
     let out = citycheck(&["weights", "--method", "ahp", "--pairwise", &p, "--random-index", "0,0,0.52"]);
     let first: Vec<String> = text(&out.stdout).lines().nth(1).unwrap().split(',').map(str::to_string).collect();
     close(first[4].parse().unwrap(), 0.003552498138115201, 1e-10, "CR with --random-index");
+    // By name: AHPy's car criteria (see ahp_donegan_dodd_table_reproduces_ahpy), CR = CI / 0.8286.
+    let car = write(
+        dir.path(),
+        "car.csv",
+        "criterion,cost,safety,style,capacity\ncost,1,3,7,3\nsafety,1/3,1,9,1\nstyle,1/7,1/9,1,1/7\ncapacity,1/3,1,7,1\n",
+    );
+    let out = citycheck(&["weights", "--method", "ahp", "--pairwise", &car, "--random-index", "donegan_dodd"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let first: Vec<String> = text(&out.stdout).lines().nth(1).unwrap().split(',').map(str::to_string).collect();
+    close(first[4].parse().unwrap(), 0.0801492952494874, 1e-9, "CR with --random-index donegan_dodd");
+    let out = citycheck(&["weights", "--method", "ahp", "--pairwise", &car, "--random-index", "saaty2005"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("not shipped"), "{}", text(&out.stderr));
 
     let rounded = write(dir.path(), "r.csv", "criterion,a,b,c\na,1,3,5\nb,0.33,1,2\nc,0.2,0.5,1\n");
     let refused = citycheck(&["weights", "--method", "ahp", "--pairwise", &rounded]);

@@ -268,8 +268,8 @@ enum Command {
         #[arg(long, value_parser = parse_method::<AhpMethod>,
               help = method_help::<AhpMethod>("AHP derivation [default: eigenvector]"))]
         derivation: Option<AhpMethod>,
-        /// AHP random-index table: saaty1980 (default, Saaty 1980) or the list RI(1),RI(2),… of
-        /// another source.
+        /// AHP random-index table: saaty1980 (default, Saaty 1980), donegan_dodd (Donegan & Dodd
+        /// 1991, n ≤ 20) or the list RI(1),RI(2),… of another source.
         #[arg(long, value_parser = parse_method::<RandomIndex>)]
         random_index: Option<RandomIndex>,
         /// AHP: |a_ij·a_ji − 1| allowed for a reciprocal pair [default: 0.005, three-decimal
