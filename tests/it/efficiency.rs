@@ -1108,6 +1108,7 @@ fn a_bad_facility_or_join_is_refused() {
 ///   reached by A or D;
 /// - C (8, 1): F gives x̄ = (10, 1), δ = (10/8 + 1)/2 = 1.125; mixes of D (4, 2) and F reach
 ///   (4 + 6λ, 2 − λ) ≥ (8, 1) at best at λ = 1 (F), as do A–F and E–F: δ_C = 1.125.
+///
 /// Output orientation (x̄ = x_o, δ = 1/ȳ with ȳ = Σλ at most 1 and Σ λ_j x_j ≤ x_o): D reaches
 /// Σλ = 0.8 (C 0.4 and E 0.4: 8·0.4 + 2·0.4 = 4, 0.4 + 4·0.4 = 2), δ_D = 1.25; E only 0.5 (every
 /// other store has x_1 ≥ 4 against E's 2), δ_E = 2; C 7/8 (D 1/8 and F 3/4: 4/8 + 7.5 = 8,

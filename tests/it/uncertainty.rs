@@ -138,9 +138,9 @@ fn a_vector_model_gets_each_targets_indices_from_one_design() {
     // 0.0085 and 0.0165 for S1 of x1 and x2 (the outputs are not centred: Saltelli's S1 is
     // noisier than Jansen's ST), 0.0017 and 0.0052 for ST. The tolerances are about four.
     let analytic = [0.2, 0.8, 0.0];
-    for i in 0..3 {
-        assert!((s[1].first[i].value - analytic[i]).abs() < 0.07, "S1 of x{} = {}", i + 1, s[1].first[i].value);
-        assert!((s[1].total[i].value - analytic[i]).abs() < 0.02, "ST of x{} = {}", i + 1, s[1].total[i].value);
+    for (i, want) in analytic.iter().enumerate() {
+        assert!((s[1].first[i].value - want).abs() < 0.07, "S1 of x{} = {}", i + 1, s[1].first[i].value);
+        assert!((s[1].total[i].value - want).abs() < 0.02, "ST of x{} = {}", i + 1, s[1].total[i].value);
     }
     // x3 never changes y: both estimators are exactly 0 (f(AB_3) = f(A) on every row).
     assert!(s[1].first[2].value.abs() < 1e-12 && s[1].total[2].value.abs() < 1e-12);
