@@ -23,7 +23,7 @@ def test_encoding_asked_for(tmp_path: pathlib.Path) -> None:
 def test_sheet_by_name(tmp_path: pathlib.Path) -> None:
     csv = tmp_path / "utf8.csv"
     csv.write_text(TEXT, encoding="utf-8")
-    with pytest.raises(cc.DataError, match="only an .xlsx workbook has sheets"):
+    with pytest.raises(cc.DataError, match=r"only an \.xlsx workbook has sheets"):
         cc.Panel.read(csv, sheet="数据")
     # The fixture workbook has one sheet, named 2012.
     fixture = pathlib.Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "liaoning_2012_wide.xlsx"
