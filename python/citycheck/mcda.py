@@ -193,7 +193,7 @@ def grey_relational(
     >>> g = grey_relational([[10, 7], [12, 9], [8, 5]], [0.5, 0.5], [-1, 1])
     >>> bool(((g > 0) & (g <= 1)).all())
     True
-    >>> [round(v, 12) for v in grey_relational([[2], [4], [6]], [1.0], normalize="initial_value")]
+    >>> [round(float(v), 12) for v in grey_relational([[2], [4], [6]], [1.0], normalize="initial_value")]
     [0.333333333333, 0.5, 1.0]
     >>> t = grey_relational([[10, 7], [12, 9], [8, 5]], [0.5, 0.5], [-1, 1], explain=True)
     >>> bool(np.allclose(t["grey_coefficients"]["grade"].to_numpy(), g, atol=1e-12))
