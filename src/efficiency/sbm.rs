@@ -13,8 +13,8 @@
 //! and its target is y^b_o − s^b. In the transformed LP its row is Y^b Λ + S^b − t y^b_o = 0.
 
 use super::lp::{Lp, Outcome, Row};
-use super::radial::variable_scale;
-use super::{Orientation, Returns, Status, UnitEfficiency};
+use super::radial::{seed_references, variable_scale};
+use super::{Orientation, Point, Returns, Status, UnitEfficiency};
 use crate::kernels::ArrayView2;
 
 /// Unit `o`'s SBM against every unit (inputs and outputs are > 0: `validate` checks); `bad`
@@ -69,7 +69,10 @@ pub(crate) fn solve(
         terms.push((0, -1.0));
         lp.eq.push(Row { terms, rhs: 0.0 });
     }
-    let (solution, rho) = match lp.solve() {
+    let refs: Vec<usize> = (0..n).collect();
+    let point = Point { x: x_raw.clone(), y: y_raw.clone() };
+    let initial: Vec<usize> = seed_references(x, y, &refs, &point, &cx, &cy).iter().map(|c| lam + c).collect();
+    let (solution, rho) = match lp.solve_priced(lam..lam + n, &initial) {
         Outcome::Solved { x, objective } => (x, objective),
         Outcome::Infeasible => return UnitEfficiency::unsolved(Status::Infeasible, "the SBM LP is infeasible".into()),
         Outcome::Unbounded => return UnitEfficiency::unsolved(Status::Unbounded, "the SBM LP is unbounded".into()),
