@@ -28,10 +28,12 @@ are not installed on this machine (no R); this peer is the comparison. It needs 
 
 Exit status 1 when a value disagrees beyond the tolerance (each disagreement printed).
 
-Last run (2026-12-03, citycheck after the per-variable scaling of its LPs): selftest 0,
-embedded 0, random 1 — the second phase of BCC output-oriented u18 (2021), whose slack sum
-moves by 2.6e-4 when φ* moves by 1e-9 (a near-degenerate reference set: λ of u26 = 2.8e-5);
-linprog itself gives 28.2314 at citycheck's φ* and 28.2305 at its own.
+Last run (2026-12-03 15:30 UTC, after the per-variable scaling and column generation of
+citycheck's LPs): selftest 0; embedded 0; random 40 × 3 × 3: 1; --shape 300,4,4: 6;
+--shape 400,3,2 --seed 7: 24 — every one a second-phase slack sum on a degenerate unit (the scores
+all agree): there the largest sum of slacks at θ* moves by 10⁻⁵ of itself when the right-hand side
+moves by 10⁻⁹ (BCC output u18 of the 40-unit data: linprog gives 28.2314 at citycheck's φ* and
+28.2305 at its own), and an interior point and a simplex stop a hair apart.
 """
 
 from __future__ import annotations

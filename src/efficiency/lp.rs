@@ -231,13 +231,13 @@ mod tests {
         let data: Vec<[f64; 6]> = (0..n).map(|_| [next(), next(), next(), next(), next(), next()]).collect();
         let mut lp = Lp::new(1 + n);
         lp.cost[0] = 1.0;
-        for i in 0..3 {
-            let mut terms: Vec<(usize, f64)> = (0..n).map(|j| (1 + j, data[j][i])).collect();
-            terms.push((0, -data[o][i]));
+        for (i, &xo) in data[o][..3].iter().enumerate() {
+            let mut terms: Vec<(usize, f64)> = data.iter().enumerate().map(|(j, d)| (1 + j, d[i])).collect();
+            terms.push((0, -xo));
             lp.le.push(Row { terms, rhs: 0.0 });
         }
-        for r in 3..6 {
-            lp.le.push(Row { terms: (0..n).map(|j| (1 + j, -data[j][r])).collect(), rhs: -data[o][r] });
+        for (r, &yo) in data[o].iter().enumerate().skip(3) {
+            lp.le.push(Row { terms: data.iter().enumerate().map(|(j, d)| (1 + j, -d[r])).collect(), rhs: -yo });
         }
         lp
     }
