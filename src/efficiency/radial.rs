@@ -39,8 +39,8 @@ pub(crate) fn solve(
     // Each variable divided by its mean over the reference units and the point: θ, φ and λ do
     // not change, and the solver sees numbers near 1 whatever the units (population in 万人
     // beside GDP in 元 stopped clarabel on MaxIterations or at an inaccurate point).
-    let cx: Vec<f64> = (0..m).map(|i| variable_scale(refs.iter().map(|&j| x[[j, i]]), point.x[i])).collect();
-    let cy: Vec<f64> = (0..s).map(|r| variable_scale(refs.iter().map(|&j| y[[j, r]]), point.y[r])).collect();
+    let cx = variable_scales(x, refs, &point.x);
+    let cy = variable_scales(y, refs, &point.y);
     let seed = seed_references(x, y, refs, point, &cx, &cy);
     // Phase one: variables [θ or φ, λ_1 … λ_k].
     let mut lp = Lp::new(1 + k);
@@ -198,16 +198,23 @@ pub(crate) fn solve(
     }
 }
 
-/// The scale a variable is divided by in the LPs: the mean magnitude of its values over the
-/// reference units and the evaluated point, or 1 when they are all 0.
-pub(crate) fn variable_scale(values: impl Iterator<Item = f64>, point: f64) -> f64 {
-    let (sum, count) = values.fold((point.abs(), 1usize), |(s, n), v| (s + v.abs(), n + 1));
-    let mean = sum / count as f64;
-    if mean > 0.0 && mean.is_finite() {
-        mean
-    } else {
-        1.0
-    }
+/// The scales the variables (columns of `a`) are divided by in the LPs, one per column: the
+/// mean magnitude of its values over the units `rows` and the evaluated `point`'s value, or 1
+/// when they are all 0. Every DEA model here (radial, SBM, super-SBM) scales by it.
+pub(crate) fn variable_scales(a: ArrayView2<'_, f64>, rows: &[usize], point: &[f64]) -> Vec<f64> {
+    point
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| {
+            let sum = rows.iter().fold(p.abs(), |sum, &j| sum + a[[j, i]].abs());
+            let mean = sum / (rows.len() + 1) as f64;
+            if mean > 0.0 && mean.is_finite() {
+                mean
+            } else {
+                1.0
+            }
+        })
+        .collect()
 }
 
 /// How many units of highest overall productivity start a column generation.

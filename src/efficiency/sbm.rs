@@ -13,7 +13,7 @@
 //! and its target is y^b_o − s^b. In the transformed LP its row is Y^b Λ + S^b − t y^b_o = 0.
 
 use super::lp::{Lp, Outcome, Row};
-use super::radial::{seed_references, variable_scale};
+use super::radial::{seed_references, variable_scales};
 use super::{Orientation, Point, Returns, Status, UnitEfficiency};
 use crate::kernels::ArrayView2;
 
@@ -30,12 +30,13 @@ pub(crate) fn solve(
 ) -> UnitEfficiency {
     let (n, m) = x.dim();
     let s = y.ncols();
-    // Each variable divided by its mean over the units (see `radial::variable_scale`): ρ, t and
-    // Λ do not change; the slacks are scaled back below.
-    let cx: Vec<f64> = (0..m).map(|i| variable_scale(x.column(i).iter().copied(), x[[o, i]])).collect();
-    let cy: Vec<f64> = (0..s).map(|r| variable_scale(y.column(r).iter().copied(), y[[o, r]])).collect();
+    // Each variable divided by its mean over the units and the unit (see
+    // `radial::variable_scales`): ρ, t and Λ do not change; the slacks are scaled back below.
+    let refs: Vec<usize> = (0..n).collect();
     let x_raw: Vec<f64> = x.row(o).to_vec();
     let y_raw: Vec<f64> = y.row(o).to_vec();
+    let cx = variable_scales(x, &refs, &x_raw);
+    let cy = variable_scales(y, &refs, &y_raw);
     let xo: Vec<f64> = x_raw.iter().zip(&cx).map(|(v, c)| v / c).collect();
     let yo: Vec<f64> = y_raw.iter().zip(&cy).map(|(v, c)| v / c).collect();
     // Variables: [t, Λ_1 … Λ_n, S⁻_1 … S⁻_m, S⁺_1 … S⁺_s].
@@ -69,7 +70,6 @@ pub(crate) fn solve(
         terms.push((0, -1.0));
         lp.eq.push(Row { terms, rhs: 0.0 });
     }
-    let refs: Vec<usize> = (0..n).collect();
     let point = Point { x: x_raw.clone(), y: y_raw.clone() };
     let initial: Vec<usize> = seed_references(x, y, &refs, &point, &cx, &cy).iter().map(|c| lam + c).collect();
     let (solution, rho) = match lp.solve_priced(lam..lam + n, &initial) {

@@ -16,7 +16,7 @@
 //! the unit's slacks, and (x̄, ȳ) its targets; λ are the others' weights in that point.
 
 use super::lp::{Lp, Outcome, Row};
-use super::radial::variable_scale;
+use super::radial::variable_scales;
 use super::{Orientation, Returns, Status, UnitEfficiency};
 use crate::kernels::ArrayView2;
 
@@ -35,12 +35,12 @@ pub(crate) fn solve(
     let s = y.ncols();
     let refs: Vec<usize> = (0..n).filter(|&j| j != o).collect();
     let k = refs.len();
-    // Each variable divided by its mean over the other units and the unit (as in
-    // `radial::variable_scale`): δ, t and Λ do not change; x̄ and ȳ are scaled back below.
-    let cx: Vec<f64> = (0..m).map(|i| variable_scale(refs.iter().map(|&j| x[[j, i]]), x[[o, i]])).collect();
-    let cy: Vec<f64> = (0..s).map(|r| variable_scale(refs.iter().map(|&j| y[[j, r]]), y[[o, r]])).collect();
+    // Each variable divided by its mean over the other units and the unit
+    // (`radial::variable_scales`): δ, t and Λ do not change; x̄ and ȳ are scaled back below.
     let x_raw: Vec<f64> = x.row(o).to_vec();
     let y_raw: Vec<f64> = y.row(o).to_vec();
+    let cx = variable_scales(x, &refs, &x_raw);
+    let cy = variable_scales(y, &refs, &y_raw);
     let xo: Vec<f64> = x_raw.iter().zip(&cx).map(|(v, c)| v / c).collect();
     let yo: Vec<f64> = y_raw.iter().zip(&cy).map(|(v, c)| v / c).collect();
     // Variables: [t, Λ_1 … Λ_k (the other units), X_1 … X_m, Y_1 … Y_s].

@@ -1154,7 +1154,7 @@ fn sbm_super_efficiency_of_example_3_2_by_hand() {
 /// magnitudes of the Liaoning example — population in 万人 (10^2), hospital beds (10^4), GDP in
 /// 万元 (10^7), retail sales (10^7) — stopped clarabel on `MaxIterations` or
 /// `InsufficientProgress` (no score), or ended at a wrong optimum (SBM), before every LP
-/// divided each variable by its mean (radial.rs `variable_scale`); scripts/peers/dea_scipy.py
+/// divided each variable by its mean (radial.rs `variable_scales`); scripts/peers/dea_scipy.py
 /// `--check embedded` found it on the real data (丹东市 2011, input-oriented SBM: 0.634 against
 /// the optimum 0.492).
 #[test]
