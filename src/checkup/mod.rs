@@ -524,15 +524,8 @@ impl Engine<'_> {
                         .collect::<Result<Vec<f64>>>()?,
                 };
                 let labels = Labels { rows: &row_names, columns: &names, year };
-                // A not-applicable part is absent by design: left out (weights renormalised)
-                // even where missing parts are refused or empty the node.
-                let aggregated = self.spec.aggregate.at(node.level).apply_except(
-                    scores.view(),
-                    &w,
-                    self.spec.missing,
-                    labels,
-                    |i, j| absent.as_ref().is_some_and(|na| na[children[j]][i]),
-                )?;
+                let aggregated =
+                    self.aggregate_group(node.level, children, scores.view(), &w, labels, absent.as_deref())?;
                 (w, aggregated)
             };
             for (&c, &wc) in children.iter().zip(&w) {
@@ -568,6 +561,86 @@ impl Engine<'_> {
             normalize: normalize_params,
             weights,
         })
+    }
+}
+
+impl Engine<'_> {
+    /// A group's scores: its children's `scores` (rows × children) aggregated with weights `w`
+    /// by the spec's method at the group's `level`. A not-applicable part (`absent`, per node
+    /// and row) is absent by design: left out (weights renormalised) even where missing parts
+    /// are refused or empty the node.
+    fn aggregate_group(
+        &self,
+        level: u32,
+        children: &[usize],
+        scores: ArrayView2<'_, f64>,
+        w: &[f64],
+        labels: Labels<'_>,
+        absent: Option<&[Vec<bool>]>,
+    ) -> Result<Vec<f64>> {
+        self.spec
+            .aggregate
+            .at(level)
+            .apply_except(scores, w, self.spec.missing, labels, |i, j| absent.is_some_and(|na| na[children[j]][i]))
+    }
+}
+
+impl Fitted {
+    /// The values and ranks (0 = none) of the tree nodes at `nodes`, row by row (`nodes` within
+    /// a row), of `data` scored with these parameters — given `scored`, scores of the same
+    /// `data` under the same outlier treatment and normalisation (the same normalised indicator
+    /// values): the indicators' values are taken from it and only the groups are aggregated
+    /// again, with these weights. The numbers of [`Fitted::transform`] when a change of the
+    /// weights is all that differs (the uncertainty analysis's perturbed or dropped weights),
+    /// without normalising again or ranking the nodes not asked for.
+    ///
+    /// # Errors
+    /// [`Error::Mismatch`] when `scored` are not scores of `data` or a year of `data` has no
+    /// parameters; [`Error::Spec`] when a node has no weight; an aggregation's error.
+    pub(crate) fn reaggregated(&self, data: &Dataset, scored: &Scores, nodes: &[usize]) -> Result<Vec<(f64, u32)>> {
+        if scored.data_id != data.id {
+            return Err(Error::Mismatch("the scores to re-aggregate belong to other data".into()));
+        }
+        let engine = Engine { catalog: &data.catalog, spec: &self.spec };
+        let tree = &data.tree;
+        let mut values = scored.grid().clone();
+        for (y, rows) in data.years.iter().zip(&data.year_rows) {
+            let set = self.set_for(*y).ok_or_else(|| Error::Mismatch(format!("no fitted parameters for year {y}")))?;
+            let weights: HashMap<&str, f64> = set.weights.iter().map(|w| (w.node.as_str(), w.weight)).collect();
+            let absent = absent_by_design(data, rows);
+            let row_names: Vec<String> = rows.clone().map(|r| data.unit_name(r).to_string()).collect();
+            for &g in tree.bottom_up() {
+                let node = tree.node(g);
+                if node.kind == NodeKind::Indicator {
+                    continue;
+                }
+                let names: Vec<String> = node.children.iter().map(|&c| tree.node(c).id.clone()).collect();
+                let w = names
+                    .iter()
+                    .map(|n| {
+                        weights
+                            .get(n.as_str())
+                            .copied()
+                            .ok_or_else(|| Error::Spec(format!("no fitted weight for node '{n}'")))
+                    })
+                    .collect::<Result<Vec<f64>>>()?;
+                let scores = columns_of(values.view(), &node.children, rows);
+                let labels = Labels { rows: &row_names, columns: &names, year: Some(*y) };
+                let aggregated =
+                    engine.aggregate_group(node.level, &node.children, scores.view(), &w, labels, absent.as_deref())?;
+                values.slice_mut(s![rows.clone(), g]).assign(&ArrayView1::from(&aggregated));
+            }
+        }
+        let mut cells = vec![(f64::NAN, 0); data.rows() * nodes.len()];
+        for (t, &n) in nodes.iter().enumerate() {
+            let column = column(values.view(), n);
+            for rows in &data.year_rows {
+                for (r, rank) in rows.clone().zip(kernels::rank::rank_best_first(&column[rows.clone()])) {
+                    cells[r * nodes.len() + t] = (column[r], rank);
+                }
+            }
+        }
+        Ok(cells)
     }
 }
 

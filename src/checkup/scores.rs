@@ -125,6 +125,11 @@ impl Scores {
         }
     }
 
+    /// Every value: rows = unit-years, columns = tree nodes.
+    pub(super) fn grid(&self) -> &Array2<f64> {
+        &self.values
+    }
+
     /// The scoring tree the scores belong to: node positions (the `node` arguments) index
     /// its [`Tree::nodes`].
     pub fn tree(&self) -> &Tree {

@@ -7,18 +7,24 @@
 //! vector of factors U(1 − a, 1 + a), one per node in tree order — so the Sobol matrices `A`
 //! and `AB_i` that share the uniform share the factors.
 //!
-//! A draw fits its spec on the data prepared with its imputation (prepared once per
-//! imputation alternative, before any draw), as the nominal run does. When it perturbs the
-//! weights or drops an indicator, the fitted weights are changed — the dropped indicator's
-//! weight set to 0, every weight multiplied by its factor, then the weights of each parent's
-//! children renormalised to sum 1 — and the data are scored again with those parameters
-//! ([`Fitted::transform`](crate::checkup::Fitted::transform)). A dropped indicator thus leaves its group's remaining indicators
+//! A draw's choices of the discrete inputs (normalisation, weight method, aggregation,
+//! imputation) fix its spec, fitted on the data prepared with its imputation (prepared once per
+//! imputation alternative, before any draw), as the nominal run does. That fit depends on
+//! nothing else, so it is made once per combination of choices, when first drawn, and kept
+//! (memory: one scored panel per combination drawn; the draws then cost no fit). When a draw
+//! perturbs the weights or drops an indicator, the fitted weights are changed — the dropped
+//! indicator's weight set to 0, every weight multiplied by its factor, then the weights of each
+//! parent's children renormalised to sum 1 — and the groups are aggregated again with them
+//! over the combination's normalised indicators (the numbers of
+//! [`Fitted::transform`](crate::checkup::Fitted::transform) with those parameters; only the
+//! tracked nodes are ranked). A dropped indicator thus leaves its group's remaining indicators
 //! with their fitted weights, renormalised (data-driven weights are not re-fitted without it).
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::catalog::{Catalog, NodeKind};
-use crate::checkup::{Checkup, Dataset, NodeWeight, Scores, Spec};
+use crate::checkup::{Checkup, Dataset, NodeWeight, Outcome, Scores, Spec};
 use crate::error::{Error, Result};
 use crate::kernels::random::Xoshiro256;
 use crate::panel::{Panel, Validation};
@@ -43,6 +49,9 @@ pub(crate) struct Rescorer {
     positions: Vec<Vec<usize>>,
     /// The tracked nodes' ids (the index and every group), in the nominal tree's order.
     pub tracked: Vec<String>,
+    /// Per combination of the discrete inputs' choices drawn (its number in the mixed radix
+    /// of the inputs' [`Input::fits`], in input order): the panel fitted and scored.
+    fits: Mutex<HashMap<u64, Arc<Outcome>>>,
 }
 
 impl Rescorer {
@@ -105,7 +114,11 @@ impl Rescorer {
                     .collect::<Result<Vec<usize>>>()
             })
             .collect::<Result<Vec<_>>>()?;
+        if inputs.iter().try_fold(1u64, |n, i| n.checked_mul(i.fits() as u64)).is_none() {
+            return Err(Error::Spec("uncertainty: more than 2^64 combinations of alternatives".into()));
+        }
         Ok(Rescorer {
+            fits: Mutex::new(HashMap::new()),
             catalog: Arc::clone(checkup.catalog()),
             base: checkup.spec().clone(),
             seed,
@@ -140,25 +153,40 @@ impl Rescorer {
     pub fn draw(&self, u: &[f64]) -> Result<Vec<Cell>> {
         let mut spec = self.base.clone();
         let mut dataset = 0;
+        let mut combination = 0u64;
         let mut perturb: Option<(f64, u64)> = None;
         let mut exclude: Option<&str> = None;
         for (input, &ui) in self.inputs.iter().zip(u) {
+            let pick = input.pick(ui);
+            if input.fits() > 1 {
+                combination = combination * input.fits() as u64 + pick as u64;
+            }
             match &input.kind {
-                Kind::Normalize(alternatives) => spec.normalize = alternatives[input.pick(ui)].clone(),
-                Kind::Weights(alternatives) => spec.weights = alternatives[input.pick(ui)].clone(),
-                Kind::Aggregate(alternatives) => spec.aggregate = alternatives[input.pick(ui)].clone(),
+                Kind::Normalize(alternatives) => spec.normalize = alternatives[pick].clone(),
+                Kind::Weights(alternatives) => spec.weights = alternatives[pick].clone(),
+                Kind::Aggregate(alternatives) => spec.aggregate = alternatives[pick].clone(),
                 Kind::Impute(alternatives) => {
-                    dataset = input.pick(ui);
-                    spec.impute = alternatives[dataset].clone();
+                    dataset = pick;
+                    spec.impute = alternatives[pick].clone();
                 }
                 Kind::Perturb(a) => perturb = Some((*a, ui.to_bits())),
-                Kind::Exclude(options) => exclude = options[input.pick(ui)].as_deref(),
+                Kind::Exclude(options) => exclude = options[pick].as_deref(),
             }
         }
         let data = &self.datasets[dataset];
-        let mut outcome = Checkup::new(Arc::clone(&self.catalog), spec)?.fit(data)?;
+        let known = self.fits.lock().unwrap_or_else(PoisonError::into_inner).get(&combination).cloned();
+        let outcome = match known {
+            Some(outcome) => outcome,
+            None => {
+                // Fitted outside the lock: two threads may fit the same combination at once,
+                // to the same numbers; the first kept is used.
+                let outcome = Arc::new(Checkup::new(Arc::clone(&self.catalog), spec)?.fit(data)?);
+                let mut fits = self.fits.lock().unwrap_or_else(PoisonError::into_inner);
+                Arc::clone(fits.entry(combination).or_insert(outcome))
+            }
+        };
         if perturb.is_some_and(|(a, _)| a > 0.0) || exclude.is_some() {
-            let mut fitted = outcome.fitted;
+            let mut fitted = outcome.fitted.clone();
             for set in &mut fitted.sets {
                 adjust(
                     &mut set.weights,
@@ -166,7 +194,7 @@ impl Rescorer {
                     exclude,
                 )?;
             }
-            outcome = fitted.transform(data)?;
+            return fitted.reaggregated(data, &outcome.scores, &self.positions[dataset]);
         }
         Ok(self.cells(&outcome.scores, dataset))
     }
@@ -209,4 +237,82 @@ fn adjust(weights: &mut [NodeWeight], perturb: Option<(f64, Xoshiro256)>, exclud
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::checkup::Scope;
+    use crate::panel::ValidationMode;
+
+    /// What a draw that perturbs the weights and drops an indicator returns — the groups
+    /// aggregated again over the fit's normalised indicators — is, bit for bit, what scoring
+    /// the data again with the changed parameters ([`Fitted::transform`]) gives: under panel,
+    /// year and reference-year scope, with outlier treatment, with the rank normalisation and a
+    /// geometric mean, and with a unit-year missing its data (本溪市 2012).
+    #[test]
+    fn a_reweighted_draw_scores_as_transform_with_its_weights() {
+        // The Liaoning example without 大连市's first values of 2010 (a group scored over part
+        // of its weight) and with one value of 鞍山市 2011 only (groups without a score).
+        let text = std::str::from_utf8(
+            Panel::embedded_bytes("cn_city_ccsy_2004_2012/liaoning_example_2008_2012_long.csv").unwrap(),
+        )
+        .unwrap();
+        let mut records = Vec::new();
+        let (mut dalian, mut anshan) = (0, 0);
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let (Ok(year), Ok(value)) = (f[1].parse::<i32>(), f[3].parse::<f64>()) else { continue };
+            if f[0] == "大连市" && year == 2010 {
+                dalian += 1;
+                if dalian <= 3 {
+                    continue;
+                }
+            }
+            if f[0] == "鞍山市" && year == 2011 {
+                anshan += 1;
+                if anshan > 1 {
+                    continue;
+                }
+            }
+            records.push((f[0], year, f[2], value));
+        }
+        let panel = Panel::from_records(records);
+        let catalog = Arc::new(Catalog::builtin("ccsy-example").unwrap());
+        let validation = panel.validate(&catalog, ValidationMode::Strict).unwrap();
+        let specs = [
+            Spec::checkup_default(),
+            Spec { scope: Scope::Year, ..Spec::checkup_default() },
+            Spec { scope: Scope::ReferenceYear(2010), ..Spec::checkup_default() },
+            Spec::from_toml("treat = { skew = 1.0, kurtosis = 2.0 }").unwrap(),
+            Spec::from_toml(
+                "normalize = { method = \"rank\" }\naggregate = { method = \"geometric\" }\nscope = \"year\"",
+            )
+            .unwrap(),
+        ];
+        for spec in specs {
+            let checkup = Checkup::new(Arc::clone(&catalog), spec.clone()).unwrap();
+            let data = checkup.prepare(&panel, &validation).unwrap();
+            let outcome = checkup.fit(&data).unwrap();
+            let tree = data.tree();
+            let tracked: Vec<usize> =
+                (0..tree.nodes().len()).filter(|&n| tree.node(n).kind != NodeKind::Indicator).collect();
+            let dropped = tree.nodes().iter().find(|n| n.kind == NodeKind::Indicator).unwrap().id.clone();
+            let mut fitted = outcome.fitted.clone();
+            for set in &mut fitted.sets {
+                adjust(&mut set.weights, Some((0.4, Xoshiro256::stream(3, 11))), Some(&dropped)).unwrap();
+            }
+            let fast = fitted.reaggregated(&data, &outcome.scores, &tracked).unwrap();
+            let slow = cells_at(&fitted.transform(&data).unwrap().scores, &tracked);
+            assert_eq!(fast.len(), slow.len());
+            let same =
+                |a: &Cell, b: &Cell| a.1 == b.1 && (a.0.to_bits() == b.0.to_bits() || a.0.is_nan() && b.0.is_nan());
+            let differ = fast.iter().zip(&slow).filter(|(a, b)| !same(a, b)).count();
+            assert_eq!(differ, 0, "{spec:?}: {differ} cells differ");
+            assert!(slow.iter().any(|c| c.1 == 0), "some unit-year has no score");
+            // The weights did change the scores.
+            assert_ne!(slow, cells_at(&outcome.scores, &tracked), "{spec:?}");
+        }
+    }
 }

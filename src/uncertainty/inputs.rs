@@ -155,6 +155,18 @@ impl Input {
     pub fn pick(&self, u: f64) -> usize {
         self.cumulative.iter().position(|&c| u < c).unwrap_or(self.cumulative.len().saturating_sub(1))
     }
+
+    /// How many fits the input's choices give: its alternatives' number for a method or an
+    /// imputation, 1 for the perturbation and the exclusion (they change fitted weights only).
+    pub fn fits(&self) -> usize {
+        match &self.kind {
+            Kind::Normalize(a) => a.len(),
+            Kind::Weights(a) => a.len(),
+            Kind::Aggregate(a) => a.len(),
+            Kind::Impute(a) => a.len(),
+            Kind::Perturb(_) | Kind::Exclude(_) => 1,
+        }
+    }
 }
 
 /// Checks every input (alternatives, probabilities, perturbation, indicators against `tree`)

@@ -4,8 +4,9 @@
 //! The user names the uncertain inputs ([`InputSpec`]: normalisations, weight methods or a
 //! weight perturbation, aggregations, imputations, indicators dropped one at a time, with
 //! probabilities). [`analyze`] scores the nominal spec, then `draws` draws, each fixing every
-//! input and re-scoring the panel (the data prepared once per imputation alternative, a fit
-//! per draw). Per unit, year and node (the index and every
+//! input and re-scoring the panel (the data prepared once per imputation alternative; a fit per
+//! combination of the discrete choices drawn, kept for the draws that make the same choices; a
+//! weight perturbation or a dropped indicator aggregates the groups again). Per unit, year and node (the index and every
 //! group) it reports the nominal score and rank, the median rank, the 5th and 95th percentile
 //! ranks and the mean and standard deviation of the score ([`UncertaintyRow`]).
 //!
