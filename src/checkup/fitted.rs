@@ -95,9 +95,14 @@ pub struct Fitted {
 impl Fitted {
     /// The parameter set that scores `year` under the spec's scope.
     pub fn set_for(&self, year: i32) -> Option<&FittedSet> {
+        self.set_index(year).map(|i| &self.sets[i])
+    }
+
+    /// The position in [`Fitted::sets`] of the set that scores `year`.
+    pub(crate) fn set_index(&self, year: i32) -> Option<usize> {
         match self.spec.scope {
-            super::Scope::Year => self.sets.iter().find(|s| s.year == Some(year)),
-            _ => self.sets.first(),
+            super::Scope::Year => self.sets.iter().position(|s| s.year == Some(year)),
+            _ => (!self.sets.is_empty()).then_some(0),
         }
     }
 

@@ -587,26 +587,37 @@ impl Engine<'_> {
 
 impl Fitted {
     /// The values and ranks (0 = none) of the tree nodes at `nodes`, row by row (`nodes` within
-    /// a row), of `data` scored with these parameters — given `scored`, scores of the same
-    /// `data` under the same outlier treatment and normalisation (the same normalised indicator
-    /// values): the indicators' values are taken from it and only the groups are aggregated
-    /// again, with these weights. The numbers of [`Fitted::transform`] when a change of the
-    /// weights is all that differs (the uncertainty analysis's perturbed or dropped weights),
-    /// without normalising again or ranking the nodes not asked for.
+    /// a row), of `data` scored with these parameters but the `weights` of each set
+    /// (`weights[i]` for `sets[i]`) — given `scored`, scores of the same `data` under the same
+    /// outlier treatment and normalisation (the same normalised indicator values): the
+    /// indicators' values are taken from it and only the groups are aggregated again. The
+    /// numbers of [`Fitted::transform`] with those weights in the sets (the uncertainty
+    /// analysis's perturbed or dropped weights), without normalising again or ranking the nodes
+    /// not asked for.
     ///
     /// # Errors
-    /// [`Error::Mismatch`] when `scored` are not scores of `data` or a year of `data` has no
-    /// parameters; [`Error::Spec`] when a node has no weight; an aggregation's error.
-    pub(crate) fn reaggregated(&self, data: &Dataset, scored: &Scores, nodes: &[usize]) -> Result<Vec<(f64, u32)>> {
-        if scored.data_id != data.id {
-            return Err(Error::Mismatch("the scores to re-aggregate belong to other data".into()));
+    /// [`Error::Mismatch`] when `scored` are not scores of `data`, `weights` are not one per
+    /// set, or a year of `data` has no parameters; [`Error::Spec`] when a node has no weight;
+    /// an aggregation's error.
+    pub(crate) fn reaggregated(
+        &self,
+        data: &Dataset,
+        scored: &Scores,
+        nodes: &[usize],
+        weights: &[Vec<NodeWeight>],
+    ) -> Result<Vec<(f64, u32)>> {
+        if scored.data_id != data.id || weights.len() != self.sets.len() {
+            return Err(Error::Mismatch(
+                "the scores to re-aggregate belong to other data, or the weights to other parameters".into(),
+            ));
         }
         let engine = Engine { catalog: &data.catalog, spec: &self.spec };
         let tree = &data.tree;
         let mut values = scored.grid().clone();
         for (y, rows) in data.years.iter().zip(&data.year_rows) {
-            let set = self.set_for(*y).ok_or_else(|| Error::Mismatch(format!("no fitted parameters for year {y}")))?;
-            let weights: HashMap<&str, f64> = set.weights.iter().map(|w| (w.node.as_str(), w.weight)).collect();
+            let set =
+                self.set_index(*y).ok_or_else(|| Error::Mismatch(format!("no fitted parameters for year {y}")))?;
+            let weights: HashMap<&str, f64> = weights[set].iter().map(|w| (w.node.as_str(), w.weight)).collect();
             let absent = absent_by_design(data, rows);
             let row_names: Vec<String> = rows.clone().map(|r| data.unit_name(r).to_string()).collect();
             for &g in tree.bottom_up() {

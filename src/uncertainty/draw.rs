@@ -186,15 +186,11 @@ impl Rescorer {
             }
         };
         if perturb.is_some_and(|(a, _)| a > 0.0) || exclude.is_some() {
-            let mut fitted = outcome.fitted.clone();
-            for set in &mut fitted.sets {
-                adjust(
-                    &mut set.weights,
-                    perturb.map(|(a, bits)| (a, Xoshiro256::stream(self.seed ^ PERTURB_KEY, bits))),
-                    exclude,
-                )?;
+            let mut weights: Vec<Vec<NodeWeight>> = outcome.fitted.sets.iter().map(|s| s.weights.clone()).collect();
+            for set in &mut weights {
+                adjust(set, perturb.map(|(a, bits)| (a, Xoshiro256::stream(self.seed ^ PERTURB_KEY, bits))), exclude)?;
             }
-            return fitted.reaggregated(data, &outcome.scores, &self.positions[dataset]);
+            return outcome.fitted.reaggregated(data, &outcome.scores, &self.positions[dataset], &weights);
         }
         Ok(self.cells(&outcome.scores, dataset))
     }
@@ -303,7 +299,8 @@ mod tests {
             for set in &mut fitted.sets {
                 adjust(&mut set.weights, Some((0.4, Xoshiro256::stream(3, 11))), Some(&dropped)).unwrap();
             }
-            let fast = fitted.reaggregated(&data, &outcome.scores, &tracked).unwrap();
+            let weights: Vec<Vec<NodeWeight>> = fitted.sets.iter().map(|s| s.weights.clone()).collect();
+            let fast = outcome.fitted.reaggregated(&data, &outcome.scores, &tracked, &weights).unwrap();
             let slow = cells_at(&fitted.transform(&data).unwrap().scores, &tracked);
             assert_eq!(fast.len(), slow.len());
             let same =

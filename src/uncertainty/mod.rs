@@ -18,10 +18,11 @@
 //! the draws that score the unit-year; a draw in which it has no score counts for neither.
 //!
 //! **Memory and reproducibility.** Draws run in parallel in blocks of [`BLOCK`]; each block's
-//! results are added in draw order to per-cell rank histograms and running moments, so memory
-//! does not grow with the number of draws, and draw `d`'s uniforms come from its own generator
-//! (stream `d` of the seed, [`crate::kernels::random`]): the output is identical for a seed
-//! whatever the number of threads.
+//! results are added to per-cell rank histograms and running moments (cells in parallel, each
+//! cell's draws in draw order), so memory does not grow with the number of draws, and draw
+//! `d`'s uniforms come from its own generator (stream `d` of the seed,
+//! [`crate::kernels::random`]): the output is identical for a seed whatever the number of
+//! threads.
 //!
 //! **Sensitivity.** The Sobol indices of each input ([`crate::sensitivity::sobol_targets`],
 //! `rows` base rows, `rows (k + 2)` re-scorings) on the mean absolute rank shift of the index —
@@ -56,6 +57,9 @@ use draw::Rescorer;
 
 /// Draws re-scored in parallel before their results are added (in draw order).
 pub const BLOCK: usize = 64;
+
+/// Cells whose draws one task adds (in draw order) to their histograms and moments.
+const CELLS: usize = 2048;
 
 /// The `[uncertainty]` table of a run config.
 ///
@@ -311,16 +315,20 @@ pub fn analyze_observed(
                 cells
             })
             .collect::<Result<Vec<_>>>()?;
-        for cells in &block {
-            for ((&(score, rank), histogram), m) in cells.iter().zip(&mut ranks).zip(&mut moments) {
-                if rank > 0 {
-                    histogram.add(rank);
-                }
-                if score.is_finite() {
-                    m.add(score);
+        // Cells are independent: in parallel over chunks of cells, each cell's draws in order.
+        ranks.par_chunks_mut(CELLS).zip(moments.par_chunks_mut(CELLS)).enumerate().for_each(|(i, (hs, ms))| {
+            for cells in &block {
+                let chunk = &cells[i * CELLS..i * CELLS + hs.len()];
+                for ((&(score, rank), histogram), m) in chunk.iter().zip(hs.iter_mut()).zip(ms.iter_mut()) {
+                    if rank > 0 {
+                        histogram.add(rank);
+                    }
+                    if score.is_finite() {
+                        m.add(score);
+                    }
                 }
             }
-        }
+        });
     }
 
     drop(stage);
