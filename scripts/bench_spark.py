@@ -15,7 +15,11 @@ a national run (--national buildings, --cores executor cores) — assumptions pr
 Setup: the repository's venv with the extension built, plus pyspark and psutil:
     .venv/bin/pip install "pyspark>=3.5" psutil
 Run (Java 17; about 2 GB of disk for 10 M):
-    .venv/bin/python scripts/bench_spark.py --buildings 1000000 --buildings 10000000 --work /tmp/bench-spark
+    .venv/bin/python scripts/bench_spark.py --buildings 1000000 --buildings 10000000 --work /tmp/bench-spark \
+        [--levels district,city]
+--levels limits the output levels of both sides (default: every level of mohurd-2023, down to the
+compound: 4.3 M indicator rows for 1 M buildings, which the driver rolls up, hands to Spark and
+the benchmark collects back — at 10 M more than this machine's memory).
 """
 
 from __future__ import annotations
@@ -86,18 +90,18 @@ class WorkerSampler:
         return round(self.peak / 2**20, 1)
 
 
-def child_one(folder: Path, out: Path) -> dict[str, object]:
+def child_one(folder: Path, out: Path, levels: list[str] | None) -> dict[str, object]:
     import citycheck as cc
 
     start = time.perf_counter()
-    computed = cc.compute([folder], cc.Catalog.builtin("mohurd-2023"))
+    computed = cc.compute([folder], cc.Catalog.builtin("mohurd-2023"), levels=levels)
     seconds = time.perf_counter() - start
     computed.indicators.write_parquet(out)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak, 1), "rows": computed.indicators.height}
 
 
-def child_spark(folder: Path, out: Path, cores: int, memory: str) -> dict[str, object]:
+def child_spark(folder: Path, out: Path, cores: int, memory: str, levels: list[str] | None) -> dict[str, object]:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
@@ -119,7 +123,7 @@ def child_spark(folder: Path, out: Path, cores: int, memory: str) -> dict[str, o
     start = time.perf_counter()
     tables = ccs.read_records(spark, [str(folder)])
     read_seconds = time.perf_counter() - start
-    result = ccs.compute(tables, cc.Catalog.builtin("mohurd-2023"), ledger_path=str(out) + ".ledger")
+    result = ccs.compute(tables, cc.Catalog.builtin("mohurd-2023"), levels=levels, ledger_path=str(out) + ".ledger")
     indicators = result.indicators.toArrow() if hasattr(result.indicators, "toArrow") else None
     seconds = time.perf_counter() - start
     import polars as pl
@@ -161,27 +165,34 @@ def main() -> int:
     ap.add_argument("--driver-memory", default="4g", help="JVM heap of local mode (driver and executor)")
     ap.add_argument("--national", type=float, default=3e8, help="buildings of the projection (default 300 M)")
     ap.add_argument("--cluster-cores", type=int, default=200, help="executor cores of the projection")
+    ap.add_argument("--levels", help="output levels, comma-separated (default: the catalogue's all); the finest "
+                    "is the unit of the partial sums the driver collects and rolls up")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    levels = args.levels.split(",") if args.levels else None
     if args.child:
         kind, folder, out = args.child
         if kind == "one":
-            print(json.dumps(child_one(Path(folder), Path(out))))
+            print(json.dumps(child_one(Path(folder), Path(out), levels)))
         else:
-            print(json.dumps(child_spark(Path(folder), Path(out), args.cores, args.driver_memory)))
+            print(json.dumps(child_spark(Path(folder), Path(out), args.cores, args.driver_memory, levels)))
         return 0
     args.work.mkdir(parents=True, exist_ok=True)
     for n in args.buildings or [1_000_000]:
         folder = generate(n, args.work)
         records = 2 * n  # two check-up years of buildings (compounds, blocks and districts besides)
-        report: dict[str, object] = {"buildings": n, "building_records": records}
+        report: dict[str, object] = {"buildings": n, "building_records": records, "levels": args.levels or "all"}
+        suffix = "-" + args.levels.replace(",", "-") if args.levels else ""
         for kind in ("one", "spark"):
-            out = args.work / f"indicators-{n}-{kind}.parquet"
+            out = args.work / f"indicators-{n}-{kind}{suffix}.parquet"
             cmd = [sys.executable, __file__, "--cores", str(args.cores), "--driver-memory", args.driver_memory]
+            cmd += ["--levels", args.levels] if args.levels else []
             cmd += ["--child", kind, str(folder), str(out)]
             run = subprocess.run(cmd, check=True, capture_output=True, text=True)
             report[kind] = json.loads(run.stdout.strip().splitlines()[-1])
-        report["check"] = same(args.work / f"indicators-{n}-one.parquet", args.work / f"indicators-{n}-spark.parquet")
+        report["check"] = same(
+            args.work / f"indicators-{n}-one{suffix}.parquet", args.work / f"indicators-{n}-spark{suffix}.parquet"
+        )
         spark_seconds = float(report["spark"]["seconds"])  # type: ignore[index]
         per_core = records / spark_seconds / args.cores
         report["spark_records_per_second_per_core"] = round(per_core)
@@ -191,7 +202,7 @@ def main() -> int:
                 "core here, the work spread evenly (partitions by district), the per-core rate of this run "
                 "(which includes Spark's fixed costs of a small job: the projection is pessimistic for them), "
                 "Parquet read at the same speed from the cluster's storage; the driver holds the summed "
-                "compounds (one row per compound and year)"
+                f"parts (one row per unit of the finest output level{', ' + levels[0] if levels else ''}, and year)"
             ),
             "seconds": round(args.national / (per_core * args.cluster_cores)),
         }
