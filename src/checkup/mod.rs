@@ -232,6 +232,66 @@ impl Fitted {
         }
         Engine { catalog: &data.catalog, spec: &self.spec }.transform(self, data)
     }
+
+    /// The values and ranks (0 = none) of the tree nodes at `nodes`, row by row (`nodes` within
+    /// a row), of `data` scored with these parameters but the `weights` of each set
+    /// (`weights[i]` for `sets[i]`) — given `scored`, scores of the same `data` under the same
+    /// outlier treatment and normalisation (the same normalised indicator values): the
+    /// indicators' values are taken from it and only the groups are aggregated again. The
+    /// numbers of [`Fitted::transform`] with those weights in the sets (the uncertainty
+    /// analysis's perturbed or dropped weights), without normalising again or ranking the nodes
+    /// not asked for.
+    ///
+    /// # Errors
+    /// [`Error::Mismatch`] when `scored` are not scores of `data`, `weights` are not one per
+    /// set, or a year of `data` has no parameters; [`Error::Spec`] when a node has no weight;
+    /// an aggregation's error.
+    pub(crate) fn reaggregated(
+        &self,
+        data: &Dataset,
+        scored: &Scores,
+        nodes: &[usize],
+        weights: &[Vec<NodeWeight>],
+    ) -> Result<Vec<(f64, u32)>> {
+        if scored.data_id != data.id || weights.len() != self.sets.len() {
+            return Err(Error::Mismatch(
+                "the scores to re-aggregate belong to other data, or the weights to other parameters".into(),
+            ));
+        }
+        let engine = Engine { catalog: &data.catalog, spec: &self.spec };
+        let tree = &data.tree;
+        let mut values = scored.grid().clone();
+        for (y, rows) in data.years.iter().zip(&data.year_rows) {
+            let set =
+                self.set_index(*y).ok_or_else(|| Error::Mismatch(format!("no fitted parameters for year {y}")))?;
+            let weights: HashMap<&str, f64> = weights[set].iter().map(|w| (w.node.as_str(), w.weight)).collect();
+            let absent = absent_by_design(data, rows);
+            let row_names: Vec<String> = rows.clone().map(|r| data.unit_name(r).to_string()).collect();
+            for &g in tree.bottom_up() {
+                let node = tree.node(g);
+                if node.kind == NodeKind::Indicator {
+                    continue;
+                }
+                let names: Vec<String> = node.children.iter().map(|&c| tree.node(c).id.clone()).collect();
+                let w = weights_of(&names, &weights)?;
+                let scores = columns_of(values.view(), &node.children, rows);
+                let labels = Labels { rows: &row_names, columns: &names, year: Some(*y) };
+                let aggregated =
+                    engine.aggregate_group(node.level, &node.children, scores.view(), &w, labels, absent.as_deref())?;
+                values.slice_mut(s![rows.clone(), g]).assign(&ArrayView1::from(&aggregated));
+            }
+        }
+        let mut cells = vec![(f64::NAN, 0); data.rows() * nodes.len()];
+        for (t, &n) in nodes.iter().enumerate() {
+            let column = column(values.view(), n);
+            for rows in &data.year_rows {
+                for (r, rank) in rows.clone().zip(kernels::rank::rank_best_first(&column[rows.clone()])) {
+                    cells[r * nodes.len() + t] = (column[r], rank);
+                }
+            }
+        }
+        Ok(cells)
+    }
 }
 
 /// What scoring fills, rows = unit-years, columns = tree nodes: the scores, and the coverage
@@ -513,15 +573,7 @@ impl Engine<'_> {
                         );
                         w
                     }
-                    Some(_) => names
-                        .iter()
-                        .map(|n| {
-                            given_weights
-                                .get(n.as_str())
-                                .copied()
-                                .ok_or_else(|| Error::Spec(format!("no fitted weight for node '{n}'")))
-                        })
-                        .collect::<Result<Vec<f64>>>()?,
+                    Some(_) => weights_of(&names, &given_weights)?,
                 };
                 let labels = Labels { rows: &row_names, columns: &names, year };
                 let aggregated =
@@ -562,9 +614,7 @@ impl Engine<'_> {
             weights,
         })
     }
-}
 
-impl Engine<'_> {
     /// A group's scores: its children's `scores` (rows × children) aggregated with weights `w`
     /// by the spec's method at the group's `level`. A not-applicable part (`absent`, per node
     /// and row) is absent by design: left out (weights renormalised) even where missing parts
@@ -585,74 +635,14 @@ impl Engine<'_> {
     }
 }
 
-impl Fitted {
-    /// The values and ranks (0 = none) of the tree nodes at `nodes`, row by row (`nodes` within
-    /// a row), of `data` scored with these parameters but the `weights` of each set
-    /// (`weights[i]` for `sets[i]`) — given `scored`, scores of the same `data` under the same
-    /// outlier treatment and normalisation (the same normalised indicator values): the
-    /// indicators' values are taken from it and only the groups are aggregated again. The
-    /// numbers of [`Fitted::transform`] with those weights in the sets (the uncertainty
-    /// analysis's perturbed or dropped weights), without normalising again or ranking the nodes
-    /// not asked for.
-    ///
-    /// # Errors
-    /// [`Error::Mismatch`] when `scored` are not scores of `data`, `weights` are not one per
-    /// set, or a year of `data` has no parameters; [`Error::Spec`] when a node has no weight;
-    /// an aggregation's error.
-    pub(crate) fn reaggregated(
-        &self,
-        data: &Dataset,
-        scored: &Scores,
-        nodes: &[usize],
-        weights: &[Vec<NodeWeight>],
-    ) -> Result<Vec<(f64, u32)>> {
-        if scored.data_id != data.id || weights.len() != self.sets.len() {
-            return Err(Error::Mismatch(
-                "the scores to re-aggregate belong to other data, or the weights to other parameters".into(),
-            ));
-        }
-        let engine = Engine { catalog: &data.catalog, spec: &self.spec };
-        let tree = &data.tree;
-        let mut values = scored.grid().clone();
-        for (y, rows) in data.years.iter().zip(&data.year_rows) {
-            let set =
-                self.set_index(*y).ok_or_else(|| Error::Mismatch(format!("no fitted parameters for year {y}")))?;
-            let weights: HashMap<&str, f64> = weights[set].iter().map(|w| (w.node.as_str(), w.weight)).collect();
-            let absent = absent_by_design(data, rows);
-            let row_names: Vec<String> = rows.clone().map(|r| data.unit_name(r).to_string()).collect();
-            for &g in tree.bottom_up() {
-                let node = tree.node(g);
-                if node.kind == NodeKind::Indicator {
-                    continue;
-                }
-                let names: Vec<String> = node.children.iter().map(|&c| tree.node(c).id.clone()).collect();
-                let w = names
-                    .iter()
-                    .map(|n| {
-                        weights
-                            .get(n.as_str())
-                            .copied()
-                            .ok_or_else(|| Error::Spec(format!("no fitted weight for node '{n}'")))
-                    })
-                    .collect::<Result<Vec<f64>>>()?;
-                let scores = columns_of(values.view(), &node.children, rows);
-                let labels = Labels { rows: &row_names, columns: &names, year: Some(*y) };
-                let aggregated =
-                    engine.aggregate_group(node.level, &node.children, scores.view(), &w, labels, absent.as_deref())?;
-                values.slice_mut(s![rows.clone(), g]).assign(&ArrayView1::from(&aggregated));
-            }
-        }
-        let mut cells = vec![(f64::NAN, 0); data.rows() * nodes.len()];
-        for (t, &n) in nodes.iter().enumerate() {
-            let column = column(values.view(), n);
-            for rows in &data.year_rows {
-                for (r, rank) in rows.clone().zip(kernels::rank::rank_best_first(&column[rows.clone()])) {
-                    cells[r * nodes.len() + t] = (column[r], rank);
-                }
-            }
-        }
-        Ok(cells)
-    }
+/// The fitted weight of each node of `names`, from `weights` (node id → weight).
+fn weights_of(names: &[String], weights: &HashMap<&str, f64>) -> Result<Vec<f64>> {
+    names
+        .iter()
+        .map(|n| {
+            weights.get(n.as_str()).copied().ok_or_else(|| Error::Spec(format!("no fitted weight for node '{n}'")))
+        })
+        .collect()
 }
 
 /// The not-applicable cells of every node in `rows` (offsets from `rows.start`): an indicator's

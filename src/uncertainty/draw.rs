@@ -246,7 +246,7 @@ mod tests {
     /// aggregated again over the fit's normalised indicators — is, bit for bit, what scoring
     /// the data again with the changed parameters ([`Fitted::transform`]) gives: under panel,
     /// year and reference-year scope, with outlier treatment, with the rank normalisation and a
-    /// geometric mean, and with a unit-year missing its data (本溪市 2012).
+    /// geometric mean, on a panel with missing values.
     #[test]
     fn a_reweighted_draw_scores_as_transform_with_its_weights() {
         // The Liaoning example without 大连市's first values of 2010 (a group scored over part

@@ -6,9 +6,10 @@
 //! probabilities). [`analyze`] scores the nominal spec, then `draws` draws, each fixing every
 //! input and re-scoring the panel (the data prepared once per imputation alternative; a fit per
 //! combination of the discrete choices drawn, kept for the draws that make the same choices; a
-//! weight perturbation or a dropped indicator aggregates the groups again). Per unit, year and node (the index and every
-//! group) it reports the nominal score and rank, the median rank, the 5th and 95th percentile
-//! ranks and the mean and standard deviation of the score ([`UncertaintyRow`]).
+//! weight perturbation or a dropped indicator aggregates the groups again). Per unit, year and
+//! node (the index and every group) it reports the nominal score and rank, the median rank, the
+//! 5th and 95th percentile ranks and the mean and standard deviation of the score
+//! ([`UncertaintyRow`]).
 //!
 //! **Ranks and their quantiles.** Ranks are per year and node among the units with a score,
 //! 1 = best, ties sharing the lowest rank. The `q`-quantile of a unit's ranks over the draws is
