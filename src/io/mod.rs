@@ -86,7 +86,7 @@ pub fn max_text_bytes() -> Result<u64> {
 }
 
 /// A size in bytes for a message: `2.0 GiB (2147483648 bytes)`, `812 bytes`.
-fn size_text(bytes: u64) -> String {
+pub(crate) fn size_text(bytes: u64) -> String {
     const UNITS: [(&str, f64); 3] = [("GiB", 1073741824.0), ("MiB", 1048576.0), ("KiB", 1024.0)];
     for (unit, size) in UNITS {
         if bytes as f64 >= size {

@@ -6,7 +6,7 @@ use polars::prelude::{PlHashMap, PlHashSet};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::table::{CellRef, RawTable};
+use super::table::{CellRef, Chunk, CsvChunks, RawTable};
 use super::{Attribute, Panel, Source};
 use crate::error::{Error, Issue, IssueKind, Result};
 use crate::progress::Observer;
@@ -253,7 +253,7 @@ fn is_measurement_unit(text: &str) -> bool {
 /// mostly measurement units (%, 万人, …): a long file without its city column would otherwise
 /// take the indicators' unit of measurement as the unit checked.
 fn check_unit_column(table: &RawTable, unit_col: usize, given: Option<&str>) -> Result<()> {
-    if given.is_some() || !table.names[unit_col].trim().eq_ignore_ascii_case("unit") {
+    if !unit_column_to_check(table, unit_col, given) {
         return Ok(());
     }
     // Distinct names borrowed from the table (a long table repeats each unit on many rows).
@@ -266,9 +266,19 @@ fn check_unit_column(table: &RawTable, unit_col: usize, given: Option<&str>) -> 
             last = Some(t);
         }
     }
-    let mut distinct: Vec<Cow<'_, str>> = seen.into_iter().collect();
+    measurement_units_refused(table, unit_col, seen.iter().map(|t| t.as_ref()).collect())
+}
+
+/// Whether the unit column found must be checked for units of measurement: it was not named
+/// by the user and is called `unit`.
+fn unit_column_to_check(table: &RawTable, unit_col: usize, given: Option<&str>) -> bool {
+    given.is_none() && table.names[unit_col].trim().eq_ignore_ascii_case("unit")
+}
+
+/// The error when most of the `distinct` values of the unit column are units of measurement.
+fn measurement_units_refused(table: &RawTable, unit_col: usize, mut distinct: Vec<&str>) -> Result<()> {
     distinct.sort_unstable();
-    let measurement: Vec<&Cow<'_, str>> = distinct.iter().filter(|t| is_measurement_unit(t)).collect();
+    let measurement: Vec<&&str> = distinct.iter().filter(|t| is_measurement_unit(t)).collect();
     if distinct.is_empty() || 2 * measurement.len() < distinct.len() {
         return Ok(());
     }
@@ -572,7 +582,7 @@ fn read_rows(table: &RawTable, columns: &RowColumns<'_>, rows: std::ops::Range<u
                 continue;
             }
             if is_not_applicable(cell) {
-                builder.push(&unit, year, &indicator, f64::NAN, source, r + 2, vc);
+                builder.push(&unit, year, &indicator, f64::NAN, source, table.row_number(r), vc);
                 builder.mark_last_not_applicable();
                 continue;
             }
@@ -589,7 +599,7 @@ fn read_rows(table: &RawTable, columns: &RowColumns<'_>, rows: std::ops::Range<u
                     f64::NAN
                 }
             };
-            builder.push(&unit, year, &indicator, value, source, r + 2, vc);
+            builder.push(&unit, year, &indicator, value, source, table.row_number(r), vc);
         }
     }
 
@@ -597,120 +607,273 @@ fn read_rows(table: &RawTable, columns: &RowColumns<'_>, rows: std::ops::Range<u
 }
 
 pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Result<Panel> {
-    let o = options;
-    let unit_col = required(
-        find_column(table, o.unit_column.as_deref(), UNIT_NAMES, "unit", "unit_column")?,
-        table,
-        "unit",
-        UNIT_NAMES,
-        "unit_column",
-    )?;
-    check_unit_column(table, unit_col, o.unit_column.as_deref())?;
-    let year_col = required(
-        find_column(table, o.year_column.as_deref(), YEAR_NAMES, "year", "year_column")?,
-        table,
-        "year",
-        YEAR_NAMES,
-        "year_column",
-    )?;
-    let indicator_col =
-        find_column(table, o.indicator_column.as_deref(), INDICATOR_NAMES, "indicator", "indicator_column")?;
-    let value_col = find_column(table, o.value_column.as_deref(), VALUE_NAMES, "value", "value_column")?;
-    let source_col = find_column(table, o.source_column.as_deref(), SOURCE_NAMES, "source", "source_column")?;
-    let layout = match o.layout {
-        Layout::Auto if indicator_col.is_some() && value_col.is_some() => Layout::Long,
-        Layout::Auto => Layout::Wide,
-        explicit => explicit,
-    };
-    let mut attribute_cols = Vec::new();
-    for name in &o.attributes {
-        // Cannot fail: with a name given, find_column gives the column or an error naming it.
-        attribute_cols.push(find_column(table, Some(name), &[], "attribute", "attributes")?.expect("named column"));
-    }
-
     let mut issues = Vec::new();
-    let mut used = vec![unit_col, year_col];
-    used.extend(&attribute_cols);
-    used.extend(source_col);
-
-    let value_columns: Vec<usize> = match layout {
-        Layout::Long => {
-            let ind = required(indicator_col, table, "indicator", INDICATOR_NAMES, "indicator_column")?;
-            let val = required(value_col, table, "value", VALUE_NAMES, "value_column")?;
-            used.extend([ind, val]);
-            vec![val]
-        }
-        _ => (0..table.names.len()).filter(|j| !used.contains(j)).collect(),
-    };
-    if value_columns.is_empty() {
-        return Err(Error::data(
-            table.location(None, None),
-            "no indicator columns: the table has only unit, year and attribute columns",
-        ));
-    }
-    if layout == Layout::Long {
-        for (j, name) in table.names.iter().enumerate().filter(|(j, _)| !used.contains(j)) {
-            issues.push(Issue::new(
-                IssueKind::IgnoredColumn,
-                table.location(None, Some(name)),
-                format!("column '{}' is not read (long layout; declare it in attributes to keep it)", table.names[j]),
-            ));
-        }
-    }
-
-    // Blocks of rows read side by side, each into its own builder; joined in row order, so
-    // units and indicators are numbered by first appearance and problems listed by row, as
-    // one pass would.
-    let row_columns =
-        RowColumns { layout, unit_col, year_col, indicator_col, source_col, value_columns: &value_columns };
-    let rows = table.rows();
-    let blocks = if rows < 65_536 { 1 } else { 4 * rayon::current_num_threads() };
-    let size = rows.div_ceil(blocks).max(1);
-    let stage = options.progress.stage("reading rows", rows as u64, "rows");
-    let parts: Vec<(Builder, Vec<Issue>)> = (0..rows.div_ceil(size))
-        .into_par_iter()
-        .map(|b| {
-            let block = b * size..((b + 1) * size).min(rows);
-            let count = block.len() as u64;
-            let part = read_rows(table, &row_columns, block);
-            stage.advance(count);
-            part
-        })
-        .collect();
+    let plan = Plan::of(table, options, true, &mut issues)?;
+    let stage = options.progress.stage("reading rows", table.rows() as u64, "rows");
+    let builder = plan.read(table, &mut issues, Some(&stage));
     drop(stage);
-    let mut builder = Builder::default();
-    for (part, part_issues) in parts {
-        builder.append(part);
-        issues.extend(part_issues);
-    }
+    let mut attributes = Attributes::new(&plan.attribute_cols);
+    attributes.gather(table, plan.unit_col, &builder);
+    let attributes = attributes.finish()?;
+    finish(builder, issues, attributes, table, &plan.value_columns, table.rows())
+}
 
-    // Attributes: one value per unit; a unit with two different values is refused.
-    let mut attributes = Vec::new();
-    for &ac in &attribute_cols {
-        let mut values: Vec<Option<String>> = vec![None; builder.panel.units.len()];
-        for r in 0..table.rows() {
-            let (Some(unit), Some(value)) = (text(table.cell(unit_col, r)), text(table.cell(ac, r))) else {
-                continue;
-            };
-            let Some(&u) = builder.unit_index.get(unit.as_ref()) else {
-                continue;
-            };
-            match &values[u as usize] {
-                Some(existing) if *existing != value => {
-                    return Err(Error::data(
-                        table.location(Some(r), Some(&table.names[ac])),
-                        format!(
-                            "unit '{unit}' has two values of attribute '{}': '{existing}' and '{value}'",
-                            table.names[ac]
-                        ),
-                    ))
+/// A UTF-8 CSV file larger than one chunk ([`super::table::csv_chunk_bytes`]) read chunk by
+/// chunk ([`CsvChunks`]): memory holds the panel and one chunk, never the whole file's text
+/// and cells. The panel, its problems and its errors are those of [`panel_from_table`] on the
+/// whole file; the progress is reported in bytes. `None` when the file is to be read whole: not
+/// larger than a chunk, not UTF-8 (its encoding is detected there), or with a header the
+/// layout refuses (the whole-file reader gives its errors in their order).
+///
+/// # Errors
+/// As [`panel_from_table`], and [`CsvChunks::next_chunk`]'s.
+pub(crate) fn panel_from_csv_chunks(path: &std::path::Path, options: &ReadOptions) -> Result<Option<Panel>> {
+    panel_from_csv_chunks_of(path, options, super::table::csv_chunk_bytes())
+}
+
+/// [`panel_from_csv_chunks`] with chunks of `chunk` bytes.
+fn panel_from_csv_chunks_of(path: &std::path::Path, options: &ReadOptions, chunk: usize) -> Result<Option<Panel>> {
+    let Some(mut chunks) = CsvChunks::open(path, chunk)? else {
+        return Ok(None);
+    };
+    let Some(Chunk::Table { mut table, mut bytes }) = chunks.next_chunk()? else {
+        return Ok(None);
+    };
+    let mut issues = Vec::new();
+    let Ok(plan) = Plan::of(&table, options, false, &mut issues) else {
+        return Ok(None);
+    };
+    let check_units = unit_column_to_check(&table, plan.unit_col, options.unit_column.as_deref());
+    let mut units_seen: PlHashSet<String> = PlHashSet::default();
+    let size = crate::io::regular_file(path)?.len();
+    let stage = options.progress.stage("reading", size, "bytes");
+    let mut builder = Builder::default();
+    let mut attributes = Attributes::new(&plan.attribute_cols);
+    let mut rows = 0;
+    loop {
+        if check_units {
+            for r in 0..table.rows() {
+                if let Some(t) = text(table.cell(plan.unit_col, r)) {
+                    if !units_seen.contains(t.as_ref()) {
+                        units_seen.insert(t.into_owned());
+                    }
                 }
-                _ => values[u as usize] = Some(value.into_owned()),
             }
         }
-        attributes.push(Attribute { name: table.names[ac].clone(), values });
+        let part = plan.read(&table, &mut issues, None);
+        builder.append(part);
+        attributes.gather(&table, plan.unit_col, &builder);
+        rows += table.rows();
+        stage.advance(bytes as u64);
+        match chunks.next_chunk()? {
+            Some(Chunk::Table { table: next, bytes: b }) => (table, bytes) = (next, b),
+            Some(Chunk::NotUtf8) => return Ok(None),
+            None => break,
+        }
+    }
+    drop(stage);
+    if check_units {
+        measurement_units_refused(&table, plan.unit_col, units_seen.iter().map(String::as_str).collect())?;
+    }
+    let attributes = attributes.finish()?;
+    finish(builder, issues, attributes, &table, &plan.value_columns, rows).map(Some)
+}
+
+/// What a table's header decides: the layout and the column of each role.
+struct Plan {
+    layout: Layout,
+    unit_col: usize,
+    year_col: usize,
+    indicator_col: Option<usize>,
+    source_col: Option<usize>,
+    value_columns: Vec<usize>,
+    attribute_cols: Vec<usize>,
+}
+
+impl Plan {
+    /// The columns of `table` by `options` (or by their usual names); the columns a long
+    /// table leaves unread are added to `issues`. With `check_units`, a column `unit` holding
+    /// units of measurement is refused here (the chunked reader checks it after the last chunk).
+    fn of(table: &RawTable, options: &ReadOptions, check_units: bool, issues: &mut Vec<Issue>) -> Result<Plan> {
+        let o = options;
+        let unit_col = required(
+            find_column(table, o.unit_column.as_deref(), UNIT_NAMES, "unit", "unit_column")?,
+            table,
+            "unit",
+            UNIT_NAMES,
+            "unit_column",
+        )?;
+        if check_units {
+            check_unit_column(table, unit_col, o.unit_column.as_deref())?;
+        }
+        let year_col = required(
+            find_column(table, o.year_column.as_deref(), YEAR_NAMES, "year", "year_column")?,
+            table,
+            "year",
+            YEAR_NAMES,
+            "year_column",
+        )?;
+        let indicator_col =
+            find_column(table, o.indicator_column.as_deref(), INDICATOR_NAMES, "indicator", "indicator_column")?;
+        let value_col = find_column(table, o.value_column.as_deref(), VALUE_NAMES, "value", "value_column")?;
+        let source_col = find_column(table, o.source_column.as_deref(), SOURCE_NAMES, "source", "source_column")?;
+        let layout = match o.layout {
+            Layout::Auto if indicator_col.is_some() && value_col.is_some() => Layout::Long,
+            Layout::Auto => Layout::Wide,
+            explicit => explicit,
+        };
+        let mut attribute_cols = Vec::new();
+        for name in &o.attributes {
+            // Cannot fail: with a name given, find_column gives the column or an error naming it.
+            attribute_cols.push(find_column(table, Some(name), &[], "attribute", "attributes")?.expect("named column"));
+        }
+
+        let mut used = vec![unit_col, year_col];
+        used.extend(&attribute_cols);
+        used.extend(source_col);
+
+        let value_columns: Vec<usize> = match layout {
+            Layout::Long => {
+                let ind = required(indicator_col, table, "indicator", INDICATOR_NAMES, "indicator_column")?;
+                let val = required(value_col, table, "value", VALUE_NAMES, "value_column")?;
+                used.extend([ind, val]);
+                vec![val]
+            }
+            _ => (0..table.names.len()).filter(|j| !used.contains(j)).collect(),
+        };
+        if value_columns.is_empty() {
+            return Err(Error::data(
+                table.location(None, None),
+                "no indicator columns: the table has only unit, year and attribute columns",
+            ));
+        }
+        if layout == Layout::Long {
+            for (j, name) in table.names.iter().enumerate().filter(|(j, _)| !used.contains(j)) {
+                issues.push(Issue::new(
+                    IssueKind::IgnoredColumn,
+                    table.location(None, Some(name)),
+                    format!(
+                        "column '{}' is not read (long layout; declare it in attributes to keep it)",
+                        table.names[j]
+                    ),
+                ));
+            }
+        }
+        Ok(Plan { layout, unit_col, year_col, indicator_col, source_col, value_columns, attribute_cols })
     }
 
+    /// The observations of every row of `table`, their problems added to `issues` (in row
+    /// order). Blocks of rows are read side by side, each into its own builder, and joined in
+    /// row order, so units and indicators are numbered by first appearance and problems listed
+    /// by row, as one pass would; `stage` advances by the rows read.
+    fn read(&self, table: &RawTable, issues: &mut Vec<Issue>, stage: Option<&crate::progress::Stage<'_>>) -> Builder {
+        let row_columns = RowColumns {
+            layout: self.layout,
+            unit_col: self.unit_col,
+            year_col: self.year_col,
+            indicator_col: self.indicator_col,
+            source_col: self.source_col,
+            value_columns: &self.value_columns,
+        };
+        let rows = table.rows();
+        let blocks = if rows < 65_536 { 1 } else { 4 * rayon::current_num_threads() };
+        let size = rows.div_ceil(blocks).max(1);
+        let parts: Vec<(Builder, Vec<Issue>)> = (0..rows.div_ceil(size))
+            .into_par_iter()
+            .map(|b| {
+                let block = b * size..((b + 1) * size).min(rows);
+                let count = block.len() as u64;
+                let part = read_rows(table, &row_columns, block);
+                if let Some(stage) = stage {
+                    stage.advance(count);
+                }
+                part
+            })
+            .collect();
+        let mut builder = Builder::default();
+        for (part, part_issues) in parts {
+            builder.append(part);
+            issues.extend(part_issues);
+        }
+        builder
+    }
+}
+
+/// The attribute columns' values, one per unit, gathered table by table in row order; per
+/// column the first unit found with two different values, for the error.
+struct Attributes {
+    columns: Vec<usize>,
+    values: Vec<Vec<Option<String>>>,
+    names: Vec<String>,
+    conflicts: Vec<Option<Error>>,
+}
+
+impl Attributes {
+    fn new(columns: &[usize]) -> Attributes {
+        Attributes {
+            columns: columns.to_vec(),
+            values: vec![Vec::new(); columns.len()],
+            names: Vec::new(),
+            conflicts: (0..columns.len()).map(|_| None).collect(),
+        }
+    }
+
+    /// Adds the values of `table`'s rows, whose units `builder` has read.
+    fn gather(&mut self, table: &RawTable, unit_col: usize, builder: &Builder) {
+        if self.names.is_empty() {
+            self.names = self.columns.iter().map(|&ac| table.names[ac].clone()).collect();
+        }
+        for (k, &ac) in self.columns.iter().enumerate() {
+            if self.conflicts[k].is_some() {
+                continue;
+            }
+            let values = &mut self.values[k];
+            values.resize(builder.panel.units.len(), None);
+            for r in 0..table.rows() {
+                let (Some(unit), Some(value)) = (text(table.cell(unit_col, r)), text(table.cell(ac, r))) else {
+                    continue;
+                };
+                let Some(&u) = builder.unit_index.get(unit.as_ref()) else {
+                    continue;
+                };
+                match &values[u as usize] {
+                    Some(existing) if *existing != value => {
+                        self.conflicts[k] = Some(Error::data(
+                            table.location(Some(r), Some(&table.names[ac])),
+                            format!(
+                                "unit '{unit}' has two values of attribute '{}': '{existing}' and '{value}'",
+                                table.names[ac]
+                            ),
+                        ));
+                        break;
+                    }
+                    _ => values[u as usize] = Some(value.into_owned()),
+                }
+            }
+        }
+    }
+
+    /// The attributes; the error of the first column (in the order given) with a unit of two
+    /// values.
+    fn finish(self) -> Result<Vec<Attribute>> {
+        if let Some(error) = self.conflicts.into_iter().flatten().next() {
+            return Err(error);
+        }
+        Ok(self.names.into_iter().zip(self.values).map(|(name, values)| Attribute { name, values }).collect())
+    }
+}
+
+/// The panel of the observations `builder` read from `rows` data rows; refused when nothing
+/// could be read or every value is empty. `table` (any part of the file) names the file and
+/// columns in messages.
+fn finish(
+    builder: Builder,
+    issues: Vec<Issue>,
+    attributes: Vec<Attribute>,
+    table: &RawTable,
+    value_columns: &[usize],
+    rows: usize,
+) -> Result<Panel> {
     if builder.panel.value.is_empty() {
         if issues.iter().any(Issue::is_fatal) {
             return Err(Error::Validation { issues });
@@ -728,15 +891,14 @@ pub(crate) fn panel_from_table(table: &RawTable, options: &ReadOptions) -> Resul
             n if n > 5 => format!(" and {} more", n - 5),
             _ => String::new(),
         };
-        let column = match value_columns.as_slice() {
+        let column = match value_columns {
             [one] => Some(table.names[*one].as_str()),
             _ => None,
         };
         return Err(Error::data(
             table.location(None, column),
             format!(
-                "every value is empty ({} rows read; value column(s) {}{more}): nothing to check or score",
-                table.rows(),
+                "every value is empty ({rows} rows read; value column(s) {}{more}): nothing to check or score",
                 names.join(", ")
             ),
         ));
@@ -779,4 +941,159 @@ pub(crate) fn attach_attributes(panel: &mut Panel, table: &RawTable, unit_column
     }
     panel.attributes.extend(new);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::panel::ReadOptions;
+    use std::path::Path;
+
+    /// The panel (or the error) read whole, and read in chunks of `chunk` bytes (`None` when
+    /// the chunked reader hands the file to the whole-file reader).
+    fn both(path: &Path, options: &ReadOptions, chunk: usize) -> (String, Option<String>) {
+        let whole = RawTable::read_as(path, options.encoding, None).and_then(|t| panel_from_table(&t, options));
+        let chunked = match panel_from_csv_chunks_of(path, options, chunk) {
+            Ok(Some(panel)) => Some(format!("{:?}", Ok::<Panel, Error>(panel))),
+            Ok(None) => None,
+            Err(e) => Some(format!("{:?}", Err::<Panel, Error>(e))),
+        };
+        (format!("{whole:?}"), chunked)
+    }
+
+    fn same_in_chunks(path: &Path, options: &ReadOptions, chunks: &[usize]) {
+        for &chunk in chunks {
+            let (whole, chunked) = both(path, options, chunk);
+            let chunked = chunked.unwrap_or_else(|| panic!("{}: read whole at chunk {chunk}", path.display()));
+            assert!(
+                whole == chunked,
+                "{}: chunk {chunk} differs:\nwhole   {whole:.600}\nchunked {chunked:.600}",
+                path.display()
+            );
+        }
+    }
+
+    /// The shipped long table (1.8 MB: 14,000 rows, a measurement-unit column and two columns
+    /// a long table does not read) gives the same panel, issues and row numbers in chunks of
+    /// 1 KiB to 256 KiB as read whole; without the unit column named, the same error.
+    #[test]
+    fn the_shipped_long_table_reads_the_same_in_chunks() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/cn_city_ccsy_2004_2012/long.csv");
+        let options = ReadOptions::default().unit_column("city");
+        same_in_chunks(&path, &options, &[1 << 10, 7_777, 1 << 16, 1 << 18]);
+        let (whole, chunked) = both(&path, &ReadOptions::default(), 1 << 16);
+        assert!(whole.starts_with("Err("), "{whole:.300}");
+        assert!(chunked.is_none(), "a header the layout refuses is read whole, for its errors in their order");
+    }
+
+    /// A wide table with what a chunk boundary could break: a byte-order mark, CRLF line ends,
+    /// quoted fields with commas, quotes and line breaks, an empty unit, a bad year, text in a
+    /// number cell, a not-applicable cell, an attribute; then the errors found only after the
+    /// last chunk (a unit with two values of an attribute, a unit column of measurement units,
+    /// every value empty) are the whole-file reader's.
+    #[test]
+    fn a_wide_table_with_quotes_and_problems_reads_the_same_in_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("\u{feff}city,year,province,gdp,\"green, share\"\r\n");
+        for i in 0..900 {
+            let city = match i % 7 {
+                0 => format!("\"City \"\"{i}\"\", north\""),
+                1 => format!("\"City\n{i}\""),
+                _ => format!("City {i}"),
+            };
+            let year = if i == 450 { "20x1".to_string() } else { (2000 + i % 20).to_string() };
+            let unit = if i == 300 { String::new() } else { city };
+            let gdp = match i % 97 {
+                5 => "12,3".to_string(),
+                6 => "n/a".to_string(),
+                _ => format!("{}.5", i * 3),
+            };
+            text.push_str(&format!("{unit},{year},\"P{}\",\"{gdp}\",{}\r\n", i % 5, i % 11));
+        }
+        let path = dir.path().join("wide.csv");
+        std::fs::write(&path, &text).unwrap();
+        let options = ReadOptions::default().attribute("province");
+        same_in_chunks(&path, &options, &[256, 1 << 10, 4_000, 1 << 14]);
+
+        // An attribute with two values for one unit, the second in the last chunk.
+        let conflict = format!("{text}City 2,2001,P9,1.0,2\r\n");
+        std::fs::write(&path, conflict).unwrap();
+        let (whole, chunked) = both(&path, &options, 1 << 10);
+        assert!(whole.contains("two values of attribute"), "{whole:.300}");
+        assert_eq!(Some(whole), chunked);
+
+        // A column `unit` of measurement units, and a table whose every value is empty.
+        let mut units = String::from("unit,year,gdp\n");
+        let mut empty = String::from("city,year,indicator,value\n");
+        for i in 0..400 {
+            units.push_str(&format!("{},2020,{i}\n", ["万元", "%", "人"][i % 3]));
+            empty.push_str(&format!("c{i},2020,gdp,\n"));
+        }
+        for (name, content, message) in
+            [("units.csv", units, "units of measurement"), ("empty.csv", empty, "every value is empty")]
+        {
+            let path = dir.path().join(name);
+            std::fs::write(&path, content).unwrap();
+            let (whole, chunked) = both(&path, &ReadOptions::default(), 512);
+            assert!(whole.contains(message), "{whole:.300}");
+            assert_eq!(Some(whole), chunked, "{name}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any text (quotes, separators, line ends, blanks, numbers, CJK) under a long or a wide
+        /// header reads in chunks of any size as it reads whole: the same panel, or an error
+        /// too (polars' parse errors say where in words of their own).
+        #[test]
+        fn any_csv_reads_the_same_in_chunks(
+            cells in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "沈阳", "1.5", "20", "2021", "", "\"", "\"\"", ",", "\n", "\r\n", " ", "n/a", "x\"y"]),
+                0..400,
+            ),
+            long in proptest::bool::ANY,
+            chunk in 16usize..600,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("any.csv");
+            let header = if long { "city,year,indicator,value\n" } else { "city,year,gdp,green\n" };
+            let mut text = String::from(header);
+            for (i, cell) in cells.iter().enumerate() {
+                text.push_str(cell);
+                if i % 5 == 4 { text.push('\n') } else if i % 3 == 0 { text.push(',') }
+            }
+            // Larger than a chunk, so that it is read in chunks.
+            while text.len() <= chunk {
+                text.push_str(if long { "c,2020,g,1\n" } else { "c,2020,1,2\n" });
+            }
+            std::fs::write(&path, &text).unwrap();
+            let (whole, chunked) = both(&path, &ReadOptions::default(), chunk);
+            if let Some(chunked) = chunked {
+                if whole.starts_with("Err(Data") && chunked.starts_with("Err(Data") {
+                    // Both refused; the messages of a parse error differ by where they say it is.
+                } else {
+                    proptest::prop_assert_eq!(whole, chunked);
+                }
+            }
+        }
+    }
+
+    /// A file that is not UTF-8 (GBK, as Excel on Chinese Windows saves it) is handed to the
+    /// whole-file reader, which detects the encoding; so is a file not larger than one chunk.
+    #[test]
+    fn a_gbk_file_and_a_small_file_are_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("city,year,gdp\n");
+        for i in 0..300 {
+            text.push_str(&format!("沈阳市{i},2020,{i}\n"));
+        }
+        let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+        let path = dir.path().join("gbk.csv");
+        std::fs::write(&path, gbk.as_ref()).unwrap();
+        assert!(panel_from_csv_chunks_of(&path, &ReadOptions::default(), 512).unwrap().is_none());
+        let path = dir.path().join("small.csv");
+        std::fs::write(&path, &text).unwrap();
+        assert!(panel_from_csv_chunks_of(&path, &ReadOptions::default(), 1 << 20).unwrap().is_none());
+        same_in_chunks(&path, &ReadOptions::default(), &[300]);
+    }
 }

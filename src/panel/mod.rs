@@ -137,6 +137,12 @@ impl Panel {
                 return Ok(panel);
             }
         }
+        // A large UTF-8 CSV is read in chunks (memory: the panel and one chunk).
+        if matches!(ext.as_deref(), Some("csv") | Some("txt")) && options.encoding != Encoding::Gbk {
+            if let Some(panel) = layout::panel_from_csv_chunks(path, options)? {
+                return Ok(panel);
+            }
+        }
         let table = RawTable::read_as(path, options.encoding, options.sheet.as_deref())?;
         let mut panel = layout::panel_from_table(&table, options)?;
         if let Some(encoding) = table.encoding {

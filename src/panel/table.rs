@@ -79,6 +79,9 @@ pub(crate) struct RawTable {
     /// The text encoding a CSV was decoded from when it was not UTF-8 (`GB18030`); `None`
     /// for UTF-8 and for binary formats.
     pub encoding: Option<&'static str>,
+    /// Data rows of the file before this table's first: 0, but for the later chunks of a CSV
+    /// read in chunks ([`CsvChunks`]), whose rows keep their numbers in the file.
+    pub row_offset: usize,
 }
 
 impl RawTable {
@@ -92,11 +95,17 @@ impl RawTable {
         self.columns[column].get(row)
     }
 
+    /// The row number in the file of data row `row` (0-based) of this table: row 1 is the
+    /// header, so data row i of a whole file is row i + 2.
+    #[inline]
+    pub fn row_number(&self, row: usize) -> usize {
+        row + 2 + self.row_offset
+    }
+
     pub fn location(&self, row: Option<usize>, column: Option<&str>) -> Location {
         Location {
             file: self.origin.clone(),
-            // Row 1 is the header: data row i (0-based) is row i + 2.
-            row: row.map(|r| r + 2),
+            row: row.map(|r| self.row_number(r)),
             column: column.map(str::to_string),
             ..Default::default()
         }
@@ -202,7 +211,7 @@ impl RawTable {
             names.push(name);
             columns.push(cells);
         }
-        Ok(RawTable { origin, names, columns, encoding: None })
+        Ok(RawTable { origin, names, columns, encoding: None, row_offset: 0 })
     }
 }
 
@@ -423,5 +432,169 @@ fn sheet_table(origin: &str, sheet: &str, range: &calamine::Range<calamine::Data
         names,
         columns: columns.into_iter().map(RawColumn::Cells).collect(),
         encoding: None,
+        row_offset: 0,
     })
+}
+
+/// The size of the chunks a data CSV larger than one chunk is read in ([`CsvChunks`]): 64 MiB,
+/// or `CITYCHECK_CSV_CHUNK_BYTES` (a positive number of bytes).
+pub(crate) fn csv_chunk_bytes() -> usize {
+    std::env::var("CITYCHECK_CSV_CHUNK_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(64 << 20)
+}
+
+/// The end of the first line of `bytes` that ends outside quotes (the position after its
+/// `\n`), scanning from a record's start: a quote opens or closes a quoted field (an escaped
+/// quote `""` closes and opens again), so a line end inside quotes is part of a field.
+fn line_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let mut quoted = false;
+    bytes.iter().enumerate().filter_map(move |(i, &b)| {
+        if b == b'"' {
+            quoted = !quoted;
+        }
+        (b == b'\n' && !quoted).then_some(i + 1)
+    })
+}
+
+/// One chunk of a CSV read in chunks.
+pub(crate) enum Chunk {
+    /// The chunk's rows, with the file's header; `bytes` of the file it covers.
+    Table { table: RawTable, bytes: usize },
+    /// The chunk is not UTF-8: the file is read whole instead (its encoding detected there).
+    NotUtf8,
+}
+
+/// A CSV file read as tables of about [`csv_chunk_bytes`] each — every one with the file's
+/// header, cut after a line end outside quotes, its rows numbered as in the file — so that one
+/// chunk's text and cells are in memory at a time, never the whole file's. UTF-8 only.
+pub(crate) struct CsvChunks {
+    path: std::path::PathBuf,
+    reader: std::io::Take<std::fs::File>,
+    /// The file's size when opened: reading more is an error (the file grew).
+    size: u64,
+    read: u64,
+    chunk: usize,
+    /// The header line, with its line end (and a byte-order mark, if the file has one).
+    header: Vec<u8>,
+    /// Bytes read and not yet handed out, from the start of a record.
+    pending: Vec<u8>,
+    eof: bool,
+    rows_before: usize,
+}
+
+impl CsvChunks {
+    /// Opens the regular file `path` to be read in chunks of `chunk` bytes; `None` when it is
+    /// not larger than one chunk (it is read whole) or its header is not UTF-8.
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the file: not a regular file, unreadable.
+    pub fn open(path: &Path, chunk: usize) -> Result<Option<CsvChunks>> {
+        let size = crate::io::regular_file(path)?.len();
+        if size <= chunk as u64 {
+            return Ok(None);
+        }
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut chunks = CsvChunks {
+            path: path.to_path_buf(),
+            reader: std::io::Read::take(file, size.saturating_add(1)),
+            size,
+            read: 0,
+            chunk,
+            header: Vec::new(),
+            pending: Vec::new(),
+            eof: false,
+            rows_before: 0,
+        };
+        let mut target = chunk;
+        let end = loop {
+            chunks.fill(target)?;
+            if let Some(end) = line_ends(&chunks.pending).next() {
+                break end;
+            }
+            if chunks.eof {
+                return Ok(None);
+            }
+            target = target.saturating_mul(2);
+        };
+        chunks.header = chunks.pending.drain(..end).collect();
+        if std::str::from_utf8(&chunks.header).is_err() {
+            return Ok(None);
+        }
+        Ok(Some(chunks))
+    }
+
+    /// Reads until `pending` holds `target` bytes or the file ends.
+    fn fill(&mut self, target: usize) -> Result<()> {
+        let mut buffer = vec![0u8; 1 << 20];
+        while self.pending.len() < target && !self.eof {
+            let n = std::io::Read::read(&mut self.reader, &mut buffer).map_err(|e| Error::io(&self.path, e))?;
+            if n == 0 {
+                self.eof = true;
+            }
+            self.read += n as u64;
+            if self.read > self.size {
+                return Err(Error::io(
+                    &self.path,
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "the file grew beyond {} while it was read: read it once it is complete",
+                            crate::io::size_text(self.size)
+                        ),
+                    ),
+                ));
+            }
+            self.pending.extend_from_slice(&buffer[..n]);
+        }
+        Ok(())
+    }
+
+    /// The next chunk; `None` after the last.
+    ///
+    /// # Errors
+    /// [`Error::Io`] as [`CsvChunks::open`]; [`Error::Data`] naming the file (and the chunk's
+    /// first row) when polars cannot parse the chunk.
+    pub fn next_chunk(&mut self) -> Result<Option<Chunk>> {
+        let mut target = self.chunk;
+        let end = loop {
+            self.fill(target)?;
+            if self.eof {
+                break self.pending.len();
+            }
+            if let Some(end) = line_ends(&self.pending).last() {
+                break end;
+            }
+            target = target.saturating_mul(2);
+        };
+        if end == 0 {
+            return Ok(None);
+        }
+        let body: Vec<u8> = self.pending.drain(..end).collect();
+        if std::str::from_utf8(&body).is_err() {
+            return Ok(Some(Chunk::NotUtf8));
+        }
+        let mut text = Vec::with_capacity(self.header.len() + body.len());
+        text.extend_from_slice(&self.header);
+        text.extend_from_slice(&body);
+        drop(body);
+        let df = CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .into_reader_with_file_handle(std::io::Cursor::new(text))
+            .finish()
+            .map_err(|e| {
+                Error::data(
+                    Location { file: Some(self.path.display().to_string()), ..Default::default() },
+                    format!("{e} (in the part of the file from row {} on)", self.rows_before + 2),
+                )
+            })?;
+        refuse_duplicate_headers(&df, &self.path)?;
+        let mut table = RawTable::from_dataframe(&df, Some(self.path.display().to_string()))?;
+        table.row_offset = self.rows_before;
+        self.rows_before += table.rows();
+        Ok(Some(Chunk::Table { table, bytes: end }))
+    }
 }
