@@ -639,6 +639,9 @@ fn panel_from_csv_chunks_of(path: &std::path::Path, options: &ReadOptions, chunk
     let Some(Chunk::Table { mut table, mut bytes }) = chunks.next_chunk()? else {
         return Ok(None);
     };
+    if table.names.is_empty() {
+        return Ok(None);
+    }
     let mut issues = Vec::new();
     let Ok(plan) = Plan::of(&table, options, false, &mut issues) else {
         return Ok(None);
@@ -672,6 +675,10 @@ fn panel_from_csv_chunks_of(path: &std::path::Path, options: &ReadOptions, chunk
         }
     }
     drop(stage);
+    if rows == 0 {
+        // No data row: the whole-file reader's "the table is empty".
+        return Ok(None);
+    }
     if check_units {
         measurement_units_refused(&table, plan.unit_col, units_seen.iter().map(String::as_str).collect())?;
     }
@@ -1080,6 +1087,7 @@ mod tests {
 
     /// A file that is not UTF-8 (GBK, as Excel on Chinese Windows saves it) is handed to the
     /// whole-file reader, which detects the encoding; so is a file not larger than one chunk.
+    /// A file of blank lines is refused as the whole-file reader refuses it.
     #[test]
     fn a_gbk_file_and_a_small_file_are_read_whole() {
         let dir = tempfile::tempdir().unwrap();
@@ -1091,6 +1099,12 @@ mod tests {
         let path = dir.path().join("gbk.csv");
         std::fs::write(&path, gbk.as_ref()).unwrap();
         assert!(panel_from_csv_chunks_of(&path, &ReadOptions::default(), 512).unwrap().is_none());
+        // A header and blank lines only (rows without a unit): the whole-file reader's refusal.
+        let path = dir.path().join("blank.csv");
+        std::fs::write(&path, format!("city,year,gdp\n{}", "\n".repeat(2_000))).unwrap();
+        let (whole, chunked) = both(&path, &ReadOptions::default(), 512);
+        assert!(whole.starts_with("Err(Validation"), "{whole:.200}");
+        assert!(Some(&whole) == chunked.as_ref(), "{:.200}", chunked.unwrap_or_default());
         let path = dir.path().join("small.csv");
         std::fs::write(&path, &text).unwrap();
         assert!(panel_from_csv_chunks_of(&path, &ReadOptions::default(), 1 << 20).unwrap().is_none());
