@@ -205,7 +205,8 @@ def efficiency(
     under variable returns); ``orientation`` ``"input"`` (default for CCR and BCC),
     ``"output"`` or ``"non_oriented"`` (SBM's default); ``super_efficiency`` leaves each unit
     out of its own reference set (Andersen–Petersen for CCR and BCC; for SBM, Tone's 2002
-    slacks-based super-efficiency of the units SBM finds efficient, δ ≥ 1); ``undesirable`` names outputs (among
+    slacks-based super-efficiency of the units SBM finds efficient, δ ≥ 1; with undesirable
+    outputs, the super-SBM of Li et al. 2013); ``undesirable`` names outputs (among
     ``outputs``) of which less is better — leakage, emissions — which SBM reduces (Tone 2003).
     A missing value raises :class:`~citycheck.DataError` naming the unit and the column; a
     warning of the analysis (too few units to discriminate) is a

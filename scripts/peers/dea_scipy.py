@@ -16,14 +16,17 @@ are not installed on this machine (no R); this peer is the comparison. It needs 
 --selftest   the peer alone against the values the Rust tests use: Cooper, Seiford & Tone's
              Example 3.2 (CCR), Tone (2001)'s SBM example (printed 0.798, 0.568, 1, 0.667, 1),
              Tone (2003)'s undesirable-output example (worked by hand: 2/3, 1, 1, 1, 1, 10/11,
-             12/17, 4/5, 3/5) and Coelli's DEAP 2.1 example 4 (effch, techch, pech, sech).
+             12/17, 4/5, 3/5), Coelli's DEAP 2.1 example 4 (effch, techch, pech, sech) and the
+             super-SBM with an undesirable output of tests/it/efficiency.rs (4/3, 4/3, 2).
 --check random    seeded random data (default 40 units × 3 inputs × 3 outputs, two years):
              every model and orientation of `citycheck efficiency` (scores, the second phase's
-             slack sums, super-efficiency with its infeasible LPs) and `citycheck malmquist`
+             slack sums, super-efficiency with its infeasible LPs, SBM super-efficiency with the
+             last output undesirable) and `citycheck malmquist`
              (M, EC, TC, PEC, SEC, input and output distances) agree to --tol (1e-6).
 --check embedded  the embedded Liaoning example (14 cities, 2008–2012; inputs population and
              hospital beds, outputs GDP, retail sales and industrial SO2): CCR and BCC on the
-             good outputs, SBM under variable returns with SO2 undesirable, and the Malmquist
+             good outputs, SBM under variable returns with SO2 undesirable (also with
+             super-efficiency, both returns, every orientation), and the Malmquist
              index over the window, against citycheck to --tol.
 
 Exit status 1 when a value disagrees beyond the tolerance (each disagreement printed).
@@ -158,41 +161,49 @@ def sbm(x: Matrix, y: Matrix, o: int, bad: Sequence[bool], vrs: bool, orientatio
     return None if res is None else float(res.fun)
 
 
-def super_sbm(x: Matrix, y: Matrix, o: int, vrs: bool, orientation: str) -> float | None:
+def super_sbm(x: Matrix, y: Matrix, o: int, vrs: bool, orientation: str, bad: Sequence[bool] = ()) -> float | None:
     """Tone (2002)'s SBM super-efficiency of unit o against the others, written from the paper's
-    fractional programme. Input orientation directly (ȳ = y_o): min (1/m) Σ x̄/x_o over
-    variables [λ (n−1), x̄ (m)]; output orientation directly (x̄ = x_o): max (1/s) Σ ȳ/y_o over
-    [λ, ȳ (s)], δ its inverse; non-oriented by t = 1 / ((1/s) Σ ȳ/y_o) over [t, Λ, X, Y]."""
+    fractional programme, with undesirable outputs as Li, Fang, Yang, Wang & Hong (2013) add
+    them: a bad output's point b̄ ≥ Σλb and b̄ ≥ b_o, its term in the denominator (2 − b̄/b_o).
+    Input orientation directly (ȳ = y_o, b̄ = b_o): min (1/m) Σ x̄/x_o over variables
+    [λ (n−1), x̄ (m)]; output orientation directly (x̄ = x_o): max (1/s) (Σ ȳ/y_o + Σ (2 − b̄/b_o))
+    over [λ, z (s): ȳ or b̄], δ its inverse; non-oriented by t = 1 / that denominator over
+    [t, Λ, X, Z]."""
     others = [j for j in range(x.shape[0]) if j != o]
     xr, yr = x[others], y[others]
     k, m, s = len(others), x.shape[1], y.shape[1]
     xo, yo = x[o], y[o]
+    sign = np.array([-1.0 if b else 1.0 for b in (list(bad) or [False] * s)])  # +1 good, −1 bad
+    nbad = int((sign < 0).sum())
     if orientation == "input":
         c = np.concatenate([np.zeros(k), 1.0 / (m * xo)])
         a_ub = np.vstack(
             [
                 np.hstack([xr.T, -np.eye(m)]),  # Σλx − x̄ ≤ 0
-                np.hstack([-yr.T, np.zeros((s, m))]),  # −Σλy ≤ −y_o
+                np.hstack([-(sign[:, None] * yr.T), np.zeros((s, m))]),  # good −Σλy ≤ −y_o; bad Σλb ≤ b_o
                 np.hstack([np.zeros((m, k)), -np.eye(m)]),  # −x̄ ≤ −x_o
             ]
         )
-        b_ub = np.concatenate([np.zeros(m), -yo, -xo])
+        b_ub = np.concatenate([np.zeros(m), -sign * yo, -xo])
         a_eq = np.concatenate([np.ones(k), np.zeros(m)])[None, :] if vrs else None
         r = _lp(c, a_ub, b_ub, a_eq, np.array([1.0]) if vrs else None)
         return None if r is None else float(r.fun)
     if orientation == "output":
-        c = np.concatenate([np.zeros(k), -1.0 / (s * yo)])
+        c = np.concatenate([np.zeros(k), -sign / (s * yo)])
         a_ub = np.vstack(
             [
                 np.hstack([xr.T, np.zeros((m, s))]),  # Σλx ≤ x_o
-                np.hstack([-yr.T, np.eye(s)]),  # ȳ − Σλy ≤ 0
-                np.hstack([np.zeros((s, k)), np.eye(s)]),  # ȳ ≤ y_o
+                np.hstack([-(sign[:, None] * yr.T), np.diag(sign)]),  # good ȳ − Σλy ≤ 0; bad Σλb − b̄ ≤ 0
+                np.hstack([np.zeros((s, k)), np.diag(sign)]),  # good ȳ ≤ y_o; bad −b̄ ≤ −b_o
             ]
         )
-        b_ub = np.concatenate([xo, np.zeros(s), yo])
+        b_ub = np.concatenate([xo, np.zeros(s), sign * yo])
         a_eq = np.concatenate([np.ones(k), np.zeros(s)])[None, :] if vrs else None
         r = _lp(c, a_ub, b_ub, a_eq, np.array([1.0]) if vrs else None)
-        return None if r is None or -r.fun <= 0 else float(1.0 / -r.fun)
+        if r is None:
+            return None
+        denominator = -r.fun + 2.0 * nbad / s
+        return None if denominator <= 0 else float(1.0 / denominator)
     size = 1 + k + m + s
     c = np.zeros(size)
     c[1 + k : 1 + k + m] = 1.0 / (m * xo)
@@ -208,15 +219,16 @@ def super_sbm(x: Matrix, y: Matrix, o: int, vrs: bool, orientation: str) -> floa
         rows_ub.append(row)
     for r_ in range(s):
         row = np.zeros(size)
-        row[1 : 1 + k] = -yr[:, r_]
-        row[1 + k + m + r_] = 1.0  # Y − ΣΛy ≤ 0
+        row[1 : 1 + k] = -sign[r_] * yr[:, r_]
+        row[1 + k + m + r_] = sign[r_]  # good Y − ΣΛy ≤ 0; bad ΣΛb − B ≤ 0
         rows_ub.append(row)
         row = np.zeros(size)
-        row[0] = -yo[r_]
-        row[1 + k + m + r_] = 1.0  # Y − t y_o ≤ 0
+        row[0] = -sign[r_] * yo[r_]
+        row[1 + k + m + r_] = sign[r_]  # good Y − t y_o ≤ 0; bad t b_o − B ≤ 0
         rows_ub.append(row)
     norm = np.zeros(size)
-    norm[1 + k + m :] = 1.0 / (s * yo)
+    norm[1 + k + m :] = sign / (s * yo)
+    norm[0] = 2.0 * nbad / s  # (1/s) Σ_bad (2t − B/b_o)
     rows_eq.append(norm)
     rhs_eq = [1.0]
     if vrs:
@@ -245,7 +257,7 @@ def scores(
             # Efficient: no slack at all, i.e. the non-oriented SBM score is 1.
             efficient = (sbm(x, y, o, flags, vrs, "non_oriented") or 0.0) >= 1.0 - 1e-6
             if super_efficiency and rho is not None and efficient:
-                rho = super_sbm(x, y, o, vrs, orientation)
+                rho = super_sbm(x, y, o, vrs, orientation, flags)
             out_sbm.append((rho, None))
         return out_sbm
     vrs = model == "bcc"
@@ -301,6 +313,13 @@ def _near(got: float | None, want: float, tol: float, what: str, failures: list[
 
 def selftest(tol: float) -> list[str]:
     failures: list[str] = []
+    # Super-SBM with an undesirable output, worked by hand in tests/it/efficiency.rs: A (1; 4, 2)
+    # against B (1; 2, 1) and C (1; 2, 2): δ_A = 4/3 non-oriented and output-oriented, 2 input-
+    # oriented (constant returns); 2 non-oriented without the bad output.
+    ux, uy = np.ones((3, 1)), np.array([[4.0, 2.0], [2.0, 1.0], [2.0, 2.0]])
+    for o_, want in [("non_oriented", 4 / 3), ("output", 4 / 3), ("input", 2.0)]:
+        _near(super_sbm(ux, uy, 0, False, o_, [False, True]), want, tol, f"super-SBM bad {o_}", failures)
+    _near(super_sbm(ux, uy[:, :1], 0, False, "non_oriented"), 2.0, tol, "super-SBM without bad", failures)
     stores_x = np.array([[4, 3], [7, 3], [8, 1], [4, 2], [2, 4], [10, 1]], dtype=float)
     for k, want in enumerate([6 / 7, 12 / 19, 1, 1, 1, 1]):
         _near(scores(stores_x, np.ones((6, 1)), "ccr", "input")[k][0], want, tol, f"CST 3.2 CCR {k}", failures)
@@ -494,10 +513,12 @@ def main() -> int:
                 cases += [(md, o, False, []) for md in ("sbm", "sbm_vrs") for o in ("non_oriented", "input", "output")]
                 cases += [("sbm_vrs", "non_oriented", False, [outs[-1]])]
                 cases += [(md, o, True, []) for md in ("sbm", "sbm_vrs") for o in ("non_oriented", "input", "output")]
+                cases += [(md, o, True, [outs[-1]]) for md in ("sbm", "sbm_vrs") for o in ("non_oriented", "input", "output")]
             else:
                 ins, outs = ["population", "hospital_beds"], ["gdp", "retail_sales", "industrial_so2"]
                 years = embedded_years([*ins, *outs])
                 cases = [("sbm_vrs", "non_oriented", False, ["industrial_so2"]), ("sbm", "input", False, [])]
+                cases += [(md, o, True, ["industrial_so2"]) for md in ("sbm", "sbm_vrs") for o in ("non_oriented", "input", "output")]
                 # The radial models on the good outputs only (they refuse an undesirable one).
                 good = {y: (u, x, yy[:, :2]) for y, (u, x, yy) in years.items()}
                 radial_cases = [(md, o, False, []) for md in ("ccr", "bcc") for o in ("input", "output")]

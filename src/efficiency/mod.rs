@@ -433,12 +433,13 @@ fn undesirable_mask(data: &DeaData<'_>) -> Result<Vec<bool>> {
 /// (`sbm`) or variable (`sbm_vrs`) returns, with the data's undesirable outputs; with
 /// super-efficiency, the units SBM finds efficient (no slack in any input or output: the
 /// non-oriented score is 1, whatever the orientation asked) are scored by Tone's
-/// (2002) SBM super-efficiency δ ≥ 1 instead, their slacks Tone's super-slacks (x̄ − x_o for an
-/// input, y_o − ȳ for an output) and their targets the point (x̄, ȳ) of the others' technology.
+/// (2002) SBM super-efficiency δ ≥ 1 instead — with undesirable outputs, the super-SBM of Li et
+/// al. (2013) — their slacks Tone's super-slacks (x̄ − x_o for an input, y_o − ȳ for an output,
+/// b̄ − b_o for an undesirable one) and their targets the point of the others' technology.
 ///
 /// # Errors
-/// As [`validate`]; [`Error::Spec`] for a tolerance outside (0, 0.01], CCR or BCC without an
-/// orientation, and SBM super-efficiency with undesirable outputs (not implemented).
+/// As [`validate`]; [`Error::Spec`] for a tolerance outside (0, 0.01] and CCR or BCC without an
+/// orientation.
 pub fn dea(data: &DeaData<'_>, options: &DeaOptions) -> Result<Efficiency> {
     dea_observed(data, options, &Observer::none())
 }
@@ -461,12 +462,6 @@ pub fn dea_observed(data: &DeaData<'_>, options: &DeaOptions, progress: &Observe
     let stage = progress.stage("efficiency LPs", lps as u64, "LPs");
     let results: Vec<UnitEfficiency> = if options.model.is_sbm() {
         let bad = undesirable_mask(data)?;
-        if options.super_efficiency && bad.iter().any(|b| *b) {
-            return Err(Error::Spec(
-                "SBM super-efficiency with undesirable outputs is not implemented: leave out super or undesirable"
-                    .into(),
-            ));
-        }
         (0..n)
             .into_par_iter()
             .map(|k| {
@@ -485,7 +480,7 @@ pub fn dea_observed(data: &DeaData<'_>, options: &DeaOptions, progress: &Observe
                     free.efficient == Some(true)
                 };
                 if efficient {
-                    super_sbm::solve(data.x, data.y, k, returns, options.orientation, options.tolerance)
+                    super_sbm::solve(data.x, data.y, &bad, k, returns, options.orientation, options.tolerance)
                 } else {
                     plain
                 }

@@ -14,6 +14,17 @@
 //!
 //! Tone's super-slacks — how far the inputs rise, x̄ − x_o, and the outputs fall, y_o − ȳ — are
 //! the unit's slacks, and (x̄, ȳ) its targets; λ are the others' weights in that point.
+//!
+//! Undesirable outputs (the super-SBM with undesirable outputs of Li, Fang, Yang, Wang & Hong
+//! 2013, "Regional environmental efficiency evaluation in China: analysis based on the Super-SBM
+//! model with undesirable outputs", Mathematical and Computer Modelling 58, 1018–1031, which joins
+//! Tone 2002 and Tone 2003): a bad output b of the point is no better than the unit's and than the
+//! others' combination, b̄ ≥ b_o and b̄ ≥ Σ_{j≠o} λ_j b_j, and counts in the denominator as its
+//! slack form 1 − (1/(s₁ + s₂)) (Σ s^g/y^g + Σ s^b/b) with ȳ = y_o − s^g, b̄ = b_o + s^b:
+//! δ = ((1/m) Σ x̄_i / x_io) / ((1/(s₁ + s₂)) (Σ_good ȳ_r / y_ro + Σ_bad (2 − b̄_r / b_ro))).
+//! In the LP (B = t b̄) its rows are Σ Λ_j b_j ≤ B and t b_o ≤ B, and the normalisation gains
+//! (2t − B_r / b_ro) / (s₁ + s₂). Without bad outputs it is Tone 2002's model above; the input
+//! orientation keeps b̄ = b_o like ȳ = y_o. A bad output's slack is its rise b̄ − b_o.
 
 use super::lp::{Lp, Outcome, Row};
 use super::radial::variable_scales;
@@ -21,11 +32,13 @@ use super::{Orientation, Returns, Status, UnitEfficiency};
 use crate::kernels::ArrayView2;
 
 /// Unit `o`'s super-efficiency against every other unit (inputs and outputs are > 0:
-/// `validate` checks for SBM). An LP without a solution (possible under variable returns when
-/// an orientation fixes one side) gives no score and says why.
+/// `validate` checks for SBM); `bad` flags the undesirable outputs (one flag per column of `y`).
+/// An LP without a solution (possible under variable returns when an orientation fixes one
+/// side) gives no score and says why.
 pub(crate) fn solve(
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
+    bad: &[bool],
     o: usize,
     returns: Returns,
     orientation: Orientation,
@@ -62,7 +75,18 @@ pub(crate) fn solve(
             }
         }
         Orientation::Output | Orientation::NonOriented => {
-            let norm = yo.iter().enumerate().map(|(r, &v)| (ys + r, 1.0 / (s as f64 * v))).collect();
+            // (1/s) Σ_good Y_r / y_ro + (1/s) Σ_bad (2t − B_r / b_ro) = 1.
+            let share = 1.0 / s as f64;
+            let mut norm: Vec<(usize, f64)> = yo
+                .iter()
+                .zip(bad)
+                .enumerate()
+                .map(|(r, (&v, &b))| (ys + r, if b { -share / v } else { share / v }))
+                .collect();
+            let bads = bad.iter().filter(|b| **b).count();
+            if bads > 0 {
+                norm.push((0, 2.0 * share * bads as f64));
+            }
             lp.eq.push(Row { terms: norm, rhs: 1.0 });
         }
     }
@@ -79,11 +103,13 @@ pub(crate) fn solve(
         lp.le.push(Row { terms: vec![(0, v), (xs + i, -1.0)], rhs: 0.0 });
     }
     for (r, &v) in yo.iter().enumerate() {
+        // A good output: Y ≤ Σ Λ y and Y ≤ t y_o; a bad one the other way round.
+        let sign = if bad[r] { -1.0 } else { 1.0 };
         let mut terms: Vec<(usize, f64)> =
-            refs.iter().enumerate().map(|(c, &j)| (lam + c, -y[[j, r]] / cy[r])).collect();
-        terms.push((ys + r, 1.0));
+            refs.iter().enumerate().map(|(c, &j)| (lam + c, -sign * y[[j, r]] / cy[r])).collect();
+        terms.push((ys + r, sign));
         lp.le.push(Row { terms, rhs: 0.0 });
-        lp.le.push(Row { terms: vec![(ys + r, 1.0), (0, -v)], rhs: 0.0 });
+        lp.le.push(Row { terms: vec![(ys + r, sign), (0, -sign * v)], rhs: 0.0 });
     }
     if returns == Returns::Variable {
         let mut terms: Vec<(usize, f64)> = (0..k).map(|c| (lam + c, 1.0)).collect();
@@ -114,7 +140,16 @@ pub(crate) fn solve(
     }
     // The point (x̄, ȳ) in the data's units, never better than the unit itself.
     let x_bar: Vec<f64> = (0..m).map(|i| (solution[xs + i] / t * cx[i]).max(x_raw[i])).collect();
-    let y_bar: Vec<f64> = (0..s).map(|r| (solution[ys + r] / t * cy[r]).min(y_raw[r])).collect();
+    let y_bar: Vec<f64> = (0..s)
+        .map(|r| {
+            let v = solution[ys + r] / t * cy[r];
+            if bad[r] {
+                v.max(y_raw[r])
+            } else {
+                v.min(y_raw[r])
+            }
+        })
+        .collect();
     let clean = |v: f64, value: f64| if v <= tolerance * value.abs().max(1.0) { 0.0 } else { v };
     let lambdas: Vec<(usize, f64)> =
         refs.iter().enumerate().map(|(c, &j)| (j, solution[lam + c] / t)).filter(|(_, l)| *l > tolerance).collect();
@@ -125,7 +160,12 @@ pub(crate) fn solve(
         efficient: Some(true),
         lambdas,
         input_slacks: x_bar.iter().zip(&x_raw).map(|(b, v)| clean(b - v, *v)).collect(),
-        output_slacks: y_bar.iter().zip(&y_raw).map(|(b, v)| clean(v - b, *v)).collect(),
+        output_slacks: y_bar
+            .iter()
+            .zip(&y_raw)
+            .zip(bad)
+            .map(|((b, v), &worse)| clean(if worse { b - v } else { v - b }, *v))
+            .collect(),
         input_targets: x_bar,
         output_targets: y_bar,
         scale_efficiency: None,

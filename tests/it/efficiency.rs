@@ -500,10 +500,8 @@ fn bad_input_is_refused_with_the_unit_and_variable() {
     let mut d = stores();
     d.units[5] = "A".into();
     assert!(matches!(dea(&d.data(), &DeaOptions::default()), Err(Error::Method { .. })));
-    // CCR without an orientation; SBM super-efficiency with an undesirable output.
+    // CCR without an orientation.
     assert!(dea(&stores().data(), &options(Model::Ccr, Orientation::NonOriented, false)).is_err());
-    let bad = tone_2003();
-    assert!(matches!(dea(&bad.data(), &options(Model::Sbm, Orientation::NonOriented, true)), Err(Error::Spec(_))));
     // Six units for two inputs and one output: fewer than 3(m + s) = 9, warned.
     let r = dea(&stores().data(), &DeaOptions::default()).unwrap();
     assert!(r.warnings.iter().any(|w| w.contains("discriminates")), "{:?}", r.warnings);
@@ -1147,6 +1145,73 @@ fn sbm_super_efficiency_of_example_3_2_by_hand() {
         let delta = free.results[k].score.unwrap();
         assert!(delta >= 1.0 - LP && delta <= input.results[k].score.unwrap() + LP, "{}: {delta}", d.units[k]);
     }
+}
+
+/// The super-SBM with an undesirable output (Li, Fang, Yang, Wang & Hong 2013, Mathematical and
+/// Computer Modelling 58:1018–1031), worked by hand. Three units, one input x, a good output y
+/// and a bad output b: A (1; 4, 2), B (1; 2, 1), C (1; 2, 2). A is the only efficient one (B and C
+/// make half of A's good output per input: A/2 leaves B ρ = 0.5, under constant returns). A's point against
+/// λ_B = p, λ_C = q, u = p + q: x̄ ≥ max(1, u), ȳ ≤ min(4, 2u), b̄ ≥ max(2, p + 2q) (least with
+/// q = 0: max(2, u)); δ = x̄ / ((1/2)(ȳ/4 + 2 − b̄/2)):
+/// - non-oriented: u ≤ 1 gives 1 / ((u/2 + 1)/2) = 4/(u + 2), 1 ≤ u ≤ 2 gives 4u/(u + 2), u ≥ 2
+///   gives 2u/(3 − u/2): least at u = 1, δ = 4/3 (x̄ = 1, ȳ = 2, b̄ = 2: super-slacks 0, 2, 0;
+///   λ not unique: any p + q = 1 keeps p + 2q ≤ 2, so b̄ = 2);
+/// - input orientation (ȳ = 4, b̄ = 2): 2u ≥ 4 and p + 2q ≤ 2 force p = 2, x̄ = 2: δ = 2;
+/// - output orientation (x̄ = 1, so u ≤ 1): ȳ = 2u, b̄ = 2: δ = 4/(u + 2), least at u = 1: 4/3;
+/// - without the bad output (Tone 2002): δ = max(1, u) / (min(4, 2u)/4) = 2 for every u in
+///   [1, 2], so the bad output is what lowers it to 4/3.
+///
+/// Variable returns (Σλ = 1, so u = 1) give the same non-oriented and output-oriented δ; the
+/// input orientation's ȳ = 4 is then out of reach: infeasible, reported.
+#[test]
+fn sbm_super_efficiency_with_an_undesirable_output_by_hand() {
+    let mut d = Owned::new(
+        &["A", "B", "C"],
+        &[vec![1.0], vec![1.0], vec![1.0]],
+        &[vec![4.0, 2.0], vec![2.0, 1.0], vec![2.0, 2.0]],
+    );
+    d.outputs = vec!["y".into(), "b".into()];
+    d.undesirable = vec!["b".into()];
+    for model in [Model::Sbm, Model::SbmVrs] {
+        let free = dea(&d.data(), &options(model, Orientation::NonOriented, true)).unwrap();
+        let a = &free.results[0];
+        assert_close(a.score.unwrap(), 4.0 / 3.0, LP, &format!("{model} non-oriented δ_A"));
+        assert_close(a.input_targets[0], 1.0, LP, "x̄");
+        assert_close(a.output_targets[0], 2.0, LP, "ȳ");
+        assert_close(a.output_targets[1], 2.0, LP, "b̄");
+        assert_close(a.output_slacks[0], 2.0, LP, "good super-slack y_o − ȳ");
+        assert_close(a.output_slacks[1], 0.0, LP, "bad super-slack b̄ − b_o");
+        assert!(a.lambdas.iter().all(|(j, _)| *j != 0), "{:?}", a.lambdas);
+        assert_close(a.lambda_sum(), 1.0, LP, "λ_B + λ_C");
+        // Constant returns: B and C are not efficient and keep their SBM ρ (< 1). Variable
+        // returns: no mix of A and C (bad output 2 each) reaches B's bad output 1, so B is
+        // efficient, and against them (Σλ = 1: b̄ ≥ 2, ȳ ≤ 2, x̄ ≥ 1) δ_B = 1 / ((1/2)(2/2 + 2 −
+        // 2/1)) = 2; C keeps ρ.
+        let plain = dea(&d.data(), &options(model, Orientation::NonOriented, false)).unwrap();
+        let inefficient: &[usize] = if model == Model::Sbm { &[1, 2] } else { &[2] };
+        if model == Model::SbmVrs {
+            assert_close(free.results[1].score.unwrap(), 2.0, LP, "sbm_vrs non-oriented δ_B");
+        }
+        for &k in inefficient {
+            assert_eq!(free.results[k].score, plain.results[k].score, "{model} {}", d.units[k]);
+            assert!(free.results[k].score.unwrap() < 1.0);
+        }
+        let input = dea(&d.data(), &options(model, Orientation::Input, true)).unwrap();
+        let output = dea(&d.data(), &options(model, Orientation::Output, true)).unwrap();
+        if model == Model::Sbm {
+            assert_close(input.results[0].score.unwrap(), 2.0, LP, "input δ_A");
+            assert_close(input.results[0].output_targets[1], 2.0, LP, "input orientation keeps b̄ = b_o");
+        } else {
+            // Σλ = 1 cannot reach ȳ = 4 from B and C (good output 2): infeasible, reported.
+            assert_eq!(input.results[0].score, None);
+            assert!(input.results[0].note.as_deref().unwrap_or("").contains("infeasible"));
+        }
+        assert_close(output.results[0].score.unwrap(), 4.0 / 3.0, LP, &format!("{model} output δ_A"));
+    }
+    // The same units without the bad output: Tone 2002, δ_A = 2.
+    let plain = Owned::new(&["A", "B", "C"], &[vec![1.0], vec![1.0], vec![1.0]], &[vec![4.0], vec![2.0], vec![2.0]]);
+    let r = dea(&plain.data(), &options(Model::Sbm, Orientation::NonOriented, true)).unwrap();
+    assert_close(r.results[0].score.unwrap(), 2.0, LP, "δ_A without the bad output");
 }
 
 /// DEA scores do not depend on the units of a variable (each LP is the same after dividing a
