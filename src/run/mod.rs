@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::assess::{assess, AssessData, AssessOptions, AssessSources, Assessment, ProjectsSource, TableSource, Tier};
@@ -799,143 +800,21 @@ fn score_and_write(
     // end (`publish`): a run that fails (or is killed) midway leaves the target as it was.
     let staging = Staging::new(&target)?;
     let dir = staging.dir.clone();
-    let format = config.output.format;
-    if format == OutputFormat::Xlsx {
-        // One workbook instead of a file per table; the JSON files stay files.
-        let fitted_path = dir.join("fitted.json");
-        let fitted_json = outcome.fitted.to_json();
-        write_atomic(&fitted_path, |f| f.write_all(fitted_json.as_bytes()).map_err(|e| Error::io(&fitted_path, e)))?;
-        let mut paths = vec![fitted_path];
-        let polars_err = |e: PolarsError| {
-            Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
-        };
-        let mut tables: Vec<(&'static str, DataFrame)> = vec![
-            ("scores", outcome.scores.to_dataframe().map_err(polars_err)?),
-            ("weights", weights_dataframe(&outcome.fitted).map_err(polars_err)?),
-        ];
-        if let Some(e) = &evaluation {
-            tables.push(("trends", e.trends_dataframe().map_err(polars_err)?));
-            tables.push(("progress", e.progress_dataframe().map_err(polars_err)?));
-            tables.push(("warnings", e.warnings_dataframe().map_err(polars_err)?));
-        }
-        if let Some(d) = &diagnosis {
-            tables.extend(d.tables().map_err(polars_err)?);
-        }
-        if let Some(report) = &survey {
-            tables.extend(report.tables().map_err(polars_err)?);
-            let json_path = dir.join("survey.json");
-            let json = report.summary_json();
-            write_atomic(&json_path, |f| f.write_all(json.as_bytes()).map_err(|e| Error::io(&json_path, e)))?;
-            paths.push(json_path);
-            if let Some(weight) = config.survey.as_ref().and_then(|s| s.weight) {
-                tables.push(("combined", combined_dataframe(&outcome.scores, report, weight)?));
-            }
-        }
-        if let Some(reconciliation) = &reconciliation {
-            tables.push(("reconciliation", reconciliation.to_dataframe().map_err(polars_err)?));
-        }
-        if let Some(computed) = &computed {
-            tables.push(("indicators", computed.indicators()?));
-            if let Some(ledger) = computed.ledger()? {
-                tables.push(("object_ledger", ledger));
-            }
-        }
-        if let Some(r) = &rechecked {
-            tables.extend(r.tables().map_err(polars_err)?);
-        }
-        if let Some(p) = &linked {
-            tables.extend(p.tables().map_err(polars_err)?);
-        }
-        if let Some(a) = &assessment {
-            tables.extend(a.tables().map_err(polars_err)?);
-        }
-        if let Some(u) = &uncertainty {
-            tables.push(("uncertainty", u.to_dataframe().map_err(polars_err)?));
-            tables.push(("sensitivity", u.sensitivity_dataframe().map_err(polars_err)?));
-        }
-        if let Some(e) = &efficiency {
-            tables.push(("efficiency", e.efficiency.clone()));
-            if let Some(m) = &e.malmquist {
-                tables.push(("malmquist", m.clone()));
-            }
-        }
-        if let Some(a) = &audited {
-            let frames = a.tables().map_err(polars_err)?;
-            tables.extend(AUDIT_SHEETS.into_iter().zip(frames.into_iter().map(|(_, df)| df)));
-        }
-        let sheets: Vec<(&str, &DataFrame)> = tables.iter().map(|(name, df)| (*name, df)).collect();
-        let workbook = dir.join(WORKBOOK);
-        write_workbook(&workbook, &sheets, &readme(&report), config.output.lang)?;
-        paths.push(workbook);
-        let report_html = write_report_html(config, &dir, &report, &catalog, &mut paths)?;
-        seal(&staging, &mut report, &paths)?;
-        let report_html = report_html.map(|w| staging.published(w));
-        return Ok(RunOutput {
-            outcome,
-            report,
-            evaluation,
-            diagnosis,
-            recheck: rechecked,
-            projects: linked,
-            assessment,
-            computed,
-            catalog,
-            uncertainty,
-            audit: audited,
-            report_html,
-            survey,
-            efficiency,
-        });
-    }
-    let (written, (evaluated, diagnosed)) = rayon::join(
-        || write_outputs(&dir, format, &outcome),
-        || {
-            rayon::join(
-                || evaluation.as_ref().map(|e| e.write(&dir, format)).transpose(),
-                || diagnosis.as_ref().map(|d| d.write(&dir, format)).transpose(),
-            )
-        },
-    );
-    let mut paths = written?;
-    paths.extend(evaluated?.unwrap_or_default());
-    paths.extend(diagnosed?.unwrap_or_default());
-    if let Some(report) = &survey {
-        paths.extend(report.write(&dir, config.output.format)?);
-        if let Some(weight) = config.survey.as_ref().and_then(|s| s.weight) {
-            let mut df = combined_dataframe(&outcome.scores, report, weight)?;
-            paths.push(write_table(&dir, "combined", config.output.format, &mut df)?);
-        }
-    }
-    if let Some(reconciliation) = &reconciliation {
-        let mut df = reconciliation.to_dataframe().map_err(|e| Error::Spec(format!("reconciliation: {e}")))?;
-        paths.push(write_table(&dir, "reconciliation", config.output.format, &mut df)?);
-    }
-    if let Some(computed) = &computed {
-        paths.extend(computed.write(&dir, config.output.format, "object_ledger")?);
-    }
-    if let Some(r) = &rechecked {
-        paths.extend(r.write(&dir, config.output.format)?);
-    }
-    if let Some(p) = &linked {
-        paths.extend(p.write(&dir, config.output.format)?);
-    }
-    if let Some(a) = &assessment {
-        paths.extend(a.write(&dir, config.output.format)?);
-    }
-    if let Some(u) = &uncertainty {
-        paths.extend(u.write(&dir, config.output.format)?);
-    }
-    if let Some(e) = &efficiency {
-        let mut df = e.efficiency.clone();
-        paths.push(write_table(&dir, "efficiency", config.output.format, &mut df)?);
-        if let Some(m) = &e.malmquist {
-            let mut df = m.clone();
-            paths.push(write_table(&dir, "malmquist", config.output.format, &mut df)?);
-        }
-    }
-    if let Some(a) = &audited {
-        paths.extend(a.write(&dir, config.output.format)?);
-    }
+    let stages = Stages {
+        outcome: &outcome,
+        evaluation: evaluation.as_ref(),
+        diagnosis: diagnosis.as_ref(),
+        survey: survey.as_ref().map(|r| (r, config.survey.as_ref().and_then(|s| s.weight))),
+        reconciliation: reconciliation.as_ref(),
+        computed: computed.as_ref(),
+        recheck: rechecked.as_ref(),
+        projects: linked.as_ref(),
+        assessment: assessment.as_ref(),
+        uncertainty: uncertainty.as_ref(),
+        efficiency: efficiency.as_ref(),
+        audit: audited.as_ref(),
+    };
+    let mut paths = write_run_outputs(&dir, config, &report, &stages.outputs(&dir)?)?;
     let report_html = write_report_html(config, &dir, &report, &catalog, &mut paths)?;
     seal(&staging, &mut report, &paths)?;
     let report_html = report_html.map(|w| staging.published(w));
@@ -955,6 +834,165 @@ fn score_and_write(
         survey,
         efficiency,
     })
+}
+
+/// One output of a run, in the order run.json lists them.
+enum RunFile<'a> {
+    /// A table: the file `<file>.<ext>` (in the sub-folder `folder`, if any) or, in a workbook
+    /// run, the sheet `sheet`.
+    Table { file: &'static str, folder: Option<&'static str>, sheet: &'static str, frame: DataFrame },
+    /// A JSON file, written as a file in every format (fitted.json, survey.json).
+    Json { file: &'static str, text: String },
+    /// The record computation's indicators and object ledger: as files, CSV is streamed in
+    /// chunks ([`Computed::write`]) so that a large ledger is never one frame in memory.
+    Computed(&'a Computed),
+}
+
+impl RunFile<'_> {
+    /// A table whose file and sheet have the same name, in the run's folder.
+    fn table(name: &'static str, frame: DataFrame) -> RunFile<'static> {
+        RunFile::Table { file: name, folder: None, sheet: name, frame }
+    }
+}
+
+/// The results of a run's stages that become its outputs.
+struct Stages<'a> {
+    outcome: &'a Outcome,
+    evaluation: Option<&'a Evaluation>,
+    diagnosis: Option<&'a Diagnosis>,
+    /// The survey's report and the weight of the combined score, if any.
+    survey: Option<(&'a SurveyReport, Option<f64>)>,
+    reconciliation: Option<&'a Reconciliation>,
+    computed: Option<&'a Computed>,
+    recheck: Option<&'a Recheck>,
+    projects: Option<&'a Projects>,
+    assessment: Option<&'a Assessment>,
+    uncertainty: Option<&'a Uncertainty>,
+    efficiency: Option<&'a EfficiencyRun>,
+    audit: Option<&'a Audit>,
+}
+
+impl<'a> Stages<'a> {
+    /// Every output of the run but run.json and the report, in order: the one list both a
+    /// run writing files and a run writing one workbook use.
+    fn outputs(&self, dir: &Path) -> Result<Vec<RunFile<'a>>> {
+        let polars_err = |e: PolarsError| {
+            Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
+        };
+        let tables = |list: Vec<(&'static str, DataFrame)>| list.into_iter().map(|(n, df)| RunFile::table(n, df));
+        let mut out = vec![
+            RunFile::table("scores", self.outcome.scores.to_dataframe().map_err(polars_err)?),
+            RunFile::table("weights", weights_dataframe(&self.outcome.fitted).map_err(polars_err)?),
+            RunFile::Json { file: "fitted.json", text: self.outcome.fitted.to_json() },
+        ];
+        if let Some(e) = self.evaluation {
+            out.push(RunFile::table("trends", e.trends_dataframe().map_err(polars_err)?));
+            out.push(RunFile::table("progress", e.progress_dataframe().map_err(polars_err)?));
+            out.push(RunFile::table("warnings", e.warnings_dataframe().map_err(polars_err)?));
+        }
+        if let Some(d) = self.diagnosis {
+            out.extend(tables(d.tables().map_err(polars_err)?));
+        }
+        if let Some((report, weight)) = self.survey {
+            out.extend(tables(report.tables().map_err(polars_err)?));
+            out.push(RunFile::Json { file: "survey.json", text: report.summary_json() });
+            if let Some(weight) = weight {
+                out.push(RunFile::table("combined", combined_dataframe(&self.outcome.scores, report, weight)?));
+            }
+        }
+        if let Some(r) = self.reconciliation {
+            out.push(RunFile::table("reconciliation", r.to_dataframe().map_err(polars_err)?));
+        }
+        if let Some(c) = self.computed {
+            out.push(RunFile::Computed(c));
+        }
+        if let Some(r) = self.recheck {
+            out.extend(tables(r.tables().map_err(polars_err)?));
+        }
+        if let Some(p) = self.projects {
+            out.extend(tables(p.tables().map_err(polars_err)?));
+        }
+        if let Some(a) = self.assessment {
+            out.extend(tables(a.tables().map_err(polars_err)?));
+        }
+        if let Some(u) = self.uncertainty {
+            out.push(RunFile::table("uncertainty", u.to_dataframe().map_err(polars_err)?));
+            out.push(RunFile::table("sensitivity", u.sensitivity_dataframe().map_err(polars_err)?));
+        }
+        if let Some(e) = self.efficiency {
+            out.push(RunFile::table("efficiency", e.efficiency.clone()));
+            if let Some(m) = &e.malmquist {
+                out.push(RunFile::table("malmquist", m.clone()));
+            }
+        }
+        if let Some(a) = self.audit {
+            let frames = a.tables().map_err(polars_err)?;
+            for ((file, frame), sheet) in frames.into_iter().zip(AUDIT_SHEETS) {
+                out.push(RunFile::Table { file, folder: Some(AUDIT_FOLDER), sheet, frame });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Writes a run's outputs into `dir` in the config's format: a file per table (in parallel),
+/// or one workbook [`WORKBOOK`] of every table after a README sheet of `report`, the JSON files
+/// staying files. Returns the paths in the order of `outputs` (the workbook after the JSON files).
+fn write_run_outputs(
+    dir: &Path,
+    config: &RunConfig,
+    report: &RunReport,
+    outputs: &[RunFile<'_>],
+) -> Result<Vec<PathBuf>> {
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let format = config.output.format;
+    let write_json = |file: &str, text: &str| -> Result<PathBuf> {
+        let path = dir.join(file);
+        write_atomic(&path, |f| f.write_all(text.as_bytes()).map_err(|e| Error::io(&path, e)))?;
+        Ok(path)
+    };
+    if format == OutputFormat::Xlsx {
+        let mut paths = Vec::new();
+        let mut computed = Vec::new();
+        for output in outputs {
+            match output {
+                RunFile::Json { file, text } => paths.push(write_json(file, text)?),
+                RunFile::Computed(c) => {
+                    computed.push(("indicators", c.indicators()?));
+                    if let Some(ledger) = c.ledger()? {
+                        computed.push(("object_ledger", ledger));
+                    }
+                }
+                RunFile::Table { .. } => {}
+            }
+        }
+        let mut sheets: Vec<(&str, &DataFrame)> = Vec::new();
+        let mut computed = computed.iter();
+        for output in outputs {
+            match output {
+                RunFile::Table { sheet, frame, .. } => sheets.push((sheet, frame)),
+                RunFile::Computed(_) => sheets.extend(computed.by_ref().map(|(name, df)| (*name, df))),
+                RunFile::Json { .. } => {}
+            }
+        }
+        let workbook = dir.join(WORKBOOK);
+        write_workbook(&workbook, &sheets, &readme(report), config.output.lang)?;
+        paths.push(workbook);
+        return Ok(paths);
+    }
+    let written: Vec<Vec<PathBuf>> = outputs
+        .par_iter()
+        .map(|output| match output {
+            RunFile::Table { file, folder, frame, .. } => {
+                let at = folder.map_or_else(|| dir.to_path_buf(), |f| dir.join(f));
+                fs::create_dir_all(&at).map_err(|e| Error::io(&at, e))?;
+                Ok(vec![write_table(&at, file, format, &mut frame.clone())?])
+            }
+            RunFile::Json { file, text } => Ok(vec![write_json(file, text)?]),
+            RunFile::Computed(c) => c.write(dir, format, "object_ledger"),
+        })
+        .collect::<Result<_>>()?;
+    Ok(written.into_iter().flatten().collect())
 }
 
 /// Writes report.html and report.xlsx when the config has `[report]` enabled: from the tables
@@ -1404,23 +1442,6 @@ fn stale_outputs(dir: &Path, written: &[OutputDigest]) -> Result<Vec<String>> {
     }
     stale.sort();
     Ok(stale)
-}
-
-/// Writes `scores`, `weights` and `fitted.json` into `dir` (created if needed); returns the
-/// paths.
-fn write_outputs(dir: &Path, format: OutputFormat, outcome: &Outcome) -> Result<Vec<PathBuf>> {
-    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let polars_err = |e: PolarsError| {
-        Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
-    };
-    let mut scores = outcome.scores.to_dataframe().map_err(polars_err)?;
-    let scores_path = write_table(dir, "scores", format, &mut scores)?;
-    let mut weights = weights_dataframe(&outcome.fitted).map_err(polars_err)?;
-    let weights_path = write_table(dir, "weights", format, &mut weights)?;
-    let fitted_path = dir.join("fitted.json");
-    let fitted_json = outcome.fitted.to_json();
-    write_atomic(&fitted_path, |f| f.write_all(fitted_json.as_bytes()).map_err(|e| Error::io(&fitted_path, e)))?;
-    Ok(vec![scores_path, weights_path, fitted_path])
 }
 
 /// Writes `run.json`, last of a run: a folder whose run.json is new has every table of the run
