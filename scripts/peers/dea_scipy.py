@@ -413,7 +413,7 @@ def compare(
             for k, unit in enumerate(units):
                 row = rows[at]
                 at += 1
-                what = f"{model} {orientation} super={sup} {year} {unit}"
+                what = f"{model} {orientation} super={sup} undesirable={','.join(undesirable) or '-'} {year} {unit}"
                 assert row["unit"] == unit and int(row["year"]) == year, (row, unit, year)
                 got, want = _value(row["score"]), peer[k][0]
                 if (got is None) != (want is None) or (got is not None and abs(got - want) > tol):  # type: ignore[operator]

@@ -877,7 +877,10 @@ impl<'a> Stages<'a> {
     /// run writing files and a run writing one workbook use.
     fn outputs(&self, dir: &Path) -> Result<Vec<RunFile<'a>>> {
         let polars_err = |e: PolarsError| {
-            Error::data(Location { file: Some(dir.display().to_string()), ..Default::default() }, e.to_string())
+            Error::data(
+                Location { file: Some(dir.display().to_string()), ..Default::default() },
+                format!("building an output table: {e}"),
+            )
         };
         let tables = |list: Vec<(&'static str, DataFrame)>| list.into_iter().map(|(n, df)| RunFile::table(n, df));
         let mut out = vec![
@@ -1339,6 +1342,7 @@ const OUTPUT_TABLES: &[&str] = &[
     "progress",
     "warnings",
     "attainment",
+    "attainment_rates",
     "obstacles",
     "weaknesses",
     "coupling",

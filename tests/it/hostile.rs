@@ -542,6 +542,34 @@ fn a_run_removes_stale_outputs_of_an_earlier_run_and_lists_its_outputs() {
     assert_eq!(run["outputs"][0]["sha256"], digest.as_str());
 }
 
+/// Every table the default run writes (evaluation, diagnosis, re-check, projects, assessment,
+/// report) is a member of the run's output set: a later `score` into the same folder removes each
+/// as stale, leaving only its own outputs. (`attainment_rates.csv` was missing from the set: it
+/// stayed beside a later run's tables, and `--data OUT/attainment_rates.csv` was not refused.)
+#[cfg(feature = "cli")]
+#[test]
+fn a_later_run_removes_every_table_of_the_default_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let first = citycheck(&["--quiet", "run", "--out", out.to_str().unwrap()]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let listed = |out: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listed(&out);
+    assert!(before.contains(&"attainment_rates.csv".to_string()), "{before:?}");
+    let data = write(dir.path(), "data.csv", &example_data());
+    let second = score_into(&data, &out);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    assert_eq!(listed(&out), ["fitted.json", "run.json", "scores.csv", "weights.csv"], "first run: {before:?}");
+}
+
 #[test]
 fn a_config_output_folder_stays_inside_the_config_folder() {
     // Issue 16: containment of a relative `dir` in a config to the config's folder.
