@@ -956,27 +956,29 @@ fn write_run_outputs(
     };
     if format == OutputFormat::Xlsx {
         let mut paths = Vec::new();
-        let mut computed = Vec::new();
+        // The record computation's sheets, built here (as files they are streamed), one list
+        // per output so that each lands at its own place among the sheets.
+        let mut computed: Vec<Vec<(&str, DataFrame)>> = Vec::with_capacity(outputs.len());
         for output in outputs {
+            let mut frames = Vec::new();
             match output {
                 RunFile::Json { file, text } => paths.push(write_json(file, text)?),
                 RunFile::Computed(c) => {
-                    computed.push(("indicators", c.indicators()?));
+                    frames.push(("indicators", c.indicators()?));
                     if let Some(ledger) = c.ledger()? {
-                        computed.push(("object_ledger", ledger));
+                        frames.push(("object_ledger", ledger));
                     }
                 }
                 RunFile::Table { .. } => {}
             }
+            computed.push(frames);
         }
         let mut sheets: Vec<(&str, &DataFrame)> = Vec::new();
-        let mut computed = computed.iter();
-        for output in outputs {
-            match output {
-                RunFile::Table { sheet, frame, .. } => sheets.push((sheet, frame)),
-                RunFile::Computed(_) => sheets.extend(computed.by_ref().map(|(name, df)| (*name, df))),
-                RunFile::Json { .. } => {}
+        for (output, frames) in outputs.iter().zip(&computed) {
+            if let RunFile::Table { sheet, frame, .. } = output {
+                sheets.push((sheet, frame));
             }
+            sheets.extend(frames.iter().map(|(name, df)| (*name, df)));
         }
         let workbook = dir.join(WORKBOOK);
         write_workbook(&workbook, &sheets, &readme(report), config.output.lang)?;

@@ -287,3 +287,31 @@ fn the_command_line_writes_the_workbook() {
     let scores = workbook.worksheet_range("scores").unwrap();
     assert_eq!(text(&scores, 0, 0), "单位");
 }
+
+/// A run that computes its indicators from object records, written as a workbook: the computed
+/// indicators and the object ledger (streamed as CSV files, built as frames here) are sheets in
+/// the run's order, after the scores and the weights, with the same rows as the CSV run's files.
+#[test]
+fn a_computing_run_puts_its_indicators_and_ledger_in_the_workbook() {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/province_sample");
+    let config = |format: &str| {
+        format!(
+            "catalog = \"mohurd-2023\"\n[compute]\nrecords = [\"{sample}/buildings.csv\", \"{sample}/compounds.csv\", \
+             \"{sample}/blocks.csv\", \"{sample}/districts.csv\"]\nscore_level = \"district\"\n\
+             [output]\ndir = \"out\"\nformat = \"{format}\"\n"
+        )
+    };
+    let (xlsx, csv) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for (dir, format) in [(xlsx.path(), "xlsx"), (csv.path(), "csv")] {
+        let path = dir.join("run.toml");
+        std::fs::write(&path, config(format)).unwrap();
+        citycheck::run::run(&RunConfig::load(&path).unwrap(), Some(dir)).unwrap();
+    }
+    let mut workbook = open_workbook_auto(xlsx.path().join(WORKBOOK)).unwrap();
+    assert_eq!(workbook.sheet_names(), ["README", "scores", "weights", "indicators", "object_ledger"]);
+    for table in ["indicators", "object_ledger"] {
+        let sheet = workbook.worksheet_range(table).unwrap();
+        let rows = read_csv(&csv.path().join(format!("{table}.csv"))).height();
+        assert_eq!(sheet.height(), rows + 1, "{table}: a header and the CSV's rows");
+    }
+}
