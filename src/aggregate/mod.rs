@@ -21,6 +21,7 @@ use crate::names::Naming;
 
 pub use arithmetic::arithmetic;
 pub use geometric::geometric;
+pub(crate) use geometric::geometric_of_logs;
 pub use grey_relational::{grey_relational, grey_relational_with, GreyNormalization};
 pub use harmonic::harmonic;
 pub use topsis::{topsis, TopsisNormalization};

@@ -25,7 +25,7 @@ pub use fitted::{Fitted, FittedSet, IndicatorParams, IndicatorTreatment, NodeWei
 pub use scores::{Ranked, Scores};
 pub use spec::{Scope, Spec, Staged};
 
-use crate::aggregate::Labels;
+use crate::aggregate::{check_weights, geometric_of_logs, Aggregate, Labels, MissingPolicy};
 use crate::catalog::{Catalog, NodeKind};
 use crate::direction::Direction;
 use crate::error::{Error, Result, Warning, WarningCode};
@@ -252,6 +252,7 @@ impl Fitted {
         scored: &Scores,
         nodes: &[usize],
         weights: &[Vec<NodeWeight>],
+        logs: &IndicatorLogs,
     ) -> Result<Vec<(f64, u32)>> {
         if scored.data_id != data.id || weights.len() != self.sets.len() {
             return Err(Error::Mismatch(
@@ -261,7 +262,7 @@ impl Fitted {
         let engine = Engine { catalog: &data.catalog, spec: &self.spec };
         let tree = &data.tree;
         let mut values = scored.grid().clone();
-        for (y, rows) in data.years.iter().zip(&data.year_rows) {
+        for (year, (y, rows)) in data.years.iter().zip(&data.year_rows).enumerate() {
             let set =
                 self.set_index(*y).ok_or_else(|| Error::Mismatch(format!("no fitted parameters for year {y}")))?;
             let weights: HashMap<&str, f64> = weights[set].iter().map(|w| (w.node.as_str(), w.weight)).collect();
@@ -274,10 +275,24 @@ impl Fitted {
                 }
                 let names: Vec<String> = node.children.iter().map(|&c| tree.node(c).id.clone()).collect();
                 let w = weights_of(&names, &weights)?;
-                let scores = columns_of(values.view(), &node.children, rows);
-                let labels = Labels { rows: &row_names, columns: &names, year: Some(*y) };
-                let aggregated =
-                    engine.aggregate_group(node.level, &node.children, scores.view(), &w, labels, absent.as_deref())?;
+                let aggregated = match logs.logs.get(&(year, g)) {
+                    Some(l) => {
+                        check_weights(l.view(), &w)?;
+                        geometric_of_logs(l.view(), &w)
+                    }
+                    None => {
+                        let scores = columns_of(values.view(), &node.children, rows);
+                        let labels = Labels { rows: &row_names, columns: &names, year: Some(*y) };
+                        engine.aggregate_group(
+                            node.level,
+                            &node.children,
+                            scores.view(),
+                            &w,
+                            labels,
+                            absent.as_deref(),
+                        )?
+                    }
+                };
                 values.slice_mut(s![rows.clone(), g]).assign(&ArrayView1::from(&aggregated));
             }
         }
@@ -291,6 +306,53 @@ impl Fitted {
             }
         }
         Ok(cells)
+    }
+
+    /// The logarithms of `scored`'s indicator scores under every group that a geometric mean
+    /// aggregates from indicators alone, by year and group: the same for every weighting of
+    /// these parameters, and most of a geometric re-aggregation's time, so that
+    /// [`Fitted::reaggregated`] takes them once per fit instead of once per draw (its numbers
+    /// are the same, bit for bit). Left out — aggregated as `transform` does — are groups with
+    /// a score ≤ 0 (the geometric mean's own error) and every group under
+    /// [`MissingPolicy::Empty`] (which drops incomplete rows first).
+    pub(crate) fn indicator_logs(&self, data: &Dataset, scored: &Scores) -> IndicatorLogs {
+        let mut logs = HashMap::new();
+        if self.spec.missing == MissingPolicy::Empty || scored.data_id != data.id {
+            return IndicatorLogs { logs };
+        }
+        let tree = &data.tree;
+        let values = scored.grid();
+        for (year, rows) in data.year_rows.iter().enumerate() {
+            for &g in tree.bottom_up() {
+                let node = tree.node(g);
+                let geometric = matches!(self.spec.aggregate.at(node.level), Aggregate::Geometric);
+                let of_indicators = node.children.iter().all(|&c| tree.node(c).kind == NodeKind::Indicator);
+                if node.kind == NodeKind::Indicator || !geometric || !of_indicators {
+                    continue;
+                }
+                let scores = columns_of(values.view(), &node.children, rows);
+                if scores.iter().any(|&v| v <= 0.0) {
+                    continue;
+                }
+                logs.insert((year, g), scores.mapv(f64::ln));
+            }
+        }
+        IndicatorLogs { logs }
+    }
+}
+
+/// The logarithms of a fit's indicator scores under the groups a geometric mean aggregates,
+/// by (year index, group node): [`Fitted::indicator_logs`].
+#[derive(Debug, Default)]
+pub(crate) struct IndicatorLogs {
+    logs: HashMap<(usize, usize), Array2<f64>>,
+}
+
+impl IndicatorLogs {
+    /// How many (year, group) blocks of logarithms are kept.
+    #[cfg(test)]
+    pub(crate) fn blocks(&self) -> usize {
+        self.logs.len()
     }
 }
 

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::catalog::{Catalog, NodeKind};
-use crate::checkup::{Checkup, Dataset, NodeWeight, Outcome, Scores, Spec};
+use crate::checkup::{Checkup, Dataset, IndicatorLogs, NodeWeight, Outcome, Scores, Spec};
 use crate::error::{Error, Result};
 use crate::kernels::random::Xoshiro256;
 use crate::panel::{Panel, Validation};
@@ -51,7 +51,7 @@ pub(crate) struct Rescorer {
     pub tracked: Vec<String>,
     /// Per combination of the discrete inputs' choices drawn (its number in the mixed radix
     /// of the inputs' [`Input::fits`], in input order): the panel fitted and scored.
-    fits: Mutex<HashMap<u64, Arc<Outcome>>>,
+    fits: Mutex<HashMap<u64, Arc<Fit>>>,
 }
 
 impl Rescorer {
@@ -175,25 +175,35 @@ impl Rescorer {
         }
         let data = &self.datasets[dataset];
         let known = self.fits.lock().unwrap_or_else(PoisonError::into_inner).get(&combination).cloned();
-        let outcome = match known {
-            Some(outcome) => outcome,
+        let fit = match known {
+            Some(fit) => fit,
             None => {
                 // Fitted outside the lock: two threads may fit the same combination at once,
                 // to the same numbers; the first kept is used.
-                let outcome = Arc::new(Checkup::new(Arc::clone(&self.catalog), spec)?.fit(data)?);
+                let outcome = Checkup::new(Arc::clone(&self.catalog), spec)?.fit(data)?;
+                let logs = outcome.fitted.indicator_logs(data, &outcome.scores);
+                let fit = Arc::new(Fit { outcome, logs });
                 let mut fits = self.fits.lock().unwrap_or_else(PoisonError::into_inner);
-                Arc::clone(fits.entry(combination).or_insert(outcome))
+                Arc::clone(fits.entry(combination).or_insert(fit))
             }
         };
+        let outcome = &fit.outcome;
         if perturb.is_some_and(|(a, _)| a > 0.0) || exclude.is_some() {
             let mut weights: Vec<Vec<NodeWeight>> = outcome.fitted.sets.iter().map(|s| s.weights.clone()).collect();
             for set in &mut weights {
                 adjust(set, perturb.map(|(a, bits)| (a, Xoshiro256::stream(self.seed ^ PERTURB_KEY, bits))), exclude)?;
             }
-            return outcome.fitted.reaggregated(data, &outcome.scores, &self.positions[dataset], &weights);
+            return outcome.fitted.reaggregated(data, &outcome.scores, &self.positions[dataset], &weights, &fit.logs);
         }
         Ok(self.cells(&outcome.scores, dataset))
     }
+}
+
+/// A combination of the discrete choices, fitted: the panel scored, and the logarithms its
+/// geometric groups re-weight in every draw ([`Fitted::indicator_logs`]).
+struct Fit {
+    outcome: Outcome,
+    logs: IndicatorLogs,
 }
 
 /// The cells of `scores` at the node `positions`, row by row.
@@ -300,7 +310,12 @@ mod tests {
                 adjust(&mut set.weights, Some((0.4, Xoshiro256::stream(3, 11))), Some(&dropped)).unwrap();
             }
             let weights: Vec<Vec<NodeWeight>> = fitted.sets.iter().map(|s| s.weights.clone()).collect();
-            let fast = outcome.fitted.reaggregated(&data, &outcome.scores, &tracked, &weights).unwrap();
+            let logs = outcome.fitted.indicator_logs(&data, &outcome.scores);
+            // The geometric spec re-weights the kept logarithms (every group of every year:
+            // the example's groups hold indicators only); the others aggregate as transform.
+            let geometric = matches!(spec.aggregate.at(1), crate::aggregate::Aggregate::Geometric);
+            assert_eq!(logs.blocks() > 0, geometric, "{spec:?}");
+            let fast = outcome.fitted.reaggregated(&data, &outcome.scores, &tracked, &weights, &logs).unwrap();
             let slow = cells_at(&fitted.transform(&data).unwrap().scores, &tracked);
             assert_eq!(fast.len(), slow.len());
             let same =
