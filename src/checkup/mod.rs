@@ -343,7 +343,7 @@ impl Fitted {
 
 /// The logarithms of a fit's indicator scores under the groups a geometric mean aggregates,
 /// by (year index, group node): [`Fitted::indicator_logs`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct IndicatorLogs {
     logs: HashMap<(usize, usize), Array2<f64>>,
 }
