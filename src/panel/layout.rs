@@ -313,6 +313,17 @@ fn delimiter_hint(table: &RawTable) -> String {
     }
 }
 
+/// [`find_column`] for a column the layout cannot do without: [`required`] when it is absent.
+fn required_column(
+    table: &RawTable,
+    given: Option<&str>,
+    candidates: &[&str],
+    role: &str,
+    option: &str,
+) -> Result<usize> {
+    required(find_column(table, given, candidates, role, option)?, table, role, candidates, option)
+}
+
 fn required(found: Option<usize>, table: &RawTable, role: &str, candidates: &[&str], option: &str) -> Result<usize> {
     found.ok_or_else(|| {
         Error::data(
@@ -703,23 +714,11 @@ impl Plan {
     /// units of measurement is refused here (the chunked reader checks it after the last chunk).
     fn of(table: &RawTable, options: &ReadOptions, check_units: bool, issues: &mut Vec<Issue>) -> Result<Plan> {
         let o = options;
-        let unit_col = required(
-            find_column(table, o.unit_column.as_deref(), UNIT_NAMES, "unit", "unit_column")?,
-            table,
-            "unit",
-            UNIT_NAMES,
-            "unit_column",
-        )?;
+        let unit_col = required_column(table, o.unit_column.as_deref(), UNIT_NAMES, "unit", "unit_column")?;
         if check_units {
             check_unit_column(table, unit_col, o.unit_column.as_deref())?;
         }
-        let year_col = required(
-            find_column(table, o.year_column.as_deref(), YEAR_NAMES, "year", "year_column")?,
-            table,
-            "year",
-            YEAR_NAMES,
-            "year_column",
-        )?;
+        let year_col = required_column(table, o.year_column.as_deref(), YEAR_NAMES, "year", "year_column")?;
         let indicator_col =
             find_column(table, o.indicator_column.as_deref(), INDICATOR_NAMES, "indicator", "indicator_column")?;
         let value_col = find_column(table, o.value_column.as_deref(), VALUE_NAMES, "value", "value_column")?;
@@ -914,13 +913,7 @@ fn finish(
 }
 
 pub(crate) fn attach_attributes(panel: &mut Panel, table: &RawTable, unit_column: Option<&str>) -> Result<()> {
-    let unit_col = required(
-        find_column(table, unit_column, UNIT_NAMES, "unit", "unit_column")?,
-        table,
-        "unit",
-        UNIT_NAMES,
-        "unit_column",
-    )?;
+    let unit_col = required_column(table, unit_column, UNIT_NAMES, "unit", "unit_column")?;
     check_unit_column(table, unit_col, unit_column)?;
     let index: PlHashMap<&str, usize> = panel.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
     // Row of each panel unit in the table; units the panel does not have are not needed.
