@@ -731,7 +731,7 @@ impl Plan {
         let mut attribute_cols = Vec::new();
         for name in &o.attributes {
             // Cannot fail: with a name given, find_column gives the column or an error naming it.
-            attribute_cols.push(find_column(table, Some(name), &[], "attribute", "attributes")?.expect("named column"));
+            attribute_cols.push(required_column(table, Some(name), &[], "attribute", "attributes")?);
         }
 
         let mut used = vec![unit_col, year_col];
